@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependency direction (top to bottom):
+//   gavel (CLI) -> GavelReporters -> GavelEngine -> GavelYAML / GavelJSON -> GavelCore
+// C types appear only in the two wrapper modules GavelYAML and GavelJSON.
+let package = Package(
+    name: "Gavel",
+    products: [
+        .executable(name: "gavel", targets: ["gavel"]),
+        .executable(name: "gavel-bench", targets: ["gavel-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
+        .target(name: "GavelCore"),
+        .target(name: "GavelYAML", dependencies: ["CYAML", "GavelCore"]),
+        .target(name: "GavelJSON", dependencies: ["CJansson", "GavelCore"]),
+        .target(name: "GavelEngine", dependencies: ["GavelCore", "GavelYAML", "GavelJSON"]),
+        .target(name: "GavelReporters", dependencies: ["GavelCore", "GavelEngine"]),
+        .executableTarget(name: "gavel", dependencies: [
+            "GavelCore", "GavelEngine", "GavelReporters",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "gavel-bench", dependencies: [
+            "GavelCore", "GavelEngine", "GavelJSON",
+        ]),
+        .testTarget(name: "GavelCoreTests", dependencies: ["GavelCore"]),
+        .testTarget(name: "GavelYAMLTests", dependencies: ["GavelYAML"]),
+        .testTarget(name: "GavelJSONTests", dependencies: ["GavelJSON"]),
+        .testTarget(name: "GavelEngineTests", dependencies: ["GavelEngine", "GavelJSON", "GavelYAML"],
+                    resources: [.copy("Conformance"), .copy("Diagnostics")]),
+        .testTarget(name: "GavelReportersTests", dependencies: ["GavelReporters", "GavelEngine"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "GavelCLITests", dependencies: []),
+    ]
+)

@@ -1,0 +1,17 @@
+/// Rule severity, ordered from least to most severe.
+public enum Severity: String, Sendable, CaseIterable, Comparable {
+    case info, low, medium, high, critical
+
+    public var rank: Int { Severity.allCases.firstIndex(of: self)! }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// The outcome of one rule on one asset, or of one control.
+public enum Verdict: String, Sendable, CaseIterable {
+    case pass, fail, error, notApplicable = "not_applicable", waived
+}
+
+/// The snapshot kinds the language knows. Adding a kind is adding a name here and a schema doc.
+public enum SnapshotKinds {
+    public static let known: [String] = ["hosting", "php", "nginx", "wordpress", "magento", "shopify"]
+}

@@ -1,0 +1,150 @@
+import Foundation
+import GavelCore
+import GavelYAML
+
+/// Compiles a policy directory into a `Program`, reporting every error of the whole set.
+///
+/// Phases: load and parse every file -> catalogs and datasets -> policy headers (ids,
+/// params, rule ids) -> tailoring -> rules (conditions, operands, paths, patterns) -> tests.
+public enum Compiler {
+    public struct Output {
+        public let program: Program?
+        /// Errors and warnings, sorted by file and position.
+        public let diagnostics: [Diagnostic]
+        public let renderer: DiagnosticRenderer
+        public var errors: [Diagnostic] { diagnostics.filter { $0.level == .error } }
+    }
+
+    public static func compile(path: String) -> Output {
+        let session = CompileSession()
+        let program = session.run(path)
+        return Output(program: session.diags.hasErrors ? nil : program,
+                      diagnostics: Diagnostic.sorted(session.diags.items), renderer: session.renderer)
+    }
+}
+
+/// What the first key of a file declares.
+enum FileMarker: String, CaseIterable {
+    case policy = "policy/v1", controls = "controls/v1", tests = "tests/v1"
+    case waivers = "waivers/v1", attestations = "attestations/v1", tailoring = "tailoring/v1"
+}
+
+struct LoadedFile {
+    var path: String
+    var root: MapReader
+    var marker: FileMarker
+}
+
+struct PolicyHeader {
+    var id: String
+    var file: String
+    var params: [String: (value: Value, location: SourceLocation)]
+    var kinds: [String]?
+    var kindsLocation: SourceLocation?
+}
+
+final class CompileSession {
+    let diags = DiagnosticBag()
+    var renderer = DiagnosticRenderer()
+    var inputFiles: [InputFile] = []
+    var loaded: [LoadedFile] = []
+    var catalogs: [Catalog] = []
+    var datasets: [String: Dataset] = [:]
+    var headers: [String: PolicyHeader] = [:]
+    var ruleLocations: [String: SourceLocation] = [:]
+    var paramOverrides: [String: (value: Value, location: SourceLocation)] = [:]
+    var disabled: [String: String] = [:]
+    var rules: [Rule] = []
+    var tests: [PolicyTest] = []
+
+    func run(_ path: String) -> Program? {
+        let (yamlFiles, dataFiles) = discover(path)
+        for f in yamlFiles { load(f) }
+        for f in dataFiles { loadDataset(f) }
+        if yamlFiles.isEmpty, !diags.hasErrors {
+            diags.error("no-policies", "no policy files (*.yaml, *.yml) found under \(path)", at: nil)
+        }
+        for f in loaded where f.marker == .controls { compileCatalog(f) }
+        for f in loaded where f.marker == .policy { compileHeader(f) }
+        for f in loaded where f.marker == .tailoring { compileTailoring(f) }
+        for f in loaded where f.marker == .policy { compileRules(f) }
+        for f in loaded where f.marker == .policy || f.marker == .tests { compileTests(f) }
+        for f in loaded where f.marker == .waivers || f.marker == .attestations {
+            diags.add(Diagnostic("not-yet-supported", "\(f.marker.rawValue) files are read by a later Gavel release; this file is ignored",
+                                 at: f.root.node.location, level: .warning))
+        }
+        if !diags.hasErrors, rules.isEmpty, !yamlFiles.isEmpty {
+            diags.error("no-rules", "the policy set under \(path) defines no rules", at: nil)
+        }
+        let params = headers.values.sorted { $0.id < $1.id }.flatMap { h in
+            h.params.keys.sorted().map { name in
+                let q = "\(h.id).\(name)"
+                return (name: q, value: paramOverrides[q]?.value ?? h.params[name]!.value)
+            }
+        }
+        return Program(rules: rules, catalogs: catalogs.sorted { $0.framework < $1.framework }, tests: tests,
+                       files: inputFiles, parameters: params,
+                       disabled: disabled.keys.sorted().map { (rule: $0, reason: disabled[$0]!) },
+                       warnings: diags.items.filter { $0.level == .warning })
+    }
+
+    /// Every `*.yaml`/`*.yml` below `path` in sorted order; files in `data/` are datasets;
+    /// folders named `fixtures` (test inputs) and hidden folders are not policy files.
+    func discover(_ path: String) -> (yaml: [String], data: [String]) {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            diags.error("io-error", "policy path \(path) does not exist", at: nil)
+            return ([], [])
+        }
+        if !isDir.boolValue { return ([path], []) }
+        var yaml: [String] = []
+        var data: [String] = []
+        let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+        guard let walker = FileManager.default.enumerator(atPath: base) else { return ([], []) }
+        while let rel = walker.nextObject() as? String {
+            let parts = rel.split(separator: "/")
+            if parts.contains(where: { $0.hasPrefix(".") || $0 == "fixtures" }) { continue }
+            let full = base + "/" + rel
+            if parts.first == "data", parts.count == 2, rel.hasSuffix(".json") || rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") {
+                data.append(full)
+            } else if parts.first != "data", rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") {
+                yaml.append(full)
+            }
+        }
+        return (yaml.sorted(), data.sorted())
+    }
+
+    func readFile(_ path: String) -> Data? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            diags.error("io-error", "cannot read \(path)", at: nil)
+            return nil
+        }
+        inputFiles.append(InputFile(path: path, sha256: SHA256.hex(data), bytes: data.count))
+        return data
+    }
+
+    func load(_ path: String) {
+        guard let data = readFile(path) else { return }
+        guard let text = String(data: data, encoding: .utf8) else {
+            diags.error("encoding", "\(path) is not UTF-8 text", at: SourceLocation(file: path, line: 1, column: 1))
+            return
+        }
+        renderer.register(file: path, text: text)
+        let root: YAMLNode
+        do { root = try YAMLParser.parse(text, file: path) } catch { diags.add(error); return }
+        guard let map = MapReader(root, "a Gavel file", diags) else { return }
+        let markers = FileMarker.allCases.map { "gavel: \($0.rawValue)" }
+        guard let first = map.pairs.first, first.key.scalar?.text == "gavel" else {
+            let at = map.pairs.first?.key.location ?? root.location
+            diags.error("missing-marker", "the first key of a Gavel file must be 'gavel:' naming its kind (\(markers.joined(separator: ", ")))", at: at)
+            return
+        }
+        guard let value = first.value.scalar?.text, let marker = FileMarker(rawValue: value) else {
+            let v = first.value.scalar?.text ?? ""
+            diags.error("unknown-marker", "unknown file kind 'gavel: \(v)'\(Suggest.hint(for: v, in: FileMarker.allCases.map(\.rawValue)))",
+                        at: first.value.location, notes: ["known kinds: \(FileMarker.allCases.map(\.rawValue).joined(separator: ", "))"])
+            return
+        }
+        loaded.append(LoadedFile(path: path, root: map, marker: marker))
+    }
+}

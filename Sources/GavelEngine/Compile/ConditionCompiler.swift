@@ -1,0 +1,219 @@
+import GavelCore
+import GavelJSON
+import GavelYAML
+
+/// Which snapshot kinds a rule reads: declared with `kind:`, or inferred from its paths.
+final class KindTracker {
+    let declared: [String]?
+    var used: Set<String> = []
+    init(declared: [String]?) { self.declared = declared }
+}
+
+struct CondScope {
+    var policy: PolicyHeader
+    var kinds: KindTracker
+    /// Quantifier nesting depth; relative paths need at least one.
+    var depth: Int
+}
+
+enum ConditionKeys {
+    static let combinators = ["all", "any", "none", "not"]
+    static let quantifiers = ["every", "some", "count"]
+    static let operators = [
+        "exists", "equals", "not_equals", "in", "not_in", "gt", "gte", "lt", "lte", "matches", "not_matches",
+        "contains", "not_contains", "subset_of", "superset_of", "disjoint_from",
+        "version_lt", "version_lte", "version_gt", "version_gte", "version_equals", "length", "type", "advisories",
+    ]
+    static let leafKeys = ["path", "as", "missing"]
+}
+
+extension CompileSession {
+    func compileCondition(_ node: YAMLNode, _ scope: CondScope) -> Cond? {
+        guard let m = MapReader(node, "a condition", diags) else { return nil }
+        if m.has("path") { return compileLeaf(m, scope) }
+        let structural = m.keys.filter { ConditionKeys.combinators.contains($0) || ConditionKeys.quantifiers.contains($0) }
+        if structural.count > 1 {
+            diags.error("multiple-conditions", "a condition holds exactly one of all/any/none/not/every/some/count; found \(structural.joined(separator: ", ")); wrap them in 'all:'",
+                        at: m.keyLocation(structural[1]))
+            return nil
+        }
+        guard let key = structural.first else {
+            if let op = m.keys.first(where: { ConditionKeys.operators.contains($0) }) {
+                diags.error("missing-path", "the test '\(op)' needs a 'path:' saying which value it reads", at: node.location)
+            } else if let k = m.keys.first {
+                let all = ConditionKeys.combinators + ConditionKeys.quantifiers + ["path"]
+                diags.error("unknown-condition", "unknown condition '\(k)'\(Suggest.hint(for: k, in: all + ConditionKeys.operators))", at: m.keyLocation(k),
+                            notes: ["a condition is one of all, any, none, not, every, some, count, or a test with 'path:'"])
+            } else {
+                diags.error("unknown-condition", "empty condition", at: node.location)
+            }
+            return nil
+        }
+        m.allowOnly([key])
+        let value = m[key]!
+        switch key {
+        case "not":
+            return compileCondition(value, scope).map { .not($0) }
+        case "all", "any", "none":
+            guard let items = value.sequence else {
+                diags.error("wrong-type", "'\(key)' takes a list of conditions, found \(value.describedType)", at: value.location)
+                return nil
+            }
+            if items.isEmpty {
+                diags.error("empty-list", "'\(key)' needs at least one condition", at: value.location)
+                return nil
+            }
+            let parts = items.map { compileCondition($0, scope) }
+            guard parts.allSatisfy({ $0 != nil }) else { return nil }
+            let conds = parts.map { $0! }
+            return key == "all" ? .all(conds) : key == "any" ? .any(conds) : .none(conds)
+        default:
+            return compileQuantifier(key, value, scope)
+        }
+    }
+
+    private func compileQuantifier(_ key: String, _ node: YAMLNode, _ scope: CondScope) -> Cond? {
+        guard let m = MapReader(node, "'\(key)'", diags) else { return nil }
+        let numberKeys = NumberTest.Relation.allCases.map(\.rawValue)
+        m.allowOnly(key == "count" ? ["path", "where", "missing"] + numberKeys : ["path", "where", "check", "missing"])
+        guard let pathNode = m.require("path"), let (text, _) = MapReader.text(pathNode, "'path'", diags) else { return nil }
+        guard let path = compilePath(text, pathNode, scope, wildcard: true) else { return nil }
+        if case .wildcard? = path.steps.last {} else {
+            diags.error("missing-wildcard", "the path of '\(key)' must end in [*] (array elements or object values), e.g. \(text)[*]", at: pathNode.location)
+            return nil
+        }
+        var inner = scope
+        inner.depth += 1
+        let filter = m["where"].flatMap { compileCondition($0, inner) }
+        if m.has("where"), filter == nil { return nil }
+        let missing = compileMissing(m)
+        let kind: Quantifier.Kind
+        var check: Cond?
+        if key == "count" {
+            guard let test = compileNumberTest(m, numberKeys, "count", scope) else { return nil }
+            kind = .count(test)
+        } else {
+            guard let c = m.require("check") else { return nil }
+            guard let compiled = compileCondition(c, inner) else { return nil }
+            check = compiled
+            kind = key == "every" ? .every : .some
+        }
+        return .quantifier(Quantifier(kind: kind, path: path, filter: filter, check: check, missing: missing, location: node.location))
+    }
+
+    /// Exactly one of gt/gte/lt/lte/equals/not_equals with a number operand.
+    func compileNumberTest(_ m: MapReader, _ keys: [String], _ what: String, _ scope: CondScope) -> NumberTest? {
+        let present = m.keys.filter { keys.contains($0) }
+        guard present.count == 1, let key = present.first, let rel = NumberTest.Relation(rawValue: key) else {
+            diags.error(present.isEmpty ? "missing-operator" : "multiple-operators",
+                        "'\(what)' needs exactly one of \(keys.joined(separator: ", "))", at: m.node.location)
+            return nil
+        }
+        guard let (v, at) = resolveOperand(m[key]!, scope) else { return nil }
+        guard let n = v.number else {
+            diags.error("type-mismatch", "'\(key)' in '\(what)' compares numbers, but the operand is \(describe(v))", at: at)
+            return nil
+        }
+        return NumberTest(relation: rel, operand: n)
+    }
+
+    func compileMissing(_ m: MapReader) -> MissingPolicy? {
+        guard let (text, at) = m.string("missing") else { return nil }
+        guard let p = MissingPolicy(rawValue: text) else {
+            diags.error("bad-missing", "'missing' must be pass or fail, found '\(text)'", at: at)
+            return nil
+        }
+        return p
+    }
+
+    /// Compiles a path string against the scope: kind first segment, relative paths, wildcards.
+    func compilePath(_ text: String, _ node: YAMLNode, _ scope: CondScope, wildcard: Bool) -> CompiledPath? {
+        let quoted = node.scalar?.style == .singleQuoted || node.scalar?.style == .doubleQuoted
+        func at(_ offset: Int) -> SourceLocation {
+            var l = node.location
+            l.column += offset + (quoted ? 1 : 0)
+            return l
+        }
+        let syntax: PathSyntax
+        do { syntax = try PathSyntax.parse(text) } catch {
+            diags.error("bad-path", "invalid path '\(text)': \(error.message)", at: at(error.offset))
+            return nil
+        }
+        if syntax.hasWildcard, !wildcard {
+            let seg = syntax.segments.first { $0.suffixes.contains(.wildcard) }!
+            diags.error("wildcard-in-leaf", "[*] is allowed only in the path of every/some/count; a test reads one value. Use 'every:' or 'some:' over \(text)",
+                        at: at(seg.offset))
+            return nil
+        }
+        var segments = syntax.segments[...]
+        let base: CompiledPath.Base
+        if syntax.anchor == .relative {
+            guard scope.depth > 0 else {
+                diags.error("relative-path-outside-quantifier", "'\(text)' starts with '.', which means the current element; it can only be used inside every/some/count",
+                            at: node.location)
+                return nil
+            }
+            base = .element
+        } else {
+            let first = segments.removeFirst()
+            guard let kind = first.name, first.suffixes.isEmpty else {
+                diags.error("bad-path", "a path starts with a snapshot kind (\(SnapshotKinds.known.joined(separator: ", "))), found '\(text)'", at: at(first.offset))
+                return nil
+            }
+            guard let index = SnapshotKinds.known.firstIndex(of: kind) else {
+                diags.error("unknown-kind", "path '\(text)' starts with '\(kind)', which is not a snapshot kind\(Suggest.hint(for: kind, in: SnapshotKinds.known))",
+                            at: at(first.offset), notes: ["a path starts with one of: \(SnapshotKinds.known.joined(separator: ", "))"])
+                return nil
+            }
+            if let declared = scope.kinds.declared, !declared.contains(kind) {
+                diags.error("kind-mismatch", "path '\(text)' reads kind '\(kind)', but the rule's kinds are [\(declared.joined(separator: ", "))]; add '\(kind)' to the rule's kind",
+                            at: at(first.offset))
+                return nil
+            }
+            scope.kinds.used.insert(kind)
+            base = .kind(index)
+        }
+        var steps: [CompiledPath.Step] = []
+        for seg in segments {
+            if let name = seg.name { steps.append(.key(JSONKey(name))) }
+            for s in seg.suffixes {
+                switch s {
+                case .index(let i): steps.append(.index(i))
+                case .wildcard: steps.append(.wildcard)
+                }
+            }
+        }
+        return CompiledPath(base: base, steps: steps, text: text)
+    }
+
+    /// An operand: a literal, or `{param: NAME}` resolved through tailoring.
+    func resolveOperand(_ node: YAMLNode, _ scope: CondScope) -> (Value, SourceLocation)? {
+        if let m = node.mapping, m.count == 1, m[0].key.scalar?.text == "param" {
+            guard let (name, at) = MapReader.text(m[0].value, "param", diags) else { return nil }
+            guard let declared = scope.policy.params[name] else {
+                diags.error("unknown-param", "parameter '\(name)' is not declared in the params of policy '\(scope.policy.id)'\(Suggest.hint(for: name, in: scope.policy.params.keys))",
+                            at: at)
+                return nil
+            }
+            return (paramOverrides["\(scope.policy.id).\(name)"]?.value ?? declared.value, at)
+        }
+        if let items = node.sequence {
+            var out: [Value] = []
+            for item in items {
+                guard let (v, _) = resolveOperand(item, scope) else { return nil }
+                out.append(v)
+            }
+            return (.array(out), node.location)
+        }
+        return (node.toValue(), node.location)
+    }
+
+    func describe(_ v: Value) -> String {
+        switch v {
+        case .string(let s): return "the string \"\(s)\""
+        case .array: return "a list"
+        case .object: return "a mapping"
+        default: return "\(v.typeName) \(JSONWriter.string(v))"
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import GavelCore
+import GavelYAML
+
+extension CompileSession {
+    /// `path:` plus exactly one operator, optional `as:` and `missing:`; operands are
+    /// type-checked against the operator and the coercion here, once.
+    func compileLeaf(_ m: MapReader, _ scope: CondScope) -> Cond? {
+        var ok = true
+        for k in m.keys where !ConditionKeys.leafKeys.contains(k) && !ConditionKeys.operators.contains(k) {
+            ok = false
+            if let near = Suggest.closest(to: k, in: ConditionKeys.operators) {
+                diags.error("unknown-operator", "unknown operator '\(k)'; did you mean '\(near)'?", at: m.keyLocation(k))
+            } else if ConditionKeys.combinators.contains(k) || ConditionKeys.quantifiers.contains(k) {
+                diags.error("multiple-conditions", "'\(k)' cannot sit beside 'path:' in the same mapping; put the test inside it", at: m.keyLocation(k))
+            } else {
+                diags.error("unknown-operator", "unknown operator '\(k)'", at: m.keyLocation(k),
+                            notes: ["operators: \(ConditionKeys.operators.joined(separator: ", "))"])
+            }
+        }
+        let ops = m.keys.filter { ConditionKeys.operators.contains($0) }
+        if ops.isEmpty {
+            if ok {
+                diags.error("missing-operator", "a test needs one operator beside 'path:' (e.g. equals, matches, gte, exists)", at: m.node.location)
+            }
+            return nil
+        }
+        if ops.count > 1 {
+            diags.error("multiple-operators", "a test has exactly one operator; found \(ops.joined(separator: ", ")). Combine tests with 'all:'", at: m.keyLocation(ops[1]))
+            return nil
+        }
+        let opName = ops[0]
+        guard let pathNode = m["path"], let (text, _) = MapReader.text(pathNode, "'path'", diags) else { return nil }
+        let path = compilePath(text, pathNode, scope, wildcard: false)
+        var coercion: Coercion?
+        if let (c, at) = m.string("as") {
+            coercion = Coercion(rawValue: c)
+            if coercion == nil {
+                diags.error("unknown-coercion", "unknown conversion 'as: \(c)'\(Suggest.hint(for: c, in: Coercion.allCases.map(\.rawValue)))", at: at,
+                            notes: ["conversions: \(Coercion.allCases.map(\.rawValue).joined(separator: ", "))"])
+                ok = false
+            }
+        }
+        let missing = compileMissing(m)
+        if m.has("missing"), missing == nil { ok = false }
+        if opName == "exists", m.has("missing") {
+            diags.error("conflicting-keys", "'missing' has no effect on 'exists', which already says what absence means", at: m.keyLocation("missing"))
+            ok = false
+        }
+        guard ok, let path, let operand = compileOperator(opName, m[opName]!, coercion, scope) else { return nil }
+        return .leaf(Leaf(path: path, op: operand.0, coercion: coercion, missing: missing, opName: opName, expected: operand.1, location: m.node.location))
+    }
+
+    private func mismatch(_ op: String, _ wants: String, _ v: Value, _ at: SourceLocation) -> (Op, Value)? {
+        diags.error("type-mismatch", "'\(op)' needs \(wants), but the operand is \(describe(v))", at: at)
+        return nil
+    }
+
+    /// Does `v` have the type that `coercion` produces (any type when there is no coercion)?
+    private func fits(_ v: Value, _ coercion: Coercion?) -> Bool {
+        guard let c = coercion else { return true }
+        switch c.resultType {
+        case "bool": if case .bool = v { return true }; return false
+        case "number": return v.number != nil
+        default: return v.stringValue != nil
+        }
+    }
+
+    private func compileOperator(_ op: String, _ node: YAMLNode, _ coercion: Coercion?, _ scope: CondScope) -> (Op, Value)? {
+        if op == "length" {
+            guard let m = MapReader(node, "'length'", diags) else { return nil }
+            let keys = NumberTest.Relation.allCases.map(\.rawValue)
+            m.allowOnly(keys)
+            if let c = coercion { return coercionMismatch(op, c, node.location) }
+            guard let t = compileNumberTest(m, keys, "length", scope) else { return nil }
+            return (.length(t), .object([(t.relation.rawValue, .double(t.operand))]))
+        }
+        guard let (v, at) = resolveOperand(node, scope) else { return nil }
+        let quoted = node.scalar?.style == .singleQuoted || node.scalar?.style == .doubleQuoted
+        switch op {
+        case "exists":
+            guard case .bool(let b) = v else { return mismatch(op, "true or false", v, at) }
+            if let c = coercion { return coercionMismatch(op, c, at) }
+            return (.exists(b), v)
+        case "equals", "not_equals":
+            let operand = convertOperand(v, coercion)
+            guard fits(operand, coercion) else {
+                return mismatch(op, "a \(coercion!.resultType) (as: \(coercion!.rawValue) gives a \(coercion!.resultType))", v, at)
+            }
+            return (.equals(operand, negated: op == "not_equals"), operand)
+        case "in", "not_in":
+            guard case .array(let items) = v else { return mismatch(op, "a list of values", v, at) }
+            let converted = items.map { convertOperand($0, coercion) }
+            if let bad = converted.first(where: { !fits($0, coercion) }) {
+                return mismatch(op, "a list of \(coercion!.resultType)s (as: \(coercion!.rawValue))", bad, at)
+            }
+            return (.oneOf(converted, negated: op == "not_in"), .array(converted))
+        case "gt", "gte", "lt", "lte":
+            if let c = coercion, c.resultType != "number" { return coercionMismatch(op, c, at) }
+            let operand = convertOperand(v, coercion)
+            guard let n = operand.number else { return mismatch(op, "a number", v, at) }
+            return (.number(NumberTest(relation: NumberTest.Relation(rawValue: op)!, operand: n)), operand)
+        case "matches", "not_matches":
+            if let c = coercion, c.resultType != "string" { return coercionMismatch(op, c, at) }
+            guard case .string(let pattern) = v else { return mismatch(op, "a regular expression string", v, at) }
+            do {
+                return (.matches(try Regex(pattern), negated: op == "not_matches"), v)
+            } catch {
+                var l = at
+                l.column += error.offset + (quoted ? 1 : 0)
+                diags.error("bad-regex", "invalid regular expression \"\(pattern)\": \(error.message) (at character \(error.offset + 1))", at: l)
+                return nil
+            }
+        case "contains", "not_contains":
+            if let c = coercion, c != .lower { return coercionMismatch(op, c, at) }
+            if coercion == .lower, v.stringValue == nil { return mismatch(op, "a string (as: lower)", v, at) }
+            return (.contains(v, negated: op == "not_contains"), v)
+        case "subset_of", "superset_of", "disjoint_from":
+            if let c = coercion { return coercionMismatch(op, c, at) }
+            guard case .array(let items) = v else { return mismatch(op, "a list of values", v, at) }
+            let o: Op = op == "subset_of" ? .subsetOf(items) : op == "superset_of" ? .supersetOf(items) : .disjointFrom(items)
+            return (o, v)
+        case "version_lt", "version_lte", "version_gt", "version_gte", "version_equals":
+            if let c = coercion, c != .version { return coercionMismatch(op, c, at) }
+            let text: String
+            switch v {
+            case .string(let s): text = s
+            case .int, .double: text = node.scalar?.text ?? v.display
+            default: return mismatch(op, "a version string such as \"6.4.2\"", v, at)
+            }
+            guard !text.isEmpty else { return mismatch(op, "a non-empty version string", v, at) }
+            return (.version(VersionRelation(rawValue: op)!, text), .string(text))
+        case "type":
+            if let c = coercion { return coercionMismatch(op, c, at) }
+            let names = ["string", "number", "bool", "array", "object", "null"]
+            guard case .string(let t) = v, names.contains(t) else {
+                let given = v.stringValue ?? v.display
+                diags.error("type-mismatch", "'type' must be one of \(names.joined(separator: ", ")), found '\(given)'\(Suggest.hint(for: given, in: names))", at: at)
+                return nil
+            }
+            return (.type(t), v)
+        case "advisories":
+            if let c = coercion { return coercionMismatch(op, c, at) }
+            guard case .string(let name) = v else { return mismatch(op, "a dataset name", v, at) }
+            guard let ds = datasets[name] else {
+                diags.error("unknown-dataset", "no dataset '\(name)' (datasets are files in the policy folder's data/)\(Suggest.hint(for: name, in: datasets.keys))", at: at)
+                return nil
+            }
+            return (.advisories(ds), v)
+        default:
+            return nil
+        }
+    }
+
+    /// Byte sizes and durations may be written as the user writes them (`64M`, `15m`):
+    /// string operands of those conversions are converted once, here.
+    private func convertOperand(_ v: Value, _ coercion: Coercion?) -> Value {
+        guard let c = coercion, c == .bytes || c == .duration || c == .bool, case .string = v else { return v }
+        if case .success(let converted) = c.apply(v) { return converted }
+        return v
+    }
+
+    private func coercionMismatch(_ op: String, _ c: Coercion, _ at: SourceLocation) -> (Op, Value)? {
+        diags.error("type-mismatch", "'as: \(c.rawValue)' gives a \(c.resultType), which '\(op)' cannot test", at: at)
+        return nil
+    }
+}

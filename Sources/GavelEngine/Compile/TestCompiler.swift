@@ -1,0 +1,87 @@
+import Foundation
+import GavelCore
+import GavelJSON
+import GavelYAML
+
+extension CompileSession {
+    /// Tests from `gavel: tests/v1` files and from `tests:` in policy files (section 9).
+    func compileTests(_ f: LoadedFile) {
+        if f.marker == .tests { f.root.allowOnly(["gavel", "tests", "description"]) }
+        guard let items = f.root.list("tests", required: f.marker == .tests) else { return }
+        let dir = (f.path as NSString).deletingLastPathComponent
+        var names: [String: SourceLocation] = [:]
+        for item in items {
+            guard let m = MapReader(item, "a test", diags) else { continue }
+            m.allowOnly(["name", "asset", "asset_file", "expect"])
+            guard let (name, at) = m.string("name", required: true) else { continue }
+            if let first = names[name] {
+                diags.error("duplicate-test-name", "test name '\(name)' is used twice in this file", at: at, notes: ["first used at \(first)"])
+            }
+            names[name] = at
+            var asset: Value?
+            if m.has("asset") && m.has("asset_file") {
+                diags.error("conflicting-keys", "a test has either 'asset' or 'asset_file', not both", at: m.keyLocation("asset_file"))
+                continue
+            } else if let a = m["asset"] {
+                asset = testAsset(a)
+            } else if let (file, fileAt) = m.string("asset_file") {
+                asset = loadAssetFile(dir.isEmpty ? file : dir + "/" + file, fileAt)
+            } else {
+                diags.error("missing-key", "a test needs 'asset' (inline) or 'asset_file'", at: item.location)
+                continue
+            }
+            guard let expectMap = m.mapping("expect", required: true) else { continue }
+            var expect: [(rule: String, verdict: Verdict)] = []
+            for pair in expectMap.pairs {
+                guard let rule = pair.key.scalar?.text else { continue }
+                guard ruleLocations[rule] != nil else {
+                    diags.error("unknown-rule", "test expects a verdict for unknown rule '\(rule)'\(Suggest.hint(for: rule, in: ruleLocations.keys))", at: pair.key.location)
+                    continue
+                }
+                guard let (v, vAt) = MapReader.text(pair.value, "a verdict", diags) else { continue }
+                guard let verdict = Verdict(rawValue: v) else {
+                    let names = Verdict.allCases.map(\.rawValue)
+                    diags.error("bad-verdict", "unknown verdict '\(v)'\(Suggest.hint(for: v, in: names))", at: vAt, notes: ["verdicts: \(names.joined(separator: ", "))"])
+                    continue
+                }
+                expect.append((rule, verdict))
+            }
+            if let asset { tests.append(PolicyTest(name: name, asset: asset, expect: expect, location: at)) }
+        }
+    }
+
+    /// An inline asset: a mapping from snapshot kind to that kind's data.
+    private func testAsset(_ node: YAMLNode) -> Value? {
+        guard let m = MapReader(node, "a test asset", diags) else { return nil }
+        for pair in m.pairs {
+            guard let k = pair.key.scalar?.text else { continue }
+            if !SnapshotKinds.known.contains(k) {
+                diags.error("unknown-kind", "test asset key '\(k)' is not a snapshot kind\(Suggest.hint(for: k, in: SnapshotKinds.known))", at: pair.key.location)
+                return nil
+            }
+        }
+        return node.toValue()
+    }
+
+    /// A JSON fixture: either a merged asset document (`{"php": {...}}`) or one snapshot envelope.
+    private func loadAssetFile(_ path: String, _ at: SourceLocation) -> Value? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            diags.error("missing-file", "asset_file \(path) does not exist or cannot be read", at: at)
+            return nil
+        }
+        let doc: JSONDocument
+        do { doc = try JSONDocument.parse([UInt8](data)) } catch {
+            diags.error("bad-json", "asset_file is not valid JSON: \(error.message)", at: SourceLocation(file: path, line: error.line, column: error.column))
+            return nil
+        }
+        let v = doc.rootNode.toValue()
+        if v["gavel"]?.stringValue == "snapshot/v1", let kind = v["kind"]?.stringValue, let data = v["data"] {
+            return .object([(kind, data)])
+        }
+        guard case .object = v else {
+            diags.error("bad-json", "asset_file must hold a JSON object keyed by snapshot kind", at: at)
+            return nil
+        }
+        return v
+    }
+}

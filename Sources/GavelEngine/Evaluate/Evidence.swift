@@ -1,0 +1,35 @@
+import GavelCore
+
+/// Three-valued truth: `unknown` is an evaluation error (missing or unconvertible value).
+public enum Truth: Sendable {
+    case yes, no, unknown
+    var negated: Truth { self == .yes ? .no : self == .no ? .yes : .unknown }
+    public var word: String { self == .yes ? "true" : self == .no ? "false" : "error" }
+}
+
+/// One leaf evaluated on the way to a failure or error: what was read, where, and why it decided.
+public struct Evidence: Sendable {
+    /// The concrete path, with element indices filled in (`nginx.servers[2].ssl`).
+    public var path: String
+    public var kind: String?
+    /// The raw observed value before coercion; nil when the path is absent.
+    public var observed: Value?
+    public var op: String
+    public var expected: Value
+    public var coercion: String?
+    /// What this leaf itself evaluated to.
+    public var result: Truth
+    public var note: String?
+    /// `file:line` from the snapshot's provenance map, when it has one.
+    public var provenance: String?
+}
+
+/// Result of applying an operator to an observed (coerced) value.
+struct OpResult {
+    var truth: Truth
+    var note: String?
+    static let yes = OpResult(truth: .yes)
+    static let no = OpResult(truth: .no)
+    static func of(_ b: Bool) -> OpResult { b ? .yes : .no }
+    static func error(_ note: String) -> OpResult { OpResult(truth: .unknown, note: note) }
+}

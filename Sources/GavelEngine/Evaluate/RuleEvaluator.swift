@@ -1,0 +1,77 @@
+import GavelCore
+
+/// The verdict of one rule on one asset, with the evidence behind a fail or error.
+public struct RuleOutcome: Sendable {
+    public var verdict: Verdict
+    public var evidence: [Evidence]
+    /// Evidence records left out after the cap.
+    public var omitted: Int
+    public var message: String?
+}
+
+public enum RuleEvaluator {
+    /// Evidence kept per rule and asset; the rest is counted in `omitted`.
+    public static let evidenceCap = 50
+
+    /// Kinds first (a missing kind is not_applicable), then `when`, then `check`.
+    public static func evaluate(_ rule: Rule, on asset: AssetView) -> RuleOutcome {
+        for k in rule.kinds where !asset.has(kind: k) {
+            return RuleOutcome(verdict: .notApplicable, evidence: [], omitted: 0, message: nil)
+        }
+        var e = Evaluator(asset: asset)
+        var none: [Evidence]? = nil
+        if let when = rule.when {
+            switch e.eval(when, &none) {
+            case .no: return RuleOutcome(verdict: .notApplicable, evidence: [], omitted: 0, message: nil)
+            case .yes: break
+            case .unknown:
+                var ev: [Evidence]? = []
+                _ = e.eval(when, &ev)
+                return outcome(.error, ev ?? [], rule, asset, prefix: "applicability ('when') could not be decided: ")
+            }
+        }
+        if e.eval(rule.check, &none) == .yes {
+            return RuleOutcome(verdict: .pass, evidence: [], omitted: 0, message: nil)
+        }
+        var ev: [Evidence]? = []
+        let r = e.eval(rule.check, &ev)
+        return outcome(r == .no ? .fail : .error, ev ?? [], rule, asset, prefix: "")
+    }
+
+    private static func outcome(_ verdict: Verdict, _ evidence: [Evidence], _ rule: Rule, _ asset: AssetView, prefix: String) -> RuleOutcome {
+        let kept = Array(evidence.prefix(evidenceCap))
+        let first = kept.first { $0.result == (verdict == .fail ? .no : .unknown) } ?? kept.first
+        var message: String
+        if let t = rule.message, verdict == .fail {
+            message = t.parts.map { part -> String in
+                switch part {
+                case .text(let s): return s
+                case .value: return first?.observed?.display ?? "(absent)"
+                case .path: return first?.path ?? ""
+                case .asset: return asset.name
+                }
+            }.joined()
+        } else if let first {
+            message = describe(first)
+        } else {
+            message = rule.title
+        }
+        message = prefix + message
+        return RuleOutcome(verdict: verdict, evidence: kept, omitted: evidence.count - kept.count, message: message)
+    }
+
+    /// "php.ini.expose_php is "On"; expected equals false (as: bool)".
+    public static func describe(_ e: Evidence) -> String {
+        if e.result == .unknown, let note = e.note { return note }
+        let observed = e.observed.map { JSONWriter.string($0) } ?? "absent"
+        let conv = e.coercion.map { " (as: \($0))" } ?? ""
+        var s = "\(e.path) is \(observed); expected \(e.op) \(JSONWriter.string(e.expected))\(conv)"
+        if e.result == .yes {
+            // The leaf held, and holding is what the rule forbids (under not/none).
+            s = "\(e.path) is \(observed), which the rule forbids (\(e.op) \(JSONWriter.string(e.expected))\(conv))"
+        }
+        if e.op.hasPrefix("count") { s = "\(e.path): \(e.note ?? observed); expected \(e.op) \(JSONWriter.string(e.expected))" }
+        else if let note = e.note { s += " (\(note))" }
+        return s
+    }
+}

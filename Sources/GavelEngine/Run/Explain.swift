@@ -1,0 +1,87 @@
+import GavelCore
+
+/// Puts a compiled rule into words for `gavel explain`.
+public enum Explain {
+    public static func text(_ rule: Rule, _ program: Program) -> String {
+        var out = "\(rule.id): \(rule.title)\n"
+        out += "  severity:  \(rule.severity.rawValue)\n"
+        out += "  policy:    \(rule.policyID) (\(rule.location))\n"
+        out += "  kinds:     \(rule.kindNames.joined(separator: ", "))\n"
+        if let reason = rule.disabledReason { out += "  DISABLED by tailoring: \(reason)\n" }
+        out += "  controls:\n"
+        for c in rule.controls {
+            out += "    - \(c): \(program.control(c)?.title ?? "")\n"
+        }
+        if let w = rule.when {
+            out += "  applies when:\n" + describe(w, indent: 4)
+        }
+        out += "  passes when:\n" + describe(rule.check, indent: 4)
+        if let s = rule.remediation.summary { out += "  remediation: \(s)\n" }
+        if let fix = rule.remediation.fix {
+            out += "  fix:\n" + fix.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(separator: "\n") + "\n"
+        }
+        for r in rule.remediation.references { out += "  see: \(r)\n" }
+        return out
+    }
+
+    public static func describe(_ c: Cond, indent: Int) -> String {
+        let pad = String(repeating: " ", count: indent)
+        switch c {
+        case .all(let xs): return pad + "all of:\n" + xs.map { describe($0, indent: indent + 2) }.joined()
+        case .any(let xs): return pad + "any of:\n" + xs.map { describe($0, indent: indent + 2) }.joined()
+        case .none(let xs): return pad + "none of:\n" + xs.map { describe($0, indent: indent + 2) }.joined()
+        case .not(let x): return pad + "not:\n" + describe(x, indent: indent + 2)
+        case .leaf(let l): return pad + leaf(l) + "\n"
+        case .quantifier(let q):
+            var head: String
+            switch q.kind {
+            case .every: head = "every element of \(q.path.text)"
+            case .some: head = "at least one element of \(q.path.text)"
+            case .count(let t): head = "the number of elements of \(q.path.text)"
+                if q.filter != nil { head += " matching the filter" }
+                head += " \(relation(t.relation)) \(JSONWriter.formatDouble(t.operand).replacingOccurrences(of: ".0", with: ""))"
+            }
+            var out = pad + head + (q.missing.map { " (if absent: \($0.rawValue))" } ?? "") + "\n"
+            if let f = q.filter { out += pad + "  considering only elements where:\n" + describe(f, indent: indent + 4) }
+            if let ch = q.check { out += pad + "  must satisfy:\n" + describe(ch, indent: indent + 4) }
+            return out
+        }
+    }
+
+    static func relation(_ r: NumberTest.Relation) -> String {
+        switch r {
+        case .gt: return "is greater than"
+        case .gte: return "is at least"
+        case .lt: return "is less than"
+        case .lte: return "is at most"
+        case .equals: return "equals"
+        case .notEquals: return "does not equal"
+        }
+    }
+
+    static func leaf(_ l: Leaf) -> String {
+        let subject = l.path.text + (l.coercion.map { " (read as \($0.rawValue))" } ?? "")
+        let operand = JSONWriter.string(l.expected)
+        let phrase: String
+        switch l.op {
+        case .exists(let b): phrase = b ? "is present" : "is absent"
+        case .equals(_, let n): phrase = (n ? "does not equal " : "equals ") + operand
+        case .oneOf(_, let n): phrase = (n ? "is none of " : "is one of ") + operand
+        case .number(let t): phrase = relation(t.relation) + " " + operand
+        case .matches(_, let n): phrase = (n ? "does not match " : "matches ") + "/\(l.expected.display)/"
+        case .contains(_, let n): phrase = (n ? "does not contain " : "contains ") + operand
+        case .subsetOf: phrase = "has only values from " + operand
+        case .supersetOf: phrase = "includes all of " + operand
+        case .disjointFrom: phrase = "includes none of " + operand
+        case .version(let r, let v):
+            let words = [VersionRelation.lt: "is a version before", .lte: "is a version at or before", .gt: "is a version after",
+                         .gte: "is a version at or after", .equals: "is version"]
+            phrase = "\(words[r]!) \(v)"
+        case .length(let t): phrase = "has a length that \(relation(t.relation)) \(JSONWriter.formatDouble(t.operand).replacingOccurrences(of: ".0", with: ""))"
+        case .type(let t): phrase = "is of type \(t)"
+        case .advisories(let d): phrase = "matches no advisory in dataset \(d.name)"
+        }
+        let missing = l.missing.map { " (if absent: \($0.rawValue))" } ?? ""
+        return "\(subject) \(phrase)\(missing)"
+    }
+}

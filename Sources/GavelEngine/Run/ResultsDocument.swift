@@ -1,0 +1,117 @@
+import Foundation
+import GavelCore
+
+/// The `gavel: results/v1` document: everything a reporter needs, so that any report can be
+/// re-rendered later from the JSON alone. See docs/RESULTS.md for the field reference.
+public struct ResultsDocument: Sendable {
+    public static let toolVersion = "0.1.0"
+
+    public struct Entry: Sendable {
+        public var rule: String
+        public var asset: String
+        public var verdict: Verdict
+        public var severity: Severity
+        public var controls: [String]
+        public var message: String?
+        public var evidence: [Evidence]
+        public var omitted: Int
+    }
+
+    public struct ControlAsset: Sendable {
+        public var asset: String
+        public var verdict: Verdict
+        public var rules: [(rule: String, verdict: Verdict)]
+    }
+
+    public struct ControlEntry: Sendable {
+        public var ref: ControlRef
+        public var title: String
+        public var manual: Bool
+        public var verdict: Verdict
+        public var rules: [String]
+        public var assets: [ControlAsset]
+        public var note: String?
+        /// Highest severity among failing rules behind this control.
+        public var worstFailing: Severity?
+    }
+
+    public var startedAt: Date
+    public var finishedAt: Date
+    public var policyDigest: String
+    public var policyFiles: [InputFile]
+    public var parameters: [(name: String, value: Value)]
+    public var disabled: [(rule: String, reason: String)]
+    public var snapshots: [SnapshotInfo]
+    public var inputErrors: [InputError]
+    public var failOn: Severity?
+    public var jobs: Int
+    public var rules: [Rule]
+    public var assets: [String]
+    public var entries: [Entry]
+    public var controls: [ControlEntry]
+
+    public init(run: RunResult, failOn: Severity?) {
+        startedAt = run.startedAt
+        finishedAt = run.finishedAt
+        policyDigest = run.program.digest
+        policyFiles = run.program.files
+        parameters = run.program.parameters
+        disabled = run.program.disabled
+        snapshots = run.assets.flatMap(\.snapshots)
+        inputErrors = run.inputErrors
+        self.failOn = failOn
+        jobs = run.jobs
+        rules = run.rules
+        assets = run.assets.map(\.name)
+        var entries: [Entry] = []
+        entries.reserveCapacity(run.assets.count * run.rules.count)
+        for a in run.assets {
+            for (i, o) in a.outcomes.enumerated() {
+                let r = run.rules[i]
+                entries.append(Entry(rule: r.id, asset: a.name, verdict: o.verdict, severity: r.severity, controls: r.controls.map(\.description),
+                                     message: o.message, evidence: o.evidence, omitted: o.omitted))
+            }
+        }
+        self.entries = entries
+        controls = ResultsDocument.rollUp(run)
+    }
+
+    /// Per control and asset, then per control over the fleet (section 5).
+    static func rollUp(_ run: RunResult) -> [ControlEntry] {
+        var byControl: [ControlRef: [Int]] = [:]
+        for (i, r) in run.rules.enumerated() { for c in r.controls { byControl[c, default: []].append(i) } }
+        var out: [ControlEntry] = []
+        for ref in byControl.keys.sorted() {
+            let ruleIdx = byControl[ref]!
+            let control = run.program.control(ref)
+            if control?.manual == true { continue }
+            var perAsset: [ControlAsset] = []
+            var worst: Severity?
+            for a in run.assets {
+                let rs = ruleIdx.map { (rule: run.rules[$0].id, verdict: a.outcomes[$0].verdict) }
+                perAsset.append(ControlAsset(asset: a.name, verdict: ControlVerdicts.combine(rs.map(\.verdict)), rules: rs))
+                for i in ruleIdx where a.outcomes[i].verdict == .fail {
+                    worst = max(worst ?? run.rules[i].severity, run.rules[i].severity)
+                }
+            }
+            out.append(ControlEntry(ref: ref, title: control?.title ?? ref.id, manual: false,
+                                    verdict: ControlVerdicts.combine(perAsset.map(\.verdict)),
+                                    rules: ruleIdx.map { run.rules[$0].id }, assets: perAsset, note: nil, worstFailing: worst))
+        }
+        // Manual controls are judged by attestations only; none are read yet, so they are not attested.
+        for cat in run.program.catalogs {
+            for c in cat.controls where c.manual {
+                out.append(ControlEntry(ref: ControlRef(framework: cat.framework, id: c.id), title: c.title, manual: true, verdict: .fail,
+                                        rules: [], assets: [], note: "not attested", worstFailing: nil))
+            }
+        }
+        return out.sorted { $0.ref < $1.ref }
+    }
+
+    public func count(_ v: Verdict) -> Int { entries.reduce(0) { $0 + ($1.verdict == v ? 1 : 0) } }
+
+    /// Entries whose verdict is fail or error at or above `threshold`.
+    public func failing(atOrAbove threshold: Severity) -> [Entry] {
+        entries.filter { ($0.verdict == .fail || $0.verdict == .error) && $0.severity >= threshold }
+    }
+}

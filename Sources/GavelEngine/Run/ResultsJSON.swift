@@ -1,0 +1,131 @@
+import Foundation
+import GavelCore
+
+/// Serialises a `ResultsDocument` as `gavel: results/v1` JSON. Entries are written one by one,
+/// so a large fleet's document is never held twice in memory.
+extension ResultsDocument {
+    public func json(pretty: Bool = true) -> String {
+        var out = ""
+        out.reserveCapacity(256 + entries.count * 200)
+        let nl = pretty ? "\n" : ""
+        let ind = pretty ? "  " : ""
+        func field(_ name: String, _ v: Value, last: Bool = false) {
+            out += ind
+            JSONWriter.writeString(name, into: &out)
+            out += pretty ? ": " : ":"
+            JSONWriter.write(v, into: &out, pretty: pretty, indent: 1)
+            out += last ? nl : "," + nl
+        }
+        func list(_ name: String, _ items: [Value], last: Bool = false) {
+            out += ind
+            JSONWriter.writeString(name, into: &out)
+            out += pretty ? ": [" : ":["
+            for (i, v) in items.enumerated() {
+                out += (i == 0 ? "" : ",") + nl + ind + ind
+                JSONWriter.write(v, into: &out, pretty: false, indent: 0)
+            }
+            out += (items.isEmpty ? "" : nl + ind) + "]" + (last ? nl : "," + nl)
+        }
+        out += "{" + nl
+        field("gavel", "results/v1")
+        field("run", runValue)
+        field("summary", summaryValue)
+        list("rules", rules.map(ResultsDocument.ruleValue))
+        list("results", entries.map(ResultsDocument.entryValue))
+        list("controls", controls.map(ResultsDocument.controlValue))
+        list("input_errors", inputErrors.map { e in
+            .object([("file", .string(e.file)), ("line", e.line.map { .int(Int64($0)) } ?? .null),
+                     ("column", e.column.map { .int(Int64($0)) } ?? .null), ("id", .string(e.id)), ("message", .string(e.message))])
+        }, last: true)
+        out += "}\n"
+        return out
+    }
+
+    static func iso(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: d)
+    }
+
+    var runValue: Value {
+        .object([
+            ("tool", .object([("name", "gavel"), ("version", .string(ResultsDocument.toolVersion))])),
+            ("started_at", .string(ResultsDocument.iso(startedAt))),
+            ("finished_at", .string(ResultsDocument.iso(finishedAt))),
+            ("duration_ms", .int(Int64(finishedAt.timeIntervalSince(startedAt) * 1000))),
+            ("jobs", .int(Int64(jobs))),
+            ("fail_on", failOn.map { .string($0.rawValue) } ?? .null),
+            ("policy_digest", .string(policyDigest)),
+            ("policy_files", .array(policyFiles.map { .object([("path", .string($0.path)), ("sha256", .string($0.sha256))]) })),
+            ("parameters", .object(parameters.map { Value.Member($0.name, $0.value) })),
+            ("disabled_rules", .array(disabled.map { .object([("rule", .string($0.rule)), ("reason", .string($0.reason))]) })),
+            ("snapshots", .array(snapshots.map { s in
+                .object([("source", .string(s.source)), ("asset", .string(s.asset)), ("kind", .string(s.kind)),
+                         ("collected_at", s.collectedAt.map { .string($0) } ?? .null), ("sha256", .string(s.sha256)), ("bytes", .int(Int64(s.bytes)))])
+            })),
+        ])
+    }
+
+    var summaryValue: Value {
+        var verdicts: [(String, Value)] = []
+        for v in Verdict.allCases { verdicts.append((v.rawValue, .int(Int64(count(v))))) }
+        var bySeverity: [(String, Value)] = []
+        for s in Severity.allCases.reversed() {
+            bySeverity.append((s.rawValue, .int(Int64(entries.filter { $0.verdict == .fail && $0.severity == s }.count))))
+        }
+        var controlCounts: [(String, Value)] = []
+        for v in Verdict.allCases { controlCounts.append((v.rawValue, .int(Int64(controls.filter { $0.verdict == v }.count)))) }
+        return .object([
+            ("assets", .int(Int64(assets.count))),
+            ("rules", .int(Int64(rules.count))),
+            ("evaluations", .int(Int64(entries.count))),
+            ("verdicts", .object(verdicts)),
+            ("failing_by_severity", .object(bySeverity)),
+            ("controls", .object(controlCounts)),
+            ("input_errors", .int(Int64(inputErrors.count))),
+        ])
+    }
+
+    static func ruleValue(_ r: Rule) -> Value {
+        .object([
+            ("id", .string(r.id)), ("title", .string(r.title)), ("severity", .string(r.severity.rawValue)),
+            ("policy", .string(r.policyID)), ("kinds", .array(r.kindNames.map { .string($0) })),
+            ("controls", .array(r.controls.map { .string($0.description) })),
+            ("source", .string(r.location.description)),
+            ("remediation", .object([
+                ("summary", r.remediation.summary.map { .string($0) } ?? .null),
+                ("fix", r.remediation.fix.map { .string($0) } ?? .null),
+                ("references", .array(r.remediation.references.map { .string($0) })),
+            ])),
+        ])
+    }
+
+    static func evidenceValue(_ e: Evidence) -> Value {
+        var m: [(String, Value)] = [("path", .string(e.path)), ("observed", e.observed ?? .null), ("present", .bool(e.observed != nil)),
+                                    ("operator", .string(e.op)), ("expected", e.expected), ("result", .string(e.result.word))]
+        if let c = e.coercion { m.append(("as", .string(c))) }
+        if let n = e.note { m.append(("note", .string(n))) }
+        if let p = e.provenance { m.append(("source", .string(p))) }
+        return .object(m)
+    }
+
+    static func entryValue(_ e: Entry) -> Value {
+        var m: [(String, Value)] = [("rule", .string(e.rule)), ("asset", .string(e.asset)), ("verdict", .string(e.verdict.rawValue)),
+                                    ("severity", .string(e.severity.rawValue)), ("controls", .array(e.controls.map { .string($0) }))]
+        if let msg = e.message { m.append(("message", .string(msg))) }
+        if !e.evidence.isEmpty { m.append(("evidence", .array(e.evidence.map(evidenceValue)))) }
+        if e.omitted > 0 { m.append(("evidence_omitted", .int(Int64(e.omitted)))) }
+        return .object(m)
+    }
+
+    static func controlValue(_ c: ControlEntry) -> Value {
+        var m: [(String, Value)] = [("framework", .string(c.ref.framework)), ("control", .string(c.ref.id)), ("title", .string(c.title)),
+                                    ("verdict", .string(c.verdict.rawValue)), ("manual", .bool(c.manual)), ("rules", .array(c.rules.map { .string($0) }))]
+        if let n = c.note { m.append(("note", .string(n))) }
+        m.append(("assets", .array(c.assets.map { a in
+            .object([("asset", .string(a.asset)), ("verdict", .string(a.verdict.rawValue)),
+                     ("rules", .object(a.rules.map { Value.Member($0.rule, .string($0.verdict.rawValue)) }))])
+        })))
+        return .object(m)
+    }
+}

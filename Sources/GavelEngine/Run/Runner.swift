@@ -1,0 +1,95 @@
+import Dispatch
+import Foundation
+import GavelCore
+
+/// One asset's verdicts: `outcomes[i]` belongs to `program.enabledRules[i]`.
+public struct AssetResult: Sendable {
+    public var name: String
+    public var snapshots: [SnapshotInfo]
+    public var outcomes: [RuleOutcome]
+}
+
+public struct RunResult: Sendable {
+    public var program: Program
+    public var rules: [Rule]
+    public var assets: [AssetResult]
+    public var inputErrors: [InputError]
+    public var startedAt: Date
+    public var finishedAt: Date
+    public var bytesParsed: Int
+    public var jobs: Int
+
+    public var evaluatedSomething: Bool {
+        assets.contains { $0.outcomes.contains { $0.verdict != .notApplicable } }
+    }
+}
+
+/// Evaluates every unit of a plan on `jobs` worker threads. Each worker takes the next
+/// unit, loads it, evaluates every enabled rule, keeps the compact outcomes and drops
+/// the parsed documents, so memory is bounded by the units in flight.
+public enum Runner {
+    public static func run(_ program: Program, _ plan: SnapshotPlan, jobs: Int) -> RunResult {
+        let started = Date()
+        let rules = program.enabledRules
+        let units = plan.units
+        let slots = UnsafeMutableBufferPointer<Result<AssetResult, InputError>?>.allocate(capacity: units.count)
+        slots.initialize(repeating: nil)
+        defer { slots.deallocate() }
+        let next = Counter()
+        let bytes = Counter()
+        let box = SlotBox(slots: slots)
+        let workers = max(1, min(jobs, units.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let i = next.increment(by: 1)
+                if i >= units.count { break }
+                switch units[i].load() {
+                case .failure(let e):
+                    box.slots[i] = .failure(e)
+                case .success(let asset):
+                    _ = bytes.increment(by: asset.snapshots.reduce(0) { $0 + $1.bytes })
+                    let outcomes = rules.map { RuleEvaluator.evaluate($0, on: asset.view) }
+                    box.slots[i] = .success(AssetResult(name: asset.name, snapshots: asset.snapshots, outcomes: outcomes))
+                }
+            }
+        }
+        var assets: [AssetResult] = []
+        var errors = plan.errors
+        var seen: [String: String] = [:]
+        for slot in slots {
+            switch slot {
+            case .success(let a)?:
+                if let other = seen[a.name] {
+                    errors.append(InputError(id: "duplicate-asset", file: a.snapshots.first?.source ?? a.name, line: nil, column: nil,
+                                             message: "asset \"\(a.name)\" also has snapshots in \(other); only the first was evaluated"))
+                    continue
+                }
+                seen[a.name] = a.snapshots.first?.source ?? a.name
+                assets.append(a)
+            case .failure(let e)?: errors.append(e)
+            case nil: break
+            }
+        }
+        assets.sort { $0.name < $1.name }
+        return RunResult(program: program, rules: rules, assets: assets, inputErrors: errors, startedAt: started, finishedAt: Date(),
+                         bytesParsed: bytes.value, jobs: workers)
+    }
+}
+
+private final class SlotBox: @unchecked Sendable {
+    let slots: UnsafeMutableBufferPointer<Result<AssetResult, InputError>?>
+    init(slots: UnsafeMutableBufferPointer<Result<AssetResult, InputError>?>) { self.slots = slots }
+}
+
+final class Counter: @unchecked Sendable {
+    private var n = 0
+    private let lock = NSLock()
+    /// Returns the value before adding.
+    func increment(by k: Int) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        let v = n
+        n += k
+        return v
+    }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import GavelCore
+import GavelJSON
+
+/// What a results document records about each snapshot it read.
+public struct SnapshotInfo: Sendable {
+    public var source: String
+    public var asset: String
+    public var kind: String
+    public var collectedAt: String?
+    public var collector: Value?
+    public var sha256: String
+    public var bytes: Int
+}
+
+/// An unreadable or invalid input. Rendered like a compiler diagnostic.
+public struct InputError: Error, Sendable, CustomStringConvertible {
+    public var id: String
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public var description: String {
+        let pos = line.map { ":\($0)" + (column.map { ":\($0)" } ?? "") } ?? ""
+        return "\(file)\(pos): error[\(id)]: \(message)"
+    }
+}
+
+/// A validated `gavel: snapshot/v1` document.
+public struct LoadedSnapshot: @unchecked Sendable {
+    public var info: SnapshotInfo
+    let document: JSONDocument
+    let data: JSONNode
+    let provenance: JSONNode?
+
+    /// Parses and validates an envelope. `line` is the line of `source` it starts on (JSON Lines).
+    public static func parse(_ bytes: UnsafeRawBufferPointer, source: String, line: Int = 1) -> Result<LoadedSnapshot, InputError> {
+        let doc: JSONDocument
+        do { doc = try JSONDocument.parse(bytes) } catch {
+            return .failure(InputError(id: "bad-json", file: source, line: error.line + line - 1, column: error.column, message: "invalid JSON: \(error.message)"))
+        }
+        func bad(_ msg: String) -> Result<LoadedSnapshot, InputError> {
+            .failure(InputError(id: "bad-snapshot", file: source, line: line == 1 ? nil : line, column: nil, message: msg))
+        }
+        let root = doc.rootNode
+        guard root.type == .object else { return bad("a snapshot must be a JSON object with \"gavel\": \"snapshot/v1\"") }
+        guard let marker = root.member("gavel")?.string else {
+            return bad("not a Gavel snapshot: missing \"gavel\": \"snapshot/v1\"")
+        }
+        guard marker == "snapshot/v1" else { return bad("unsupported snapshot format \"\(marker)\"; this Gavel reads snapshot/v1") }
+        guard let asset = root.member("asset")?.string, !asset.isEmpty else { return bad("missing or empty \"asset\" (the site, store or host this describes)") }
+        guard let kind = root.member("kind")?.string else { return bad("missing \"kind\" (one of \(SnapshotKinds.known.joined(separator: ", ")))") }
+        guard SnapshotKinds.known.contains(kind) else {
+            return bad("unknown snapshot kind \"\(kind)\"\(Suggest.hint(for: kind, in: SnapshotKinds.known))")
+        }
+        guard let data = root.member("data") else { return bad("missing \"data\"") }
+        guard data.type == .object else { return bad("\"data\" must be an object") }
+        let prov = root.member("provenance")
+        if let prov, prov.type != .object { return bad("\"provenance\" must be an object mapping JSON Pointers to file:line") }
+        let collectedAt = root.member("collected_at")?.string
+        let info = SnapshotInfo(source: source, asset: asset, kind: kind, collectedAt: collectedAt, collector: root.member("collector")?.toValue(),
+                                sha256: SHA256.hex(bytes.bindMemory(to: UInt8.self)), bytes: bytes.count)
+        return .success(LoadedSnapshot(info: info, document: doc, data: data, provenance: prov))
+    }
+
+    public static func load(file: String) -> Result<LoadedSnapshot, InputError> {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            return .failure(InputError(id: "unreadable", file: file, line: nil, column: nil, message: "cannot read file"))
+        }
+        return data.withUnsafeBytes { parse($0, source: file) }
+    }
+}
+
+/// All snapshots of one asset, merged by kind.
+public struct LoadedAsset: Sendable {
+    public var name: String
+    public var snapshots: [SnapshotInfo]
+    public var view: AssetView
+
+    /// Merges snapshots of one asset; two of the same kind is an error.
+    public static func merge(_ snaps: [LoadedSnapshot]) -> Result<LoadedAsset, InputError> {
+        guard let first = snaps.first else {
+            return .failure(InputError(id: "no-snapshots", file: "-", line: nil, column: nil, message: "no snapshots"))
+        }
+        var parts: [Int: (data: JSONNode, provenance: JSONNode?)] = [:]
+        var seen: [String: String] = [:]
+        for s in snaps {
+            if s.info.asset != first.info.asset {
+                return .failure(InputError(id: "mixed-assets", file: s.info.source, line: nil, column: nil,
+                                           message: "this snapshot is for asset \"\(s.info.asset)\" but \(first.info.source) in the same folder is for \"\(first.info.asset)\"; keep one asset per folder"))
+            }
+            if let other = seen[s.info.kind] {
+                return .failure(InputError(id: "duplicate-kind", file: s.info.source, line: nil, column: nil,
+                                           message: "asset \"\(s.info.asset)\" has two \(s.info.kind) snapshots: \(other) and this one"))
+            }
+            seen[s.info.kind] = s.info.source
+            parts[SnapshotKinds.known.firstIndex(of: s.info.kind)!] = (s.data, s.provenance)
+        }
+        let view = AssetView(name: first.info.asset, parts: parts, documents: snaps.map(\.document))
+        return .success(LoadedAsset(name: first.info.asset, snapshots: snaps.map(\.info).sorted { $0.kind < $1.kind }, view: view))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import GavelCore
+
+/// Where snapshots come from, split into units of work that load independently.
+///
+/// A folder `Snapshots/<asset>/` is one unit, loaded only when a worker takes it, so memory
+/// holds the assets in flight rather than the fleet. Loose files and JSON Lines from `-`
+/// are read up front and grouped by asset.
+public enum SnapshotUnit: Sendable {
+    case folder(String, files: [String])
+    case loaded([LoadedSnapshot])
+
+    public func load() -> Result<LoadedAsset, InputError> {
+        switch self {
+        case .loaded(let snaps): return LoadedAsset.merge(snaps)
+        case .folder(let dir, let files):
+            var snaps: [LoadedSnapshot] = []
+            for f in files {
+                switch LoadedSnapshot.load(file: f) {
+                case .success(let s): snaps.append(s)
+                case .failure(let e): return .failure(e)
+                }
+            }
+            if snaps.isEmpty {
+                return .failure(InputError(id: "no-snapshots", file: dir, line: nil, column: nil, message: "folder holds no *.json snapshots"))
+            }
+            return LoadedAsset.merge(snaps)
+        }
+    }
+}
+
+public struct SnapshotPlan: Sendable {
+    public var units: [SnapshotUnit]
+    public var errors: [InputError]
+
+    /// Plans the inputs: directories, single files, or `-` for JSON Lines on standard input.
+    public static func make(_ inputs: [String], stdin: () -> Data = { FileHandle.standardInput.readDataToEndOfFile() }) -> SnapshotPlan {
+        var units: [SnapshotUnit] = []
+        var errors: [InputError] = []
+        var loose: [LoadedSnapshot] = []
+        let fm = FileManager.default
+        for input in inputs {
+            if input == "-" {
+                let data = stdin()
+                var lineNo = 0
+                for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+                    lineNo += 1
+                    if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
+                    let bytes = Array(line)
+                    switch bytes.withUnsafeBytes({ LoadedSnapshot.parse($0, source: "<stdin>", line: lineNo) }) {
+                    case .success(let s): loose.append(s)
+                    case .failure(let e): errors.append(e)
+                    }
+                }
+                continue
+            }
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: input, isDirectory: &isDir) else {
+                errors.append(InputError(id: "unreadable", file: input, line: nil, column: nil, message: "no such file or directory"))
+                continue
+            }
+            if !isDir.boolValue {
+                switch LoadedSnapshot.load(file: input) {
+                case .success(let s): loose.append(s)
+                case .failure(let e): errors.append(e)
+                }
+                continue
+            }
+            let base = input.hasSuffix("/") ? String(input.dropLast()) : input
+            let entries = ((try? fm.contentsOfDirectory(atPath: base)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+            for entry in entries {
+                let full = base + "/" + entry
+                var sub: ObjCBool = false
+                fm.fileExists(atPath: full, isDirectory: &sub)
+                if sub.boolValue {
+                    let files = (fm.enumerator(atPath: full)?.allObjects as? [String] ?? [])
+                        .filter { $0.hasSuffix(".json") && !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
+                        .sorted().map { full + "/" + $0 }
+                    units.append(.folder(full, files: files))
+                } else if entry.hasSuffix(".json") {
+                    switch LoadedSnapshot.load(file: full) {
+                    case .success(let s): loose.append(s)
+                    case .failure(let e): errors.append(e)
+                    }
+                }
+            }
+        }
+        let grouped = Dictionary(grouping: loose, by: \.info.asset)
+        for name in grouped.keys.sorted() { units.append(.loaded(grouped[name]!)) }
+        return SnapshotPlan(units: units, errors: errors)
+    }
+}

@@ -1,0 +1,146 @@
+import CJansson
+import GavelCore
+
+/// The JSON types, as the policy language's `type` operator names them (plus int/real detail).
+public enum JSONType: Sendable {
+    case object, array, string, integer, real, bool, null
+}
+
+/// An object key prepared once (at compile time) for fast lookups.
+public struct JSONKey: Sendable, Hashable {
+    public let text: String
+    let bytes: [CChar]
+    public init(_ text: String) {
+        self.text = text
+        self.bytes = text.utf8.map { CChar(bitPattern: $0) }
+    }
+}
+
+/// A borrowed view of a node inside a `JSONDocument`. It must not outlive its document.
+public struct JSONNode: @unchecked Sendable {
+    let ptr: OpaquePointer
+    init(_ ptr: OpaquePointer) { self.ptr = ptr }
+
+    private var raw: UnsafeMutablePointer<json_t> { UnsafeMutablePointer(ptr) }
+
+    public var type: JSONType {
+        switch raw.pointee.type {
+        case JSON_OBJECT: return .object
+        case JSON_ARRAY: return .array
+        case JSON_STRING: return .string
+        case JSON_INTEGER: return .integer
+        case JSON_REAL: return .real
+        case JSON_TRUE, JSON_FALSE: return .bool
+        default: return .null
+        }
+    }
+
+    /// Member of an object, or nil when this is not an object or has no such key.
+    @inline(__always)
+    public func member(_ key: JSONKey) -> JSONNode? {
+        guard raw.pointee.type == JSON_OBJECT else { return nil }
+        let found = key.bytes.withUnsafeBufferPointer { json_object_getn(raw, $0.baseAddress, $0.count) }
+        return found.map { JSONNode(OpaquePointer($0)) }
+    }
+
+    public func member(_ key: String) -> JSONNode? { member(JSONKey(key)) }
+
+    /// Element of an array, or nil when out of range or not an array.
+    public func element(_ index: Int) -> JSONNode? {
+        guard raw.pointee.type == JSON_ARRAY, index >= 0 else { return nil }
+        return json_array_get(raw, index).map { JSONNode(OpaquePointer($0)) }
+    }
+
+    /// Number of elements (array) or members (object); 0 otherwise.
+    public var count: Int {
+        switch raw.pointee.type {
+        case JSON_ARRAY: return json_array_size(raw)
+        case JSON_OBJECT: return json_object_size(raw)
+        default: return 0
+        }
+    }
+
+    /// Calls `body` for each object member in document order.
+    public func forEachMember(_ body: (String, JSONNode) throws -> Void) rethrows {
+        guard raw.pointee.type == JSON_OBJECT else { return }
+        var it = json_object_iter(raw)
+        while let i = it {
+            let len = json_object_iter_key_len(i)
+            let keyPtr = json_object_iter_key(i)!
+            let key = keyPtr.withMemoryRebound(to: UInt8.self, capacity: len) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: len), as: UTF8.self)
+            }
+            if let v = json_object_iter_value(i) { try body(key, JSONNode(OpaquePointer(v))) }
+            it = json_object_iter_next(raw, i)
+        }
+    }
+
+    /// The children of an array (elements) or object (member values), in order.
+    public var children: [JSONNode] {
+        switch raw.pointee.type {
+        case JSON_ARRAY:
+            return (0..<json_array_size(raw)).compactMap { json_array_get(raw, $0).map { JSONNode(OpaquePointer($0)) } }
+        case JSON_OBJECT:
+            var out: [JSONNode] = []
+            out.reserveCapacity(json_object_size(raw))
+            var it = json_object_iter(raw)
+            while let i = it {
+                if let v = json_object_iter_value(i) { out.append(JSONNode(OpaquePointer(v))) }
+                it = json_object_iter_next(raw, i)
+            }
+            return out
+        default:
+            return []
+        }
+    }
+
+    /// Keys of an object in order (empty otherwise).
+    public var keys: [String] {
+        var out: [String] = []
+        forEachMember { k, _ in out.append(k) }
+        return out
+    }
+
+    public var string: String? {
+        guard raw.pointee.type == JSON_STRING, let p = json_string_value(raw) else { return nil }
+        let n = json_string_length(raw)
+        return p.withMemoryRebound(to: UInt8.self, capacity: n) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self)
+        }
+    }
+
+    public var integer: Int64? {
+        raw.pointee.type == JSON_INTEGER ? Int64(json_integer_value(raw)) : nil
+    }
+
+    public var real: Double? {
+        raw.pointee.type == JSON_REAL ? json_real_value(raw) : nil
+    }
+
+    public var bool: Bool? {
+        switch raw.pointee.type {
+        case JSON_TRUE: return true
+        case JSON_FALSE: return false
+        default: return nil
+        }
+    }
+
+    /// Copies this node (and everything below it) into a Swift value.
+    public func toValue() -> Value {
+        switch raw.pointee.type {
+        case JSON_OBJECT:
+            var members: [Value.Member] = []
+            members.reserveCapacity(count)
+            forEachMember { k, v in members.append(Value.Member(k, v.toValue())) }
+            return .object(members)
+        case JSON_ARRAY:
+            return .array((0..<json_array_size(raw)).map { JSONNode(OpaquePointer(json_array_get(raw, $0)!)).toValue() })
+        case JSON_STRING: return .string(string ?? "")
+        case JSON_INTEGER: return .int(Int64(json_integer_value(raw)))
+        case JSON_REAL: return .double(json_real_value(raw))
+        case JSON_TRUE: return .bool(true)
+        case JSON_FALSE: return .bool(false)
+        default: return .null
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import GavelCore
+import GavelEngine
+
+/// The human report of `gavel eval`: a summary line, every fail and error with its evidence
+/// and fix, then the controls that did not pass.
+public struct TextReporter: Sendable {
+    public var style: Style
+    public init(style: Style) { self.style = style }
+
+    public func render(_ doc: ResultsDocument) -> String {
+        var out = ""
+        let pass = doc.count(.pass), fail = doc.count(.fail), err = doc.count(.error), na = doc.count(.notApplicable)
+        out += style.bold("gavel eval") + ": \(doc.assets.count) asset\(doc.assets.count == 1 ? "" : "s"), \(doc.rules.count) rules, \(doc.entries.count) evaluations: "
+        out += "\(style.green("\(pass) pass")), \(fail > 0 ? style.red("\(fail) fail") : "0 fail"), \(err > 0 ? style.yellow("\(err) error") : "0 error"), \(na) not applicable\n"
+        let rulesByID = Dictionary(uniqueKeysWithValues: doc.rules.map { ($0.id, $0) })
+        let problems = doc.entries.filter { $0.verdict == .fail || $0.verdict == .error }
+            .sorted { ($0.severity, $1.rule, $1.asset) > ($1.severity, $0.rule, $0.asset) }
+        if !problems.isEmpty { out += "\n" }
+        for e in problems {
+            let tag = e.verdict == .fail ? style.red("FAIL ") : style.yellow("ERROR")
+            out += "\(tag) \(pad(e.severity.rawValue, 8)) \(style.bold(e.rule))  \(e.asset)\n"
+            if let m = e.message { out += "      \(m)\n" }
+            for ev in e.evidence.prefix(5) where ev.result != .yes || e.evidence.count == 1 {
+                if let src = ev.provenance { out += style.dim("      at \(src) (\(ev.path))") + "\n" }
+            }
+            if e.evidence.count > 1 {
+                out += style.dim("      \(e.evidence.count + e.omitted) evidence records; --format json shows them all") + "\n"
+            }
+            if e.verdict == .fail, let fix = rulesByID[e.rule]?.remediation.summary { out += "      fix: \(fix)\n" }
+        }
+        let notPassing = doc.controls.filter { $0.verdict == .fail || $0.verdict == .error }
+        let counts = Verdict.allCases.filter { $0 != .waived }.map { v in "\(doc.controls.filter { $0.verdict == v }.count) \(v.rawValue.replacingOccurrences(of: "_", with: " "))" }
+        out += "\ncontrols: \(counts.joined(separator: ", "))\n"
+        for c in notPassing {
+            let failingAssets = c.assets.filter { $0.verdict == c.verdict }.count
+            let detail = c.note ?? "\(failingAssets) of \(c.assets.count) asset\(c.assets.count == 1 ? "" : "s")"
+            let tag = c.verdict == .fail ? style.red("FAIL ") : style.yellow("ERROR")
+            out += "  \(tag) \(pad(c.ref.description, 26)) \(c.title) (\(detail))\n"
+        }
+        for e in doc.inputErrors { out += style.red("input error: ") + e.description + "\n" }
+        if !doc.disabled.isEmpty {
+            out += "\ndisabled by tailoring: " + doc.disabled.map { "\($0.rule) (\($0.reason))" }.joined(separator: "; ") + "\n"
+        }
+        return out
+    }
+
+    func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+}

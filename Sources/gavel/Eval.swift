@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import GavelCore
+import GavelEngine
+import GavelReporters
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate snapshots against the policy set and report per-rule and per-control verdicts.",
+        discussion: """
+        Example:
+          gavel eval --policies Policies --snapshots Snapshots
+          gavel eval --snapshots Snapshots --format json --output results.json --fail-on high
+          cat fleet.jsonl | gavel eval --snapshots -
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(help: "Policy folder (or one policy file).")
+    var policies = "Policies"
+
+    @Option(name: .customLong("snapshots"), help: "Snapshot folder (Snapshots/<asset>/<kind>.json), a snapshot file, or - for JSON Lines on stdin. Repeatable.")
+    var snapshots: [String] = []
+
+    @Option(help: "Output format: text or json (the results/v1 document).")
+    var format: Format = .text
+
+    @Option(help: "Write the report to this file (atomically) instead of stdout.")
+    var output: String?
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a rule at or above this severity fails or errs: critical, high, medium, low, info, or none.")
+    var failOn: String = "info"
+
+    @Option(help: "Worker threads (default: all cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard failOn == "none" || Severity(rawValue: failOn) != nil else {
+            throw ValidationError("--fail-on must be one of critical, high, medium, low, info, none (got '\(failOn)')")
+        }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        let program = try compileOrExit(policies, showWarnings: false)
+        let plan = SnapshotPlan.make(snapshots.isEmpty ? ["Snapshots"] : snapshots)
+        if plan.units.isEmpty {
+            for e in plan.errors { printError(e.description) }
+            printError("error: no snapshots to evaluate in \((snapshots.isEmpty ? ["Snapshots"] : snapshots).joined(separator: ", "))")
+            throw Exit.input
+        }
+        let run = Runner.run(program, plan, jobs: jobs)
+        let threshold = Severity(rawValue: failOn)
+        let doc = ResultsDocument(run: run, failOn: threshold)
+        let text = format == .json ? JSONReporter().render(doc) : TextReporter(style: output == nil ? terminalStyle(1) : .plain).render(doc)
+        try emit(text, to: output)
+        for e in run.inputErrors { printError(e.description) }
+        if !run.evaluatedSomething {
+            let kinds = Set(run.assets.flatMap { $0.snapshots.map(\.kind) }).sorted()
+            printError("error: nothing was evaluated: no rule applied to any asset (snapshot kinds present: \(kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))")
+            throw Exit.input
+        }
+        if !run.inputErrors.isEmpty { throw Exit.input }
+        if let threshold, !doc.failing(atOrAbove: threshold).isEmpty { throw Exit.failing }
+    }
+}

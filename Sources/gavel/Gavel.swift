@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct Gavel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gavel",
+        abstract: "Policy-as-code checks for PHP, nginx, WordPress, Magento and Shopify hosting.",
+        discussion: """
+        Exit codes: 0 nothing failing at or above --fail-on; 1 failing verdicts or tests;
+        2 usage or policy errors; 3 unreadable inputs or nothing evaluated.
+        """,
+        version: "0.1.0",
+        subcommands: [Eval.self, Check.self, Test.self, ExplainCommand.self]
+    )
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import GavelCore
+import GavelEngine
+import GavelReporters
+
+/// Exit codes of DESIGN.md.
+enum Exit {
+    static let failing = ExitCode(1)
+    static let usage = ExitCode(2)
+    static let input = ExitCode(3)
+}
+
+func printError(_ s: String) {
+    FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
+}
+
+func terminalStyle(_ fd: Int32) -> Style {
+    Style(enabled: isatty(fd) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+}
+
+/// Compiles the policy set, prints its diagnostics to stderr, and stops with exit 2 on errors.
+func compileOrExit(_ path: String, showWarnings: Bool = true) throws -> Program {
+    let out = Compiler.compile(path: path)
+    let shown = out.diagnostics.filter { showWarnings || $0.level == .error }
+    if !shown.isEmpty { printError(out.renderer.render(shown) + "\n") }
+    guard let program = out.program else {
+        printError("\(out.errors.count) error\(out.errors.count == 1 ? "" : "s") in \(path)")
+        throw Exit.usage
+    }
+    return program
+}
+
+/// Writes to `--output` atomically, or to stdout.
+func emit(_ text: String, to output: String?) throws {
+    if let output {
+        do { try AtomicFile.write(text, to: output) } catch {
+            printError("error: \(error)")
+            throw Exit.input
+        }
+    } else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+extension Severity: ExpressibleByArgument {}
