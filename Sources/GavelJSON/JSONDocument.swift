@@ -15,7 +15,17 @@ public final class JSONDocument: @unchecked Sendable {
 
     deinit { json_decref(root) }
 
+    /// The root node. It borrows from this document: keep the document alive while using it
+    /// (hold it in a variable you use afterwards, or use `withRoot` / `toValue`).
     public var rootNode: JSONNode { JSONNode(OpaquePointer(root)) }
+
+    /// Calls `body` with the root while guaranteeing the document outlives the call.
+    public func withRoot<R>(_ body: (JSONNode) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(rootNode) }
+    }
+
+    /// Copies the whole document into a Swift value.
+    public func toValue() -> Value { withRoot { $0.toValue() } }
 
     /// A JSON parse error with position (1-based line and column, as jansson reports them).
     public struct ParseError: Error, Sendable, CustomStringConvertible {
@@ -29,7 +39,7 @@ public final class JSONDocument: @unchecked Sendable {
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(ParseError) -> JSONDocument {
         var err = json_error_t()
         let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
-        guard let root = json_loadb(base, bytes.count, Int(JSON_REJECT_DUPLICATES), &err) else {
+        guard let root = json_loadb(base, bytes.count, Int(JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL), &err) else {
             let text = withUnsafeBytes(of: &err.text) { raw in
                 String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
             }

@@ -43,7 +43,7 @@ extension CompileSession {
                 diags.error("bad-dataset", "invalid JSON: \(error.message)", at: SourceLocation(file: path, line: error.line, column: error.column))
                 return
             }
-            var root = doc.rootNode.toValue()
+            var root = doc.toValue()
             if let inner = root["advisories"] { root = inner }
             guard case .array(let items) = root else {
                 diags.error("bad-dataset", "a dataset must be a list of advisories or an object with an 'advisories' list", at: fileStart)

@@ -74,7 +74,7 @@ extension CompileSession {
             diags.error("bad-json", "asset_file is not valid JSON: \(error.message)", at: SourceLocation(file: path, line: error.line, column: error.column))
             return nil
         }
-        let v = doc.rootNode.toValue()
+        let v = doc.toValue()
         if v["gavel"]?.stringValue == "snapshot/v1", let kind = v["kind"]?.stringValue, let data = v["data"] {
             return .object([(kind, data)])
         }

@@ -1,0 +1,81 @@
+import XCTest
+@testable import GavelCore
+
+final class SHA256Tests: XCTestCase {
+    func testKnownVectors() {
+        XCTAssertEqual(SHA256.hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256.hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(SHA256.hex(String(repeating: "a", count: 1000)),
+                       "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
+    func testIncrementalEqualsOneShot() {
+        let data = Array((0..<300).map { UInt8($0 % 251) })
+        var h = SHA256()
+        h.update(data[0..<7]); h.update(data[7..<130]); h.update(data[130...])
+        XCTAssertEqual(h.finalize().map { String(format: "%02x", $0) }.joined(), SHA256.hex(data))
+    }
+}
+
+final class SuggestTests: XCTestCase {
+    func testNearNamesAreSuggested() {
+        XCTAssertEqual(Suggest.closest(to: "equal", in: ["equals", "not_equals", "in"]), "equals")
+        XCTAssertEqual(Suggest.closest(to: "version_get", in: ["version_gte", "version_gt", "version_lt"]), "version_gt")
+        XCTAssertEqual(Suggest.closest(to: "macthes", in: ["matches", "contains"]), "matches")
+    }
+
+    func testFarNamesAreNot() {
+        XCTAssertNil(Suggest.closest(to: "banana", in: ["equals", "matches"]))
+        XCTAssertEqual(Suggest.hint(for: "zzz", in: ["all", "any"]), "")
+    }
+}
+
+final class JSONWriterTests: XCTestCase {
+    func testEscapingAndOrder() {
+        let v: Value = .object([("b", 1), ("a", .string("x\"y\n\u{1}")), ("c", .array([.null, true, 1.5]))])
+        XCTAssertEqual(JSONWriter.string(v), #"{"b":1,"a":"x\"y\n\u0001","c":[null,true,1.5]}"#)
+    }
+
+    func testSameComparesNumbersAcrossIntAndFloat() {
+        XCTAssertTrue(Value.same(.int(2), .double(2.0)))
+        XCTAssertFalse(Value.same(.string("1"), .int(1)))
+        XCTAssertTrue(Value.same(.object([("a", 1), ("b", 2)]), .object([("b", 2), ("a", 1)])))
+        XCTAssertFalse(Value.same(.null, .bool(false)))
+    }
+}
+
+final class DiagnosticRendererTests: XCTestCase {
+    func testCaretUnderColumn() {
+        var r = DiagnosticRenderer()
+        r.register(file: "p.yaml", text: "a: 1\n  bad: x\n")
+        let d = Diagnostic("unknown-key", "unknown key 'bad'", at: SourceLocation(file: "p.yaml", line: 2, column: 3))
+        XCTAssertEqual(r.render(d), """
+        p.yaml:2:3: error[unknown-key]: unknown key 'bad'
+          |
+        2 |   bad: x
+          |   ^
+        """)
+    }
+
+    func testSortedByFileThenPosition() {
+        let a = Diagnostic("x", "", at: SourceLocation(file: "b.yaml", line: 1, column: 1))
+        let b = Diagnostic("x", "", at: SourceLocation(file: "a.yaml", line: 9, column: 1))
+        let c = Diagnostic("x", "", at: SourceLocation(file: "a.yaml", line: 2, column: 5))
+        XCTAssertEqual(Diagnostic.sorted([a, b, c]).map { $0.location!.description }, ["a.yaml:2:5", "a.yaml:9:1", "b.yaml:1:1"])
+    }
+}
+
+final class AtomicFileTests: XCTestCase {
+    func testReplacesWholeFileAndLeavesNoTemp() throws {
+        let dir = NSTemporaryDirectory() + "gavel-atomic-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/out.json"
+        try AtomicFile.write("first", to: path)
+        try AtomicFile.write("second", to: path)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "second")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["out.json"])
+        XCTAssertThrowsError(try AtomicFile.write("x", to: dir + "/missing/out.json"))
+    }
+}

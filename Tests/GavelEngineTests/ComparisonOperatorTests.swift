@@ -1,0 +1,113 @@
+import GavelCore
+import XCTest
+@testable import GavelEngine
+
+final class ComparisonOperatorTests: XCTestCase {
+    func testEqualsNeedsSameType() {
+        XCTAssertEqual(verdict("path: php.ini.x\nequals: 1", php([("x", "1")]))?.verdict, .fail)
+        XCTAssertEqual(verdict("path: php.ini.x\nequals: 1", php([("x", 1)]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.x\nequals: 1", php([("x", 1.0)]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.x\nnot_equals: \"on\"", php([("x", "On")]))?.verdict, .pass)
+    }
+
+    func testBoolSpellingsWithAs() {
+        for (raw, expected) in [("On", Verdict.pass), ("yes", .pass), ("1", .pass), ("TRUE", .pass), ("Off", .fail), ("", .fail), ("0", .fail), ("no", .fail)] {
+            XCTAssertEqual(verdict("path: php.ini.x\nas: bool\nequals: true", php([("x", .string(raw))]))?.verdict, expected, raw)
+        }
+        let bad = verdict("path: php.ini.x\nas: bool\nequals: true", php([("x", "maybe")]))
+        XCTAssertEqual(bad?.verdict, .error)
+        XCTAssertEqual(bad?.evidence.first?.observed, "maybe")
+    }
+
+    func testInAndNotIn() {
+        XCTAssertEqual(verdict("path: php.sapi\nin: [fpm-fcgi, apache2handler]", .object([("php", .object([("sapi", "fpm-fcgi")]))]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.sapi\nnot_in: [cli]", .object([("php", .object([("sapi", "cli")]))]))?.verdict, .fail)
+    }
+
+    func testNumberComparisons() {
+        XCTAssertEqual(verdict("path: php.ini.n\ngt: 2", php([("n", 2.5)]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.n\ngte: 3", php([("n", 3)]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.n\nlt: 3", php([("n", 3)]))?.verdict, .fail)
+        XCTAssertEqual(verdict("path: php.ini.n\nlte: 2.5", php([("n", 2)]))?.verdict, .pass)
+        let strOutcome = verdict("path: php.ini.n\ngt: 2", php([("n", "30")]))
+        XCTAssertEqual(strOutcome?.verdict, .error, "a string is not silently compared as a number")
+        XCTAssertEqual(verdict("path: php.ini.n\nas: int\ngt: 2", php([("n", "30")]))?.verdict, .pass)
+    }
+
+    func testBytesAndDurations() {
+        XCTAssertEqual(verdict("path: php.ini.m\nas: bytes\nlte: 128M", php([("m", "64M")]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.m\nas: bytes\nlte: 134217728", php([("m", "1G")]))?.verdict, .fail)
+        XCTAssertEqual(verdict("path: php.ini.m\nas: bytes\nequals: 524288", php([("m", "512k")]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.t\nas: duration\nlte: 15m", php([("t", "900")]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.t\nas: duration\nequals: 5400", php([("t", "1h30m")]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.t\nas: duration\ngt: 1", php([("t", "soon")]))?.verdict, .error)
+    }
+}
+
+final class MissingValueTests: XCTestCase {
+    func testMissingIsErrorUnlessSaid() {
+        let o = verdict("path: php.ini.expose_php\nequals: \"Off\"", php([]))
+        XCTAssertEqual(o?.verdict, .error)
+        XCTAssertEqual(o?.message, "missing evidence: php.ini.expose_php")
+        XCTAssertEqual(verdict("path: php.ini.x\nequals: 1\nmissing: pass", php([]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.x\nequals: 1\nmissing: fail", php([]))?.verdict, .fail)
+    }
+
+    func testNullIsPresent() {
+        XCTAssertEqual(verdict("path: php.ini.x\nexists: true", php([("x", .null)]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.x\nexists: false", php([]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.x\nexists: true", php([]))?.verdict, .fail)
+        XCTAssertEqual(verdict("path: php.ini.x\nequals: 1", php([("x", .null)]))?.verdict, .fail)
+    }
+
+    func testMissingKindIsNotApplicable() {
+        XCTAssertEqual(verdict("path: php.ini.x\nequals: 1", .object([("nginx", Value.object([Value.Member]()))]))?.verdict, .notApplicable)
+    }
+
+    func testPathThroughAScalarIsMissing() {
+        XCTAssertEqual(verdict("path: php.ini.x.y\nequals: 1", php([("x", "str")]))?.verdict, .error)
+    }
+}
+
+final class LogicTests: XCTestCase {
+    let err = "{ path: php.ini.absent, equals: 1 }"
+    let yes = "{ path: php.ini.a, equals: 1 }"
+    let no = "{ path: php.ini.a, equals: 2 }"
+    let asset = php([("a", 1)])
+
+    func v(_ check: String) -> Verdict? { verdict(check, asset)?.verdict }
+
+    func testAllIsFalseIfAnyFalseElseErrorIfAnyErrs() {
+        XCTAssertEqual(v("all: [\(err), \(no)]"), .fail, "an error does not hide a real failure")
+        XCTAssertEqual(v("all: [\(yes), \(err)]"), .error)
+        XCTAssertEqual(v("all: [\(yes), \(yes)]"), .pass)
+    }
+
+    func testAnyIsTrueIfAnyTrueElseErrorIfAnyErrs() {
+        XCTAssertEqual(v("any: [\(err), \(yes)]"), .pass)
+        XCTAssertEqual(v("any: [\(no), \(err)]"), .error, "an error does not invent a pass")
+        XCTAssertEqual(v("any: [\(no), \(no)]"), .fail)
+    }
+
+    func testNoneAndNot() {
+        XCTAssertEqual(v("none: [\(no), \(no)]"), .pass)
+        XCTAssertEqual(v("none: [\(no), \(yes)]"), .fail)
+        XCTAssertEqual(v("none: [\(no), \(err)]"), .error)
+        XCTAssertEqual(v("not: \(yes)"), .fail)
+        XCTAssertEqual(v("not: \(err)"), .error)
+    }
+
+    func testEvidenceKeepsTheDecidingLeaves() {
+        let o = verdict("all: [\(yes), \(no), \(err)]", asset)
+        XCTAssertEqual(o?.verdict, .fail)
+        XCTAssertEqual(o?.evidence.map(\.path), ["php.ini.a"])
+        XCTAssertEqual(o?.evidence.first?.observed, .int(1))
+        XCTAssertEqual(o?.evidence.first?.expected, .int(2))
+    }
+
+    func testWhenDecidesApplicability() {
+        XCTAssertEqual(verdict(yes, asset, when: no)?.verdict, .notApplicable)
+        XCTAssertEqual(verdict(no, asset, when: yes)?.verdict, .fail)
+        XCTAssertEqual(verdict(yes, asset, when: err)?.verdict, .error)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import GavelCore
+import XCTest
+@testable import GavelEngine
+
+/// Each file under Diagnostics/ is a malformed policy whose header lists the errors it must
+/// produce as `# expect: LINE:COL ID`. The set of errors must match exactly.
+final class DiagnosticsGoldenTests: XCTestCase {
+    func testGoldenDiagnostics() throws {
+        let root = Bundle.module.resourcePath! + "/Diagnostics"
+        let files = try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasSuffix(".yaml") }.sorted()
+        XCTAssertGreaterThanOrEqual(files.count, 10)
+        for name in files {
+            let text = try String(contentsOfFile: root + "/" + name, encoding: .utf8)
+            let expected = text.split(separator: "\n").filter { $0.hasPrefix("# expect: ") }.map { String($0.dropFirst("# expect: ".count)) }
+            XCTAssertFalse(expected.isEmpty, "\(name) has no expectations")
+            let got = errors([name: text]).sorted()
+            XCTAssertEqual(got, expected.sorted(), name)
+        }
+    }
+
+    func testRenderedDiagnosticHasFileLineColumnIDAndCaret() {
+        let out = compile(["bad.yaml": "gavel: policy/v1\nid: x\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.a, equal: 1 }\n"])
+        let d = out.errors.first!
+        let rendered = out.renderer.render(d)
+        XCTAssertTrue(rendered.hasSuffix("/bad.yaml:7:27: error[unknown-operator]: unknown operator 'equal'; did you mean 'equals'?\n  |\n7 |     check: { path: php.a, equal: 1 }\n  |                           ^"), rendered)
+    }
+
+    func testEveryErrorOfTheSetIsReportedInOneRun() {
+        let a = "gavel: policy/v1\nid: a\nkind: php\nrules:\n  - { id: A, severity: low, check: { path: php.x, gtt: 1 } }\n"
+        let b = "gavel: policy/v1\nid: b\nkind: php\nrules:\n  - { id: B, severity: loud, check: { path: php.x, gt: 1 } }\n"
+        XCTAssertEqual(compile(["a.yaml": a, "b.yaml": b]).errors.map(\.id), ["unknown-operator", "bad-severity"])
+    }
+
+    func testNoPoliciesIsAnError() {
+        XCTAssertEqual(Compiler.compile(path: writeTree(["readme.txt": "x"])).errors.map(\.id), ["no-policies"])
+        XCTAssertEqual(Compiler.compile(path: "/nonexistent/gavel").errors.map(\.id), ["io-error"])
+    }
+}

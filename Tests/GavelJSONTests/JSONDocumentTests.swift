@@ -1,0 +1,44 @@
+import GavelCore
+import XCTest
+@testable import GavelJSON
+
+final class JSONDocumentTests: XCTestCase {
+    func testLookupAndConversion() throws {
+        let doc = try JSONDocument.parse(#"{"a": {"b": [1, 2.5, "x", true, null]}, "k.e y": 3}"#)
+        let b = doc.rootNode.member("a")?.member(JSONKey("b"))
+        XCTAssertEqual(b?.type, .array)
+        XCTAssertEqual(b?.count, 5)
+        XCTAssertEqual(b?.element(0)?.integer, 1)
+        XCTAssertEqual(b?.element(1)?.real, 2.5)
+        XCTAssertEqual(b?.element(2)?.string, "x")
+        XCTAssertEqual(b?.element(3)?.bool, true)
+        XCTAssertEqual(b?.element(4)?.type, .null)
+        XCTAssertNil(b?.element(5))
+        XCTAssertNil(b?.member("a"))
+        XCTAssertEqual(doc.rootNode.member("k.e y")?.integer, 3)
+        XCTAssertEqual(doc.rootNode.keys, ["a", "k.e y"])
+        withExtendedLifetime(doc) {}
+    }
+
+    func testErrorCarriesLineAndColumn() {
+        XCTAssertThrowsError(try JSONDocument.parse("{\n  \"a\": 1,\n  \"b\": ]\n}")) { error in
+            let e = error as! JSONDocument.ParseError
+            XCTAssertEqual(e.line, 3)
+            XCTAssertEqual(e.column, 8)
+        }
+    }
+
+    func testDuplicateKeysRejected() {
+        XCTAssertThrowsError(try JSONDocument.parse(#"{"a": 1, "a": 2}"#))
+    }
+
+    func testBuilderRoundTrip() {
+        let v: Value = .object([("s", "é\u{0}x"), ("n", .int(-4)), ("d", .double(0.25)), ("l", .array([true, .null]))])
+        XCTAssertEqual(JSONDocument.from(v).toValue(), v)
+    }
+
+    func testStringsWithNulBytesKeepTheirLength() throws {
+        let doc = try JSONDocument.parse(#"{"s": "a\u0000b"}"#)
+        XCTAssertEqual(doc.withRoot { $0.member("s")?.string?.utf8.count }, 3)
+    }
+}
