@@ -1,0 +1,145 @@
+import Foundation
+import XCTest
+
+/// Runs the real `gavel` binary, as a user or a CI job would.
+final class CLITests: XCTestCase {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    struct Run { var code: Int32; var out: String; var err: String }
+
+    func gavel(_ args: [String], stdin: String? = nil) throws -> Run {
+        let here = Bundle(for: CLITests.self).bundleURL
+        let bin = [here.appendingPathComponent("gavel"), here.deletingLastPathComponent().appendingPathComponent("gavel")]
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? here.appendingPathComponent("gavel")
+        let p = Process()
+        p.executableURL = bin
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: CLITests.repo)
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        p.environment = env
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        try p.run()
+        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try inp.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    func tempDir() -> String {
+        let d = NSTemporaryDirectory() + "gavel-cli-\(UUID().uuidString)"
+        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    func testEvalOnShippedLibraryFailsWithExitOne() throws {
+        let r = try gavel(["eval"])
+        XCTAssertEqual(r.code, 1, r.err)
+        XCTAssertTrue(r.out.contains("FAIL  high     PHP-SESS-001  clinic-b.example.com"), r.out)
+        XCTAssertTrue(r.out.contains("at /etc/php/7.4/fpm/php.ini:1427"))
+        XCTAssertFalse(r.out.contains("\u{1B}["), "no colour when not a terminal")
+    }
+
+    func testFailOnThresholdGates() throws {
+        XCTAssertEqual(try gavel(["eval", "--fail-on", "critical"]).code, 0)
+        XCTAssertEqual(try gavel(["eval", "--fail-on", "none"]).code, 0)
+        XCTAssertEqual(try gavel(["eval", "--fail-on", "high"]).code, 1)
+        XCTAssertEqual(try gavel(["eval", "--fail-on", "severe"]).code, 64, "ArgumentParser validation error")
+    }
+
+    func testJSONOutputIsWrittenAtomicallyAndParses() throws {
+        let dir = tempDir()
+        let out = dir + "/results.json"
+        let r = try gavel(["eval", "--format", "json", "--output", out, "--fail-on", "none"])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertEqual(r.out, "")
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as! [String: Any]
+        XCTAssertEqual(doc["gavel"] as? String, "results/v1")
+        let results = doc["results"] as! [[String: Any]]
+        XCTAssertEqual(results.count, 45)
+        let failing = results.first { $0["rule"] as? String == "NGX-TLS-001" && $0["verdict"] as? String == "fail" }!
+        let ev = (failing["evidence"] as! [[String: Any]]).first!
+        XCTAssertEqual(ev["source"] as? String, "/etc/nginx/sites-enabled/clinic-b.conf:6")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["results.json"])
+    }
+
+    func testCheckReportsErrorsWithPositionAndExitTwo() throws {
+        let dir = tempDir()
+        try "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.a, equal: 1 }\n"
+            .write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let r = try gavel(["check", dir])
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.err.contains("p.yaml:7:27: error[unknown-operator]: unknown operator 'equal'; did you mean 'equals'?"), r.err)
+        let ok = try gavel(["check", "Policies"])
+        XCTAssertEqual(ok.code, 0, ok.err)
+        XCTAssertTrue(ok.out.contains("15 rules"))
+    }
+
+    func testNothingEvaluatedIsAnError() throws {
+        let empty = tempDir()
+        let r = try gavel(["eval", "--snapshots", empty])
+        XCTAssertEqual(r.code, 3)
+        XCTAssertTrue(r.err.contains("no snapshots"), r.err)
+        let onlyShopify = #"{"gavel":"snapshot/v1","asset":"s","kind":"shopify","data":{}}"#
+        let r2 = try gavel(["eval", "--snapshots", "-"], stdin: onlyShopify + "\n")
+        XCTAssertEqual(r2.code, 3)
+        XCTAssertTrue(r2.err.contains("nothing was evaluated"), r2.err)
+    }
+
+    func testBadSnapshotIsExitThreeWithPosition() throws {
+        let r = try gavel(["eval", "--snapshots", "-"], stdin: "{\"gavel\": \"snapshot/v1\",\n \"asset\": 1,}\n")
+        XCTAssertEqual(r.code, 3)
+        XCTAssertTrue(r.err.contains("<stdin>:1:"), r.err)
+    }
+
+    func testJSONLinesFromStdin() throws {
+        let php = #"{"gavel":"snapshot/v1","asset":"x.example","kind":"php","data":{"sapi":"fpm-fcgi","version":"8.3.0","ini":{"session.cookie_secure":"On"}}}"#
+        let r = try gavel(["eval", "--snapshots", "-", "--fail-on", "none"], stdin: php + "\n")
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertTrue(r.out.contains("1 asset, 15 rules"), r.out)
+    }
+
+    func testTestAndCoverage() throws {
+        let r = try gavel(["test", "Policies", "--require-coverage"])
+        XCTAssertEqual(r.code, 0, r.out + r.err)
+        XCTAssertTrue(r.out.contains("0 failed"))
+        let dir = tempDir()
+        try FileManager.default.copyItem(atPath: CLITests.repo + "/Policies/controls", toPath: dir + "/controls")
+        try """
+        gavel: policy/v1
+        id: p
+        kind: php
+        rules:
+          - { id: R, severity: low, controls: [soc2:CC6.1], check: { path: php.a, equals: 1 } }
+        tests:
+          - { name: wrong expectation, asset: { php: { a: 1 } }, expect: { R: fail } }
+        """.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let bad = try gavel(["test", dir])
+        XCTAssertEqual(bad.code, 1)
+        XCTAssertTrue(bad.out.contains("R expected fail, got pass"), bad.out)
+        XCTAssertTrue(bad.out.contains("R: no test makes it pass, no test makes it fail"), bad.out)
+    }
+
+    func testExplain() throws {
+        let r = try gavel(["explain", "NGX-TLS-001"])
+        XCTAssertEqual(r.code, 0)
+        XCTAssertTrue(r.out.contains("every element of nginx.servers[*]"), r.out)
+        XCTAssertTrue(r.out.contains("hipaa:164.312(e)(2)(ii): Encryption"), r.out)
+        let typo = try gavel(["explain", "NGX-TLS-01"])
+        XCTAssertEqual(typo.code, 2)
+        XCTAssertTrue(typo.err.contains("did you mean 'NGX-TLS-001'?") || typo.err.contains("did you mean 'NGX-TLS-002'?"), typo.err)
+    }
+
+    func testHelpHasExamples() throws {
+        for cmd in ["eval", "check", "test", "explain"] {
+            let r = try gavel([cmd, "--help"])
+            XCTAssertEqual(r.code, 0)
+            XCTAssertTrue(r.out.contains("Example"), cmd)
+        }
+    }
+}
