@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 
 @main
@@ -12,4 +13,18 @@ struct Gavel: ParsableCommand {
         version: "0.1.0",
         subcommands: [Eval.self, Check.self, Test.self, ExplainCommand.self]
     )
+
+    /// Same as ArgumentParser's main, except that usage errors exit 2 (DESIGN.md), not 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -49,7 +49,9 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try gavel(["eval", "--fail-on", "critical"]).code, 0)
         XCTAssertEqual(try gavel(["eval", "--fail-on", "none"]).code, 0)
         XCTAssertEqual(try gavel(["eval", "--fail-on", "high"]).code, 1)
-        XCTAssertEqual(try gavel(["eval", "--fail-on", "severe"]).code, 64, "ArgumentParser validation error")
+        XCTAssertEqual(try gavel(["eval", "--fail-on", "severe"]).code, 2, "usage errors exit 2")
+        XCTAssertEqual(try gavel(["eval", "--jobs", "0"]).code, 2)
+        XCTAssertEqual(try gavel(["frobnicate"]).code, 2)
     }
 
     func testJSONOutputIsWrittenAtomicallyAndParses() throws {
