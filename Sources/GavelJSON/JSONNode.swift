@@ -75,6 +75,24 @@ public struct JSONNode: @unchecked Sendable {
         }
     }
 
+    /// Visits object members in order until `stop()` is true. The key is produced only when
+    /// asked for (`key()`), so a visit that does not need names allocates none.
+    public func forEachMember(until stop: () -> Bool, _ body: (_ key: () -> String, JSONNode) -> Void) {
+        guard raw.pointee.type == JSON_OBJECT else { return }
+        var it = json_object_iter(raw)
+        while let i = it, !stop() {
+            if let v = json_object_iter_value(i) {
+                body({
+                    let len = json_object_iter_key_len(i)
+                    return json_object_iter_key(i)!.withMemoryRebound(to: UInt8.self, capacity: len) {
+                        String(decoding: UnsafeBufferPointer(start: $0, count: len), as: UTF8.self)
+                    }
+                }, JSONNode(OpaquePointer(v)))
+            }
+            it = json_object_iter_next(raw, i)
+        }
+    }
+
     /// The children of an array (elements) or object (member values), in order.
     public var children: [JSONNode] {
         switch raw.pointee.type {

@@ -70,6 +70,20 @@ final class QuantifierTests: XCTestCase {
         XCTAssertEqual(verdict(root, asset, kind: "nginx")?.verdict, .pass)
     }
 
+    func testWildcardOverAScalarIsAnError() {
+        let o = verdict("every: { path: \"php.ini[*]\", check: { path: ., equals: 1 } }", .object([("php", .object([("ini", "flat")]))]))
+        XCTAssertEqual(o?.verdict, .error)
+        XCTAssertEqual(o?.message, "php.ini is string, not an array or object")
+    }
+
+    func testSomeOverObjectValuesStopsAtTheFirstMatchButEvidenceSeesAll() {
+        let asset: Value = .object([("php", .object([("pools", .object([("a", .object([("u", "root")])), ("b", .object([("u", "x")])), ("c", .object([("u", "root")]))]))]))])
+        XCTAssertEqual(verdict("some: { path: \"php.pools[*]\", check: { path: .u, equals: root } }", asset)?.verdict, .pass)
+        let o = verdict("none: [ { some: { path: \"php.pools[*]\", check: { path: .u, equals: root } } } ]", asset)
+        XCTAssertEqual(o?.verdict, .fail)
+        XCTAssertEqual(o?.evidence.map(\.path), ["php.pools.a.u", "php.pools.c.u"])
+    }
+
     func testObjectValuesWildcard() {
         let asset: Value = .object([("php", .object([("pools", .object([("www", .object([("user", "www-data")])), ("admin", .object([("user", "root")]))]))]))])
         let o = verdict("every: { path: \"php.pools[*]\", check: { path: .user, not_equals: root } }", asset)

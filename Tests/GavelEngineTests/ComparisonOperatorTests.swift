@@ -14,6 +14,8 @@ final class ComparisonOperatorTests: XCTestCase {
         for (raw, expected) in [("On", Verdict.pass), ("yes", .pass), ("1", .pass), ("TRUE", .pass), ("Off", .fail), ("", .fail), ("0", .fail), ("no", .fail)] {
             XCTAssertEqual(verdict("path: php.ini.x\nas: bool\nequals: true", php([("x", .string(raw))]))?.verdict, expected, raw)
         }
+        XCTAssertEqual(verdict("path: php.ini.x\nas: bool\nequals: true", php([("x", " On\t")]))?.verdict, .pass, "ends are trimmed")
+        XCTAssertEqual(verdict("path: php.ini.x\nas: bool\nequals: true", php([("x", "o n")]))?.verdict, .error, "inner spaces are not")
         let bad = verdict("path: php.ini.x\nas: bool\nequals: true", php([("x", "maybe")]))
         XCTAssertEqual(bad?.verdict, .error)
         XCTAssertEqual(bad?.evidence.first?.observed, "maybe")

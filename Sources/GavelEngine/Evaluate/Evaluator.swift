@@ -67,17 +67,16 @@ struct Evaluator {
 
     private mutating func quantifier(_ q: Quantifier, _ ev: inout [Evidence]?) -> Truth {
         let collecting = ev != nil
-        let elements: [Frame]
-        switch collection(q.path, collecting) {
-        case .failure(let problem):
+        func missing(_ problem: CollectionProblem, _ ev: inout [Evidence]?) -> Truth {
             let r: Truth = problem.absent ? (q.missing == .pass ? .yes : q.missing == .fail ? .no : .unknown) : .unknown
             if collecting {
                 ev!.append(record(problem.parts, problem.kind, observed: problem.observed, op: quantifierName(q), expected: quantifierOperand(q),
                                   coercion: nil, result: r, note: problem.note))
             }
             return r
-        case .success(let list):
-            elements = list
+        }
+        guard let start = base(q.path) else {
+            return missing(CollectionProblem(absent: true, parts: [], kind: baseKind(q.path), observed: nil, note: "missing evidence: no \(q.path.text)"), &ev)
         }
         switch q.kind {
         case .every, .some:
@@ -86,22 +85,25 @@ struct Evaluator {
             let decisive: Truth = all ? .no : .yes
             var results: [(Truth, [Evidence])] = []
             var unknown = false
-            for el in elements {
+            var decided = false
+            let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting) { el in
                 frames.append(el)
+                defer { frames.removeLast() }
                 var sub: [Evidence]? = collecting ? [] : nil
                 var r: Truth = .yes
                 if let f = q.filter { r = eval(f, &sub) }
+                if r == .no { return true }
                 if r == .yes { sub = collecting ? [] : nil; r = eval(q.check!, &sub) }
-                else if r == .no { frames.removeLast(); continue }
-                frames.removeLast()
-                if !collecting {
-                    if r == decisive { return decisive }
-                    if r == .unknown { unknown = true }
-                } else {
+                if collecting {
                     results.append((r, sub ?? []))
+                    return true
                 }
+                if r == decisive { decided = true; return false }
+                if r == .unknown { unknown = true }
+                return true
             }
-            if !collecting { return unknown ? .unknown : decisive.negated }
+            if let problem { return missing(problem, &ev) }
+            if !collecting { return decided ? decisive : unknown ? .unknown : decisive.negated }
             let result = Evaluator.fold(results.map(\.0), all: all)
             for (r, e) in results where r == result { ev!.append(contentsOf: e) }
             return result
@@ -109,14 +111,16 @@ struct Evaluator {
             var n = 0
             var errors: [Evidence] = []
             var unknown = false
-            for el in elements {
-                guard let f = q.filter else { n += 1; continue }
+            let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting) { el in
+                guard let f = q.filter else { n += 1; return true }
                 frames.append(el)
+                defer { frames.removeLast() }
                 var sub: [Evidence]? = collecting ? [] : nil
                 let r = eval(f, &sub)
-                frames.removeLast()
                 if r == .yes { n += 1 } else if r == .unknown { unknown = true; errors += sub ?? [] }
+                return true
             }
+            if let problem { return missing(problem, &ev) }
             let result: Truth = unknown ? .unknown : (test.holds(Double(n)) ? .yes : .no)
             if collecting {
                 let (parts, kind) = concreteParts(q.path, stopAtWildcard: true)
@@ -151,55 +155,61 @@ struct Evaluator {
         var note: String
     }
 
-    /// The elements a quantifier path denotes; `[*]` fans out (nested `[*]` flatten).
-    private func collection(_ path: CompiledPath, _ collecting: Bool) -> Result<[Frame], CollectionProblem> {
-        guard let start = base(path) else {
-            return .failure(CollectionProblem(absent: true, parts: [], kind: baseKind(path), observed: nil,
-                                              note: "missing evidence: no \(path.text)"))
+    /// Visits the elements a quantifier path denotes, in document order; `[*]` fans out over
+    /// array elements or object values, and nested `[*]` flatten. `visit` returns false to
+    /// stop early. Returns a problem when the path is absent before its first `[*]`, or a
+    /// `[*]` there meets a scalar; after a `[*]`, elements lacking the rest are skipped.
+    static func walk(_ f: Frame, _ steps: ArraySlice<CompiledPath.Step>, seenWildcard: Bool, collecting: Bool,
+                     _ visit: (Frame) -> Bool) -> CollectionProblem? {
+        var stopped = false
+        return walk(f, steps, seenWildcard, collecting, &stopped, visit)
+    }
+
+    private static func walk(_ f: Frame, _ steps: ArraySlice<CompiledPath.Step>, _ seen: Bool, _ collecting: Bool,
+                             _ stopped: inout Bool, _ visit: (Frame) -> Bool) -> CollectionProblem? {
+        guard let step = steps.first else {
+            if !visit(f) { stopped = true }
+            return nil
         }
-        var current: [Frame] = [start]
-        var seenWildcard = false
-        for step in path.steps {
-            var next: [Frame] = []
-            next.reserveCapacity(current.count)
-            for f in current {
-                switch step {
-                case .key(let k):
-                    if let n = f.node.member(k) {
-                        next.append(Frame(node: n, kind: f.kind, parts: collecting ? f.parts + [.key(k.text)] : []))
-                    } else if !seenWildcard {
-                        return .failure(CollectionProblem(absent: true, parts: f.parts + [.key(k.text)], kind: f.kind, observed: nil,
-                                                          note: "missing evidence: \(display(f.parts + [.key(k.text)], f.kind)) is absent"))
-                    }
-                case .index(let i):
-                    if let n = f.node.element(i) {
-                        next.append(Frame(node: n, kind: f.kind, parts: collecting ? f.parts + [.index(i)] : []))
-                    } else if !seenWildcard {
-                        return .failure(CollectionProblem(absent: true, parts: f.parts + [.index(i)], kind: f.kind, observed: nil,
-                                                          note: "missing evidence: \(display(f.parts + [.index(i)], f.kind)) is absent"))
-                    }
-                case .wildcard:
-                    switch f.node.type {
-                    case .array:
-                        for i in 0..<f.node.count {
-                            next.append(Frame(node: f.node.element(i)!, kind: f.kind, parts: collecting ? f.parts + [.index(i)] : []))
-                        }
-                    case .object:
-                        f.node.forEachMember { k, v in
-                            next.append(Frame(node: v, kind: f.kind, parts: collecting ? f.parts + [.key(k)] : []))
-                        }
-                    default:
-                        if !seenWildcard {
-                            return .failure(CollectionProblem(absent: false, parts: f.parts, kind: f.kind, observed: f.node.toValue(),
-                                                              note: "\(display(f.parts, f.kind)) is \(f.node.toValue().typeName), not an array or object"))
-                        }
-                    }
+        let rest = steps.dropFirst()
+        func absent(_ part: PathPart) -> CollectionProblem? {
+            if seen { return nil }
+            let parts = f.parts + [part]
+            return CollectionProblem(absent: true, parts: parts, kind: f.kind, observed: nil,
+                                     note: "missing evidence: \(display(parts, f.kind)) is absent")
+        }
+        switch step {
+        case .key(let k):
+            guard let n = f.node.member(k) else { return absent(.key(k.text)) }
+            return walk(Frame(node: n, kind: f.kind, parts: collecting ? f.parts + [.key(k.text)] : []), rest, seen, collecting, &stopped, visit)
+        case .index(let i):
+            guard let n = f.node.element(i) else { return absent(.index(i)) }
+            return walk(Frame(node: n, kind: f.kind, parts: collecting ? f.parts + [.index(i)] : []), rest, seen, collecting, &stopped, visit)
+        case .wildcard:
+            switch f.node.type {
+            case .array:
+                for i in 0..<f.node.count where !stopped {
+                    let child = Frame(node: f.node.element(i)!, kind: f.kind, parts: collecting ? f.parts + [.index(i)] : [])
+                    if let p = walk(child, rest, true, collecting, &stopped, visit) { return p }
                 }
+            case .object:
+                var problem: CollectionProblem?
+                var stop = stopped
+                f.node.forEachMember(until: { stop }) { key, value in
+                    let child = Frame(node: value, kind: f.kind, parts: collecting ? f.parts + [.key(key())] : [])
+                    problem = walk(child, rest, true, collecting, &stop, visit)
+                    if problem != nil { stop = true }
+                }
+                stopped = stop
+                return problem
+            default:
+                if seen { return nil }
+                let v = f.node.toValue()
+                return CollectionProblem(absent: false, parts: f.parts, kind: f.kind, observed: v,
+                                         note: "\(display(f.parts, f.kind)) is \(v.typeName), not an array or object")
             }
-            if case .wildcard = step { seenWildcard = true }
-            current = next
+            return nil
         }
-        return .success(current)
     }
 
     private func baseKind(_ path: CompiledPath) -> Int? {
@@ -243,7 +253,7 @@ struct Evaluator {
             let r: Truth = l.missing == .pass ? .yes : l.missing == .fail ? .no : .unknown
             if ev != nil {
                 let (parts, kind) = concreteParts(l.path, stopAtWildcard: false)
-                let note = r == .unknown ? "missing evidence: \(display(parts, kind))" : "absent (missing: \(l.missing!.rawValue))"
+                let note = r == .unknown ? "missing evidence: \(Evaluator.display(parts, kind))" : "absent (missing: \(l.missing!.rawValue))"
                 ev!.append(leafRecord(l, observed: nil, result: r, note: note))
             }
             return r
@@ -269,7 +279,7 @@ struct Evaluator {
     }
 
     private func record(_ parts: [PathPart], _ kind: Int?, observed: Value?, op: String, expected: Value, coercion: String?, result: Truth, note: String?) -> Evidence {
-        Evidence(path: display(parts, kind), kind: kind.map { SnapshotKinds.known[$0] }, observed: observed, op: op, expected: expected,
+        Evidence(path: Evaluator.display(parts, kind), kind: kind.map { SnapshotKinds.known[$0] }, observed: observed, op: op, expected: expected,
                  coercion: coercion, result: result, note: note, provenance: provenance(parts, kind))
     }
 
@@ -292,18 +302,36 @@ struct Evaluator {
     }
 
     /// `nginx.servers[2]."ssl.x"`: the language's own path syntax, with real indices.
-    func display(_ parts: [PathPart], _ kind: Int?) -> String {
+    static func display(_ parts: [PathPart], _ kind: Int?) -> String {
         var s = kind.map { SnapshotKinds.known[$0] } ?? "."
         for p in parts {
             switch p {
             case .index(let i): s += "[\(i)]"
             case .key(let k):
-                let plain = !k.isEmpty && k.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
-                    && !("0"..."9").contains(k.unicodeScalars.first!)
-                s += plain ? ".\(k)" : ".\"\(k.replacingOccurrences(of: "\"", with: "\\\""))\""
+                if Evaluator.isPlainKey(k) {
+                    s += "."
+                    s += k
+                } else {
+                    s += ".\""
+                    for ch in k.unicodeScalars { if ch == "\"" || ch == "\\" { s += "\\" }; s.unicodeScalars.append(ch) }
+                    s += "\""
+                }
             }
         }
         return s
+    }
+
+    /// An identifier key (`[A-Za-z_][A-Za-z0-9_-]*`) needs no quotes in a path. ASCII checks only:
+    /// this runs for every evidence record.
+    static func isPlainKey(_ k: String) -> Bool {
+        var first = true
+        for b in k.utf8 {
+            let letter = (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95
+            let digitOrDash = (b >= 48 && b <= 57) || b == 45
+            if !(letter || (!first && digitOrDash)) { return false }
+            first = false
+        }
+        return !first
     }
 
     /// Looks the JSON Pointer of `parts` up in the snapshot's provenance map, walking up to
@@ -313,7 +341,9 @@ struct Evaluator {
         var tokens = parts.map { p -> String in
             switch p {
             case .index(let i): return String(i)
-            case .key(let k): return k.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+            case .key(let k):
+                guard k.utf8.contains(where: { $0 == 126 || $0 == 47 }) else { return k }
+                return k.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
             }
         }
         while true {

@@ -40,20 +40,30 @@ public enum Coercion: String, Sendable, CaseIterable {
         .failure(CoercionFailure(message: "cannot convert \(JSONWriter.string(v)) to \(what) (as: \(rawValue))"))
     }
 
+    /// ASCII spellings compared byte by byte (this runs for every `as: bool` leaf).
     private func toBool(_ v: Value) -> Result<Value, CoercionFailure> {
         switch v {
         case .bool: return .success(v)
         case .null: return .success(.bool(false))
         case .int(let i) where i == 0 || i == 1: return .success(.bool(i == 1))
         case .string(let s):
-            switch s.trimmingCharacters(in: .whitespaces).lowercased() {
-            case "on", "yes", "true", "1": return .success(.bool(true))
-            case "off", "no", "false", "0", "", "none": return .success(.bool(false))
+            var bytes = s.utf8[...]
+            while let f = bytes.first, f == 32 || f == 9 { bytes = bytes.dropFirst() }
+            while let l = bytes.last, l == 32 || l == 9 { bytes = bytes.dropLast() }
+            if bytes.count > 5 { return fail(v, "a boolean") }
+            let word = bytes.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+            switch word {
+            case Coercion.on, Coercion.yes, Coercion.true, Coercion.one: return .success(.bool(true))
+            case Coercion.off, Coercion.no, Coercion.false, Coercion.zero, [], Coercion.none: return .success(.bool(false))
             default: return fail(v, "a boolean")
             }
         default: return fail(v, "a boolean")
         }
     }
+
+    private static let on = Array("on".utf8), yes = Array("yes".utf8), `true` = Array("true".utf8), one = Array("1".utf8)
+    private static let off = Array("off".utf8), no = Array("no".utf8), `false` = Array("false".utf8), zero = Array("0".utf8)
+    private static let none = Array("none".utf8)
 
     private func toInt(_ v: Value) -> Result<Value, CoercionFailure> {
         switch v {
