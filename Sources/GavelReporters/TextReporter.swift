@@ -20,7 +20,7 @@ public struct TextReporter: Sendable {
             let tag = e.verdict == .fail ? style.red("FAIL ") : style.yellow("ERROR")
             out += "\(tag) \(pad(e.severity.rawValue, 8)) \(style.bold(e.rule))  \(e.asset)\n"
             if let m = e.message { out += "      \(m)\n" }
-            for ev in e.evidence.prefix(5) where ev.result != .yes || e.evidence.count == 1 {
+            for ev in e.evidence.prefix(5) {
                 if let src = ev.provenance { out += style.dim("      at \(src) (\(ev.path))") + "\n" }
             }
             if e.evidence.count > 1 {
