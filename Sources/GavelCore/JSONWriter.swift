@@ -50,21 +50,32 @@ public enum JSONWriter {
         return "\(d)"
     }
 
+    /// Runs of characters that need no escape are appended whole; this is the hot loop of
+    /// every results document.
     public static func writeString(_ s: String, into out: inout String) {
         out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
+        let utf8 = s.utf8
+        var runStart = utf8.startIndex
+        var i = runStart
+        while i != utf8.endIndex {
+            let b = utf8[i]
+            if b == 0x22 || b == 0x5C || b < 0x20 {
+                if runStart != i { out += s[runStart..<i] }
+                switch b {
+                case 0x22: out += "\\\""
+                case 0x5C: out += "\\\\"
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x09: out += "\\t"
+                default:
+                    let hex = String(b, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                }
+                runStart = utf8.index(after: i)
             }
+            i = utf8.index(after: i)
         }
+        if runStart == utf8.startIndex { out += s } else if runStart != utf8.endIndex { out += s[runStart...] }
         out += "\""
     }
 }

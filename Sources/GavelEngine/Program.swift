@@ -67,6 +67,8 @@ public final class Rule: Sendable {
     public let policyID: String
     public let location: SourceLocation
     public let disabledReason: String?
+    /// `when` and `check` flattened for the pass path.
+    let plan: FastPlan
 
     init(id: String, title: String, severity: Severity, controls: [ControlRef], kinds: [Int], when: Cond?, check: Cond,
          message: MessageTemplate?, remediation: Remediation, policyID: String, location: SourceLocation, disabledReason: String?) {
@@ -82,6 +84,7 @@ public final class Rule: Sendable {
         self.policyID = policyID
         self.location = location
         self.disabledReason = disabledReason
+        self.plan = FastPlan(when: when, check: check)
     }
 
     public var kindNames: [String] { kinds.map { SnapshotKinds.known[$0] } }

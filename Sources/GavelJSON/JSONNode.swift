@@ -162,3 +162,46 @@ public struct JSONNode: @unchecked Sendable {
         }
     }
 }
+
+extension JSONNode {
+    /// The UTF-8 bytes of a string node, borrowed (no copy); nil for other types.
+    @inline(__always)
+    public func withStringBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        guard raw.pointee.type == JSON_STRING, let p = json_string_value(raw) else { return nil }
+        let n = json_string_length(raw)
+        return p.withMemoryRebound(to: UInt8.self, capacity: n) { body(UnsafeBufferPointer(start: $0, count: n)) }
+    }
+
+    /// The value of an integer or real node as a Double; nil for other types.
+    @inline(__always)
+    public var number: Double? {
+        switch raw.pointee.type {
+        case JSON_INTEGER: return Double(json_integer_value(raw))
+        case JSON_REAL: return json_real_value(raw)
+        default: return nil
+        }
+    }
+
+    public var isNull: Bool { raw.pointee.type == JSON_NULL }
+}
+
+extension JSONNode {
+    /// Member of an object by a key given as UTF-8 bytes (for flat compiled plans).
+    @inline(__always)
+    public func member(bytes: UnsafePointer<UInt8>, count: Int) -> JSONNode? {
+        guard raw.pointee.type == JSON_OBJECT else { return nil }
+        let found = bytes.withMemoryRebound(to: CChar.self, capacity: count) { json_object_getn(raw, $0, count) }
+        return found.map { JSONNode(OpaquePointer($0)) }
+    }
+
+    /// Visits an object's members' values in order until `body` returns false.
+    @inline(__always)
+    public func forEachValue(_ body: (JSONNode) -> Bool) {
+        guard raw.pointee.type == JSON_OBJECT else { return }
+        var it = json_object_iter(raw)
+        while let i = it {
+            guard let v = json_object_iter_value(i), body(JSONNode(OpaquePointer(v))) else { return }
+            it = json_object_iter_next(raw, i)
+        }
+    }
+}

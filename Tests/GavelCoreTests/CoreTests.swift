@@ -38,6 +38,14 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(JSONWriter.string(v), #"{"b":1,"a":"x\"y\n\u0001","c":[null,true,1.5]}"#)
     }
 
+    func testEscapesAtEdgesAndBesideMultibyteCharacters() {
+        XCTAssertEqual(JSONWriter.string(.string("")), #""""#)
+        XCTAssertEqual(JSONWriter.string(.string("plain é")), #""plain é""#)
+        XCTAssertEqual(JSONWriter.string(.string("\"é\\")), #""\"é\\""#)
+        XCTAssertEqual(JSONWriter.string(.string("é\t\u{1F}x")), #""é\t\u001fx""#)
+        XCTAssertEqual(JSONWriter.string(.string("\r\n")), #""\r\n""#)
+    }
+
     func testSameComparesNumbersAcrossIntAndFloat() {
         XCTAssertTrue(Value.same(.int(2), .double(2.0)))
         XCTAssertFalse(Value.same(.string("1"), .int(1)))

@@ -259,19 +259,24 @@ struct Evaluator {
             return r
         }
         let raw = node.toValue()
+        let out = Evaluator.decide(l, raw)
+        if ev != nil { ev!.append(leafRecord(l, observed: raw, result: out.truth, note: out.note)) }
+        return out.truth
+    }
+
+    /// A present value through the leaf's coercion and operator (`exists` aside).
+    static func decide(_ l: Leaf, _ raw: Value) -> OpResult {
         var value = raw
         if let c = l.coercion {
             switch c.apply(raw) {
             case .success(let v): value = v
-            case .failure(let f):
-                if ev != nil { ev!.append(leafRecord(l, observed: raw, result: .unknown, note: f.message)) }
-                return .unknown
+            case .failure(let f): return .error(f.message)
             }
         }
-        let out = l.op.apply(value)
-        if ev != nil { ev!.append(leafRecord(l, observed: raw, result: out.truth, note: out.note)) }
-        return out.truth
+        return l.op.apply(value)
     }
+
+    static func decide(_ l: Leaf, _ node: JSONNode) -> OpResult { decide(l, node.toValue()) }
 
     private func leafRecord(_ l: Leaf, observed: Value?, result: Truth, note: String?) -> Evidence {
         let (parts, kind) = concreteParts(l.path, stopAtWildcard: false)

@@ -18,10 +18,10 @@ public enum RuleEvaluator {
         for k in rule.kinds where !asset.has(kind: k) {
             return RuleOutcome(verdict: .notApplicable, evidence: [], omitted: 0, message: nil)
         }
+        let fast = FastEvaluator(plan: rule.plan, asset: asset)
         var e = Evaluator(asset: asset)
-        var none: [Evidence]? = nil
         if let when = rule.when {
-            switch e.eval(when, &none) {
+            switch fast.eval(rule.plan.when, nil) {
             case .no: return RuleOutcome(verdict: .notApplicable, evidence: [], omitted: 0, message: nil)
             case .yes: break
             case .unknown:
@@ -30,7 +30,7 @@ public enum RuleEvaluator {
                 return outcome(.error, ev ?? [], rule, asset, prefix: "applicability ('when') could not be decided: ")
             }
         }
-        if e.eval(rule.check, &none) == .yes {
+        if fast.eval(rule.plan.check, nil) == .yes {
             return RuleOutcome(verdict: .pass, evidence: [], omitted: 0, message: nil)
         }
         var ev: [Evidence]? = []

@@ -46,24 +46,41 @@ public enum Coercion: String, Sendable, CaseIterable {
         case .bool: return .success(v)
         case .null: return .success(.bool(false))
         case .int(let i) where i == 0 || i == 1: return .success(.bool(i == 1))
-        case .string(let s):
-            var bytes = s.utf8[...]
-            while let f = bytes.first, f == 32 || f == 9 { bytes = bytes.dropFirst() }
-            while let l = bytes.last, l == 32 || l == 9 { bytes = bytes.dropLast() }
-            if bytes.count > 5 { return fail(v, "a boolean") }
-            let word = bytes.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
-            switch word {
-            case Coercion.on, Coercion.yes, Coercion.true, Coercion.one: return .success(.bool(true))
-            case Coercion.off, Coercion.no, Coercion.false, Coercion.zero, [], Coercion.none: return .success(.bool(false))
-            default: return fail(v, "a boolean")
-            }
+        case .string(var s):
+            if let b = s.withUTF8(Coercion.boolWord) { return .success(.bool(b)) }
+            return fail(v, "a boolean")
         default: return fail(v, "a boolean")
         }
     }
 
-    private static let on = Array("on".utf8), yes = Array("yes".utf8), `true` = Array("true".utf8), one = Array("1".utf8)
-    private static let off = Array("off".utf8), no = Array("no".utf8), `false` = Array("false".utf8), zero = Array("0".utf8)
-    private static let none = Array("none".utf8)
+    /// PHP's ini spellings of a boolean (`On`, `yes`, `1`, `off`, `none`, empty...), case-blind,
+    /// surrounding blanks ignored; nil for anything else.
+    static func boolWord(_ p: UnsafeBufferPointer<UInt8>) -> Bool? {
+        var lo = 0, hi = p.count
+        while lo < hi, p[lo] == 32 || p[lo] == 9 { lo += 1 }
+        while hi > lo, p[hi - 1] == 32 || p[hi - 1] == 9 { hi -= 1 }
+        guard hi - lo <= 5 else { return nil }
+        if hi == lo { return false }
+        // Pack the lower-cased word into an integer, one byte per letter.
+        var word: UInt64 = 0
+        for i in lo..<hi {
+            let b = p[i]
+            if b == 0 { return nil }
+            word = word << 8 | UInt64(b >= 65 && b <= 90 ? b + 32 : b)
+        }
+        switch word {
+        case Coercion.pack("on"), Coercion.pack("yes"), Coercion.pack("true"), Coercion.pack("1"): return true
+        case Coercion.pack("off"), Coercion.pack("no"), Coercion.pack("false"), Coercion.pack("0"), Coercion.pack("none"): return false
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    private static func pack(_ s: StaticString) -> UInt64 {
+        var w: UInt64 = 0
+        s.withUTF8Buffer { for b in $0 { w = w << 8 | UInt64(b) } }
+        return w
+    }
 
     private func toInt(_ v: Value) -> Result<Value, CoercionFailure> {
         switch v {
@@ -100,6 +117,7 @@ public enum Coercion: String, Sendable, CaseIterable {
         switch v {
         case .int, .double: return .success(v)
         case .string(let s):
+            if let n = Coercion.plainInteger(s) { return .success(.int(n)) }
             let t = Array(s.trimmingCharacters(in: .whitespaces).utf8)
             if let n = Int64(String(decoding: t, as: UTF8.self)) { return .success(.int(n)) }
             var total = 0.0
@@ -129,5 +147,17 @@ public enum Coercion: String, Sendable, CaseIterable {
             return .success(total == total.rounded() ? .int(Int64(total)) : .double(total))
         default: return fail(v, "a duration")
         }
+    }
+
+    /// A string of ASCII digits only (the common case), without Foundation.
+    private static func plainInteger(_ s: String) -> Int64? {
+        var n: Int64 = 0
+        var digits = 0
+        for b in s.utf8 {
+            guard b >= 48 && b <= 57, digits < 18 else { return nil }
+            n = n * 10 + Int64(b - 48)
+            digits += 1
+        }
+        return digits > 0 ? n : nil
     }
 }

@@ -1,0 +1,221 @@
+import GavelCore
+import GavelJSON
+
+/// Decides a rule's truth from its `FastPlan`, without evidence: the path every rule takes
+/// first. It must give the same truth as `Evaluator` on the tree; a rule that does not come
+/// out `.yes` is evaluated again by `Evaluator` to collect its evidence.
+struct FastEvaluator {
+    let plan: FastPlan
+    let roots: [JSONNode?]
+
+    init(plan: FastPlan, asset: AssetView) {
+        self.plan = plan
+        self.roots = asset.roots
+    }
+
+    func eval(_ i: Int32, _ el: JSONNode?) -> Truth {
+        let n = plan.nodes[Int(i)]
+        switch n.tag {
+        case .leaf: return leaf(plan.leafOps[Int(n.a)], Int(n.a), el)
+        case .not: return eval(n.a, el).negated
+        case .all: return group(n, decisive: .no, el)
+        case .any: return group(n, decisive: .yes, el)
+        case .none: return group(n, decisive: .yes, el).negated
+        case .every: return quantifier(plan.quants[Int(n.a)], decisive: .no, count: false, el)
+        case .some: return quantifier(plan.quants[Int(n.a)], decisive: .yes, count: false, el)
+        case .count: return quantifier(plan.quants[Int(n.a)], decisive: .yes, count: true, el)
+        }
+    }
+
+    @inline(__always)
+    private func group(_ n: FastPlan.Node, decisive: Truth, _ el: JSONNode?) -> Truth {
+        var unknown = false
+        for k in Int(n.a)..<Int(n.a + n.b) {
+            let r = eval(plan.kids[k], el)
+            if r == decisive { return decisive }
+            if r == .unknown { unknown = true }
+        }
+        return unknown ? .unknown : decisive.negated
+    }
+
+    @inline(__always)
+    private func start(_ p: FastPlan.Path, _ el: JSONNode?) -> JSONNode? {
+        p.base < 0 ? el : roots[Int(p.base)]
+    }
+
+    @inline(__always)
+    private func key(_ s: FastPlan.Step, _ node: JSONNode) -> JSONNode? {
+        node.member(bytes: plan.pool.baseAddress! + Int(s.offset), count: Int(s.length))
+    }
+
+    @inline(__always)
+    private func missing(_ m: UInt8) -> Truth { m == 1 ? .yes : m == 2 ? .no : .unknown }
+
+    // MARK: Leaves
+
+    private func leaf(_ op: FastPlan.LeafOp, _ index: Int, _ el: JSONNode?) -> Truth {
+        var node = start(op.path, el)
+        var s = Int(op.path.first)
+        let end = s + Int(op.path.count)
+        while s < end, let current = node {
+            let step = plan.steps[s]
+            switch step.kind {
+            case 0: node = key(step, current)
+            case 1: node = current.element(Int(step.offset))
+            default: node = nil
+            }
+            s += 1
+        }
+        if op.code == 0 { return (node == nil) == op.negated ? .yes : .no }
+        guard let node else { return missing(op.missing) }
+        if op.coercion == 1 && op.code == 1, let b = asBool(node) {
+            var any = false
+            for i in Int(op.lo)..<Int(op.hi) where plan.scalars[i].kind == 1 && (plan.scalars[i].int != 0) == b { any = true; break }
+            return any != op.negated ? .yes : .no
+        }
+        if op.coercion == 0 {
+            switch op.code {
+            case 1:
+                var any = false
+                var undecided = false
+                for i in Int(op.lo)..<Int(op.hi) {
+                    switch same(node, plan.scalars[i]) {
+                    case .yes: any = true
+                    case .no: break
+                    case .unknown: undecided = true
+                    }
+                    if any { break }
+                }
+                if any || !undecided { return any != op.negated ? .yes : .no }
+            case 2:
+                if let d = node.number { return op.test.holds(d) ? .yes : .no }
+            default: break
+            }
+        }
+        return Evaluator.decide(plan.leaves[index], node).truth
+    }
+
+    /// `as: bool` on a node, as `Coercion.bool` does it; nil when it would fail.
+    @inline(__always)
+    private func asBool(_ node: JSONNode) -> Bool? {
+        switch node.type {
+        case .bool: return node.bool
+        case .null: return false
+        case .integer:
+            let i = node.integer!
+            return i == 0 || i == 1 ? i == 1 : nil
+        case .string: return node.withStringBytes(Coercion.boolWord) ?? nil
+        default: return nil
+        }
+    }
+
+    /// `Value.same` on a node and a scalar operand; `.unknown` when only the general path can
+    /// tell (different bytes that Unicode normalisation might still make equal).
+    @inline(__always)
+    private func same(_ node: JSONNode, _ x: FastPlan.Scalar) -> Truth {
+        switch x.kind {
+        case 0:
+            let pool = plan.pool.baseAddress! + Int(x.offset)
+            let r: Truth? = node.withStringBytes { a in
+                if a.count == Int(x.length) {
+                    var equal = true
+                    for i in 0..<a.count where a[i] != pool[i] { equal = false; break }
+                    if equal { return .yes }
+                }
+                for b in a where b >= 0x80 { return .unknown }
+                for i in 0..<Int(x.length) where pool[i] >= 0x80 { return .unknown }
+                return .no
+            }
+            return r ?? .no
+        case 1:
+            guard let b = node.bool else { return .no }
+            return b == (x.int != 0) ? .yes : .no
+        case 2:
+            if let n = node.integer { return n == x.int ? .yes : .no }
+            if let d = node.real { return d == Double(x.int) ? .yes : .no }
+            return .no
+        case 3:
+            guard let d = node.number else { return .no }
+            return d == x.double ? .yes : .no
+        default:
+            return node.isNull ? .yes : .no
+        }
+    }
+
+    // MARK: Quantifiers
+
+    private struct Tally {
+        var decided = false
+        var unknown = false
+        var n = 0
+    }
+
+    private enum Problem { case none, absent, notCollection }
+
+    private func quantifier(_ q: FastPlan.Quant, decisive: Truth, count: Bool, _ el: JSONNode?) -> Truth {
+        guard let root = start(q.path, el) else { return missing(q.missing) }
+        var t = Tally()
+        let first = Int(q.path.first)
+        switch walk(root, first, first + Int(q.path.count), false, q, decisive, count, &t) {
+        case .absent: return missing(q.missing)
+        case .notCollection: return .unknown
+        case .none: break
+        }
+        if count { return t.unknown ? .unknown : (q.test.holds(Double(t.n)) ? .yes : .no) }
+        return t.decided ? decisive : t.unknown ? .unknown : decisive.negated
+    }
+
+    /// Mirrors `Evaluator.walk`: absent or scalar before the first `[*]` is a problem; after
+    /// it, elements lacking the rest of the path are skipped.
+    private func walk(_ node: JSONNode, _ s: Int, _ end: Int, _ seen: Bool, _ q: FastPlan.Quant, _ decisive: Truth,
+                      _ count: Bool, _ t: inout Tally) -> Problem {
+        if s == end {
+            visit(node, q, decisive, count, &t)
+            return .none
+        }
+        let step = plan.steps[s]
+        switch step.kind {
+        case 0:
+            guard let child = key(step, node) else { return seen ? .none : .absent }
+            return walk(child, s + 1, end, seen, q, decisive, count, &t)
+        case 1:
+            guard let child = node.element(Int(step.offset)) else { return seen ? .none : .absent }
+            return walk(child, s + 1, end, seen, q, decisive, count, &t)
+        default:
+            switch node.type {
+            case .array:
+                var i = 0
+                let n = node.count
+                while i < n && !t.decided {
+                    _ = walk(node.element(i)!, s + 1, end, true, q, decisive, count, &t)
+                    i += 1
+                }
+            case .object:
+                var tally = t
+                node.forEachValue { child in
+                    _ = walk(child, s + 1, end, true, q, decisive, count, &tally)
+                    return !tally.decided
+                }
+                t = tally
+            default:
+                return seen ? .none : .notCollection
+            }
+            return .none
+        }
+    }
+
+    @inline(__always)
+    private func visit(_ el: JSONNode, _ q: FastPlan.Quant, _ decisive: Truth, _ count: Bool, _ t: inout Tally) {
+        if count {
+            if q.filter < 0 { t.n += 1; return }
+            let r = eval(q.filter, el)
+            if r == .yes { t.n += 1 } else if r == .unknown { t.unknown = true }
+            return
+        }
+        var r: Truth = .yes
+        if q.filter >= 0 { r = eval(q.filter, el) }
+        if r == .no { return }
+        if r == .yes { r = eval(q.check, el) }
+        if r == decisive { t.decided = true } else if r == .unknown { t.unknown = true }
+    }
+}

@@ -1,0 +1,121 @@
+import GavelCore
+import XCTest
+@testable import GavelEngine
+
+/// The flat pass-path evaluator must give the same truth as the tree evaluator, in both of
+/// its modes, for every condition on every asset. Random policies and assets (seeded, so a
+/// failure reproduces) exercise the corners: missing values and `missing:` policies, null,
+/// int vs float, `as: bool` spellings, non-ASCII strings, scalars under `[*]`, nesting.
+final class FastPlanAgreementTests: XCTestCase {
+    struct RNG {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func pick<T>(_ xs: [T]) -> T { xs[int(xs.count)] }
+    }
+
+    static let scalarsYAML = ["\"On\"", "\"off\"", "\"yes\"", "\"\"", "\"1\"", "1", "0", "2.5", "1.0", "true", "false", "null", "\"abc\"", "\"é\"", "\"e\u{301}\""]
+    static let scalarsJSON: [Value] = [.string("On"), .string("off"), .string("yes"), .string(""), .string("1"), .int(1), .int(0), .double(2.5),
+                                       .double(1.0), .bool(true), .bool(false), .null, .string("abc"), .string("é"), .string("e\u{301}")]
+
+    func randomScalar(_ r: inout RNG) -> Value { r.pick(Self.scalarsJSON) }
+
+    func randomAsset(_ r: inout RNG) -> Value {
+        var php: [(String, Value)] = []
+        for key in ["a", "b"] where r.int(5) > 0 { php.append((key, randomScalar(&r))) }
+        func element() -> Value {
+            var m: [(String, Value)] = []
+            for key in ["x", "y"] where r.int(4) > 0 { m.append((key, randomScalar(&r))) }
+            return .object(m)
+        }
+        if r.int(6) > 0 { php.append(("list", .array((0..<r.int(4)).map { _ in r.int(8) == 0 ? randomScalar(&r) : element() }))) }
+        if r.int(6) > 0 { php.append(("obj", .object((0..<r.int(3)).map { ("k\($0)", element()) }))) }
+        return .object([("php", .object(php))])
+    }
+
+    func leaf(_ r: inout RNG, relative: Bool) -> String {
+        let path = relative ? r.pick([".x", ".y", ".z"]) : r.pick(["php.a", "php.b", "php.list[0].x", "php.obj.k1.y", "php.none"])
+        let value = r.pick(Self.scalarsYAML)
+        var parts = ["path: \"\(path)\""]
+        switch r.int(9) {
+        case 0: parts.append("equals: \(value)")
+        case 1: parts.append("not_equals: \(value)")
+        case 2: parts.append("in: [\(value), \(r.pick(Self.scalarsYAML))]")
+        case 3: parts.append("not_in: [\(value)]")
+        case 4: parts.append(r.pick(["gt: 0", "lte: 1", "equals: 1", "gte: 2.5"]).replacingOccurrences(of: "equals: 1", with: "equals: 1.0"))
+        case 5: parts.append("exists: \(r.int(2) == 0)")
+        case 6: parts.append("as: bool"); parts.append("equals: \(r.int(2) == 0)")
+        case 7: parts.append("as: bool"); parts.append("in: [\(r.int(2) == 0)]")
+        default: parts.append("matches: \"^[oO]\"")
+        }
+        if !parts[1].hasPrefix("exists"), r.int(3) == 0 { parts.append("missing: \(r.pick(["pass", "fail"]))") }
+        return "{ " + parts.joined(separator: ", ") + " }"
+    }
+
+    func cond(_ r: inout RNG, depth: Int, relative: Bool) -> String {
+        if depth == 0 { return leaf(&r, relative: relative) }
+        switch r.int(7) {
+        case 0, 1: return leaf(&r, relative: relative)
+        case 2: return "{ not: \(cond(&r, depth: depth - 1, relative: relative)) }"
+        case 3, 4:
+            let op = r.pick(["all", "any", "none"])
+            let xs = (0..<(1 + r.int(3))).map { _ in cond(&r, depth: depth - 1, relative: relative) }
+            return "{ \(op): [\(xs.joined(separator: ", "))] }"
+        default:
+            if relative { return leaf(&r, relative: true) }
+            let path = r.pick(["php.list[*]", "php.obj[*]", "php.a[*]", "php.none[*]", "php.list[*]"])
+            var parts = ["path: \"\(path)\""]
+            if r.int(2) == 0 { parts.append("where: \(cond(&r, depth: depth - 1, relative: true))") }
+            if r.int(4) == 0 { parts.append("missing: \(r.pick(["pass", "fail"]))") }
+            switch r.int(3) {
+            case 0: return "{ count: { \(parts.joined(separator: ", ")), \(r.pick(["gte: 1", "equals: 0", "lt: 2"])) } }"
+            default:
+                parts.append("check: \(cond(&r, depth: depth - 1, relative: true))")
+                return "{ \(r.pick(["every", "some"])): { \(parts.joined(separator: ", ")) } }"
+            }
+        }
+    }
+
+    func testFlatPlanAgreesWithTree() throws {
+        var r = RNG(state: 20261122)
+        var rules: [String] = []
+        for i in 0..<400 {
+            rules.append("""
+              - id: R\(i)
+                title: random \(i)
+                severity: low
+                controls: [t:C1]
+                check: \(cond(&r, depth: 3, relative: false))
+                remediation: { summary: none }
+            """)
+        }
+        let text = "gavel: policy/v1\nid: random\nkind: php\nrules:\n" + rules.joined(separator: "\n")
+        let out = compile(["p.yaml": text])
+        let program = try XCTUnwrap(out.program, out.errors.map(\.description).joined(separator: "\n"))
+        var checked = 0, outcomes: [Truth: Int] = [:]
+        for _ in 0..<60 {
+            let view = AssetView(name: "a", merged: randomAsset(&r))
+            for rule in program.rules {
+                let fast = FastEvaluator(plan: rule.plan, asset: view).eval(rule.plan.check, nil)
+                var tree = Evaluator(asset: view)
+                var none: [Evidence]? = nil
+                let quick = tree.eval(rule.check, &none)
+                var ev: [Evidence]? = []
+                let full = tree.eval(rule.check, &ev)
+                XCTAssertEqual(fast, quick, "\(rule.id) on \(view.name)")
+                XCTAssertEqual(quick, full, "\(rule.id): evidence mode")
+                checked += 1
+                outcomes[fast, default: 0] += 1
+            }
+        }
+        XCTAssertEqual(checked, 24000)
+        // The generator must reach all three truth values often, or the test proves little.
+        for t in [Truth.yes, .no, .unknown] { XCTAssertGreaterThan(outcomes[t] ?? 0, 2000, "\(t)") }
+    }
+}
