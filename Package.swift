@@ -3,6 +3,7 @@ import PackageDescription
 
 // Dependency direction (top to bottom):
 //   gavel (CLI) -> GavelReporters -> GavelEngine -> GavelYAML / GavelJSON -> GavelCore
+//   gavel (CLI) -> GavelCollectors -> GavelCore
 // C types appear only in the two wrapper modules GavelYAML and GavelJSON.
 let package = Package(
     name: "Gavel",
@@ -21,8 +22,9 @@ let package = Package(
         .target(name: "GavelJSON", dependencies: ["CJansson", "GavelCore"]),
         .target(name: "GavelEngine", dependencies: ["GavelCore", "GavelYAML", "GavelJSON"]),
         .target(name: "GavelReporters", dependencies: ["GavelCore", "GavelEngine"]),
+        .target(name: "GavelCollectors", dependencies: ["GavelCore"]),
         .executableTarget(name: "gavel", dependencies: [
-            "GavelCore", "GavelEngine", "GavelReporters",
+            "GavelCore", "GavelEngine", "GavelReporters", "GavelCollectors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "gavel-bench", dependencies: [
@@ -35,6 +37,8 @@ let package = Package(
                     resources: [.copy("Conformance"), .copy("Diagnostics")]),
         .testTarget(name: "GavelReportersTests", dependencies: ["GavelReporters", "GavelEngine"],
                     resources: [.copy("Golden")]),
+        .testTarget(name: "GavelCollectorsTests", dependencies: ["GavelCollectors", "GavelCore"],
+                    resources: [.copy("PHP/Corpus")]),
         .testTarget(name: "GavelCLITests", dependencies: []),
     ]
 )

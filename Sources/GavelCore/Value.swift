@@ -37,6 +37,7 @@ public enum Value: Sendable, Hashable {
 
     public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
     public var arrayValue: [Value]? { if case .array(let a) = self { return a }; return nil }
+    public var objectMembers: [Member]? { if case .object(let m) = self { return m }; return nil }
 
     public subscript(key: String) -> Value? {
         guard case .object(let members) = self else { return nil }

@@ -1,0 +1,15 @@
+/// Why a collector could not produce a snapshot. `location` is `file:line[:column]` when the
+/// problem is in a file the collector read.
+public struct CollectorError: Error, Sendable, CustomStringConvertible {
+    public var id: String
+    public var message: String
+    public var location: String?
+
+    public init(_ id: String, _ message: String, at location: String? = nil) {
+        self.id = id
+        self.message = message
+        self.location = location
+    }
+
+    public var description: String { (location.map { "\($0): " } ?? "") + "error[\(id)]: \(message)" }
+}

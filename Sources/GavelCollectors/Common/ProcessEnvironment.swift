@@ -1,0 +1,6 @@
+import Foundation
+
+/// The collector's own environment, read in one place so tests can see what is consulted.
+enum ProcessEnvironment {
+    static func value(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import GavelCore
+
+/// Assembles a `gavel: snapshot/v1` document: the envelope, the kind's data and the
+/// provenance map (JSON Pointer into `data` -> `file:line`).
+public struct SnapshotBuilder {
+    public var asset: String
+    public var kind: String
+    public var collectorVersion = "0.2.0"
+    public var collectedAt: Date
+    public var host: String
+    private(set) var provenance: [(String, Value)] = []
+
+    public init(asset: String, kind: String, collectedAt: Date = Date(), host: String = ProcessInfo.processInfo.hostName) {
+        self.asset = asset
+        self.kind = kind
+        self.collectedAt = collectedAt
+        self.host = host
+    }
+
+    /// Records where the value at `pointer` (e.g. `/ini/expose_php`) came from.
+    public mutating func source(_ pointer: String, _ file: String, _ line: Int) {
+        provenance.append((pointer, .string("\(file):\(line)")))
+    }
+
+    public static func pointerToken(_ key: String) -> String {
+        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+
+    public func document(data: Value) -> Value {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return .object([
+            ("gavel", "snapshot/v1"),
+            ("asset", .string(asset)),
+            ("kind", .string(kind)),
+            ("collected_at", .string(f.string(from: collectedAt))),
+            ("collector", .object([("name", .string(kind)), ("version", .string(collectorVersion)), ("host", .string(host))])),
+            ("data", data),
+            ("provenance", .object(provenance)),
+        ])
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import GavelCore
+
+/// `gavel collect php --binary PATH`: asks the real PHP for its effective configuration.
+/// A CLI binary answers a small script with JSON (`ini_get()` strings, exactly); a binary
+/// without `-r` (php-fpm) is asked for `-i`, whose values are as phpinfo displays them
+/// (`On`/`Off`, "no value" read as empty). No site code is run either way.
+public struct PHPBinaryCollector {
+    public var binary: String
+    public var ini: String?
+
+    public init(binary: String, ini: String? = nil) {
+        self.binary = binary
+        self.ini = ini
+    }
+
+    static let script = """
+    echo "@@gavel@@", json_encode([
+      'version' => PHP_VERSION, 'sapi' => PHP_SAPI,
+      'loaded' => php_ini_loaded_file(), 'scanned' => php_ini_scanned_files(),
+      'ini' => ini_get_all(null, false),
+      'extensions' => get_loaded_extensions(false), 'zend_extensions' => get_loaded_extensions(true),
+    ]);
+    """
+
+    public func collect(into b: inout SnapshotBuilder) throws -> Value {
+        let base = ini.map { ["-c", $0] } ?? []
+        let r = try Subprocess.run(binary, base + ["-r", PHPBinaryCollector.script])
+        if r.status == 0, let m = r.stdout.range(of: "@@gavel@@") {
+            return try fromJSON(String(r.stdout[m.upperBound...]))
+        }
+        let info = try Subprocess.run(binary, base + ["-i"])
+        guard info.status == 0, info.stdout.contains("PHP Version => ") else {
+            throw CollectorError("php-binary", "\(binary) answered neither -r nor -i: \(String((r.stderr + info.stderr).prefix(300)))")
+        }
+        return PHPBinaryCollector.fromInfo(info.stdout)
+    }
+
+    private func fromJSON(_ text: String) throws -> Value {
+        guard let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw CollectorError("php-binary", "\(binary) printed output that is not JSON")
+        }
+        let iniAll = (obj["ini"] as? [String: Any]) ?? [:]
+        let ini = iniAll.keys.sorted().map { k -> (String, Value) in (k, .string((iniAll[k] as? String) ?? "")) }
+        let loaded = (obj["loaded"] as? String).map { [$0] } ?? []
+        let scanned = ((obj["scanned"] as? String) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        let zend = Set((obj["zend_extensions"] as? [String]) ?? [])
+        let exts = ((obj["extensions"] as? [String]) ?? []).map { Value.object([("name", .string($0)), ("zend", false)]) }
+            + zend.sorted().map { Value.object([("name", .string($0)), ("zend", true)]) }
+        return .object([
+            ("source", "binary"),
+            ("binary", .string(binary)),
+            ("version", .string(obj["version"] as? String ?? "")),
+            ("sapi", .string(obj["sapi"] as? String ?? "")),
+            ("ini_files", .array((loaded + scanned).map { .string($0) })),
+            ("ini", .object(ini)),
+            ("extensions", .array(exts)),
+        ])
+    }
+
+    /// Parses `php -i` text: `directive => local value => master value` lines.
+    static func fromInfo(_ text: String) -> Value {
+        var version = "", sapi = "", files: [String] = []
+        var ini: [(String, Value)] = []
+        var seen = Set<String>()
+        var extensions: [String] = []
+        var scanning = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let parts = line.components(separatedBy: " => ")
+            if scanning {
+                // Continuation lines of "Additional .ini files parsed".
+                if parts.count == 1 && line.hasPrefix("/") { files += line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }; continue }
+                scanning = false
+            }
+            if parts.count == 2 {
+                switch parts[0] {
+                case "PHP Version": if version.isEmpty { version = parts[1] }
+                case "Server API": sapi = parts[1] == "FPM/FastCGI" ? "fpm-fcgi" : parts[1] == "Command Line Interface" ? "cli" : parts[1]
+                case "Loaded Configuration File": if parts[1] != "(none)" { files.insert(parts[1], at: 0) }
+                case "Additional .ini files parsed":
+                    if parts[1] != "(none)" { files += parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+                    scanning = true
+                default: break
+                }
+            } else if parts.count == 3, parts[0] != "Directive", !parts[0].contains(" "), seen.insert(parts[0]).inserted {
+                ini.append((parts[0], .string(parts[1] == "no value" ? "" : parts[1])))
+            } else if parts.count == 1, !line.isEmpty, !line.contains(" "), line == line.lowercased(), line.count < 40 {
+                extensions.append(line)
+            }
+        }
+        ini.sort { $0.0 < $1.0 }
+        return .object([
+            ("source", "binary-info"),
+            ("version", .string(version)),
+            ("sapi", .string(sapi)),
+            ("ini_files", .array(files.map { .string($0) })),
+            ("ini", .object(ini)),
+            ("extensions", .array(extensions.map { .object([("name", .string($0)), ("zend", false)]) })),
+        ])
+    }
+}

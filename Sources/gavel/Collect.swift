@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import GavelCollectors
+import GavelCore
+
+struct Collect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Snapshot one asset's configuration into a snapshot/v1 JSON document.",
+        discussion: "Collectors only read; they never print secrets. See docs/snapshots/ for each kind's fields.",
+        subcommands: [CollectPHP.self]
+    )
+}
+
+/// Options every collector shares.
+struct CollectOutput: ParsableArguments {
+    @Option(help: "The asset name recorded in the snapshot (e.g. the site's host name).")
+    var asset: String
+
+    @Option(name: [.short, .customLong("output")], help: "Write the snapshot to this file (atomically) instead of standard output.")
+    var output: String?
+
+    func write(_ b: SnapshotBuilder, _ data: Value) throws {
+        try emit(JSONWriter.string(b.document(data: data), pretty: true) + "\n", to: output)
+    }
+}
+
+/// Maps a collector failure to a message and exit 3 (an input could not be read).
+func collecting(_ body: () throws -> Void) throws {
+    do { try body() } catch let e as CollectorError {
+        printError("gavel collect: " + e.description)
+        throw Exit.input
+    }
+}
+
+struct CollectPHP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "php",
+        abstract: "Snapshot PHP's configuration from php.ini files or from the php binary.",
+        discussion: """
+        With --ini, php.ini and its scan directory are parsed the way PHP reads them and every
+        directive PHP defines but the files leave unset gets PHP's built-in default. With
+        --binary, the real PHP reports its effective values.
+
+        Examples:
+          gavel collect php --asset shop.example.com --ini /etc/php/8.2/fpm/php.ini \\
+              --fpm-pool /etc/php/8.2/fpm/pool.d/www.conf -o Snapshots/shop.example.com/php.json
+          gavel collect php --asset shop.example.com --binary /usr/bin/php
+        """
+    )
+
+    @OptionGroup var out: CollectOutput
+
+    @Option(help: "The main php.ini to parse (or, with --binary, to pass as -c).")
+    var ini: String?
+
+    @Option(name: .customLong("scan-dir"), help: "A directory of extra *.ini files read after --ini (repeatable; default: conf.d next to --ini).")
+    var scanDirs: [String] = []
+
+    @Flag(name: .customLong("no-scan-dir"), help: "Read no scan directory.")
+    var noScanDir = false
+
+    @Option(name: .customLong("fpm-pool"), help: "An FPM pool file whose php_value/php_admin_value overrides apply on top.")
+    var fpmPool: String?
+
+    @Option(help: "The pool to use when the --fpm-pool file defines several.")
+    var pool: String?
+
+    @Option(help: "The SAPI the files configure (cli, fpm-fcgi, apache2handler); default: from the path.")
+    var sapi: String?
+
+    @Option(name: .customLong("php-version"), help: "The PHP version to record (with --ini; --binary reports its own).")
+    var phpVersion: String?
+
+    @Option(help: "Ask this php binary for its effective configuration instead of parsing files.")
+    var binary: String?
+
+    func validate() throws {
+        if ini == nil && binary == nil { throw ValidationError("give --ini FILE or --binary PATH") }
+        if binary != nil && (fpmPool != nil || !scanDirs.isEmpty) { throw ValidationError("--fpm-pool and --scan-dir apply to --ini, not --binary") }
+    }
+
+    func run() throws {
+        try collecting {
+            var b = SnapshotBuilder(asset: out.asset, kind: "php")
+            let data: Value
+            if let binary {
+                data = try PHPBinaryCollector(binary: binary, ini: ini).collect(into: &b)
+            } else {
+                let dirs: [String]? = noScanDir ? [] : scanDirs.isEmpty ? nil : scanDirs
+                data = try PHPIniCollector(ini: ini!, scanDirs: dirs, fpmPool: fpmPool, poolName: pool, sapi: sapi, version: phpVersion).collect(into: &b)
+            }
+            try out.write(b, data)
+        }
+    }
+}

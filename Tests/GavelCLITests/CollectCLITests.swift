@@ -1,0 +1,36 @@
+import Foundation
+import XCTest
+
+extension CLITests {
+    func testCollectPHPFromIniFeedsEval() throws {
+        let dir = tempDir()
+        try "[PHP]\nexpose_php = Off\ndisplay_errors = Off\nlog_errors = On\nallow_url_include = Off\nsession.cookie_secure = 1\nsession.cookie_httponly = 1\nsession.use_strict_mode = 1\n"
+            .write(toFile: dir + "/php.ini", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: dir + "/snaps/site.example.com", withIntermediateDirectories: true)
+        let out = dir + "/snaps/site.example.com/php.json"
+        let r = try gavel(["collect", "php", "--asset", "site.example.com", "--ini", dir + "/php.ini", "--php-version", "8.2.7", "--sapi", "fpm-fcgi", "-o", out])
+        XCTAssertEqual(r.code, 0, r.err)
+        let snap = try String(contentsOfFile: out, encoding: .utf8)
+        XCTAssertTrue(snap.contains(#""kind": "php""#))
+        XCTAssertTrue(snap.contains(#""/ini/expose_php": "\#(dir)/php.ini:2""#), snap)
+        // The shipped policies read this shape: the PHP rules are evaluated, not skipped.
+        let e = try gavel(["eval", "--snapshots", dir + "/snaps", "--format", "json"])
+        XCTAssertTrue(e.out.contains(#""rule":"PHP-SESS-001","asset":"site.example.com","verdict":"pass""#), e.out.prefix(400) + e.err)
+        XCTAssertFalse(e.out.contains(#""verdict":"error""#), "no rule errors on a collected snapshot")
+    }
+
+    func testCollectPHPSyntaxErrorExitsThreeWithPosition() throws {
+        let dir = tempDir()
+        try "a = 1\nb = \"open\n".write(toFile: dir + "/bad.ini", atomically: true, encoding: .utf8)
+        let r = try gavel(["collect", "php", "--asset", "x", "--ini", dir + "/bad.ini", "--no-scan-dir"])
+        XCTAssertEqual(r.code, 3)
+        XCTAssertTrue(r.err.contains("\(dir)/bad.ini:2:5: error[php-ini-syntax]"), r.err)
+        XCTAssertEqual(r.out, "", "nothing written on failure")
+    }
+
+    func testCollectPHPNeedsASource() throws {
+        let r = try gavel(["collect", "php", "--asset", "x"])
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.err.contains("--ini FILE or --binary PATH"), r.err)
+    }
+}
