@@ -103,3 +103,39 @@ final class PHPFPMPoolTests: XCTestCase {
         XCTAssertEqual(data["ini_files"]?.arrayValue?.count, 4)
     }
 }
+
+final class IniParserRobustnessTests: XCTestCase {
+    /// Random text built from the characters the scanner treats specially must give a value
+    /// or a syntax error with a position inside the text, never a crash.
+    func testRandomInputNeverTraps() {
+        let alphabet = Array("ab=;[]\"'${}()|&^~!\\ \t\n\r.0onfE_ALL".utf8)
+        var state: UInt64 = 42
+        var errors = 0
+        for _ in 0..<3000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...40, using: &SeededLengths.shared) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                bytes.append(alphabet[Int(state >> 33) % alphabet.count])
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            var p = IniParser { _ in nil }
+            if case .failure(let e) = p.parse(text, file: "fuzz.ini") {
+                errors += 1
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count + text.filter { $0 == "\r" }.count
+                XCTAssertTrue(e.line >= 1 && e.line <= lines + 1, "line \(e.line) for \(text.debugDescription)")
+                XCTAssertGreaterThanOrEqual(e.column, 1)
+            }
+        }
+        XCTAssertGreaterThan(errors, 100, "the generator must reach the error paths")
+    }
+}
+
+/// A deterministic source for the lengths above.
+struct SeededLengths: RandomNumberGenerator {
+    nonisolated(unsafe) static var shared = SeededLengths()
+    var state: UInt64 = 7
+    mutating func next() -> UInt64 {
+        state = state &* 2862933555777941757 &+ 3037000493
+        return state
+    }
+}
