@@ -37,8 +37,8 @@ struct CollectPHP: ParsableCommand {
         commandName: "php",
         abstract: "Snapshot PHP's configuration from php.ini files or from the php binary.",
         discussion: """
-        With --ini, php.ini and its scan directory are parsed the way PHP reads them and every
-        directive PHP defines but the files leave unset gets PHP's built-in default. With
+        With --ini, php.ini and its scan directory are parsed the way PHP reads them and every \
+        directive PHP defines but the files leave unset gets PHP's built-in default. With \
         --binary, the real PHP reports its effective values.
 
         Examples:
