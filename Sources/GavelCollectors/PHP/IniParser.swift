@@ -1,3 +1,4 @@
+import Foundation
 import GavelCore
 
 /// Parses php.ini text the way PHP 8.2's ini scanner and parser do (Zend/zend_ini_scanner.l,
@@ -16,6 +17,9 @@ public struct IniParser {
         public var line: Int
         /// The enclosing `[PATH=...]` / `[HOST=...]` section, nil for the main configuration.
         public var section: String?
+        /// The last section header of any kind above the entry (`[PHP]`, `[www]`), as written;
+        /// FPM pool files name their pools this way.
+        public var header: String?
     }
 
     public struct SyntaxError: Error, Sendable, CustomStringConvertible {
@@ -26,8 +30,8 @@ public struct IniParser {
         public var description: String { "\(file):\(line):\(column): error[php-ini-syntax]: \(message)" }
     }
 
-    /// Looks up `${NAME}`: an earlier directive (this file or an earlier one) first, then the
-    /// environment, as PHP does.
+    /// Looks up `${NAME}` among directives set by earlier files. The parser itself tries this
+    /// file's earlier directives first and the environment last, as PHP does.
     public var lookup: (String) -> String?
     /// Constants PHP has registered when it parses php.ini (`E_ALL`, `PHP_OS`, ...).
     public var constants: [String: String]
@@ -47,6 +51,7 @@ public struct IniParser {
     private var lineStart = 0
     private var file = ""
     private var section: String?
+    private var header: String?
     private var entries: [Entry] = []
     /// Values set so far in this file (main configuration), for `${NAME}`.
     private var local: [String: String] = [:]
@@ -54,7 +59,7 @@ public struct IniParser {
     public mutating func parse(_ text: String, file: String) -> Result<[Entry], SyntaxError> {
         b = Array(text.utf8)
         i = b.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        line = 1; lineStart = 0; self.file = file; section = nil; entries = []; local = [:]
+        line = 1; lineStart = 0; self.file = file; section = nil; header = nil; entries = []; local = [:]
         do {
             while i < b.count { try statement() }
             return .success(entries)
@@ -153,7 +158,7 @@ public struct IniParser {
         skipBlanks()
         let value = try valueOrBool()
         try endOfLine()
-        entries.append(Entry(key: key, offset: offset, value: value, line: startLine, section: section))
+        entries.append(Entry(key: key, offset: offset, value: value, line: startLine, section: section, header: header))
         if section == nil && offset == nil { local[key] = value }
     }
 
@@ -176,6 +181,7 @@ public struct IniParser {
         // As main/php_ini.c does: a [PATH=...] or [HOST=...] section starts a per-directory or
         // per-host block; an ordinary section ([PHP], [Session]) does NOT end one, so entries
         // after it still belong to the last special section.
+        header = name.trimmingCharacters(in: .whitespaces)
         let upper = name.uppercased()
         if upper.hasPrefix("PATH") || upper.hasPrefix("HOST") { section = name }
         if c == 10 || c == 13 { newline() }

@@ -14,15 +14,13 @@ struct PHPFPMPool {
     static func read(_ path: String, select: String?) throws -> PHPFPMPool {
         let text = try PHPIniCollector.read(path)
         var parser = IniParser { _ in nil }
-        // Pool names are ordinary sections, which IniParser does not report; find them by line.
         let entries: [IniParser.Entry]
         switch parser.parse(text, file: path) {
         case .success(let e): entries = e
         case .failure(let e): throw CollectorError("php-ini-syntax", e.message, at: "\(e.file):\(e.line):\(e.column)")
         }
-        let headers = poolHeaders(text)
-        func pool(at line: Int) -> String? { headers.last { $0.line <= line }?.name }
-        let names = headers.map(\.name)
+        var names: [String] = []
+        for e in entries { if let h = e.header, !names.contains(h) { names.append(h) } }
         guard !names.isEmpty else { throw CollectorError("fpm-pool", "\(path) defines no [pool] section") }
         let chosen: String
         if let select {
@@ -38,7 +36,7 @@ struct PHPFPMPool {
         }
         var overrides: [Override] = []
         var settings: [(String, Value)] = []
-        for e in entries where pool(at: e.line) == chosen {
+        for e in entries where e.header == chosen {
             let key = e.key.lowercased()
             if let directive = e.offset, ["php_value", "php_admin_value", "php_flag", "php_admin_flag"].contains(key) {
                 var value = e.value
@@ -77,15 +75,5 @@ struct PHPFPMPool {
         case "", "0", "off", "no", "false", "none": return false
         default: return nil
         }
-    }
-
-    static func poolHeaders(_ text: String) -> [(name: String, line: Int)] {
-        var out: [(String, Int)] = []
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let l = raw.trimmingCharacters(in: .whitespaces)
-            guard l.hasPrefix("["), let end = l.firstIndex(of: "]") else { continue }
-            out.append((String(l[l.index(after: l.startIndex)..<end]).trimmingCharacters(in: .whitespaces), n + 1))
-        }
-        return out
     }
 }

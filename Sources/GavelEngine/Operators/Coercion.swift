@@ -69,13 +69,16 @@ public enum Coercion: String, Sendable, CaseIterable {
             word = word << 8 | UInt64(b >= 65 && b <= 90 ? b + 32 : b)
         }
         switch word {
-        case Coercion.pack("on"), Coercion.pack("yes"), Coercion.pack("true"), Coercion.pack("1"): return true
-        case Coercion.pack("off"), Coercion.pack("no"), Coercion.pack("false"), Coercion.pack("0"), Coercion.pack("none"): return false
+        case packedOn, packedYes, packedTrue, packedOne: return true
+        case packedOff, packedNo, packedFalse, packedZero, packedNone: return false
         default: return nil
         }
     }
 
-    @inline(__always)
+    private static let packedOn = pack("on"), packedYes = pack("yes"), packedTrue = pack("true"), packedOne = pack("1")
+    private static let packedOff = pack("off"), packedNo = pack("no"), packedFalse = pack("false"), packedZero = pack("0")
+    private static let packedNone = pack("none")
+
     private static func pack(_ s: StaticString) -> UInt64 {
         var w: UInt64 = 0
         s.withUTF8Buffer { for b in $0 { w = w << 8 | UInt64(b) } }

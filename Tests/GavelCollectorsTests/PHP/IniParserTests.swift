@@ -78,6 +78,15 @@ final class PHPFPMPoolTests: XCTestCase {
         XCTAssertEqual(data["origin"]?["expose_php"]?.stringValue, "default")
     }
 
+    func testBracketsInCommentsAndValuesAreNotPools() throws {
+        let ini = write("a = 1\n")
+        let pool = write("; see [the manual]\n[www]\nphp_value[a] = \"[x]\"\n")
+        var b = SnapshotBuilder(asset: "a", kind: "php")
+        let data = try PHPIniCollector(ini: ini, scanDirs: [], fpmPool: pool).collect(into: &b)
+        XCTAssertEqual(data["fpm_pool"]?["name"]?.stringValue, "www")
+        XCTAssertEqual(data["ini"]?["a"]?.stringValue, "[x]")
+    }
+
     func testSeveralPoolsNeedAChoice() {
         let ini = write("a = 1\n")
         let pool = write("[one]\nphp_value[a] = 2\n[two]\nphp_value[a] = 3\n")
