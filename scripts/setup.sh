@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the C libraries Gavel links (libyaml, jansson) when they are missing.
 # With --integration, also the real programs the collectors' tests run against
-# (Debian's php-cli and php-fpm).
+# (Debian's php-cli, php-fpm, nginx, and openssl and curl, which the nginx test uses).
 set -euo pipefail
 need=()
 if [ "${1:-}" = "--integration" ]; then
   command -v php >/dev/null || need+=(php-cli)
   ls /usr/sbin/php-fpm* >/dev/null 2>&1 || need+=(php-fpm)
+  [ -x /usr/sbin/nginx ] || need+=(nginx)
+  command -v openssl >/dev/null || need+=(openssl)
+  command -v curl >/dev/null || need+=(curl)
 fi
 pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
 pkg-config --exists jansson 2>/dev/null || need+=(libjansson-dev)
@@ -14,6 +17,14 @@ command -v pkg-config >/dev/null || need+=(pkg-config)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq
-  # policy-rc.d keeps package scripts from starting services (php-fpm) on install.
+  # policy-rc.d keeps package scripts from starting services (php-fpm, nginx) on install:
+  # the tests start their own instances on their own ports.
+  added_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod +x /usr/sbin/policy-rc.d
+    added_policy=1
+  fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  if [ -n "$added_policy" ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
 fi

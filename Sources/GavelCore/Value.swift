@@ -71,6 +71,9 @@ public enum Value: Sendable, Hashable {
     public static func object(_ pairs: [(String, Value)]) -> Value {
         .object(pairs.map { Member($0.0, $0.1) })
     }
+
+    /// A platform integer as a JSON number.
+    public static func integer(_ i: Int) -> Value { .int(Int64(i)) }
 }
 
 extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByFloatLiteral {

@@ -1,0 +1,79 @@
+import Foundation
+import GavelCore
+
+/// `gavel collect nginx`: reads the configuration from files (`--config`, following includes
+/// the way nginx does) or from the running binary's own dump (`--binary`, `nginx -T`), and
+/// writes the raw directive tree plus the derived per-server and per-location model.
+public struct NginxCollector {
+    public var config: String?
+    public var binary: String?
+    public var version: String?
+
+    public init(config: String? = nil, binary: String? = nil, version: String? = nil) {
+        self.config = config
+        self.binary = binary
+        self.version = version
+    }
+
+    public func collect(into b: inout SnapshotBuilder) throws -> Value {
+        var version = self.version
+        let tree: [NginxDirective]
+        let files: [String]
+        let main: String
+        let source: String
+        if let binary {
+            source = "binary"
+            if version == nil { version = try Self.binaryVersion(binary) }
+            var args = ["-T"]
+            if let config { args += ["-c", Self.absolute(config)] }
+            let r = try Subprocess.run(binary, args)
+            guard r.status == 0 else {
+                let why = r.stderr.split(separator: "\n").filter { $0.contains("[emerg]") }.joined(separator: "; ")
+                throw CollectorError("nginx-test-failed", "\(binary) -T rejected the configuration: \(why.isEmpty ? r.stderr : why)")
+            }
+            let dump = try NginxDump(r.stdout)
+            main = dump.main
+            var reader = NginxConfigReader(prefix: (main as NSString).deletingLastPathComponent, source: dump)
+            tree = try reader.read(main: main)
+            files = reader.files
+        } else {
+            source = "config"
+            main = Self.absolute(config!)
+            var reader = NginxConfigReader(prefix: (main as NSString).deletingLastPathComponent, source: NginxDiskFiles())
+            tree = try reader.read(main: main)
+            files = reader.files
+        }
+        var model = NginxModel(defaults: NginxDefaults(version: version))
+        let (servers, maps) = model.build(tree, into: &b)
+        var seen = Set<String>()
+        return .object([
+            ("source", .string(source)),
+            ("version", version.map { .string($0) } ?? .null),
+            ("main_file", .string(main)),
+            ("files", .array(files.filter { seen.insert($0).inserted }.map { .string($0) })),
+            ("servers", servers),
+            ("maps", maps),
+            ("directives", .array(tree.map(Self.raw))),
+        ])
+    }
+
+    static func raw(_ d: NginxDirective) -> Value {
+        var o: [(String, Value)] = [("directive", .string(d.name)), ("args", .array(d.args.map { .string($0) })),
+                                    ("file", .string(d.file)), ("line", .integer(d.line))]
+        if let inc = d.included { o.append(("included", .array(inc.map { .string($0) }))) }
+        if let block = d.block { o.append(("block", .array(block.map(raw)))) }
+        return .object(o)
+    }
+
+    /// `nginx -v` prints "nginx version: nginx/1.22.1" on stderr.
+    static func binaryVersion(_ binary: String) throws -> String? {
+        let r = try Subprocess.run(binary, ["-v"])
+        let text = r.stderr + r.stdout
+        guard let slash = text.range(of: "nginx/") else { return nil }
+        return String(text[slash.upperBound...].prefix { !$0.isWhitespace })
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+
+/// One directive as nginx reads it: name, arguments (unquoted and unescaped), where it is
+/// written, and its block's directives when it opens one. An `include` keeps its own place in
+/// the tree (with the files it matched) and the included directives follow it as siblings, each
+/// with its own file and line, which is how nginx applies them.
+public struct NginxDirective: Sendable {
+    public var name: String
+    public var args: [String]
+    public var file: String
+    public var line: Int
+    public var block: [NginxDirective]?
+    public var included: [String]?
+
+    public var location: String { "\(file):\(line)" }
+}
+
+/// Where configuration files come from: the disk, or the file sections of an `nginx -T` dump.
+protocol NginxFileSource {
+    /// The file's bytes, or nil when it does not exist.
+    func read(_ path: String) -> [UInt8]?
+    /// Paths matching a glob pattern, sorted as nginx's glob() sorts them (byte order).
+    func glob(_ pattern: String) -> [String]
+}
+
+/// Parses a configuration file and everything it includes into directives, with nginx's
+/// errors: unexpected characters, unterminated blocks and strings, wrong argument counts for
+/// the directives in `NginxDirectiveTable`, includes that do not exist.
+struct NginxConfigReader {
+    /// The directory relative include paths are resolved against (nginx's conf prefix: the
+    /// directory of the main configuration file).
+    var prefix: String
+    var source: NginxFileSource
+    private(set) var files: [String] = []
+
+    init(prefix: String, source: NginxFileSource) {
+        self.prefix = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
+        self.source = source
+    }
+
+    mutating func read(main path: String) throws -> [NginxDirective] {
+        guard let bytes = source.read(path) else {
+            throw CollectorError("nginx-include", "cannot open the configuration file \(path)")
+        }
+        return try parse(bytes, file: path, depth: 0)
+    }
+
+    private mutating func parse(_ bytes: [UInt8], file: String, depth: Int) throws -> [NginxDirective] {
+        files.append(file)
+        var lexer = NginxLexer(bytes, file: file)
+        return try block(&lexer, parent: nil, depth: depth)
+    }
+
+    /// Directives until the block's `}` (or the end of the file at top level).
+    private mutating func block(_ lx: inout NginxLexer, parent: NginxDirective?, depth: Int) throws -> [NginxDirective] {
+        var out: [NginxDirective] = []
+        // Inside these blocks the lines are data (MIME types, map entries), not directives.
+        let opaque = ["types", "map", "geo", "split_clients", "match"].contains(parent?.name ?? "")
+        while true {
+            let st = try lx.next()
+            switch st.end {
+            case .endOfFile:
+                if let parent {
+                    throw lx.error("unexpected end of file, expecting \"}\" to close \"\(parent.name)\" opened at line \(parent.line)", line: st.line, column: st.column)
+                }
+                return out
+            case .blockEnd:
+                guard parent != nil else { throw lx.error("unexpected \"}\"", line: st.line, column: st.column) }
+                return out
+            case .semicolon, .blockStart:
+                let name = st.words[0].text
+                var d = NginxDirective(name: name, args: st.words.dropFirst().map(\.text), file: lx.file, line: st.line)
+                if !opaque, let shape = shape(name, parent: parent) {
+                    try check(d, shape, opensBlock: st.end == .blockStart, lx)
+                }
+                if st.end == .blockStart {
+                    d.block = try block(&lx, parent: d, depth: depth)
+                    out.append(d)
+                } else if name == "include" && !opaque {
+                    let (paths, included) = try include(d, depth: depth)
+                    d.included = paths
+                    out.append(d)
+                    out += included
+                } else {
+                    out.append(d)
+                }
+            }
+        }
+    }
+
+    private func shape(_ name: String, parent: NginxDirective?) -> NginxDirectiveTable.Shape? {
+        if name == "server" && parent?.name == "upstream" { return nil }
+        return NginxDirectiveTable.shape(name)
+    }
+
+    private func check(_ d: NginxDirective, _ s: NginxDirectiveTable.Shape, opensBlock: Bool, _ lx: NginxLexer) throws {
+        if s.block && !opensBlock {
+            throw CollectorError("nginx-directive", "directive \"\(d.name)\" has no opening \"{\"", at: d.location)
+        }
+        if !s.block && opensBlock {
+            throw CollectorError("nginx-directive", "directive \"\(d.name)\" is not terminated by \";\"", at: d.location)
+        }
+        if d.args.count < s.min || d.args.count > s.max {
+            let hint = d.args.count > s.max ? " (a missing \";\" joins it with the next line)" : ""
+            throw CollectorError("nginx-directive", "invalid number of arguments in \"\(d.name)\" directive\(hint)", at: d.location)
+        }
+        if s.flag, let v = d.args.first, v.lowercased() != "on" && v.lowercased() != "off" {
+            throw CollectorError("nginx-directive", "invalid value \"\(v)\" in \"\(d.name)\" directive, it must be \"on\" or \"off\"", at: d.location)
+        }
+    }
+
+    /// nginx resolves a relative include against the conf prefix, treats a name with `*?[` as a
+    /// glob (no match is fine), and fails on a plain name that cannot be opened.
+    private mutating func include(_ d: NginxDirective, depth: Int) throws -> ([String], [NginxDirective]) {
+        guard depth < 32 else {
+            throw CollectorError("nginx-include", "includes nested deeper than 32 levels (does a file include itself?)", at: d.location)
+        }
+        let raw = d.args[0]
+        let path = raw.hasPrefix("/") ? raw : prefix + "/" + raw
+        let paths: [String]
+        if path.contains(where: { "*?[".contains($0) }) {
+            paths = source.glob(path)
+        } else {
+            guard source.read(path) != nil else {
+                throw CollectorError("nginx-include", "open() \"\(path)\" failed (No such file or directory)", at: d.location)
+            }
+            paths = [path]
+        }
+        var out: [NginxDirective] = []
+        for p in paths {
+            guard let bytes = source.read(p) else {
+                throw CollectorError("nginx-include", "open() \"\(p)\" failed", at: d.location)
+            }
+            out += try parse(bytes, file: p, depth: depth + 1)
+        }
+        return (paths, out)
+    }
+}
+
+/// Files on disk.
+struct NginxDiskFiles: NginxFileSource {
+    func read(_ path: String) -> [UInt8]? {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
+              let d = FileManager.default.contents(atPath: path) else { return nil }
+        return [UInt8](d)
+    }
+
+    func glob(_ pattern: String) -> [String] {
+        // Expand one path component at a time, like glob(3) without GLOB_PERIOD.
+        var candidates = [pattern.hasPrefix("/") ? "" : "."]
+        for comp in pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init) {
+            var next: [String] = []
+            for base in candidates {
+                if comp.contains(where: { "*?[".contains($0) }) {
+                    let dir = base.isEmpty ? "/" : base
+                    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+                    for n in names.sorted(by: NginxGlob.byteOrder) where NginxGlob.matches(comp, n) {
+                        next.append(base + "/" + n)
+                    }
+                } else {
+                    next.append(base + "/" + comp)
+                }
+            }
+            candidates = next
+        }
+        return candidates.filter { read($0) != nil }.sorted(by: NginxGlob.byteOrder)
+    }
+}
+
+enum NginxGlob {
+    static func byteOrder(_ a: String, _ b: String) -> Bool { Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
+
+    /// fnmatch(3) with FNM_PATHNAME | FNM_PERIOD: `*`, `?` and `[...]` do not match `/`, and a
+    /// leading `.` must be matched literally.
+    static func matches(_ pattern: String, _ name: String) -> Bool {
+        fnmatch(pattern, name, FNM_PATHNAME | FNM_PERIOD) == 0
+    }
+}

@@ -1,0 +1,142 @@
+/// Splits one nginx configuration file into statements the way nginx's own
+/// `ngx_conf_read_token` does: words separated by blanks, `;` ending a directive, `{` opening
+/// and `}` closing a block, `#` starting a comment only at the start of a word, single and
+/// double quotes, backslash escapes, and `${name}` kept inside a word.
+struct NginxLexer {
+    struct Word { var text: String; var line: Int; var column: Int }
+    enum End { case semicolon, blockStart, blockEnd, endOfFile }
+    struct Statement { var words: [Word]; var end: End; var line: Int; var column: Int }
+
+    let file: String
+    private let bytes: [UInt8]
+    private var pos = 0
+    private var line = 1
+    private var lineStart = 0
+
+    init(_ bytes: [UInt8], file: String) {
+        self.bytes = bytes
+        self.file = file
+    }
+
+    private func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
+
+    func error(_ message: String, line: Int, column: Int) -> CollectorError {
+        CollectorError("nginx-syntax", message, at: "\(file):\(line):\(column)")
+    }
+
+    private func here() -> (Int, Int) { (line, pos - lineStart) }
+
+    /// The next directive's words and what ended it.
+    mutating func next() throws -> Statement {
+        var words: [Word] = []
+        var lastSpace = true, needSpace = false, sharpComment = false, escaped = false
+        var sQuoted = false, dQuoted = false, variable = false
+        var start = 0, startLine = line, startColumn = 1
+        func statement(_ end: End) -> Statement {
+            Statement(words: words, end: end, line: words.first?.line ?? line, column: words.first?.column ?? (pos - lineStart))
+        }
+        while true {
+            guard pos < bytes.count else {
+                if !words.isEmpty || !lastSpace {
+                    if sQuoted || dQuoted {
+                        throw error("unexpected end of file in a quoted string opened here, expecting a closing quote", line: startLine, column: startColumn)
+                    }
+                    let (l, c) = here()
+                    throw error("unexpected end of file, expecting \";\" or \"}\"", line: l, column: c + 1)
+                }
+                return statement(.endOfFile)
+            }
+            let ch = bytes[pos]
+            pos += 1
+            if ch == 0x0A {
+                line += 1
+                lineStart = pos
+                if sharpComment { sharpComment = false }
+            }
+            if sharpComment { continue }
+            if escaped { escaped = false; continue }
+            if needSpace {
+                if isBlank(ch) { lastSpace = true; needSpace = false; continue }
+                if ch == UInt8(ascii: ";") { return statement(.semicolon) }
+                if ch == UInt8(ascii: "{") { return statement(.blockStart) }
+                if ch == UInt8(ascii: ")") {
+                    lastSpace = true
+                    needSpace = false
+                } else {
+                    let (l, c) = here()
+                    throw error("unexpected \"\(Character(Unicode.Scalar(ch)))\" after a quoted string, expecting a blank, \";\" or \"{\"", line: l, column: c)
+                }
+            }
+            if lastSpace {
+                start = pos - 1
+                startLine = line
+                startColumn = pos - lineStart
+                if isBlank(ch) { continue }
+                switch ch {
+                case UInt8(ascii: ";"), UInt8(ascii: "{"):
+                    if words.isEmpty {
+                        let (l, c) = here()
+                        throw error("unexpected \"\(Character(Unicode.Scalar(ch)))\"", line: l, column: c)
+                    }
+                    return statement(ch == UInt8(ascii: ";") ? .semicolon : .blockStart)
+                case UInt8(ascii: "}"):
+                    if !words.isEmpty {
+                        let (l, c) = here()
+                        throw error("unexpected \"}\": the directive \"\(words[0].text)\" (line \(words[0].line)) is not terminated by \";\"", line: l, column: c)
+                    }
+                    return statement(.blockEnd)
+                case UInt8(ascii: "#"): sharpComment = true; continue
+                case UInt8(ascii: "\\"): escaped = true; lastSpace = false; continue
+                case UInt8(ascii: "\""): start += 1; dQuoted = true; lastSpace = false; continue
+                case UInt8(ascii: "'"): start += 1; sQuoted = true; lastSpace = false; continue
+                case UInt8(ascii: "$"): variable = true; lastSpace = false; continue
+                default: lastSpace = false
+                }
+            } else {
+                if ch == UInt8(ascii: "{") && variable { continue }
+                variable = false
+                if ch == UInt8(ascii: "\\") { escaped = true; continue }
+                if ch == UInt8(ascii: "$") { variable = true; continue }
+                var found = false
+                if dQuoted {
+                    if ch == UInt8(ascii: "\"") { dQuoted = false; needSpace = true; found = true }
+                } else if sQuoted {
+                    if ch == UInt8(ascii: "'") { sQuoted = false; needSpace = true; found = true }
+                } else if isBlank(ch) || ch == UInt8(ascii: ";") || ch == UInt8(ascii: "{") {
+                    lastSpace = true
+                    found = true
+                }
+                if found {
+                    words.append(Word(text: NginxLexer.unescape(bytes[start..<(pos - 1)]), line: startLine, column: startColumn))
+                    if ch == UInt8(ascii: ";") { return statement(.semicolon) }
+                    if ch == UInt8(ascii: "{") { return statement(.blockStart) }
+                }
+            }
+        }
+    }
+
+    /// nginx turns `\"`, `\'` and `\\` into the character and `\t`, `\r`, `\n` into control
+    /// characters; any other backslash stays as written.
+    static func unescape(_ s: ArraySlice<UInt8>) -> String {
+        guard s.contains(UInt8(ascii: "\\")) else { return String(decoding: s, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        var i = s.startIndex
+        while i < s.endIndex {
+            let c = s[i]
+            if c == UInt8(ascii: "\\"), i + 1 < s.endIndex {
+                switch s[i + 1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "\\"):
+                    out.append(s[i + 1]); i += 2; continue
+                case UInt8(ascii: "t"): out.append(0x09); i += 2; continue
+                case UInt8(ascii: "r"): out.append(0x0D); i += 2; continue
+                case UInt8(ascii: "n"): out.append(0x0A); i += 2; continue
+                default: break
+                }
+            }
+            out.append(c)
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import GavelCollectors
+import GavelCore
+
+struct CollectNginx: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nginx",
+        abstract: "Snapshot nginx's configuration from its files or from the nginx binary (nginx -T).",
+        discussion: """
+        With --config, the file and everything it includes are parsed the way nginx reads them \
+        (relative includes from the main file's directory, globs in byte order). With --binary, \
+        nginx itself checks and dumps its configuration (nginx -T), and the dump is parsed. Both \
+        give the raw directive tree and the per-server, per-location model of docs/snapshots/nginx.md.
+
+        Examples:
+          gavel collect nginx --asset shop.example.com --config /etc/nginx/nginx.conf -o Snapshots/shop.example.com/nginx.json
+          gavel collect nginx --asset shop.example.com --binary /usr/sbin/nginx
+        """
+    )
+
+    @OptionGroup var out: CollectOutput
+
+    @Option(help: "The main configuration file to parse (or, with --binary, to pass as -c).")
+    var config: String?
+
+    @Option(help: "Run this nginx binary with -T and parse its dump instead of reading files.")
+    var binary: String?
+
+    @Option(name: .customLong("nginx-version"), help: "The nginx version to record with --config (its defaults depend on it); --binary reports its own.")
+    var nginxVersion: String?
+
+    func validate() throws {
+        if config == nil && binary == nil { throw ValidationError("give --config FILE or --binary PATH") }
+    }
+
+    func run() throws {
+        try collecting {
+            var b = SnapshotBuilder(asset: out.asset, kind: "nginx")
+            let data = try NginxCollector(config: config, binary: binary, version: nginxVersion).collect(into: &b)
+            try out.write(b, data)
+        }
+    }
+}
