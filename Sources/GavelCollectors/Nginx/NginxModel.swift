@@ -172,6 +172,7 @@ struct NginxModel {
         let root = scope.single("root")
         f.append(("root", root.map { .string($0.args[0]) } ?? .null))
         note(ptr + "/root", root)
+        if root?.args[0].contains("$") == true { dynamic.append("root") }
         let pass = scope.single("fastcgi_pass")
         f.append(("fastcgi_pass", pass.map { .string($0.args[0]) } ?? .null))
         note(ptr + "/fastcgi_pass", pass)

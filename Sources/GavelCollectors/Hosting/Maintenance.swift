@@ -1,0 +1,107 @@
+import Foundation
+import GavelCore
+
+/// Time synchronisation, pending updates and unattended-upgrades, and log retention
+/// (journald and logrotate): the "is this machine looked after" facts.
+enum Maintenance {
+    static func timeSync(_ host: inout HostFiles) -> Value {
+        var service: String?
+        for (name, path) in [("chrony", "/usr/sbin/chronyd"), ("ntpsec", "/usr/sbin/ntpd"), ("systemd-timesyncd", "/lib/systemd/systemd-timesyncd")]
+            where host.exists(path) { service = name; break }
+        var synchronized: Value = .null
+        if let r = host.run("time_sync", "timedatectl", ["show", "-p", "NTPSynchronized", "--value"]), r.status == 0 {
+            synchronized = .bool(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "yes")
+        } else if host.exists("/run/systemd/timesync/synchronized") {
+            synchronized = true
+        }
+        return .object([("service", service.map { .string($0) } ?? .null), ("synchronized", synchronized)])
+    }
+
+    static func updates(_ host: inout HostFiles, _ prov: inout [(String, String, Int)]) -> Value {
+        let status = host.text("/var/lib/dpkg/status", part: "updates") ?? ""
+        let unattendedInstalled = status.range(of: "Package: unattended-upgrades\nStatus: install ok installed") != nil
+        var periodic: [(String, Value)] = []
+        for file in host.list("/etc/apt/apt.conf.d") {
+            guard let text = host.text(file) else { continue }
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let t = line.trimmingCharacters(in: .whitespaces)
+                guard t.hasPrefix("APT::Periodic::"), let q = t.firstIndex(of: "\"") else { continue }
+                let key = String(t.dropFirst(15).prefix { $0 != " " && $0 != "\"" })
+                let value = String(t[t.index(after: q)...].prefix { $0 != "\"" })
+                periodic.removeAll { $0.0 == key }   // later files win
+                periodic.append((key, .string(value)))
+                prov.append(("/updates/apt_periodic/" + key, file, n + 1))
+            }
+        }
+        var pending: Value = .null, security: Value = .null, securityPackages: Value = .null
+        if let r = host.run("updates", "apt-get", ["-s", "-o", "Debug::NoLocking=1", "upgrade"], timeout: 120), r.status == 0 {
+            let inst = r.stdout.split(separator: "\n").filter { $0.hasPrefix("Inst ") }
+            let sec = inst.filter { $0.contains("-security") || $0.contains("Debian-Security") }
+            pending = .integer(inst.count)
+            security = .integer(sec.count)
+            securityPackages = .array(sec.map { .string(String($0.split(separator: " ")[1])) })
+        }
+        let lists = host.list("/var/lib/apt/lists").compactMap { try? FileManager.default.attributesOfItem(atPath: host.real($0))[.modificationDate] as? Date }.max()
+        return .object([
+            ("unattended_upgrades_installed", .bool(unattendedInstalled)),
+            ("apt_periodic", .object(periodic)),
+            ("pending", pending), ("pending_security", security), ("security_packages", securityPackages),
+            ("package_lists_age_days", lists.map { .integer(Int(Date().timeIntervalSince($0) / 86400)) } ?? .null),
+        ])
+    }
+
+    /// journald.conf and its drop-ins (later files win), with systemd's defaults.
+    static func journald(_ host: inout HostFiles, _ prov: inout [(String, String, Int)]) -> Value {
+        var settings: [String: String] = ["Storage": "auto", "MaxRetentionSec": "0", "SystemMaxUse": "", "Compress": "yes", "ForwardToSyslog": "no"]
+        let files = ["/etc/systemd/journald.conf"] + host.list("/usr/lib/systemd/journald.conf.d", matching: "*.conf") + host.list("/etc/systemd/journald.conf.d", matching: "*.conf")
+        for file in files {
+            guard let text = host.text(file) else { continue }
+            var inJournal = false
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let t = line.trimmingCharacters(in: .whitespaces)
+                if t.hasPrefix("[") { inJournal = t == "[Journal]"; continue }
+                guard inJournal, !t.hasPrefix("#"), !t.hasPrefix(";"), let eq = t.firstIndex(of: "=") else { continue }
+                let key = t[..<eq].trimmingCharacters(in: .whitespaces)
+                settings[key] = t[t.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+                prov.append(("/logging/journald/" + key, file, n + 1))
+            }
+        }
+        return .object(settings.keys.sorted().map { ($0, .string(settings[$0]!)) })
+    }
+
+    /// logrotate.conf's global rotation and each logrotate.d block's paths, period and count.
+    static func logrotate(_ host: inout HostFiles) -> Value {
+        func parse(_ text: String, file: String, global: inout [String: String], blocks: inout [Value]) {
+            var current: (paths: [String], settings: [String: String], line: Int)?
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let t = line.trimmingCharacters(in: .whitespaces)
+                guard !t.isEmpty, !t.hasPrefix("#") else { continue }
+                if t.hasSuffix("{") {
+                    current = (t.dropLast().split(separator: " ").map(String.init), [:], n + 1)
+                } else if t == "}" {
+                    if let c = current {
+                        var s = global.merging(c.settings) { _, b in b }
+                        s.removeValue(forKey: "include")
+                        blocks.append(.object([("paths", .array(c.paths.map { .string($0) })), ("period", .string(s["period"] ?? "weekly")),
+                                               ("rotate", s["rotate"].flatMap { Int($0) }.map { .integer($0) } ?? .integer(0)),
+                                               ("at", .string("\(file):\(c.line)"))]))
+                    }
+                    current = nil
+                } else {
+                    let words = t.split(separator: " ").map(String.init)
+                    var key = words[0], value = words.count > 1 ? words[1] : ""
+                    if ["daily", "weekly", "monthly", "yearly", "hourly"].contains(key) { value = key; key = "period" }
+                    if current != nil { current!.settings[key] = value } else { global[key] = value }
+                }
+            }
+        }
+        var global: [String: String] = [:]
+        var blocks: [Value] = []
+        if let text = host.text("/etc/logrotate.conf", part: "logrotate") { parse(text, file: "/etc/logrotate.conf", global: &global, blocks: &blocks) }
+        for file in host.list("/etc/logrotate.d") {
+            if let text = host.text(file) { parse(text, file: file, global: &global, blocks: &blocks) }
+        }
+        return .object([("installed", .bool(host.exists("/etc/logrotate.conf"))), ("period", .string(global["period"] ?? "weekly")),
+                        ("rotate", global["rotate"].flatMap { Int($0) }.map { .integer($0) } ?? .null), ("files", .array(blocks))])
+    }
+}
