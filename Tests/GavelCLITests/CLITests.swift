@@ -117,9 +117,9 @@ final class CLITests: XCTestCase {
         id: p
         kind: php
         rules:
-          - { id: R, severity: low, controls: [soc2:CC6.1], check: { path: php.a, equals: 1 } }
+          - { id: R, severity: low, controls: [soc2:CC6.1], check: { path: php.version, equals: "8.2" } }
         tests:
-          - { name: wrong expectation, asset: { php: { a: 1 } }, expect: { R: fail } }
+          - { name: wrong expectation, asset: { php: { version: "8.2" } }, expect: { R: fail } }
         """.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
         let bad = try gavel(["test", dir])
         XCTAssertEqual(bad.code, 1)

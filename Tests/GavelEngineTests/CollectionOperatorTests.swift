@@ -5,7 +5,7 @@ import XCTest
 private func servers(_ s: [Value]) -> Value { .object([("nginx", .object([("servers", .array(s))]))]) }
 private func server(ssl: Bool, protocols: [String] = [], hsts: String? = nil) -> Value {
     var m: [(String, Value)] = [("ssl", .bool(ssl)), ("ssl_protocols", .array(protocols.map { .string($0) }))]
-    if let hsts { m.append(("hsts", .string(hsts))) }
+    if let hsts { m.append(("headers", .object([("strict-transport-security", .object([("value", .string(hsts))]))]))) }
     return .object(m)
 }
 
@@ -44,7 +44,7 @@ final class QuantifierTests: XCTestCase {
     }
 
     func testElementErrorsCombineLikeAll() {
-        let check = "every: { path: \"nginx.servers[*]\", check: { path: .hsts, matches: \"max-age\" } }"
+        let check = "every: { path: \"nginx.servers[*]\", check: { path: .headers.\"strict-transport-security\".value, matches: \"max-age\" } }"
         // one element lacks hsts (error), another fails: the failure wins
         XCTAssertEqual(verdict(check, servers([server(ssl: true), server(ssl: true, hsts: "none")]), kind: "nginx")?.verdict, .fail)
         XCTAssertEqual(verdict(check, servers([server(ssl: true), server(ssl: true, hsts: "max-age=1")]), kind: "nginx")?.verdict, .error)
@@ -63,11 +63,11 @@ final class QuantifierTests: XCTestCase {
               path: .locations[*]
               check: { path: .n, gte: 1 }
         """
-        XCTAssertEqual(verdict(nested, asset, kind: "nginx")?.verdict, .pass)
+        XCTAssertEqual(verdict(nested, asset, kind: "nginx", schemaless: true)?.verdict, .pass)
         let flat = "some: { path: \"nginx.servers[*].locations[*]\", check: { path: .n, equals: 1 } }"
-        XCTAssertEqual(verdict(flat, asset, kind: "nginx")?.verdict, .pass)
+        XCTAssertEqual(verdict(flat, asset, kind: "nginx", schemaless: true)?.verdict, .pass)
         let root = "every: { path: \"nginx.servers[*].locations[*]\", check: { path: $.nginx.min, equals: 2 } }"
-        XCTAssertEqual(verdict(root, asset, kind: "nginx")?.verdict, .pass)
+        XCTAssertEqual(verdict(root, asset, kind: "nginx", schemaless: true)?.verdict, .pass)
     }
 
     func testWildcardOverAScalarIsAnError() {
@@ -78,15 +78,15 @@ final class QuantifierTests: XCTestCase {
 
     func testSomeOverObjectValuesStopsAtTheFirstMatchButEvidenceSeesAll() {
         let asset: Value = .object([("php", .object([("pools", .object([("a", .object([("u", "root")])), ("b", .object([("u", "x")])), ("c", .object([("u", "root")]))]))]))])
-        XCTAssertEqual(verdict("some: { path: \"php.pools[*]\", check: { path: .u, equals: root } }", asset)?.verdict, .pass)
-        let o = verdict("none: [ { some: { path: \"php.pools[*]\", check: { path: .u, equals: root } } } ]", asset)
+        XCTAssertEqual(verdict("some: { path: \"php.pools[*]\", check: { path: .u, equals: root } }", asset, schemaless: true)?.verdict, .pass)
+        let o = verdict("none: [ { some: { path: \"php.pools[*]\", check: { path: .u, equals: root } } } ]", asset, schemaless: true)
         XCTAssertEqual(o?.verdict, .fail)
         XCTAssertEqual(o?.evidence.map(\.path), ["php.pools.a.u", "php.pools.c.u"])
     }
 
     func testObjectValuesWildcard() {
         let asset: Value = .object([("php", .object([("pools", .object([("www", .object([("user", "www-data")])), ("admin", .object([("user", "root")]))]))]))])
-        let o = verdict("every: { path: \"php.pools[*]\", check: { path: .user, not_equals: root } }", asset)
+        let o = verdict("every: { path: \"php.pools[*]\", check: { path: .user, not_equals: root } }", asset, schemaless: true)
         XCTAssertEqual(o?.verdict, .fail)
         XCTAssertEqual(o?.evidence.first?.path, "php.pools.admin.user")
     }

@@ -27,8 +27,8 @@ final class DiagnosticsGoldenTests: XCTestCase {
     }
 
     func testEveryErrorOfTheSetIsReportedInOneRun() {
-        let a = "gavel: policy/v1\nid: a\nkind: php\nrules:\n  - { id: A, severity: low, check: { path: php.x, gtt: 1 } }\n"
-        let b = "gavel: policy/v1\nid: b\nkind: php\nrules:\n  - { id: B, severity: loud, check: { path: php.x, gt: 1 } }\n"
+        let a = "gavel: policy/v1\nid: a\nkind: php\nrules:\n  - { id: A, severity: low, check: { path: php.version, gtt: 1 } }\n"
+        let b = "gavel: policy/v1\nid: b\nkind: php\nrules:\n  - { id: B, severity: loud, check: { path: php.version, gt: 1 } }\n"
         XCTAssertEqual(compile(["a.yaml": a, "b.yaml": b]).errors.map(\.id), ["unknown-operator", "bad-severity"])
     }
 

@@ -24,10 +24,12 @@ func writeTree(_ files: [String: String]) -> String {
     return dir
 }
 
-func compile(_ files: [String: String], catalog: Bool = true) -> Compiler.Output {
+/// `schemaless` compiles without the kinds' data schemas, for tests of evaluation over
+/// shapes no collector writes (a snapshot from elsewhere can still have them).
+func compile(_ files: [String: String], catalog: Bool = true, schemaless: Bool = false) -> Compiler.Output {
     var all = files
     if catalog, all["controls.yaml"] == nil { all["controls.yaml"] = testCatalog }
-    return Compiler.compile(path: writeTree(all))
+    return schemaless ? Compiler.compile(path: writeTree(all), schemas: { _ in nil }) : Compiler.compile(path: writeTree(all))
 }
 
 /// A one-rule policy around `check` (YAML, indented for the `check:` key), of kind `kind`.
@@ -54,9 +56,9 @@ func indent(_ s: String, _ n: Int) -> String {
 }
 
 /// Compiles a one-rule policy and evaluates it on `asset` (a merged document).
-func verdict(_ check: String, _ asset: Value, kind: String = "php", params: String = "", when: String? = nil,
+func verdict(_ check: String, _ asset: Value, kind: String = "php", params: String = "", when: String? = nil, schemaless: Bool = false,
              file: StaticString = #filePath, line: UInt = #line) -> RuleOutcome? {
-    let out = compile(["p.yaml": policy(check, kind: kind, params: params, when: when)])
+    let out = compile(["p.yaml": policy(check, kind: kind, params: params, when: when)], schemaless: schemaless)
     guard let program = out.program else {
         XCTFail("compile failed: \(out.diagnostics.map(\.description))", file: file, line: line)
         return nil

@@ -15,8 +15,11 @@ public enum Compiler {
         public var errors: [Diagnostic] { diagnostics.filter { $0.level == .error } }
     }
 
-    public static func compile(path: String) -> Output {
+    /// `schemas` gives each snapshot kind's data schema; policy paths are checked against it.
+    /// The default is the schemas of Gavel's collectors (docs/snapshots/).
+    public static func compile(path: String, schemas: @escaping @Sendable (String) -> SchemaType? = SnapshotSchemas.schema(for:)) -> Output {
         let session = CompileSession()
+        session.schemas = schemas
         let program = session.run(path)
         return Output(program: session.diags.hasErrors ? nil : program,
                       diagnostics: Diagnostic.sorted(session.diags.items), renderer: session.renderer)
@@ -56,6 +59,7 @@ final class CompileSession {
     var disabled: [String: String] = [:]
     var rules: [Rule] = []
     var tests: [PolicyTest] = []
+    var schemas: @Sendable (String) -> SchemaType? = SnapshotSchemas.schema(for:)
 
     func run(_ path: String) -> Program? {
         let (yamlFiles, dataFiles) = discover(path)

@@ -14,6 +14,10 @@ struct CondScope {
     var kinds: KindTracker
     /// Quantifier nesting depth; relative paths need at least one.
     var depth: Int
+    /// The schema of the current element inside every/some/count (nil: unknown, unchecked).
+    var element: SchemaType? = nil
+    /// The quantifier path whose element `.` is, for messages.
+    var elementPath: String? = nil
 }
 
 enum ConditionKeys {
@@ -77,13 +81,15 @@ extension CompileSession {
         let numberKeys = NumberTest.Relation.allCases.map(\.rawValue)
         m.allowOnly(key == "count" ? ["path", "where", "missing"] + numberKeys : ["path", "where", "check", "missing"])
         guard let pathNode = m.require("path"), let (text, _) = MapReader.text(pathNode, "'path'", diags) else { return nil }
-        guard let path = compilePath(text, pathNode, scope, wildcard: true) else { return nil }
+        guard let (path, elementType) = compileTypedPath(text, pathNode, scope, wildcard: true) else { return nil }
         if case .wildcard? = path.steps.last {} else {
             diags.error("missing-wildcard", "the path of '\(key)' must end in [*] (array elements or object values), e.g. \(text)[*]", at: pathNode.location)
             return nil
         }
         var inner = scope
         inner.depth += 1
+        inner.element = elementType
+        inner.elementPath = text
         let filter = m["where"].flatMap { compileCondition($0, inner) }
         if m.has("where"), filter == nil { return nil }
         let missing = compileMissing(m)
@@ -128,6 +134,12 @@ extension CompileSession {
 
     /// Compiles a path string against the scope: kind first segment, relative paths, wildcards.
     func compilePath(_ text: String, _ node: YAMLNode, _ scope: CondScope, wildcard: Bool) -> CompiledPath? {
+        compileTypedPath(text, node, scope, wildcard: wildcard)?.0
+    }
+
+    /// The compiled path and the schema type it reaches (nil when the kind has no schema).
+    /// A path that cannot exist in the kind's schema is an error: `unknown-field` or `path-type`.
+    func compileTypedPath(_ text: String, _ node: YAMLNode, _ scope: CondScope, wildcard: Bool) -> (CompiledPath, SchemaType?)? {
         let quoted = node.scalar?.style == .singleQuoted || node.scalar?.style == .doubleQuoted
         func at(_ offset: Int) -> SourceLocation {
             var l = node.location
@@ -147,7 +159,9 @@ extension CompileSession {
         }
         var segments = syntax.segments[...]
         let base: CompiledPath.Base
+        var type: SchemaType?
         if syntax.anchor == .relative {
+            type = scope.element
             guard scope.depth > 0 else {
                 diags.error("relative-path-outside-quantifier", "'\(text)' starts with '.', which means the current element; it can only be used inside every/some/count",
                             at: node.location)
@@ -172,6 +186,33 @@ extension CompileSession {
             }
             scope.kinds.used.insert(kind)
             base = .kind(index)
+            type = schemas(kind)
+        }
+        var walked = syntax.anchor == .relative ? (scope.elementPath ?? ".") : (syntax.segments.first?.name ?? "")
+        for seg in segments where type != nil {
+            if let name = seg.name {
+                guard let t = type!.member(name) else {
+                    let fields = type!.fieldNames
+                    if fields.isEmpty {
+                        let hint = type!.element != nil ? "; use [*] (in every/some/count) or [N] to reach its elements" : ""
+                        diags.error("path-type", "'\(walked)' is \(type!.describe), so it has no field '\(name)' (in path '\(text)')\(hint)", at: at(seg.offset))
+                    } else {
+                        diags.error("unknown-field", "'\(walked)' has no field '\(name)'\(Suggest.hint(for: name, in: fields))",
+                                    at: at(seg.offset), notes: ["its fields are: \(fields.joined(separator: ", ")) (see docs/snapshots/)"])
+                    }
+                    return nil
+                }
+                type = t
+                walked += (walked.hasSuffix(".") || walked.isEmpty ? "" : ".") + name
+            }
+            for _ in seg.suffixes {
+                guard let t = type!.element else {
+                    diags.error("path-type", "'\(walked)' is \(type!.describe); [N] and [*] apply to arrays and maps (in path '\(text)')", at: at(seg.offset))
+                    return nil
+                }
+                type = t
+                walked += "[]"
+            }
         }
         var steps: [CompiledPath.Step] = []
         for seg in segments {
@@ -183,7 +224,7 @@ extension CompileSession {
                 }
             }
         }
-        return CompiledPath(base: base, steps: steps, text: text)
+        return (CompiledPath(base: base, steps: steps, text: text), type)
     }
 
     /// An operand: a literal, or `{param: NAME}` resolved through tailoring.

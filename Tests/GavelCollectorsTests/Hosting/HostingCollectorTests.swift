@@ -122,6 +122,7 @@ final class HostingCollectorTests: XCTestCase {
         XCTAssertEqual(d["updates"]?["apt_periodic"]?["Unattended-Upgrade"], "1")
         XCTAssertEqual(d["updates"]?["pending_security"], .null, "apt is not run against --root")
         XCTAssertTrue(d["skipped"]?.arrayValue?.contains { $0["part"] == "updates" } ?? false)
+        XCTAssertEqual(SnapshotSchemas.hosting.violations(d), [], "the fixture's snapshot has the documented shape")
     }
 
     func testMalformedCertificateIsReportedNotFatal() throws {

@@ -1,0 +1,200 @@
+/// The shape of a snapshot kind's `data`, as the collectors write it and docs/snapshots/KIND.md
+/// documents it. The compiler walks policy paths through it to reject a path that cannot
+/// exist; the collector tests validate real output against it so that the three never drift.
+public indirect enum SchemaType: Sendable {
+    case any
+    case string
+    case number
+    case bool
+    /// The type, or null.
+    case optional(SchemaType)
+    case array(SchemaType)
+    /// Named fields, and the type of any other key (`nil`: no other keys).
+    case object([(String, SchemaType)], other: SchemaType?)
+
+    public static func fields(_ f: [(String, SchemaType)]) -> SchemaType { .object(f, other: nil) }
+    public static func map(_ t: SchemaType) -> SchemaType { .object([], other: t) }
+
+    public var describe: String {
+        switch self {
+        case .any: return "any value"
+        case .string: return "a string"
+        case .number: return "a number"
+        case .bool: return "a boolean"
+        case .optional(let t): return t.describe + " or null"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+
+    /// Names of the fixed fields of an object type.
+    public var fieldNames: [String] {
+        if case .object(let f, _) = unwrapped { return f.map(\.0) }
+        return []
+    }
+
+    public var unwrapped: SchemaType {
+        if case .optional(let t) = self { return t.unwrapped }
+        return self
+    }
+
+    /// The type under `key`, or nil when an object of this type cannot have that key.
+    public func member(_ key: String) -> SchemaType? {
+        switch unwrapped {
+        case .any: return .any
+        case .object(let f, let other): return f.first { $0.0 == key }?.1 ?? other
+        default: return nil
+        }
+    }
+
+    /// The type of an element (`[N]` or `[*]`): array elements, or the values of a map.
+    public var element: SchemaType? {
+        switch unwrapped {
+        case .any: return .any
+        case .array(let t): return t
+        case .object(let f, let other): return f.isEmpty ? other : (other ?? .any)
+        default: return nil
+        }
+    }
+
+    /// Every place where `value` does not have this shape, as `/json/pointer: problem`.
+    public func violations(_ value: Value, at pointer: String = "") -> [String] {
+        switch (self, value) {
+        case (.any, _), (.string, .string), (.bool, .bool), (.number, .int), (.number, .double): return []
+        case (.optional, .null): return []
+        case (.optional(let t), _): return t.violations(value, at: pointer)
+        case (.array(let t), .array(let items)):
+            return items.enumerated().flatMap { t.violations($1, at: "\(pointer)/\($0)") }
+        case (.object(let f, let other), .object(let members)):
+            var out: [String] = []
+            for m in members {
+                let p = pointer + "/" + m.key
+                if let t = f.first(where: { $0.0 == m.key })?.1 ?? other { out += t.violations(m.value, at: p) } else { out.append("\(p): not in the schema") }
+            }
+            for (name, t) in f where !members.contains(where: { $0.key == name }) {
+                if case .optional = t { continue }
+                out.append("\(pointer)/\(name): missing")
+            }
+            return out
+        default:
+            return ["\(pointer.isEmpty ? "/" : pointer): expected \(describe), found \(value.typeName)"]
+        }
+    }
+}
+
+/// The schemas of the kinds that have a collector. Kinds without one (yet) are not checked.
+public enum SnapshotSchemas {
+    public static func schema(for kind: String) -> SchemaType? {
+        switch kind {
+        case "php": return php
+        case "nginx": return nginx
+        case "hosting": return hosting
+        default: return nil
+        }
+    }
+
+    static let at = SchemaType.string
+    static let strings = SchemaType.array(.string)
+
+    public static let php: SchemaType = .fields([
+        ("source", .string), ("binary", .optional(.string)), ("version", .optional(.string)), ("sapi", .optional(.string)),
+        ("ini_files", strings), ("scan_dirs", .optional(strings)),
+        ("ini", .map(.string)), ("origin", .optional(.map(.string))),
+        ("extensions", .array(.fields([("name", .string), ("zend", .bool), ("at", .optional(at))]))),
+        ("arrays", .optional(.array(.fields([("directive", .string), ("offset", .string), ("value", .string), ("at", at)])))),
+        ("sections", .optional(.array(.fields([("section", .string), ("directive", .string), ("value", .string), ("at", at)])))),
+        ("fpm_pool", .optional(.fields([
+            ("file", .string), ("name", .string), ("settings", .map(.string)),
+            ("overrides", .array(.fields([("directive", .string), ("value", .string), ("admin", .bool), ("at", at)]))),
+        ]))),
+        ("unresolved_constants", .optional(.array(.fields([("name", .string), ("at", at)])))),
+        ("environment_reads", .optional(.array(.fields([("name", .string), ("at", at)])))),
+        ("defaults_from", .optional(.string)),
+    ])
+
+    static let nginxLog = SchemaType.array(.map(.string))
+    static let nginxSettings: [(String, SchemaType)] = [
+        ("server_tokens", .string), ("autoindex", .bool), ("client_max_body_size", .string),
+        ("client_max_body_size_bytes", .optional(.number)),
+        ("headers", .map(.fields([("name", .string), ("value", .string), ("always", .bool), ("dynamic", .bool),
+                                  ("file", .string), ("line", .number), ("count", .number)]))),
+        ("headers_from", .optional(.string)),
+        ("access", .array(.fields([("action", .string), ("address", .string), ("file", .string), ("line", .number)]))),
+        ("access_log", nginxLog), ("access_log_off", .bool), ("error_log", nginxLog),
+        ("root", .optional(.string)), ("fastcgi_pass", .optional(.string)),
+        ("php_values", .map(.fields([("value", .string), ("admin", .bool), ("file", .string), ("line", .number)]))),
+        ("return", .optional(.fields([("code", .number), ("target", .optional(.string)), ("dynamic", .bool)]))),
+        ("dynamic", strings), ("defaults", strings), ("file", .string), ("line", .number),
+    ]
+    public static let nginx: SchemaType = .fields([
+        ("source", .string), ("version", .optional(.string)), ("main_file", .string), ("files", strings),
+        ("servers", .array(.fields(nginxSettings + [
+            ("names", strings),
+            ("listen", .array(.fields([("address", .string), ("port", .optional(.number)), ("ssl", .bool), ("http2", .bool),
+                                       ("quic", .bool), ("default_server", .bool), ("params", strings), ("implicit", .bool)]))),
+            ("ssl", .bool), ("http2", .bool), ("default_server", .bool), ("ssl_protocols", strings), ("ssl_ciphers", .string),
+            ("ssl_prefer_server_ciphers", .bool), ("ssl_session_tickets", .bool), ("ssl_stapling", .bool),
+            ("ssl_certificates", .array(.fields([("certificate", .string), ("key", .optional(.string))]))),
+            ("redirects_to_https", .bool),
+            ("locations", .array(.fields(nginxSettings + [
+                ("match", .string), ("modifier", .string), ("path", .string), ("parent", .optional(.number)),
+            ]))),
+        ]))),
+        ("maps", .array(.fields([("source", .string), ("variable", .string), ("entries", .map(.optional(.string))),
+                                 ("default", .optional(.string)), ("file", .string), ("line", .number)]))),
+        ("directives", .array(.any)),
+    ])
+
+    public static let hosting: SchemaType = .fields([
+        ("os", .map(.string)),
+        ("kernel", .fields([("release", .optional(.string)), ("version", .optional(.string))])),
+        ("hostname", .optional(.string)),
+        ("collected_as", .fields([("uid", .number), ("root", .bool)])),
+        ("sshd", .fields([
+            ("source", .optional(.string)), ("installed", .optional(.bool)),
+            ("settings", .optional(.map(.any))), ("origin", .optional(.map(.string))),
+            ("matches", .optional(.array(.fields([("criteria", .string), ("settings", .map(.string)), ("file", .string), ("line", .number)])))),
+            ("files", .optional(strings)),
+        ])),
+        ("listening", .array(.fields([("protocol", .string), ("family", .string), ("address", .string), ("port", .number),
+                                      ("uid", .number), ("public", .bool), ("process", .optional(.string))]))),
+        ("certificates", .array(.fields([
+            ("path", .string), ("readable", .bool), ("error", .optional(.string)),
+            ("subject", .optional(.string)), ("issuer", .optional(.string)), ("self_signed", .optional(.bool)),
+            ("not_before", .optional(.string)), ("not_after", .optional(.string)), ("days_left", .optional(.number)),
+            ("key_type", .optional(.string)), ("key_bits", .optional(.number)), ("curve", .optional(.string)),
+            ("signature_algorithm", .optional(.string)), ("dns_names", .optional(strings)), ("serial", .optional(.string)),
+            ("sha256", .optional(.string)), ("chain_length", .optional(.number)), ("holds_private_key", .optional(.bool)),
+        ]))),
+        ("firewall", .fields([
+            ("tools", .array(.fields([("tool", .string), ("active", .bool), ("input_policy", .optional(.string)), ("rules", .number)]))),
+            ("active", .bool), ("input_policy", .optional(.string)),
+        ])),
+        ("users", .array(.fields([("name", .string), ("uid", .number), ("home", .string), ("shell", .string)]))),
+        ("sudo", .fields([
+            ("groups", .map(strings)),
+            ("rules", .array(.fields([("principal", .string), ("rule", .string), ("nopasswd", .bool), ("at", at)]))),
+            ("rules_readable", .bool), ("users", strings),
+        ])),
+        ("files", .array(.fields([
+            ("path", .string), ("exists", .bool), ("type", .optional(.string)), ("mode", .optional(.string)),
+            ("owner", .optional(.string)), ("group", .optional(.string)), ("uid", .optional(.number)), ("gid", .optional(.number)),
+            ("world_readable", .optional(.bool)), ("world_writable", .optional(.bool)), ("group_writable", .optional(.bool)),
+        ]))),
+        ("time_sync", .fields([("service", .optional(.string)), ("synchronized", .optional(.bool))])),
+        ("updates", .fields([
+            ("unattended_upgrades_installed", .bool), ("apt_periodic", .map(.string)),
+            ("pending", .optional(.number)), ("pending_security", .optional(.number)),
+            ("security_packages", .optional(strings)), ("package_lists_age_days", .optional(.number)),
+        ])),
+        ("logging", .fields([
+            ("journald", .map(.string)),
+            ("logrotate", .fields([
+                ("installed", .bool), ("period", .string), ("rotate", .optional(.number)),
+                ("files", .array(.fields([("paths", strings), ("period", .string), ("rotate", .number), ("at", at)]))),
+            ])),
+        ])),
+        ("root", .string),
+        ("skipped", .array(.fields([("part", .string), ("reason", .string)]))),
+    ])
+}
