@@ -74,8 +74,12 @@ struct CollectPHP: ParsableCommand {
     @Option(help: "Ask this php binary for its effective configuration instead of parsing files.")
     var binary: String?
 
+    @Option(help: "With --ini: read the files under this directory (a mounted image); paths in the snapshot stay as on the machine.")
+    var root: String = "/"
+
     func validate() throws {
         if ini == nil && binary == nil { throw ValidationError("give --ini FILE or --binary PATH") }
+        if binary != nil && root != "/" { throw ValidationError("--root applies to --ini, not --binary") }
         if binary != nil && (fpmPool != nil || !scanDirs.isEmpty) { throw ValidationError("--fpm-pool and --scan-dir apply to --ini, not --binary") }
     }
 
@@ -87,7 +91,7 @@ struct CollectPHP: ParsableCommand {
                 data = try PHPBinaryCollector(binary: binary, ini: ini).collect(into: &b)
             } else {
                 let dirs: [String]? = noScanDir ? [] : scanDirs.isEmpty ? nil : scanDirs
-                data = try PHPIniCollector(ini: ini!, scanDirs: dirs, fpmPool: fpmPool, poolName: pool, sapi: sapi, version: phpVersion).collect(into: &b)
+                data = try PHPIniCollector(ini: ini!, scanDirs: dirs, fpmPool: fpmPool, poolName: pool, sapi: sapi, version: phpVersion, root: root).collect(into: &b)
             }
             try out.write(b, data)
         }

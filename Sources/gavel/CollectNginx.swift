@@ -29,14 +29,19 @@ struct CollectNginx: ParsableCommand {
     @Option(name: .customLong("nginx-version"), help: "The nginx version to record with --config (its defaults depend on it); --binary reports its own.")
     var nginxVersion: String?
 
+    @Option(help: "With --config: read the files under this directory (a mounted image); paths in the snapshot stay as on the machine.")
+    var root: String = "/"
+
     func validate() throws {
         if config == nil && binary == nil { throw ValidationError("give --config FILE or --binary PATH") }
+        if binary != nil && root != "/" { throw ValidationError("--root applies to --config, not --binary") }
+        if root != "/" && !(config ?? "").hasPrefix("/") { throw ValidationError("with --root, --config is the absolute path on the machine, e.g. /etc/nginx/nginx.conf") }
     }
 
     func run() throws {
         try collecting {
             var b = SnapshotBuilder(asset: out.asset, kind: "nginx")
-            let data = try NginxCollector(config: config, binary: binary, version: nginxVersion).collect(into: &b)
+            let data = try NginxCollector(config: config, binary: binary, version: nginxVersion, root: root).collect(into: &b)
             try out.write(b, data)
         }
     }

@@ -34,3 +34,22 @@ extension CLITests {
         XCTAssertTrue(r.err.contains("--ini FILE or --binary PATH"), r.err)
     }
 }
+
+extension CLITests {
+    /// --root reads a copy of a machine (here the example fleet) and keeps the machine's paths.
+    func testCollectUnderRootKeepsTheMachinesPaths() throws {
+        let root = CLITests.repo + "/examples/fleet/clinic-a.example.com/root"
+        let php = try gavel(["collect", "php", "--asset", "a", "--root", root, "--ini", "/etc/php/8.2/fpm/php.ini",
+                             "--fpm-pool", "/etc/php/8.2/fpm/pool.d/www.conf", "--php-version", "8.2.26"])
+        XCTAssertEqual(php.code, 0, php.err)
+        XCTAssertTrue(php.out.contains(#""/etc/php/8.2/fpm/php.ini","#) && php.out.contains(#""/etc/php/8.2/fpm/conf.d/10-opcache.ini""#), php.out.prefix(600) + "")
+        XCTAssertTrue(php.out.contains(#""/ini/expose_php": "/etc/php/8.2/fpm/php.ini:4""#))
+        XCTAssertFalse(php.out.contains("examples/fleet"), "the image's location is not the machine's path")
+        let nginx = try gavel(["collect", "nginx", "--asset", "a", "--root", root, "--config", "/etc/nginx/nginx.conf"])
+        XCTAssertEqual(nginx.code, 0, nginx.err)
+        XCTAssertTrue(nginx.out.contains(#""/servers/0/headers/strict-transport-security": "/etc/nginx/snippets/security-headers.conf:1""#))
+        XCTAssertFalse(nginx.out.contains("examples/fleet"))
+        let relative = try gavel(["collect", "nginx", "--asset", "a", "--root", root, "--config", "etc/nginx/nginx.conf"])
+        XCTAssertEqual(relative.code, 2, "with --root the config path is the machine's absolute path")
+    }
+}

@@ -58,3 +58,35 @@ final class SchemaConformanceTests: XCTestCase {
         XCTAssertTrue(v.contains("/ini_files: missing"), "\(v)")
     }
 }
+
+extension SchemaConformanceTests {
+    static func value(_ any: Any) -> Value {
+        switch any {
+        case let s as String: return .string(s)
+        case let b as Bool where type(of: any) == Bool.self: return .bool(b)
+        case let i as Int where type(of: any) == Int.self: return .int(Int64(i))
+        case let n as NSNumber:
+            if String(cString: n.objCType) == "c" { return .bool(n.boolValue) }   // JSON true/false
+            return n.doubleValue == n.doubleValue.rounded() ? .int(n.int64Value) : .double(n.doubleValue)
+        case let a as [Any]: return .array(a.map(value))
+        case let o as [String: Any]: return .object(o.keys.sorted().map { ($0, value(o[$0]!)) })
+        default: return .null
+        }
+    }
+
+    /// The shipped samples are collector output and must keep the documented shape.
+    func testShippedSnapshotsConform() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        var checked = 0
+        for asset in try FileManager.default.contentsOfDirectory(atPath: repo + "/Snapshots") {
+            for file in try FileManager.default.contentsOfDirectory(atPath: repo + "/Snapshots/" + asset) where file.hasSuffix(".json") {
+                let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: repo + "/Snapshots/\(asset)/\(file)"))) as! [String: Any]
+                let kind = doc["kind"] as! String
+                let schema = try XCTUnwrap(SnapshotSchemas.schema(for: kind), kind)
+                assertConforms(Self.value(doc["data"]!), schema, "\(asset)/\(file)")
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThanOrEqual(checked, 7)
+    }
+}

@@ -27,6 +27,18 @@ enum Firewall {
                 tools.append(entry("iptables", active: rules > 0 || policy == "drop", policy: policy, rules: rules))
             } else { host.skip("firewall", "iptables -S failed (needs root)") }
         }
+        if tools.isEmpty {
+            // No tool could be asked (not root, or --root): read the rules that load at boot.
+            if let conf = host.text("/etc/nftables.conf") {
+                let (policy, rules) = nft(conf)
+                tools.append(entry("nftables-config", active: rules > 0 || policy != nil, policy: policy, rules: rules))
+            }
+            if let conf = host.text("/etc/ufw/ufw.conf") {
+                let enabled = conf.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "enabled=yes" }
+                let rules = (host.text("/etc/ufw/user.rules") ?? "").split(separator: "\n").filter { $0.hasPrefix("-A ") }.count
+                tools.append(entry("ufw-config", active: enabled, policy: nil, rules: rules))
+            }
+        }
         let active = tools.contains { $0["active"] == true }
         let input = tools.first { $0["active"] == true }?["input_policy"] ?? .null
         return .object([("tools", .array(tools)), ("active", .bool(active)), ("input_policy", input)])

@@ -14,7 +14,10 @@ enum Maintenance {
         } else if host.exists("/run/systemd/timesync/synchronized") {
             synchronized = true
         }
-        return .object([("service", service.map { .string($0) } ?? .null), ("synchronized", synchronized)])
+        // Unknown synchronisation is left out rather than written as null, like the update counts.
+        var out: [(String, Value)] = [("service", service.map { .string($0) } ?? .null)]
+        if case .bool = synchronized { out.append(("synchronized", synchronized)) }
+        return .object(out)
     }
 
     static func updates(_ host: inout HostFiles, _ prov: inout [(String, String, Int)]) -> Value {
@@ -42,12 +45,15 @@ enum Maintenance {
             securityPackages = .array(sec.map { .string(String($0.split(separator: " ")[1])) })
         }
         let lists = host.list("/var/lib/apt/lists").compactMap { try? FileManager.default.attributesOfItem(atPath: host.real($0))[.modificationDate] as? Date }.max()
-        return .object([
+        var out: [(String, Value)] = [
             ("unattended_upgrades_installed", .bool(unattendedInstalled)),
             ("apt_periodic", .object(periodic)),
-            ("pending", pending), ("pending_security", security), ("security_packages", securityPackages),
-            ("package_lists_age_days", lists.map { .integer(Int(Date().timeIntervalSince($0) / 86400)) } ?? .null),
-        ])
+        ]
+        // When apt could not be asked, the counts are absent (not null, not 0), so a rule
+        // reading them reports "missing evidence" instead of judging an unknown.
+        if case .int = pending { out += [("pending", pending), ("pending_security", security), ("security_packages", securityPackages)] }
+        out.append(("package_lists_age_days", lists.map { .integer(Int(Date().timeIntervalSince($0) / 86400)) } ?? .null))
+        return .object(out)
     }
 
     /// journald.conf and its drop-ins (later files win), with systemd's defaults.

@@ -8,11 +8,14 @@ public struct NginxCollector {
     public var config: String?
     public var binary: String?
     public var version: String?
+    /// With `config`: read files under this directory (a mounted image).
+    public var root: String
 
-    public init(config: String? = nil, binary: String? = nil, version: String? = nil) {
+    public init(config: String? = nil, binary: String? = nil, version: String? = nil, root: String = "/") {
         self.config = config
         self.binary = binary
         self.version = version
+        self.root = root
     }
 
     public func collect(into b: inout SnapshotBuilder) throws -> Value {
@@ -38,8 +41,8 @@ public struct NginxCollector {
             files = reader.files
         } else {
             source = "config"
-            main = Self.absolute(config!)
-            var reader = NginxConfigReader(prefix: (main as NSString).deletingLastPathComponent, source: NginxDiskFiles())
+            main = root == "/" ? Self.absolute(config!) : config!
+            var reader = NginxConfigReader(prefix: (main as NSString).deletingLastPathComponent, source: NginxDiskFiles(root: root))
             tree = try reader.read(main: main)
             files = reader.files
         }

@@ -137,12 +137,17 @@ struct NginxConfigReader {
     }
 }
 
-/// Files on disk.
+/// Files on disk, optionally under a root directory (a mounted image): paths stay the
+/// machine's own, only reads are redirected.
 struct NginxDiskFiles: NginxFileSource {
+    var root = "/"
+
+    private func real(_ path: String) -> String { PHPIniCollector.under(root, path) }
+
     func read(_ path: String) -> [UInt8]? {
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
-              let d = FileManager.default.contents(atPath: path) else { return nil }
+        guard FileManager.default.fileExists(atPath: real(path), isDirectory: &isDir), !isDir.boolValue,
+              let d = FileManager.default.contents(atPath: real(path)) else { return nil }
         return [UInt8](d)
     }
 
@@ -154,7 +159,7 @@ struct NginxDiskFiles: NginxFileSource {
             for base in candidates {
                 if comp.contains(where: { "*?[".contains($0) }) {
                     let dir = base.isEmpty ? "/" : base
-                    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+                    let names = (try? FileManager.default.contentsOfDirectory(atPath: real(dir))) ?? []
                     for n in names.sorted(by: NginxGlob.byteOrder) where NginxGlob.matches(comp, n) {
                         next.append(base + "/" + n)
                     }

@@ -11,8 +11,8 @@ struct PHPFPMPool {
     var overrides: [Override]
     var value: Value
 
-    static func read(_ path: String, select: String?) throws -> PHPFPMPool {
-        let text = try PHPIniCollector.read(path)
+    static func read(_ path: String, select: String?, root: String = "/") throws -> PHPFPMPool {
+        let text = try PHPIniCollector.read(path, root: root)
         var parser = IniParser { _ in nil }
         let entries: [IniParser.Entry]
         switch parser.parse(text, file: path) {

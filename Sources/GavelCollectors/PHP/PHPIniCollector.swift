@@ -12,12 +12,16 @@ public struct PHPIniCollector {
     public var poolName: String?
     public var sapi: String?
     public var version: String?
+    /// Files are read under this directory (a mounted image); paths in the snapshot stay the
+    /// machine's own.
+    public var root: String
 
-    public init(ini: String, scanDirs: [String]? = nil, fpmPool: String? = nil, poolName: String? = nil, sapi: String? = nil, version: String? = nil) {
+    public init(ini: String, scanDirs: [String]? = nil, fpmPool: String? = nil, poolName: String? = nil, sapi: String? = nil, version: String? = nil, root: String = "/") {
         self.ini = ini
+        self.root = root
         let confD = (ini as NSString).deletingLastPathComponent + "/conf.d"
         var isDir: ObjCBool = false
-        self.scanDirs = scanDirs ?? (FileManager.default.fileExists(atPath: confD, isDirectory: &isDir) && isDir.boolValue ? [confD] : [])
+        self.scanDirs = scanDirs ?? (FileManager.default.fileExists(atPath: Self.under(root, confD), isDirectory: &isDir) && isDir.boolValue ? [confD] : [])
         self.fpmPool = fpmPool
         self.poolName = poolName
         self.sapi = sapi
@@ -42,7 +46,7 @@ public struct PHPIniCollector {
         }
 
         func load(_ path: String) throws {
-            let text = try PHPIniCollector.read(path)
+            let text = try PHPIniCollector.read(path, root: root)
             var parser = IniParser { settings[$0]?.value }
             let entries: [IniParser.Entry]
             switch parser.parse(text, file: path) {
@@ -67,7 +71,7 @@ public struct PHPIniCollector {
 
         try load(ini)
         for dir in scanDirs where !dir.isEmpty {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: Self.under(root, dir)) else {
                 throw CollectorError("php-scan-dir", "cannot read the scan directory \(dir)")
             }
             // PHP sorts with alphasort (byte order in the C locale) and reads only *.ini.
@@ -78,7 +82,7 @@ public struct PHPIniCollector {
 
         var pool: Value = .null
         if let fpmPool {
-            let p = try PHPFPMPool.read(fpmPool, select: poolName)
+            let p = try PHPFPMPool.read(fpmPool, select: poolName, root: root)
             for o in p.overrides { set(o.directive, Setting(value: o.value, file: fpmPool, line: o.line, origin: o.admin ? "fpm-admin" : "fpm")) }
             pool = p.value
         }
@@ -135,8 +139,12 @@ public struct PHPIniCollector {
         return nil
     }
 
-    static func read(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+    static func under(_ root: String, _ path: String) -> String {
+        root == "/" || root.isEmpty ? path : (root.hasSuffix("/") ? String(root.dropLast()) : root) + path
+    }
+
+    static func read(_ path: String, root: String = "/") throws -> String {
+        guard let data = FileManager.default.contents(atPath: under(root, path)) else {
             throw CollectorError("unreadable-file", "cannot read \(path)")
         }
         return String(decoding: data, as: UTF8.self)
