@@ -45,6 +45,7 @@ extension CLITests {
         XCTAssertTrue(php.out.contains(#""/etc/php/8.2/fpm/php.ini","#) && php.out.contains(#""/etc/php/8.2/fpm/conf.d/10-opcache.ini""#), php.out.prefix(600) + "")
         XCTAssertTrue(php.out.contains(#""/ini/expose_php": "/etc/php/8.2/fpm/php.ini:4""#))
         XCTAssertFalse(php.out.contains("examples/fleet"), "the image's location is not the machine's path")
+        XCTAssertTrue(php.out.contains(#""/fpm_pool/settings/user": "/etc/php/8.2/fpm/pool.d/www.conf:2""#))
         let nginx = try gavel(["collect", "nginx", "--asset", "a", "--root", root, "--config", "/etc/nginx/nginx.conf"])
         XCTAssertEqual(nginx.code, 0, nginx.err)
         XCTAssertTrue(nginx.out.contains(#""/servers/0/headers/strict-transport-security": "/etc/nginx/snippets/security-headers.conf:1""#))

@@ -31,7 +31,7 @@ public struct HostingCollector {
         data.append(("hostname", text(&host, "/proc/sys/kernel/hostname")))
         data.append(("collected_as", .object([("uid", .integer(Int(getuid()))), ("root", .bool(getuid() == 0))])))
         data.append(("sshd", SSHDConfig.collect(&host, &prov)))
-        data.append(("listening", ListeningSockets.collect(&host)))
+        data.append(("listening", ListeningSockets.collect(&host, &prov)))
         data.append(("certificates", .array(certificates.map { certificate($0, host) })))
         data.append(("firewall", Firewall.collect(&host)))
         if case .object(let acc) = Accounts.collect(&host, &prov) { data += acc.map { ($0.key, $0.value) } }

@@ -4,9 +4,9 @@ import GavelCore
 /// Listening sockets from /proc/net/{tcp,tcp6,udp,udp6}: TCP sockets in LISTEN state and bound
 /// UDP sockets, with the owning process when /proc/PID/fd is readable (all of them as root).
 enum ListeningSockets {
-    struct Socket { var proto: String; var address: String; var port: Int; var uid: Int; var inode: String }
+    struct Socket { var proto: String; var address: String; var port: Int; var uid: Int; var inode: String; var line = 0 }
 
-    static func collect(_ host: inout HostFiles) -> Value {
+    static func collect(_ host: inout HostFiles, _ prov: inout [(String, String, Int)]) -> Value {
         var sockets: [Socket] = []
         for proto in ["tcp", "tcp6", "udp", "udp6"] {
             guard let text = host.text("/proc/net/" + proto, part: "listening") else { continue }
@@ -14,6 +14,7 @@ enum ListeningSockets {
         }
         let owners = host.isLiveSystem ? processes() : [:]
         let sorted = sockets.sorted { ($0.port, $0.proto, $0.address) < ($1.port, $1.proto, $1.address) }
+        for (i, s) in sorted.enumerated() { prov.append(("/listening/\(i)", "/proc/net/" + s.proto, s.line)) }
         return .array(sorted.map { s in
             .object([("protocol", .string(s.proto.hasPrefix("tcp") ? "tcp" : "udp")), ("family", .string(s.proto.hasSuffix("6") ? "ipv6" : "ipv4")),
                      ("address", .string(s.address)), ("port", .integer(s.port)), ("uid", .integer(s.uid)),
@@ -25,7 +26,7 @@ enum ListeningSockets {
     /// Rows of a /proc/net table: `sl local_address rem_address st ... uid timeout inode`.
     static func parse(_ text: String, proto: String) -> [Socket] {
         var out: [Socket] = []
-        for line in text.split(separator: "\n").dropFirst() {
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().dropFirst() {
             let f = line.split(separator: " ", omittingEmptySubsequences: true)
             guard f.count >= 10 else { continue }
             let state = f[3]
@@ -33,7 +34,7 @@ enum ListeningSockets {
             guard listening else { continue }
             let local = f[1].split(separator: ":")
             guard local.count == 2, let port = Int(local[1], radix: 16), let addr = address(String(local[0])) else { continue }
-            out.append(Socket(proto: proto, address: addr, port: port, uid: Int(f[7]) ?? -1, inode: String(f[9])))
+            out.append(Socket(proto: proto, address: addr, port: port, uid: Int(f[7]) ?? -1, inode: String(f[9]), line: n + 1))
         }
         return out
     }

@@ -10,6 +10,8 @@ struct PHPFPMPool {
     var name: String
     var overrides: [Override]
     var value: Value
+    /// Line of each pool setting, for provenance (`/fpm_pool/settings/<key>`).
+    var settingLines: [(String, Int)] = []
 
     static func read(_ path: String, select: String?, root: String = "/") throws -> PHPFPMPool {
         let text = try PHPIniCollector.read(path, root: root)
@@ -36,6 +38,7 @@ struct PHPFPMPool {
         }
         var overrides: [Override] = []
         var settings: [(String, Value)] = []
+        var lines: [(String, Int)] = []
         for e in entries where e.header == chosen {
             let key = e.key.lowercased()
             if let directive = e.offset, ["php_value", "php_admin_value", "php_flag", "php_admin_flag"].contains(key) {
@@ -48,7 +51,10 @@ struct PHPFPMPool {
                 }
                 overrides.append(Override(directive: directive, value: value, admin: key.contains("admin"), line: e.line))
             } else if e.offset == nil, poolSettings.contains(key) {
+                settings.removeAll { $0.0 == key }   // a later line wins, as in FPM
+                lines.removeAll { $0.0 == key }
                 settings.append((key, .string(e.value)))
+                lines.append((key, e.line))
             }
         }
         let value: Value = .object([
@@ -59,7 +65,7 @@ struct PHPFPMPool {
                 .object([("directive", .string($0.directive)), ("value", .string($0.value)), ("admin", .bool($0.admin)), ("at", .string("\(path):\($0.line)"))])
             })),
         ])
-        return PHPFPMPool(name: chosen, overrides: overrides, value: value)
+        return PHPFPMPool(name: chosen, overrides: overrides, value: value, settingLines: lines)
     }
 
     /// Pool settings worth auditing (who the workers run as, where they listen, limits).

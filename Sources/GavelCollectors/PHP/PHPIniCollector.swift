@@ -85,6 +85,7 @@ public struct PHPIniCollector {
             let p = try PHPFPMPool.read(fpmPool, select: poolName, root: root)
             for o in p.overrides { set(o.directive, Setting(value: o.value, file: fpmPool, line: o.line, origin: o.admin ? "fpm-admin" : "fpm")) }
             pool = p.value
+            for (key, line) in p.settingLines { b.source("/fpm_pool/settings/" + SnapshotBuilder.pointerToken(key), fpmPool, line) }
         }
 
         let sapi = self.sapi ?? PHPIniCollector.inferSAPI(self.ini)

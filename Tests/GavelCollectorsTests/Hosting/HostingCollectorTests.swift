@@ -81,7 +81,8 @@ final class HostingCollectorTests: XCTestCase {
     }
 
     func testSocketsDecodeKernelByteOrder() throws {
-        let (d, _) = try collect()
+        let (d, prov) = try collect()
+        XCTAssertEqual(prov["/listening/0"], "/proc/net/tcp:3", "port 22 is the third line of /proc/net/tcp")
         let l = try XCTUnwrap(d["listening"]?.arrayValue)
         let rows = l.map { "\($0["protocol"]!.display) \($0["address"]!.display):\($0["port"]!.display) public=\($0["public"]!.display)" }
         XCTAssertEqual(rows, ["tcp 0.0.0.0:22 public=true", "udp 0.0.0.0:123 public=true", "tcp :::443 public=true",
