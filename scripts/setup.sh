@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the C libraries Gavel links (libyaml, jansson) when they are missing.
 # With --integration, also the real programs the collectors' tests run against
-# (Debian's php-cli, php-fpm, nginx, and openssl and curl, which the nginx test uses).
+# (Debian's php-cli, php-fpm, nginx, openssh-server, and openssl and curl, which the nginx
+# test uses).
 set -euo pipefail
 need=()
 if [ "${1:-}" = "--integration" ]; then
@@ -10,6 +11,7 @@ if [ "${1:-}" = "--integration" ]; then
   [ -x /usr/sbin/nginx ] || need+=(nginx)
   command -v openssl >/dev/null || need+=(openssl)
   command -v curl >/dev/null || need+=(curl)
+  [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 fi
 pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
 pkg-config --exists jansson 2>/dev/null || need+=(libjansson-dev)
@@ -27,4 +29,10 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   if [ -n "$added_policy" ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
+fi
+if [ "${1:-}" = "--integration" ] && [ ! -d /run/sshd ]; then
+  # sshd -T (the oracle of the sshd_config reader) wants its privilege-separation directory,
+  # which the service would create if it were started.
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO mkdir -p /run/sshd
 fi

@@ -11,7 +11,7 @@ struct SSHDConfig {
                                      "allowgroups", "denygroups", "subsystem", "setenv", "hostcertificate", "include"]
     /// OpenSSH 9.x defaults (sshd_config(5)) for the settings the shipped policies read.
     static let defaults: [String: String] = [
-        "permitrootlogin": "prohibit-password", "passwordauthentication": "yes", "pubkeyauthentication": "yes",
+        "permitrootlogin": "without-password", "passwordauthentication": "yes", "pubkeyauthentication": "yes",
         "permitemptypasswords": "no", "kbdinteractiveauthentication": "yes", "x11forwarding": "no",
         "maxauthtries": "6", "logingracetime": "120", "clientaliveinterval": "0", "clientalivecountmax": "3",
         "allowtcpforwarding": "yes", "allowagentforwarding": "yes", "loglevel": "INFO", "usepam": "no",
@@ -19,7 +19,6 @@ struct SSHDConfig {
         "strictmodes": "yes", "banner": "none", "port": "22",
     ]
     private static let words: Set<String> = ["yes", "no", "prohibit-password", "without-password", "forced-commands-only",
-                                             "info", "verbose", "debug", "debug1", "debug2", "debug3", "error", "quiet", "fatal",
                                              "local", "remote", "all", "none", "any"]
 
     struct Setting { var values: [String]; var file: String; var line: Int }
@@ -53,7 +52,12 @@ struct SSHDConfig {
                 }
                 continue
             }
-            let values = words.map { Self.words.contains($0.lowercased()) ? $0.lowercased() : $0 }
+            // Spelled as `sshd -T` prints them: yes/no words lower-case, log levels upper-case.
+            // (and prohibit-password under its older name, which is what `sshd -T` prints).
+            let values = key == "loglevel" ? words.map { $0.uppercased() } : words.map {
+                let w = $0.lowercased()
+                return w == "prohibit-password" ? "without-password" : Self.words.contains(w) ? w : $0
+            }
             if let m = match {
                 guard case .object(var o) = matches[m], case .object(var s)? = matches[m]["settings"] else { continue }
                 if !s.contains(where: { $0.key == key }) { s.append(Value.Member(key, .string(values.joined(separator: " ")))) }

@@ -66,7 +66,7 @@ final class HostingCollectorTests: XCTestCase {
         let (d, prov) = try collect()
         let s = try XCTUnwrap(d["sshd"]?["settings"])
         XCTAssertEqual(d["sshd"]?["source"], "sshd_config")
-        XCTAssertEqual(s["permitrootlogin"], "prohibit-password", "10-first.conf is read first and the first value wins")
+        XCTAssertEqual(s["permitrootlogin"], "without-password", "10-first.conf is read first and the first value wins (named as sshd -T names it)")
         XCTAssertEqual(s["passwordauthentication"], "no")
         XCTAssertEqual(prov["/sshd/settings/passwordauthentication"], "/etc/ssh/sshd_config.d/50-hardening.conf:1")
         XCTAssertEqual(s["port"], .array(["22", "2222"]), "Port accumulates")
