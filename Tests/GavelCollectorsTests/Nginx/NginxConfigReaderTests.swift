@@ -141,3 +141,34 @@ final class NginxConfigReaderTests: XCTestCase {
         XCTAssertThrowsError(try NginxDump("nginx: [emerg] something\n"))
     }
 }
+
+extension NginxConfigReaderTests {
+    /// Random mixes of nginx's special characters never crash the reader or the model, and
+    /// every error points inside the text.
+    func testRandomInputNeverTraps() {
+        var state: UInt64 = 20261122
+        func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
+        let pieces = ["http", "server", "location", "/", "{", "}", ";", " ", "\n", "\"", "'", "\\", "#", "$", "${x}", "listen", "443", "ssl",
+                      "add_header", "X-A", "always", "include", "a.conf", "*.conf", "return", "301", "https://x", "if", "(", ")", "map", "é"]
+        var errors = 0
+        for _ in 0..<2000 {
+            let text = (0..<(next() % 40)).map { _ in pieces[next() % pieces.count] }.joined()
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+            do {
+                let tree = try readNginx(["/etc/nginx/nginx.conf": text, "/etc/nginx/a.conf": "server { listen 80; }\n"])
+                var b = SnapshotBuilder(asset: "r", kind: "nginx")
+                var model = NginxModel(defaults: NginxDefaults(version: nil))
+                _ = model.build(tree, into: &b)
+            } catch let e as CollectorError {
+                errors += 1
+                let parts = (e.location ?? "").split(separator: ":")
+                if parts.count >= 2, let line = Int(parts[1]), parts[0] == "/etc/nginx/nginx.conf" {
+                    XCTAssertTrue(line >= 1 && line <= lines + 1, "\(e) for \(text.debugDescription)")
+                }
+            } catch {
+                XCTFail("unexpected \(error)")
+            }
+        }
+        XCTAssertGreaterThan(errors, 100, "the generator must produce broken configs too")
+    }
+}
