@@ -7,13 +7,19 @@ public final class JSONDocument: @unchecked Sendable {
     let root: UnsafeMutablePointer<json_t>
     /// Bytes of input parsed, for throughput figures.
     public let byteCount: Int
+    /// The memory of a parsed document (dropped whole); nil for a tree built with `from`.
+    private let arena: JSONArena?
 
-    init(root: UnsafeMutablePointer<json_t>, byteCount: Int) {
+    init(root: UnsafeMutablePointer<json_t>, byteCount: Int, arena: JSONArena? = nil) {
         self.root = root
         self.byteCount = byteCount
+        self.arena = arena
     }
 
-    deinit { json_decref(root) }
+    deinit {
+        // A parsed tree lives in its arena, which goes with this object; jansson must not free it.
+        if arena == nil { json_decref(root) }
+    }
 
     /// The root node. It borrows from this document: keep the document alive while using it
     /// (hold it in a variable you use afterwards, or use `withRoot` / `toValue`).
@@ -39,13 +45,15 @@ public final class JSONDocument: @unchecked Sendable {
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(ParseError) -> JSONDocument {
         var err = json_error_t()
         let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
-        guard let root = json_loadb(base, bytes.count, Int(JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL), &err) else {
+        let arena = JSONArena(expectedBytes: bytes.count)
+        let parsed = arena.with { json_loadb(base, bytes.count, Int(JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL), &err) }
+        guard let root = parsed else {
             let text = withUnsafeBytes(of: &err.text) { raw in
                 String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
             throw ParseError(message: text, line: max(1, Int(err.line)), column: max(1, Int(err.column)))
         }
-        return JSONDocument(root: root, byteCount: bytes.count)
+        return JSONDocument(root: root, byteCount: bytes.count, arena: arena)
     }
 
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> JSONDocument {
@@ -61,7 +69,8 @@ public final class JSONDocument: @unchecked Sendable {
 
     /// Builds a jansson tree from a Swift value (test assets written in YAML, for example).
     public static func from(_ value: Value) -> JSONDocument {
-        JSONDocument(root: build(value), byteCount: 0)
+        _ = JSONArena.installed
+        return JSONDocument(root: build(value), byteCount: 0)
     }
 
     private static func build(_ v: Value) -> UnsafeMutablePointer<json_t> {

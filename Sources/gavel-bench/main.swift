@@ -29,40 +29,86 @@ let repeats = Int(option("--repeat", "5"))!
 struct Rng { var s: UInt64; mutating func next() -> UInt64 { s &+= 0x9E3779B97F4A7C15; var z = s; z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9; z = (z ^ (z >> 27)) &* 0x94D049BB133111EB; return z ^ (z >> 31) }
     mutating func pick<T>(_ xs: [T]) -> T { xs[Int(next() % UInt64(xs.count))] } }
 
-/// One asset's php and nginx snapshots. With `compliant`, every starter rule passes.
-func generate(_ i: Int, compliant: Bool = false) -> (php: String, nginx: String) {
+/// One asset's php, nginx and hosting snapshots, in the shape the collectors write them
+/// (docs/snapshots/). With `compliant`, every shipped rule passes.
+func generate(_ i: Int, compliant: Bool = false) -> [String: String] {
     var r = Rng(s: UInt64(i))
     func pick<T>(_ xs: [T]) -> T { compliant ? xs[0] : r.pick(xs) }
+    func rare() -> Bool { !compliant && r.next() % 50 == 0 }
     let name = "site-\(i).example.com"
+    func envelope(_ kind: String, _ data: Value, _ prov: [(String, Value)] = []) -> String {
+        JSONWriter.string(.object([("gavel", "snapshot/v1"), ("asset", .string(name)), ("kind", .string(kind)),
+                                   ("collected_at", "2026-11-21T02:00:04Z"), ("data", data), ("provenance", .object(prov))]))
+    }
     var ini: [(String, Value)] = [
         ("session.cookie_secure", .string(pick(["1", "0", "On"]))), ("session.cookie_httponly", .string(r.pick(["1", "On"]))),
         ("session.use_strict_mode", .string(pick(["1", "0"]))), ("session.gc_maxlifetime", .string(pick(["1440", "86400", "30m"]))),
+        ("session.use_only_cookies", "1"), ("session.use_trans_sid", .string(pick(["0", "1"]))),
+        ("session.cookie_samesite", .string(pick(["Lax", "", "Strict"]))),
         ("expose_php", .string(pick(["Off", "On"]))), ("display_errors", .string(pick(["Off", "On"]))), ("log_errors", "On"),
-        ("allow_url_include", "Off"),
+        ("allow_url_include", "Off"), ("allow_url_fopen", .string(pick(["0", "1"]))),
+        ("disable_functions", .string(pick(["exec,passthru,shell_exec,system,proc_open,popen", ""]))),
+        ("upload_max_filesize", .string(pick(["32M", "2M", "1G"]))), ("post_max_size", .string(pick(["40M", "8M", "0"]))),
     ]
-    // Filler directives and extensions so each asset is about 50 KB, like a full php.ini dump.
+    // Filler directives so each php snapshot is about as large as a full ini_get_all() dump.
     for k in 0..<420 { ini.append(("ext\(k % 40).directive_\(k)", .string("value-\(r.next() % 100000)"))) }
     var prov: [(String, Value)] = []
     for (k, (key, _)) in ini.enumerated() where k < 300 { prov.append(("/ini/\(key)", .string("/etc/php/8.2/fpm/php.ini:\(k * 3 + 10)"))) }
-    let php: Value = .object([("gavel", "snapshot/v1"), ("asset", .string(name)), ("kind", "php"), ("collected_at", "2026-11-21T02:00:04Z"),
-                              ("data", .object([("version", .string(pick(["8.2.7", "7.4.33", "8.3.1"]))), ("sapi", "fpm-fcgi"), ("ini", .object(ini))])),
-                              ("provenance", .object(prov))])
+    let php = envelope("php", .object([
+        ("source", "ini"), ("version", .string(pick(["8.2.7", "7.4.33", "8.3.1"]))), ("sapi", "fpm-fcgi"),
+        ("ini_files", .array(["/etc/php/8.2/fpm/php.ini"])), ("ini", .object(ini)), ("extensions", .array([])),
+        ("fpm_pool", .object([("file", "/etc/php/8.2/fpm/pool.d/www.conf"), ("name", "www"),
+                              ("settings", .object([("user", .string(pick(["www-data", "root"]))), ("security.limit_extensions", ".php")])),
+                              ("overrides", .array([]))])),
+    ]), prov)
+
+    let headers: Value = .object([
+        ("strict-transport-security", .object([("value", "max-age=63072000"), ("always", true)])),
+        ("x-content-type-options", .object([("value", "nosniff"), ("always", true)])),
+        ("x-frame-options", .object([("value", "SAMEORIGIN"), ("always", true)])),
+    ])
     var servers: [Value] = []
     for s in 0..<4 {
         let ssl = s % 2 == 0
         servers.append(.object([
             ("names", .array([.string(name)])), ("ssl", .bool(ssl)),
             ("ssl_protocols", .array(pick([["TLSv1.2", "TLSv1.3"], ["TLSv1", "TLSv1.2"]]).map { .string($0) })),
+            ("ssl_ciphers", .string(pick(["ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256", "HIGH:!aNULL:!MD5", "ALL:!aNULL"]))),
+            ("ssl_session_tickets", .bool(!compliant && r.next() % 2 == 0)),
+            ("ssl_certificates", .array(ssl ? [.object([("certificate", "/etc/ssl/certs/site.pem"), ("key", "/etc/ssl/private/site.key")])] : [])),
             ("server_tokens", .string(pick(["off", "on"]))), ("redirects_to_https", .bool(!ssl)),
-            ("headers", .object([("strict-transport-security", .object([("value", "max-age=63072000"), ("always", true)])),
-                                 ("x-content-type-options", .object([("value", "nosniff"), ("always", true)]))])),
-            ("locations", .array((0..<12).map { l in .object([("match", .string("/path-\(l)")), ("autoindex", .bool(!compliant && r.next() % 50 == 0)),
-                                                               ("fastcgi_param", .string("PHP_VALUE upload_max_filesize=\(l)M"))]) })),
+            ("access_log_off", .bool(rare())), ("client_max_body_size", "40m"), ("client_max_body_size_bytes", 41_943_040),
+            ("headers", headers),
+            ("locations", .array((0..<12).map { l in .object([
+                ("match", .string("/path-\(l)")), ("autoindex", .bool(rare())),
+                ("headers", rare() ? .object([("cache-control", .object([("value", "no-store"), ("always", false)]))]) : headers),
+                ("php_values", .object([("upload_max_filesize", .object([("value", .string("\(l)M")), ("admin", false)]))])),
+            ]) })),
         ]))
     }
-    let nginx: Value = .object([("gavel", "snapshot/v1"), ("asset", .string(name)), ("kind", "nginx"),
-                                ("data", .object([("version", "1.22.1"), ("servers", .array(servers))]))])
-    return (JSONWriter.string(php), JSONWriter.string(nginx))
+    let nginx = envelope("nginx", .object([("source", "config"), ("version", "1.22.1"), ("servers", .array(servers))]))
+
+    let hosting = envelope("hosting", .object([
+        ("os", .object([("id", "debian"), ("version_id", .string(pick(["12", "10"])))])),
+        ("sshd", .object([("source", "sshd_config"), ("settings", .object([
+            ("permitrootlogin", .string(pick(["no", "yes"]))), ("passwordauthentication", .string(pick(["no", "yes"]))),
+            ("kbdinteractiveauthentication", "no"), ("permitemptypasswords", "no"), ("maxauthtries", .string(pick(["3", "6"]))),
+            ("clientaliveinterval", .string(pick(["300", "0"]))), ("x11forwarding", "no"),
+        ]))])),
+        ("listening", .array([22, 80, 443, rare() ? 3306 : 9000].map { p in
+            .object([("protocol", "tcp"), ("address", .string(p == 9000 ? "127.0.0.1" : "0.0.0.0")), ("port", .integer(p)),
+                     ("public", .bool(p != 9000))]) })),
+        ("certificates", .array([.object([("path", "/etc/ssl/certs/site.pem"), ("readable", true), ("days_left", .integer(compliant ? 60 : Int(r.next() % 90))),
+                                          ("key_type", "EC"), ("key_bits", 256), ("signature_algorithm", "ecdsa-with-SHA256")])])),
+        ("firewall", .object([("tools", .array([])), ("active", .bool(!rare())), ("input_policy", "drop")])),
+        ("sudo", .object([("groups", .object([Value.Member]())), ("rules", .array([])), ("rules_readable", true), ("users", .array([]))])),
+        ("files", .array([.object([("path", "/etc/shadow"), ("exists", true), ("world_readable", false), ("world_writable", false)])])),
+        ("time_sync", .object([("service", "systemd-timesyncd"), ("synchronized", true)])),
+        ("updates", .object([("unattended_upgrades_installed", true), ("apt_periodic", .object([("Unattended-Upgrade", "1")])),
+                             ("pending_security", .integer(compliant ? 0 : Int(r.next() % 3)))])),
+        ("logging", .object([("journald", .object([("Storage", "persistent")]))])),
+    ]))
+    return ["php": php, "nginx": nginx, "hosting": hosting]
 }
 
 func rssMB() -> Double {
@@ -72,15 +118,18 @@ func rssMB() -> Double {
 }
 
 let fm = FileManager.default
-if !fm.fileExists(atPath: dir + "/site-\(assetCount - 1).example.com/nginx.json") {
+/// Bumped whenever the generated shape changes, so an old fleet in --dir is rebuilt.
+let generatorVersion = "2"
+if (try? String(contentsOfFile: dir + "/.generator", encoding: .utf8)) != generatorVersion
+    || !fm.fileExists(atPath: dir + "/site-\(assetCount - 1).example.com/hosting.json") {
     let t0 = Date()
+    try? fm.removeItem(atPath: dir)
     DispatchQueue.concurrentPerform(iterations: assetCount) { i in
-        let (php, nginx) = generate(i)
         let d = dir + "/site-\(i).example.com"
         try! fm.createDirectory(atPath: d, withIntermediateDirectories: true)
-        try! php.write(toFile: d + "/php.json", atomically: false, encoding: .utf8)
-        try! nginx.write(toFile: d + "/nginx.json", atomically: false, encoding: .utf8)
+        for (kind, text) in generate(i) { try! text.write(toFile: d + "/\(kind).json", atomically: false, encoding: .utf8) }
     }
+    try! generatorVersion.write(toFile: dir + "/.generator", atomically: true, encoding: .utf8)
     print(String(format: "generated %d assets in %@ (%.1f s)", assetCount, dir, Date().timeIntervalSince(t0)))
 }
 
@@ -108,7 +157,7 @@ print(String(format: "peak RSS so far:    %.0f MB", rssMB()))
 
 // 3. jansson alone on the same files (one core), for comparison.
 var files: [Data] = []
-for i in 0..<sample { for k in ["php", "nginx"] { files.append(fm.contents(atPath: dir + "/site-\(i).example.com/\(k).json")!) } }
+for i in 0..<sample { for k in ["php", "nginx", "hosting"] { files.append(fm.contents(atPath: dir + "/site-\(i).example.com/\(k).json")!) } }
 let sampleBytes = files.reduce(0) { $0 + $1.count }
 let t2 = Date()
 for f in files { _ = f.withUnsafeBytes { try? JSONDocument.parse($0) } }
@@ -140,8 +189,7 @@ var mixed: [LoadedAsset] = []
 for u in SnapshotPlan.make([dir]).units.prefix(sample) { if case .success(let a) = u.load() { mixed.append(a) } }
 var compliant: [LoadedAsset] = []
 for i in 0..<sample {
-    let (php, nginx) = generate(i, compliant: true)
-    let snaps = [php, nginx].map { text in Array(text.utf8).withUnsafeBytes { try! LoadedSnapshot.parse($0, source: "memory").get() } }
+    let snaps = generate(i, compliant: true).values.map { text in Array(text.utf8).withUnsafeBytes { try! LoadedSnapshot.parse($0, source: "memory").get() } }
     compliant.append(try! LoadedAsset.merge(snaps).get())
 }
 let m = only == "compliant" ? (rate: 0.0, failing: 0.0) : evaluationRate(mixed)

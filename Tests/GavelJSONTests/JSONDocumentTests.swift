@@ -42,3 +42,26 @@ final class JSONDocumentTests: XCTestCase {
         XCTAssertEqual(doc.withRoot { $0.member("s")?.string?.utf8.count }, 3)
     }
 }
+
+import Dispatch
+
+extension JSONDocumentTests {
+    /// Parsed documents live in per-thread arenas: documents parsed at the same time on
+    /// several threads, errors in between, and trees built from Swift values (which use
+    /// malloc and json_decref) must all stay intact and independent.
+    func testArenasAreIndependentAcrossThreadsAndOutliveTheParse() throws {
+        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 400)
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 400) { i in
+            let text = #"{"i": \#(i), "s": "\#(String(repeating: "x", count: i % 97))", "a": [\#((0..<(i % 30)).map(String.init).joined(separator: ","))], "o": {"k\#(i)": {"deep": [true, null, 1.5]}}}"#
+            let doc = try? JSONDocument.parse(text)
+            _ = try? JSONDocument.parse("{\"broken\": [1, 2,")            // an error mid-parse frees nothing it should keep
+            let built = JSONDocument.from(.object([("n", .int(Int64(i)))]))  // malloc-backed, freed with json_decref
+            let v = doc?.toValue()
+            results[i] = v?["i"] == .int(Int64(i)) && v?["s"]?.stringValue?.count == i % 97
+                && v?["a"]?.arrayValue?.count == i % 30 && v?["o"]?["k\(i)"]?["deep"]?.arrayValue?.count == 3
+                && built.toValue()["n"] == .int(Int64(i))
+        }
+        XCTAssertTrue(results.allSatisfy { $0 })
+    }
+}
