@@ -10,31 +10,46 @@ import Glibc
 /// arena; frees during the parse are no-ops. The document then owns the arena and drops it
 /// whole instead of calling `json_decref`. Outside a parse, jansson uses malloc and free.
 final class JSONArena {
-    private var chunks: [UnsafeMutableRawPointer] = []
-    private var next: UnsafeMutableRawPointer?
-    private var remaining = 0
-    private var chunkSize: Int
-
-    init(expectedBytes: Int) {
-        // A parsed document takes a few times its text; start there and grow.
-        chunkSize = max(16 * 1024, min(expectedBytes * 4, 4 * 1024 * 1024))
+    /// Plain memory, so the allocator callback does no reference counting. Chunks form a
+    /// list through their first word.
+    struct State {
+        var head: UnsafeMutableRawPointer?
+        var next: UnsafeMutableRawPointer?
+        var remaining: Int
+        var chunkSize: Int
     }
 
-    deinit { for c in chunks { free(c) } }
+    private let state: UnsafeMutablePointer<State>
 
-    func allocate(_ size: Int) -> UnsafeMutableRawPointer? {
-        let n = (size + 15) & ~15
-        if n > remaining {
-            let size = max(chunkSize, n)
-            guard let c = malloc(size) else { return nil }
-            chunks.append(c)
-            next = c
-            remaining = size
-            chunkSize = min(chunkSize * 2, 16 * 1024 * 1024)
+    init(expectedBytes: Int) {
+        state = .allocate(capacity: 1)
+        // A parsed document takes a few times its text; start there and grow.
+        state.initialize(to: State(head: nil, next: nil, remaining: 0, chunkSize: max(16 * 1024, min(expectedBytes * 4, 4 * 1024 * 1024))))
+    }
+
+    deinit {
+        var c = state.pointee.head
+        while let chunk = c {
+            c = chunk.load(as: UnsafeMutableRawPointer?.self)
+            free(chunk)
         }
-        let p = next!
-        next = p + n
-        remaining -= n
+        state.deallocate()
+    }
+
+    static func allocate(_ s: UnsafeMutablePointer<State>, _ size: Int) -> UnsafeMutableRawPointer? {
+        let n = (size + 15) & ~15
+        if n > s.pointee.remaining {
+            let size = max(s.pointee.chunkSize, n + 16)
+            guard let c = malloc(size) else { return nil }
+            c.storeBytes(of: s.pointee.head, as: UnsafeMutableRawPointer?.self)
+            s.pointee.head = c
+            s.pointee.next = c + 16
+            s.pointee.remaining = size - 16
+            s.pointee.chunkSize = min(s.pointee.chunkSize * 2, 16 * 1024 * 1024)
+        }
+        let p = s.pointee.next!
+        s.pointee.next = p + n
+        s.pointee.remaining -= n
         return p
     }
 
@@ -47,7 +62,7 @@ final class JSONArena {
         pthread_key_create(&key, nil)
         json_set_alloc_funcs({ size in
             if let raw = pthread_getspecific(JSONArena.key) {
-                return Unmanaged<JSONArena>.fromOpaque(raw).takeUnretainedValue().allocate(size)
+                return JSONArena.allocate(raw.assumingMemoryBound(to: State.self), size)
             }
             return malloc(size)
         }, { pointer in
@@ -59,7 +74,7 @@ final class JSONArena {
     /// Runs `body` with this arena as the thread's allocator.
     func with<R>(_ body: () -> R) -> R {
         _ = JSONArena.installed
-        pthread_setspecific(JSONArena.key, Unmanaged.passUnretained(self).toOpaque())
+        pthread_setspecific(JSONArena.key, UnsafeRawPointer(state))
         defer { pthread_setspecific(JSONArena.key, nil) }
         return body()
     }
