@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "GavelReportersTests", dependencies: ["GavelReporters", "GavelEngine"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "GavelCollectorsTests", dependencies: ["GavelCollectors", "GavelCore"],
-                    resources: [.copy("PHP/Corpus")]),
+                    resources: [.copy("PHP/Corpus"), .copy("PHPSource/PHPSourceCorpus")]),
         .testTarget(name: "GavelCLITests", dependencies: []),
     ]
 )
