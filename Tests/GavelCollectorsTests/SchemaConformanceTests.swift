@@ -66,8 +66,10 @@ extension SchemaConformanceTests {
         case let b as Bool where type(of: any) == Bool.self: return .bool(b)
         case let i as Int where type(of: any) == Int.self: return .int(Int64(i))
         case let n as NSNumber:
-            if String(cString: n.objCType) == "c" { return .bool(n.boolValue) }   // JSON true/false
-            return n.doubleValue == n.doubleValue.rounded() ? .int(n.int64Value) : .double(n.doubleValue)
+            let type = String(cString: n.objCType)
+            if type == "c" { return .bool(n.boolValue) }   // JSON true/false
+            if type == "d" || type == "f" { return .double(n.doubleValue) }
+            return .int(n.int64Value)
         case let a as [Any]: return .array(a.map(value))
         case let o as [String: Any]: return .object(o.keys.sorted().map { ($0, value(o[$0]!)) })
         default: return .null
