@@ -89,6 +89,7 @@ public enum SnapshotSchemas {
         case "php": return php
         case "nginx": return nginx
         case "hosting": return hosting
+        case "wordpress": return wordpress
         default: return nil
         }
     }
@@ -196,5 +197,27 @@ public enum SnapshotSchemas {
         ])),
         ("root", .string),
         ("skipped", .array(.fields([("part", .string), ("reason", .string)]))),
+    ])
+
+    static let wpFile = SchemaType.optional(.fields([("path", .string), ("mode", .string), ("world_readable", .bool),
+                                                     ("world_writable", .bool), ("owner", .optional(.string))]))
+    public static let wordpress: SchemaType = .fields([
+        ("path", .string), ("config_file", .string),
+        ("core", .optional(.map(.any))),
+        ("constants", .map(.fields([("value", .any), ("line", .number), ("conditional", .bool)]))),
+        ("effective", .map(.any)),
+        ("secrets", .map(.fields([("set", .bool), ("length", .optional(.number)), ("placeholder", .bool), ("from_expression", .optional(.bool))]))),
+        ("table_prefix", .any),
+        // `active` and `auto_update` come from the database (active_plugins, auto_update_plugins).
+        ("plugins", .array(.fields([("slug", .string), ("file", .string), ("name", .string), ("version", .optional(.string)),
+                                    ("update_uri", .optional(.string)), ("requires_php", .optional(.string)),
+                                    ("active", .optional(.bool)), ("auto_update", .optional(.bool))]))),
+        ("mu_plugins", .array(.fields([("slug", .string), ("file", .string), ("name", .string), ("version", .optional(.string)),
+                                       ("update_uri", .optional(.string)), ("requires_php", .optional(.string))]))),
+        ("themes", .array(.fields([("slug", .string), ("name", .string), ("version", .optional(.string)),
+                                   ("parent", .optional(.string)), ("update_uri", .optional(.string))]))),
+        ("files", .fields([("wp_config", wpFile), ("uploads", wpFile), ("php_in_uploads", strings),
+                           ("htaccess", .fields([("present", .bool), ("lines", .optional(.number))]))])),
+        ("database", .fields([("collected", .bool), ("reason", .optional(.string))])),
     ])
 }

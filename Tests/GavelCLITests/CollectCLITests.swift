@@ -54,3 +54,16 @@ extension CLITests {
         XCTAssertEqual(relative.code, 2, "with --root the config path is the machine's absolute path")
     }
 }
+
+extension CLITests {
+    func testCollectWordPressReportsWpConfigSyntaxErrorsWithPosition() throws {
+        let dir = tempDir()
+        try "<?php\ndefine('DB_NAME', 'x');\ndefine('WP_DEBUG' true);\n".write(toFile: dir + "/wp-config.php", atomically: true, encoding: .utf8)
+        let r = try gavel(["collect", "wordpress", "--asset", "wp", "--path", dir])
+        XCTAssertEqual(r.code, 3)
+        XCTAssertTrue(r.err.contains("\(dir)/wp-config.php:3:19: error[php-source-syntax]"), r.err)
+        let none = try gavel(["collect", "wordpress", "--asset", "wp", "--path", dir + "/nope"])
+        XCTAssertEqual(none.code, 3)
+        XCTAssertTrue(none.err.contains("error[wordpress-path]"), none.err)
+    }
+}
