@@ -90,6 +90,7 @@ public enum SnapshotSchemas {
         case "nginx": return nginx
         case "hosting": return hosting
         case "wordpress": return wordpress
+        case "magento": return magento
         default: return nil
         }
     }
@@ -218,6 +219,17 @@ public enum SnapshotSchemas {
                                    ("parent", .optional(.string)), ("update_uri", .optional(.string))]))),
         ("files", .fields([("wp_config", wpFile), ("uploads", wpFile), ("php_in_uploads", strings),
                            ("htaccess", .fields([("present", .bool), ("lines", .optional(.number))]))])),
+        ("database", .fields([("collected", .bool), ("reason", .optional(.string))])),
+    ])
+
+    public static let magento: SchemaType = .fields([
+        ("path", .string), ("version", .optional(.fields([("package", .string), ("version", .string)]))),
+        ("mode", .any), ("admin_frontname", .any), ("admin_frontname_is_default", .bool),
+        ("modules", .map(.bool)),
+        ("crypt_key", .fields([("set", .bool), ("length", .optional(.number))])),
+        ("db", .map(.map(.any))),
+        ("session_save", .any), ("x_frame_options", .any), ("cache_types", .map(.any)),
+        ("system", .map(.map(.fields([("value", .any), ("source", .string)])))),
         ("database", .fields([("collected", .bool), ("reason", .optional(.string))])),
     ])
 }

@@ -87,7 +87,7 @@ struct PHPSourceReader {
     private var toks: [PHPLexer.Token] = []
     private var i = 0
     private var source: [UInt8] = []
-    private var file = ""
+    private(set) var file = ""
 
     static func read(_ bytes: [UInt8], file: String) throws -> PHPSourceReader {
         var r = PHPSourceReader()

@@ -1,0 +1,51 @@
+import Foundation
+import GavelCore
+import XCTest
+@testable import GavelCollectors
+
+final class MagentoCollectorTests: XCTestCase {
+    func testReadsEnvAndConfigWithoutSecrets() throws {
+        let root = NSTemporaryDirectory() + "gavel-magento-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root + "/app/etc", withIntermediateDirectories: true)
+        let corpus = Bundle.module.resourcePath! + "/PHPSourceCorpus/"
+        try FileManager.default.copyItem(atPath: corpus + "env.php", toPath: root + "/app/etc/env.php")
+        try """
+        <?php
+        return [
+            'modules' => ['Magento_Store' => 1, 'Magento_TwoFactorAuth' => 0, 'Magento_Backend' => 1],
+            'system' => ['default' => [
+                'web' => ['secure' => ['use_in_adminhtml' => 0]],
+                'payment' => ['braintree' => ['private_key' => 'test-only-not-a-secret-pk']],
+                'dev' => ['debug' => ['debug_logging' => 1]],
+            ]],
+        ];
+        """.write(toFile: root + "/app/etc/config.php", atomically: true, encoding: .utf8)
+        try #"{"packages": [{"name": "magento/product-community-edition", "version": "2.4.7-p3"}]}"#.write(toFile: root + "/composer.lock", atomically: true, encoding: .utf8)
+
+        var b = SnapshotBuilder(asset: "m", kind: "magento")
+        let d = try MagentoCollector(path: root).collect(into: &b)
+        XCTAssertEqual(d["version"]?["version"], "2.4.7-p3")
+        XCTAssertEqual(d["mode"], "production")
+        XCTAssertEqual(d["admin_frontname"], "clinic_admin_7x")
+        XCTAssertEqual(d["admin_frontname_is_default"], false)
+        XCTAssertEqual(d["modules"]?["Magento_TwoFactorAuth"], false)
+        XCTAssertEqual(d["crypt_key"]?["set"], true)
+        XCTAssertEqual(d["db"]?["default"]?["password"]?["set"], true)
+        XCTAssertEqual(d["db"]?["default"]?["host"], "localhost")
+        // env.php's system section wins over config.php's for the same path.
+        XCTAssertEqual(d["system"]?["default"]?["web/secure/use_in_adminhtml"]?["value"], 1)
+        XCTAssertEqual(d["system"]?["default"]?["web/secure/use_in_adminhtml"]?["source"], "env.php")
+        XCTAssertEqual(d["system"]?["default"]?["dev/debug/debug_logging"]?["source"], "config.php")
+        XCTAssertEqual(d["system"]?["default"]?["payment/braintree/private_key"]?["value"]?["set"], true)
+        let json = JSONWriter.string(d)
+        XCTAssertFalse(json.contains("test-only-not-a-secret"), "no secret value in the snapshot")
+        XCTAssertEqual(SnapshotSchemas.magento.violations(d), [])
+    }
+
+    func testMissingEnvIsAClearError() {
+        var b = SnapshotBuilder(asset: "m", kind: "magento")
+        XCTAssertThrowsError(try MagentoCollector(path: NSTemporaryDirectory()).collect(into: &b)) { e in
+            XCTAssertEqual((e as? CollectorError)?.id, "magento-config")
+        }
+    }
+}
