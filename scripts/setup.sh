@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the C libraries Gavel links (libyaml, jansson) when they are missing.
 # With --integration, also the real programs the collectors' tests run against
-# (Debian's php-cli, php-fpm, nginx, openssh-server, and openssl and curl, which the nginx
-# test uses).
+# (Debian's php-cli, php-fpm, nginx, openssh-server, mariadb-server and wordpress, and openssl
+# and curl, which the nginx test uses), and starts MariaDB for the WordPress test.
 set -euo pipefail
 need=()
 if [ "${1:-}" = "--integration" ]; then
@@ -12,6 +12,10 @@ if [ "${1:-}" = "--integration" ]; then
   command -v openssl >/dev/null || need+=(openssl)
   command -v curl >/dev/null || need+=(curl)
   [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+  [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
+  command -v mariadb >/dev/null || need+=(mariadb-client)
+  [ -f /usr/share/wordpress/wp-settings.php ] || need+=(wordpress)
+  php -m 2>/dev/null | grep -qi mysqli || need+=(php-mysql)
 fi
 pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
 pkg-config --exists jansson 2>/dev/null || need+=(libjansson-dev)
@@ -35,4 +39,8 @@ if [ "${1:-}" = "--integration" ] && [ ! -d /run/sshd ]; then
   # which the service would create if it were started.
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO mkdir -p /run/sshd
+fi
+if [ "${1:-}" = "--integration" ] && ! mariadb-admin ping >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO service mariadb start >/dev/null
 fi

@@ -8,7 +8,8 @@ struct CollectWordPress: ParsableCommand {
         abstract: "Snapshot a WordPress install's files: wp-config.php (never executed), core version, plugins, themes, file modes.",
         discussion: """
         Keys, salts and DB_PASSWORD are recorded as {set, length, placeholder} only. The database \
-        (options, roles, users) is not read yet; see docs/snapshots/wordpress.md.
+        (options, roles, users) is read with the mariadb/mysql client and the credentials from \
+        wp-config.php or the --db-* options; see docs/snapshots/wordpress.md.
 
         Example:
           gavel collect wordpress --asset shop.example.com --path /var/www/shop -o Snapshots/shop.example.com/wordpress.json
@@ -20,10 +21,31 @@ struct CollectWordPress: ParsableCommand {
     @Option(help: "The WordPress root (the directory with wp-includes/ and wp-content/).")
     var path: String
 
+    @Flag(name: .customLong("no-database"), help: "Read the files only.")
+    var noDatabase = false
+
+    @Option(name: .customLong("db-host"), help: "Database host instead of DB_HOST (host, host:port or host:/socket).")
+    var dbHost: String?
+
+    @Option(name: .customLong("db-name"), help: "Database name instead of DB_NAME.")
+    var dbName: String?
+
+    @Option(name: .customLong("db-user"), help: "Database user instead of DB_USER (a read-only user is enough).")
+    var dbUser: String?
+
+    @Option(name: .customLong("db-password-file"), help: "A file holding the database password (it is never taken on the command line).")
+    var dbPasswordFile: String?
+
     func run() throws {
         try collecting {
             var b = SnapshotBuilder(asset: out.asset, kind: "wordpress")
-            let data = try WordPressCollector(path: path).collect(into: &b)
+            var c = WordPressCollector(path: path)
+            c.readDatabase = !noDatabase
+            c.dbHost = dbHost
+            c.dbName = dbName
+            c.dbUser = dbUser
+            c.dbPasswordFile = dbPasswordFile
+            let data = try c.collect(into: &b)
             try out.write(b, data)
         }
     }

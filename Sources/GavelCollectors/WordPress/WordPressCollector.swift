@@ -2,11 +2,18 @@ import Foundation
 import GavelCore
 
 /// `gavel collect wordpress --path ROOT`: wp-config.php (read, never executed), core
-/// version, plugins, must-use plugins, themes and file facts. Reading the database (options,
-/// active plugins, roles, users) is not implemented yet: `database.collected` is false with
-/// the reason, so rules that need it give `error`, never a pass.
+/// version, plugins, must-use plugins, themes and file facts, then the database (options,
+/// roles, users) with the credentials from wp-config.php or the `db*` overrides. When the
+/// database cannot be read, `database.collected` is false with the reason, so rules that
+/// need it give `error`, never a pass.
 public struct WordPressCollector {
     public var path: String
+    public var readDatabase = true
+    public var dbHost: String?
+    public var dbName: String?
+    public var dbUser: String?
+    /// A file holding the password (never the password itself on a command line).
+    public var dbPasswordFile: String?
 
     public init(path: String) { self.path = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path }
 
@@ -18,6 +25,19 @@ public struct WordPressCollector {
         var files = WordPressFiles(root: path)
         let config = try files.config()
         let core = files.version()
+        let database = readDatabase ? self.database(config.database, prefix: config.tablePrefix.stringValue ?? "wp_")
+            : .object([("collected", false), ("reason", "--no-database")])
+        var plugins = files.plugins()
+        if case .array(let active)? = database["options"]?["active_plugins"] {
+            let activeFiles = Set(active.compactMap(\.stringValue))
+            let auto = Set((database["options"]?["auto_update_plugins"]?.arrayValue ?? []).compactMap(\.stringValue))
+            plugins = plugins.map { p in
+                guard case .object(var o) = p, let file = p["file"]?.stringValue else { return p }
+                o.append(Value.Member("active", .bool(activeFiles.contains(file))))
+                o.append(Value.Member("auto_update", .bool(auto.contains(file))))
+                return .object(o)
+            }
+        }
         let data: Value = .object([
             ("path", .string(path)),
             ("config_file", .string(config.file)),
@@ -26,13 +46,38 @@ public struct WordPressCollector {
             ("effective", config.effective),
             ("secrets", config.secrets),
             ("table_prefix", config.tablePrefix),
-            ("plugins", .array(files.plugins())),
+            ("plugins", .array(plugins)),
             ("mu_plugins", .array(files.plugins(dir: "wp-content/mu-plugins", mustUse: true))),
             ("themes", .array(files.themes())),
             ("files", files.fileFacts(configFile: config.file)),
-            ("database", .object([("collected", false), ("reason", "reading the WordPress database is not implemented yet")])),
+            ("database", database),
         ])
         for (p, f, l) in files.prov { b.source(p, f, l) }
         return data
+    }
+
+    private func database(_ fromConfig: [String: PHPValue], prefix: String) -> Value {
+        func value(_ override: String?, _ key: String) -> String? {
+            if let override { return override }
+            if case .string(let s)? = fromConfig[key] { return s }
+            return nil
+        }
+        var password: String?
+        if let dbPasswordFile {
+            password = (try? String(contentsOfFile: dbPasswordFile, encoding: .utf8))?.trimmingCharacters(in: .newlines)
+            if password == nil { return .object([("collected", false), ("reason", .string("cannot read --db-password-file \(dbPasswordFile)"))]) }
+        } else if case .string(let s)? = fromConfig["DB_PASSWORD"] {
+            password = s
+        }
+        guard let name = value(dbName, "DB_NAME"), let user = value(dbUser, "DB_USER"), let password else {
+            return .object([("collected", false), ("reason", "the database credentials are not literal values in wp-config.php (give --db-name, --db-user and --db-password-file)")])
+        }
+        guard prefix.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !prefix.isEmpty else {
+            return .object([("collected", false), ("reason", .string("unusual $table_prefix '\(prefix)'; not used in a query"))])
+        }
+        let db = WordPressDatabase(credentials: .init(name: name, user: user, password: password, host: value(dbHost, "DB_HOST") ?? "localhost"), prefix: prefix)
+        do { return try db.collect() } catch {
+            return .object([("collected", false), ("reason", .string((error as? CollectorError)?.message ?? "\(error)"))])
+        }
     }
 }

@@ -47,12 +47,12 @@ struct WordPressFiles {
         var secretValues: [(String, Value)] = []
         var database: [String: PHPValue] = [:]
         for d in r.defines where first[d.name]?.line == d.line {
+            if d.name.hasPrefix("DB_") { database[d.name] = d.value }   // kept in memory to connect, never written
             if Self.secrets.contains(d.name) || Self.credentials.contains(d.name) {
                 secretValues.append((d.name, Self.secret(d.value)))
                 prov.append(("/secrets/" + d.name, file, d.line))
                 continue
             }
-            if d.name.hasPrefix("DB_") { database[d.name] = d.value }
             constants.append((d.name, .object([("value", d.value.json), ("line", .integer(d.line)), ("conditional", .bool(d.conditional))])))
             prov.append(("/constants/" + SnapshotBuilder.pointerToken(d.name), file, d.line))
         }

@@ -1,0 +1,82 @@
+import Foundation
+import XCTest
+
+/// `gavel collect wordpress` against Debian's WordPress installed for real into MariaDB:
+/// wp_install() run by PHP, options changed, a user and a plugin added; then the snapshot
+/// must show them, and none of the passwords, e-mail addresses or hashes involved.
+extension CLITests {
+    func mariadb(_ sql: String) throws -> Run { try program("/usr/bin/mariadb", ["-e", sql]) }
+
+    func testCollectWordPressFromARealInstall() throws {
+        let ready = FileManager.default.fileExists(atPath: "/usr/share/wordpress/wp-settings.php")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/mariadb") && (try? mariadb("SELECT 1"))?.code == 0
+        if !ready {
+            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("mariadb-server (running) and wordpress must be installed in CI (.ci/run sets them up)") }
+            throw XCTSkip("MariaDB or Debian's wordpress is not available")
+        }
+        let id = UUID().uuidString.prefix(8).lowercased()
+        let db = "gavel_wp_\(id)", user = "gavel_\(id)", password = "test-only-db-pass-\(id)"
+        XCTAssertEqual(try mariadb("CREATE DATABASE \(db); CREATE USER '\(user)'@'localhost' IDENTIFIED BY '\(password)'; GRANT ALL ON \(db).* TO '\(user)'@'localhost';").code, 0)
+        defer { _ = try? mariadb("DROP DATABASE \(db); DROP USER '\(user)'@'localhost';") }
+
+        let site = tempDir() + "/site"
+        XCTAssertEqual(try program("/bin/cp", ["-rL", "/usr/share/wordpress", site]).code, 0)
+        try """
+        <?php
+        define( 'DB_NAME', '\(db)' );
+        define( 'DB_USER', '\(user)' );
+        define( 'DB_PASSWORD', '\(password)' );
+        define( 'DB_HOST', 'localhost' );
+        define( 'DB_CHARSET', 'utf8mb4' );
+        define( 'AUTH_KEY', 'test-only-auth-key-\(id)-0000000000000000000000000000000000' );
+        define( 'SECURE_AUTH_KEY', 'put your unique phrase here' );
+        $table_prefix = 'gv_';
+        define( 'WP_DEBUG', false );
+        define( 'DISALLOW_FILE_EDIT', true );
+        if ( ! defined( 'ABSPATH' ) ) { define( 'ABSPATH', __DIR__ . '/' ); }
+        require_once ABSPATH . 'wp-settings.php';
+        """.write(toFile: site + "/wp-config.php", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: site + "/wp-content/plugins/gavel-test", withIntermediateDirectories: true)
+        try "<?php\n/**\n * Plugin Name: Gavel Test Plugin\n * Version: 1.2.3\n */\n".write(toFile: site + "/wp-content/plugins/gavel-test/gavel-test.php", atomically: true, encoding: .utf8)
+
+        let install = """
+        $_SERVER['HTTP_HOST'] = 'clinic.example.com';
+        define('WP_INSTALLING', true);
+        require '\(site)/wp-load.php';
+        require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+        wp_install('Clinic', 'clinic-admin', 'admin@example.invalid', true, '', 'test-only-user-pass');
+        update_option('users_can_register', 1);
+        update_option('default_role', 'editor');
+        update_option('active_plugins', ['gavel-test/gavel-test.php']);
+        wp_insert_user(['user_login' => 'editor-one', 'user_pass' => 'test-only-editor-pass', 'user_email' => 'editor@example.invalid', 'role' => 'editor']);
+        echo 'installed';
+        """
+        let php = try program("/usr/bin/php", ["-r", install])
+        XCTAssertTrue(php.out.hasSuffix("installed"), php.out + php.err)
+
+        let r = try gavel(["collect", "wordpress", "--asset", "clinic.example.com", "--path", site])
+        XCTAssertEqual(r.code, 0, r.err)
+        let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let data = try XCTUnwrap(doc["data"] as? [String: Any])
+        let database = try XCTUnwrap(data["database"] as? [String: Any])
+        XCTAssertEqual(database["collected"] as? Bool, true, "\(database)")
+        let options = try XCTUnwrap(database["options"] as? [String: Any])
+        XCTAssertEqual(options["users_can_register"] as? String, "1")
+        XCTAssertEqual(options["default_role"] as? String, "editor")
+        XCTAssertTrue((options["siteurl"] as? String)?.hasPrefix("http://clinic.example.com") ?? false, "\(options["siteurl"] ?? "")")
+        XCTAssertEqual(options["active_plugins"] as? [String], ["gavel-test/gavel-test.php"], "serialized option decoded")
+        let roles = try XCTUnwrap(database["roles"] as? [String: Any])
+        XCTAssertTrue(((roles["administrator"] as? [String: Any])?["capabilities"] as? [String])?.contains("manage_options") ?? false)
+        let users = try XCTUnwrap(database["users"] as? [String: Any])
+        XCTAssertEqual(users["total"] as? Int, 2)
+        XCTAssertEqual(users["per_role"] as? [String: Int], ["administrator": 1, "editor": 1])
+        XCTAssertEqual(users["administrators"] as? [String], ["clinic-admin"])
+        let plugins = try XCTUnwrap(data["plugins"] as? [[String: Any]])
+        XCTAssertEqual(plugins.first { $0["slug"] as? String == "gavel-test" }?["active"] as? Bool, true)
+        XCTAssertEqual(plugins.first { $0["slug"] as? String == "akismet" }?["active"] as? Bool, false)
+        for secret in [password, "test-only-user-pass", "test-only-editor-pass", "test-only-auth-key", "@example.invalid", "$P$", "$wp$2y$", "$2y$"] {
+            XCTAssertFalse(r.out.contains(secret), "the snapshot must not contain \(secret)")
+        }
+        XCTAssertFalse(r.err.contains(password))
+    }
+}
