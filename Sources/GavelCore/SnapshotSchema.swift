@@ -219,7 +219,12 @@ public enum SnapshotSchemas {
                                    ("parent", .optional(.string)), ("update_uri", .optional(.string))]))),
         ("files", .fields([("wp_config", wpFile), ("uploads", wpFile), ("php_in_uploads", strings),
                            ("htaccess", .fields([("present", .bool), ("lines", .optional(.number))]))])),
-        ("database", .fields([("collected", .bool), ("reason", .optional(.string))])),
+        ("database", .fields([
+            ("collected", .bool), ("reason", .optional(.string)),
+            ("options", .optional(.map(.any))),
+            ("roles", .optional(.map(.fields([("name", .any), ("capabilities", strings)])))),
+            ("users", .optional(.fields([("total", .number), ("per_role", .map(.number)), ("administrators", strings)]))),
+        ])),
     ])
 
     public static let magento: SchemaType = .fields([
