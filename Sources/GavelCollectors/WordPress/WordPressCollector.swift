@@ -75,7 +75,7 @@ public struct WordPressCollector {
         guard prefix.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !prefix.isEmpty else {
             return .object([("collected", false), ("reason", .string("unusual $table_prefix '\(prefix)'; not used in a query"))])
         }
-        let db = WordPressDatabase(credentials: .init(name: name, user: user, password: password, host: value(dbHost, "DB_HOST") ?? "localhost"), prefix: prefix)
+        let db = WordPressDatabase(client: MySQLClient(database: name, user: user, password: password, host: value(dbHost, "DB_HOST") ?? "localhost"), prefix: prefix)
         do { return try db.collect() } catch {
             return .object([("collected", false), ("reason", .string((error as? CollectorError)?.message ?? "\(error)"))])
         }
