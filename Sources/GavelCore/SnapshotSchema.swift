@@ -235,6 +235,10 @@ public enum SnapshotSchemas {
         ("db", .map(.map(.any))),
         ("session_save", .any), ("x_frame_options", .any), ("cache_types", .map(.any)),
         ("system", .map(.map(.fields([("value", .any), ("source", .string)])))),
-        ("database", .fields([("collected", .bool), ("reason", .optional(.string))])),
+        ("database", .fields([
+            ("collected", .bool), ("reason", .optional(.string)),
+            ("admin_users", .optional(.fields([("total", .number), ("active", .number), ("inactive", .number), ("locked", .number)]))),
+            ("tfa", .optional(.fields([("table", .bool), ("configured_users", .number)]))),
+        ])),
     ])
 }

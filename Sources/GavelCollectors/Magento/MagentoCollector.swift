@@ -5,9 +5,16 @@ import GavelCore
 /// (read, never included), the version from composer.lock/composer.json, modules, mode,
 /// admin frontName, and the `system` configuration both files carry, with its source
 /// layer. Secrets (`crypt/key`, database and queue passwords) are recorded as presence only.
-/// Reading `core_config_data` from the database is not implemented yet.
+/// Then the database: `core_config_data` (or an export of it), admin users and 2FA state,
+/// with the connection from env.php.
 public struct MagentoCollector {
     public var path: String
+    public var readDatabase = true
+    /// Rows `scope<TAB>scope_id<TAB>path<TAB>value` (the mysql client's batch output of
+    /// `SELECT scope, scope_id, path, value FROM core_config_data`) instead of the database.
+    public var configExport: String?
+    /// `CONFIG__...=value` lines: the environment PHP-FPM gives Magento (not the collector's own).
+    public var environmentFile: String?
 
     public init(path: String) { self.path = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path }
 
@@ -16,7 +23,7 @@ public struct MagentoCollector {
 
     public func collect(into b: inout SnapshotBuilder) throws -> Value {
         let env = try read("app/etc/env.php", required: true)!
-        let config = try read("app/etc/config.php", required: false)
+        let config_ = try read("app/etc/config.php", required: false)
         func at(_ v: PHPValue?, _ keys: String...) -> PHPValue? {
             var cur = v
             for k in keys {
@@ -27,35 +34,60 @@ public struct MagentoCollector {
         }
         let frontName = at(env.returned, "backend", "frontName")
         var modules: [(String, Value)] = []
-        if case .array(let items)? = at(config?.returned, "modules") {
+        if case .array(let items)? = at(config_?.returned, "modules") {
             for (k, v) in items { if case .string(let name) = k { modules.append((name, .bool(v == .int(1) || v == .bool(true)))) } }
         }
-        if let config { b.source("/modules", config.file, config.returnLine) }
+        if let config_ { b.source("/modules", config_.file, config_.returnLine) }
         b.source("/env", env.file, env.returnLine)
 
-        // The `system` section of both files, flattened to scope -> path -> {value, source}.
-        // env.php wins over config.php (Magento's precedence among the files).
-        var scopes: [String: [(String, Value)]] = [:]
-        for (layer, reader) in [("config.php", config), ("env.php", env as PHPSourceReader?)] {
-            guard let reader, case .array(let scopeItems)? = at(reader.returned, "system") else { continue }
+        // The `system` sections of both files: default scope by path, websites/stores by code.
+        func systemEntries(_ reader: PHPSourceReader?) -> [(String, String, Value)] {
+            guard let reader, case .array(let scopeItems)? = at(reader.returned, "system") else { return [] }
+            var out: [(String, String, Value)] = []
             for (scopeKey, scopeValue) in scopeItems {
                 guard case .string(let scope) = scopeKey else { continue }
-                var flat: [(String, PHPValue)] = []
-                Self.flatten(scopeValue, prefix: "", into: &flat)
-                for (p, v) in flat {
-                    let value: Value = Self.isSecretPath(p) ? Self.presence(v) : v.json
-                    scopes[scope, default: []].removeAll { $0.0 == p }
-                    scopes[scope, default: []].append((p, .object([("value", value), ("source", .string(layer))])))
+                var groups: [(String, PHPValue)] = [(scope, scopeValue)]
+                if scope != "default", case .array(let codes) = scopeValue {
+                    groups = codes.compactMap { k, v in if case .string(let code) = k { return ("\(scope)/\(code)", v) }; return nil }
+                }
+                for (scopeName, v) in groups {
+                    var flat: [(String, PHPValue)] = []
+                    Self.flatten(v, prefix: "", into: &flat)
+                    out += flat.map { (scopeName, $0.0, $0.1.json) }
                 }
             }
+            return out
         }
+        var environment: [String: String] = [:]
+        if let environmentFile {
+            guard let text = try? String(contentsOfFile: environmentFile, encoding: .utf8) else {
+                throw CollectorError("magento-env-file", "cannot read \(environmentFile)")
+            }
+            for line in text.split(separator: "\n") {
+                let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if parts.count == 2 { environment[parts[0]] = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
+            }
+        }
+        var database: Value = .object([("collected", false), ("reason", "--no-database")])
+        var rows: [[String]] = []
+        if let configExport {
+            guard let text = try? String(contentsOfFile: configExport, encoding: .utf8) else {
+                throw CollectorError("magento-export", "cannot read \(configExport)")
+            }
+            rows = MySQLClient.rows(text).filter { $0.count >= 4 && $0[0] != "scope" }
+            database = .object([("collected", false), ("reason", .string("configuration from the export \(configExport); admin users not read"))])
+        } else if readDatabase {
+            (database, rows) = self.database(at(env.returned, "db"))
+        }
+        var config = MagentoConfig()
+        config.build(database: rows, configPHP: systemEntries(config_), envPHP: systemEntries(env), environment: environment)
+        let system = config.value
 
         let mode: Value = at(env.returned, "MAGE_MODE")?.json ?? .string("default")
         let session: Value = at(env.returned, "session", "save")?.json ?? .null
         let xfo: Value = at(env.returned, "x-frame-options")?.json ?? .null
         let cacheTypes: Value = at(env.returned, "cache_types")?.json ?? .object([Value.Member]())
         let crypt: Value = Self.presence(at(env.returned, "crypt", "key") ?? .null)
-        let system: Value = .object(scopes.keys.sorted().map { ($0, Value.object(scopes[$0]!)) })
         var fields: [(String, Value)] = [("path", .string(path)), ("version", version()), ("mode", mode)]
         fields.append(("admin_frontname", frontName?.json ?? .null))
         fields.append(("admin_frontname_is_default", .bool(frontName == .string("admin"))))
@@ -66,9 +98,46 @@ public struct MagentoCollector {
         fields.append(("x_frame_options", xfo))
         fields.append(("cache_types", cacheTypes))
         fields.append(("system", system))
-        fields.append(("database", .object([("collected", false), ("reason", "reading core_config_data and admin users from the database is not implemented yet")])))
+        fields.append(("database", database))
         let data: Value = .object(fields)
         return data
+    }
+
+    /// core_config_data, admin users and 2FA state, with the connection from env.php.
+    private func database(_ db: PHPValue?) -> (Value, [[String]]) {
+        func field(_ v: PHPValue?, _ keys: String...) -> String? {
+            var cur = v
+            for k in keys {
+                guard case .array(let items)? = cur, let n = items.first(where: { $0.key == .string(k) }) else { return nil }
+                cur = n.value
+            }
+            if case .string(let s)? = cur { return s }
+            return nil
+        }
+        guard let name = field(db, "connection", "default", "dbname"), let user = field(db, "connection", "default", "username"),
+              let password = field(db, "connection", "default", "password") else {
+            return (.object([("collected", false), ("reason", "the connection in env.php is not literal values")]), [])
+        }
+        let prefix = field(db, "table_prefix") ?? ""
+        guard prefix.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            return (.object([("collected", false), ("reason", .string("unusual table_prefix '\(prefix)'; not used in a query"))]), [])
+        }
+        let client = MySQLClient(database: name, user: user, password: password, host: field(db, "connection", "default", "host") ?? "localhost")
+        do {
+            let rows = try client.query("SELECT scope, scope_id, path, value FROM \(prefix)core_config_data ORDER BY scope, scope_id, path")
+            let admins = try client.query("SELECT is_active, IF(lock_expires IS NOT NULL AND lock_expires > NOW(), 1, 0) FROM \(prefix)admin_user")
+            let hasTFA = try !client.query("SHOW TABLES LIKE '\(prefix)tfa_user_config'").isEmpty
+            let tfaUsers = hasTFA ? Int(try client.query("SELECT COUNT(*) FROM \(prefix)tfa_user_config").first?.first ?? "0") ?? 0 : 0
+            let active = admins.filter { $0.first == "1" }.count
+            let locked = admins.filter { $0.count > 1 && $0[1] == "1" }.count
+            return (.object([
+                ("collected", true),
+                ("admin_users", .object([("total", .integer(admins.count)), ("active", .integer(active)), ("inactive", .integer(admins.count - active)), ("locked", .integer(locked))])),
+                ("tfa", .object([("table", .bool(hasTFA)), ("configured_users", .integer(tfaUsers))])),
+            ]), rows)
+        } catch {
+            return (.object([("collected", false), ("reason", .string((error as? CollectorError)?.message ?? "\(error)"))]), [])
+        }
     }
 
     private func read(_ rel: String, required: Bool) throws -> PHPSourceReader? {

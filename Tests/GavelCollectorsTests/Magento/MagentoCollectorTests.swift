@@ -22,8 +22,14 @@ final class MagentoCollectorTests: XCTestCase {
         """.write(toFile: root + "/app/etc/config.php", atomically: true, encoding: .utf8)
         try #"{"packages": [{"name": "magento/product-community-edition", "version": "2.4.7-p3"}]}"#.write(toFile: root + "/composer.lock", atomically: true, encoding: .utf8)
 
+        try "CONFIG__DEFAULT__ADMIN__SECURITY__SESSION_LIFETIME=600\nCONFIG__WEBSITES__BASE__WEB__SECURE__USE_IN_FRONTEND=1\n".write(toFile: root + "/fpm.env", atomically: true, encoding: .utf8)
+        try "scope\tscope_id\tpath\tvalue\ndefault\t0\tadmin/security/session_lifetime\t86400\ndefault\t0\tdev/debug/debug_logging\t0\ndefault\t0\tadmin/captcha/enable\t1\nwebsites\t1\tweb/secure/use_in_frontend\t0\n"
+            .write(toFile: root + "/ccd.tsv", atomically: true, encoding: .utf8)
         var b = SnapshotBuilder(asset: "m", kind: "magento")
-        let d = try MagentoCollector(path: root).collect(into: &b)
+        var c = MagentoCollector(path: root)
+        c.configExport = root + "/ccd.tsv"
+        c.environmentFile = root + "/fpm.env"
+        let d = try c.collect(into: &b)
         XCTAssertEqual(d["version"]?["version"], "2.4.7-p3")
         XCTAssertEqual(d["mode"], "production")
         XCTAssertEqual(d["admin_frontname"], "clinic_admin_7x")
@@ -37,6 +43,14 @@ final class MagentoCollectorTests: XCTestCase {
         XCTAssertEqual(d["system"]?["default"]?["web/secure/use_in_adminhtml"]?["source"], "env.php")
         XCTAssertEqual(d["system"]?["default"]?["dev/debug/debug_logging"]?["source"], "config.php")
         XCTAssertEqual(d["system"]?["default"]?["payment/braintree/private_key"]?["value"]?["set"], true)
+        // Precedence: module default < database < config.php < env.php < environment.
+        XCTAssertEqual(d["system"]?["default"]?["admin/security/session_lifetime"]?["value"], "600")
+        XCTAssertEqual(d["system"]?["default"]?["admin/security/session_lifetime"]?["source"], "environment")
+        XCTAssertEqual(d["system"]?["default"]?["admin/captcha/enable"]?["source"], "database")
+        XCTAssertEqual(d["system"]?["default"]?["admin/security/lockout_failures"]?["source"], "module default")
+        XCTAssertEqual(d["system"]?["default"]?["dev/debug/debug_logging"]?["source"], "config.php", "config.php overrides the database")
+        XCTAssertEqual(d["system"]?["websites/base"]?["web/secure/use_in_frontend"]?["source"], "environment")
+        XCTAssertEqual(d["system"]?["websites/1"]?["web/secure/use_in_frontend"]?["source"], "database")
         let json = JSONWriter.string(d)
         XCTAssertFalse(json.contains("test-only-not-a-secret"), "no secret value in the snapshot")
         XCTAssertEqual(SnapshotSchemas.magento.violations(d), [])
