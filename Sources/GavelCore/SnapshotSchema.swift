@@ -216,7 +216,9 @@ public enum SnapshotSchemas {
         ("mu_plugins", .array(.fields([("slug", .string), ("file", .string), ("name", .string), ("version", .optional(.string)),
                                        ("update_uri", .optional(.string)), ("requires_php", .optional(.string))]))),
         ("themes", .array(.fields([("slug", .string), ("name", .string), ("version", .optional(.string)),
-                                   ("parent", .optional(.string)), ("update_uri", .optional(.string))]))),
+                                   ("parent", .optional(.string)), ("update_uri", .optional(.string)),
+                                   ("active", .optional(.bool)), ("auto_update", .optional(.bool))]))),
+        ("security_plugins", strings),
         ("files", .fields([("wp_config", wpFile), ("uploads", wpFile), ("php_in_uploads", strings),
                            ("htaccess", .fields([("present", .bool), ("lines", .optional(.number))]))])),
         ("database", .fields([

@@ -74,6 +74,8 @@ extension CLITests {
         let plugins = try XCTUnwrap(data["plugins"] as? [[String: Any]])
         XCTAssertEqual(plugins.first { $0["slug"] as? String == "gavel-test" }?["active"] as? Bool, true)
         XCTAssertEqual(plugins.first { $0["slug"] as? String == "akismet" }?["active"] as? Bool, false)
+        XCTAssertEqual((data["effective"] as? [String: Any])?["FORCE_SSL_ADMIN"] as? Bool, false, "derived from the http siteurl, as WordPress does")
+        XCTAssertEqual(data["security_plugins"] as? [String], [])
         for secret in [password, "test-only-user-pass", "test-only-editor-pass", "test-only-auth-key", "@example.invalid", "$P$", "$wp$2y$", "$2y$"] {
             XCTAssertFalse(r.out.contains(secret), "the snapshot must not contain \(secret)")
         }

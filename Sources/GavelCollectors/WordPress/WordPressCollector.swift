@@ -15,6 +15,13 @@ public struct WordPressCollector {
     /// A file holding the password (never the password itself on a command line).
     public var dbPasswordFile: String?
 
+    /// Two-factor and security plugins, by wordpress.org slug.
+    static let securityPluginSlugs: Set<String> = [
+        "two-factor", "wp-2fa", "wordfence", "wordfence-login-security", "google-authenticator", "miniorange-2-factor-authentication",
+        "duo-wordpress", "better-wp-security", "sucuri-scanner", "all-in-one-wp-security-and-firewall", "limit-login-attempts-reloaded",
+        "solid-security", "shield-security", "two-factor-authentication",
+    ]
+
     public init(path: String) { self.path = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path }
 
     public func collect(into b: inout SnapshotBuilder) throws -> Value {
@@ -38,17 +45,39 @@ public struct WordPressCollector {
                 return .object(o)
             }
         }
+        var themes = files.themes()
+        var effective = config.effective
+        if let options = database["options"] {
+            let active = [options["stylesheet"]?.stringValue, options["template"]?.stringValue].compactMap { $0 }
+            let auto = Set((options["auto_update_themes"]?.arrayValue ?? []).compactMap(\.stringValue))
+            themes = themes.map { t in
+                guard case .object(var o) = t, let slug = t["slug"]?.stringValue else { return t }
+                o.append(Value.Member("active", .bool(active.contains(slug))))
+                o.append(Value.Member("auto_update", .bool(auto.contains(slug))))
+                return .object(o)
+            }
+            // wp-includes/default-constants.php: without a define, FORCE_SSL_ADMIN follows siteurl's scheme.
+            if config.constants["FORCE_SSL_ADMIN"] == nil, let siteurl = options["siteurl"]?.stringValue, case .object(var e) = effective,
+               let i = e.firstIndex(where: { $0.key == "FORCE_SSL_ADMIN" }) {
+                e[i].value = .bool(siteurl.lowercased().hasPrefix("https://"))
+                effective = .object(e)
+            }
+        }
+        let securityPlugins = plugins.filter { p in
+            Self.securityPluginSlugs.contains(p["slug"]?.stringValue ?? "") && p["active"] != .bool(false)
+        }.compactMap { $0["slug"] }
         let data: Value = .object([
             ("path", .string(path)),
             ("config_file", .string(config.file)),
             ("core", core),
             ("constants", config.constants),
-            ("effective", config.effective),
+            ("effective", effective),
             ("secrets", config.secrets),
             ("table_prefix", config.tablePrefix),
             ("plugins", .array(plugins)),
             ("mu_plugins", .array(files.plugins(dir: "wp-content/mu-plugins", mustUse: true))),
-            ("themes", .array(files.themes())),
+            ("themes", .array(themes)),
+            ("security_plugins", .array(securityPlugins)),
             ("files", files.fileFacts(configFile: config.file)),
             ("database", database),
         ])
