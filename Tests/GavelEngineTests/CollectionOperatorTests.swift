@@ -1,4 +1,5 @@
 import GavelCore
+import GavelJSON
 import XCTest
 @testable import GavelEngine
 
@@ -165,5 +166,19 @@ final class ParamAndDatasetTests: XCTestCase {
         let bad = run("2.3.9")
         XCTAssertEqual(bad.verdict, .fail)
         XCTAssertTrue(bad.evidence.first?.note?.contains("ADV-1") ?? false)
+    }
+}
+
+final class WordfenceFeedTests: XCTestCase {
+    func testFeedRecordsBecomeAdvisoriesWithTheirBounds() throws {
+        let feed = #"{"abc": {"id": "abc", "title": "T", "cve": "CVE-2024-1", "cvss": {"rating": "High"}, "software": [{"type": "plugin", "slug": "p", "patched_versions": ["2.0"], "affected_versions": {"x": {"from_version": "1.0", "from_inclusive": false, "to_version": "2.0", "to_inclusive": false}}}, {"type": "core", "slug": "wordpress", "affected_versions": {"*": {"from_version": "*", "to_version": "*"}}}]}}"#
+        let out = compile(["p.yaml": policy("{ path: php.ini.x, exists: true }"), "data/feed.json": feed])
+        XCTAssertEqual(out.errors.map(\.description), [])
+        let entries = WordfenceFeed.entries(try JSONDocument.parse(feed).toValue())
+        XCTAssertEqual(entries.count, 1, "core entries are not plugin or theme advisories")
+        XCTAssertEqual(entries.first?["affected"], ">1.0 <2.0")
+        XCTAssertEqual(entries.first?["id"], "CVE-2024-1")
+        XCTAssertEqual(entries.first?["severity"], "high")
+        XCTAssertEqual(entries.first?["fixed_in"], "2.0")
     }
 }

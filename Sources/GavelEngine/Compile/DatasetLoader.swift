@@ -31,7 +31,8 @@ public struct Advisory: Sendable {
 }
 
 extension CompileSession {
-    /// `data/NAME.json` or `data/NAME.yaml`: a list of advisories, or `{advisories: [...]}`.
+    /// `data/NAME.json` or `data/NAME.yaml`: a list of advisories, `{advisories: [...]}`, or
+    /// (JSON) the Wordfence Intelligence feed as downloaded.
     func loadDataset(_ path: String) {
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         guard let data = readFile(path) else { return }
@@ -44,6 +45,7 @@ extension CompileSession {
                 return
             }
             var root = doc.toValue()
+            if WordfenceFeed.recognises(root) { root = .array(WordfenceFeed.entries(root)) }
             if let inner = root["advisories"] { root = inner }
             guard case .array(let items) = root else {
                 diags.error("bad-dataset", "a dataset must be a list of advisories or an object with an 'advisories' list", at: fileStart)
