@@ -237,6 +237,7 @@ public enum SnapshotSchemas {
         ("db", .map(.map(.any))),
         ("session_save", .any), ("x_frame_options", .any), ("cache_types", .map(.any)),
         ("system", .map(.map(.fields([("value", .any), ("source", .string)])))),
+        ("effective", .map(.map(.fields([("value", .any), ("source", .string), ("scope", .string)])))),
         ("database", .fields([
             ("collected", .bool), ("reason", .optional(.string)),
             ("admin_users", .optional(.fields([("total", .number), ("active", .number), ("inactive", .number), ("locked", .number)]))),

@@ -29,6 +29,10 @@ extension CLITests {
       ('Ops', 'One', 'ops1@example.invalid', 'ops-one', 'test-only-hash-1', 1, NULL),
       ('Ops', 'Two', 'ops2@example.invalid', 'ops-two', 'test-only-hash-2', 1, DATE_ADD(NOW(), INTERVAL 1 DAY)),
       ('Old', 'Admin', 'old@example.invalid', 'old-admin', 'test-only-hash-3', 0, NULL);
+    CREATE TABLE store_website (website_id smallint unsigned NOT NULL, code varchar(32), name varchar(64), PRIMARY KEY (website_id));
+    INSERT INTO store_website VALUES (0, 'admin', 'Admin'), (1, 'base', 'Main Website');
+    CREATE TABLE store (store_id smallint unsigned NOT NULL, code varchar(32), website_id smallint unsigned, name varchar(255), PRIMARY KEY (store_id));
+    INSERT INTO store VALUES (0, 'admin', 0, 'Admin'), (2, 'pharmacy_en', 1, 'Pharmacy EN');
     CREATE TABLE tfa_user_config (config_id int unsigned NOT NULL AUTO_INCREMENT, user_id int unsigned NOT NULL,
       encoded_config text, PRIMARY KEY (config_id));
     INSERT INTO tfa_user_config (user_id, encoded_config) VALUES (1, 'test-only-encoded');
@@ -77,8 +81,13 @@ extension CLITests {
         XCTAssertEqual(system["default"]?["admin/security/session_lifetime"]?["value"] as? String, "900", "env.php overrides the database")
         XCTAssertEqual(system["default"]?["admin/security/session_lifetime"]?["source"] as? String, "env.php")
         XCTAssertTrue(system["default"]?["admin/security/password_lifetime"]?["value"] is NSNull, "a NULL value in the database stays null")
-        XCTAssertEqual(system["websites/1"]?["web/cookie/cookie_httponly"]?["value"] as? String, "0")
-        XCTAssertEqual(system["stores/2"]?["design/head/default_title"]?["value"] as? String, "Pharmacy\tTab", "the client's escapes are undone")
+        XCTAssertEqual(system["websites/base"]?["web/cookie/cookie_httponly"]?["value"] as? String, "0", "website id 1 is named by its code")
+        XCTAssertEqual(system["stores/pharmacy_en"]?["design/head/default_title"]?["value"] as? String, "Pharmacy\tTab", "the client's escapes are undone")
+        // The store inherits from its website, then from default.
+        let effective = try XCTUnwrap(data["effective"] as? [String: [String: [String: Any]]])
+        XCTAssertEqual(effective["stores/pharmacy_en"]?["web/cookie/cookie_httponly"]?["scope"] as? String, "websites/base")
+        XCTAssertEqual(effective["stores/pharmacy_en"]?["web/secure/use_in_frontend"]?["scope"] as? String, "default")
+        XCTAssertEqual(effective["stores/pharmacy_en"]?["design/head/default_title"]?["scope"] as? String, "stores/pharmacy_en")
         XCTAssertEqual((system["default"]?["payment/braintree/private_key"]?["value"] as? [String: Any])?["set"] as? Bool, true)
         XCTAssertEqual(data["admin_frontname_is_default"] as? Bool, true)
         for secret in [password, "test-only-crypt-key", "test-only-encrypted", "test-only-hash", "@example.invalid", "test-only-encoded"] {

@@ -70,6 +70,7 @@ public struct MagentoCollector {
         }
         var database: Value = .object([("collected", false), ("reason", "--no-database")])
         var rows: [[String]] = []
+        var storeRows = (websites: [String: String](), stores: [String: (code: String, website: String)]())
         if let configExport {
             guard let text = try? String(contentsOfFile: configExport, encoding: .utf8) else {
                 throw CollectorError("magento-export", "cannot read \(configExport)")
@@ -77,9 +78,24 @@ public struct MagentoCollector {
             rows = MySQLClient.rows(text).filter { $0.count >= 4 && $0[0] != "scope" }
             database = .object([("collected", false), ("reason", .string("configuration from the export \(configExport); admin users not read"))])
         } else if readDatabase {
-            (database, rows) = self.database(at(env.returned, "db"))
+            (database, rows, storeRows) = self.database(at(env.returned, "db"))
         }
         var config = MagentoConfig()
+        // Store and website codes: from the database when read, else from config.php's `scopes`.
+        if case .array(let ws)? = at(config_?.returned, "scopes", "websites") {
+            for (k, v) in ws {
+                if case .string(let code) = k, let id = at(v, "website_id")?.json.display { config.stores.websites[id] = code }
+            }
+        }
+        if case .array(let ss)? = at(config_?.returned, "scopes", "stores") {
+            for (k, v) in ss {
+                guard case .string(let code) = k, let id = at(v, "store_id")?.json.display else { continue }
+                let websiteID = at(v, "website_id")?.json.display ?? ""
+                config.stores.stores[id] = (code, config.stores.websites[websiteID] ?? websiteID)
+            }
+        }
+        for (id, code) in storeRows.websites { config.stores.websites[id] = code }
+        for (id, s) in storeRows.stores { config.stores.stores[id] = (s.code, storeRows.websites[s.website] ?? s.website) }
         config.build(database: rows, configPHP: systemEntries(config_), envPHP: systemEntries(env), environment: environment)
         let system = config.value
 
@@ -98,13 +114,15 @@ public struct MagentoCollector {
         fields.append(("x_frame_options", xfo))
         fields.append(("cache_types", cacheTypes))
         fields.append(("system", system))
+        fields.append(("effective", config.effective))
         fields.append(("database", database))
         let data: Value = .object(fields)
         return data
     }
 
     /// core_config_data, admin users and 2FA state, with the connection from env.php.
-    private func database(_ db: PHPValue?) -> (Value, [[String]]) {
+    private func database(_ db: PHPValue?) -> (Value, [[String]], (websites: [String: String], stores: [String: (code: String, website: String)])) {
+        let none = (websites: [String: String](), stores: [String: (code: String, website: String)]())
         func field(_ v: PHPValue?, _ keys: String...) -> String? {
             var cur = v
             for k in keys {
@@ -116,11 +134,11 @@ public struct MagentoCollector {
         }
         guard let name = field(db, "connection", "default", "dbname"), let user = field(db, "connection", "default", "username"),
               let password = field(db, "connection", "default", "password") else {
-            return (.object([("collected", false), ("reason", "the connection in env.php is not literal values")]), [])
+            return (.object([("collected", false), ("reason", "the connection in env.php is not literal values")]), [], none)
         }
         let prefix = field(db, "table_prefix") ?? ""
         guard prefix.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-            return (.object([("collected", false), ("reason", .string("unusual table_prefix '\(prefix)'; not used in a query"))]), [])
+            return (.object([("collected", false), ("reason", .string("unusual table_prefix '\(prefix)'; not used in a query"))]), [], none)
         }
         let client = MySQLClient(database: name, user: user, password: password, host: field(db, "connection", "default", "host") ?? "localhost")
         do {
@@ -128,15 +146,18 @@ public struct MagentoCollector {
             let admins = try client.query("SELECT is_active, IF(lock_expires IS NOT NULL AND lock_expires > NOW(), 1, 0) FROM \(prefix)admin_user")
             let hasTFA = try !client.query("SHOW TABLES LIKE '\(prefix)tfa_user_config'").isEmpty
             let tfaUsers = hasTFA ? Int(try client.query("SELECT COUNT(*) FROM \(prefix)tfa_user_config").first?.first ?? "0") ?? 0 : 0
+            var ids = none
+            for r in (try? client.query("SELECT website_id, code FROM \(prefix)store_website")) ?? [] where r.count == 2 { ids.websites[r[0]] = r[1] }
+            for r in (try? client.query("SELECT store_id, code, website_id FROM \(prefix)store")) ?? [] where r.count == 3 { ids.stores[r[0]] = (r[1], r[2]) }
             let active = admins.filter { $0.first == "1" }.count
             let locked = admins.filter { $0.count > 1 && $0[1] == "1" }.count
             return (.object([
                 ("collected", true),
                 ("admin_users", .object([("total", .integer(admins.count)), ("active", .integer(active)), ("inactive", .integer(admins.count - active)), ("locked", .integer(locked))])),
                 ("tfa", .object([("table", .bool(hasTFA)), ("configured_users", .integer(tfaUsers))])),
-            ]), rows)
+            ]), rows, ids)
         } catch {
-            return (.object([("collected", false), ("reason", .string((error as? CollectorError)?.message ?? "\(error)"))]), [])
+            return (.object([("collected", false), ("reason", .string((error as? CollectorError)?.message ?? "\(error)"))]), [], none)
         }
     }
 

@@ -36,10 +36,24 @@ struct MagentoConfig {
     }
 
     /// Applies the layers in order; later ones override earlier ones.
+    /// Website and store codes by id, and each store's website, so that database rows (by
+    /// id) and file or environment entries (by code) name the same scope.
+    struct Stores {
+        var websites: [String: String] = [:]          // id -> code
+        var stores: [String: (code: String, website: String)] = [:]   // id -> (code, website code)
+    }
+    var stores = Stores()
+
     mutating func build(database rows: [[String]], configPHP: [(String, String, Value)], envPHP: [(String, String, Value)], environment: [String: String]) {
         for (p, v) in Self.moduleDefaults { set("default", p, .string(v), "module default") }
         for r in rows where r.count >= 4 {
-            let scope = r[0] == "default" ? "default" : "\(r[0])/\(r[1])"
+            let scope: String
+            switch r[0] {
+            case "default": scope = "default"
+            case "websites": scope = "websites/" + (stores.websites[r[1]] ?? r[1])
+            case "stores": scope = "stores/" + (stores.stores[r[1]]?.code ?? r[1])
+            default: scope = "\(r[0])/\(r[1])"
+            }
             set(scope, r[2], r[3] == "NULL" ? .null : .string(r[3]), "database")
         }
         for (scope, p, v) in configPHP { set(scope, p, v, "config.php") }
@@ -54,6 +68,35 @@ struct MagentoConfig {
                 set("\(first)/\(parts[1])", parts.dropFirst(2).joined(separator: "/"), .string(v), "environment")
             }
         }
+    }
+
+    /// The value each website and store actually uses: its own setting, else its website's,
+    /// else the default scope's (Magento's scope inheritance), with `scope` saying where it
+    /// was set.
+    var effective: Value {
+        var out: [(String, Value)] = []
+        func entries(_ chain: [String]) -> Value {
+            var paths: [String] = []
+            var seen = Set<String>()
+            for scope in chain.reversed() { for p in order[scope] ?? [] where seen.insert(p).inserted { paths.append(p) } }
+            return .object(paths.map { p in
+                let scope = chain.first { scopes[$0]?[p] != nil }!
+                let e = scopes[scope]![p]!
+                return (p, .object([("value", e.value), ("source", .string(e.source)), ("scope", .string(scope))]))
+            })
+        }
+        out.append(("default", entries(["default"])))
+        var websiteCodes = Set(stores.websites.values)
+        for key in scopes.keys where key.hasPrefix("websites/") { websiteCodes.insert(String(key.dropFirst(9))) }
+        for code in websiteCodes.sorted() { out.append(("websites/" + code, entries(["websites/" + code, "default"]))) }
+        var storeWebsites: [String: String] = [:]
+        for (_, s) in stores.stores { storeWebsites[s.code] = s.website }
+        for key in scopes.keys where key.hasPrefix("stores/") { storeWebsites[String(key.dropFirst(7)), default: ""] += "" }
+        for code in storeWebsites.keys.sorted() {
+            let website = storeWebsites[code] ?? ""
+            out.append(("stores/" + code, entries(["stores/" + code] + (website.isEmpty ? [] : ["websites/" + website]) + ["default"])))
+        }
+        return .object(out)
     }
 
     var value: Value {
