@@ -233,7 +233,7 @@ public enum SnapshotSchemas {
         ("path", .string), ("version", .optional(.fields([("package", .string), ("version", .string)]))),
         ("mode", .any), ("admin_frontname", .any), ("admin_frontname_is_default", .bool),
         ("modules", .map(.bool)),
-        ("crypt_key", .fields([("set", .bool), ("length", .optional(.number))])),
+        ("crypt_key", .fields([("set", .bool), ("length", .optional(.number)), ("from_expression", .optional(.bool))])),
         ("db", .map(.map(.any))),
         ("session_save", .any), ("x_frame_options", .any), ("cache_types", .map(.any)),
         ("system", .map(.map(.fields([("value", .any), ("source", .string)])))),

@@ -11,7 +11,7 @@ struct HostFiles {
 
     var isLiveSystem: Bool { root == "/" }
 
-    func real(_ path: String) -> String { root == "/" ? path : root + path }
+    func real(_ path: String) -> String { RootPath.join(root, path) }
 
     func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: real(path)) }
 

@@ -103,7 +103,7 @@ public struct MagentoCollector {
         let session: Value = at(env.returned, "session", "save")?.json ?? .null
         let xfo: Value = at(env.returned, "x-frame-options")?.json ?? .null
         let cacheTypes: Value = at(env.returned, "cache_types")?.json ?? .object([Value.Member]())
-        let crypt: Value = Self.presence(at(env.returned, "crypt", "key") ?? .null)
+        let crypt: Value = SecretPresence.of(at(env.returned, "crypt", "key") ?? .null)
         var fields: [(String, Value)] = [("path", .string(path)), ("version", version()), ("mode", mode)]
         fields.append(("admin_frontname", frontName?.json ?? .null))
         fields.append(("admin_frontname_is_default", .bool(frontName == .string("admin"))))
@@ -185,14 +185,6 @@ public struct MagentoCollector {
         p.split(separator: "/").contains { secretKeys.contains($0.lowercased()) }
     }
 
-    static func presence(_ v: PHPValue) -> Value {
-        switch v {
-        case .null: return .object([("set", false)])
-        case .string(let s): return .object([("set", .bool(!s.isEmpty)), ("length", .integer(s.count))])
-        default: return .object([("set", true)])
-        }
-    }
-
     /// Connections without their passwords.
     private func db(_ v: PHPValue?) -> Value {
         guard case .array(let conns)? = v else { return .object([Value.Member]()) }
@@ -200,7 +192,7 @@ public struct MagentoCollector {
             guard case .string(let name) = k, case .array(let fields) = conn else { return nil }
             return (name, .object(fields.compactMap { fk, fv in
                 guard case .string(let f) = fk else { return nil }
-                return (f, Self.secretKeys.contains(f.lowercased()) ? Self.presence(fv) : fv.json)
+                return (f, Self.secretKeys.contains(f.lowercased()) ? SecretPresence.of(fv) : fv.json)
             }))
         })
     }

@@ -26,13 +26,7 @@ struct MagentoConfig {
 
     mutating func set(_ scope: String, _ path: String, _ value: Value, _ source: String) {
         if scopes[scope]?[path] == nil { order[scope, default: []].append(path) }
-        scopes[scope, default: [:]][path] = Entry(value: MagentoCollector.isSecretPath(path) ? Self.presence(value) : value, source: source)
-    }
-
-    static func presence(_ v: Value) -> Value {
-        if case .string(let s) = v { return .object([("set", .bool(!s.isEmpty)), ("length", .integer(s.count))]) }
-        if case .object = v { return v }   // already {set, length}
-        return .object([("set", .bool(v != .null))])
+        scopes[scope, default: [:]][path] = Entry(value: MagentoCollector.isSecretPath(path) ? SecretPresence.of(value) : value, source: source)
     }
 
     /// Applies the layers in order; later ones override earlier ones.

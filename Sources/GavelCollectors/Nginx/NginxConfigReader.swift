@@ -142,7 +142,7 @@ struct NginxConfigReader {
 struct NginxDiskFiles: NginxFileSource {
     var root = "/"
 
-    private func real(_ path: String) -> String { PHPIniCollector.under(root, path) }
+    private func real(_ path: String) -> String { RootPath.join(root, path) }
 
     func read(_ path: String) -> [UInt8]? {
         var isDir: ObjCBool = false

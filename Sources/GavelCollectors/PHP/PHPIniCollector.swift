@@ -21,7 +21,7 @@ public struct PHPIniCollector {
         self.root = root
         let confD = (ini as NSString).deletingLastPathComponent + "/conf.d"
         var isDir: ObjCBool = false
-        self.scanDirs = scanDirs ?? (FileManager.default.fileExists(atPath: Self.under(root, confD), isDirectory: &isDir) && isDir.boolValue ? [confD] : [])
+        self.scanDirs = scanDirs ?? (FileManager.default.fileExists(atPath: RootPath.join(root, confD), isDirectory: &isDir) && isDir.boolValue ? [confD] : [])
         self.fpmPool = fpmPool
         self.poolName = poolName
         self.sapi = sapi
@@ -71,7 +71,7 @@ public struct PHPIniCollector {
 
         try load(ini)
         for dir in scanDirs where !dir.isEmpty {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: Self.under(root, dir)) else {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: RootPath.join(root, dir)) else {
                 throw CollectorError("php-scan-dir", "cannot read the scan directory \(dir)")
             }
             // PHP sorts with alphasort (byte order in the C locale) and reads only *.ini.
@@ -140,12 +140,8 @@ public struct PHPIniCollector {
         return nil
     }
 
-    static func under(_ root: String, _ path: String) -> String {
-        root == "/" || root.isEmpty ? path : (root.hasSuffix("/") ? String(root.dropLast()) : root) + path
-    }
-
     static func read(_ path: String, root: String = "/") throws -> String {
-        guard let data = FileManager.default.contents(atPath: under(root, path)) else {
+        guard let data = FileManager.default.contents(atPath: RootPath.join(root, path)) else {
             throw CollectorError("unreadable-file", "cannot read \(path)")
         }
         return String(decoding: data, as: UTF8.self)

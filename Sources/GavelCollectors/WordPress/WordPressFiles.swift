@@ -74,15 +74,11 @@ struct WordPressFiles {
     /// `{set, length, placeholder}`: never the value. WordPress's sample value and an empty
     /// string are placeholders.
     static func secret(_ v: PHPValue) -> Value {
-        switch v {
-        case .string(let s):
-            let placeholder = s.isEmpty || s == "put your unique phrase here"
-            return .object([("set", .bool(!s.isEmpty)), ("length", .integer(s.count)), ("placeholder", .bool(placeholder))])
-        case .expression:
-            return .object([("set", true), ("length", .null), ("placeholder", false), ("from_expression", true)])
-        default:
-            return .object([("set", .bool(v != .null)), ("length", .null), ("placeholder", false)])
-        }
+        guard case .object(var o) = SecretPresence.of(v) else { return .null }
+        var placeholder = false
+        if case .string(let s) = v { placeholder = s.isEmpty || s == "put your unique phrase here" }
+        o.insert(Value.Member("placeholder", .bool(placeholder)), at: 2)
+        return .object(o)
     }
 
     /// `$wp_version` and friends from wp-includes/version.php.
