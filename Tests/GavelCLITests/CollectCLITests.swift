@@ -65,5 +65,8 @@ extension CLITests {
         let none = try gavel(["collect", "wordpress", "--asset", "wp", "--path", dir + "/nope"])
         XCTAssertEqual(none.code, 3)
         XCTAssertTrue(none.err.contains("error[wordpress-path]"), none.err)
+        let badFile = try gavel(["collect", "wordpress", "--asset", "wp", "--path", dir, "--db-password-file", dir + "/missing"])
+        XCTAssertEqual(badFile.code, 3, "a password file the user named but that cannot be read is an input error")
+        XCTAssertTrue(badFile.err.contains("error[wordpress-db-password-file]"), badFile.err)
     }
 }

@@ -29,6 +29,9 @@ public struct WordPressCollector {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
             throw CollectorError("wordpress-path", "\(path) is not a directory")
         }
+        if let dbPasswordFile, !FileManager.default.isReadableFile(atPath: dbPasswordFile) {
+            throw CollectorError("wordpress-db-password-file", "cannot read the --db-password-file \(dbPasswordFile)")
+        }
         var files = WordPressFiles(root: path)
         let config = try files.config()
         let core = files.version()
