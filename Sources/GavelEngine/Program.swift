@@ -252,6 +252,8 @@ public enum Op: Sendable {
 public struct PolicyTest: Sendable {
     public var name: String
     public var asset: Value
+    /// Per kind, the parts the test's collector "could not read" (JSON Pointer, reason).
+    public var unavailable: [String: [(pointer: String, reason: String)]] = [:]
     public var expect: [(rule: String, verdict: Verdict)]
     public var location: SourceLocation
 }

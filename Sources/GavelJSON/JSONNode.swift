@@ -23,6 +23,9 @@ public struct JSONNode: @unchecked Sendable {
 
     private var raw: UnsafeMutablePointer<json_t> { UnsafeMutablePointer(ptr) }
 
+    /// The node's identity inside its document (two views of one node compare equal).
+    public var identity: UInt { UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(ptr))) }
+
     public var type: JSONType {
         switch raw.pointee.type {
         case JSON_OBJECT: return .object

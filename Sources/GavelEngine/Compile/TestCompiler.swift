@@ -12,7 +12,7 @@ extension CompileSession {
         var names: [String: SourceLocation] = [:]
         for item in items {
             guard let m = MapReader(item, "a test", diags) else { continue }
-            m.allowOnly(["name", "asset", "asset_file", "expect"])
+            m.allowOnly(["name", "asset", "asset_file", "unavailable", "expect"])
             guard let (name, at) = m.string("name", required: true) else { continue }
             if let first = names[name] {
                 diags.error("duplicate-test-name", "test name '\(name)' is used twice in this file", at: at, notes: ["first used at \(first)"])
@@ -30,6 +30,8 @@ extension CompileSession {
                 diags.error("missing-key", "a test needs 'asset' (inline) or 'asset_file'", at: item.location)
                 continue
             }
+            var unavailable: [String: [(pointer: String, reason: String)]] = [:]
+            if let u = m.mapping("unavailable") { unavailable = testUnavailable(u, asset) }
             guard let expectMap = m.mapping("expect", required: true) else { continue }
             var expect: [(rule: String, verdict: Verdict)] = []
             for pair in expectMap.pairs {
@@ -46,8 +48,35 @@ extension CompileSession {
                 }
                 expect.append((rule, verdict))
             }
-            if let asset { tests.append(PolicyTest(name: name, asset: asset, expect: expect, location: at)) }
+            if let asset { tests.append(PolicyTest(name: name, asset: asset, unavailable: unavailable, expect: expect, location: at)) }
         }
+    }
+
+    /// `unavailable: {KIND: {"/json/pointer": "reason"}}`: parts of the test asset a collector
+    /// could not read, as a snapshot's `unavailable` declares them.
+    private func testUnavailable(_ m: MapReader, _ asset: Value?) -> [String: [(pointer: String, reason: String)]] {
+        var out: [String: [(pointer: String, reason: String)]] = [:]
+        for pair in m.pairs {
+            guard let kind = pair.key.scalar?.text else { continue }
+            guard SnapshotKinds.known.contains(kind) else {
+                diags.error("unknown-kind", "'unavailable' key '\(kind)' is not a snapshot kind\(Suggest.hint(for: kind, in: SnapshotKinds.known))", at: pair.key.location)
+                continue
+            }
+            if let asset, asset[kind] == nil {
+                diags.error("unknown-kind", "'unavailable' names kind '\(kind)' but the test asset has no \(kind) data", at: pair.key.location)
+                continue
+            }
+            guard let entries = MapReader(pair.value, "the unavailable parts of \(kind)", diags) else { continue }
+            for e in entries.pairs {
+                guard let pointer = e.key.scalar?.text, let (reason, _) = MapReader.text(e.value, "a reason", diags) else { continue }
+                guard pointer.hasPrefix("/") else {
+                    diags.error("bad-pointer", "'\(pointer)' is not a JSON Pointer into the \(kind) data (it must start with /)", at: e.key.location)
+                    continue
+                }
+                out[kind, default: []].append((pointer, reason))
+            }
+        }
+        return out
     }
 
     /// An inline asset: a mapping from snapshot kind to that kind's data.

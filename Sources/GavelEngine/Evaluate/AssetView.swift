@@ -6,29 +6,98 @@ public struct AssetView: @unchecked Sendable {
     public let name: String
     let roots: [JSONNode?]
     let provenance: [JSONNode?]
+    /// Parts of the data the collector could not read (the snapshot's `unavailable`), each
+    /// anchored at the deepest node that exists. Empty for nearly every asset.
+    let gaps: [Gap]
     /// Keeps the jansson documents alive as long as the view.
     let documents: [JSONDocument]
 
-    /// `parts[k]` = (data, provenance) for kind index k.
-    public init(name: String, parts: [Int: (data: JSONNode, provenance: JSONNode?)], documents: [JSONDocument]) {
+    /// A part the collector could not read: `token` is absent under the node `parent`.
+    struct Gap {
+        var parent: UInt
+        var token: String
+        var pointer: String
+        var reason: String
+    }
+
+    /// One kind's share of an asset: its data, provenance map and `unavailable` entries
+    /// (JSON Pointer into `data`, reason).
+    public struct Part {
+        public var data: JSONNode
+        public var provenance: JSONNode?
+        public var unavailable: [(pointer: String, reason: String)]
+        public init(data: JSONNode, provenance: JSONNode? = nil, unavailable: [(pointer: String, reason: String)] = []) {
+            self.data = data
+            self.provenance = provenance
+            self.unavailable = unavailable
+        }
+    }
+
+    /// `parts[k]` is the part of kind index k.
+    public init(name: String, parts: [Int: Part], documents: [JSONDocument]) {
         self.name = name
         var r = [JSONNode?](repeating: nil, count: SnapshotKinds.known.count)
         var p = [JSONNode?](repeating: nil, count: SnapshotKinds.known.count)
-        for (k, v) in parts { r[k] = v.data; p[k] = v.provenance }
+        var g: [Gap] = []
+        for (k, v) in parts {
+            r[k] = v.data
+            p[k] = v.provenance
+            for (pointer, reason) in v.unavailable {
+                if let gap = AssetView.anchor(pointer, reason, in: v.data) { g.append(gap) }
+            }
+        }
         self.roots = r
         self.provenance = p
+        self.gaps = g
         self.documents = documents
     }
 
-    /// An asset from a merged document such as a test's `asset:` (`{"php": {...}, "nginx": {...}}`).
-    public init(name: String, merged: Value) {
+    /// An asset from a merged document such as a test's `asset:` (`{"php": {...}, "nginx": {...}}`),
+    /// with optional `unavailable` entries per kind.
+    public init(name: String, merged: Value, unavailable: [String: [(pointer: String, reason: String)]] = [:]) {
         let doc = JSONDocument.from(merged)
-        var parts: [Int: (data: JSONNode, provenance: JSONNode?)] = [:]
+        var parts: [Int: Part] = [:]
         for (k, kind) in SnapshotKinds.known.enumerated() {
-            if let n = doc.rootNode.member(kind) { parts[k] = (n, nil) }
+            if let n = doc.rootNode.member(kind) { parts[k] = Part(data: n, unavailable: unavailable[kind] ?? []) }
         }
         self.init(name: name, parts: parts, documents: [doc])
     }
 
     public func has(kind: Int) -> Bool { roots[kind] != nil }
+
+    /// The gap that explains why `token` is absent under `parent`, if the collector declared one.
+    @inline(__always)
+    func gap(under parent: JSONNode, _ token: @autoclosure () -> String) -> Gap? {
+        if gaps.isEmpty { return nil }
+        let id = parent.identity
+        let t = token()
+        return gaps.first { $0.parent == id && $0.token == t }
+    }
+
+    /// Walks `pointer` through `data` to the first token that is absent; a pointer whose
+    /// value exists was rejected when the snapshot was loaded.
+    static func anchor(_ pointer: String, _ reason: String, in data: JSONNode) -> Gap? {
+        var node = data
+        for token in JSONPointer.tokens(pointer) {
+            let next: JSONNode?
+            switch node.type {
+            case .object: next = node.member(token)
+            case .array: next = Int(token).flatMap { node.element($0) }
+            default: return nil
+            }
+            guard let next else { return Gap(parent: node.identity, token: token, pointer: pointer, reason: reason) }
+            node = next
+        }
+        return nil
+    }
+}
+
+/// RFC 6901 JSON Pointers, as snapshots use them for `provenance` and `unavailable`.
+enum JSONPointer {
+    static func tokens(_ pointer: String) -> [String] {
+        guard pointer.hasPrefix("/") else { return [] }
+        return pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
+            $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+        }
+    }
 }

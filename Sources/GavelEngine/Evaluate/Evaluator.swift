@@ -86,7 +86,7 @@ struct Evaluator {
             var results: [(Truth, [Evidence])] = []
             var unknown = false
             var decided = false
-            let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting) { el in
+            let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting, asset: asset) { el in
                 frames.append(el)
                 defer { frames.removeLast() }
                 var sub: [Evidence]? = collecting ? [] : nil
@@ -111,7 +111,7 @@ struct Evaluator {
             var n = 0
             var errors: [Evidence] = []
             var unknown = false
-            let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting) { el in
+            let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting, asset: asset) { el in
                 guard let f = q.filter else { n += 1; return true }
                 frames.append(el)
                 defer { frames.removeLast() }
@@ -159,13 +159,18 @@ struct Evaluator {
     /// array elements or object values, and nested `[*]` flatten. `visit` returns false to
     /// stop early. Returns a problem when the path is absent before its first `[*]`, or a
     /// `[*]` there meets a scalar; after a `[*]`, elements lacking the rest are skipped.
-    static func walk(_ f: Frame, _ steps: ArraySlice<CompiledPath.Step>, seenWildcard: Bool, collecting: Bool,
+    static func walk(_ f: Frame, _ steps: ArraySlice<CompiledPath.Step>, seenWildcard: Bool, collecting: Bool, asset: AssetView,
                      _ visit: (Frame) -> Bool) -> CollectionProblem? {
         var stopped = false
-        return walk(f, steps, seenWildcard, collecting, &stopped, visit)
+        return walk(f, steps, seenWildcard, collecting, asset, &stopped, visit)
     }
 
-    private static func walk(_ f: Frame, _ steps: ArraySlice<CompiledPath.Step>, _ seen: Bool, _ collecting: Bool,
+    /// The evidence note for a part the collector declared unavailable.
+    static func notCollectable(_ gap: AssetView.Gap) -> String {
+        "not collectable: \(gap.reason) (\(gap.pointer))"
+    }
+
+    private static func walk(_ f: Frame, _ steps: ArraySlice<CompiledPath.Step>, _ seen: Bool, _ collecting: Bool, _ asset: AssetView,
                              _ stopped: inout Bool, _ visit: (Frame) -> Bool) -> CollectionProblem? {
         guard let step = steps.first else {
             if !visit(f) { stopped = true }
@@ -173,6 +178,11 @@ struct Evaluator {
         }
         let rest = steps.dropFirst()
         func absent(_ part: PathPart) -> CollectionProblem? {
+            let token: String
+            switch part { case .key(let k): token = k; case .index(let i): token = String(i) }
+            if let gap = asset.gap(under: f.node, token) {
+                return CollectionProblem(absent: false, parts: f.parts + [part], kind: f.kind, observed: nil, note: notCollectable(gap))
+            }
             if seen { return nil }
             let parts = f.parts + [part]
             return CollectionProblem(absent: true, parts: parts, kind: f.kind, observed: nil,
@@ -181,23 +191,23 @@ struct Evaluator {
         switch step {
         case .key(let k):
             guard let n = f.node.member(k) else { return absent(.key(k.text)) }
-            return walk(Frame(node: n, kind: f.kind, parts: collecting ? f.parts + [.key(k.text)] : []), rest, seen, collecting, &stopped, visit)
+            return walk(Frame(node: n, kind: f.kind, parts: collecting ? f.parts + [.key(k.text)] : []), rest, seen, collecting, asset, &stopped, visit)
         case .index(let i):
             guard let n = f.node.element(i) else { return absent(.index(i)) }
-            return walk(Frame(node: n, kind: f.kind, parts: collecting ? f.parts + [.index(i)] : []), rest, seen, collecting, &stopped, visit)
+            return walk(Frame(node: n, kind: f.kind, parts: collecting ? f.parts + [.index(i)] : []), rest, seen, collecting, asset, &stopped, visit)
         case .wildcard:
             switch f.node.type {
             case .array:
                 for i in 0..<f.node.count where !stopped {
                     let child = Frame(node: f.node.element(i)!, kind: f.kind, parts: collecting ? f.parts + [.index(i)] : [])
-                    if let p = walk(child, rest, true, collecting, &stopped, visit) { return p }
+                    if let p = walk(child, rest, true, collecting, asset, &stopped, visit) { return p }
                 }
             case .object:
                 var problem: CollectionProblem?
                 var stop = stopped
                 f.node.forEachMember(until: { stop }) { key, value in
                     let child = Frame(node: value, kind: f.kind, parts: collecting ? f.parts + [.key(key())] : [])
-                    problem = walk(child, rest, true, collecting, &stop, visit)
+                    problem = walk(child, rest, true, collecting, asset, &stop, visit)
                     if problem != nil { stop = true }
                 }
                 stopped = stop
@@ -233,16 +243,27 @@ struct Evaluator {
 
     private mutating func leaf(_ l: Leaf, _ ev: inout [Evidence]?) -> Truth {
         var node: JSONNode?
+        var gap: AssetView.Gap?
         if let start = base(l.path) {
             node = start.node
             for step in l.path.steps {
+                let parent = node!
                 switch step {
-                case .key(let k): node = node?.member(k)
-                case .index(let i): node = node?.element(i)
+                case .key(let k):
+                    node = parent.member(k)
+                    if node == nil { gap = asset.gap(under: parent, k.text) }
+                case .index(let i):
+                    node = parent.element(i)
+                    if node == nil { gap = asset.gap(under: parent, String(i)) }
                 case .wildcard: node = nil
                 }
                 if node == nil { break }
             }
+        }
+        if let gap {
+            // The collector could not read this part: unknown, whatever `missing:` or `exists` say.
+            if ev != nil { ev!.append(leafRecord(l, observed: nil, result: .unknown, note: Evaluator.notCollectable(gap))) }
+            return .unknown
         }
         if case .exists(let want) = l.op {
             let r: Truth = (node != nil) == want ? .yes : .no

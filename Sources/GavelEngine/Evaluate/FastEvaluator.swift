@@ -7,10 +7,12 @@ import GavelJSON
 struct FastEvaluator {
     let plan: FastPlan
     let roots: [JSONNode?]
+    let asset: AssetView
 
     init(plan: FastPlan, asset: AssetView) {
         self.plan = plan
         self.roots = asset.roots
+        self.asset = asset
     }
 
     func eval(_ i: Int32, _ el: JSONNode?) -> Truth {
@@ -48,6 +50,14 @@ struct FastEvaluator {
         node.member(bytes: plan.pool.baseAddress! + Int(s.offset), count: Int(s.length))
     }
 
+    /// Whether the collector declared the absent child `step` of `parent` unavailable.
+    private func isGap(_ parent: JSONNode, _ step: FastPlan.Step) -> Bool {
+        let token = step.kind == 0
+            ? String(decoding: UnsafeBufferPointer(start: plan.pool.baseAddress! + Int(step.offset), count: Int(step.length)), as: UTF8.self)
+            : String(step.offset)
+        return asset.gap(under: parent, token) != nil
+    }
+
     @inline(__always)
     private func missing(_ m: UInt8) -> Truth { m == 1 ? .yes : m == 2 ? .no : .unknown }
 
@@ -64,6 +74,7 @@ struct FastEvaluator {
             case 1: node = current.element(Int(step.offset))
             default: node = nil
             }
+            if node == nil && !asset.gaps.isEmpty && isGap(current, step) { return .unknown }
             s += 1
         }
         if op.code == 0 { return (node == nil) == op.negated ? .yes : .no }
@@ -176,10 +187,10 @@ struct FastEvaluator {
         let step = plan.steps[s]
         switch step.kind {
         case 0:
-            guard let child = key(step, node) else { return seen ? .none : .absent }
+            guard let child = key(step, node) else { return absent(node, step, seen) }
             return walk(child, s + 1, end, seen, q, decisive, count, &t)
         case 1:
-            guard let child = node.element(Int(step.offset)) else { return seen ? .none : .absent }
+            guard let child = node.element(Int(step.offset)) else { return absent(node, step, seen) }
             return walk(child, s + 1, end, seen, q, decisive, count, &t)
         default:
             switch node.type {
@@ -187,21 +198,28 @@ struct FastEvaluator {
                 var i = 0
                 let n = node.count
                 while i < n && !t.decided {
-                    _ = walk(node.element(i)!, s + 1, end, true, q, decisive, count, &t)
+                    if walk(node.element(i)!, s + 1, end, true, q, decisive, count, &t) == .notCollection { return .notCollection }
                     i += 1
                 }
             case .object:
                 var tally = t
+                var gap = false
                 node.forEachValue { child in
-                    _ = walk(child, s + 1, end, true, q, decisive, count, &tally)
-                    return !tally.decided
+                    if walk(child, s + 1, end, true, q, decisive, count, &tally) == .notCollection { gap = true }
+                    return !tally.decided && !gap
                 }
                 t = tally
+                if gap { return .notCollection }
             default:
                 return seen ? .none : .notCollection
             }
             return .none
         }
+    }
+
+    private func absent(_ parent: JSONNode, _ step: FastPlan.Step, _ seen: Bool) -> Problem {
+        if !asset.gaps.isEmpty && isGap(parent, step) { return .notCollection }
+        return seen ? .none : .absent
     }
 
     @inline(__always)

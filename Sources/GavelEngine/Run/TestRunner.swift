@@ -25,7 +25,7 @@ public enum TestRunner {
         var failed: Set<String> = []
         var checks = 0
         for test in program.tests {
-            let asset = AssetView(name: "test: \(test.name)", merged: test.asset)
+            let asset = AssetView(name: "test: \(test.name)", merged: test.asset, unavailable: test.unavailable)
             for (ruleID, expected) in test.expect {
                 guard let rule = program.rule(ruleID) else { continue }
                 checks += 1

@@ -33,6 +33,8 @@ public struct LoadedSnapshot: @unchecked Sendable {
     let document: JSONDocument
     let data: JSONNode
     let provenance: JSONNode?
+    /// JSON Pointer into `data` and the collector's reason it could not read that part.
+    let unavailable: [(pointer: String, reason: String)]
 
     /// Parses and validates an envelope. `line` is the line of `source` it starts on (JSON Lines).
     public static func parse(_ bytes: UnsafeRawBufferPointer, source: String, line: Int = 1) -> Result<LoadedSnapshot, InputError> {
@@ -58,10 +60,26 @@ public struct LoadedSnapshot: @unchecked Sendable {
         guard data.type == .object else { return bad("\"data\" must be an object") }
         let prov = root.member("provenance")
         if let prov, prov.type != .object { return bad("\"provenance\" must be an object mapping JSON Pointers to file:line") }
+        var unavailable: [(pointer: String, reason: String)] = []
+        if let u = root.member("unavailable") {
+            guard u.type == .object else { return bad("\"unavailable\" must be an object mapping JSON Pointers into \"data\" to the reason they could not be collected") }
+            var problem: String?
+            u.forEachMember(until: { problem != nil }) { key, value in
+                let pointer = key()
+                guard pointer.hasPrefix("/") else { problem = "\"unavailable\" key \"\(pointer)\" is not a JSON Pointer (it must start with /)"; return }
+                guard let reason = value.string, !reason.isEmpty else { problem = "\"unavailable\" entry \"\(pointer)\" must give the reason as a non-empty string"; return }
+                if AssetView.anchor(pointer, reason, in: data) == nil {
+                    problem = "\"unavailable\" entry \"\(pointer)\" names a value that \"data\" has (or one under a scalar); a part is either collected or unavailable"
+                    return
+                }
+                unavailable.append((pointer, reason))
+            }
+            if let problem { return bad(problem) }
+        }
         let collectedAt = root.member("collected_at")?.string
         let info = SnapshotInfo(source: source, asset: asset, kind: kind, collectedAt: collectedAt, collector: root.member("collector")?.toValue(),
                                 sha256: SHA256.hex(bytes.bindMemory(to: UInt8.self)), bytes: bytes.count)
-        return .success(LoadedSnapshot(info: info, document: doc, data: data, provenance: prov))
+        return .success(LoadedSnapshot(info: info, document: doc, data: data, provenance: prov, unavailable: unavailable))
     }
 
     public static func load(file: String) -> Result<LoadedSnapshot, InputError> {
@@ -83,7 +101,7 @@ public struct LoadedAsset: Sendable {
         guard let first = snaps.first else {
             return .failure(InputError(id: "no-snapshots", file: "-", line: nil, column: nil, message: "no snapshots"))
         }
-        var parts: [Int: (data: JSONNode, provenance: JSONNode?)] = [:]
+        var parts: [Int: AssetView.Part] = [:]
         var seen: [String: String] = [:]
         for s in snaps {
             if s.info.asset != first.info.asset {
@@ -95,7 +113,7 @@ public struct LoadedAsset: Sendable {
                                            message: "asset \"\(s.info.asset)\" has two \(s.info.kind) snapshots: \(other) and this one"))
             }
             seen[s.info.kind] = s.info.source
-            parts[SnapshotKinds.known.firstIndex(of: s.info.kind)!] = (s.data, s.provenance)
+            parts[SnapshotKinds.known.firstIndex(of: s.info.kind)!] = AssetView.Part(data: s.data, provenance: s.provenance, unavailable: s.unavailable)
         }
         let view = AssetView(name: first.info.asset, parts: parts, documents: snaps.map(\.document))
         return .success(LoadedAsset(name: first.info.asset, snapshots: snaps.map(\.info).sorted { $0.kind < $1.kind }, view: view))
