@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependency direction (top to bottom):
 //   gavel (CLI) -> GavelReporters -> GavelEngine -> GavelYAML / GavelJSON -> GavelCore
-//   gavel (CLI) -> GavelCollectors -> GavelCore
+//   gavel (CLI) -> GavelCollectors -> GavelJSON -> GavelCore
 // C types appear only in the two wrapper modules GavelYAML and GavelJSON.
 let package = Package(
     name: "Gavel",
@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "GavelJSON", dependencies: ["CJansson", "GavelCore"]),
         .target(name: "GavelEngine", dependencies: ["GavelCore", "GavelYAML", "GavelJSON"]),
         .target(name: "GavelReporters", dependencies: ["GavelCore", "GavelEngine"]),
-        .target(name: "GavelCollectors", dependencies: ["GavelCore"]),
+        .target(name: "GavelCollectors", dependencies: ["GavelCore", "GavelJSON"]),
         .executableTarget(name: "gavel", dependencies: [
             "GavelCore", "GavelEngine", "GavelReporters", "GavelCollectors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -37,7 +37,7 @@ let package = Package(
                     resources: [.copy("Conformance"), .copy("Diagnostics")]),
         .testTarget(name: "GavelReportersTests", dependencies: ["GavelReporters", "GavelEngine"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "GavelCollectorsTests", dependencies: ["GavelCollectors", "GavelCore"],
+        .testTarget(name: "GavelCollectorsTests", dependencies: ["GavelCollectors", "GavelCore", "GavelJSON"],
                     resources: [.copy("PHP/Corpus"), .copy("PHPSource/PHPSourceCorpus")]),
         .testTarget(name: "GavelCLITests", dependencies: []),
     ]

@@ -34,6 +34,19 @@ collect clinic-b.example.com hosting --cert /etc/ssl/certs/clinic-b.example.com.
 # pharmacy-c: only php.ini was handed over, and nobody said which PHP runs it.
 collect pharmacy-c.example.com php --ini /etc/php/8.2/fpm/php.ini
 
+# northwind-telehealth: a Shopify Plus store, read over HTTP from the loopback test server that
+# serves the fixture store of the collector tests (a fixed port keeps the provenance stable).
+shop=northwind-telehealth.myshopify.com
+python3 Tests/ShopifyTestServer/server.py --store Tests/ShopifyTestServer/store.json --port 48200 \
+  --port-file "$tmp/.port" --token sample-admin-token-not-a-secret=read_users,read_apps &
+server=$!
+for _ in $(seq 100); do [ -s "$tmp/.port" ] && break; sleep 0.05; done
+mkdir -p "$tmp/$shop"
+SHOPIFY_ADMIN_TOKEN=sample-admin-token-not-a-secret "$gavel" collect shopify --asset "$shop" --shop "$shop" \
+  --endpoint http://127.0.0.1:48200 -o "$tmp/$shop/shopify.json"
+kill $server
+rm -f "$tmp/.port"
+
 rm -rf "$out"
 chmod 0755 "$tmp"
 mv "$tmp" "$out"

@@ -2,7 +2,8 @@
 # Installs the C libraries Gavel links (libyaml, jansson) when they are missing.
 # With --integration, also the real programs the collectors' tests run against
 # (Debian's php-cli, php-fpm, nginx, openssh-server, mariadb-server and wordpress, and openssl
-# and curl, which the nginx test uses), and starts MariaDB for the WordPress test.
+# and curl, which the nginx test uses, and python3 for the loopback Shopify Admin API server),
+# and starts MariaDB for the WordPress test.
 set -euo pipefail
 need=()
 if [ "${1:-}" = "--integration" ]; then
@@ -16,6 +17,7 @@ if [ "${1:-}" = "--integration" ]; then
   command -v mariadb >/dev/null || need+=(mariadb-client)
   [ -f /usr/share/wordpress/wp-settings.php ] || need+=(wordpress)
   php -m 2>/dev/null | grep -qi mysqli || need+=(php-mysql)
+  command -v python3 >/dev/null || need+=(python3)
 fi
 pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
 pkg-config --exists jansson 2>/dev/null || need+=(libjansson-dev)

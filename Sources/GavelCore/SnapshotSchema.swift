@@ -91,6 +91,7 @@ public enum SnapshotSchemas {
         case "hosting": return hosting
         case "wordpress": return wordpress
         case "magento": return magento
+        case "shopify": return shopify
         default: return nil
         }
     }
@@ -243,5 +244,31 @@ public enum SnapshotSchemas {
             ("admin_users", .optional(.fields([("total", .number), ("active", .number), ("inactive", .number), ("locked", .number)]))),
             ("tfa", .optional(.fields([("table", .bool), ("configured_users", .number)]))),
         ])),
+    ])
+
+    static let shopifyApp = SchemaType.fields([("id", .string), ("app_id", .optional(.string)), ("title", .optional(.string)),
+                                               ("handle", .optional(.string)), ("scopes", strings)])
+
+    public static let shopify: SchemaType = .fields([
+        ("api", .fields([("requested_version", .string), ("served_version", .optional(.string)),
+                         ("requested_supported", .optional(.bool)), ("supported_versions", .optional(strings))])),
+        ("shop", .fields([
+            ("id", .string), ("name", .optional(.string)), ("myshopify_domain", .optional(.string)),
+            ("plan", .fields([("name", .optional(.string)), ("shopify_plus", .optional(.bool)), ("partner_development", .optional(.bool))])),
+            ("primary_domain", .fields([("host", .optional(.string)), ("ssl_enabled", .optional(.bool))])),
+            ("customer_accounts", .optional(.fields([("version", .optional(.string)), ("login_required_at_checkout", .optional(.bool)),
+                                                     ("login_links_visible", .optional(.bool))]))),
+        ])),
+        ("staff", .optional(.array(.fields([("id", .string), ("account_type", .optional(.string)), ("active", .optional(.bool)),
+                                  ("shop_owner", .optional(.bool)), ("exists", .optional(.bool))])))),
+        ("apps", .fields([("current", .optional(shopifyApp)), ("installations", .optional(.array(shopifyApp)))])),
+        ("webhooks", .optional(.array(.fields([
+            ("id", .string), ("topic", .optional(.string)), ("format", .optional(.string)), ("uri", .optional(.string)),
+            ("scheme", .optional(.string)), ("uri_redacted", .bool), ("api_version", .optional(.string)),
+            ("api_version_supported", .optional(.bool)), ("created_at", .optional(.string)),
+        ])))),
+        ("storefront_tokens", .optional(.array(.fields([("id", .string), ("title", .optional(.string)), ("scopes", strings),
+                                              ("created_at", .optional(.string)), ("age_days", .optional(.number))])))),
+        ("graphql_errors", .array(.fields([("message", .string), ("path", .optional(.string)), ("code", .optional(.string))]))),
     ])
 }

@@ -7,7 +7,7 @@ final class CLITests: XCTestCase {
 
     struct Run { var code: Int32; var out: String; var err: String }
 
-    func gavel(_ args: [String], stdin: String? = nil) throws -> Run {
+    func gavel(_ args: [String], stdin: String? = nil, env extra: [String: String] = [:]) throws -> Run {
         let here = Bundle(for: CLITests.self).bundleURL
         let bin = [here.appendingPathComponent("gavel"), here.deletingLastPathComponent().appendingPathComponent("gavel")]
             .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? here.appendingPathComponent("gavel")
@@ -17,6 +17,7 @@ final class CLITests: XCTestCase {
         p.currentDirectoryURL = URL(fileURLWithPath: CLITests.repo)
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        for (k, v) in extra { env[k] = v }
         p.environment = env
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out
@@ -66,7 +67,7 @@ final class CLITests: XCTestCase {
         let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as! [String: Any]
         XCTAssertEqual(doc["gavel"] as? String, "results/v1")
         let results = doc["results"] as! [[String: Any]]
-        XCTAssertEqual(results.count, 255, "85 rules x 3 assets")
+        XCTAssertEqual(results.count, 392, "98 rules x 4 assets")
         let failing = results.first { $0["rule"] as? String == "NGX-TLS-001" && $0["verdict"] as? String == "fail" }!
         let ev = (failing["evidence"] as! [[String: Any]]).first!
         XCTAssertEqual(ev["source"] as? String, "/etc/nginx/nginx.conf:5", "inherited from the http block, where it is written")
@@ -82,7 +83,7 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(r.err.contains("p.yaml:7:27: error[unknown-operator]: unknown operator 'equal'; did you mean 'equals'?"), r.err)
         let ok = try gavel(["check", "Policies"])
         XCTAssertEqual(ok.code, 0, ok.err)
-        XCTAssertTrue(ok.out.contains("85 rules"), ok.out)
+        XCTAssertTrue(ok.out.contains("98 rules"), ok.out)
     }
 
     func testNothingEvaluatedIsAnError() throws {
@@ -90,8 +91,14 @@ final class CLITests: XCTestCase {
         let r = try gavel(["eval", "--snapshots", empty])
         XCTAssertEqual(r.code, 3)
         XCTAssertTrue(r.err.contains("no snapshots"), r.err)
+        // Policies for php only, a snapshot of another kind: every rule is not applicable.
+        let policies = tempDir()
+        try "gavel: controls/v1\nframework: t\ntitle: T\ncontrols:\n  - { id: C1, title: One }\n"
+            .write(toFile: policies + "/controls.yaml", atomically: true, encoding: .utf8)
+        try "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - id: R\n    title: R\n    severity: low\n    controls: [t:C1]\n    check: { path: php.sapi, exists: true }\n    remediation: { summary: x }\n"
+            .write(toFile: policies + "/p.yaml", atomically: true, encoding: .utf8)
         let onlyShopify = #"{"gavel":"snapshot/v1","asset":"s","kind":"shopify","data":{}}"#
-        let r2 = try gavel(["eval", "--snapshots", "-"], stdin: onlyShopify + "\n")
+        let r2 = try gavel(["eval", "--policies", policies, "--snapshots", "-"], stdin: onlyShopify + "\n")
         XCTAssertEqual(r2.code, 3)
         XCTAssertTrue(r2.err.contains("nothing was evaluated"), r2.err)
     }
@@ -106,7 +113,7 @@ final class CLITests: XCTestCase {
         let php = #"{"gavel":"snapshot/v1","asset":"x.example","kind":"php","data":{"sapi":"fpm-fcgi","version":"8.3.0","ini":{"session.cookie_secure":"On"}}}"#
         let r = try gavel(["eval", "--snapshots", "-", "--fail-on", "none"], stdin: php + "\n")
         XCTAssertEqual(r.code, 0, r.err)
-        XCTAssertTrue(r.out.contains("1 asset, 85 rules"), r.out)
+        XCTAssertTrue(r.out.contains("1 asset, 98 rules"), r.out)
     }
 
     func testTestAndCoverage() throws {

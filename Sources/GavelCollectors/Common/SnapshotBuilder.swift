@@ -10,6 +10,8 @@ public struct SnapshotBuilder {
     public var collectedAt: Date
     public var host: String
     private(set) var provenance: [(String, Value)] = []
+    /// Parts the collector could not read: JSON Pointer into `data` -> reason.
+    public private(set) var unavailable: [(String, Value)] = []
 
     public init(asset: String, kind: String, collectedAt: Date = Date(), host: String = ProcessInfo.processInfo.hostName) {
         self.asset = asset
@@ -21,6 +23,18 @@ public struct SnapshotBuilder {
     /// Records where the value at `pointer` (e.g. `/ini/expose_php`) came from.
     public mutating func source(_ pointer: String, _ file: String, _ line: Int) {
         provenance.append((pointer, .string("\(file):\(line)")))
+    }
+
+    /// Records where the value at `pointer` came from when it is not a file (an API query).
+    public mutating func source(_ pointer: String, _ origin: String) {
+        provenance.append((pointer, .string(origin)))
+    }
+
+    /// Records that the part at `pointer` could not be read, and why; the part itself must be
+    /// left out of `data` (rules reading it then give `error` with this reason).
+    public mutating func unavailable(_ pointer: String, _ reason: String) {
+        unavailable.removeAll { $0.0 == pointer }
+        unavailable.append((pointer, .string(reason)))
     }
 
     public static func pointerToken(_ key: String) -> String {
@@ -38,6 +52,6 @@ public struct SnapshotBuilder {
             ("collector", .object([("name", .string(kind)), ("version", .string(collectorVersion)), ("host", .string(host))])),
             ("data", data),
             ("provenance", .object(provenance)),
-        ])
+        ] + (unavailable.isEmpty ? [] : [("unavailable", .object(unavailable))]))
     }
 }

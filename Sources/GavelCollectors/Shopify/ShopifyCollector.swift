@@ -1,0 +1,208 @@
+import Foundation
+import GavelCore
+
+/// Reads a Shopify store's security-relevant admin settings through the GraphQL Admin API
+/// (docs/snapshots/shopify.md). A part the token may not read is left out of `data` and
+/// recorded as unavailable with Shopify's reason; GraphQL errors that come with partial data
+/// are kept under `graphql_errors`.
+public struct ShopifyCollector {
+    /// The API version this Gavel is written and tested against.
+    public static let pinnedAPIVersion = "2026-10"
+
+    public var shop: String
+    public var token: String
+    public var apiVersion = ShopifyCollector.pinnedAPIVersion
+    /// `scheme://host[:port]` to send requests to instead of `https://SHOP` (a proxy, or the
+    /// loopback test server). Plain http is accepted for loopback hosts only.
+    public var endpoint: String?
+    public var pageSize = 50
+    public var connectTimeout: TimeInterval = 10
+    public var requestTimeout: TimeInterval = 30
+    public var totalTimeout: TimeInterval = 300
+    public var retry = RetryPolicy()
+    public var now: () -> Date = Date.init
+
+    public init(shop: String, token: String) {
+        self.shop = shop
+        self.token = token
+    }
+
+    /// `STORE.myshopify.com`, lower-cased; nil when `text` is not one.
+    public static func normalizedShop(_ text: String) -> String? {
+        let s = text.lowercased()
+        guard s.hasSuffix(".myshopify.com") else { return nil }
+        let name = s.dropLast(".myshopify.com".count)
+        guard let first = name.first, first.isLetter || first.isNumber,
+              name.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" }) else { return nil }
+        return s
+    }
+
+    /// The GraphQL endpoint, after checking that the token will not travel in clear text.
+    public func endpointURL() throws -> URL {
+        guard let version = ShopifyAPIVersion(apiVersion) else {
+            throw CollectorError("shopify-version", "--api-version \(apiVersion) is not a Shopify API version (YYYY-01, -04, -07, -10 or unstable)")
+        }
+        guard version >= ShopifyAPIVersion.oldestUsable else {
+            throw CollectorError("shopify-version", "--api-version \(apiVersion) predates \(ShopifyAPIVersion.oldestUsable), the oldest version whose schema has every field this collector reads")
+        }
+        let base = endpoint ?? "https://\(shop)"
+        guard let c = URLComponents(string: base), let scheme = c.scheme?.lowercased(), let host = c.host, !host.isEmpty,
+              c.path.isEmpty || c.path == "/", c.query == nil, c.user == nil else {
+            throw CollectorError("shopify-endpoint", "--endpoint \(base) must be scheme://host[:port] and nothing else")
+        }
+        let loopback = ["127.0.0.1", "::1", "localhost"].contains(host.lowercased())
+        guard scheme == "https" || (scheme == "http" && loopback) else {
+            throw CollectorError("shopify-endpoint", "--endpoint \(base): the access token is only sent over https (plain http only to a loopback address)")
+        }
+        var u = c
+        u.path = "/admin/api/\(apiVersion)/graphql.json"
+        return u.url!
+    }
+
+    public func collect(into b: inout SnapshotBuilder) throws -> Value {
+        let url = try endpointURL()
+        let version = ShopifyAPIVersion(apiVersion)!
+        let port = url.port ?? (url.scheme == "https" ? 443 : 80)
+        if let problem = TCPProbe.connect(host: url.host!, port: port, timeout: connectTimeout) {
+            throw CollectorError("shopify-connect", problem + " (--connect-timeout)")
+        }
+        let client = GraphQLClient(url: url, token: token, requestTimeout: requestTimeout, totalTimeout: totalTimeout)
+        client.retry = retry
+        var run = Run(client: client, pageSize: pageSize)
+        let source = "\(url.absoluteString)#"
+
+        // Shop, API versions and this app's own installation: one request, no scope needed.
+        let r = try client.run("GavelShop", ShopifyQueries.shop(version))
+        run.keep(r.errors)
+        guard let shop = r.data?["shop"], shop.objectMembers != nil else {
+            let why = r.errors.first?.message ?? "no shop in the response"
+            throw CollectorError("shopify-response", "the store itself could not be read: \(why)")
+        }
+        var data: [(String, Value)] = []
+        var shopRecord: [(String, Value)] = [
+            ("id", shop["id"] ?? .null), ("name", shop["name"] ?? .null), ("myshopify_domain", shop["myshopifyDomain"] ?? .null),
+            ("plan", .object([("name", shop["plan"]?["publicDisplayName"] ?? shop["plan"]?["displayName"] ?? .null),
+                              ("shopify_plus", shop["plan"]?["shopifyPlus"] ?? .null),
+                              ("partner_development", shop["plan"]?["partnerDevelopment"] ?? .null)])),
+            ("primary_domain", .object([("host", shop["primaryDomain"]?["host"] ?? .null),
+                                        ("ssl_enabled", shop["primaryDomain"]?["sslEnabled"] ?? .null)])),
+        ]
+        if let ca = shop["customerAccountsV2"], ca.objectMembers != nil {
+            shopRecord.append(("customer_accounts", .object([
+                ("version", ca["customerAccountsVersion"] ?? .null),
+                ("login_required_at_checkout", ca["loginRequiredAtCheckout"] ?? .null),
+                ("login_links_visible", ca["loginLinksVisibleOnStorefrontAndCheckout"] ?? .null),
+            ])))
+        } else {
+            b.unavailable("/shop/customer_accounts", Run.reason(r.errors(under: ["shop", "customerAccountsV2"]), "customerAccountsV2"))
+        }
+        data.append(("shop", .object(shopRecord)))
+        b.source("/shop", source + "shop")
+
+        var api: [(String, Value)] = [("requested_version", .string(apiVersion))]
+        if let versions = r.data?["publicApiVersions"]?.arrayValue {
+            let supported = versions.filter { $0["supported"] == .bool(true) }.compactMap { $0["handle"]?.stringValue }
+            api.append(("requested_supported", .bool(supported.contains(apiVersion))))
+            api.append(("supported_versions", .array(supported.map(Value.string))))
+        } else {
+            b.unavailable("/api/requested_supported", Run.reason(r.errors(under: ["publicApiVersions"]), "publicApiVersions"))
+        }
+
+        var apps: [(String, Value)] = []
+        if let cur = r.data?["currentAppInstallation"], cur.objectMembers != nil {
+            apps.append(("current", ShopifyRecords.app(cur)))
+        } else {
+            b.unavailable("/apps/current", Run.reason(r.errors(under: ["currentAppInstallation"]), "currentAppInstallation"))
+        }
+
+        // Lists, a page at a time.
+        switch try run.list("GavelStaff", ShopifyQueries.staff, ["staffMembers"]) {
+        case .nodes(let n): data.append(("staff", .array(n.map(ShopifyRecords.staff)))); b.source("/staff", source + "staffMembers")
+        case .unavailable(let why): b.unavailable("/staff", why)
+        }
+        switch try run.list("GavelApps", ShopifyQueries.apps, ["appInstallations"]) {
+        case .nodes(let n): apps.append(("installations", .array(n.map(ShopifyRecords.app)))); b.source("/apps/installations", source + "appInstallations")
+        case .unavailable(let why): b.unavailable("/apps/installations", why)
+        }
+        switch try run.list("GavelWebhooks", ShopifyQueries.webhooks(version), ["webhookSubscriptions"]) {
+        case .nodes(let n): data.append(("webhooks", .array(n.map(ShopifyRecords.webhook)))); b.source("/webhooks", source + "webhookSubscriptions")
+        case .unavailable(let why): b.unavailable("/webhooks", why)
+        }
+        let at = now()
+        switch try run.list("GavelStorefrontTokens", ShopifyQueries.storefrontTokens, ["shop", "storefrontAccessTokens"]) {
+        case .nodes(let n):
+            data.append(("storefront_tokens", .array(n.map { ShopifyRecords.storefrontToken($0, now: at) })))
+            b.source("/storefront_tokens", source + "shop.storefrontAccessTokens")
+        case .unavailable(let why): b.unavailable("/storefront_tokens", why)
+        }
+
+        api.append(("served_version", client.servedVersion.map(Value.string) ?? .null))
+        data.insert(("api", .object(api)), at: 0)
+        data.append(("apps", .object(apps)))
+        data.append(("graphql_errors", .array(run.errors.map(\.record))))
+        return .object(data)
+    }
+
+    enum ListResult { case nodes([Value]), unavailable(String) }
+
+    /// Pagination and error bookkeeping of one collection.
+    struct Run {
+        let client: GraphQLClient
+        let pageSize: Int
+        private(set) var errors: [GraphQLError] = []
+
+        init(client: GraphQLClient, pageSize: Int) {
+            self.client = client
+            self.pageSize = pageSize
+        }
+
+        mutating func keep(_ es: [GraphQLError]) {
+            for e in es where !errors.contains(where: { $0.message == e.message && $0.path == e.path }) { errors.append(e) }
+        }
+
+        /// Every node of the connection at `path`, following `pageInfo`; a list is either
+        /// whole or unavailable, never a silent first page.
+        mutating func list(_ op: String, _ query: String, _ path: [String]) throws -> ListResult {
+            var nodes: [Value] = []
+            var after: Value = .null
+            var pages = 0
+            while true {
+                let r = try client.run(op, query, variables: .object([("first", .integer(pageSize)), ("after", after)]))
+                keep(r.errors)
+                var conn = r.data
+                for p in path { conn = conn?[p] }
+                guard let conn, conn.objectMembers != nil else {
+                    let why = Run.reason(r.errors(under: [path[0]]), path.last!)
+                    return .unavailable(pages == 0 ? why : "\(why) (on page \(pages + 1); the pages before it are not kept)")
+                }
+                nodes += conn["nodes"]?.arrayValue ?? []
+                pages += 1
+                guard conn["pageInfo"]?["hasNextPage"] == .bool(true) else { return .nodes(nodes) }
+                guard let cursor = conn["pageInfo"]?["endCursor"]?.stringValue, pages < 10_000 else {
+                    throw CollectorError("shopify-response", "\(op): hasNextPage without an endCursor")
+                }
+                after = .string(cursor)
+            }
+        }
+
+        /// Why a part is missing, in the words a rule's error will show: "needs read_users
+        /// (Access denied for staffMembers field. ...)".
+        static func reason(_ errors: [GraphQLError], _ field: String) -> String {
+            if let e = errors.first(where: { $0.code == "ACCESS_DENIED" }) {
+                if let scope = scopeName(in: (e.requiredAccess ?? "") + " " + e.message) {
+                    return "needs \(scope) (Shopify: \(e.message))"
+                }
+                return "access denied (Shopify: \(e.message))"
+            }
+            if let e = errors.first { return "Shopify returned no \(field): \(e.message)" }
+            return "Shopify returned no \(field)"
+        }
+
+        static func scopeName(in text: String) -> String? {
+            guard let re = try? NSRegularExpression(pattern: "`?((?:read|write|unauthenticated_read|unauthenticated_write)_[a-z_]+)`?") else { return nil }
+            let ns = text as NSString
+            guard let m = re.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else { return nil }
+            return ns.substring(with: m.range(at: 1))
+        }
+    }
+}
