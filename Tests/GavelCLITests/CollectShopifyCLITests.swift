@@ -209,6 +209,21 @@ extension CLITests {
         XCTAssertTrue(server.requests.allSatisfy { $0["error"] as? String != "invalid" })
     }
 
+    func testShopifyTokenFromAFile() throws {
+        let server = try ShopifyTestServer()
+        let dir = tempDir()
+        try "\(ShopifyTestServer.token)\n".write(toFile: dir + "/token", atomically: true, encoding: .utf8)
+        try "".write(toFile: dir + "/empty", atomically: true, encoding: .utf8)
+        let args = ["collect", "shopify", "--asset", "n", "--shop", "northwind-telehealth.myshopify.com", "--endpoint", server.endpoint]
+        let ok = try gavel(args + ["--token-file", dir + "/token"], env: ["SHOPIFY_ADMIN_TOKEN": ""])
+        XCTAssertEqual(ok.code, 0, ok.err)
+        assertNoSecrets([ok.out, ok.err])
+        let empty = try gavel(args + ["--token-file", dir + "/empty"])
+        XCTAssertEqual(empty.code, 3)
+        XCTAssertTrue(empty.err.contains("error[shopify-token]"), empty.err)
+        XCTAssertEqual(try gavel(args + ["--token-file", dir + "/absent"]).code, 3)
+    }
+
     func testShopifyUsageErrors() throws {
         let env = ["SHOPIFY_ADMIN_TOKEN": ShopifyTestServer.token]
         let base = ["collect", "shopify", "--asset", "a"]

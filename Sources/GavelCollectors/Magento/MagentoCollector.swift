@@ -116,6 +116,10 @@ public struct MagentoCollector {
         fields.append(("system", system))
         fields.append(("effective", config.effective))
         fields.append(("database", database))
+        if database["collected"] == .bool(false) {
+            let why = "database not read: " + (database["reason"]?.stringValue ?? "unknown")
+            for part in ["admin_users", "tfa"] { b.unavailable("/database/\(part)", why) }
+        }
         let data: Value = .object(fields)
         return data
     }

@@ -37,6 +37,10 @@ public struct WordPressCollector {
         let core = files.version()
         let database = readDatabase ? self.database(config.database, prefix: config.tablePrefix.stringValue ?? "wp_")
             : .object([("collected", false), ("reason", "--no-database")])
+        if database["collected"] == .bool(false) {
+            let why = "database not read: " + (database["reason"]?.stringValue ?? "unknown")
+            for part in ["options", "roles", "users"] { b.unavailable("/database/\(part)", why) }
+        }
         var plugins = files.plugins()
         if case .array(let active)? = database["options"]?["active_plugins"] {
             let activeFiles = Set(active.compactMap(\.stringValue))

@@ -56,6 +56,8 @@ final class MagentoCollectorTests: XCTestCase {
         let json = JSONWriter.string(d)
         XCTAssertFalse(json.contains("test-only-not-a-secret"), "no secret value in the snapshot")
         XCTAssertEqual(SnapshotSchemas.magento.violations(d), [])
+        // From an export, admin users were not read: rules on them error with the reason.
+        XCTAssertEqual(b.document(data: d)["unavailable"]?["/database/admin_users"]?.stringValue?.hasPrefix("database not read: configuration from the export"), true)
     }
 
     func testMissingEnvIsAClearError() {

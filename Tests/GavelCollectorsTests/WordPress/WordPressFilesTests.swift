@@ -68,6 +68,10 @@ final class WordPressFilesTests: XCTestCase {
         XCTAssertEqual(d["files"]?["wp_config"]?["world_readable"], true)
         XCTAssertEqual(d["files"]?["htaccess"]?["present"], true)
         XCTAssertEqual(d["database"]?["collected"], false)
+        let unavailable = b.document(data: d)["unavailable"]
+        XCTAssertEqual(unavailable?.objectMembers?.map(\.key), ["/database/options", "/database/roles", "/database/users"],
+                       "rules reading the database give error, not a pass")
+        XCTAssertEqual(unavailable?["/database/options"]?.stringValue?.hasPrefix("database not read: "), true)
         XCTAssertEqual(d["security_plugins"], .array(["two-factor"]), "activity unknown without the database: listed")
         XCTAssertEqual(b.document(data: d)["provenance"]?["/constants/WP_DEBUG_DISPLAY"]?.stringValue?.hasSuffix("wp-config.php:24"), true)
         XCTAssertEqual(SnapshotSchemas.wordpress.violations(d), [])
