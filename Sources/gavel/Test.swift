@@ -8,8 +8,11 @@ struct Test: ParsableCommand {
         discussion: """
         Example:
           gavel test Policies --require-coverage
+          gavel test Policies --format junit --output policy-tests.xml
         """
     )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, junit }
 
     @Argument(help: "Policy folder (or one policy file).")
     var path = "Policies"
@@ -20,6 +23,12 @@ struct Test: ParsableCommand {
     @Flag(name: .customLong("require-coverage"), help: "Exit 1 when a rule lacks a passing or a failing test.")
     var requireCoverage = false
 
+    @Option(help: "text, or junit (JUnit XML: a suite per test, a case per expected verdict).")
+    var format: Format = .text
+
+    @Option(name: [.short, .customLong("output")], help: "Write the report to this file (atomically) instead of stdout.")
+    var output: String?
+
     func run() throws {
         let program = try compileOrExit(path, showWarnings: false)
         if program.tests.isEmpty {
@@ -27,7 +36,15 @@ struct Test: ParsableCommand {
             throw Exit.input
         }
         let report = TestRunner.run(program)
-        print(TestReporter(style: terminalStyle(1)).render(report, coverage: coverage || requireCoverage), terminator: "")
+        switch format {
+        case .text:
+            try emit(TestReporter(style: output == nil ? terminalStyle(1) : .plain).render(report, coverage: coverage || requireCoverage), to: output)
+        case .junit:
+            try emit(JUnitReporter().render(report), to: output)
+            if requireCoverage && report.hasCoverageGap {
+                printError(TestReporter(style: .plain).render(report, coverage: true))
+            }
+        }
         if !report.failures.isEmpty || (requireCoverage && report.hasCoverageGap) { throw Exit.failing }
     }
 }

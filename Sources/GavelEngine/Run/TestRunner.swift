@@ -11,6 +11,8 @@ public enum TestRunner {
 
     public struct Report: Sendable {
         public var tests: Int
+        /// The tests that ran, in order.
+        public var testsRun: [PolicyTest] = []
         public var checks: Int
         public var failures: [Failure]
         /// Rules with no test that makes them pass / fail (as expected and observed).
@@ -39,7 +41,7 @@ public enum TestRunner {
             }
         }
         let ids = program.rules.map(\.id)
-        return Report(tests: program.tests.count, checks: checks, failures: failures,
+        return Report(tests: program.tests.count, testsRun: program.tests, checks: checks, failures: failures,
                       lackingPass: ids.filter { !passed.contains($0) }, lackingFail: ids.filter { !failed.contains($0) })
     }
 }

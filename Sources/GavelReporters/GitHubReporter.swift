@@ -1,0 +1,47 @@
+import GavelCore
+import GavelEngine
+
+/// GitHub Actions workflow commands (`::error file=...,title=...::message`): each failing or
+/// erring rule and asset becomes an annotation on the snapshot file, with the provenance of
+/// the evidence in the message. Critical and high failures are errors, medium warnings, low
+/// and info notices; an `error` verdict (undecidable) is a warning.
+public struct GitHubReporter: Sendable {
+    public init() {}
+
+    public func render(_ doc: ResultsDocument) -> String {
+        let sources = Dictionary(doc.snapshots.map { ("\($0.asset)\u{0}\($0.kind)", $0.source) }, uniquingKeysWith: { a, _ in a })
+        let rules = Dictionary(uniqueKeysWithValues: doc.rules.map { ($0.id, $0) })
+        var out = ""
+        let problems = doc.entries.filter { $0.verdict == .fail || $0.verdict == .error }
+            .sorted { ($0.severity, $1.rule, $1.asset) > ($1.severity, $0.rule, $0.asset) }
+        for e in problems {
+            let command: String
+            if e.verdict == .error { command = "warning" } else {
+                switch e.severity {
+                case .critical, .high: command = "error"
+                case .medium: command = "warning"
+                case .low, .info: command = "notice"
+                }
+            }
+            let kind = e.evidence.first?.kind ?? rules[e.rule]?.kindNames.first ?? ""
+            var props: [String] = []
+            if let file = sources["\(e.asset)\u{0}\(kind)"] { props.append("file=\(property(file))") }
+            props.append("title=\(property("\(e.rule) \(e.verdict == .fail ? "failed" : "could not be decided") on \(e.asset)"))")
+            var message = e.message ?? e.verdict.rawValue
+            if let src = e.evidence.first(where: { $0.provenance != nil })?.provenance { message += "\nat \(src)" }
+            if e.verdict == .fail, let fix = rules[e.rule]?.remediation.summary { message += "\nfix: \(fix)" }
+            out += "::\(command) \(props.joined(separator: ","))::\(data(message))\n"
+        }
+        return out
+    }
+
+    /// Workflow-command escaping of the message.
+    func data(_ s: String) -> String {
+        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    /// ... and of a property value, which also may not hold `:` or `,`.
+    func property(_ s: String) -> String {
+        data(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+}

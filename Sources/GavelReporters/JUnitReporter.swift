@@ -1,0 +1,83 @@
+import GavelCore
+import GavelEngine
+
+/// JUnit XML, as CI systems read it: for `gavel eval`, one test suite per asset and one test
+/// case per rule (failures carry the evidence and the fix; `error` verdicts are errors;
+/// not applicable and waived are skipped); for `gavel test`, one case per expectation.
+/// No times or host names, so that the output is reproducible.
+public struct JUnitReporter: Sendable {
+    public init() {}
+
+    public func render(_ doc: ResultsDocument) -> String {
+        let rules = Dictionary(uniqueKeysWithValues: doc.rules.map { ($0.id, $0) })
+        let byAsset = Dictionary(grouping: doc.entries, by: \.asset)
+        var suites = ""
+        for asset in doc.assets {
+            let entries = byAsset[asset] ?? []
+            let failures = entries.filter { $0.verdict == .fail }.count
+            let errors = entries.filter { $0.verdict == .error }.count
+            let skipped = entries.filter { $0.verdict == .notApplicable || $0.verdict == .waived }.count
+            suites += "  <testsuite name=\"\(x(asset))\" tests=\"\(entries.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
+            for e in entries {
+                let rule = rules[e.rule]
+                suites += "    <testcase classname=\"\(x(asset))\" name=\"\(x(e.rule)): \(x(rule?.title ?? ""))\""
+                switch e.verdict {
+                case .pass:
+                    suites += "/>\n"
+                case .fail, .error:
+                    let tag = e.verdict == .fail ? "failure" : "error"
+                    suites += ">\n      <\(tag) type=\"\(e.severity.rawValue)\" message=\"\(x(e.message ?? e.verdict.rawValue))\">"
+                    suites += x(details(e, rule)) + "</\(tag)>\n    </testcase>\n"
+                case .notApplicable, .waived:
+                    suites += ">\n      <skipped message=\"\(e.verdict.rawValue)\"/>\n    </testcase>\n"
+                }
+            }
+            suites += "  </testsuite>\n"
+        }
+        let fails = doc.count(.fail), errs = doc.count(.error)
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gavel eval\" tests=\"\(doc.entries.count)\" failures=\"\(fails)\" errors=\"\(errs)\">\n"
+            + suites + "</testsuites>\n"
+    }
+
+    /// `gavel test`: a suite per test, a case per expected verdict.
+    public func render(_ r: TestRunner.Report) -> String {
+        var failed: [String: [TestRunner.Failure]] = [:]
+        for f in r.failures { failed["\(f.test.location)|\(f.test.name)|\(f.rule)", default: []].append(f) }
+        var suites = ""
+        for t in r.testsRun {
+            let failures = t.expect.filter { failed["\(t.location)|\(t.name)|\($0.rule)"] != nil }.count
+            suites += "  <testsuite name=\"\(x(t.name))\" tests=\"\(t.expect.count)\" failures=\"\(failures)\" errors=\"0\" file=\"\(x(t.location.file))\">\n"
+            for (rule, verdict) in t.expect {
+                suites += "    <testcase classname=\"\(x(t.location.description))\" name=\"\(x(rule)) is \(verdict.rawValue)\""
+                if let f = failed["\(t.location)|\(t.name)|\(rule)"]?.first {
+                    var body = f.observed.message.map { $0 + "\n" } ?? ""
+                    for e in f.observed.evidence.prefix(8) { body += "- \(RuleEvaluator.describe(e))\n" }
+                    suites += ">\n      <failure type=\"expectation\" message=\"expected \(verdict.rawValue), got \(f.observed.verdict.rawValue)\">"
+                    suites += x(body) + "</failure>\n    </testcase>\n"
+                } else {
+                    suites += "/>\n"
+                }
+            }
+            suites += "  </testsuite>\n"
+        }
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gavel test\" tests=\"\(r.checks)\" failures=\"\(r.failures.count)\" errors=\"0\">\n"
+            + suites + "</testsuites>\n"
+    }
+
+    /// The failure text: message, evidence with its source, and the fix.
+    private func details(_ e: ResultsDocument.Entry, _ rule: Rule?) -> String {
+        var s = (e.message ?? "") + "\n"
+        for ev in e.evidence {
+            s += "- \(RuleEvaluator.describe(ev))" + (ev.provenance.map { " (at \($0))" } ?? "") + "\n"
+        }
+        if e.omitted > 0 { s += "- ... \(e.omitted) more evidence records\n" }
+        if let r = rule {
+            if let summary = r.remediation.summary { s += "fix: \(summary)\n" }
+            if let fix = r.remediation.fix { s += fix.hasSuffix("\n") ? fix : fix + "\n" }
+            if !r.controls.isEmpty { s += "controls: \(r.controls.map(\.description).joined(separator: ", "))\n" }
+        }
+        return s
+    }
+
+    private func x(_ s: String) -> String { XMLText.escape(s) }
+}

@@ -1,0 +1,53 @@
+import GavelCore
+import GavelEngine
+
+/// A Markdown summary of `gavel eval` for a pull-request comment or a CI job summary: one
+/// line with the counts first, then the failing and erring rules and the controls that do
+/// not pass as tables, long tables folded under `<details>`.
+public struct MarkdownReporter: Sendable {
+    /// Rows shown before the rest of a table is folded.
+    public var visibleRows = 15
+
+    public init() {}
+
+    public func render(_ doc: ResultsDocument) -> String {
+        let fail = doc.count(.fail), err = doc.count(.error)
+        var out = "**gavel eval**: \(fail == 0 && err == 0 ? "no failures" : "\(fail) failing, \(err) undecided") — "
+        out += "\(doc.assets.count) asset\(doc.assets.count == 1 ? "" : "s"), \(doc.rules.count) rules, \(doc.entries.count) evaluations: "
+        out += "\(doc.count(.pass)) pass, \(fail) fail, \(err) error, \(doc.count(.notApplicable)) not applicable\n"
+        let problems = doc.entries.filter { $0.verdict == .fail || $0.verdict == .error }
+            .sorted { ($0.severity, $1.rule, $1.asset) > ($1.severity, $0.rule, $0.asset) }
+        if !problems.isEmpty {
+            out += "\n### Failing and undecided rules\n\n"
+            out += table(["verdict", "severity", "rule", "asset", "finding"], problems.map { e in
+                [e.verdict == .fail ? "FAIL" : "ERROR", e.severity.rawValue, "`\(e.rule)`", e.asset, e.message ?? ""]
+            })
+        }
+        let controls = doc.controls.filter { $0.verdict == .fail || $0.verdict == .error }
+        if !controls.isEmpty {
+            out += "\n### Controls not passing\n\n"
+            out += table(["verdict", "control", "title", "assets"], controls.map { c in
+                [c.verdict == .fail ? "FAIL" : "ERROR", "`\(c.ref.description)`", c.title,
+                 c.note ?? "\(c.assets.filter { $0.verdict == c.verdict }.count) of \(c.assets.count)"]
+            })
+        }
+        for e in doc.inputErrors { out += "\n> input error: \(cell(e.description))\n" }
+        return out
+    }
+
+    func table(_ header: [String], _ rows: [[String]]) -> String {
+        func line(_ cells: [String]) -> String { "| " + cells.map(cell).joined(separator: " | ") + " |\n" }
+        let head = line(header) + "|" + String(repeating: " --- |", count: header.count) + "\n"
+        var out = head + rows.prefix(visibleRows).map(line).joined()
+        if rows.count > visibleRows {
+            out += "\n<details><summary>\(rows.count - visibleRows) more</summary>\n\n" + head + rows.dropFirst(visibleRows).map(line).joined() + "\n</details>\n"
+        }
+        return out
+    }
+
+    /// A table cell: one line, pipes escaped, HTML-significant characters neutralised.
+    func cell(_ s: String) -> String {
+        s.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+            .replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
+    }
+}
