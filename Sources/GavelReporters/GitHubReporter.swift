@@ -12,7 +12,7 @@ public struct GitHubReporter: Sendable {
         let sources = Dictionary(doc.snapshots.map { ("\($0.asset)\u{0}\($0.kind)", $0.source) }, uniquingKeysWith: { a, _ in a })
         let rules = Dictionary(uniqueKeysWithValues: doc.rules.map { ($0.id, $0) })
         var out = ""
-        let problems = doc.entries.filter { $0.verdict == .fail || $0.verdict == .error }
+        let problems = doc.entries.filter(\.isReported)
             .sorted { ($0.severity, $1.rule, $1.asset) > ($1.severity, $0.rule, $0.asset) }
         for e in problems {
             let command: String

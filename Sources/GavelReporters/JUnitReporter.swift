@@ -14,9 +14,9 @@ public struct JUnitReporter: Sendable {
         var suites = ""
         for asset in doc.assets {
             let entries = byAsset[asset] ?? []
-            let failures = entries.filter { $0.verdict == .fail }.count
+            let failures = entries.filter { $0.verdict == .fail && !$0.baselined }.count
             let errors = entries.filter { $0.verdict == .error }.count
-            let skipped = entries.filter { $0.verdict == .notApplicable || $0.verdict == .waived }.count
+            let skipped = entries.filter { $0.verdict == .notApplicable || $0.verdict == .waived || $0.baselined }.count
             suites += "  <testsuite name=\"\(x(asset))\" tests=\"\(entries.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
             for e in entries {
                 let rule = rules[e.rule]
@@ -24,6 +24,8 @@ public struct JUnitReporter: Sendable {
                 switch e.verdict {
                 case .pass:
                     suites += "/>\n"
+                case .fail where e.baselined:
+                    suites += ">\n      <skipped message=\"known failure (baseline)\"/>\n    </testcase>\n"
                 case .fail, .error:
                     let tag = e.verdict == .fail ? "failure" : "error"
                     suites += ">\n      <\(tag) type=\"\(e.severity.rawValue)\" message=\"\(x(e.message ?? e.verdict.rawValue))\">"
@@ -34,7 +36,7 @@ public struct JUnitReporter: Sendable {
             }
             suites += "  </testsuite>\n"
         }
-        let fails = doc.count(.fail), errs = doc.count(.error)
+        let fails = doc.count(.fail) - doc.suppressed, errs = doc.count(.error)
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gavel eval\" tests=\"\(doc.entries.count)\" failures=\"\(fails)\" errors=\"\(errs)\">\n"
             + suites + "</testsuites>\n"
     }

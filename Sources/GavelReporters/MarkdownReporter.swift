@@ -11,11 +11,12 @@ public struct MarkdownReporter: Sendable {
     public init() {}
 
     public func render(_ doc: ResultsDocument) -> String {
-        let fail = doc.count(.fail), err = doc.count(.error)
+        let fail = doc.count(.fail) - doc.suppressed, err = doc.count(.error)
         var out = "**gavel eval**: \(fail == 0 && err == 0 ? "no failures" : "\(fail) failing, \(err) undecided") — "
         out += "\(doc.assets.count) asset\(doc.assets.count == 1 ? "" : "s"), \(doc.rules.count) rules, \(doc.entries.count) evaluations: "
         out += "\(doc.count(.pass)) pass, \(fail) fail, \(err) error, \(doc.count(.notApplicable)) not applicable\n"
-        let problems = doc.entries.filter { $0.verdict == .fail || $0.verdict == .error }
+        if let b = doc.baselineSource { out += "\n\(doc.suppressed) known failures suppressed by the baseline `\(cell(b))`.\n" }
+        let problems = doc.entries.filter(\.isReported)
             .sorted { ($0.severity, $1.rule, $1.asset) > ($1.severity, $0.rule, $0.asset) }
         if !problems.isEmpty {
             out += "\n### Failing and undecided rules\n\n"

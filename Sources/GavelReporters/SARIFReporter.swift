@@ -19,7 +19,7 @@ public struct SARIFReporter: Sendable {
         let ruleIndex = Dictionary(uniqueKeysWithValues: doc.rules.enumerated().map { ($1.id, $0) })
         let sources = Dictionary(doc.snapshots.map { ("\($0.asset)\u{0}\($0.kind)", $0.source) }, uniquingKeysWith: { a, _ in a })
         var results: [Value] = []
-        for e in doc.entries where e.verdict == .fail || e.verdict == .error {
+        for e in doc.entries where e.isReported {
             let rule = doc.rules[ruleIndex[e.rule]!]
             let located = e.evidence.first { $0.provenance != nil } ?? e.evidence.first
             var location: Value?
@@ -35,8 +35,8 @@ public struct SARIFReporter: Sendable {
                 ("message", .object([("text", .string("\(e.asset): \(e.message ?? e.verdict.rawValue)"))])),
             ]
             if let location { r.append(("locations", .array([location]))) }
-            let fingerprint = SHA256.hex(Array(([e.rule, e.asset] + e.evidence.map { "\($0.path)=\($0.observed.map { JSONWriter.string($0) } ?? "-")" }).joined(separator: "\n").utf8))
-            r.append(("partialFingerprints", .object([("gavelEvidence/v1", .string(fingerprint))])))
+            r.append(("partialFingerprints", .object([("gavelEvidence/v1", .string(e.fingerprint))])))
+            if doc.baselineSource != nil { r.append(("baselineState", "new")) }
             r.append(("properties", .object([
                 ("asset", .string(e.asset)), ("verdict", .string(e.verdict.rawValue)), ("severity", .string(e.severity.rawValue)),
                 ("controls", .array(e.controls.map(Value.string))),

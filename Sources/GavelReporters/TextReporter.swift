@@ -12,8 +12,11 @@ public struct TextReporter: Sendable {
         let pass = doc.count(.pass), fail = doc.count(.fail), err = doc.count(.error), na = doc.count(.notApplicable)
         out += style.bold("gavel eval") + ": \(doc.assets.count) asset\(doc.assets.count == 1 ? "" : "s"), \(doc.rules.count) rules, \(doc.entries.count) evaluations: "
         out += "\(style.green("\(pass) pass")), \(fail > 0 ? style.red("\(fail) fail") : "0 fail"), \(err > 0 ? style.yellow("\(err) error") : "0 error"), \(na) not applicable\n"
+        if let b = doc.baselineSource {
+            out += "\(doc.suppressed) known failure\(doc.suppressed == 1 ? "" : "s") suppressed by the baseline \(b) (errors are never suppressed)\n"
+        }
         let rulesByID = Dictionary(uniqueKeysWithValues: doc.rules.map { ($0.id, $0) })
-        let problems = doc.entries.filter { $0.verdict == .fail || $0.verdict == .error }
+        let problems = doc.entries.filter(\.isReported)
             .sorted { ($0.severity, $1.rule, $1.asset) > ($1.severity, $0.rule, $0.asset) }
         if !problems.isEmpty { out += "\n" }
         for e in problems {

@@ -32,6 +32,12 @@ struct Eval: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a rule at or above this severity fails or errs: critical, high, medium, low, info, or none.")
     var failOn: String = "info"
 
+    @Option(help: "Report only failures this baseline does not know (a file from --write-baseline, or a results.json); errors are always reported.")
+    var baseline: String?
+
+    @Option(name: .customLong("write-baseline"), help: "Write every current failure to this file (atomically) as a baseline.")
+    var writeBaseline: String?
+
     @Option(help: "Worker threads (default: all cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -52,7 +58,16 @@ struct Eval: ParsableCommand {
         }
         let run = Runner.run(program, plan, jobs: jobs)
         let threshold = Severity(rawValue: failOn)
-        let doc = ResultsDocument(run: run, failOn: threshold)
+        var doc = ResultsDocument(run: run, failOn: threshold)
+        if let baseline {
+            switch Baseline.load(baseline) {
+            case .success(let b): doc.apply(b)
+            case .failure(let e):
+                printError(e.description)
+                throw Exit.input
+            }
+        }
+        if let writeBaseline { try emit(JSONWriter.string(Baseline.document(of: doc), pretty: true) + "\n", to: writeBaseline) }
         let text: String
         switch format {
         case .text: text = TextReporter(style: output == nil ? terminalStyle(1) : .plain).render(doc)

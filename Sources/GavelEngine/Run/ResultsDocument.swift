@@ -15,6 +15,8 @@ public struct ResultsDocument: Sendable {
         public var message: String?
         public var evidence: [Evidence]
         public var omitted: Int
+        /// A failure the baseline (`--baseline`) already knows.
+        public var baselined = false
     }
 
     public struct ControlAsset: Sendable {
@@ -49,6 +51,8 @@ public struct ResultsDocument: Sendable {
     public var assets: [String]
     public var entries: [Entry]
     public var controls: [ControlEntry]
+    /// The baseline applied, if any.
+    public var baselineSource: String?
 
     public init(run: RunResult, failOn: Severity?) {
         startedAt = run.startedAt
@@ -112,6 +116,6 @@ public struct ResultsDocument: Sendable {
 
     /// Entries whose verdict is fail or error at or above `threshold`.
     public func failing(atOrAbove threshold: Severity) -> [Entry] {
-        entries.filter { ($0.verdict == .fail || $0.verdict == .error) && $0.severity >= threshold }
+        entries.filter { $0.isReported && $0.severity >= threshold }
     }
 }

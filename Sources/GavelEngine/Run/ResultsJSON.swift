@@ -83,7 +83,7 @@ extension ResultsDocument {
             ("failing_by_severity", .object(bySeverity)),
             ("controls", .object(controlCounts)),
             ("input_errors", .int(Int64(inputErrors.count))),
-        ])
+        ] + (baselineSource.map { [("baseline", .object([("source", .string($0)), ("suppressed", .int(Int64(suppressed)))]))] } ?? []))
     }
 
     static func ruleValue(_ r: Rule) -> Value {
@@ -115,6 +115,7 @@ extension ResultsDocument {
         if let msg = e.message { m.append(("message", .string(msg))) }
         if !e.evidence.isEmpty { m.append(("evidence", .array(e.evidence.map(evidenceValue)))) }
         if e.omitted > 0 { m.append(("evidence_omitted", .int(Int64(e.omitted)))) }
+        if e.baselined { m.append(("baselined", .bool(true))) }
         return .object(m)
     }
 
