@@ -86,7 +86,8 @@ struct Evaluator {
             var results: [(Truth, [Evidence])] = []
             var unknown = false
             var decided = false
-            let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting, asset: asset) { el in
+            var gaps: [CollectionProblem] = []
+            let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting, asset: asset, gaps: &gaps) { el in
                 frames.append(el)
                 defer { frames.removeLast() }
                 var sub: [Evidence]? = collecting ? [] : nil
@@ -103,7 +104,9 @@ struct Evaluator {
                 return true
             }
             if let problem { return missing(problem, &ev) }
-            if !collecting { return decided ? decisive : unknown ? .unknown : decisive.negated }
+            // An element whose path runs into an unreadable part is an unknown element.
+            if !collecting { return decided ? decisive : (unknown || !gaps.isEmpty) ? .unknown : decisive.negated }
+            for g in gaps { results.append((.unknown, [gapRecord(g, q)])) }
             let result = Evaluator.fold(results.map(\.0), all: all)
             for (r, e) in results where r == result { ev!.append(contentsOf: e) }
             return result
@@ -111,7 +114,8 @@ struct Evaluator {
             var n = 0
             var errors: [Evidence] = []
             var unknown = false
-            let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting, asset: asset) { el in
+            var gaps: [CollectionProblem] = []
+            let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting, asset: asset, gaps: &gaps) { el in
                 guard let f = q.filter else { n += 1; return true }
                 frames.append(el)
                 defer { frames.removeLast() }
@@ -121,6 +125,7 @@ struct Evaluator {
                 return true
             }
             if let problem { return missing(problem, &ev) }
+            if !gaps.isEmpty { unknown = true; errors += collecting ? gaps.map { gapRecord($0, q) } : [] }
             let result: Truth = unknown ? .unknown : (test.holds(Double(n)) ? .yes : .no)
             if collecting {
                 let (parts, kind) = concreteParts(q.path, stopAtWildcard: true)
@@ -130,6 +135,10 @@ struct Evaluator {
             }
             return result
         }
+    }
+
+    private func gapRecord(_ p: CollectionProblem, _ q: Quantifier) -> Evidence {
+        record(p.parts, p.kind, observed: nil, op: quantifierName(q), expected: quantifierOperand(q), coercion: nil, result: .unknown, note: p.note)
     }
 
     private func quantifierName(_ q: Quantifier) -> String {
@@ -158,11 +167,12 @@ struct Evaluator {
     /// Visits the elements a quantifier path denotes, in document order; `[*]` fans out over
     /// array elements or object values, and nested `[*]` flatten. `visit` returns false to
     /// stop early. Returns a problem when the path is absent before its first `[*]`, or a
-    /// `[*]` there meets a scalar; after a `[*]`, elements lacking the rest are skipped.
+    /// `[*]` there meets a scalar; after a `[*]`, elements lacking the rest are skipped, except
+    /// that one running into a part the collector declared unavailable goes to `gaps`.
     static func walk(_ f: Frame, _ steps: ArraySlice<CompiledPath.Step>, seenWildcard: Bool, collecting: Bool, asset: AssetView,
-                     _ visit: (Frame) -> Bool) -> CollectionProblem? {
+                     gaps: inout [CollectionProblem], _ visit: (Frame) -> Bool) -> CollectionProblem? {
         var stopped = false
-        return walk(f, steps, seenWildcard, collecting, asset, &stopped, visit)
+        return walk(f, steps, seenWildcard, collecting, asset, &gaps, &stopped, visit)
     }
 
     /// The evidence note for a part the collector declared unavailable.
@@ -171,7 +181,7 @@ struct Evaluator {
     }
 
     private static func walk(_ f: Frame, _ steps: ArraySlice<CompiledPath.Step>, _ seen: Bool, _ collecting: Bool, _ asset: AssetView,
-                             _ stopped: inout Bool, _ visit: (Frame) -> Bool) -> CollectionProblem? {
+                             _ gaps: inout [CollectionProblem], _ stopped: inout Bool, _ visit: (Frame) -> Bool) -> CollectionProblem? {
         guard let step = steps.first else {
             if !visit(f) { stopped = true }
             return nil
@@ -181,7 +191,10 @@ struct Evaluator {
             let token: String
             switch part { case .key(let k): token = k; case .index(let i): token = String(i) }
             if let gap = asset.gap(under: f.node, token) {
-                return CollectionProblem(absent: false, parts: f.parts + [part], kind: f.kind, observed: nil, note: notCollectable(gap))
+                let p = CollectionProblem(absent: false, parts: f.parts + [part], kind: f.kind, observed: nil, note: notCollectable(gap))
+                if !seen { return p }
+                gaps.append(p)
+                return nil
             }
             if seen { return nil }
             let parts = f.parts + [part]
@@ -191,23 +204,23 @@ struct Evaluator {
         switch step {
         case .key(let k):
             guard let n = f.node.member(k) else { return absent(.key(k.text)) }
-            return walk(Frame(node: n, kind: f.kind, parts: collecting ? f.parts + [.key(k.text)] : []), rest, seen, collecting, asset, &stopped, visit)
+            return walk(Frame(node: n, kind: f.kind, parts: collecting ? f.parts + [.key(k.text)] : []), rest, seen, collecting, asset, &gaps, &stopped, visit)
         case .index(let i):
             guard let n = f.node.element(i) else { return absent(.index(i)) }
-            return walk(Frame(node: n, kind: f.kind, parts: collecting ? f.parts + [.index(i)] : []), rest, seen, collecting, asset, &stopped, visit)
+            return walk(Frame(node: n, kind: f.kind, parts: collecting ? f.parts + [.index(i)] : []), rest, seen, collecting, asset, &gaps, &stopped, visit)
         case .wildcard:
             switch f.node.type {
             case .array:
                 for i in 0..<f.node.count where !stopped {
                     let child = Frame(node: f.node.element(i)!, kind: f.kind, parts: collecting ? f.parts + [.index(i)] : [])
-                    if let p = walk(child, rest, true, collecting, asset, &stopped, visit) { return p }
+                    if let p = walk(child, rest, true, collecting, asset, &gaps, &stopped, visit) { return p }
                 }
             case .object:
                 var problem: CollectionProblem?
                 var stop = stopped
                 f.node.forEachMember(until: { stop }) { key, value in
                     let child = Frame(node: value, kind: f.kind, parts: collecting ? f.parts + [.key(key())] : [])
-                    problem = walk(child, rest, true, collecting, asset, &stop, visit)
+                    problem = walk(child, rest, true, collecting, asset, &gaps, &stop, visit)
                     if problem != nil { stop = true }
                 }
                 stopped = stop

@@ -187,10 +187,10 @@ struct FastEvaluator {
         let step = plan.steps[s]
         switch step.kind {
         case 0:
-            guard let child = key(step, node) else { return absent(node, step, seen) }
+            guard let child = key(step, node) else { return absent(node, step, seen, &t) }
             return walk(child, s + 1, end, seen, q, decisive, count, &t)
         case 1:
-            guard let child = node.element(Int(step.offset)) else { return absent(node, step, seen) }
+            guard let child = node.element(Int(step.offset)) else { return absent(node, step, seen, &t) }
             return walk(child, s + 1, end, seen, q, decisive, count, &t)
         default:
             switch node.type {
@@ -198,18 +198,16 @@ struct FastEvaluator {
                 var i = 0
                 let n = node.count
                 while i < n && !t.decided {
-                    if walk(node.element(i)!, s + 1, end, true, q, decisive, count, &t) == .notCollection { return .notCollection }
+                    _ = walk(node.element(i)!, s + 1, end, true, q, decisive, count, &t)
                     i += 1
                 }
             case .object:
                 var tally = t
-                var gap = false
                 node.forEachValue { child in
-                    if walk(child, s + 1, end, true, q, decisive, count, &tally) == .notCollection { gap = true }
-                    return !tally.decided && !gap
+                    _ = walk(child, s + 1, end, true, q, decisive, count, &tally)
+                    return !tally.decided
                 }
                 t = tally
-                if gap { return .notCollection }
             default:
                 return seen ? .none : .notCollection
             }
@@ -217,8 +215,13 @@ struct FastEvaluator {
         }
     }
 
-    private func absent(_ parent: JSONNode, _ step: FastPlan.Step, _ seen: Bool) -> Problem {
-        if !asset.gaps.isEmpty && isGap(parent, step) { return .notCollection }
+    /// An absent step: a declared gap before the first `[*]` makes the collection unknown, one
+    /// after it an unknown element (as `Evaluator.walk` does).
+    private func absent(_ parent: JSONNode, _ step: FastPlan.Step, _ seen: Bool, _ t: inout Tally) -> Problem {
+        if !asset.gaps.isEmpty && isGap(parent, step) {
+            if !seen { return .notCollection }
+            t.unknown = true
+        }
         return seen ? .none : .absent
     }
 

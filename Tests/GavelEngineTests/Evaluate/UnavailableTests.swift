@@ -57,6 +57,32 @@ final class UnavailableTests: XCTestCase {
         XCTAssertEqual(outcome("all: [{ path: php.ini.a, equals: 1 }, { path: php.ini.hidden, equals: 1 }]")?.verdict, .error)
     }
 
+    /// `php.pools[*].items[*]` where the items of one pool could not be read.
+    private func nested(_ check: String, items: [Value], gapFirst: Bool) -> RuleOutcome? {
+        let program = compile(["p.yaml": policy(check)], schemaless: true).program!
+        let readable = Value.object([("items", .array(items))])
+        let empty = Value.object([Value.Member]())
+        let pools: [Value] = gapFirst ? [empty, readable] : [readable, empty]
+        let asset = Value.object([("php", .object([("pools", .array(pools))]))])
+        let pointer = gapFirst ? "/pools/0/items" : "/pools/1/items"
+        return RuleEvaluator.evaluate(program.rules[0], on: AssetView(name: "a", merged: asset, unavailable: ["php": [(pointer, "needs root")]]))
+    }
+
+    func testAnUnreadableElementIsUnknownWhateverItsPosition() {
+        let every = "every: { path: \"php.pools[*].items[*]\", check: { path: ., equals: 1 } }"
+        let some = "some: { path: \"php.pools[*].items[*]\", check: { path: ., equals: 1 } }"
+        for gapFirst in [true, false] {
+            // A known failing element decides `every`; a known passing one decides `some`.
+            XCTAssertEqual(nested(every, items: [2], gapFirst: gapFirst)?.verdict, .fail, "gap first: \(gapFirst)")
+            XCTAssertEqual(nested(some, items: [1], gapFirst: gapFirst)?.verdict, .pass, "gap first: \(gapFirst)")
+            // Otherwise the unreadable element leaves it undecided, with the reason.
+            let o = nested(every, items: [1], gapFirst: gapFirst)
+            XCTAssertEqual(o?.verdict, .error, "gap first: \(gapFirst)")
+            XCTAssertTrue(o?.message?.hasPrefix("not collectable: needs root") ?? false, "\(String(describing: o?.message))")
+            XCTAssertEqual(nested("count: { path: \"php.pools[*].items[*]\", gte: 1 }", items: [1], gapFirst: gapFirst)?.verdict, .error)
+        }
+    }
+
     // MARK: The snapshot envelope
 
     private func load(_ unavailable: String) -> Result<LoadedSnapshot, InputError> {
