@@ -38,7 +38,7 @@ public struct SnapshotBuilder {
     }
 
     public static func pointerToken(_ key: String) -> String {
-        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        JSONPointer.escape(key)
     }
 
     public func document(data: Value) -> Value {

@@ -92,12 +92,3 @@ public struct AssetView: @unchecked Sendable {
     }
 }
 
-/// RFC 6901 JSON Pointers, as snapshots use them for `provenance` and `unavailable`.
-enum JSONPointer {
-    static func tokens(_ pointer: String) -> [String] {
-        guard pointer.hasPrefix("/") else { return [] }
-        return pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-            $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-        }
-    }
-}

@@ -380,9 +380,7 @@ struct Evaluator {
         var tokens = parts.map { p -> String in
             switch p {
             case .index(let i): return String(i)
-            case .key(let k):
-                guard k.utf8.contains(where: { $0 == 126 || $0 == 47 }) else { return k }
-                return k.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+            case .key(let k): return JSONPointer.escape(k)
             }
         }
         while true {
