@@ -9,11 +9,10 @@ public struct GitHubReporter: Sendable {
     public init() {}
 
     public func render(_ doc: ResultsDocument) -> String {
-        let sources = Dictionary(doc.snapshots.map { ("\($0.asset)\u{0}\($0.kind)", $0.source) }, uniquingKeysWith: { a, _ in a })
         let rules = Dictionary(uniqueKeysWithValues: doc.rules.map { ($0.id, $0) })
+        let source = doc.snapshotSources()
         var out = ""
-        let problems = doc.entries.filter(\.isReported)
-            .sorted { ($0.severity, $1.rule, $1.asset) > ($1.severity, $0.rule, $0.asset) }
+        let problems = doc.problems
         for e in problems {
             let command: String
             if e.verdict == .error { command = "warning" } else {
@@ -25,7 +24,7 @@ public struct GitHubReporter: Sendable {
             }
             let kind = e.evidence.first?.kind ?? rules[e.rule]?.kindNames.first ?? ""
             var props: [String] = []
-            if let file = sources["\(e.asset)\u{0}\(kind)"] { props.append("file=\(property(file))") }
+            if let file = source(e.asset, kind) { props.append("file=\(property(file))") }
             props.append("title=\(property("\(e.rule) \(e.verdict == .fail ? "failed" : "could not be decided") on \(e.asset)"))")
             var message = e.message ?? e.verdict.rawValue
             if let src = e.evidence.first(where: { $0.provenance != nil })?.provenance { message += "\nat \(src)" }

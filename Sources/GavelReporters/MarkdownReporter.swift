@@ -16,15 +16,14 @@ public struct MarkdownReporter: Sendable {
         out += "\(doc.assets.count) asset\(doc.assets.count == 1 ? "" : "s"), \(doc.rules.count) rules, \(doc.entries.count) evaluations: "
         out += "\(doc.count(.pass)) pass, \(fail) fail, \(err) error, \(doc.count(.notApplicable)) not applicable\n"
         if let b = doc.baselineSource { out += "\n\(doc.suppressed) known failures suppressed by the baseline `\(cell(b))`.\n" }
-        let problems = doc.entries.filter(\.isReported)
-            .sorted { ($0.severity, $1.rule, $1.asset) > ($1.severity, $0.rule, $0.asset) }
+        let problems = doc.problems
         if !problems.isEmpty {
             out += "\n### Failing and undecided rules\n\n"
             out += table(["verdict", "severity", "rule", "asset", "finding"], problems.map { e in
                 [e.verdict == .fail ? "FAIL" : "ERROR", e.severity.rawValue, "`\(e.rule)`", e.asset, e.message ?? ""]
             })
         }
-        let controls = doc.controls.filter { $0.verdict == .fail || $0.verdict == .error }
+        let controls = doc.controlsNotPassing
         if !controls.isEmpty {
             out += "\n### Controls not passing\n\n"
             out += table(["verdict", "control", "title", "assets"], controls.map { c in

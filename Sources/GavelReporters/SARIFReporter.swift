@@ -17,7 +17,7 @@ public struct SARIFReporter: Sendable {
 
     public func render(_ doc: ResultsDocument) -> String {
         let ruleIndex = Dictionary(uniqueKeysWithValues: doc.rules.enumerated().map { ($1.id, $0) })
-        let sources = Dictionary(doc.snapshots.map { ("\($0.asset)\u{0}\($0.kind)", $0.source) }, uniquingKeysWith: { a, _ in a })
+        let source = doc.snapshotSources()
         var results: [Value] = []
         for e in doc.entries where e.isReported {
             let rule = doc.rules[ruleIndex[e.rule]!]
@@ -25,7 +25,7 @@ public struct SARIFReporter: Sendable {
             var location: Value?
             if let p = located?.provenance {
                 location = physical(provenance: p)
-            } else if let kind = located?.kind ?? rule.kindNames.first, let src = sources["\(e.asset)\u{0}\(kind)"] {
+            } else if let kind = located?.kind ?? rule.kindNames.first, let src = source(e.asset, kind) {
                 location = .object([("physicalLocation", .object([("artifactLocation", .object([("uri", .string(uri(src)))]))]))])
             }
             let failing = e.verdict == .fail

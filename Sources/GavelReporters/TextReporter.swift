@@ -16,8 +16,7 @@ public struct TextReporter: Sendable {
             out += "\(doc.suppressed) known failure\(doc.suppressed == 1 ? "" : "s") suppressed by the baseline \(b) (errors are never suppressed)\n"
         }
         let rulesByID = Dictionary(uniqueKeysWithValues: doc.rules.map { ($0.id, $0) })
-        let problems = doc.entries.filter(\.isReported)
-            .sorted { ($0.severity, $1.rule, $1.asset) > ($1.severity, $0.rule, $0.asset) }
+        let problems = doc.problems
         if !problems.isEmpty { out += "\n" }
         for e in problems {
             let tag = e.verdict == .fail ? style.red("FAIL ") : style.yellow("ERROR")
@@ -31,7 +30,7 @@ public struct TextReporter: Sendable {
             }
             if e.verdict == .fail, let fix = rulesByID[e.rule]?.remediation.summary { out += "      fix: \(fix)\n" }
         }
-        let notPassing = doc.controls.filter { $0.verdict == .fail || $0.verdict == .error }
+        let notPassing = doc.controlsNotPassing
         let counts = Verdict.allCases.filter { $0 != .waived }.map { v in "\(doc.controls.filter { $0.verdict == v }.count) \(v.rawValue.replacingOccurrences(of: "_", with: " "))" }
         out += "\ncontrols: \(counts.joined(separator: ", "))\n"
         for c in notPassing {

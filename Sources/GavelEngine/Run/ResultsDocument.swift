@@ -114,6 +114,23 @@ public struct ResultsDocument: Sendable {
 
     public func count(_ v: Verdict) -> Int { entries.reduce(0) { $0 + ($1.verdict == v ? 1 : 0) } }
 
+    /// The reported fails and errors, worst severity first, then by rule and asset: the order
+    /// every human-facing report lists them in.
+    public var problems: [Entry] {
+        entries.filter(\.isReported).sorted { ($0.severity, $1.rule, $1.asset) > ($1.severity, $0.rule, $0.asset) }
+    }
+
+    /// Controls whose verdict is fail or error.
+    public var controlsNotPassing: [ControlEntry] { controls.filter { $0.verdict == .fail || $0.verdict == .error } }
+
+    /// Finds the snapshot file an asset's data of a kind came from; the index is built once
+    /// per call of this function, so a reporter over a large fleet stays linear.
+    public func snapshotSources() -> (_ asset: String, _ kind: String) -> String? {
+        var index: [String: String] = [:]
+        for s in snapshots where index["\(s.asset)\u{0}\(s.kind)"] == nil { index["\(s.asset)\u{0}\(s.kind)"] = s.source }
+        return { asset, kind in index["\(asset)\u{0}\(kind)"] }
+    }
+
     /// Entries whose verdict is fail or error at or above `threshold`.
     public func failing(atOrAbove threshold: Severity) -> [Entry] {
         entries.filter { $0.isReported && $0.severity >= threshold }
