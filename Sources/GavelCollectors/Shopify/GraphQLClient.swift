@@ -14,9 +14,6 @@ final class GraphQLClient {
     let deadline: Date
     /// Seconds of the whole-collection budget, for messages.
     let budget: TimeInterval
-    /// Draws in [0, 1) for the backoff jitter.
-    var random: () -> Double = { Double.random(in: 0..<1) }
-    var sleep: (TimeInterval) -> Void = { Thread.sleep(forTimeInterval: $0) }
 
     /// The last bucket state Shopify reported, and when.
     private var bucket: (status: ThrottleStatus, at: Date)?
@@ -24,9 +21,6 @@ final class GraphQLClient {
     private var costs: [String: Double] = [:]
     /// `X-Shopify-API-Version` of the last response: the version Shopify actually served.
     private(set) var servedVersion: String?
-    private(set) var requests = 0
-    private(set) var retries = 0
-    private(set) var throttleWaits = 0
 
     init(url: URL, token: String, requestTimeout: TimeInterval, totalTimeout: TimeInterval) {
         self.url = url
@@ -46,7 +40,7 @@ final class GraphQLClient {
     private func pause(_ seconds: TimeInterval, _ why: String) throws {
         guard seconds > 0 else { return }
         if seconds >= remaining { throw gaveUp(why) }
-        sleep(seconds)
+        Thread.sleep(forTimeInterval: seconds)
     }
 
     /// Runs `query` (named `operation`) with `variables` and returns the decoded response,
@@ -57,10 +51,9 @@ final class GraphQLClient {
         while true {
             if let (status, at) = bucket, let cost = costs[operation] {
                 let w = status.wait(for: cost, elapsed: Date().timeIntervalSince(at))
-                if w > 0 { throttleWaits += 1; try pause(w, "waiting \(formatSeconds(w)) for query-cost budget") }
+                try pause(w, "waiting \(formatSeconds(w)) for query-cost budget")
             }
             guard remaining > 0 else { throw gaveUp("no time left for \(operation)") }
-            requests += 1
             let result = transport.post(url, headers: ["X-Shopify-Access-Token": token, "Content-Type": "application/json",
                                                        "Accept": "application/json", "User-Agent": "gavel-collector",
                                                        // A fresh connection per request: libcurl silently re-sends on a
@@ -80,7 +73,6 @@ final class GraphQLClient {
             case 200:
                 break
             case 429:
-                retries += 1
                 try pause(retry.retryAfter(response.headers["retry-after"]), "\(operation): HTTP 429 Too Many Requests")
                 continue
             case 500...599:
@@ -98,7 +90,6 @@ final class GraphQLClient {
                 // THROTTLED: wait until the bucket holds the query's cost, then try again.
                 let cost = decoded.requestedCost ?? costs[operation] ?? 1
                 let w = max(decoded.throttle?.wait(for: cost) ?? 1, 0.05)
-                throttleWaits += 1
                 try pause(w, "\(operation): throttled by Shopify")
                 continue
             }
@@ -113,8 +104,7 @@ final class GraphQLClient {
     private func backOff(_ failures: inout Int, _ what: String) throws {
         failures += 1
         if failures >= retry.maxAttempts { throw CollectorError("shopify-unavailable", "\(what); gave up after \(failures) attempts") }
-        retries += 1
-        try pause(retry.backoff(afterAttempt: failures, unit: random()), what)
+        try pause(retry.backoff(afterAttempt: failures, unit: Double.random(in: 0..<1)), what)
     }
 
     static func explain(_ status: Int, host: String) -> String {
