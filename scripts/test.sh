@@ -6,4 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --integration
 swift build
-swift test --disable-swift-testing
+# Every scratch file and folder the tests make goes under one temporary folder that is
+# removed afterwards, whatever the outcome.
+# (world-readable: the nginx test's workers run as another user and serve files from it)
+scratch="$(mktemp -d -t gavel-tests.XXXXXX)"
+chmod 755 "$scratch"
+trap 'rm -rf "$scratch"' EXIT
+TMPDIR="$scratch" swift test --disable-swift-testing
