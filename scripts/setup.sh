@@ -3,7 +3,9 @@
 # With --integration, also the real programs the collectors' tests run against
 # (Debian's php-cli, php-fpm, nginx, openssh-server, mariadb-server and wordpress, and openssl
 # and curl, which the nginx test uses, python3 for the loopback Shopify Admin API server, and
-# python3-lxml/python3-jsonschema with the published JUnit and SARIF schemas for the report tests),
+# python3-lxml/python3-jsonschema/python3-yaml with the published JUnit, SARIF and CI schemas for the
+# report and example tests,
+# and git, which `gavel diff --base REV` reads and its tests commit to),
 # and starts MariaDB for the WordPress test.
 set -euo pipefail
 need=()
@@ -21,7 +23,9 @@ if [ "${1:-}" = "--integration" ]; then
   [ -x /usr/bin/python3 ] || need+=(python3)
   /usr/bin/python3 -c 'import lxml' 2>/dev/null || need+=(python3-lxml)
   /usr/bin/python3 -c 'import jsonschema' 2>/dev/null || need+=(python3-jsonschema)
+  /usr/bin/python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
   /usr/bin/python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+  command -v git >/dev/null || need+=(git)
 fi
 pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
 pkg-config --exists jansson 2>/dev/null || need+=(libjansson-dev)

@@ -9,7 +9,8 @@ public final class Program: Sendable {
     public let tests: [PolicyTest]
     /// Every file that went into the program, with its SHA-256, in sorted path order.
     public let files: [InputFile]
-    /// SHA-256 over the sorted (path, file digest) list: changes when any policy file does.
+    /// SHA-256 over the sorted (path below the policy folder, file digest) list: changes when
+    /// any policy file does, and is the same wherever the folder is checked out.
     public let digest: String
     /// Effective parameter values (`POLICY_ID.PARAM`), after tailoring.
     public let parameters: [(name: String, value: Value)]
@@ -17,14 +18,18 @@ public final class Program: Sendable {
     public let disabled: [(rule: String, reason: String)]
     public let warnings: [Diagnostic]
 
-    init(rules: [Rule], catalogs: [Catalog], tests: [PolicyTest], files: [InputFile],
+    init(rules: [Rule], catalogs: [Catalog], tests: [PolicyTest], files: [InputFile], root: String,
          parameters: [(name: String, value: Value)], disabled: [(rule: String, reason: String)], warnings: [Diagnostic]) {
         self.rules = rules
         self.catalogs = catalogs
         self.tests = tests
         self.files = files
         var h = SHA256()
-        for f in files { h.update(Array("\(f.path)\0\(f.sha256)\n".utf8)) }
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        for f in files {
+            let rel = f.path.hasPrefix(prefix) ? String(f.path.dropFirst(prefix.count)) : String(f.path.split(separator: "/").last ?? "")
+            h.update(Array("\(rel)\0\(f.sha256)\n".utf8))
+        }
         self.digest = h.finalize().map { String(format2: $0) }.joined()
         self.parameters = parameters
         self.disabled = disabled

@@ -20,12 +20,13 @@ func terminalStyle(_ fd: Int32) -> Style {
 }
 
 /// Compiles the policy set, prints its diagnostics to stderr, and stops with exit 2 on errors.
-func compileOrExit(_ path: String, showWarnings: Bool = true) throws -> Program {
+/// `display` renames file paths in what is printed (a git revision's temporary copy).
+func compileOrExit(_ path: String, showWarnings: Bool = true, display: (String) -> String = { $0 }) throws -> Program {
     let out = Compiler.compile(path: path)
     let shown = out.diagnostics.filter { showWarnings || $0.level == .error }
-    if !shown.isEmpty { printError(out.renderer.render(shown) + "\n") }
+    if !shown.isEmpty { printError(display(out.renderer.render(shown)) + "\n") }
     guard let program = out.program else {
-        printError("\(out.errors.count) error\(out.errors.count == 1 ? "" : "s") in \(path)")
+        printError("\(out.errors.count) error\(out.errors.count == 1 ? "" : "s") in \(display(path))")
         throw Exit.usage
     }
     return program

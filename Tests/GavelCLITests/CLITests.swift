@@ -7,14 +7,18 @@ final class CLITests: XCTestCase {
 
     struct Run { var code: Int32; var out: String; var err: String }
 
-    func gavel(_ args: [String], stdin: String? = nil, env extra: [String: String] = [:]) throws -> Run {
+    /// The built `gavel` binary beside the test bundle.
+    var gavelBinary: URL {
         let here = Bundle(for: CLITests.self).bundleURL
-        let bin = [here.appendingPathComponent("gavel"), here.deletingLastPathComponent().appendingPathComponent("gavel")]
+        return [here.appendingPathComponent("gavel"), here.deletingLastPathComponent().appendingPathComponent("gavel")]
             .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? here.appendingPathComponent("gavel")
+    }
+
+    func gavel(_ args: [String], stdin: String? = nil, env extra: [String: String] = [:], cwd: String? = nil) throws -> Run {
         let p = Process()
-        p.executableURL = bin
+        p.executableURL = gavelBinary
         p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: CLITests.repo)
+        p.currentDirectoryURL = URL(fileURLWithPath: cwd ?? CLITests.repo)
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         for (k, v) in extra { env[k] = v }

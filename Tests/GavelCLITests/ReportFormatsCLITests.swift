@@ -6,7 +6,7 @@ import XCTest
 /// python3-jsonschema.
 extension CLITests {
     /// Runs scripts/validate-report.py; nil when the validator or the schemas are missing.
-    private func validate(_ kind: String, _ file: String) throws -> (code: Int32, err: String)? {
+    func validate(_ kind: String, _ file: String) throws -> (code: Int32, err: String)? {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         p.arguments = [CLITests.repo + "/scripts/validate-report.py", kind, file, CLITests.repo + "/.build/schemas"]
@@ -20,7 +20,7 @@ extension CLITests {
         return p.terminationStatus == 2 ? nil : (p.terminationStatus, e)
     }
 
-    private func requireValidator(_ kind: String, _ file: String) throws -> (code: Int32, err: String) {
+    func requireValidator(_ kind: String, _ file: String) throws -> (code: Int32, err: String) {
         guard let r = try validate(kind, file) else {
             throw XCTSkip("the \(kind) validator or schema is missing: bash scripts/setup.sh --integration")
         }

@@ -87,7 +87,7 @@ final class CompileSession {
             }
         }
         return Program(rules: rules, catalogs: catalogs.sorted { $0.framework < $1.framework }, tests: tests,
-                       files: inputFiles, parameters: params,
+                       files: inputFiles, root: path, parameters: params,
                        disabled: disabled.keys.sorted().map { (rule: $0, reason: disabled[$0]!) },
                        warnings: diags.items.filter { $0.level == .warning })
     }

@@ -33,10 +33,7 @@ extension ResultsDocument {
         list("rules", rules.map(ResultsDocument.ruleValue))
         list("results", entries.map(ResultsDocument.entryValue))
         list("controls", controls.map(ResultsDocument.controlValue))
-        list("input_errors", inputErrors.map { e in
-            .object([("file", .string(e.file)), ("line", e.line.map { .int(Int64($0)) } ?? .null),
-                     ("column", e.column.map { .int(Int64($0)) } ?? .null), ("id", .string(e.id)), ("message", .string(e.message))])
-        }, last: true)
+        list("input_errors", inputErrors.map(ResultsDocument.inputErrorValue), last: true)
         out += "}\n"
         return out
     }
@@ -98,6 +95,11 @@ extension ResultsDocument {
                 ("references", .array(r.remediation.references.map { .string($0) })),
             ])),
         ])
+    }
+
+    static func inputErrorValue(_ e: InputError) -> Value {
+        .object([("file", .string(e.file)), ("line", e.line.map { .int(Int64($0)) } ?? .null),
+                 ("column", e.column.map { .int(Int64($0)) } ?? .null), ("id", .string(e.id)), ("message", .string(e.message))])
     }
 
     static func evidenceValue(_ e: Evidence) -> Value {

@@ -29,12 +29,18 @@ public struct RunResult: Sendable {
 /// the parsed documents, so memory is bounded by the units in flight.
 public enum Runner {
     public static func run(_ program: Program, _ plan: SnapshotPlan, jobs: Int) -> RunResult {
+        run([program], plan, jobs: jobs)[0]
+    }
+
+    /// Evaluates several programs over the same snapshots, loading and parsing each snapshot
+    /// once (`gavel diff`): result `i` belongs to `programs[i]`.
+    public static func run(_ programs: [Program], _ plan: SnapshotPlan, jobs: Int) -> [RunResult] {
         let started = Date()
-        let rules = program.enabledRules
+        let ruleSets = programs.map(\.enabledRules)
         let units = plan.units
-        let slots = UnsafeMutableBufferPointer<Result<AssetResult, InputError>?>.allocate(capacity: units.count)
+        let slots = UnsafeMutableBufferPointer<Result<[AssetResult], InputError>?>.allocate(capacity: units.count)
         slots.initialize(repeating: nil)
-        defer { slots.deallocate() }
+        defer { _ = slots.deinitialize(); slots.deallocate() }
         let next = Counter()
         let bytes = Counter()
         let box = SlotBox(slots: slots)
@@ -48,37 +54,41 @@ public enum Runner {
                     box.slots[i] = .failure(e)
                 case .success(let asset):
                     _ = bytes.increment(by: asset.snapshots.reduce(0) { $0 + $1.bytes })
-                    let outcomes = rules.map { RuleEvaluator.evaluate($0, on: asset.view) }
-                    box.slots[i] = .success(AssetResult(name: asset.name, snapshots: asset.snapshots, outcomes: outcomes))
+                    box.slots[i] = .success(ruleSets.map { rules in
+                        AssetResult(name: asset.name, snapshots: asset.snapshots, outcomes: rules.map { RuleEvaluator.evaluate($0, on: asset.view) })
+                    })
                 }
             }
         }
-        var assets: [AssetResult] = []
+        var assets: [[AssetResult]] = Array(repeating: [], count: programs.count)
         var errors = plan.errors
         var seen: [String: String] = [:]
         for slot in slots {
             switch slot {
-            case .success(let a)?:
+            case .success(let results)?:
+                let a = results[0]
                 if let other = seen[a.name] {
                     errors.append(InputError(id: "duplicate-asset", file: a.snapshots.first?.source ?? a.name, line: nil, column: nil,
                                              message: "asset \"\(a.name)\" also has snapshots in \(other); only the first was evaluated"))
                     continue
                 }
                 seen[a.name] = a.snapshots.first?.source ?? a.name
-                assets.append(a)
+                for (p, r) in results.enumerated() { assets[p].append(r) }
             case .failure(let e)?: errors.append(e)
             case nil: break
             }
         }
-        assets.sort { $0.name < $1.name }
-        return RunResult(program: program, rules: rules, assets: assets, inputErrors: errors, startedAt: started, finishedAt: Date(),
-                         bytesParsed: bytes.value, jobs: workers)
+        let finished = Date()
+        return programs.indices.map { p in
+            RunResult(program: programs[p], rules: ruleSets[p], assets: assets[p].sorted { $0.name < $1.name }, inputErrors: errors,
+                      startedAt: started, finishedAt: finished, bytesParsed: bytes.value, jobs: workers)
+        }
     }
 }
 
 private final class SlotBox: @unchecked Sendable {
-    let slots: UnsafeMutableBufferPointer<Result<AssetResult, InputError>?>
-    init(slots: UnsafeMutableBufferPointer<Result<AssetResult, InputError>?>) { self.slots = slots }
+    let slots: UnsafeMutableBufferPointer<Result<[AssetResult], InputError>?>
+    init(slots: UnsafeMutableBufferPointer<Result<[AssetResult], InputError>?>) { self.slots = slots }
 }
 
 final class Counter: @unchecked Sendable {

@@ -1,0 +1,43 @@
+import GavelCore
+import GavelEngine
+
+/// `gavel diff --format markdown`, for a pull-request comment: one summary line first, then
+/// tables of the rules, verdicts and controls that changed, long tables folded.
+public struct DiffMarkdownReporter: Sendable {
+    public var tables = MarkdownReporter()
+    public init() {}
+
+    public func render(_ d: PolicyDiff) -> String {
+        let t = tables
+        var out = "**gavel diff** `\(t.cell(d.baseLabel))` → `\(t.cell(d.headLabel))` over \(plural(d.head.assets.count, "asset")): "
+        if d.isEmpty {
+            out += "no verdict changes (\(d.unchanged) rule and asset pairs compared).\n"
+        } else {
+            out += DiffSummary.counts(d).joined(separator: ", ") + ".\n"
+        }
+        if !d.rules.isEmpty {
+            out += "\n### Rules changed\n\n"
+            out += t.table(["rule", "title", "change"], d.rules.map { r in
+                ["`\(r.rule)`", r.title, r.aspects.map(DiffSummary.describe).joined(separator: "; ")]
+            })
+        }
+        if !d.verdicts.isEmpty {
+            out += "\n### Verdict changes\n\n"
+            let order = Dictionary(uniqueKeysWithValues: PolicyDiff.Kind.allCases.enumerated().map { ($1, $0) })
+            let rows = d.verdicts.sorted { (order[$0.kind]!, $1.severity, $0.rule, $0.asset) < (order[$1.kind]!, $0.severity, $1.rule, $1.asset) }
+            out += t.table(["change", "severity", "rule", "asset", "was → now", "finding"], rows.map { c in
+                [c.isRegression ? "**\(c.kind.label)** (regression)" : c.kind.label, c.severity.rawValue, "`\(c.rule)`", c.asset,
+                 "\(DiffSummary.verdict(c.base)) → \(DiffSummary.verdict(c.head))", c.message ?? ""]
+            })
+        }
+        if !d.controls.isEmpty {
+            out += "\n### Controls changed\n\n"
+            out += t.table(["control", "title", "fleet", "assets changed"], d.controls.map { c in
+                ["`\(c.ref.description)`", c.title, "\(DiffSummary.verdict(c.base)) → \(DiffSummary.verdict(c.head))",
+                 c.assets.map { "\($0.asset): \(DiffSummary.verdict($0.base)) → \(DiffSummary.verdict($0.head))" }.joined(separator: "; ")]
+            })
+        }
+        for e in d.head.inputErrors { out += "\n> input error: \(t.cell(e.description))\n" }
+        return out
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import GavelCore
+import GavelEngine
+import GavelReporters
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what changing the policy set does to the verdicts over the same snapshots.",
+        discussion: """
+        --base and --head are policy folders or git revisions: a revision reads the head's
+        policy folder (or REV:FOLDER) at that commit without touching the working tree.
+        Each snapshot is parsed once and evaluated by both policy sets.
+
+        Exit 1 when the gate trips: regressions (default: a rule or control that passed on
+        an asset now fails or errs), failures (anything newly failing or erring, new rules
+        too), changes (any change), none.
+
+        Example:
+          gavel diff --base origin/main --head Policies --snapshots Snapshots --format markdown -o diff.md
+          gavel diff --base old-policies --snapshots Snapshots --gate failures --fail-on high
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, markdown }
+
+    @Option(help: "The policy set before the change: a folder, a git revision (e.g. origin/main), or REV:FOLDER.")
+    var base: String
+
+    @Option(help: "The policy set after the change: a folder or a git revision.")
+    var head = "Policies"
+
+    @Option(name: .customLong("snapshots"), help: "Snapshot folder, file, or - for JSON Lines on stdin. Repeatable.")
+    var snapshots: [String] = []
+
+    @Option(help: "text, json (the diff/v1 document), junit or markdown.")
+    var format: Format = .text
+
+    @Option(name: [.short, .customLong("output")], help: "Write the report to this file (atomically) instead of stdout.")
+    var output: String?
+
+    @Option(help: "What makes the exit code 1: regressions, failures, changes or none.")
+    var gate: PolicyDiff.Gate = .regressions
+
+    @Option(name: .customLong("fail-on"), help: "Only changes to rules at or above this severity trip the gate.")
+    var failOn: Severity = .info
+
+    @Option(help: "Worker threads (default: all cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        let folder = FileManager.default.fileExists(atPath: head) ? head : "Policies"
+        let sources: (base: PolicySource, head: PolicySource)
+        do {
+            let b = try PolicySource.resolve(base, folder: folder)
+            do { sources = (b, try PolicySource.resolve(head, folder: "Policies")) } catch { b.cleanUp(); throw error }
+        } catch {
+            printError("error: \(error)")
+            throw Exit.usage
+        }
+        defer { sources.base.cleanUp(); sources.head.cleanUp() }
+        let baseProgram = try compile(sources.base, role: "base")
+        let headProgram = try compile(sources.head, role: "head")
+        let inputs = snapshots.isEmpty ? ["Snapshots"] : snapshots
+        let plan = SnapshotPlan.make(inputs)
+        if plan.units.isEmpty {
+            for e in plan.errors { printError(e.description) }
+            printError("error: no snapshots to evaluate in \(inputs.joined(separator: ", "))")
+            throw Exit.input
+        }
+        let runs = Runner.run([baseProgram, headProgram], plan, jobs: jobs)
+        let diff = PolicyDiff(base: ResultsDocument(run: runs[0], failOn: nil), head: ResultsDocument(run: runs[1], failOn: nil),
+                              baseLabel: sources.base.label, headLabel: sources.head.label,
+                              baseCommit: sources.base.commit, headCommit: sources.head.commit)
+        let text: String
+        switch format {
+        case .text: text = DiffTextReporter(style: output == nil ? terminalStyle(1) : .plain).render(diff)
+        case .json: text = diff.json(gate: gate, failOn: failOn)
+        case .junit: text = DiffJUnitReporter(gate: gate, failOn: failOn).render(diff)
+        case .markdown: text = DiffMarkdownReporter().render(diff)
+        }
+        try emit(text, to: output)
+        for e in runs[1].inputErrors { printError(e.description) }
+        if !runs[0].evaluatedSomething && !runs[1].evaluatedSomething {
+            printError("error: nothing was evaluated: no rule of either policy set applied to any asset")
+            throw Exit.input
+        }
+        if !runs[1].inputErrors.isEmpty { throw Exit.input }
+        let tripped = diff.tripped(gate, atOrAbove: failOn)
+        let n = tripped.verdicts.count + tripped.controls.count + tripped.rules.count
+        if n > 0 {
+            printError("gavel diff: \(n) change\(n == 1 ? "" : "s") trip the '\(gate.rawValue)' gate at --fail-on \(failOn.rawValue)")
+            throw Exit.failing
+        }
+    }
+
+    private func compile(_ source: PolicySource, role: String) throws -> Program {
+        do { return try compileOrExit(source.path, showWarnings: false, display: source.display) } catch {
+            printError("(in the \(role) policy set \(source.label))")
+            throw error
+        }
+    }
+}
+
+extension PolicyDiff.Gate: ExpressibleByArgument {}
