@@ -7,6 +7,9 @@ public final class Program: Sendable {
     public let rules: [Rule]
     public let catalogs: [Catalog]
     public let tests: [PolicyTest]
+    /// Section 8, in file order.
+    public let waivers: [Waiver]
+    public let attestations: [Attestation]
     /// Every file that went into the program, with its SHA-256, in sorted path order.
     public let files: [InputFile]
     /// SHA-256 over the sorted (path below the policy folder, file digest) list: changes when
@@ -18,11 +21,13 @@ public final class Program: Sendable {
     public let disabled: [(rule: String, reason: String)]
     public let warnings: [Diagnostic]
 
-    init(rules: [Rule], catalogs: [Catalog], tests: [PolicyTest], files: [InputFile], root: String,
+    init(rules: [Rule], catalogs: [Catalog], tests: [PolicyTest], waivers: [Waiver], attestations: [Attestation], files: [InputFile], root: String,
          parameters: [(name: String, value: Value)], disabled: [(rule: String, reason: String)], warnings: [Diagnostic]) {
         self.rules = rules
         self.catalogs = catalogs
         self.tests = tests
+        self.waivers = waivers
+        self.attestations = attestations
         self.files = files
         var h = SHA256()
         let prefix = root.hasSuffix("/") ? root : root + "/"

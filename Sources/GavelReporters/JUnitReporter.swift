@@ -30,7 +30,11 @@ public struct JUnitReporter: Sendable {
                     let tag = e.verdict == .fail ? "failure" : "error"
                     suites += ">\n      <\(tag) type=\"\(e.severity.rawValue)\" message=\"\(x(e.message ?? e.verdict.rawValue))\">"
                     suites += x(details(e, rule)) + "</\(tag)>\n    </testcase>\n"
-                case .notApplicable, .waived:
+                case .waived:
+                    let w = e.waiver.map { doc.waivers[$0].waiver }
+                    let why = w.map { "waived until \($0.expires) by \($0.approvedBy): \($0.reason)" } ?? "waived"
+                    suites += ">\n      <skipped message=\"\(x(why))\"/>\n    </testcase>\n"
+                case .notApplicable:
                     suites += ">\n      <skipped message=\"\(e.verdict.rawValue)\"/>\n    </testcase>\n"
                 }
             }

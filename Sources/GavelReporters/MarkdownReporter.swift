@@ -14,7 +14,8 @@ public struct MarkdownReporter: Sendable {
         let fail = doc.count(.fail) - doc.suppressed, err = doc.count(.error)
         var out = "**gavel eval**: \(fail == 0 && err == 0 ? "no failures" : "\(fail) failing, \(err) undecided") — "
         out += "\(doc.assets.count) asset\(doc.assets.count == 1 ? "" : "s"), \(doc.rules.count) rules, \(doc.entries.count) evaluations: "
-        out += "\(doc.count(.pass)) pass, \(fail) fail, \(err) error, \(doc.count(.notApplicable)) not applicable\n"
+        out += "\(doc.count(.pass)) pass, \(fail) fail, \(err) error, \(doc.count(.notApplicable)) not applicable"
+        out += doc.count(.waived) > 0 ? ", \(doc.count(.waived)) waived\n" : "\n"
         if let b = doc.baselineSource { out += "\n\(doc.suppressed) known failures suppressed by the baseline `\(cell(b))`.\n" }
         let problems = doc.problems
         if !problems.isEmpty {

@@ -11,7 +11,9 @@ public struct TextReporter: Sendable {
         var out = ""
         let pass = doc.count(.pass), fail = doc.count(.fail), err = doc.count(.error), na = doc.count(.notApplicable)
         out += style.bold("gavel eval") + ": \(doc.assets.count) asset\(doc.assets.count == 1 ? "" : "s"), \(doc.rules.count) rules, \(doc.entries.count) evaluations: "
-        out += "\(style.green("\(pass) pass")), \(fail > 0 ? style.red("\(fail) fail") : "0 fail"), \(err > 0 ? style.yellow("\(err) error") : "0 error"), \(na) not applicable\n"
+        out += "\(style.green("\(pass) pass")), \(fail > 0 ? style.red("\(fail) fail") : "0 fail"), \(err > 0 ? style.yellow("\(err) error") : "0 error"), \(na) not applicable"
+        let waived = doc.count(.waived)
+        out += waived > 0 ? ", \(waived) waived\n" : "\n"
         if let b = doc.baselineSource {
             out += "\(doc.suppressed) known failure\(doc.suppressed == 1 ? "" : "s") suppressed by the baseline \(b) (errors are never suppressed)\n"
         }
@@ -29,6 +31,16 @@ public struct TextReporter: Sendable {
                 out += style.dim("      \(e.evidence.count + e.omitted) evidence records; --format json shows them all") + "\n"
             }
             if e.verdict == .fail, let fix = rulesByID[e.rule]?.remediation.summary { out += "      fix: \(fix)\n" }
+            if let w = e.expiredWaiver.map({ doc.waivers[$0].waiver }) {
+                out += style.dim("      waiver expired on \(w.expires) (\(w.approvedBy): \(w.reason))") + "\n"
+            }
+        }
+        let waivedEntries = doc.entries.filter { $0.verdict == .waived }
+        if !waivedEntries.isEmpty { out += "\n" }
+        for e in waivedEntries {
+            guard let w = e.waiver.map({ doc.waivers[$0] }) else { continue }
+            out += "WAIVED \(pad(e.severity.rawValue, 8)) \(style.bold(e.rule))  \(e.asset)  until \(w.waiver.expires)"
+            out += (w.status == .expiring ? style.yellow(" (expiring)") : "") + ", approved by \(w.waiver.approvedBy): \(w.waiver.reason)\n"
         }
         let notPassing = doc.controlsNotPassing
         let counts = Verdict.allCases.filter { $0 != .waived }.map { v in "\(doc.controls.filter { $0.verdict == v }.count) \(v.rawValue.replacingOccurrences(of: "_", with: " "))" }

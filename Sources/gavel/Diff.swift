@@ -45,11 +45,18 @@ struct Diff: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Only changes to rules at or above this severity trip the gate.")
     var failOn: Severity = .info
 
+    @Option(name: .customLong("as-of"), help: "Judge waivers and attestations on this day (YYYY-MM-DD, UTC) instead of today.")
+    var asOf: String?
+
+    @Option(name: .customLong("warn-expiring"), help: "Warn about the head's waivers and attestations that lapse within this many days.")
+    var warnExpiring: Int = 30
+
     @Option(help: "Worker threads (default: all cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        try validateExceptionOptions(asOf: asOf, warnExpiring: warnExpiring)
     }
 
     func run() throws {
@@ -73,7 +80,15 @@ struct Diff: ParsableCommand {
             throw Exit.input
         }
         let runs = Runner.run([baseProgram, headProgram], plan, jobs: jobs)
-        let diff = PolicyDiff(base: ResultsDocument(run: runs[0], failOn: nil), head: ResultsDocument(run: runs[1], failOn: nil),
+        let day = asOf.flatMap(Day.init)
+        let baseDoc = ResultsDocument(run: runs[0], failOn: nil, asOf: day, expiringWithin: 0)
+        let headDoc = ResultsDocument(run: runs[1], failOn: nil, asOf: day, expiringWithin: warnExpiring)
+        do { try reportExceptions(baseDoc, warnings: false, display: sources.base.display) } catch {
+            printError("(in the base policy set \(sources.base.label))")
+            throw error
+        }
+        try reportExceptions(headDoc, display: sources.head.display)
+        let diff = PolicyDiff(base: baseDoc, head: headDoc,
                               baseLabel: sources.base.label, headLabel: sources.head.label,
                               baseCommit: sources.base.commit, headCommit: sources.head.commit)
         let text: String

@@ -38,6 +38,12 @@ struct Eval: ParsableCommand {
     @Option(name: .customLong("write-baseline"), help: "Write every current failure to this file (atomically) as a baseline.")
     var writeBaseline: String?
 
+    @Option(name: .customLong("as-of"), help: "Judge waivers and attestations on this day (YYYY-MM-DD, UTC) instead of today.")
+    var asOf: String?
+
+    @Option(name: .customLong("warn-expiring"), help: "Warn about waivers and attestations that lapse within this many days (0: only expired ones).")
+    var warnExpiring: Int = 30
+
     @Option(help: "Worker threads (default: all cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -46,6 +52,7 @@ struct Eval: ParsableCommand {
             throw ValidationError("--fail-on must be one of critical, high, medium, low, info, none (got '\(failOn)')")
         }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        try validateExceptionOptions(asOf: asOf, warnExpiring: warnExpiring)
     }
 
     func run() throws {
@@ -58,7 +65,8 @@ struct Eval: ParsableCommand {
         }
         let run = Runner.run(program, plan, jobs: jobs)
         let threshold = Severity(rawValue: failOn)
-        var doc = ResultsDocument(run: run, failOn: threshold)
+        var doc = ResultsDocument(run: run, failOn: threshold, asOf: asOf.flatMap(Day.init), expiringWithin: warnExpiring)
+        try reportExceptions(doc)
         if let baseline {
             switch Baseline.load(baseline) {
             case .success(let b): doc.apply(b)

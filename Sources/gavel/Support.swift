@@ -45,3 +45,22 @@ func emit(_ text: String, to output: String?) throws {
 }
 
 extension Severity: ExpressibleByArgument {}
+
+func validateExceptionOptions(asOf: String?, warnExpiring: Int) throws {
+    if let asOf, Day(asOf) == nil { throw ValidationError("--as-of must be a date written YYYY-MM-DD (got '\(asOf)')") }
+    guard warnExpiring >= 0 else { throw ValidationError("--warn-expiring must be 0 or more days") }
+}
+
+/// Prints lapsing waivers and attestations as warnings, and stops with exit 2 when a waiver
+/// names an asset the run does not have.
+func reportExceptions(_ doc: ResultsDocument, warnings: Bool = true, display: (String) -> String = { $0 }) throws {
+    if warnings { for line in doc.lapsing { printError("warning: " + display(line)) } }
+    guard !doc.policyErrors.isEmpty else { return }
+    var renderer = DiagnosticRenderer()
+    for f in Set(doc.policyErrors.compactMap { $0.location?.file }) {
+        if let text = try? String(contentsOfFile: f, encoding: .utf8) { renderer.register(file: f, text: text) }
+    }
+    printError(display(renderer.render(doc.policyErrors)) + "\n")
+    printError("\(doc.policyErrors.count) error\(doc.policyErrors.count == 1 ? "" : "s") in the waivers")
+    throw Exit.usage
+}

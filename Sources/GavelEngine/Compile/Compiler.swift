@@ -59,6 +59,8 @@ final class CompileSession {
     var disabled: [String: String] = [:]
     var rules: [Rule] = []
     var tests: [PolicyTest] = []
+    var waivers: [Waiver] = []
+    var attestations: [Attestation] = []
     var schemas: @Sendable (String) -> SchemaType? = SnapshotSchemas.schema(for:)
 
     func run(_ path: String) -> Program? {
@@ -73,10 +75,8 @@ final class CompileSession {
         for f in loaded where f.marker == .tailoring { compileTailoring(f) }
         for f in loaded where f.marker == .policy { compileRules(f) }
         for f in loaded where f.marker == .policy || f.marker == .tests { compileTests(f) }
-        for f in loaded where f.marker == .waivers || f.marker == .attestations {
-            diags.add(Diagnostic("not-yet-supported", "\(f.marker.rawValue) files are read by a later Gavel release; this file is ignored",
-                                 at: f.root.node.location, level: .warning))
-        }
+        for f in loaded where f.marker == .waivers { compileWaivers(f) }
+        for f in loaded where f.marker == .attestations { compileAttestations(f) }
         if !diags.hasErrors, rules.isEmpty, !yamlFiles.isEmpty {
             diags.error("no-rules", "the policy set under \(path) defines no rules", at: nil)
         }
@@ -87,6 +87,7 @@ final class CompileSession {
             }
         }
         return Program(rules: rules, catalogs: catalogs.sorted { $0.framework < $1.framework }, tests: tests,
+                       waivers: waivers, attestations: attestations,
                        files: inputFiles, root: path, parameters: params,
                        disabled: disabled.keys.sorted().map { (rule: $0, reason: disabled[$0]!) },
                        warnings: diags.items.filter { $0.level == .warning })

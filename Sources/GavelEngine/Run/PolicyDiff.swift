@@ -6,7 +6,7 @@ import GavelCore
 /// off or changed in severity or control mapping.
 public struct PolicyDiff: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
-        case newlyFailing = "newly_failing", newlyErroring = "newly_erroring", newlyPassing = "newly_passing"
+        case newlyFailing = "newly_failing", newlyErroring = "newly_erroring", newlyPassing = "newly_passing", newlyWaived = "newly_waived"
         case noLongerApplicable = "no_longer_applicable", noLongerEvaluated = "no_longer_evaluated"
 
         public var label: String {
@@ -14,6 +14,7 @@ public struct PolicyDiff: Sendable {
             case .newlyFailing: "newly failing"
             case .newlyErroring: "newly erroring"
             case .newlyPassing: "newly passing"
+            case .newlyWaived: "newly waived"
             case .noLongerApplicable: "not applicable any more"
             case .noLongerEvaluated: "no longer evaluated"
             }
@@ -176,7 +177,8 @@ public struct PolicyDiff: Sendable {
                 switch hv {
                 case .fail?: kind = .newlyFailing
                 case .error?: kind = .newlyErroring
-                case .pass?, .waived?: kind = .newlyPassing
+                case .pass?: kind = .newlyPassing
+                case .waived?: kind = .newlyWaived
                 case .notApplicable?:
                     guard bv != nil else { continue }
                     kind = .noLongerApplicable

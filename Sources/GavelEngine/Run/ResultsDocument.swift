@@ -17,6 +17,22 @@ public struct ResultsDocument: Sendable {
         public var omitted: Int
         /// A failure the baseline (`--baseline`) already knows.
         public var baselined = false
+        /// Index into `waivers` of the waiver that turned this failure into `waived`.
+        public var waiver: Int?
+        /// A failure whose only matching waivers have expired: the latest of them.
+        public var expiredWaiver: Int?
+    }
+
+    public struct WaiverState: Sendable {
+        public var waiver: Waiver
+        public var status: ExceptionStatus
+        /// Rule and asset pairs it waived in this run.
+        public var applied: Int
+    }
+
+    public struct AttestationState: Sendable {
+        public var attestation: Attestation
+        public var status: ExceptionStatus
     }
 
     public struct ControlAsset: Sendable {
@@ -35,6 +51,8 @@ public struct ResultsDocument: Sendable {
         public var note: String?
         /// Highest severity among failing rules behind this control.
         public var worstFailing: Severity?
+        /// Indices into `attestations` of those for this control.
+        public var attestations: [Int] = []
     }
 
     public var startedAt: Date
@@ -53,8 +71,17 @@ public struct ResultsDocument: Sendable {
     public var controls: [ControlEntry]
     /// The baseline applied, if any.
     public var baselineSource: String?
+    /// The day waivers and attestations are judged on (the run's, UTC), and how many days
+    /// ahead one counts as expiring.
+    public var asOf: Day
+    public var expiringWithin: Int
+    public var waivers: [WaiverState] = []
+    public var attestations: [AttestationState] = []
+    /// Waiver asset patterns that match no asset of the run (`unknown-asset`): policy errors.
+    public var policyErrors: [Diagnostic] = []
 
-    public init(run: RunResult, failOn: Severity?) {
+    /// `asOf` defaults to the day the run started; `expiringWithin` 0 never warns.
+    public init(run: RunResult, failOn: Severity?, asOf: Day? = nil, expiringWithin: Int = 30) {
         startedAt = run.startedAt
         finishedAt = run.finishedAt
         policyDigest = run.program.digest
@@ -77,11 +104,17 @@ public struct ResultsDocument: Sendable {
             }
         }
         self.entries = entries
-        controls = ResultsDocument.rollUp(run)
+        self.asOf = asOf ?? Day(run.startedAt)
+        self.expiringWithin = expiringWithin
+        controls = []
+        applyWaivers(run.program.waivers)
+        controls = rollUp(run)
+        judgeManualControls(run.program)
     }
 
-    /// Per control and asset, then per control over the fleet (section 5).
-    static func rollUp(_ run: RunResult) -> [ControlEntry] {
+    /// Per control and asset, then per control over the fleet (section 5), from the
+    /// entries' verdicts (so after waivers).
+    func rollUp(_ run: RunResult) -> [ControlEntry] {
         var byControl: [ControlRef: [Int]] = [:]
         for (i, r) in run.rules.enumerated() { for c in r.controls { byControl[c, default: []].append(i) } }
         var out: [ControlEntry] = []
@@ -91,10 +124,11 @@ public struct ResultsDocument: Sendable {
             if control?.manual == true { continue }
             var perAsset: [ControlAsset] = []
             var worst: Severity?
-            for a in run.assets {
-                let rs = ruleIdx.map { (rule: run.rules[$0].id, verdict: a.outcomes[$0].verdict) }
+            for (ai, a) in run.assets.enumerated() {
+                let base = ai * run.rules.count
+                let rs = ruleIdx.map { (rule: run.rules[$0].id, verdict: entries[base + $0].verdict) }
                 perAsset.append(ControlAsset(asset: a.name, verdict: ControlVerdicts.combine(rs.map(\.verdict)), rules: rs))
-                for i in ruleIdx where a.outcomes[i].verdict == .fail {
+                for i in ruleIdx where entries[base + i].verdict == .fail {
                     worst = max(worst ?? run.rules[i].severity, run.rules[i].severity)
                 }
             }
@@ -102,14 +136,7 @@ public struct ResultsDocument: Sendable {
                                     verdict: ControlVerdicts.combine(perAsset.map(\.verdict)),
                                     rules: ruleIdx.map { run.rules[$0].id }, assets: perAsset, note: nil, worstFailing: worst))
         }
-        // Manual controls are judged by attestations only; none are read yet, so they are not attested.
-        for cat in run.program.catalogs {
-            for c in cat.controls where c.manual {
-                out.append(ControlEntry(ref: ControlRef(framework: cat.framework, id: c.id), title: c.title, manual: true, verdict: .fail,
-                                        rules: [], assets: [], note: "not attested", worstFailing: nil))
-            }
-        }
-        return out.sorted { $0.ref < $1.ref }
+        return out
     }
 
     public func count(_ v: Verdict) -> Int { entries.reduce(0) { $0 + ($1.verdict == v ? 1 : 0) } }

@@ -31,8 +31,10 @@ extension ResultsDocument {
         field("run", runValue)
         field("summary", summaryValue)
         list("rules", rules.map(ResultsDocument.ruleValue))
-        list("results", entries.map(ResultsDocument.entryValue))
-        list("controls", controls.map(ResultsDocument.controlValue))
+        list("results", entries.map(entryValue))
+        list("controls", controls.map(controlValue))
+        list("waivers", waivers.map { w in ResultsDocument.waiverValue(w.waiver, status: w.status, applied: w.applied) })
+        list("attestations", attestations.map(ResultsDocument.attestationValue))
         list("input_errors", inputErrors.map(ResultsDocument.inputErrorValue), last: true)
         out += "}\n"
         return out
@@ -52,6 +54,7 @@ extension ResultsDocument {
             ("duration_ms", .int(Int64(finishedAt.timeIntervalSince(startedAt) * 1000))),
             ("jobs", .int(Int64(jobs))),
             ("fail_on", failOn.map { .string($0.rawValue) } ?? .null),
+            ("as_of", .string(asOf.description)),
             ("policy_digest", .string(policyDigest)),
             ("policy_files", .array(policyFiles.map { .object([("path", .string($0.path)), ("sha256", .string($0.sha256))]) })),
             ("parameters", .object(parameters.map { Value.Member($0.name, $0.value) })),
@@ -111,20 +114,40 @@ extension ResultsDocument {
         return .object(m)
     }
 
-    static func entryValue(_ e: Entry) -> Value {
-        var m: [(String, Value)] = [("rule", .string(e.rule)), ("asset", .string(e.asset)), ("verdict", .string(e.verdict.rawValue)),
-                                    ("severity", .string(e.severity.rawValue)), ("controls", .array(e.controls.map { .string($0) }))]
-        if let msg = e.message { m.append(("message", .string(msg))) }
-        if !e.evidence.isEmpty { m.append(("evidence", .array(e.evidence.map(evidenceValue)))) }
-        if e.omitted > 0 { m.append(("evidence_omitted", .int(Int64(e.omitted)))) }
-        if e.baselined { m.append(("baselined", .bool(true))) }
+    static func waiverValue(_ w: Waiver, status: ExceptionStatus? = nil, applied: Int? = nil) -> Value {
+        var m: [(String, Value)] = [("rule", .string(w.rule)), ("assets", .array(w.assets.map { .string($0) })), ("reason", .string(w.reason)),
+                                    ("approved_by", .string(w.approvedBy)), ("expires", .string(w.expires.description)),
+                                    ("source", .string(w.location.description))]
+        if let status { m.append(("status", .string(status.rawValue))) }
+        if let applied { m.append(("applied", .int(Int64(applied)))) }
         return .object(m)
     }
 
-    static func controlValue(_ c: ControlEntry) -> Value {
+    static func attestationValue(_ s: AttestationState) -> Value {
+        let a = s.attestation
+        return .object([("control", .string(a.control.description)), ("statement", .string(a.statement)), ("attested_by", .string(a.attestedBy)),
+                        ("date", .string(a.date.description)), ("expires", a.expires.map { .string($0.description) } ?? .null),
+                        ("evidence", a.evidence.map { .string($0) } ?? .null), ("status", .string(s.status.rawValue)),
+                        ("source", .string(a.location.description))])
+    }
+
+    func entryValue(_ e: Entry) -> Value {
+        var m: [(String, Value)] = [("rule", .string(e.rule)), ("asset", .string(e.asset)), ("verdict", .string(e.verdict.rawValue)),
+                                    ("severity", .string(e.severity.rawValue)), ("controls", .array(e.controls.map { .string($0) }))]
+        if let msg = e.message { m.append(("message", .string(msg))) }
+        if !e.evidence.isEmpty { m.append(("evidence", .array(e.evidence.map(ResultsDocument.evidenceValue)))) }
+        if e.omitted > 0 { m.append(("evidence_omitted", .int(Int64(e.omitted)))) }
+        if e.baselined { m.append(("baselined", .bool(true))) }
+        if let w = e.waiver { m.append(("waiver", ResultsDocument.waiverValue(waivers[w].waiver))) }
+        if let w = e.expiredWaiver { m.append(("expired_waiver", ResultsDocument.waiverValue(waivers[w].waiver))) }
+        return .object(m)
+    }
+
+    func controlValue(_ c: ControlEntry) -> Value {
         var m: [(String, Value)] = [("framework", .string(c.ref.framework)), ("control", .string(c.ref.id)), ("title", .string(c.title)),
                                     ("verdict", .string(c.verdict.rawValue)), ("manual", .bool(c.manual)), ("rules", .array(c.rules.map { .string($0) }))]
         if let n = c.note { m.append(("note", .string(n))) }
+        if !c.attestations.isEmpty { m.append(("attestations", .array(c.attestations.map { ResultsDocument.attestationValue(attestations[$0]) }))) }
         m.append(("assets", .array(c.assets.map { a in
             .object([("asset", .string(a.asset)), ("verdict", .string(a.verdict.rawValue)),
                      ("rules", .object(a.rules.map { Value.Member($0.rule, .string($0.verdict.rawValue)) }))])

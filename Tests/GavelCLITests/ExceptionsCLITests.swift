@@ -1,0 +1,65 @@
+import Foundation
+import XCTest
+
+/// Waivers and attestations through the binary: the same rule in eval and diff, the exit
+/// codes, and the warnings about what lapses.
+extension CLITests {
+    /// A copy of the shipped policies with a waivers file.
+    private func policiesWithWaivers(_ waivers: String) throws -> String {
+        let dir = tempDir() + "/Policies"
+        try FileManager.default.copyItem(atPath: CLITests.repo + "/Policies", toPath: dir)
+        try ("gavel: waivers/v1\nwaivers:\n" + waivers).write(toFile: dir + "/waivers.yaml", atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    private var sessionWaiver: String { """
+      - rule: PHP-SESS-001
+        assets: [clinic-b.example.com]
+        reason: Checkout moves to HTTPS-only cookies with the December release
+        approved_by: security@clinic-b.example.com
+        expires: 2026-12-31
+
+    """ }
+
+    func testAWaiverInForceWaivesAndAnExpiredOneIsIgnoredEverywhere() throws {
+        let policies = try policiesWithWaivers(sessionWaiver)
+        func verdict(_ r: Run) throws -> String {
+            let doc = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+            let e = (doc["results"] as! [[String: Any]]).first { $0["rule"] as? String == "PHP-SESS-001" && $0["asset"] as? String == "clinic-b.example.com" }!
+            return e["verdict"] as! String
+        }
+        let inForce = try gavel(["eval", "--policies", policies, "--format", "json", "--as-of", "2026-12-31"])
+        XCTAssertEqual(try verdict(inForce), "waived")
+        XCTAssertTrue(inForce.err.contains("warning: waiver of PHP-SESS-001 for clinic-b.example.com"), inForce.err)
+        XCTAssertTrue(inForce.err.contains("expires 2026-12-31 (in 0 days)"), inForce.err)
+        let text = try gavel(["eval", "--policies", policies, "--as-of", "2026-12-01", "--warn-expiring", "0"])
+        XCTAssertTrue(text.out.contains("WAIVED high     PHP-SESS-001  clinic-b.example.com  until 2026-12-31, approved by security@clinic-b.example.com"), text.out)
+        XCTAssertFalse(text.err.contains("warning: waiver"), "--warn-expiring 0 warns only about expired ones")
+
+        let expired = try gavel(["eval", "--policies", policies, "--format", "json", "--as-of", "2027-01-01"])
+        XCTAssertEqual(try verdict(expired), "fail")
+        XCTAssertTrue(expired.err.contains("expired on 2026-12-31"), expired.err)
+        // diff: adding the expired waiver changes nothing; adding it while in force waives.
+        let same = try gavel(["diff", "--base", "Policies", "--head", policies, "--as-of", "2027-01-01", "--gate", "changes"])
+        XCTAssertEqual(same.code, 0, same.out)
+        XCTAssertTrue(same.out.contains("no verdict, control or rule changes"), same.out)
+        let waived = try gavel(["diff", "--base", "Policies", "--head", policies, "--as-of", "2026-12-01"])
+        XCTAssertEqual(waived.code, 0, "a newly waived failure is no regression")
+        XCTAssertTrue(waived.out.contains("newly waived (1)"), waived.out)
+        XCTAssertTrue(waived.out.contains("PHP-SESS-001  clinic-b.example.com  fail -> waived"), waived.out)
+    }
+
+    func testWaiverMistakesAreErrorsWithPositions() throws {
+        let unknownAsset = try policiesWithWaivers(sessionWaiver.replacingOccurrences(of: "clinic-b.example.com]", with: "clinic-z.example.com]"))
+        var r = try gavel(["eval", "--policies", unknownAsset])
+        XCTAssertEqual(r.code, 2, r.err)
+        XCTAssertTrue(r.err.contains("/Policies/waivers.yaml:3:5: error[unknown-asset]: waiver for PHP-SESS-001 names asset 'clinic-z.example.com', which matches no asset of this run; did you mean 'clinic-a.example.com'?"), r.err)
+        let unknownRule = try policiesWithWaivers(sessionWaiver.replacingOccurrences(of: "PHP-SESS-001", with: "PHP-SES-001"))
+        r = try gavel(["check", unknownRule])
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.err.contains("waivers.yaml:3:11: error[unknown-rule]: waiver for unknown rule 'PHP-SES-001'; did you mean 'PHP-SESS-001'?"), r.err)
+        r = try gavel(["eval", "--as-of", "2026-13-01"])
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.err.contains("--as-of must be a date written YYYY-MM-DD"), r.err)
+    }
+}
