@@ -63,3 +63,24 @@ extension CLITests {
         XCTAssertTrue(r.err.contains("--as-of must be a date written YYYY-MM-DD"), r.err)
     }
 }
+
+extension CLITests {
+    func testCoverageListsEveryControlOfEveryCatalog() throws {
+        let r = try gavel(["coverage", "--format", "json"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let doc = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let frameworks = doc["frameworks"] as! [[String: Any]]
+        XCTAssertEqual(frameworks.map { $0["framework"] as! String }, ["hipaa", "iso27001-2022", "soc2"])
+        let soc2 = (frameworks[2]["controls"] as! [[String: Any]])
+        let cc61 = soc2.first { $0["control"] as? String == "CC6.1" }!
+        XCTAssertEqual(cc61["covered_by"] as? String, "automated")
+        XCTAssertTrue((cc61["rules"] as! [String]).contains("PHP-SESS-002"))
+        let total = frameworks.reduce(0) { $0 + ($1["controls"] as! [Any]).count }
+        let neither = frameworks.reduce(0) { $0 + ($1["neither"] as! Int) }
+        XCTAssertEqual(doc["gaps"] as? Int, neither, "no manual controls ship, so every gap is a control without rules")
+        XCTAssertGreaterThan(total, neither)
+        let strict = try gavel(["coverage", "--require-coverage"])
+        XCTAssertEqual(strict.code, 1, "the shipped catalogs have controls no rule covers")
+        XCTAssertTrue(strict.out.contains("  automated CC6.1 "), strict.out)
+    }
+}

@@ -1,0 +1,51 @@
+import GavelCore
+
+/// For every framework catalog, how each control is covered: by automated rules, by
+/// attestations (manual controls), or not at all (`gavel coverage`, and the report).
+public struct ControlCoverage: Sendable {
+    public enum Kind: String, Sendable { case automated, manual, neither }
+
+    public struct Entry: Sendable {
+        public var ref: ControlRef
+        public var title: String
+        public var kind: Kind
+        /// Enabled rules mapped to it (automated controls).
+        public var rules: [String]
+        /// For manual controls: the attestation in force (lasting longest), if any.
+        public var attestation: Attestation?
+        /// Manual and not attested on the day, or neither automated nor manual.
+        public var isGap: Bool { kind == .neither || (kind == .manual && attestation == nil) }
+    }
+
+    public struct Framework: Sendable {
+        public var framework: String
+        public var title: String
+        public var controls: [Entry]
+        public func count(_ k: Kind) -> Int { controls.filter { $0.kind == k }.count }
+        public var attested: Int { controls.filter { $0.kind == .manual && $0.attestation != nil }.count }
+    }
+
+    public var asOf: Day
+    public var frameworks: [Framework]
+
+    public init(program: Program, asOf: Day) {
+        self.asOf = asOf
+        var rulesByControl: [ControlRef: [String]] = [:]
+        for r in program.enabledRules { for c in r.controls { rulesByControl[c, default: []].append(r.id) } }
+        var attested: [ControlRef: Attestation] = [:]
+        for a in program.attestations where ExceptionStatus.of(from: a.date, until: a.expires, on: asOf, window: 0).inForce {
+            if let prior = attested[a.control], (prior.expires ?? Day(ordinal: .max)) >= (a.expires ?? Day(ordinal: .max)) { continue }
+            attested[a.control] = a
+        }
+        frameworks = program.catalogs.map { cat in
+            Framework(framework: cat.framework, title: cat.title, controls: cat.controls.map { c in
+                let ref = ControlRef(framework: cat.framework, id: c.id)
+                let rules = rulesByControl[ref] ?? []
+                let kind: Kind = c.manual ? .manual : rules.isEmpty ? .neither : .automated
+                return Entry(ref: ref, title: c.title, kind: kind, rules: c.manual ? [] : rules, attestation: c.manual ? attested[ref] : nil)
+            }.sorted { $0.ref < $1.ref })
+        }
+    }
+
+    public var gaps: Int { frameworks.reduce(0) { $0 + $1.controls.filter(\.isGap).count } }
+}

@@ -1,0 +1,61 @@
+import GavelCore
+import GavelEngine
+
+/// `gavel coverage`: per framework, which controls have automated rules, which are manual
+/// (and attested or not), which have neither. Text, Markdown or JSON.
+public struct CoverageReporter: Sendable {
+    public init() {}
+
+    public func text(_ c: ControlCoverage) -> String {
+        var out = ""
+        for f in c.frameworks {
+            out += "\(f.framework) (\(f.title)): \(f.controls.count) controls: \(f.count(.automated)) automated, "
+            out += "\(f.count(.manual)) manual (\(f.attested) attested), \(f.count(.neither)) neither\n"
+            for e in f.controls {
+                out += "  \(pad(e.kind.rawValue, 9)) \(pad(e.ref.id, 24)) \(e.title)  \(detail(e))\n"
+            }
+        }
+        return out + "as of \(c.asOf): \(c.gaps) control\(c.gaps == 1 ? "" : "s") without automated rules or an attestation in force\n"
+    }
+
+    public func markdown(_ c: ControlCoverage) -> String {
+        let t = MarkdownReporter()
+        var out = "**gavel coverage** as of \(c.asOf): \(c.gaps) control\(c.gaps == 1 ? "" : "s") without automated rules or an attestation in force.\n"
+        for f in c.frameworks {
+            out += "\n### \(t.cell(f.title)) (`\(f.framework)`)\n\n"
+            out += "\(f.count(.automated)) automated, \(f.count(.manual)) manual (\(f.attested) attested), \(f.count(.neither)) neither.\n\n"
+            out += t.table(["control", "title", "covered by", "detail"], f.controls.map { ["`\($0.ref.id)`", $0.title, $0.kind.rawValue, detail($0)] })
+        }
+        return out
+    }
+
+    public func json(_ c: ControlCoverage) -> String {
+        let doc: Value = .object([
+            ("gavel", "coverage/v1"), ("as_of", .string(c.asOf.description)), ("gaps", .int(Int64(c.gaps))),
+            ("frameworks", .array(c.frameworks.map { f in
+                .object([("framework", .string(f.framework)), ("title", .string(f.title)),
+                         ("automated", .int(Int64(f.count(.automated)))), ("manual", .int(Int64(f.count(.manual)))),
+                         ("attested", .int(Int64(f.attested))), ("neither", .int(Int64(f.count(.neither)))),
+                         ("controls", .array(f.controls.map { e in
+                             .object([("control", .string(e.ref.id)), ("title", .string(e.title)), ("covered_by", .string(e.kind.rawValue)),
+                                      ("rules", .array(e.rules.map { .string($0) })),
+                                      ("attestation", e.attestation.map { a in
+                                          .object([("attested_by", .string(a.attestedBy)), ("date", .string(a.date.description)),
+                                                   ("expires", a.expires.map { .string($0.description) } ?? .null), ("source", .string(a.location.description))])
+                                      } ?? .null)])
+                         }))])
+            })),
+        ])
+        return JSONWriter.string(doc, pretty: true) + "\n"
+    }
+
+    func detail(_ e: ControlCoverage.Entry) -> String {
+        switch e.kind {
+        case .automated: return "\(e.rules.count) rule\(e.rules.count == 1 ? "" : "s"): \(e.rules.joined(separator: ", "))"
+        case .manual: return e.attestation.map { "attested by \($0.attestedBy) on \($0.date)" + ($0.expires.map { ", until \($0)" } ?? "") } ?? "not attested"
+        case .neither: return "no rule, not manual"
+        }
+    }
+
+    func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+}
