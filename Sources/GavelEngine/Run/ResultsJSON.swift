@@ -35,10 +35,18 @@ extension ResultsDocument {
         list("controls", controls.map(controlValue))
         list("waivers", waivers.map { w in ResultsDocument.waiverValue(w.waiver, status: w.status, applied: w.applied) })
         list("attestations", attestations.map(ResultsDocument.attestationValue))
-        list("input_errors", inputErrors.map(ResultsDocument.inputErrorValue), last: true)
-        out += "}\n"
+        list("input_errors", inputErrors.map(ResultsDocument.inputErrorValue))
+        // Last: the digest of every byte before this key, so that any later edit shows
+        // (`gavel verify`).
+        out += ind
+        let digest = SHA256.hex(Array(out.utf8))
+        JSONWriter.writeString(ResultsDocument.digestKey, into: &out)
+        out += (pretty ? ": " : ":") + "\"\(digest)\"" + nl + "}\n"
         return out
     }
+
+    /// The last member of a results document: SHA-256 of all the bytes before this key.
+    public static let digestKey = "document_sha256"
 
     static func iso(_ d: Date) -> String {
         let f = ISO8601DateFormatter()

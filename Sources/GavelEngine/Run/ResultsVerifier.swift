@@ -1,0 +1,69 @@
+import Foundation
+import GavelCore
+import GavelJSON
+
+/// `gavel verify`: recomputes a results document's own digest and the SHA-256 of every
+/// policy and snapshot file it names, and says what no longer matches.
+public struct ResultsVerifier {
+    public enum Status: String, Sendable { case ok, changed, missing, unverifiable }
+
+    public struct Check: Sendable {
+        public var what: String      // "document", "policy", "snapshot"
+        public var path: String
+        public var status: Status
+        public var detail: String?
+    }
+
+    public var checks: [Check] = []
+    public var ok: Bool { !checks.contains { $0.status == .changed || $0.status == .missing } }
+
+    /// Throws `InputError` when the file is unreadable or not a results document.
+    public init(path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(id: "unreadable", file: path, line: nil, column: nil, message: "cannot read \(path)")
+        }
+        let bytes = [UInt8](data)
+        let doc: JSONDocument
+        do { doc = try JSONDocument.parse(bytes) } catch {
+            throw InputError(id: "bad-json", file: path, line: error.line, column: error.column, message: error.message)
+        }
+        let root = doc.rootNode
+        guard root.member("gavel")?.string == "results/v1", let run = root.member("run") else {
+            throw InputError(id: "bad-results", file: path, line: nil, column: nil, message: "\(path) is not a gavel results/v1 document")
+        }
+        checks.append(Self.documentCheck(bytes, root, path))
+        for f in run.member("policy_files")?.children ?? [] {
+            if let p = f.member("path")?.string, let h = f.member("sha256")?.string { checks.append(Self.fileCheck("policy", p, h)) }
+        }
+        for s in run.member("snapshots")?.children ?? [] {
+            guard let p = s.member("source")?.string, let h = s.member("sha256")?.string else { continue }
+            if p == "-" || p.hasPrefix("-:") || p.hasPrefix("<stdin>") {
+                checks.append(Check(what: "snapshot", path: p, status: .unverifiable, detail: "read from stdin"))
+            } else {
+                checks.append(Self.fileCheck("snapshot", p, h))
+            }
+        }
+    }
+
+    static func documentCheck(_ bytes: [UInt8], _ root: JSONNode, _ path: String) -> Check {
+        guard let recorded = root.member(ResultsDocument.digestKey)?.string else {
+            return Check(what: "document", path: path, status: .missing, detail: "no \(ResultsDocument.digestKey): not written by this Gavel, or cut")
+        }
+        let key = Array("\"\(ResultsDocument.digestKey)\"".utf8)
+        var at = bytes.count - key.count
+        while at >= 0, !bytes[at..<(at + key.count)].elementsEqual(key) { at -= 1 }
+        let actual = at >= 0 ? SHA256.hex(Array(bytes[..<at])) : ""
+        return actual == recorded
+            ? Check(what: "document", path: path, status: .ok, detail: nil)
+            : Check(what: "document", path: path, status: .changed, detail: "content digest \(actual.prefix(16))... does not match the recorded \(recorded.prefix(16))...")
+    }
+
+    static func fileCheck(_ what: String, _ path: String, _ recorded: String) -> Check {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return Check(what: what, path: path, status: .missing, detail: "no longer readable")
+        }
+        let actual = SHA256.hex([UInt8](data))
+        return actual == recorded ? Check(what: what, path: path, status: .ok, detail: nil)
+            : Check(what: what, path: path, status: .changed, detail: "SHA-256 is now \(actual.prefix(16))..., was \(recorded.prefix(16))...")
+    }
+}
