@@ -21,7 +21,7 @@ struct Verify: ParsableCommand {
     func run() throws {
         let v: ResultsVerifier
         do { v = try ResultsVerifier(path: results) } catch {
-            printError("error: \(error)")
+            printError(error is InputError ? "\(error)" : "error: \(error)")
             throw Exit.input
         }
         var out = ""
