@@ -72,13 +72,7 @@ struct Diff: ParsableCommand {
         defer { sources.base.cleanUp(); sources.head.cleanUp() }
         let baseProgram = try compile(sources.base, role: "base")
         let headProgram = try compile(sources.head, role: "head")
-        let inputs = snapshots.isEmpty ? ["Snapshots"] : snapshots
-        let plan = SnapshotPlan.make(inputs)
-        if plan.units.isEmpty {
-            for e in plan.errors { printError(e.description) }
-            printError("error: no snapshots to evaluate in \(inputs.joined(separator: ", "))")
-            throw Exit.input
-        }
+        let plan = try snapshotPlanOrExit(snapshots)
         let runs = Runner.run([baseProgram, headProgram], plan, jobs: jobs)
         let day = asOf.flatMap(Day.init)
         let baseDoc = ResultsDocument(run: runs[0], failOn: nil, asOf: day, expiringWithin: 0)

@@ -57,12 +57,7 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         let program = try compileOrExit(policies, showWarnings: false)
-        let plan = SnapshotPlan.make(snapshots.isEmpty ? ["Snapshots"] : snapshots)
-        if plan.units.isEmpty {
-            for e in plan.errors { printError(e.description) }
-            printError("error: no snapshots to evaluate in \((snapshots.isEmpty ? ["Snapshots"] : snapshots).joined(separator: ", "))")
-            throw Exit.input
-        }
+        let plan = try snapshotPlanOrExit(snapshots)
         let run = Runner.run(program, plan, jobs: jobs)
         let threshold = Severity(rawValue: failOn)
         var doc = ResultsDocument(run: run, failOn: threshold, asOf: asOf.flatMap(Day.init), expiringWithin: warnExpiring)

@@ -64,3 +64,16 @@ func reportExceptions(_ doc: ResultsDocument, warnings: Bool = true, display: (S
     printError("\(doc.policyErrors.count) error\(doc.policyErrors.count == 1 ? "" : "s") in the waivers")
     throw Exit.usage
 }
+
+/// The snapshot plan for `--snapshots` (default `Snapshots`); stops with exit 3, after the
+/// reasons, when it holds nothing to evaluate.
+func snapshotPlanOrExit(_ snapshots: [String]) throws -> SnapshotPlan {
+    let inputs = snapshots.isEmpty ? ["Snapshots"] : snapshots
+    let plan = SnapshotPlan.make(inputs)
+    if plan.units.isEmpty {
+        for e in plan.errors { printError(e.description) }
+        printError("error: no snapshots to evaluate in \(inputs.joined(separator: ", "))")
+        throw Exit.input
+    }
+    return plan
+}
