@@ -267,3 +267,33 @@ public struct PolicyTest: Sendable {
     public var expect: [(rule: String, verdict: Verdict)]
     public var location: SourceLocation
 }
+
+/// What a report says about a rule: everything but its check. A results document carries
+/// these, so it can be read back (`gavel report`, `gavel history`) without the policy set.
+public struct RuleInfo: Sendable {
+    public var id: String
+    public var title: String
+    public var severity: Severity
+    public var controls: [ControlRef]
+    public var kindNames: [String]
+    public var policyID: String
+    public var location: SourceLocation
+    public var remediation: Remediation
+
+    public init(id: String, title: String, severity: Severity, controls: [ControlRef], kindNames: [String], policyID: String,
+                location: SourceLocation, remediation: Remediation) {
+        self.id = id
+        self.title = title
+        self.severity = severity
+        self.controls = controls
+        self.kindNames = kindNames
+        self.policyID = policyID
+        self.location = location
+        self.remediation = remediation
+    }
+
+    public init(_ r: Rule) {
+        self.init(id: r.id, title: r.title, severity: r.severity, controls: r.controls, kindNames: r.kindNames, policyID: r.policyID,
+                  location: r.location, remediation: r.remediation)
+    }
+}

@@ -32,19 +32,7 @@ public struct CoverageReporter: Sendable {
     public func json(_ c: ControlCoverage) -> String {
         let doc: Value = .object([
             ("gavel", "coverage/v1"), ("as_of", .string(c.asOf.description)), ("gaps", .int(Int64(c.gaps))),
-            ("frameworks", .array(c.frameworks.map { f in
-                .object([("framework", .string(f.framework)), ("title", .string(f.title)),
-                         ("automated", .int(Int64(f.count(.automated)))), ("manual", .int(Int64(f.count(.manual)))),
-                         ("attested", .int(Int64(f.attested))), ("neither", .int(Int64(f.count(.neither)))),
-                         ("controls", .array(f.controls.map { e in
-                             .object([("control", .string(e.ref.id)), ("title", .string(e.title)), ("covered_by", .string(e.kind.rawValue)),
-                                      ("rules", .array(e.rules.map { .string($0) })),
-                                      ("attestation", e.attestation.map { a in
-                                          .object([("attested_by", .string(a.attestedBy)), ("date", .string(a.date.description)),
-                                                   ("expires", a.expires.map { .string($0.description) } ?? .null), ("source", .string(a.location.description))])
-                                      } ?? .null)])
-                         }))])
-            })),
+            ("frameworks", .array(c.frameworks.map(\.value))),
         ])
         return JSONWriter.string(doc, pretty: true) + "\n"
     }

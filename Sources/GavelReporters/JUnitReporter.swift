@@ -71,7 +71,7 @@ public struct JUnitReporter: Sendable {
     }
 
     /// The failure text: message, evidence with its source, and the fix.
-    private func details(_ e: ResultsDocument.Entry, _ rule: Rule?) -> String {
+    private func details(_ e: ResultsDocument.Entry, _ rule: RuleInfo?) -> String {
         var s = (e.message ?? "") + "\n"
         for ev in e.evidence {
             s += "- \(RuleEvaluator.describe(ev))" + (ev.provenance.map { " (at \($0))" } ?? "") + "\n"

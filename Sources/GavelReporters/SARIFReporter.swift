@@ -82,7 +82,7 @@ public struct SARIFReporter: Sendable {
         return JSONWriter.string(.object([("$schema", .string(SARIFReporter.schema)), ("version", "2.1.0"), ("runs", .array([run]))]), pretty: true) + "\n"
     }
 
-    private func sarifRule(_ r: Rule) -> Value {
+    private func sarifRule(_ r: RuleInfo) -> Value {
         var help = r.remediation.summary ?? r.title
         if let fix = r.remediation.fix { help += "\n\n" + fix }
         if !r.remediation.references.isEmpty { help += "\n\n" + r.remediation.references.joined(separator: "\n") }

@@ -47,5 +47,27 @@ public struct ControlCoverage: Sendable {
         }
     }
 
+    public init(asOf: Day, frameworks: [Framework]) {
+        self.asOf = asOf
+        self.frameworks = frameworks
+    }
+
     public var gaps: Int { frameworks.reduce(0) { $0 + $1.controls.filter(\.isGap).count } }
+}
+
+extension ControlCoverage.Framework {
+    /// One framework as written in coverage/v1 and in a results document's `coverage`.
+    public var value: Value {
+        .object([("framework", .string(framework)), ("title", .string(title)),
+                 ("automated", .int(Int64(count(.automated)))), ("manual", .int(Int64(count(.manual)))),
+                 ("attested", .int(Int64(attested))), ("neither", .int(Int64(count(.neither)))),
+                 ("controls", .array(controls.map { e in
+                     .object([("control", .string(e.ref.id)), ("title", .string(e.title)), ("covered_by", .string(e.kind.rawValue)),
+                              ("rules", .array(e.rules.map { .string($0) })),
+                              ("attestation", e.attestation.map { a in
+                                  .object([("attested_by", .string(a.attestedBy)), ("date", .string(a.date.description)),
+                                           ("expires", a.expires.map { .string($0.description) } ?? .null), ("source", .string(a.location.description))])
+                              } ?? .null)])
+                 }))])
+    }
 }

@@ -65,7 +65,7 @@ public struct ResultsDocument: Sendable {
     public var inputErrors: [InputError]
     public var failOn: Severity?
     public var jobs: Int
-    public var rules: [Rule]
+    public var rules: [RuleInfo]
     public var assets: [String]
     public var entries: [Entry]
     public var controls: [ControlEntry]
@@ -79,6 +79,11 @@ public struct ResultsDocument: Sendable {
     public var attestations: [AttestationState] = []
     /// Waiver asset patterns that match no asset of the run (`unknown-asset`): policy errors.
     public var policyErrors: [Diagnostic] = []
+    /// How every catalog control is covered on `asOf` (automated, manual, neither); nil in a
+    /// document written before Gavel recorded it.
+    public var coverage: ControlCoverage?
+    /// The `document_sha256` a document read back from a file carried.
+    public var recordedDigest: String?
 
     /// `asOf` defaults to the day the run started; `expiringWithin` 0 never warns.
     public init(run: RunResult, failOn: Severity?, asOf: Day? = nil, expiringWithin: Int = 30) {
@@ -92,7 +97,7 @@ public struct ResultsDocument: Sendable {
         inputErrors = run.inputErrors
         self.failOn = failOn
         jobs = run.jobs
-        rules = run.rules
+        rules = run.rules.map(RuleInfo.init)
         assets = run.assets.map(\.name)
         var entries: [Entry] = []
         entries.reserveCapacity(run.assets.count * run.rules.count)
@@ -110,6 +115,7 @@ public struct ResultsDocument: Sendable {
         applyWaivers(run.program.waivers)
         controls = rollUp(run)
         judgeManualControls(run.program)
+        coverage = ControlCoverage(program: run.program, asOf: self.asOf)
     }
 
     /// Per control and asset, then per control over the fleet (section 5), from the

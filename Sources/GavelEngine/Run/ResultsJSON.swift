@@ -33,6 +33,7 @@ extension ResultsDocument {
         list("rules", rules.map(ResultsDocument.ruleValue))
         list("results", entries.map(entryValue))
         list("controls", controls.map(controlValue))
+        if let coverage { list("coverage", coverage.frameworks.map(\.value)) }
         list("waivers", waivers.map { w in ResultsDocument.waiverValue(w.waiver, status: w.status, applied: w.applied) })
         list("attestations", attestations.map(ResultsDocument.attestationValue))
         list("input_errors", inputErrors.map(ResultsDocument.inputErrorValue))
@@ -48,18 +49,14 @@ extension ResultsDocument {
     /// The last member of a results document: SHA-256 of all the bytes before this key.
     public static let digestKey = "document_sha256"
 
-    static func iso(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: d)
-    }
+    static func iso(_ d: Date) -> String { Timestamp.string(d) }
 
     var runValue: Value {
         .object([
             ("tool", .object([("name", "gavel"), ("version", .string(ResultsDocument.toolVersion))])),
             ("started_at", .string(ResultsDocument.iso(startedAt))),
             ("finished_at", .string(ResultsDocument.iso(finishedAt))),
-            ("duration_ms", .int(Int64(finishedAt.timeIntervalSince(startedAt) * 1000))),
+            ("duration_ms", .int(Timestamp.milliseconds(finishedAt) - Timestamp.milliseconds(startedAt))),
             ("jobs", .int(Int64(jobs))),
             ("fail_on", failOn.map { .string($0.rawValue) } ?? .null),
             ("as_of", .string(asOf.description)),
@@ -94,7 +91,7 @@ extension ResultsDocument {
         ] + (baselineSource.map { [("baseline", .object([("source", .string($0)), ("suppressed", .int(Int64(suppressed)))]))] } ?? []))
     }
 
-    static func ruleValue(_ r: Rule) -> Value {
+    static func ruleValue(_ r: RuleInfo) -> Value {
         .object([
             ("id", .string(r.id)), ("title", .string(r.title)), ("severity", .string(r.severity.rawValue)),
             ("policy", .string(r.policyID)), ("kinds", .array(r.kindNames.map { .string($0) })),

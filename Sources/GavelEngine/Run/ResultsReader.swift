@@ -1,0 +1,244 @@
+import Foundation
+import GavelCore
+import GavelJSON
+
+/// Reads a `gavel: results/v1` document back into a `ResultsDocument`, so that the reports
+/// (`gavel report`) and comparisons (`gavel history diff`) work from what a run recorded,
+/// through the same code as a fresh run. A member that is missing or of the wrong type is
+/// an `InputError` (`bad-results`) naming its JSON pointer; bad JSON names line and column.
+extension ResultsDocument {
+    public static func read(path: String) throws(InputError) -> ResultsDocument {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(id: "unreadable", file: path, line: nil, column: nil, message: "cannot read \(path)")
+        }
+        return try read(bytes: [UInt8](data), file: path)
+    }
+
+    public static func read(bytes: [UInt8], file: String) throws(InputError) -> ResultsDocument {
+        let root: Value
+        do { root = try JSONDocument.parse(bytes).toValue() } catch {
+            throw InputError(id: "bad-json", file: file, line: error.line, column: error.column, message: error.message)
+        }
+        guard root["gavel"]?.stringValue == "results/v1" else {
+            throw InputError(id: "bad-results", file: file, line: nil, column: nil,
+                             message: "not a Gavel results document: expected \"gavel\": \"results/v1\" (from gavel eval --format json)")
+        }
+        return try ResultsDocument(recorded: root, reader: RecordReader(file: file))
+    }
+
+    init(recorded root: Value, reader r: RecordReader) throws(InputError) {
+        let run = try r.object(root, "run", "")
+        startedAt = try r.date(run, "started_at", "/run")
+        finishedAt = try r.date(run, "finished_at", "/run")
+        policyDigest = try r.string(run, "policy_digest", "/run")
+        policyFiles = try r.list(run, "policy_files", "/run") { v, at throws(InputError) in
+            InputFile(path: try r.string(v, "path", at), sha256: try r.string(v, "sha256", at), bytes: 0)
+        }
+        parameters = (run["parameters"]?.objectMembers ?? []).map { (name: $0.key, value: $0.value) }
+        disabled = try r.list(run, "disabled_rules", "/run") { v, at throws(InputError) in
+            (rule: try r.string(v, "rule", at), reason: try r.string(v, "reason", at))
+        }
+        snapshots = try r.list(run, "snapshots", "/run") { v, at throws(InputError) in
+            SnapshotInfo(source: try r.string(v, "source", at), asset: try r.string(v, "asset", at), kind: try r.string(v, "kind", at),
+                         collectedAt: v["collected_at"]?.stringValue, collector: nil, sha256: try r.string(v, "sha256", at),
+                         bytes: Int(v["bytes"]?.number ?? 0))
+        }
+        failOn = run["fail_on"]?.stringValue.flatMap(Severity.init(rawValue:))
+        jobs = Int(run["jobs"]?.number ?? 1)
+        asOf = try r.day(run, "as_of", "/run")
+        expiringWithin = 0
+        baselineSource = root["summary"]?["baseline"]?["source"]?.stringValue
+        rules = try r.list(root, "rules", "") { v, at throws(InputError) in
+            let rem = v["remediation"]
+            return RuleInfo(id: try r.string(v, "id", at), title: try r.string(v, "title", at), severity: try r.severity(v, "severity", at),
+                            controls: try r.strings(v, "controls", at).map { s throws(InputError) in try r.control(s, at + "/controls") },
+                            kindNames: try r.strings(v, "kinds", at), policyID: try r.string(v, "policy", at),
+                            location: RecordReader.location(try r.string(v, "source", at)),
+                            remediation: Remediation(summary: rem?["summary"]?.stringValue, fix: rem?["fix"]?.stringValue,
+                                                     references: (rem?["references"]?.arrayValue ?? []).compactMap(\.stringValue)))
+        }
+        waivers = try r.list(root, "waivers", "") { v, at throws(InputError) in
+            WaiverState(waiver: try r.waiver(v, at), status: try r.status(v, at), applied: Int(v["applied"]?.number ?? 0))
+        }
+        attestations = try r.list(root, "attestations", "") { v, at throws(InputError) in
+            AttestationState(attestation: try r.attestation(v, at), status: try r.status(v, at))
+        }
+        let waiverIndex = Dictionary(waivers.enumerated().map { ("\($1.waiver.rule)\u{0}\($1.waiver.location)", $0) }, uniquingKeysWith: { a, _ in a })
+        func waiverRef(_ v: Value?) -> Int? {
+            guard let v, let rule = v["rule"]?.stringValue, let src = v["source"]?.stringValue else { return nil }
+            return waiverIndex["\(rule)\u{0}\(src)"]
+        }
+        entries = try r.list(root, "results", "") { v, at throws(InputError) in
+            var e = Entry(rule: try r.string(v, "rule", at), asset: try r.string(v, "asset", at), verdict: try r.verdict(v["verdict"], at + "/verdict"),
+                          severity: try r.severity(v, "severity", at), controls: try r.strings(v, "controls", at), message: v["message"]?.stringValue,
+                          evidence: try r.list(v, "evidence", at, optional: true) { ev, eat throws(InputError) in try r.evidence(ev, eat) },
+                          omitted: Int(v["evidence_omitted"]?.number ?? 0))
+            e.baselined = v["baselined"] == .bool(true)
+            e.waiver = waiverRef(v["waiver"])
+            e.expiredWaiver = waiverRef(v["expired_waiver"])
+            return e
+        }
+        var seen = Set<String>()
+        assets = entries.compactMap { seen.insert($0.asset).inserted ? $0.asset : nil }
+        for s in snapshots where seen.insert(s.asset).inserted { assets.append(s.asset) }
+        assets.sort()
+        var failing: [String: Severity] = [:]
+        for e in entries where e.verdict == .fail { failing[e.rule + "\u{0}" + e.asset] = e.severity }
+        let attestationsRef = attestations
+        controls = try r.list(root, "controls", "") { v, at throws(InputError) in
+            let ref = ControlRef(framework: try r.string(v, "framework", at), id: try r.string(v, "control", at))
+            let perAsset = try r.list(v, "assets", at) { a, aat throws(InputError) in
+                let asset = try r.string(a, "asset", aat)
+                var rs: [(rule: String, verdict: Verdict)] = []
+                for m in a["rules"]?.objectMembers ?? [] { rs.append((rule: m.key, verdict: try r.verdict(m.value, aat + "/rules/" + m.key))) }
+                return ControlAsset(asset: asset, verdict: try r.verdict(a["verdict"], aat + "/verdict"), rules: rs)
+            }
+            let worst = perAsset.flatMap { a in a.rules.compactMap { failing[$0.rule + "\u{0}" + a.asset] } }.max()
+            let mine = (v["attestations"]?.arrayValue ?? []).compactMap { x in
+                attestationsRef.firstIndex { $0.attestation.location.description == x["source"]?.stringValue && $0.attestation.control == ref }
+            }
+            return ControlEntry(ref: ref, title: try r.string(v, "title", at), manual: v["manual"] == .bool(true),
+                                verdict: try r.verdict(v["verdict"], at + "/verdict"), rules: try r.strings(v, "rules", at),
+                                assets: perAsset, note: v["note"]?.stringValue, worstFailing: worst, attestations: mine)
+        }
+        inputErrors = try r.list(root, "input_errors", "") { v, at throws(InputError) in
+            InputError(id: try r.string(v, "id", at), file: try r.string(v, "file", at), line: v["line"]?.number.map { Int($0) },
+                       column: v["column"]?.number.map { Int($0) }, message: try r.string(v, "message", at))
+        }
+        if root["coverage"] != nil {
+            coverage = ControlCoverage(asOf: asOf, frameworks: try r.list(root, "coverage", "") { v, at throws(InputError) in try r.framework(v, at) })
+        }
+        recordedDigest = root[ResultsDocument.digestKey]?.stringValue
+    }
+}
+
+/// Typed access to a parsed results document, each failure naming its JSON pointer.
+struct RecordReader {
+    let file: String
+
+    func bad(_ at: String, _ expected: String) -> InputError {
+        InputError(id: "bad-results", file: file, line: nil, column: nil, message: "\(at.isEmpty ? "/" : at): expected \(expected)")
+    }
+
+    func object(_ v: Value, _ key: String, _ at: String) throws(InputError) -> Value {
+        guard let o = v[key], o.objectMembers != nil else { throw bad(at + "/" + key, "an object") }
+        return o
+    }
+
+    func string(_ v: Value, _ key: String, _ at: String) throws(InputError) -> String {
+        guard let s = v[key]?.stringValue else { throw bad(at + "/" + key, "a string") }
+        return s
+    }
+
+    func strings(_ v: Value, _ key: String, _ at: String) throws(InputError) -> [String] {
+        guard let a = v[key]?.arrayValue else { throw bad(at + "/" + key, "an array of strings") }
+        var out: [String] = []
+        for (i, x) in a.enumerated() {
+            guard let s = x.stringValue else { throw bad("\(at)/\(key)/\(i)", "a string") }
+            out.append(s)
+        }
+        return out
+    }
+
+    func list<T>(_ v: Value, _ key: String, _ at: String, optional: Bool = false, _ each: (Value, String) throws(InputError) -> T) throws(InputError) -> [T] {
+        guard let a = v[key]?.arrayValue else {
+            if optional && v[key] == nil { return [] }
+            throw bad(at + "/" + key, "an array")
+        }
+        var out: [T] = []
+        out.reserveCapacity(a.count)
+        for (i, x) in a.enumerated() {
+            guard x.objectMembers != nil else { throw bad("\(at)/\(key)/\(i)", "an object") }
+            out.append(try each(x, "\(at)/\(key)/\(i)"))
+        }
+        return out
+    }
+
+    func date(_ v: Value, _ key: String, _ at: String) throws(InputError) -> Date {
+        let s = try string(v, key, at)
+        guard let d = Timestamp.parse(s) else { throw bad(at + "/" + key, "a date and time like 2026-11-22T02:00:00Z, got '\(s)'") }
+        return d
+    }
+
+    func day(_ v: Value, _ key: String, _ at: String) throws(InputError) -> Day {
+        let s = try string(v, key, at)
+        guard let d = Day(s) else { throw bad(at + "/" + key, "a date written YYYY-MM-DD, got '\(s)'") }
+        return d
+    }
+
+    func severity(_ v: Value, _ key: String, _ at: String) throws(InputError) -> Severity {
+        let s = try string(v, key, at)
+        guard let sev = Severity(rawValue: s) else { throw bad(at + "/" + key, "a severity (critical, high, medium, low, info), got '\(s)'") }
+        return sev
+    }
+
+    func verdict(_ v: Value?, _ at: String) throws(InputError) -> Verdict {
+        guard let s = v?.stringValue, let verdict = Verdict(rawValue: s) else {
+            throw bad(at, "a verdict (pass, fail, error, not_applicable, waived)")
+        }
+        return verdict
+    }
+
+    func status(_ v: Value, _ at: String) throws(InputError) -> ExceptionStatus {
+        let s = try string(v, "status", at)
+        guard let st = ExceptionStatus(rawValue: s) else { throw bad(at + "/status", "a status (active, expiring, expired, not_yet_valid), got '\(s)'") }
+        return st
+    }
+
+    func control(_ s: String, _ at: String) throws(InputError) -> ControlRef {
+        guard let colon = s.firstIndex(of: ":") else { throw bad(at, "a control written framework:id, got '\(s)'") }
+        return ControlRef(framework: String(s[..<colon]), id: String(s[s.index(after: colon)...]))
+    }
+
+    func evidence(_ v: Value, _ at: String) throws(InputError) -> Evidence {
+        let result: Truth
+        switch try string(v, "result", at) {
+        case "true": result = .yes
+        case "false": result = .no
+        default: result = .unknown
+        }
+        let path = try string(v, "path", at)
+        return Evidence(path: path, kind: path.split(separator: ".").first.map(String.init),
+                        observed: v["present"] == .bool(false) ? nil : v["observed"] ?? .null, op: try string(v, "operator", at),
+                        expected: v["expected"] ?? .null, coercion: v["as"]?.stringValue, result: result, note: v["note"]?.stringValue,
+                        provenance: v["source"]?.stringValue)
+    }
+
+    func waiver(_ v: Value, _ at: String) throws(InputError) -> Waiver {
+        Waiver(rule: try string(v, "rule", at), assets: try strings(v, "assets", at), reason: try string(v, "reason", at),
+               approvedBy: try string(v, "approved_by", at), expires: try day(v, "expires", at), location: Self.location(try string(v, "source", at)))
+    }
+
+    func attestation(_ v: Value, _ at: String) throws(InputError) -> Attestation {
+        Attestation(control: try control(try string(v, "control", at), at + "/control"), statement: try string(v, "statement", at),
+                    attestedBy: try string(v, "attested_by", at), date: try day(v, "date", at),
+                    expires: v["expires"]?.stringValue == nil ? nil : try day(v, "expires", at), evidence: v["evidence"]?.stringValue,
+                    location: Self.location(try string(v, "source", at)))
+    }
+
+    func framework(_ v: Value, _ at: String) throws(InputError) -> ControlCoverage.Framework {
+        let fw = try string(v, "framework", at)
+        return ControlCoverage.Framework(framework: fw, title: try string(v, "title", at), controls: try list(v, "controls", at) { c, cat throws(InputError) in
+            let kindText = try string(c, "covered_by", cat)
+            guard let kind = ControlCoverage.Kind(rawValue: kindText) else { throw bad(cat + "/covered_by", "automated, manual or neither, got '\(kindText)'") }
+            let ref = ControlRef(framework: fw, id: try string(c, "control", cat))
+            var att: Attestation?
+            if let a = c["attestation"], a != .null {
+                att = Attestation(control: ref, statement: "", attestedBy: try string(a, "attested_by", cat + "/attestation"),
+                                  date: try day(a, "date", cat + "/attestation"),
+                                  expires: a["expires"]?.stringValue == nil ? nil : try day(a, "expires", cat + "/attestation"),
+                                  evidence: nil, location: Self.location(try string(a, "source", cat + "/attestation")))
+            }
+            return ControlCoverage.Entry(ref: ref, title: try string(c, "title", cat), kind: kind, rules: try strings(c, "rules", cat), attestation: att)
+        })
+    }
+
+    /// `file:line:col` back into a location; anything else is a file with no position.
+    static func location(_ s: String) -> SourceLocation {
+        let parts = s.split(separator: ":", omittingEmptySubsequences: false)
+        if parts.count >= 3, let line = Int(parts[parts.count - 2]), let col = Int(parts[parts.count - 1]) {
+            return SourceLocation(file: parts.dropLast(2).joined(separator: ":"), line: line, column: col)
+        }
+        return SourceLocation(file: s, line: 0, column: 0)
+    }
+}
