@@ -5,7 +5,8 @@
 # and curl, which the nginx test uses, python3 for the loopback Shopify Admin API server, and
 # python3-lxml/python3-jsonschema/python3-yaml with the published JUnit, SARIF and CI schemas for the
 # report and example tests,
-# and git, which `gavel diff --base REV` reads and its tests commit to),
+# git, which `gavel diff --base REV` reads and its tests commit to, and chromium with a
+# font, in which the HTML report's tests load, filter and print the report),
 # and starts MariaDB for the WordPress test.
 set -euo pipefail
 need=()
@@ -26,6 +27,8 @@ if [ "${1:-}" = "--integration" ]; then
   /usr/bin/python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
   /usr/bin/python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
   command -v git >/dev/null || need+=(git)
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 fi
 pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
 pkg-config --exists jansson 2>/dev/null || need+=(libjansson-dev)

@@ -15,7 +15,7 @@ struct Eval: ParsableCommand {
         """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, sarif, github, markdown }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, sarif, github, markdown, html }
 
     @Option(help: "Policy folder (or one policy file).")
     var policies = "Policies"
@@ -23,7 +23,7 @@ struct Eval: ParsableCommand {
     @Option(name: .customLong("snapshots"), help: "Snapshot folder (Snapshots/<asset>/<kind>.json), a snapshot file, or - for JSON Lines on stdin. Repeatable.")
     var snapshots: [String] = []
 
-    @Option(help: "text, json (the results/v1 document), junit, sarif (SARIF 2.1.0), github (workflow-command annotations) or markdown.")
+    @Option(help: "text, json (the results/v1 document), junit, sarif (SARIF 2.1.0), github (workflow-command annotations), markdown, or html (the auditor's report, as gavel report writes it).")
     var format: Format = .text
 
     @Option(name: [.short, .customLong("output")], help: "Write the report to this file (atomically) instead of stdout.")
@@ -79,6 +79,7 @@ struct Eval: ParsableCommand {
         case .sarif: text = SARIFReporter().render(doc)
         case .github: text = GitHubReporter().render(doc)
         case .markdown: text = MarkdownReporter().render(doc)
+        case .html: text = HTMLReporter().render(AuditModel(doc))
         }
         try emit(text, to: output)
         for e in run.inputErrors { printError(e.description) }

@@ -49,13 +49,19 @@ public struct ResultsVerifier {
         guard let recorded = root.member(ResultsDocument.digestKey)?.string else {
             return Check(what: "document", path: path, status: .missing, detail: "no \(ResultsDocument.digestKey): not written by this Gavel, or cut")
         }
-        let key = Array("\"\(ResultsDocument.digestKey)\"".utf8)
-        var at = bytes.count - key.count
-        while at >= 0, !bytes[at..<(at + key.count)].elementsEqual(key) { at -= 1 }
-        let actual = at >= 0 ? SHA256.hex(Array(bytes[..<at])) : ""
+        let actual = contentDigest(bytes) ?? ""
         return actual == recorded
             ? Check(what: "document", path: path, status: .ok, detail: nil)
             : Check(what: "document", path: path, status: .changed, detail: "content digest \(actual.prefix(16))... does not match the recorded \(recorded.prefix(16))...")
+    }
+
+    /// SHA-256 of the bytes before the last `"document_sha256"` key: what a results
+    /// document's recorded digest must equal. Nil when the key is not there.
+    public static func contentDigest(_ bytes: [UInt8]) -> String? {
+        let key = Array("\"\(ResultsDocument.digestKey)\"".utf8)
+        var at = bytes.count - key.count
+        while at >= 0, !bytes[at..<(at + key.count)].elementsEqual(key) { at -= 1 }
+        return at >= 0 ? SHA256.hex(Array(bytes[..<at])) : nil
     }
 
     static func fileCheck(_ what: String, _ path: String, _ recorded: String) -> Check {

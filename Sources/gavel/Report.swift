@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import GavelCore
+import GavelEngine
+import GavelReporters
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render a results document as the auditor's report: HTML, CSV or Markdown.",
+        discussion: """
+        The report is built from the results document alone (no policies or snapshots are
+        read), organised by framework and control: verdicts, the rules behind each control,
+        per asset the evidence with its snapshot's time and SHA-256, remediation, waivers
+        and attestations, coverage. HTML is one self-contained file (inline CSS, SVG and
+        script; no network requests) with filters and a print layout. CSV has one row per
+        control, asset and rule. With --previous (or --store), the summary lists what
+        changed since that run.
+
+        Exit 0 when written; 1 when the document no longer matches its own SHA-256 (the
+        report is still written, and says so at the top); 3 when it cannot be read.
+
+        Example:
+          gavel eval --format json -o results.json --fail-on none
+          gavel report results.json --format html -o report.html
+          gavel report results.json --format csv -o report.csv --previous last-night.json
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case html, csv, markdown }
+
+    @Argument(help: "A results document written by gavel eval --format json.")
+    var results: String
+
+    @Option(help: "html (default), csv or markdown.")
+    var format: Format = .html
+
+    @Option(name: [.short, .customLong("output")], help: "Write the report to this file (atomically) instead of stdout.")
+    var output: String?
+
+    @Option(help: "A previous run's results document: the summary lists the changes since it.")
+    var previous: String?
+
+    func run() throws {
+        let (doc, integrity) = try readResultsOrExit(results)
+        let before = try previous.map { try readResultsOrExit($0).doc }
+        var model = AuditModel(doc, source: results, previous: before)
+        model.integrity = integrity
+        try emit(render(model, format), to: output)
+        if integrity == .changed {
+            printError("error: \(results) was edited after Gavel wrote it: its content no longer matches its document_sha256 (see gavel verify)")
+            throw Exit.failing
+        }
+    }
+}
+
+func render(_ model: AuditModel, _ format: Report.Format) -> String {
+    switch format {
+    case .html: HTMLReporter().render(model)
+    case .csv: CSVReporter().render(model)
+    case .markdown: AuditMarkdownReporter().render(model)
+    }
+}
+
+/// Reads a results document, checking its bytes against its own digest; exit 3 with the
+/// reason when it is not one.
+func readResultsOrExit(_ path: String) throws -> (doc: ResultsDocument, integrity: AuditModel.Integrity) {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        printError("error: cannot read \(path)")
+        throw Exit.input
+    }
+    let bytes = [UInt8](data)
+    do {
+        let doc = try ResultsDocument.read(bytes: bytes, file: path)
+        guard let recorded = doc.recordedDigest else { return (doc, .unrecorded) }
+        return (doc, ResultsVerifier.contentDigest(bytes) == recorded ? .verified : .changed)
+    } catch {
+        printError(error.description)
+        throw Exit.input
+    }
+}
