@@ -4,7 +4,8 @@ import PackageDescription
 // Dependency direction (top to bottom):
 //   gavel (CLI) -> GavelReporters -> GavelEngine -> GavelYAML / GavelJSON -> GavelCore
 //   gavel (CLI) -> GavelCollectors -> GavelJSON -> GavelCore
-// C types appear only in the two wrapper modules GavelYAML and GavelJSON.
+//   gavel (CLI) -> GavelHistory -> GavelEngine, GavelSQLite
+// C types appear only in the wrapper modules GavelYAML, GavelJSON and GavelSQLite.
 let package = Package(
     name: "Gavel",
     products: [
@@ -17,14 +18,17 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "GavelCore"),
         .target(name: "GavelYAML", dependencies: ["CYAML", "GavelCore"]),
         .target(name: "GavelJSON", dependencies: ["CJansson", "GavelCore"]),
         .target(name: "GavelEngine", dependencies: ["GavelCore", "GavelYAML", "GavelJSON"]),
         .target(name: "GavelReporters", dependencies: ["GavelCore", "GavelEngine"]),
         .target(name: "GavelCollectors", dependencies: ["GavelCore", "GavelJSON"]),
+        .target(name: "GavelSQLite", dependencies: ["CSQLite"]),
+        .target(name: "GavelHistory", dependencies: ["GavelCore", "GavelEngine", "GavelSQLite"]),
         .executableTarget(name: "gavel", dependencies: [
-            "GavelCore", "GavelEngine", "GavelReporters", "GavelCollectors",
+            "GavelCore", "GavelEngine", "GavelReporters", "GavelCollectors", "GavelHistory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "gavel-bench", dependencies: [
@@ -39,6 +43,7 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "GavelCollectorsTests", dependencies: ["GavelCollectors", "GavelCore", "GavelJSON"],
                     resources: [.copy("PHP/Corpus"), .copy("PHPSource/PHPSourceCorpus")]),
+        .testTarget(name: "GavelHistoryTests", dependencies: ["GavelHistory", "GavelEngine", "GavelSQLite", "GavelCore"]),
         .testTarget(name: "GavelCLITests", dependencies: []),
     ]
 )

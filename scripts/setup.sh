@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the C libraries Gavel links (libyaml, jansson) when they are missing.
+# Installs the C libraries Gavel links (libyaml, jansson, SQLite) when they are missing.
 # With --integration, also the real programs the collectors' tests run against
 # (Debian's php-cli, php-fpm, nginx, openssh-server, mariadb-server and wordpress, and openssl
 # and curl, which the nginx test uses, python3 for the loopback Shopify Admin API server, and
@@ -32,6 +32,7 @@ if [ "${1:-}" = "--integration" ]; then
 fi
 pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
 pkg-config --exists jansson 2>/dev/null || need+=(libjansson-dev)
+pkg-config --exists sqlite3 2>/dev/null || need+=(libsqlite3-dev)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -5,11 +5,13 @@ import GavelEngine
 /// tables of the rules, verdicts and controls that changed, long tables folded.
 public struct DiffMarkdownReporter: Sendable {
     public var tables = MarkdownReporter()
-    public init() {}
+    /// The command named on the summary line.
+    public var title = "gavel diff"
+    public init(title: String = "gavel diff") { self.title = title }
 
     public func render(_ d: PolicyDiff) -> String {
         let t = tables
-        var out = "**gavel diff** `\(t.cell(d.baseLabel))` → `\(t.cell(d.headLabel))` over \(plural(d.head.assets.count, "asset")): "
+        var out = "**\(title)** `\(t.cell(d.baseLabel))` → `\(t.cell(d.headLabel))` over \(plural(d.head.assets.count, "asset")): "
         if d.isEmpty {
             out += "no verdict changes (\(d.unchanged) rule and asset pairs compared).\n"
         } else {

@@ -5,10 +5,15 @@ import GavelEngine
 /// verdict that changed grouped by kind (regressions marked), and the controls that changed.
 public struct DiffTextReporter: Sendable {
     public var style: Style
-    public init(style: Style) { self.style = style }
+    /// The command named on the summary line.
+    public var title = "gavel diff"
+    public init(style: Style, title: String = "gavel diff") {
+        self.style = style
+        self.title = title
+    }
 
     public func render(_ d: PolicyDiff) -> String {
-        var out = style.bold("gavel diff") + ": \(d.baseLabel) -> \(d.headLabel) over \(plural(d.head.assets.count, "asset")): "
+        var out = style.bold(title) + ": \(d.baseLabel) -> \(d.headLabel) over \(plural(d.head.assets.count, "asset")): "
         if d.isEmpty { return out + "no verdict, control or rule changes (\(d.unchanged) rule and asset pairs compared)\n" + inputErrors(d) }
         out += DiffSummary.counts(d).joined(separator: ", ") + "\n"
         if !d.rules.isEmpty {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GavelCore
 import GavelEngine
+import GavelHistory
 import GavelReporters
 
 struct Eval: ParsableCommand {
@@ -44,6 +45,12 @@ struct Eval: ParsableCommand {
     @Option(name: .customLong("warn-expiring"), help: "Warn about waivers and attestations that lapse within this many days (0: only expired ones).")
     var warnExpiring: Int = 30
 
+    @Option(help: "Record this run in a history store (an SQLite file, created on first use); see gavel history.")
+    var store: String?
+
+    @Option(name: .customLong("keep-days"), help: "With --store: then prune runs that started more than this many days ago.")
+    var keepDays: Int?
+
     @Option(help: "Worker threads (default: all cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -52,6 +59,10 @@ struct Eval: ParsableCommand {
             throw ValidationError("--fail-on must be one of critical, high, medium, low, info, none (got '\(failOn)')")
         }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if let keepDays {
+            guard store != nil else { throw ValidationError("--keep-days needs --store") }
+            guard keepDays >= 1 else { throw ValidationError("--keep-days must be at least 1") }
+        }
         try validateExceptionOptions(asOf: asOf, warnExpiring: warnExpiring)
     }
 
@@ -71,6 +82,15 @@ struct Eval: ParsableCommand {
             }
         }
         if let writeBaseline { try emit(JSONWriter.string(Baseline.document(of: doc), pretty: true) + "\n", to: writeBaseline) }
+        // Recorded before the exit code is decided: failing nights belong in the history.
+        var previous: ResultsDocument?
+        if let store, run.evaluatedSomething {
+            let history = try openStoreOrExit(store, create: true)
+            if format == .html { previous = try previousRun(in: history, before: doc, bytes: nil) }
+            let recorded = try storeOrExit { () throws(HistoryError) in try history.append(bytes: Array(doc.json().utf8), doc: doc) }
+            printError("recorded run #\(recorded.id) in \(store)")
+            if let keepDays { try prune(history, keepDays) }
+        }
         let text: String
         switch format {
         case .text: text = TextReporter(style: output == nil ? terminalStyle(1) : .plain).render(doc)
@@ -79,7 +99,7 @@ struct Eval: ParsableCommand {
         case .sarif: text = SARIFReporter().render(doc)
         case .github: text = GitHubReporter().render(doc)
         case .markdown: text = MarkdownReporter().render(doc)
-        case .html: text = HTMLReporter().render(AuditModel(doc))
+        case .html: text = HTMLReporter().render(AuditModel(doc, previous: previous))
         }
         try emit(text, to: output)
         for e in run.inputErrors { printError(e.description) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GavelCore
 import GavelEngine
+import GavelHistory
 import GavelReporters
 
 struct Report: ParsableCommand {
@@ -40,9 +41,20 @@ struct Report: ParsableCommand {
     @Option(help: "A previous run's results document: the summary lists the changes since it.")
     var previous: String?
 
+    @Option(help: "A history store: the summary lists the changes since the run recorded before this one.")
+    var store: String?
+
+    func validate() throws {
+        if previous != nil && store != nil { throw ValidationError("give --previous or --store, not both") }
+    }
+
     func run() throws {
         let (doc, integrity) = try readResultsOrExit(results)
-        let before = try previous.map { try readResultsOrExit($0).doc }
+        var before = try previous.map { try readResultsOrExit($0).doc }
+        if let store {
+            let history = try openStoreOrExit(store)
+            before = try previousRun(in: history, before: doc, bytes: [UInt8](FileManager.default.contents(atPath: results) ?? Data()))
+        }
         var model = AuditModel(doc, source: results, previous: before)
         model.integrity = integrity
         try emit(render(model, format), to: output)

@@ -1,0 +1,192 @@
+import Foundation
+import GavelCore
+import GavelEngine
+import GavelSQLite
+
+/// A failure of the history store, for the command line to print.
+public struct HistoryError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// One recorded run: its results document's facts, and its link in the hash chain.
+public struct HistoryRun: Sendable, Equatable {
+    public var id: Int64
+    public var startedAt: String
+    public var finishedAt: String
+    public var recordedAt: String
+    public var policyDigest: String
+    public var assets: Int
+    public var evaluations: Int
+    public var pass: Int
+    public var fail: Int
+    public var error: Int
+    public var waived: Int
+    public var controlsFailing: Int
+    /// SHA-256 of the stored document's bytes.
+    public var documentSHA256: String
+    /// The previous run's `entryHash` (64 zeros for the first run ever recorded).
+    public var previousHash: String
+    /// SHA-256 over this run's id, times, policy digest, document digest and `previousHash`.
+    public var entryHash: String
+}
+
+/// The history of runs (`--store PATH`): an SQLite file, created on first use, holding each
+/// run's complete results document, a per-control verdict index for timelines, and a hash
+/// chain over the runs (each entry hashes the previous entry's hash) that
+/// `HistoryVerifier` checks. Every write is one `BEGIN IMMEDIATE` transaction in WAL mode:
+/// a process killed at any point leaves the last committed state, and concurrent writers
+/// queue rather than interleave.
+public final class HistoryStore {
+    public static let genesis = String(repeating: "0", count: 64)
+    public let path: String
+    let db: Database
+
+    /// Opens the store; `create` makes the file and its tables when missing, otherwise a
+    /// missing file is an error.
+    public init(path: String, create: Bool) throws(HistoryError) {
+        self.path = path
+        if !create && !FileManager.default.fileExists(atPath: path) {
+            throw HistoryError("no history store at \(path) (runs are recorded with gavel eval --store \(path))")
+        }
+        do {
+            db = try Database(path: path, create: create)
+            db.busyTimeout(milliseconds: 120_000)
+            try db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON")
+            try db.writeTransaction { try db.exec(HistoryStore.schema) }
+            let v = try db.prepare("SELECT value FROM meta WHERE key = 'schema'")
+            guard try v.step(), v.text(0) == "gavel-history/v1" else { throw HistoryError("\(path) is not a Gavel history store") }
+        } catch let e as HistoryError {
+            throw e
+        } catch {
+            throw HistoryError("\(path): \(error) (is it a Gavel history store?)")
+        }
+    }
+
+    static let schema = """
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', 'gavel-history/v1');
+    CREATE TABLE IF NOT EXISTS runs (
+      id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
+      policy_digest TEXT NOT NULL, assets INTEGER NOT NULL, evaluations INTEGER NOT NULL, pass INTEGER NOT NULL,
+      fail INTEGER NOT NULL, error INTEGER NOT NULL, waived INTEGER NOT NULL, controls_failing INTEGER NOT NULL,
+      document BLOB NOT NULL, document_sha256 TEXT NOT NULL UNIQUE, previous_hash TEXT NOT NULL, entry_hash TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS control_verdicts (
+      run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, control TEXT NOT NULL, verdict TEXT NOT NULL,
+      assets_failing TEXT NOT NULL, PRIMARY KEY (run, control));
+    CREATE INDEX IF NOT EXISTS control_verdicts_by_control ON control_verdicts (control, run);
+    CREATE TABLE IF NOT EXISTS prunes (
+      id INTEGER PRIMARY KEY, pruned_at TEXT NOT NULL, keep_days INTEGER NOT NULL, through_run INTEGER NOT NULL,
+      runs INTEGER NOT NULL, chain_hash TEXT NOT NULL);
+    """
+
+    static let columns = "id, started_at, finished_at, recorded_at, policy_digest, assets, evaluations, pass, fail, error, waived, controls_failing, document_sha256, previous_hash, entry_hash"
+
+    static func row(_ s: Statement) -> HistoryRun {
+        HistoryRun(id: s.int(0), startedAt: s.text(1) ?? "", finishedAt: s.text(2) ?? "", recordedAt: s.text(3) ?? "", policyDigest: s.text(4) ?? "",
+                   assets: Int(s.int(5)), evaluations: Int(s.int(6)), pass: Int(s.int(7)), fail: Int(s.int(8)), error: Int(s.int(9)),
+                   waived: Int(s.int(10)), controlsFailing: Int(s.int(11)), documentSHA256: s.text(12) ?? "", previousHash: s.text(13) ?? "",
+                   entryHash: s.text(14) ?? "")
+    }
+
+    /// The chain hash of a run: what the next run's `previousHash` must be.
+    public static func entryHash(id: Int64, startedAt: String, finishedAt: String, policyDigest: String, documentSHA256: String, previous: String) -> String {
+        SHA256.hex(Array("gavel-history/v1\n\(id)\n\(startedAt)\n\(finishedAt)\n\(policyDigest)\n\(documentSHA256)\n\(previous)\n".utf8))
+    }
+
+    /// The per-control rows a document gives: control, verdict, failing or erring assets.
+    public static func controlRows(_ doc: ResultsDocument) -> [(control: String, verdict: String, assets: String)] {
+        doc.controls.map { c in
+            (c.ref.description, c.verdict.rawValue, c.assets.filter { $0.verdict == .fail || $0.verdict == .error }.map(\.asset).joined(separator: ","))
+        }
+    }
+
+    /// Test hook: when set, a writer stops inside its transaction (after the run's row,
+    /// before its control rows and the commit) and says so on stderr, so a test can kill it
+    /// there.
+    static let stallVariable = "GAVEL_TEST_HISTORY_STALL"
+
+    /// Appends a run: `bytes` is its results document, `doc` the same document read. A
+    /// document already recorded is refused (a retried nightly job does not record twice).
+    public func append(bytes: [UInt8], doc: ResultsDocument, now: Date = Date()) throws(HistoryError) -> HistoryRun {
+        let digest = SHA256.hex(bytes)
+        do {
+            return try db.writeTransaction { () throws -> HistoryRun in
+                let dup = try db.prepare("SELECT id FROM runs WHERE document_sha256 = ?").bind([.text(digest)])
+                if try dup.step() { throw HistoryError("this results document is already recorded as run #\(dup.int(0)) in \(path)") }
+                let last = try db.prepare("SELECT id, entry_hash FROM runs ORDER BY id DESC LIMIT 1")
+                var id: Int64 = 1, previous = HistoryStore.genesis
+                if try last.step() {
+                    id = last.int(0) + 1
+                    previous = last.text(1) ?? ""
+                } else if let base = try chainBase() {
+                    id = base.id + 1
+                    previous = base.hash
+                }
+                let started = Timestamp.string(doc.startedAt), finished = Timestamp.string(doc.finishedAt)
+                let hash = HistoryStore.entryHash(id: id, startedAt: started, finishedAt: finished, policyDigest: doc.policyDigest,
+                                                  documentSHA256: digest, previous: previous)
+                let run = HistoryRun(id: id, startedAt: started, finishedAt: finished, recordedAt: Timestamp.string(now), policyDigest: doc.policyDigest,
+                                     assets: doc.assets.count, evaluations: doc.entries.count, pass: doc.count(.pass), fail: doc.count(.fail),
+                                     error: doc.count(.error), waived: doc.count(.waived), controlsFailing: doc.controls.filter { $0.verdict == .fail }.count,
+                                     documentSHA256: digest, previousHash: previous, entryHash: hash)
+                try db.prepare("INSERT INTO runs (\(HistoryStore.columns), document) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").run([
+                    .int(id), .text(started), .text(finished), .text(run.recordedAt), .text(run.policyDigest), .int(Int64(run.assets)),
+                    .int(Int64(run.evaluations)), .int(Int64(run.pass)), .int(Int64(run.fail)), .int(Int64(run.error)), .int(Int64(run.waived)),
+                    .int(Int64(run.controlsFailing)), .text(digest), .text(previous), .text(hash), .blob(bytes),
+                ])
+                if ProcessInfo.processInfo.environment[HistoryStore.stallVariable] != nil {
+                    FileHandle.standardError.write(Data("stalled in the write transaction\n".utf8))
+                    Thread.sleep(forTimeInterval: 60)
+                }
+                let ins = try db.prepare("INSERT INTO control_verdicts (run, control, verdict, assets_failing) VALUES (?,?,?,?)")
+                for c in HistoryStore.controlRows(doc) { try ins.run([.int(id), .text(c.control), .text(c.verdict), .text(c.assets)]) }
+                return run
+            }
+        } catch let e as HistoryError {
+            throw e
+        } catch {
+            throw HistoryError("cannot record the run in \(path): \(error)")
+        }
+    }
+
+    /// Every run, oldest first (by id: the order they were recorded in).
+    public func runs() throws(HistoryError) -> [HistoryRun] {
+        do {
+            let s = try db.prepare("SELECT \(HistoryStore.columns) FROM runs ORDER BY id")
+            var out: [HistoryRun] = []
+            while try s.step() { out.append(HistoryStore.row(s)) }
+            return out
+        } catch { throw HistoryError("cannot read \(path): \(error)") }
+    }
+
+    /// A run's stored results document, as bytes.
+    public func documentBytes(_ id: Int64) throws(HistoryError) -> [UInt8] {
+        do {
+            let s = try db.prepare("SELECT document FROM runs WHERE id = ?").bind([.int(id)])
+            guard try s.step() else { throw HistoryError("no run #\(id) in \(path)") }
+            return s.blob(0)
+        } catch let e as HistoryError { throw e } catch { throw HistoryError("cannot read \(path): \(error)") }
+    }
+
+    public func document(_ id: Int64) throws(HistoryError) -> ResultsDocument {
+        do { return try ResultsDocument.read(bytes: try documentBytes(id), file: "\(path)#\(id)") } catch let e as InputError {
+            throw HistoryError(e.description)
+        } catch { throw HistoryError("\(error)") }
+    }
+
+    /// Where the chain starts after pruning: the last pruned run's id and entry hash.
+    func chainBase() throws -> (id: Int64, hash: String)? {
+        let s = try db.prepare("SELECT through_run, chain_hash FROM prunes ORDER BY id DESC LIMIT 1")
+        return try s.step() ? (s.int(0), s.text(1) ?? "") : nil
+    }
+
+    /// The control rows recorded for a run (for verification).
+    func recordedControlRows(_ id: Int64) throws -> [(control: String, verdict: String, assets: String)] {
+        let s = try db.prepare("SELECT control, verdict, assets_failing FROM control_verdicts WHERE run = ? ORDER BY rowid").bind([.int(id)])
+        var out: [(String, String, String)] = []
+        while try s.step() { out.append((s.text(0) ?? "", s.text(1) ?? "", s.text(2) ?? "")) }
+        return out
+    }
+}

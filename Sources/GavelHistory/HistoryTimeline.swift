@@ -1,0 +1,103 @@
+import Foundation
+import GavelCore
+import GavelSQLite
+
+/// One control over a period (`gavel history control`): its verdict in every run, and the
+/// days in the period on which no run was recorded, so an auditor sees whether the control
+/// was checked every night and on which nights it failed.
+public struct ControlTimeline: Sendable {
+    public struct Point: Sendable {
+        public var run: HistoryRun
+        /// Nil when the run did not judge the control (no rule mapped to it then).
+        public var verdict: Verdict?
+        public var assetsFailing: [String]
+    }
+
+    public var control: String
+    public var since: Day
+    public var until: Day
+    public var points: [Point]
+    /// Days from `since` to `until` (UTC) on which no run started.
+    public var daysWithoutRun: [Day]
+
+    public func count(_ v: Verdict) -> Int { points.filter { $0.verdict == v }.count }
+}
+
+extension HistoryStore {
+    /// Every control id (`framework:id`) any stored run judged.
+    public func knownControls() throws(HistoryError) -> [String] {
+        do {
+            let s = try db.prepare("SELECT DISTINCT control FROM control_verdicts ORDER BY control")
+            var out: [String] = []
+            while try s.step() { out.append(s.text(0) ?? "") }
+            return out
+        } catch { throw HistoryError("cannot read \(path): \(error)") }
+    }
+
+    /// The control's verdict in each run that started from `since` to `until` (UTC days,
+    /// inclusive), in the order the runs started.
+    public func timeline(control: String, since: Day, until: Day) throws(HistoryError) -> ControlTimeline {
+        do {
+            let s = try db.prepare("""
+                SELECT \(HistoryStore.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
+                       c.verdict, c.assets_failing
+                FROM runs r LEFT JOIN control_verdicts c ON c.run = r.id AND c.control = ?
+                WHERE r.started_at >= ? AND r.started_at < ? ORDER BY r.started_at, r.id
+                """).bind([.text(control), .text(since.description), .text(until.adding(days: 1).description)])
+            var points: [ControlTimeline.Point] = []
+            var days = Set<Int>()
+            while try s.step() {
+                let run = HistoryStore.row(s)
+                let failing = s.text(16) ?? ""
+                points.append(.init(run: run, verdict: s.text(15).flatMap(Verdict.init(rawValue:)),
+                                    assetsFailing: failing.isEmpty ? [] : failing.split(separator: ",").map(String.init)))
+                if let d = Day(String(run.startedAt.prefix(10))) { days.insert(d.ordinal) }
+            }
+            let missing = (since.ordinal...max(since.ordinal, until.ordinal)).filter { !days.contains($0) }.map(Day.init(ordinal:))
+            return ControlTimeline(control: control, since: since, until: until, points: points, daysWithoutRun: missing)
+        } catch { throw HistoryError("cannot read \(path): \(error)") }
+    }
+
+    /// Removes the oldest runs that started more than `keepDays` days before `now`, keeping
+    /// the chain verifiable: only a prefix of the chain goes, and the last removed run's
+    /// hash is kept (with when and how many) as where the chain now starts. Returns how
+    /// many runs were removed.
+    @discardableResult
+    public func prune(keepDays: Int, now: Date = Date()) throws(HistoryError) -> Int {
+        let cutoff = Day(now).adding(days: -keepDays).description
+        do {
+            return try db.writeTransaction { () throws -> Int in
+                // The prefix of runs (by id) that all started before the cutoff.
+                let firstKept = try db.prepare("SELECT MIN(id) FROM runs WHERE started_at >= ?").bind([.text(cutoff)])
+                _ = try firstKept.step()
+                let boundary: Int64
+                if firstKept.isNull(0) {
+                    let maxID = try db.prepare("SELECT MAX(id) FROM runs")
+                    _ = try maxID.step()
+                    if maxID.isNull(0) { return 0 }
+                    boundary = maxID.int(0) + 1
+                } else {
+                    boundary = firstKept.int(0)
+                }
+                let last = try db.prepare("SELECT id, entry_hash, (SELECT COUNT(*) FROM runs WHERE id < ?) FROM runs WHERE id < ? ORDER BY id DESC LIMIT 1")
+                    .bind([.int(boundary), .int(boundary)])
+                guard try last.step() else { return 0 }
+                let (through, hash, n) = (last.int(0), last.text(1) ?? "", Int(last.int(2)))
+                try db.prepare("INSERT INTO prunes (pruned_at, keep_days, through_run, runs, chain_hash) VALUES (?,?,?,?,?)")
+                    .run([.text(Timestamp.string(now)), .int(Int64(keepDays)), .int(through), .int(Int64(n)), .text(hash)])
+                try db.prepare("DELETE FROM runs WHERE id <= ?").run([.int(through)])
+                return n
+            }
+        } catch { throw HistoryError("cannot prune \(path): \(error)") }
+    }
+
+    /// Every pruning, oldest first: when, the retention applied, through which run, how many.
+    public func prunes() throws(HistoryError) -> [(at: String, keepDays: Int, throughRun: Int64, runs: Int, chainHash: String)] {
+        do {
+            let s = try db.prepare("SELECT pruned_at, keep_days, through_run, runs, chain_hash FROM prunes ORDER BY id")
+            var out: [(String, Int, Int64, Int, String)] = []
+            while try s.step() { out.append((s.text(0) ?? "", Int(s.int(1)), s.int(2), Int(s.int(3)), s.text(4) ?? "")) }
+            return out
+        } catch { throw HistoryError("cannot read \(path): \(error)") }
+    }
+}

@@ -1,0 +1,77 @@
+import GavelCore
+import GavelEngine
+
+/// `gavel history verify`: walks the chain from its start (or from where pruning left it)
+/// and checks every run: the document's bytes against its recorded SHA-256 and its own
+/// `document_sha256`, the entry hash, the link to the previous run, and the summary and
+/// per-control rows against what the document says. Anything edited in the file shows.
+public struct HistoryVerifier: Sendable {
+    public struct Problem: Sendable, CustomStringConvertible {
+        public var run: Int64
+        public var message: String
+        public var description: String { "run #\(run): \(message)" }
+        public init(run: Int64, message: String) {
+            self.run = run
+            self.message = message
+        }
+    }
+
+    public var runs = 0
+    public var problems: [Problem] = []
+    /// The last run's entry hash: record it elsewhere (a job log) to anchor the chain.
+    public var head: String?
+    public var ok: Bool { problems.isEmpty }
+
+    public init(_ store: HistoryStore) throws(HistoryError) {
+        let all = try store.runs()
+        runs = all.count
+        var expected = HistoryStore.genesis
+        var expectedID: Int64 = 1
+        do {
+            if let base = try store.chainBase() {
+                expected = base.hash
+                expectedID = base.id + 1
+            }
+        } catch { throw HistoryError("cannot read \(store.path): \(error)") }
+        for r in all {
+            func problem(_ m: String) { problems.append(Problem(run: r.id, message: m)) }
+            if r.id != expectedID { problem("expected run #\(expectedID) here: runs are missing from the chain") }
+            if r.previousHash != expected { problem("its link to the previous run does not match (previous hash \(r.previousHash.prefix(16))..., expected \(expected.prefix(16))...)") }
+            let hash = HistoryStore.entryHash(id: r.id, startedAt: r.startedAt, finishedAt: r.finishedAt, policyDigest: r.policyDigest,
+                                              documentSHA256: r.documentSHA256, previous: r.previousHash)
+            if hash != r.entryHash { problem("its entry hash does not match its recorded facts (times, policy digest or document digest edited)") }
+            check(r, store, problem)
+            expected = r.entryHash
+            expectedID = r.id + 1
+        }
+        head = all.last?.entryHash
+    }
+
+    func check(_ r: HistoryRun, _ store: HistoryStore, _ problem: (String) -> Void) {
+        let bytes: [UInt8]
+        do { bytes = try store.documentBytes(r.id) } catch {
+            problem(error.description)
+            return
+        }
+        if SHA256.hex(bytes) != r.documentSHA256 { problem("its results document was edited: its SHA-256 no longer matches the recorded one") }
+        let doc: ResultsDocument
+        do { doc = try ResultsDocument.read(bytes: bytes, file: "run #\(r.id)") } catch {
+            problem("its results document cannot be read: \(error.message)")
+            return
+        }
+        if let recorded = doc.recordedDigest, ResultsVerifier.contentDigest(bytes) != recorded { problem("its results document does not match its own document_sha256") }
+        if Timestamp.string(doc.startedAt) != r.startedAt || doc.policyDigest != r.policyDigest { problem("its start time or policy digest differ from its document's") }
+        if (r.assets, r.evaluations, r.pass, r.fail, r.error, r.waived) != (doc.assets.count, doc.entries.count, doc.count(.pass), doc.count(.fail), doc.count(.error), doc.count(.waived))
+            || r.controlsFailing != doc.controls.filter({ $0.verdict == .fail }).count {
+            problem("its summary counts differ from its document's")
+        }
+        do {
+            let recorded = try store.recordedControlRows(r.id)
+            let derived = HistoryStore.controlRows(doc)
+            if recorded.count != derived.count || zip(recorded, derived).contains(where: { $0 != $1 }) {
+                let first = zip(recorded, derived).first { $0 != $1 }.map { "\($0.0.control): recorded \($0.0.verdict), document says \($0.1.verdict)" }
+                problem("its per-control verdicts differ from its document's" + (first.map { " (\($0))" } ?? " (rows added or removed)"))
+            }
+        } catch { problem("cannot read its control verdicts: \(error)") }
+    }
+}

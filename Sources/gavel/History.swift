@@ -1,0 +1,233 @@
+import ArgumentParser
+import Foundation
+import GavelCore
+import GavelEngine
+import GavelHistory
+import GavelReporters
+
+struct StoreOption: ParsableArguments {
+    @Option(help: "The history store (an SQLite file; gavel eval --store creates it).")
+    var store = "gavel-history.sqlite"
+}
+
+/// Opens the store (exit 3 with the reason when it cannot be).
+func openStoreOrExit(_ path: String, create: Bool = false) throws -> HistoryStore {
+    do { return try HistoryStore(path: path, create: create) } catch {
+        printError("error: \(error)")
+        throw Exit.input
+    }
+}
+
+/// Runs a store operation, turning its failure into exit 3 with the reason.
+func storeOrExit<T>(_ body: () throws(HistoryError) -> T) throws -> T {
+    do { return try body() } catch {
+        printError("error: \(error)")
+        throw Exit.input
+    }
+}
+
+/// The run recorded before `doc` in the store: the one before it in the chain when `doc` is
+/// stored there, else the last that started before it.
+func previousRun(in store: HistoryStore, before doc: ResultsDocument, bytes: [UInt8]?) throws -> ResultsDocument? {
+    let runs = try storeOrExit { () throws(HistoryError) in try store.runs() }
+    let digest = bytes.map(SHA256.hex)
+    let prior: HistoryRun?
+    if let i = runs.firstIndex(where: { $0.documentSHA256 == digest }) {
+        prior = i > 0 ? runs[i - 1] : nil
+    } else {
+        let started = Timestamp.string(doc.startedAt)
+        prior = runs.last { $0.startedAt < started }
+    }
+    guard let prior else { return nil }
+    return try storeOrExit { () throws(HistoryError) in try store.document(prior.id) }
+}
+
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The history of runs: list, verify the hash chain, compare runs, follow a control, prune.",
+        discussion: """
+        Runs are recorded with gavel eval --store PATH (or gavel history add RESULTS.json).
+        Each keeps its complete results document and the hash of the run before it.
+
+        Example:
+          gavel eval --store history.sqlite --fail-on none
+          gavel history --store history.sqlite
+          gavel history verify --store history.sqlite
+          gavel history control soc2:CC6.1 --since 2026-06-01 --store history.sqlite
+        """,
+        subcommands: [HistoryList.self, HistoryAdd.self, HistoryVerify.self, HistoryDiff.self, HistoryControl.self, HistoryPrune.self],
+        defaultSubcommand: HistoryList.self
+    )
+}
+
+struct HistoryList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the recorded runs, oldest first.")
+    @OptionGroup var options: StoreOption
+
+    func run() throws {
+        let store = try openStoreOrExit(options.store)
+        let runs = try storeOrExit { () throws(HistoryError) in try store.runs() }
+        var out = ""
+        for r in runs {
+            out += "#\(r.id)  \(r.startedAt)  \(r.assets) assets  \(r.pass) pass, \(r.fail) fail, \(r.error) error, \(r.waived) waived  "
+            out += "\(r.controlsFailing) controls failing  policy \(r.policyDigest.prefix(12))  chain \(r.entryHash.prefix(12))\n"
+        }
+        for p in try storeOrExit({ () throws(HistoryError) in try store.prunes() }) {
+            out += "pruned \(p.runs) run\(p.runs == 1 ? "" : "s") through #\(p.throughRun) on \(p.at) (keeping \(p.keepDays) days)\n"
+        }
+        out += "\(runs.count) run\(runs.count == 1 ? "" : "s") in \(options.store)\n"
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+struct HistoryAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Record a results document (from gavel eval --format json) as the next run.",
+        discussion: "A document that no longer matches its own SHA-256, or that is already recorded, is refused (exit 3).")
+    @Argument(help: "A results document.") var results: String
+    @OptionGroup var options: StoreOption
+    @Option(name: .customLong("keep-days"), help: "Then prune runs that started more than this many days ago.") var keepDays: Int?
+
+    func validate() throws { if let keepDays, keepDays < 1 { throw ValidationError("--keep-days must be at least 1") } }
+
+    func run() throws {
+        let (doc, integrity) = try readResultsOrExit(results)
+        guard integrity == .verified else {
+            printError("error: \(results) \(integrity == .changed ? "was edited after Gavel wrote it" : "carries no document_sha256"); not recorded")
+            throw Exit.input
+        }
+        let bytes = [UInt8](FileManager.default.contents(atPath: results) ?? Data())
+        let store = try openStoreOrExit(options.store, create: true)
+        let run = try storeOrExit { () throws(HistoryError) in try store.append(bytes: bytes, doc: doc) }
+        printError("recorded run #\(run.id) in \(options.store)")
+        if let keepDays { try prune(store, keepDays) }
+    }
+}
+
+func prune(_ store: HistoryStore, _ keepDays: Int) throws {
+    let n = try storeOrExit { () throws(HistoryError) in try store.prune(keepDays: keepDays) }
+    if n > 0 { printError("pruned \(n) run\(n == 1 ? "" : "s") older than \(keepDays) days from \(store.path)") }
+}
+
+struct HistoryVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify", abstract: "Check the hash chain and every stored run against its document.",
+        discussion: """
+        Exit 0 when intact, 1 naming each run that no longer matches. The last line gives
+        the chain's head hash: keep it elsewhere (a job log) and pass it back with --head to
+        detect the newest runs being removed or rewritten.
+        """)
+    @OptionGroup var options: StoreOption
+    @Option(help: "The head hash recorded earlier: the chain must still contain it.") var head: String?
+
+    func run() throws {
+        let store = try openStoreOrExit(options.store)
+        var v = try storeOrExit { () throws(HistoryError) in try HistoryVerifier(store) }
+        if let head {
+            let runs = try storeOrExit { () throws(HistoryError) in try store.runs() }
+            if !runs.contains(where: { $0.entryHash == head }) {
+                v.problems.append(.init(run: runs.last?.id ?? 0, message: "the chain no longer contains the head \(head.prefix(16))... recorded earlier"))
+            }
+        }
+        var out = v.problems.map { "CHANGED  \($0)\n" }.joined()
+        out += v.ok ? "verified: \(v.runs) run\(v.runs == 1 ? "" : "s"), chain intact" : "\(v.problems.count) problem\(v.problems.count == 1 ? "" : "s") in \(v.runs) runs"
+        out += v.head.map { "; head \($0)\n" } ?? "\n"
+        FileHandle.standardOutput.write(Data(out.utf8))
+        if !v.ok { throw Exit.failing }
+    }
+}
+
+struct HistoryDiff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff", abstract: "What changed between two recorded runs (default: the last two).",
+        discussion: "New failures, fixes and new errors per rule and asset, and per control and asset.\n\nExample:\n  gavel history diff 41 42 --store history.sqlite")
+    @Argument(help: "The earlier run's number (default: the one before the last).") var runA: Int64?
+    @Argument(help: "The later run's number (default: the last).") var runB: Int64?
+    @OptionGroup var options: StoreOption
+    @Option(help: "text, json (diff/v1) or markdown.") var format: DiffFormat = .text
+    @Option(name: [.short, .customLong("output")], help: "Write to this file (atomically) instead of stdout.") var output: String?
+
+    enum DiffFormat: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
+
+    func run() throws {
+        let store = try openStoreOrExit(options.store)
+        let runs = try storeOrExit { () throws(HistoryError) in try store.runs() }
+        let ids = runs.map(\.id)
+        let b = runB ?? ids.last
+        let a = runA ?? ids.dropLast().last
+        guard let a, let b else {
+            printError("error: \(options.store) holds \(runs.count) run\(runs.count == 1 ? "" : "s"); history diff needs two")
+            throw Exit.input
+        }
+        for id in [a, b] where !ids.contains(id) {
+            printError("error: no run #\(id) in \(options.store) (runs #\(ids.first ?? 0) to #\(ids.last ?? 0))")
+            throw Exit.input
+        }
+        let base = try storeOrExit { () throws(HistoryError) in try store.document(a) }
+        let head = try storeOrExit { () throws(HistoryError) in try store.document(b) }
+        let d = PolicyDiff(base: base, head: head, baseLabel: "run #\(a) (\(Timestamp.string(base.startedAt)))",
+                           headLabel: "run #\(b) (\(Timestamp.string(head.startedAt)))")
+        let text: String
+        switch format {
+        case .text: text = DiffTextReporter(style: output == nil ? terminalStyle(1) : .plain, title: "gavel history diff").render(d)
+        case .json: text = d.json(gate: .none, failOn: .info)
+        case .markdown: text = DiffMarkdownReporter(title: "gavel history diff").render(d)
+        }
+        try emit(text, to: output)
+    }
+}
+
+struct HistoryControl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "control", abstract: "A control's verdict in every run of a period, and the days without a run.",
+        discussion: "Example:\n  gavel history control soc2:CC6.1 --since 2026-06-01 --store history.sqlite")
+    @Argument(help: "The control, framework:id (soc2:CC6.1).") var control: String
+    @OptionGroup var options: StoreOption
+    @Option(help: "First day (YYYY-MM-DD, UTC; default: 30 days before --until).") var since: String?
+    @Option(help: "Last day (YYYY-MM-DD, UTC; default: today).") var until: String?
+
+    func validate() throws {
+        for (name, v) in [("--since", since), ("--until", until)] {
+            if let v, Day(v) == nil { throw ValidationError("\(name) must be a date written YYYY-MM-DD (got '\(v)')") }
+        }
+    }
+
+    func run() throws {
+        let store = try openStoreOrExit(options.store)
+        let known = try storeOrExit { () throws(HistoryError) in try store.knownControls() }
+        guard known.contains(control) else {
+            printError("error: no run in \(options.store) judged control '\(control)'\(Suggest.hint(for: control, in: known))")
+            throw Exit.usage
+        }
+        let last = until.flatMap(Day.init) ?? Day(Date())
+        let first = since.flatMap(Day.init) ?? last.adding(days: -30)
+        guard first <= last else { throw ValidationError("--since \(first) is after --until \(last)") }
+        let t = try storeOrExit { () throws(HistoryError) in try store.timeline(control: control, since: first, until: last) }
+        var out = "\(control) from \(first) to \(last): \(t.points.count) run\(t.points.count == 1 ? "" : "s"): "
+        out += "\(t.count(.pass)) pass, \(t.count(.fail)) fail, \(t.count(.error)) error"
+        out += t.count(.notApplicable) > 0 ? ", \(t.count(.notApplicable)) not applicable" : ""
+        out += "; \(t.daysWithoutRun.count) day\(t.daysWithoutRun.count == 1 ? "" : "s") without a run\n"
+        for p in t.points {
+            let v = p.verdict.map { $0 == .pass ? "pass" : $0.rawValue.uppercased() } ?? "not judged"
+            out += "  \(p.run.startedAt)  #\(p.run.id)  \(v)\(p.assetsFailing.isEmpty ? "" : "  " + p.assetsFailing.joined(separator: ", "))\n"
+        }
+        if !t.daysWithoutRun.isEmpty { out += "days without a run: \(t.daysWithoutRun.map(\.description).joined(separator: ", "))\n" }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+struct HistoryPrune: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prune", abstract: "Remove runs that started more than --keep-days days ago, keeping the chain verifiable.",
+        discussion: "Example (seven years):\n  gavel history prune --keep-days 2557 --store history.sqlite")
+    @OptionGroup var options: StoreOption
+    @Option(name: .customLong("keep-days"), help: "Keep runs that started within this many days.") var keepDays: Int
+
+    func validate() throws { if keepDays < 1 { throw ValidationError("--keep-days must be at least 1") } }
+
+    func run() throws {
+        let store = try openStoreOrExit(options.store)
+        let n = try storeOrExit { () throws(HistoryError) in try store.prune(keepDays: keepDays) }
+        FileHandle.standardOutput.write(Data("pruned \(n) run\(n == 1 ? "" : "s") that started more than \(keepDays) days ago\n".utf8))
+    }
+}

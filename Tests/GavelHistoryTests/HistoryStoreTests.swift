@@ -1,0 +1,170 @@
+import Foundation
+import GavelCore
+import GavelEngine
+import GavelSQLite
+import XCTest
+@testable import GavelHistory
+
+/// The history store: the chain it builds, what `HistoryVerifier` catches when a row is
+/// edited behind its back, pruning that keeps the chain verifiable, and timelines.
+final class HistoryStoreTests: XCTestCase {
+    /// One rule (R: php.ini.x equals "1") mapped to t:C1; asset `a` has x = `x` that night.
+    static let program: Program = {
+        let dir = scratch()
+        write(dir + "/p/p.yaml", """
+        gavel: policy/v1
+        id: p
+        kind: php
+        rules:
+          - { id: R, title: r, severity: high, controls: [t:C1], check: { path: php.ini.x, equals: "1" } }
+        """)
+        write(dir + "/p/controls.yaml", "gavel: controls/v1\nframework: t\ntitle: T\ncontrols:\n  - { id: C1, title: First }\n")
+        return Compiler.compile(path: dir + "/p").program!
+    }()
+
+    static func scratch() -> String {
+        let d = NSTemporaryDirectory() + "gavel-history-\(UUID().uuidString)"
+        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    static func write(_ path: String, _ text: String) {
+        try! FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try! text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// The results document of the night `day` (02:00 UTC) with x = `x` on asset a.
+    func night(_ day: String, x: String) -> (bytes: [UInt8], doc: ResultsDocument) {
+        let dir = Self.scratch()
+        Self.write(dir + "/a/php.json", #"{"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {"ini": {"x": "\#(x)"}}}"#)
+        var doc = ResultsDocument(run: Runner.run(Self.program, SnapshotPlan.make([dir]), jobs: 1), failOn: .info)
+        doc.startedAt = Timestamp.parse(day + "T02:00:00Z")!
+        doc.finishedAt = doc.startedAt.addingTimeInterval(1)
+        let bytes = Array(doc.json().utf8)
+        return (bytes, try! ResultsDocument.read(bytes: bytes, file: "night"))
+    }
+
+    func store(nights: [(String, String)]) throws -> HistoryStore {
+        let s = try HistoryStore(path: Self.scratch() + "/h.sqlite", create: true)
+        for (day, x) in nights {
+            let n = night(day, x: x)
+            _ = try s.append(bytes: n.bytes, doc: n.doc, now: n.doc.finishedAt)
+        }
+        return s
+    }
+
+    /// Edits the store file directly, as someone with file access could.
+    func tamper(_ s: HistoryStore, _ sql: String) throws {
+        let db = try Database(path: s.path, create: false)
+        try db.exec(sql)
+    }
+
+    func problems(_ s: HistoryStore) throws -> [String] { try HistoryVerifier(s).problems.map(\.description) }
+
+    let week = [("2026-11-01", "1"), ("2026-11-02", "1"), ("2026-11-03", "0"), ("2026-11-04", "1"), ("2026-11-06", "1")]
+
+    func testRunsFormAChainThatVerifies() throws {
+        let s = try store(nights: week)
+        let runs = try s.runs()
+        XCTAssertEqual(runs.map(\.id), [1, 2, 3, 4, 5])
+        XCTAssertEqual(runs[0].previousHash, HistoryStore.genesis)
+        for i in 1..<runs.count { XCTAssertEqual(runs[i].previousHash, runs[i - 1].entryHash) }
+        XCTAssertEqual(runs.map(\.fail), [0, 0, 1, 0, 0])
+        let v = try HistoryVerifier(s)
+        XCTAssertTrue(v.ok, "\(v.problems)")
+        XCTAssertEqual(v.head, runs[4].entryHash)
+        XCTAssertEqual(try s.document(3).entries.map(\.verdict), [.fail], "the stored document reads back")
+    }
+
+    func testTheSameDocumentIsNotRecordedTwice() throws {
+        let s = try store(nights: [])
+        let n = night("2026-11-01", x: "1")
+        _ = try s.append(bytes: n.bytes, doc: n.doc)
+        XCTAssertThrowsError(try s.append(bytes: n.bytes, doc: n.doc)) { XCTAssertTrue("\($0)".contains("already recorded as run #1"), "\($0)") }
+        XCTAssertEqual(try s.runs().count, 1)
+    }
+
+    func testAnEditedSummaryOrControlRowIsCaught() throws {
+        let s = try store(nights: week)
+        try tamper(s, "UPDATE runs SET fail = 0 WHERE id = 3")
+        XCTAssertEqual(try problems(s), ["run #3: its summary counts differ from its document's"])
+        try tamper(s, "UPDATE runs SET fail = 1 WHERE id = 3; UPDATE control_verdicts SET verdict = 'pass', assets_failing = '' WHERE run = 3")
+        XCTAssertEqual(try problems(s), ["run #3: its per-control verdicts differ from its document's (t:C1: recorded pass, document says fail)"])
+    }
+
+    func testAnEditedDocumentIsCaughtEvenWithItsDigestsRecomputed() throws {
+        let s = try store(nights: week)
+        // The verdict in the stored document flipped: its SHA-256 no longer matches.
+        let original = try s.documentBytes(3)
+        let edited = String(decoding: original, as: UTF8.self).replacingOccurrences(of: #""verdict":"fail""#, with: #""verdict":"pass""#)
+        let db = try Database(path: s.path, create: false)
+        try db.prepare("UPDATE runs SET document = ? WHERE id = 3").run([.blob(Array(edited.utf8))])
+        XCTAssertTrue(try problems(s).contains("run #3: its results document was edited: its SHA-256 no longer matches the recorded one"))
+        // The recorded digest and entry hash rewritten to match: the next run's link breaks.
+        let sha = SHA256.hex(Array(edited.utf8))
+        let r = try s.runs()[2]
+        let hash = HistoryStore.entryHash(id: 3, startedAt: r.startedAt, finishedAt: r.finishedAt, policyDigest: r.policyDigest, documentSHA256: sha, previous: r.previousHash)
+        try db.prepare("UPDATE runs SET document_sha256 = ?, entry_hash = ? WHERE id = 3").run([.text(sha), .text(hash)])
+        let found = try problems(s)
+        XCTAssertTrue(found.contains { $0.hasPrefix("run #4: its link to the previous run does not match") }, "\(found)")
+        XCTAssertTrue(found.contains("run #3: its results document does not match its own document_sha256"), "\(found)")
+    }
+
+    func testARemovedRunIsCaught() throws {
+        let s = try store(nights: week)
+        try tamper(s, "DELETE FROM runs WHERE id = 2")
+        let found = try problems(s)
+        XCTAssertTrue(found.contains("run #3: expected run #2 here: runs are missing from the chain"), "\(found)")
+        XCTAssertTrue(found.contains { $0.hasPrefix("run #3: its link to the previous run does not match") }, "\(found)")
+    }
+
+    func testPruningRemovesTheOldestRunsAndTheChainStillVerifies() throws {
+        let s = try store(nights: week)
+        // Runs from 2026-11-04 on are within 3 days of 2026-11-07.
+        XCTAssertEqual(try s.prune(keepDays: 3, now: Timestamp.parse("2026-11-07T12:00:00Z")!), 3)
+        XCTAssertEqual(try s.runs().map(\.id), [4, 5])
+        XCTAssertTrue(try HistoryVerifier(s).ok)
+        XCTAssertEqual(try s.prunes().map(\.runs), [3])
+        // The chain goes on from where it was.
+        let n = night("2026-11-07", x: "1")
+        XCTAssertEqual(try s.append(bytes: n.bytes, doc: n.doc).id, 6)
+        XCTAssertTrue(try HistoryVerifier(s).ok)
+        XCTAssertEqual(try s.prune(keepDays: 3, now: Timestamp.parse("2026-11-07T12:00:00Z")!), 0, "nothing more to prune")
+        // Removing a kept run by hand is still caught.
+        try tamper(s, "DELETE FROM runs WHERE id = 4")
+        XCTAssertTrue(try problems(s).contains("run #5: expected run #4 here: runs are missing from the chain"))
+    }
+
+    func testPruningEverythingKeepsTheChainsEnd() throws {
+        let s = try store(nights: week)
+        XCTAssertEqual(try s.prune(keepDays: 1, now: Timestamp.parse("2026-12-31T00:00:00Z")!), 5)
+        XCTAssertEqual(try s.runs().count, 0)
+        let n = night("2026-12-31", x: "1")
+        let run = try s.append(bytes: n.bytes, doc: n.doc)
+        XCTAssertEqual(run.id, 6)
+        XCTAssertEqual(run.previousHash, try s.prunes().last?.chainHash)
+        XCTAssertTrue(try HistoryVerifier(s).ok)
+    }
+
+    func testATimelineShowsTheNightTheControlFailedAndTheNightsWithoutARun() throws {
+        let s = try store(nights: week)
+        let t = try s.timeline(control: "t:C1", since: Day("2026-11-01")!, until: Day("2026-11-07")!)
+        XCTAssertEqual(t.points.map(\.verdict), [.pass, .pass, .fail, .pass, .pass])
+        XCTAssertEqual(t.points[2].assetsFailing, ["a"])
+        XCTAssertEqual(t.points[2].run.startedAt, "2026-11-03T02:00:00.000Z")
+        XCTAssertEqual(t.daysWithoutRun.map(\.description), ["2026-11-05", "2026-11-07"])
+        let part = try s.timeline(control: "t:C1", since: Day("2026-11-03")!, until: Day("2026-11-03")!)
+        XCTAssertEqual(part.points.map(\.run.id), [3])
+        XCTAssertEqual(try s.knownControls(), ["t:C1"])
+    }
+
+    func testAFileThatIsNotAStoreIsRefused() throws {
+        let dir = Self.scratch()
+        XCTAssertThrowsError(try HistoryStore(path: dir + "/missing.sqlite", create: false)) { XCTAssertTrue("\($0)".hasPrefix("no history store at")) }
+        Self.write(dir + "/notes.txt", "not a database at all, just some text that is long enough to be a header\n")
+        XCTAssertThrowsError(try HistoryStore(path: dir + "/notes.txt", create: false))
+        let other = try Database(path: dir + "/other.sqlite", create: true)
+        try other.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema', 'something-else')")
+        XCTAssertThrowsError(try HistoryStore(path: dir + "/other.sqlite", create: false)) { XCTAssertTrue("\($0)".contains("is not a Gavel history store"), "\($0)") }
+    }
+}
