@@ -4,7 +4,8 @@ import GavelEngine
 
 /// SARIF 2.1.0 for code-scanning tools. `gavel eval`: one SARIF rule per policy rule (help
 /// text = remediation, tags = controls, GitHub's `security-severity`), one result per failing
-/// or erring rule and asset, located at the snapshot's provenance (`file:line` of the real
+/// or erring rule and asset (a waived failure too, with a `suppressions` entry saying who
+/// accepted it until when), located at the snapshot's provenance (`file:line` of the real
 /// configuration) or else at the snapshot file. `gavel check`: one result per diagnostic,
 /// located in the policy file.
 public struct SARIFReporter: Sendable {
@@ -19,7 +20,7 @@ public struct SARIFReporter: Sendable {
         let ruleIndex = Dictionary(uniqueKeysWithValues: doc.rules.enumerated().map { ($1.id, $0) })
         let source = doc.snapshotSources()
         var results: [Value] = []
-        for e in doc.entries where e.isReported {
+        for e in doc.entries where e.isReported || e.waiver != nil {
             let rule = doc.rules[ruleIndex[e.rule]!]
             let located = e.evidence.first { $0.provenance != nil } ?? e.evidence.first
             var location: Value?
@@ -28,7 +29,7 @@ public struct SARIFReporter: Sendable {
             } else if let kind = located?.kind ?? rule.kindNames.first, let src = source(e.asset, kind) {
                 location = .object([("physicalLocation", .object([("artifactLocation", .object([("uri", .string(uri(src)))]))]))])
             }
-            let failing = e.verdict == .fail
+            let failing = e.verdict == .fail || e.verdict == .waived
             var r: [(String, Value)] = [
                 ("ruleId", .string(e.rule)), ("ruleIndex", .integer(ruleIndex[e.rule]!)),
                 ("kind", failing ? "fail" : "open"), ("level", .string(failing ? level(e.severity) : "none")),
@@ -37,6 +38,15 @@ public struct SARIFReporter: Sendable {
             if let location { r.append(("locations", .array([location]))) }
             r.append(("partialFingerprints", .object([("gavelEvidence/v1", .string(e.fingerprint))])))
             if doc.baselineSource != nil { r.append(("baselineState", "new")) }
+            if let w = e.waiver.map({ doc.waivers[$0].waiver }) {
+                // A waived failure: reported, and suppressed with who and until when. No
+                // `status`: code-scanning tools take a suppression without one as accepted,
+                // and the rtm.4 schema many validators use names that property `state`.
+                r.append(("suppressions", .array([.object([
+                    ("kind", "external"),
+                    ("justification", .string("waived until \(w.expires) by \(w.approvedBy): \(w.reason) (\(w.location))")),
+                ])])))
+            }
             r.append(("properties", .object([
                 ("asset", .string(e.asset)), ("verdict", .string(e.verdict.rawValue)), ("severity", .string(e.severity.rawValue)),
                 ("controls", .array(e.controls.map(Value.string))),

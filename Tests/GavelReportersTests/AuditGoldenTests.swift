@@ -73,6 +73,19 @@ final class AuditGoldenTests: XCTestCase {
         XCTAssertEqual(lines.first, CSVReporter.columns.joined(separator: ","))
     }
 
+    func testSARIFMarksAWaivedFailureAsAcceptedNotAsGone() throws {
+        let sarif = SARIFReporter(root: Self.golden).render(Self.model().doc)
+        let root = try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as! [String: Any]
+        let results = ((root["runs"] as! [[String: Any]])[0]["results"] as! [[String: Any]])
+        XCTAssertEqual(results.count, 4, "3 failures and errors, 1 waived failure")
+        let suppressed = results.filter { $0["suppressions"] != nil }
+        XCTAssertEqual(suppressed.map { $0["ruleId"] as? String }, ["DEMO-007"])
+        let s = (suppressed[0]["suppressions"] as! [[String: String]])[0]
+        XCTAssertEqual(s["kind"], "external")
+        XCTAssertNil(s["status"], "absent means accepted")
+        XCTAssertTrue(s["justification"]!.hasPrefix("waived until 2027-01-31 by ciso@example.com: HttpOnly breaks"), s["justification"]!)
+    }
+
     func testHTMLEscapesWhatTheAuditedSystemsSay() {
         let html = HTMLReporter().render(Self.model())
         XCTAssertTrue(html.contains("legacy &lt;portal&gt; widget"), "a waiver reason is text, not markup")
