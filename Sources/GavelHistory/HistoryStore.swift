@@ -53,8 +53,12 @@ public final class HistoryStore {
         do {
             db = try Database(path: path, create: create)
             db.busyTimeout(milliseconds: 120_000)
-            try db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON")
-            try db.writeTransaction { try db.exec(HistoryStore.schema) }
+            try db.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON")
+            if create {
+                try db.exec("PRAGMA journal_mode=WAL")
+                try db.writeTransaction { try db.exec(HistoryStore.schema) }
+            }
+            // Reading commands never write: a store that lacks the tables is not one.
             let v = try db.prepare("SELECT value FROM meta WHERE key = 'schema'")
             guard try v.step(), v.text(0) == "gavel-history/v1" else { throw HistoryError("\(path) is not a Gavel history store") }
         } catch let e as HistoryError {

@@ -24,8 +24,10 @@ final class AuditGoldenTests: XCTestCase {
         }
         // Through JSON and back, as `gavel report` sees it; paths relative to the fixture.
         let text = pinned(runs[1], "2026-11-23T02:00:00Z").json().replacingOccurrences(of: golden + "/", with: "")
-        var model = AuditModel(try! ResultsDocument.read(bytes: Array(text.utf8), file: "results.json"), source: "results.json",
-                               previous: pinned(runs[0], "2026-11-22T02:00:00Z"))
+        var doc = try! ResultsDocument.read(bytes: Array(text.utf8), file: "results.json")
+        // The recorded digest covered the absolute paths; the golden shows the relative one.
+        doc.recordedDigest = ResultsVerifier.contentDigest(Array(text.utf8))
+        var model = AuditModel(doc, source: "results.json", previous: pinned(runs[0], "2026-11-22T02:00:00Z"))
         model.integrity = .verified
         return model
     }
