@@ -6,7 +6,7 @@ import GavelJSON
 // gavel-bench: generates a deterministic fleet and reports throughput figures.
 // It reports; it never passes or fails.
 //
-//   gavel-bench [--assets N] [--dir DIR] [--policies Policies] [--jobs N] [--only all|evaluation|compliant] [--repeat N]
+//   gavel-bench [--assets N] [--dir DIR] [--policies Policies] [--jobs N] [--only all|full|parse|evaluation|compliant] [--repeat N]
 
 let args = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, _ def: String) -> String {
@@ -20,7 +20,8 @@ let jobs = Int(option("--jobs", String(ProcessInfo.processInfo.activeProcessorCo
 /// Assets used by the one-core phases.
 let sample = min(assetCount, 2000)
 /// `--only evaluation` skips the other phases, `--only compliant` also the generated fleet
-/// (for profiling the pass path).
+/// (for profiling the pass path); `--only full` runs only the full run, `--only parse` only the
+/// jansson and SHA-256 figures.
 let only = option("--only", "all")
 /// Passes over the loaded assets in the evaluation phase (raise it when profiling).
 let repeats = Int(option("--repeat", "5"))!
@@ -144,16 +145,25 @@ for _ in 0..<20 {
 compileTimes.sort()
 print(String(format: "compile:            %.1f ms (median of 20, %d rules)", compileTimes[10] * 1000, program.rules.count))
 
-if only == "all" {
+if only == "all" || only == "full" {
 // 2. Full run: plan, load, parse, evaluate, roll up (what `gavel eval` does).
 let t1 = Date()
 let run = Runner.run(program, SnapshotPlan.make([dir]), jobs: jobs)
+let tDoc = Date()
+let rssAfterRun = rssMB()
 let doc = ResultsDocument(run: run, failOn: .info)
 let wall = Date().timeIntervalSince(t1)
+let docTime = Date().timeIntervalSince(tDoc)
 let mb = Double(run.bytesParsed) / 1e6
 print(String(format: "full run:           %d assets, %.0f MB in %.2f s wall (%d jobs): %.0f assets/s, %.1f MB/s, %d rule evaluations",
              run.assets.count, mb, wall, jobs, Double(run.assets.count) / wall, mb / wall, doc.entries.count))
-print(String(format: "peak RSS so far:    %.0f MB", rssMB()))
+print(String(format: "  of which:        %.2f s load, parse and evaluate (parallel), %.2f s verdicts and control roll-up", wall - docTime, docTime))
+print(String(format: "peak RSS so far:    %.0f MB (%.0f MB before the verdicts were assembled)", rssMB(), rssAfterRun))
+print(String(format: "  kept:            %d evidence records for %d results that do not pass", doc.entries.reduce(0) { $0 + $1.evidence.count },
+             doc.entries.reduce(0) { $0 + ($1.verdict != .pass ? 1 : 0) }))
+if only == "full" { exit(0) }
+}
+if only == "all" || only == "parse" {
 
 // 3. jansson alone on the same files (one core), for comparison.
 var files: [Data] = []
@@ -163,7 +173,10 @@ let t2 = Date()
 for f in files { _ = f.withUnsafeBytes { try? JSONDocument.parse($0) } }
 let janssonRate = Double(sampleBytes) / 1e6 / Date().timeIntervalSince(t2)
 print(String(format: "jansson parse only: %.1f MB/s on one core (%d files)", janssonRate, files.count))
-
+let t3 = Date()
+for f in files { _ = SHA256.hex(f) }
+print(String(format: "SHA-256 only:       %.1f MB/s on one core (the same files)", Double(sampleBytes) / 1e6 / Date().timeIntervalSince(t3)))
+if only == "parse" { exit(0) }
 }
 
 // 4. Rule evaluation on already-loaded assets (one core): the generated fleet (about 40% of

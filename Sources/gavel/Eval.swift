@@ -84,24 +84,26 @@ struct Eval: ParsableCommand {
         if let writeBaseline { try emit(JSONWriter.string(Baseline.document(of: doc), pretty: true) + "\n", to: writeBaseline) }
         // Recorded before the exit code is decided: failing nights belong in the history.
         var previous: ResultsDocument?
+        var recordedJSON: String?
         if let store, run.evaluatedSomething {
             let history = try openStoreOrExit(store, create: true)
             if format == .html { previous = try previousRun(in: history, before: doc, bytes: nil) }
-            let recorded = try storeOrExit { () throws(HistoryError) in try history.append(bytes: Array(doc.json().utf8), doc: doc) }
+            let json = doc.json(jobs: jobs)
+            recordedJSON = json
+            let recorded = try storeOrExit { () throws(HistoryError) in try history.append(bytes: Array(json.utf8), doc: doc) }
             printError("recorded run #\(recorded.id) in \(store)")
             if let keepDays { try prune(history, keepDays) }
         }
-        let text: String
         switch format {
-        case .text: text = TextReporter(style: output == nil ? terminalStyle(1) : .plain).render(doc)
-        case .json: text = JSONReporter().render(doc)
-        case .junit: text = JUnitReporter().render(doc)
-        case .sarif: text = SARIFReporter().render(doc)
-        case .github: text = GitHubReporter().render(doc)
-        case .markdown: text = MarkdownReporter().render(doc)
-        case .html: text = HTMLReporter().render(AuditModel(doc, previous: previous))
+        case .json where recordedJSON != nil: try emit(recordedJSON!, to: output)
+        case .json: try emitStreaming(to: output) { out in try doc.write(jobs: jobs, to: out) }
+        case .text: try emit(TextReporter(style: output == nil ? terminalStyle(1) : .plain).render(doc), to: output)
+        case .junit: try emit(JUnitReporter().render(doc), to: output)
+        case .sarif: try emit(SARIFReporter().render(doc), to: output)
+        case .github: try emit(GitHubReporter().render(doc), to: output)
+        case .markdown: try emit(MarkdownReporter().render(doc), to: output)
+        case .html: try emit(HTMLReporter().render(AuditModel(doc, previous: previous)), to: output)
         }
-        try emit(text, to: output)
         for e in run.inputErrors { printError(e.description) }
         if !run.evaluatedSomething {
             let kinds = Set(run.assets.flatMap { $0.snapshots.map(\.kind) }).sorted()

@@ -44,6 +44,23 @@ func emit(_ text: String, to output: String?) throws {
     }
 }
 
+/// Like `emit`, for output made piece by piece (a large results document): streamed to
+/// the file (atomically) or to stdout, never held whole.
+func emitStreaming(to output: String?, _ body: (_ out: (String) throws -> Void) throws -> Void) throws {
+    if let output {
+        do {
+            try AtomicFile.write(to: output) { write in
+                try withoutActuallyEscaping(write) { w in try body { try w(Data($0.utf8)) } }
+            }
+        } catch {
+            printError("error: \(error)")
+            throw Exit.input
+        }
+    } else {
+        try body { FileHandle.standardOutput.write(Data($0.utf8)) }
+    }
+}
+
 extension Severity: ExpressibleByArgument {}
 
 func validateExceptionOptions(asOf: String?, warnExpiring: Int) throws {

@@ -6,21 +6,49 @@ import GavelCore
 public struct ResultsDocument: Sendable {
     public static let toolVersion = "0.1.0"
 
+    /// One rule on one asset. Laid out small (80 bytes): a large fleet keeps about a
+    /// million of these.
     public struct Entry: Sendable {
         public var rule: String
         public var asset: String
-        public var verdict: Verdict
-        public var severity: Severity
         public var controls: [String]
         public var message: String?
         public var evidence: [Evidence]
-        public var omitted: Int
+        private var omittedCount: Int32
+        private var waiverIndex: Int32 = -1
+        private var expiredWaiverIndex: Int32 = -1
+        public var verdict: Verdict
+        public var severity: Severity
         /// A failure the baseline (`--baseline`) already knows.
         public var baselined = false
+
+        public init(rule: String, asset: String, verdict: Verdict, severity: Severity, controls: [String], message: String?,
+                    evidence: [Evidence], omitted: Int) {
+            self.rule = rule
+            self.asset = asset
+            self.controls = controls
+            self.message = message
+            self.evidence = evidence
+            omittedCount = Int32(clamping: omitted)
+            self.verdict = verdict
+            self.severity = severity
+        }
+
+        /// Evidence records left out beyond the cap.
+        public var omitted: Int {
+            get { Int(omittedCount) }
+            set { omittedCount = Int32(clamping: newValue) }
+        }
         /// Index into `waivers` of the waiver that turned this failure into `waived`.
-        public var waiver: Int?
+        public var waiver: Int? {
+            get { waiverIndex < 0 ? nil : Int(waiverIndex) }
+            set { waiverIndex = newValue.map { Int32($0) } ?? -1 }
+        }
         /// A failure whose only matching waivers have expired: the latest of them.
-        public var expiredWaiver: Int?
+        public var expiredWaiver: Int? {
+            get { expiredWaiverIndex < 0 ? nil : Int(expiredWaiverIndex) }
+            set { expiredWaiverIndex = newValue.map { Int32($0) } ?? -1 }
+        }
     }
 
     public struct WaiverState: Sendable {
@@ -38,7 +66,22 @@ public struct ResultsDocument: Sendable {
     public struct ControlAsset: Sendable {
         public var asset: String
         public var verdict: Verdict
-        public var rules: [(rule: String, verdict: Verdict)]
+        /// The control's rules (one list shared by all its assets) and their verdicts here.
+        private var ruleIDs: [String]
+        private var verdicts: [Verdict]
+
+        public init(asset: String, verdict: Verdict, rules: [(rule: String, verdict: Verdict)]) {
+            self.init(asset: asset, verdict: verdict, ruleIDs: rules.map(\.rule), verdicts: rules.map(\.verdict))
+        }
+
+        init(asset: String, verdict: Verdict, ruleIDs: [String], verdicts: [Verdict]) {
+            self.asset = asset
+            self.verdict = verdict
+            self.ruleIDs = ruleIDs
+            self.verdicts = verdicts
+        }
+
+        public var rules: [(rule: String, verdict: Verdict)] { zip(ruleIDs, verdicts).map { (rule: $0, verdict: $1) } }
     }
 
     public struct ControlEntry: Sendable {
@@ -101,10 +144,13 @@ public struct ResultsDocument: Sendable {
         assets = run.assets.map(\.name)
         var entries: [Entry] = []
         entries.reserveCapacity(run.assets.count * run.rules.count)
+        // One controls list per rule, shared by all its entries (copy-on-write), not one per
+        // entry: on a large fleet that is most of the document's memory.
+        let controlLists = run.rules.map { $0.controls.map(\.description) }
         for a in run.assets {
             for (i, o) in a.outcomes.enumerated() {
                 let r = run.rules[i]
-                entries.append(Entry(rule: r.id, asset: a.name, verdict: o.verdict, severity: r.severity, controls: r.controls.map(\.description),
+                entries.append(Entry(rule: r.id, asset: a.name, verdict: o.verdict, severity: r.severity, controls: controlLists[i],
                                      message: o.message, evidence: o.evidence, omitted: o.omitted))
             }
         }
@@ -129,18 +175,20 @@ public struct ResultsDocument: Sendable {
             let control = run.program.control(ref)
             if control?.manual == true { continue }
             var perAsset: [ControlAsset] = []
+            perAsset.reserveCapacity(run.assets.count)
             var worst: Severity?
+            let ids = ruleIdx.map { run.rules[$0].id }
             for (ai, a) in run.assets.enumerated() {
                 let base = ai * run.rules.count
-                let rs = ruleIdx.map { (rule: run.rules[$0].id, verdict: entries[base + $0].verdict) }
-                perAsset.append(ControlAsset(asset: a.name, verdict: ControlVerdicts.combine(rs.map(\.verdict)), rules: rs))
+                let vs = ruleIdx.map { entries[base + $0].verdict }
+                perAsset.append(ControlAsset(asset: a.name, verdict: ControlVerdicts.combine(vs), ruleIDs: ids, verdicts: vs))
                 for i in ruleIdx where entries[base + i].verdict == .fail {
                     worst = max(worst ?? run.rules[i].severity, run.rules[i].severity)
                 }
             }
             out.append(ControlEntry(ref: ref, title: control?.title ?? ref.id, manual: false,
                                     verdict: ControlVerdicts.combine(perAsset.map(\.verdict)),
-                                    rules: ruleIdx.map { run.rules[$0].id }, assets: perAsset, note: nil, worstFailing: worst))
+                                    rules: ids, assets: perAsset, note: nil, worstFailing: worst))
         }
         return out
     }

@@ -1,49 +1,93 @@
+import Dispatch
 import Foundation
 import GavelCore
 
-/// Serialises a `ResultsDocument` as `gavel: results/v1` JSON. Entries are written one by one,
-/// so a large fleet's document is never held twice in memory.
+/// Serialises a `ResultsDocument` as `gavel: results/v1` JSON, streamed: the document goes
+/// out in chunks of about a megabyte, and the long lists (results, controls) are turned into
+/// text in batches, on `jobs` threads, so a large fleet's document is never held whole in
+/// memory, nor its values all at once.
 extension ResultsDocument {
-    public func json(pretty: Bool = true) -> String {
+    public func json(pretty: Bool = true, jobs: Int = 1) -> String {
+        var all = ""
+        write(pretty: pretty, jobs: jobs) { all += $0 }
+        return all
+    }
+
+    /// Writes the document through `emit`, chunk by chunk, in order.
+    public func write(pretty: Bool = true, jobs: Int = 1, to emit: (String) throws -> Void) rethrows {
         var out = ""
-        out.reserveCapacity(256 + entries.count * 200)
+        var digest = SHA256()
+        func flush(_ force: Bool = false) throws {
+            guard force || out.utf8.count >= 1 << 20 else { return }
+            digest.update(Array(out.utf8))
+            try emit(out)
+            out = ""
+        }
         let nl = pretty ? "\n" : ""
         let ind = pretty ? "  " : ""
-        func field(_ name: String, _ v: Value, last: Bool = false) {
+        func field(_ name: String, _ v: Value) throws {
             out += ind
             JSONWriter.writeString(name, into: &out)
             out += pretty ? ": " : ":"
             JSONWriter.write(v, into: &out, pretty: pretty, indent: 1)
-            out += last ? nl : "," + nl
+            out += "," + nl
+            try flush()
         }
-        func list(_ name: String, _ items: [Value], last: Bool = false) {
+        /// A list member whose items are written one per line, `count` of them, made by `item`
+        /// in batches (in parallel when `jobs` > 1).
+        func list(_ name: String, _ count: Int, _ item: @escaping @Sendable (Int) -> Value) throws {
             out += ind
             JSONWriter.writeString(name, into: &out)
             out += pretty ? ": [" : ":["
-            for (i, v) in items.enumerated() {
-                out += (i == 0 ? "" : ",") + nl + ind + ind
-                JSONWriter.write(v, into: &out, pretty: false, indent: 0)
+            let batch = 2048
+            var start = 0
+            while start < count {
+                let end = min(start + batch, count)
+                let texts = ResultsDocument.render(start..<end, jobs: jobs) { i in
+                    var t = (i == 0 ? "" : ",") + nl + ind + ind
+                    JSONWriter.write(item(i), into: &t, pretty: false, indent: 0)
+                    return t
+                }
+                for t in texts { out += t }
+                try flush()
+                start = end
             }
-            out += (items.isEmpty ? "" : nl + ind) + "]" + (last ? nl : "," + nl)
+            out += (count == 0 ? "" : nl + ind) + "]," + nl
         }
         out += "{" + nl
-        field("gavel", "results/v1")
-        field("run", runValue)
-        field("summary", summaryValue)
-        list("rules", rules.map(ResultsDocument.ruleValue))
-        list("results", entries.map(entryValue))
-        list("controls", controls.map(controlValue))
-        if let coverage { list("coverage", coverage.frameworks.map(\.value)) }
-        list("waivers", waivers.map { w in ResultsDocument.waiverValue(w.waiver, status: w.status, applied: w.applied) })
-        list("attestations", attestations.map(ResultsDocument.attestationValue))
-        list("input_errors", inputErrors.map(ResultsDocument.inputErrorValue))
+        try field("gavel", "results/v1")
+        try field("run", runValue)
+        try field("summary", summaryValue)
+        try list("rules", rules.count) { ResultsDocument.ruleValue(rules[$0]) }
+        try list("results", entries.count) { entryValue(entries[$0]) }
+        try list("controls", controls.count) { controlValue(controls[$0]) }
+        if let coverage { try list("coverage", coverage.frameworks.count) { coverage.frameworks[$0].value } }
+        try list("waivers", waivers.count) { ResultsDocument.waiverValue(waivers[$0].waiver, status: waivers[$0].status, applied: waivers[$0].applied) }
+        try list("attestations", attestations.count) { ResultsDocument.attestationValue(attestations[$0]) }
+        try list("input_errors", inputErrors.count) { ResultsDocument.inputErrorValue(inputErrors[$0]) }
         // Last: the digest of every byte before this key, so that any later edit shows
         // (`gavel verify`).
         out += ind
-        let digest = SHA256.hex(Array(out.utf8))
+        digest.update(Array(out.utf8))
+        let hex = digest.finalize().map { String(format2: $0) }.joined()
         JSONWriter.writeString(ResultsDocument.digestKey, into: &out)
-        out += (pretty ? ": " : ":") + "\"\(digest)\"" + nl + "}\n"
-        return out
+        out += (pretty ? ": " : ":") + "\"\(hex)\"" + nl + "}\n"
+        try emit(out)
+    }
+
+    /// `make(i)` for every index of `range`, in order, on up to `jobs` threads.
+    static func render(_ range: Range<Int>, jobs: Int, _ make: @Sendable (Int) -> String) -> [String] {
+        let parts = min(max(jobs, 1), max(range.count / 256, 1))
+        if parts == 1 { return range.map(make) }
+        let box = TextSlots(count: range.count)
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            var i = range.lowerBound + p
+            while i < range.upperBound {
+                box.set(i - range.lowerBound, make(i))
+                i += parts
+            }
+        }
+        return box.take()
     }
 
     /// The last member of a results document: SHA-256 of all the bytes before this key.
@@ -159,4 +203,24 @@ extension ResultsDocument {
         })))
         return .object(m)
     }
+}
+
+/// Slots filled by index from several threads (each index by one thread only), then taken
+/// in order.
+private final class TextSlots: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<String>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: "")
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func set(_ i: Int, _ s: String) { slots[i] = s }
+
+    func take() -> [String] { Array(slots) }
 }

@@ -76,6 +76,16 @@ final class ResultsReaderTests: XCTestCase {
         XCTAssertEqual(back.baselineSource, "known.json")
     }
 
+    func testTheDocumentIsTheSameWrittenInPiecesOnSeveralThreads() throws {
+        let program = Compiler.compile(path: Self.repo + "/Policies").program!
+        let doc = ResultsDocument(run: Runner.run(program, SnapshotPlan.make([Self.repo + "/Snapshots"]), jobs: 2), failOn: .high)
+        var pieces: [String] = []
+        doc.write(jobs: 3) { pieces.append($0) }
+        XCTAssertEqual(pieces.joined(), doc.json(), "streamed, threaded and whole agree byte for byte")
+        XCTAssertEqual(ResultsDocument.render(0..<5000, jobs: 3) { "<\($0)>" }, (0..<5000).map { "<\($0)>" }, "batches keep their order")
+        XCTAssertEqual(ResultsDocument.render(0..<10, jobs: 4) { "\($0)" }, (0..<10).map { "\($0)" })
+    }
+
     private func readError(_ text: String) -> InputError? {
         do { _ = try ResultsDocument.read(bytes: Array(text.utf8), file: "r.json"); return nil } catch { return error }
     }
