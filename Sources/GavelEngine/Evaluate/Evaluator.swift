@@ -375,19 +375,23 @@ struct Evaluator {
 
     /// Looks the JSON Pointer of `parts` up in the snapshot's provenance map, walking up to
     /// the nearest ancestor that has an entry.
+    /// The provenance of the nearest ancestor (or the value itself) the snapshot's
+    /// provenance map has an entry for. The pointer is built once and cut back one token at
+    /// a time (an escaped token never contains `/`).
     private func provenance(_ parts: [PathPart], _ kind: Int?) -> String? {
         guard let kind, let map = asset.provenance[kind] else { return nil }
-        var tokens = parts.map { p -> String in
+        var pointer = ""
+        for p in parts {
+            pointer += "/"
             switch p {
-            case .index(let i): return String(i)
-            case .key(let k): return JSONPointer.escape(k)
+            case .index(let i): pointer += String(i)
+            case .key(let k): pointer += JSONPointer.escape(k)
             }
         }
         while true {
-            let pointer = tokens.isEmpty ? "" : "/" + tokens.joined(separator: "/")
             if let hit = map.member(pointer)?.string { return hit }
-            if tokens.isEmpty { return nil }
-            tokens.removeLast()
+            guard let cut = pointer.utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
+            pointer = String(pointer[..<cut])
         }
     }
 }
