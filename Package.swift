@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependency direction (top to bottom):
-//   gavel (CLI) -> GavelReporters -> GavelEngine -> GavelYAML / GavelJSON -> GavelCore
+//   gavel (CLI) -> GavelReporters -> GavelHistory -> GavelEngine -> GavelYAML / GavelJSON -> GavelCore
 //   gavel (CLI) -> GavelCollectors -> GavelJSON -> GavelCore
 //   gavel (CLI) -> GavelHistory -> GavelEngine, GavelSQLite
 // C types appear only in the wrapper modules GavelYAML, GavelJSON and GavelSQLite.
@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "GavelYAML", dependencies: ["CYAML", "GavelCore"]),
         .target(name: "GavelJSON", dependencies: ["CJansson", "GavelCore"]),
         .target(name: "GavelEngine", dependencies: ["GavelCore", "GavelYAML", "GavelJSON"]),
-        .target(name: "GavelReporters", dependencies: ["GavelCore", "GavelEngine"]),
+        .target(name: "GavelReporters", dependencies: ["GavelCore", "GavelEngine", "GavelHistory"]),
         .target(name: "GavelCollectors", dependencies: ["GavelCore", "GavelJSON"]),
         .target(name: "GavelSQLite", dependencies: ["CSQLite"]),
         .target(name: "GavelHistory", dependencies: ["GavelCore", "GavelEngine", "GavelSQLite"]),

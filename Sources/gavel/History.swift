@@ -185,6 +185,10 @@ struct HistoryControl: ParsableCommand {
     @OptionGroup var options: StoreOption
     @Option(help: "First day (YYYY-MM-DD, UTC; default: 30 days before --until).") var since: String?
     @Option(help: "Last day (YYYY-MM-DD, UTC; default: today).") var until: String?
+    @Option(help: "text, csv (one row per run and per day without one) or json (timeline/v1).") var format: TimelineFormat = .text
+    @Option(name: [.short, .customLong("output")], help: "Write to this file (atomically) instead of stdout.") var output: String?
+
+    enum TimelineFormat: String, ExpressibleByArgument, CaseIterable { case text, csv, json }
 
     func validate() throws {
         for (name, v) in [("--since", since), ("--until", until)] {
@@ -203,16 +207,12 @@ struct HistoryControl: ParsableCommand {
         let first = since.flatMap(Day.init) ?? last.adding(days: -30)
         guard first <= last else { throw ValidationError("--since \(first) is after --until \(last)") }
         let t = try storeOrExit { () throws(HistoryError) in try store.timeline(control: control, since: first, until: last) }
-        var out = "\(control) from \(first) to \(last): \(t.points.count) run\(t.points.count == 1 ? "" : "s"): "
-        out += "\(t.count(.pass)) pass, \(t.count(.fail)) fail, \(t.count(.error)) error"
-        out += t.count(.notApplicable) > 0 ? ", \(t.count(.notApplicable)) not applicable" : ""
-        out += "; \(t.daysWithoutRun.count) day\(t.daysWithoutRun.count == 1 ? "" : "s") without a run\n"
-        for p in t.points {
-            let v = p.verdict.map { $0 == .pass ? "pass" : $0.rawValue.uppercased() } ?? "not judged"
-            out += "  \(p.run.startedAt)  #\(p.run.id)  \(v)\(p.assetsFailing.isEmpty ? "" : "  " + p.assetsFailing.joined(separator: ", "))\n"
+        let r = TimelineReporter()
+        switch format {
+        case .text: try emit(r.text(t), to: output)
+        case .csv: try emit(r.csv(t), to: output)
+        case .json: try emit(r.json(t), to: output)
         }
-        if !t.daysWithoutRun.isEmpty { out += "days without a run: \(t.daysWithoutRun.map(\.description).joined(separator: ", "))\n" }
-        FileHandle.standardOutput.write(Data(out.utf8))
     }
 }
 

@@ -62,6 +62,24 @@ extension CLITests {
         XCTAssertTrue(r.out.contains("  2026-11-02T02:00:00.000Z  #2  pass\n  2026-11-03T02:00:00.000Z  #3  FAIL  clinic-a.example.com\n"), r.out)
         XCTAssertTrue(r.out.contains("days without a run: 2026-11-04\n"), r.out)
 
+        // The same timeline for a workpaper: CSV by day, and JSON.
+        r = try gavel(["history", "control", "soc2:CC6.7", "--since", "2026-11-01", "--until", "2026-11-05", "--store", "h.sqlite",
+                       "--format", "csv"], cwd: dir)
+        XCTAssertEqual(r.out.components(separatedBy: "\r\n").dropLast(), [
+            "day,run,started_at,verdict,assets_failing",
+            "2026-11-01,1,2026-11-01T02:00:00.000Z,pass,",
+            "2026-11-02,2,2026-11-02T02:00:00.000Z,pass,",
+            "2026-11-03,3,2026-11-03T02:00:00.000Z,fail,clinic-a.example.com",
+            "2026-11-04,,,no_run,",
+            "2026-11-05,4,2026-11-05T02:00:00.000Z,pass,",
+        ])
+        r = try gavel(["history", "control", "soc2:CC6.7", "--since", "2026-11-01", "--until", "2026-11-05", "--store", "h.sqlite",
+                       "--format", "json", "-o", "timeline.json"], cwd: dir)
+        let timeline = try jsonObject(dir + "/timeline.json")
+        XCTAssertEqual(timeline["gavel"] as? String, "timeline/v1")
+        XCTAssertEqual((timeline["runs"] as! [[String: Any]]).map { $0["verdict"] as! String }, ["pass", "pass", "fail", "pass"])
+        XCTAssertEqual(timeline["days_without_run"] as? [String], ["2026-11-04"])
+
         r = try gavel(["history", "--store", "h.sqlite"], cwd: dir)
         XCTAssertTrue(r.out.contains("#3  2026-11-03T02:00:00.000Z  1 assets"), r.out)
         XCTAssertTrue(r.out.hasSuffix("4 runs in h.sqlite\n"), r.out)
