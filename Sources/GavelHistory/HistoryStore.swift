@@ -94,9 +94,22 @@ public final class HistoryStore {
                    entryHash: s.text(14) ?? "")
     }
 
-    /// The chain hash of a run: what the next run's `previousHash` must be.
-    public static func entryHash(id: Int64, startedAt: String, finishedAt: String, policyDigest: String, documentSHA256: String, previous: String) -> String {
-        SHA256.hex(Array("gavel-history/v1\n\(id)\n\(startedAt)\n\(finishedAt)\n\(policyDigest)\n\(documentSHA256)\n\(previous)\n".utf8))
+    /// The chain hash of a run over everything recorded about it (times, policy digest,
+    /// counts, its per-control rows, its document's SHA-256, the previous hash): what the
+    /// next run's `previousHash` must be. Editing any of these shows without reading the
+    /// document again.
+    public static func entryHash(_ r: HistoryRun, controlsDigest: String) -> String {
+        let facts = "gavel-history/v1\n\(r.id)\n\(r.startedAt)\n\(r.finishedAt)\n\(r.recordedAt)\n\(r.policyDigest)\n"
+            + "\(r.assets) \(r.evaluations) \(r.pass) \(r.fail) \(r.error) \(r.waived) \(r.controlsFailing)\n"
+            + "\(controlsDigest)\n\(r.documentSHA256)\n\(r.previousHash)\n"
+        return SHA256.hex(Array(facts.utf8))
+    }
+
+    /// SHA-256 over a run's per-control rows, in order.
+    public static func controlsDigest(_ rows: [(control: String, verdict: String, assets: String)]) -> String {
+        var h = SHA256()
+        for r in rows { h.update(Array("\(r.control)\t\(r.verdict)\t\(r.assets)\n".utf8)) }
+        return h.finalize().map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined()
     }
 
     /// The per-control rows a document gives: control, verdict, failing or erring assets.
@@ -114,6 +127,18 @@ public final class HistoryStore {
     /// Appends a run: `bytes` is its results document, `doc` the same document read. A
     /// document already recorded is refused (a retried nightly job does not record twice).
     public func append(bytes: [UInt8], doc: ResultsDocument, now: Date = Date()) throws(HistoryError) -> HistoryRun {
+        do { return try bytes.withUnsafeBytes { raw in try append(raw: raw, doc: doc, now: now) } } catch { throw HistoryStore.typed(error) }
+    }
+
+    /// The same, from the document's text, without copying it.
+    public func append(document: String, doc: ResultsDocument, now: Date = Date()) throws(HistoryError) -> HistoryRun {
+        var text = document
+        do { return try text.withUTF8 { utf8 in try append(raw: UnsafeRawBufferPointer(utf8), doc: doc, now: now) } } catch { throw HistoryStore.typed(error) }
+    }
+
+    static func typed(_ error: any Error) -> HistoryError { error as? HistoryError ?? HistoryError("\(error)") }
+
+    func append(raw bytes: UnsafeRawBufferPointer, doc: ResultsDocument, now: Date) throws(HistoryError) -> HistoryRun {
         let digest = SHA256.hex(bytes)
         do {
             return try db.writeTransaction { () throws -> HistoryRun in
@@ -129,23 +154,26 @@ public final class HistoryStore {
                     previous = base.hash
                 }
                 let started = Timestamp.string(doc.startedAt), finished = Timestamp.string(doc.finishedAt)
-                let hash = HistoryStore.entryHash(id: id, startedAt: started, finishedAt: finished, policyDigest: doc.policyDigest,
-                                                  documentSHA256: digest, previous: previous)
-                let run = HistoryRun(id: id, startedAt: started, finishedAt: finished, recordedAt: Timestamp.string(now), policyDigest: doc.policyDigest,
+                let rows = HistoryStore.controlRows(doc)
+                var run = HistoryRun(id: id, startedAt: started, finishedAt: finished, recordedAt: Timestamp.string(now), policyDigest: doc.policyDigest,
                                      assets: doc.assets.count, evaluations: doc.entries.count, pass: doc.count(.pass), fail: doc.count(.fail),
                                      error: doc.count(.error), waived: doc.count(.waived), controlsFailing: doc.controls.filter { $0.verdict == .fail }.count,
-                                     documentSHA256: digest, previousHash: previous, entryHash: hash)
-                try db.prepare("INSERT INTO runs (\(HistoryStore.columns), document) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").run([
+                                     documentSHA256: digest, previousHash: previous, entryHash: "")
+                run.entryHash = HistoryStore.entryHash(run, controlsDigest: HistoryStore.controlsDigest(rows))
+                let hash = run.entryHash
+                let insert = try db.prepare("INSERT INTO runs (\(HistoryStore.columns), document) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").bind([
                     .int(id), .text(started), .text(finished), .text(run.recordedAt), .text(run.policyDigest), .int(Int64(run.assets)),
                     .int(Int64(run.evaluations)), .int(Int64(run.pass)), .int(Int64(run.fail)), .int(Int64(run.error)), .int(Int64(run.waived)),
-                    .int(Int64(run.controlsFailing)), .text(digest), .text(previous), .text(hash), .blob(bytes),
+                    .int(Int64(run.controlsFailing)), .text(digest), .text(previous), .text(hash),
                 ])
+                try insert.bindBlobNoCopy(16, bytes)
+                _ = try insert.step()
                 if ProcessInfo.processInfo.environment[HistoryStore.stallVariable] != nil {
                     FileHandle.standardError.write(Data("stalled in the write transaction\n".utf8))
                     Thread.sleep(forTimeInterval: 60)
                 }
                 let ins = try db.prepare("INSERT INTO control_verdicts (run, control, verdict, assets_failing) VALUES (?,?,?,?)")
-                for c in HistoryStore.controlRows(doc) { try ins.run([.int(id), .text(c.control), .text(c.verdict), .text(c.assets)]) }
+                for c in rows { try ins.run([.int(id), .text(c.control), .text(c.verdict), .text(c.assets)]) }
                 return run
             }
         } catch let e as HistoryError {
@@ -172,6 +200,15 @@ public final class HistoryStore {
             guard try s.step() else { throw HistoryError("no run #\(id) in \(path)") }
             return s.blob(0)
         } catch let e as HistoryError { throw e } catch { throw HistoryError("cannot read \(path): \(error)") }
+    }
+
+    /// SHA-256 of a run's stored document, read in pieces.
+    public func documentDigest(_ id: Int64) throws(HistoryError) -> String {
+        var h = SHA256()
+        do { try db.readBlob(table: "runs", column: "document", row: id) { h.update($0) } } catch {
+            throw HistoryError("cannot read run #\(id) in \(path): \(error)")
+        }
+        return h.finalize().map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined()
     }
 
     public func document(_ id: Int64) throws(HistoryError) -> ResultsDocument {

@@ -64,6 +64,27 @@ public final class Database {
     }
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Reads a blob in pieces of `chunk` bytes (incremental blob I/O), so a large value is
+    /// never held whole.
+    public func readBlob(table: String, column: String, row: Int64, chunk: Int = 1 << 20,
+                         _ body: (UnsafeRawBufferPointer) -> Void) throws(SQLiteError) {
+        var blob: OpaquePointer?
+        let rc = sqlite3_blob_open(handle, "main", table, column, row, 0, &blob)
+        guard rc == SQLITE_OK, let blob else { throw error(rc) }
+        defer { sqlite3_blob_close(blob) }
+        let size = Int(sqlite3_blob_bytes(blob))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, min(chunk, size)), alignment: 8)
+        defer { buffer.deallocate() }
+        var offset = 0
+        while offset < size {
+            let n = min(buffer.count, size - offset)
+            let r = sqlite3_blob_read(blob, buffer.baseAddress, Int32(n), Int32(offset))
+            guard r == SQLITE_OK else { throw error(r) }
+            body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            offset += n
+        }
+    }
 }
 
 /// A prepared statement: bind by position (from 1), step, read columns (from 0).
@@ -102,6 +123,13 @@ public final class Statement {
             guard rc == SQLITE_OK else { throw db.error(rc) }
         }
         return self
+    }
+
+    /// Binds `raw` at `index` without copying it: the memory must stay valid and unchanged
+    /// until the statement has been stepped (for a large document, one copy fewer).
+    public func bindBlobNoCopy(_ index: Int32, _ raw: UnsafeRawBufferPointer) throws(SQLiteError) {
+        let rc = sqlite3_bind_blob64(handle, index, raw.baseAddress, sqlite3_uint64(raw.count), nil)
+        guard rc == SQLITE_OK else { throw db.error(rc) }
     }
 
     /// Advances to the next row; false when there is none.

@@ -90,7 +90,7 @@ struct Eval: ParsableCommand {
             if format == .html { previous = try previousRun(in: history, before: doc, bytes: nil) }
             let json = doc.json(jobs: jobs)
             recordedJSON = json
-            let recorded = try storeOrExit { () throws(HistoryError) in try history.append(bytes: Array(json.utf8), doc: doc) }
+            let recorded = try storeOrExit { () throws(HistoryError) in try history.append(document: json, doc: doc) }
             printError("recorded run #\(recorded.id) in \(store)")
             if let keepDays { try prune(history, keepDays) }
         }

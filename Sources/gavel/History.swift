@@ -115,14 +115,16 @@ struct HistoryVerify: ParsableCommand {
         discussion: """
         Exit 0 when intact, 1 naming each run that no longer matches. The last line gives
         the chain's head hash: keep it elsewhere (a job log) and pass it back with --head to
-        detect the newest runs being removed or rewritten.
+        detect the newest runs being removed or rewritten. Without --deep it hashes but
+        does not parse the stored documents.
         """)
     @OptionGroup var options: StoreOption
     @Option(help: "The head hash recorded earlier: the chain must still contain it.") var head: String?
+    @Flag(help: "Also read every stored document and compare its own digest, counts and control verdicts with what was recorded.") var deep = false
 
     func run() throws {
         let store = try openStoreOrExit(options.store)
-        var v = try storeOrExit { () throws(HistoryError) in try HistoryVerifier(store) }
+        var v = try storeOrExit { () throws(HistoryError) in try HistoryVerifier(store, deep: deep) }
         if let head {
             let runs = try storeOrExit { () throws(HistoryError) in try store.runs() }
             if !runs.contains(where: { $0.entryHash == head }) {

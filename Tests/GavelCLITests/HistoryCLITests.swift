@@ -114,6 +114,9 @@ extension CLITests {
                + "c.execute(\\\"UPDATE control_verdicts SET verdict = 'pass', assets_failing = '' WHERE run = 3 AND control = 'soc2:CC6.7'\\\"); c.commit()\"", in: dir)
         r = try gavel(["history", "verify", "--store", "h.sqlite"], cwd: dir)
         XCTAssertEqual(r.code, 1)
+        XCTAssertTrue(r.out.contains("CHANGED  run #3: its entry hash does not match its recorded facts"), r.out)
+        r = try gavel(["history", "verify", "--deep", "--store", "h.sqlite"], cwd: dir)
+        XCTAssertEqual(r.code, 1)
         XCTAssertTrue(r.out.contains("CHANGED  run #3: its per-control verdicts differ from its document's (soc2:CC6.7: recorded pass, document says fail)"), r.out)
         // Or removes the newest run entirely: only the head kept elsewhere shows it.
         try sh("/usr/bin/python3 -c \"import sqlite3; c = sqlite3.connect('h.sqlite'); "

@@ -59,7 +59,9 @@ final class HistoryStoreTests: XCTestCase {
         try db.exec(sql)
     }
 
-    func problems(_ s: HistoryStore) throws -> [String] { try HistoryVerifier(s).problems.map(\.description) }
+    func problems(_ s: HistoryStore, deep: Bool = false) throws -> [String] { try HistoryVerifier(s, deep: deep).problems.map(\.description) }
+
+    let factsEdited = "its entry hash does not match its recorded facts (times, counts, control verdicts, policy or document digest edited)"
 
     let week = [("2026-11-01", "1"), ("2026-11-02", "1"), ("2026-11-03", "0"), ("2026-11-04", "1"), ("2026-11-06", "1")]
 
@@ -70,7 +72,7 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(runs[0].previousHash, HistoryStore.genesis)
         for i in 1..<runs.count { XCTAssertEqual(runs[i].previousHash, runs[i - 1].entryHash) }
         XCTAssertEqual(runs.map(\.fail), [0, 0, 1, 0, 0])
-        let v = try HistoryVerifier(s)
+        let v = try HistoryVerifier(s, deep: true)
         XCTAssertTrue(v.ok, "\(v.problems)")
         XCTAssertEqual(v.head, runs[4].entryHash)
         XCTAssertEqual(try s.document(3).entries.map(\.verdict), [.fail], "the stored document reads back")
@@ -87,9 +89,13 @@ final class HistoryStoreTests: XCTestCase {
     func testAnEditedSummaryOrControlRowIsCaught() throws {
         let s = try store(nights: week)
         try tamper(s, "UPDATE runs SET fail = 0 WHERE id = 3")
-        XCTAssertEqual(try problems(s), ["run #3: its summary counts differ from its document's"])
+        XCTAssertEqual(try problems(s), ["run #3: " + factsEdited], "the entry hash covers the counts")
+        XCTAssertEqual(try problems(s, deep: true), ["run #3: " + factsEdited, "run #3: its summary counts differ from its document's"])
         try tamper(s, "UPDATE runs SET fail = 1 WHERE id = 3; UPDATE control_verdicts SET verdict = 'pass', assets_failing = '' WHERE run = 3")
-        XCTAssertEqual(try problems(s), ["run #3: its per-control verdicts differ from its document's (t:C1: recorded pass, document says fail)"])
+        XCTAssertEqual(try problems(s), ["run #3: " + factsEdited], "and the control rows")
+        XCTAssertEqual(try problems(s, deep: true).last, "run #3: its per-control verdicts differ from its document's (t:C1: recorded pass, document says fail)")
+        try tamper(s, "UPDATE control_verdicts SET verdict = 'fail', assets_failing = 'a' WHERE run = 3")
+        XCTAssertEqual(try problems(s, deep: true), [], "restored")
     }
 
     func testAnEditedDocumentIsCaughtEvenWithItsDigestsRecomputed() throws {
@@ -101,13 +107,14 @@ final class HistoryStoreTests: XCTestCase {
         try db.prepare("UPDATE runs SET document = ? WHERE id = 3").run([.blob(Array(edited.utf8))])
         XCTAssertTrue(try problems(s).contains("run #3: its results document was edited: its SHA-256 no longer matches the recorded one"))
         // The recorded digest and entry hash rewritten to match: the next run's link breaks.
-        let sha = SHA256.hex(Array(edited.utf8))
-        let r = try s.runs()[2]
-        let hash = HistoryStore.entryHash(id: 3, startedAt: r.startedAt, finishedAt: r.finishedAt, policyDigest: r.policyDigest, documentSHA256: sha, previous: r.previousHash)
-        try db.prepare("UPDATE runs SET document_sha256 = ?, entry_hash = ? WHERE id = 3").run([.text(sha), .text(hash)])
+        var r = try s.runs()[2]
+        r.documentSHA256 = SHA256.hex(Array(edited.utf8))
+        let hash = HistoryStore.entryHash(r, controlsDigest: HistoryStore.controlsDigest(try s.recordedControlRows(3)))
+        try db.prepare("UPDATE runs SET document_sha256 = ?, entry_hash = ? WHERE id = 3").run([.text(r.documentSHA256), .text(hash)])
         let found = try problems(s)
         XCTAssertTrue(found.contains { $0.hasPrefix("run #4: its link to the previous run does not match") }, "\(found)")
-        XCTAssertTrue(found.contains("run #3: its results document does not match its own document_sha256"), "\(found)")
+        XCTAssertFalse(found.contains { $0.hasPrefix("run #3") }, "run #3 itself is consistent now: \(found)")
+        XCTAssertTrue(try problems(s, deep: true).contains("run #3: its results document does not match its own document_sha256"))
     }
 
     func testARemovedRunIsCaught() throws {
