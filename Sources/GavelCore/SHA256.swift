@@ -63,7 +63,12 @@ public struct SHA256: Sendable {
     public static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         var s = SHA256()
         s.update(bytes)
-        return s.finalize().map { b in
+        return s.finalizeHex()
+    }
+
+    /// `finalize()` as 64 lowercase hex digits.
+    public mutating func finalizeHex() -> String {
+        finalize().map { b in
             let x = String(b, radix: 16)
             return b < 16 ? "0" + x : x
         }.joined()

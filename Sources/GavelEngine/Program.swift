@@ -35,7 +35,7 @@ public final class Program: Sendable {
             let rel = f.path.hasPrefix(prefix) ? String(f.path.dropFirst(prefix.count)) : String(f.path.split(separator: "/").last ?? "")
             h.update(Array("\(rel)\0\(f.sha256)\n".utf8))
         }
-        self.digest = h.finalize().map { String(format2: $0) }.joined()
+        self.digest = h.finalizeHex()
         self.parameters = parameters
         self.disabled = disabled
         self.warnings = warnings

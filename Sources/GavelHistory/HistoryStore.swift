@@ -68,6 +68,8 @@ public final class HistoryStore {
         }
     }
 
+    /// The document is the last column: a blob made with `zeroblob(N)` and filled
+    /// piecewise is only never held in memory when it ends the record.
     static let schema = """
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', 'gavel-history/v1');
@@ -75,7 +77,8 @@ public final class HistoryStore {
       id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
       policy_digest TEXT NOT NULL, assets INTEGER NOT NULL, evaluations INTEGER NOT NULL, pass INTEGER NOT NULL,
       fail INTEGER NOT NULL, error INTEGER NOT NULL, waived INTEGER NOT NULL, controls_failing INTEGER NOT NULL,
-      document BLOB NOT NULL, document_sha256 TEXT NOT NULL UNIQUE, previous_hash TEXT NOT NULL, entry_hash TEXT NOT NULL);
+      document_sha256 TEXT NOT NULL UNIQUE, previous_hash TEXT NOT NULL, entry_hash TEXT NOT NULL,
+      document BLOB NOT NULL);
     CREATE TABLE IF NOT EXISTS control_verdicts (
       run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, control TEXT NOT NULL, verdict TEXT NOT NULL,
       assets_failing TEXT NOT NULL, PRIMARY KEY (run, control));
@@ -109,7 +112,7 @@ public final class HistoryStore {
     public static func controlsDigest(_ rows: [(control: String, verdict: String, assets: String)]) -> String {
         var h = SHA256()
         for r in rows { h.update(Array("\(r.control)\t\(r.verdict)\t\(r.assets)\n".utf8)) }
-        return h.finalize().map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined()
+        return h.finalizeHex()
     }
 
     /// The per-control rows a document gives: control, verdict, failing or erring assets.
@@ -138,8 +141,39 @@ public final class HistoryStore {
 
     static func typed(_ error: any Error) -> HistoryError { error as? HistoryError ?? HistoryError("\(error)") }
 
+    /// The same, from a file (a large document is never held in memory: it is hashed, then
+    /// copied into the store, a megabyte at a time).
+    public func append(file: String, doc: ResultsDocument, now: Date = Date()) throws(HistoryError) -> HistoryRun {
+        var h = SHA256()
+        var size = 0
+        do {
+            try HistoryStore.eachPiece(of: file) { piece in
+                h.update(piece)
+                size += piece.count
+            }
+        } catch { throw HistoryError("cannot read \(file): \(error)") }
+        let digest = h.finalizeHex()
+        return try insert(digest: digest, body: .file(file, size: size), doc: doc, now: now)
+    }
+
+    static func eachPiece(of file: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw HistoryError("cannot open \(file)") }
+        defer { try? handle.close() }
+        while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
+            try data.withUnsafeBytes { try body($0) }
+        }
+    }
+
+    enum Body {
+        case memory(UnsafeRawBufferPointer)
+        case file(String, size: Int)
+    }
+
     func append(raw bytes: UnsafeRawBufferPointer, doc: ResultsDocument, now: Date) throws(HistoryError) -> HistoryRun {
-        let digest = SHA256.hex(bytes)
+        try insert(digest: SHA256.hex(bytes), body: .memory(bytes), doc: doc, now: now)
+    }
+
+    func insert(digest: String, body: Body, doc: ResultsDocument, now: Date) throws(HistoryError) -> HistoryRun {
         do {
             return try db.writeTransaction { () throws -> HistoryRun in
                 let dup = try db.prepare("SELECT id FROM runs WHERE document_sha256 = ?").bind([.text(digest)])
@@ -166,8 +200,25 @@ public final class HistoryStore {
                     .int(Int64(run.evaluations)), .int(Int64(run.pass)), .int(Int64(run.fail)), .int(Int64(run.error)), .int(Int64(run.waived)),
                     .int(Int64(run.controlsFailing)), .text(digest), .text(previous), .text(hash),
                 ])
-                try insert.bindBlobNoCopy(16, bytes)
-                _ = try insert.step()
+                switch body {
+                case .memory(let bytes):
+                    try insert.bindBlobNoCopy(16, bytes)
+                    _ = try insert.step()
+                case .file(let file, let size):
+                    try insert.bindZeroBlob(16, size: size)
+                    _ = try insert.step()
+                    var copied = SHA256()
+                    try db.writeBlob(table: "runs", column: "document", row: id) { write in
+                        try HistoryStore.eachPiece(of: file) { piece in
+                            copied.update(piece)
+                            try write(piece)
+                        }
+                    }
+                    // The file must not have changed between hashing and copying.
+                    guard copied.finalizeHex() == digest else {
+                        throw HistoryError("\(file) changed while it was being recorded")
+                    }
+                }
                 if ProcessInfo.processInfo.environment[HistoryStore.stallVariable] != nil {
                     FileHandle.standardError.write(Data("stalled in the write transaction\n".utf8))
                     Thread.sleep(forTimeInterval: 60)
@@ -208,7 +259,7 @@ public final class HistoryStore {
         do { try db.readBlob(table: "runs", column: "document", row: id) { h.update($0) } } catch {
             throw HistoryError("cannot read run #\(id) in \(path): \(error)")
         }
-        return h.finalize().map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined()
+        return h.finalizeHex()
     }
 
     public func document(_ id: Int64) throws(HistoryError) -> ResultsDocument {

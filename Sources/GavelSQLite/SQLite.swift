@@ -65,6 +65,22 @@ public final class Database {
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+    /// Fills a blob (made with `zeroblob(N)`) in pieces: `body` hands each piece to `write`
+    /// in order; more than the blob's size is an error.
+    public func writeBlob(table: String, column: String, row: Int64,
+                          _ body: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        var blob: OpaquePointer?
+        let rc = sqlite3_blob_open(handle, "main", table, column, row, 1, &blob)
+        guard rc == SQLITE_OK, let blob else { throw error(rc) }
+        defer { sqlite3_blob_close(blob) }
+        var offset: Int32 = 0
+        try body { piece in
+            let w = sqlite3_blob_write(blob, piece.baseAddress, Int32(piece.count), offset)
+            guard w == SQLITE_OK else { throw self.error(w) }
+            offset += Int32(piece.count)
+        }
+    }
+
     /// Reads a blob in pieces of `chunk` bytes (incremental blob I/O), so a large value is
     /// never held whole.
     public func readBlob(table: String, column: String, row: Int64, chunk: Int = 1 << 20,
@@ -123,6 +139,12 @@ public final class Statement {
             guard rc == SQLITE_OK else { throw db.error(rc) }
         }
         return self
+    }
+
+    /// Binds a blob of `size` zero bytes at `index`, to be filled by `Database.writeBlob`.
+    public func bindZeroBlob(_ index: Int32, size: Int) throws(SQLiteError) {
+        let rc = sqlite3_bind_zeroblob64(handle, index, sqlite3_uint64(size))
+        guard rc == SQLITE_OK else { throw db.error(rc) }
     }
 
     /// Binds `raw` at `index` without copying it: the memory must stay valid and unchanged

@@ -84,18 +84,23 @@ struct Eval: ParsableCommand {
         if let writeBaseline { try emit(JSONWriter.string(Baseline.document(of: doc), pretty: true) + "\n", to: writeBaseline) }
         // Recorded before the exit code is decided: failing nights belong in the history.
         var previous: ResultsDocument?
-        var recordedJSON: String?
+        var jsonWritten = false
         if let store, run.evaluatedSomething {
             let history = try openStoreOrExit(store, create: true)
             if format == .html { previous = try previousRun(in: history, before: doc, bytes: nil) }
-            let json = doc.json(jobs: jobs)
-            recordedJSON = json
-            let recorded = try storeOrExit { () throws(HistoryError) in try history.append(document: json, doc: doc) }
+            // The document goes to a file first (the --output of --format json, or a
+            // temporary file beside the store) and from there into the store, so a large
+            // fleet's document is never held whole in memory.
+            let file = format == .json && output != nil ? output! : store + ".pending-\(getpid()).json"
+            try emitStreaming(to: file) { out in try doc.write(jobs: jobs, to: out) }
+            defer { if file != output { unlink(file) } }
+            let recorded = try storeOrExit { () throws(HistoryError) in try history.append(file: file, doc: doc) }
+            jsonWritten = file == output
             printError("recorded run #\(recorded.id) in \(store)")
             if let keepDays { try prune(history, keepDays) }
         }
         switch format {
-        case .json where recordedJSON != nil: try emit(recordedJSON!, to: output)
+        case .json where jsonWritten: break
         case .json: try emitStreaming(to: output) { out in try doc.write(jobs: jobs, to: out) }
         case .text: try emit(TextReporter(style: output == nil ? terminalStyle(1) : .plain).render(doc), to: output)
         case .junit: try emit(JUnitReporter().render(doc), to: output)

@@ -138,6 +138,14 @@ extension CLITests {
         let html = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
         XCTAssertTrue(html.contains("0 new failures, 0 fixed, 0 new errors"), "the previous run came from the store")
         XCTAssertEqual(try gavel(["eval", "--keep-days", "30", "--fail-on", "none"], cwd: dir).code, 2, "--keep-days needs --store")
+        // With --format json -o, the file written is exactly the document stored.
+        r = try gavel(["eval", "--store", "h.sqlite", "--fail-on", "none", "--format", "json", "-o", "night.json"], cwd: dir)
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertTrue(r.err.contains("recorded run #3"), r.err)
+        r = try gavel(["history", "add", "night.json", "--store", "h.sqlite"], cwd: dir)
+        XCTAssertTrue(r.err.contains("already recorded as run #3"), r.err)
+        XCTAssertEqual(try gavel(["verify", "night.json"], cwd: dir).code, 0)
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir).contains { $0.contains(".pending-") }, "no temporary file is left")
 
         let text = try String(contentsOfFile: dir + "/results.json", encoding: .utf8)
         try text.replacingOccurrences(of: #""verdict":"fail""#, with: #""verdict":"pass""#).write(toFile: dir + "/edited.json", atomically: true, encoding: .utf8)
@@ -146,7 +154,7 @@ extension CLITests {
         XCTAssertTrue(r.err.contains("edited.json was edited after Gavel wrote it; not recorded"), r.err)
         XCTAssertEqual(try gavel(["history", "add", "results.json", "--store", "h.sqlite"], cwd: dir).code, 0)
         XCTAssertEqual(try gavel(["history", "add", "results.json", "--store", "h.sqlite"], cwd: dir).code, 3, "not twice")
-        XCTAssertTrue(try gavel(["history", "--store", "h.sqlite"], cwd: dir).out.hasSuffix("3 runs in h.sqlite\n"))
+        XCTAssertTrue(try gavel(["history", "--store", "h.sqlite"], cwd: dir).out.hasSuffix("4 runs in h.sqlite\n"))
     }
 
     func testAWriterKilledInsideItsTransactionLeavesTheStoreAsItWas() throws {

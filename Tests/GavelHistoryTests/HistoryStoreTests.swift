@@ -78,6 +78,19 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(try s.document(3).entries.map(\.verdict), [.fail], "the stored document reads back")
     }
 
+    func testADocumentRecordedFromAFileIsStoredByteForByte() throws {
+        let s = try store(nights: [("2026-11-01", "1")])
+        let n = night("2026-11-02", x: "0")
+        let file = Self.scratch() + "/night.json"
+        try Data(n.bytes).write(to: URL(fileURLWithPath: file))
+        let run = try s.append(file: file, doc: n.doc)
+        XCTAssertEqual(run.id, 2)
+        XCTAssertEqual(try s.documentBytes(2), n.bytes)
+        XCTAssertEqual(run.documentSHA256, SHA256.hex(n.bytes))
+        XCTAssertTrue(try HistoryVerifier(s, deep: true).ok)
+        XCTAssertThrowsError(try s.append(bytes: n.bytes, doc: n.doc), "the same document from memory is a duplicate too")
+    }
+
     func testTheSameDocumentIsNotRecordedTwice() throws {
         let s = try store(nights: [])
         let n = night("2026-11-01", x: "1")

@@ -39,7 +39,9 @@ extension ResultsDocument {
             out += ind
             JSONWriter.writeString(name, into: &out)
             out += pretty ? ": [" : ":["
-            let batch = 2048
+            // Batches of about a megabyte per thread: small items (results) go thousands at
+            // a time, large ones (a control over 10,000 assets) a few at a time.
+            var batch = 64
             var start = 0
             while start < count {
                 let end = min(start + batch, count)
@@ -48,8 +50,13 @@ extension ResultsDocument {
                     JSONWriter.write(item(i), into: &t, pretty: false, indent: 0)
                     return t
                 }
-                for t in texts { out += t }
-                try flush()
+                var bytes = 0
+                for t in texts {
+                    bytes += t.utf8.count
+                    out += t
+                    try flush()
+                }
+                batch = min(4096, max(1, (1 << 20) * max(jobs, 1) / max(1, bytes / (end - start))))
                 start = end
             }
             out += (count == 0 ? "" : nl + ind) + "]," + nl
@@ -69,7 +76,7 @@ extension ResultsDocument {
         // (`gavel verify`).
         out += ind
         digest.update(Array(out.utf8))
-        let hex = digest.finalize().map { String(format2: $0) }.joined()
+        let hex = digest.finalizeHex()
         JSONWriter.writeString(ResultsDocument.digestKey, into: &out)
         out += (pretty ? ": " : ":") + "\"\(hex)\"" + nl + "}\n"
         try emit(out)
