@@ -39,7 +39,7 @@ public struct AuditMarkdownReporter: Sendable {
                 })
             }
         } else {
-            out += "No previous run was given.\n"
+            out += t.cell(m.noPreviousRun) + "\n"
         }
         if let cov = d.coverage {
             out += "\n### Control coverage\n\n"

@@ -42,6 +42,8 @@ public struct AuditModel: Sendable {
 
     public let doc: ResultsDocument
     public var integrity: Integrity = .fresh
+    /// Why there are no changes to show, when there is no previous run.
+    public var noPreviousRun = "No previous run was given (--previous FILE or --store PATH)."
     /// Where the document was read from, for the report's header.
     public let source: String?
     /// `previous` -> `doc`, when a previous run is known.

@@ -107,7 +107,7 @@ public struct HTMLReporter: Sendable {
     func changes(_ m: AuditModel) -> String {
         var out = "<h3 id=\"changes\">Changes since the previous run</h3>\n"
         guard let diff = m.changes else {
-            return out + "<p class=\"muted\">No previous run was given (<code>--previous FILE</code> or <code>--store PATH</code>).</p>\n"
+            return out + "<p class=\"muted\">\(esc(m.noPreviousRun))</p>\n"
         }
         out += "<p>Compared with the run started \(esc(m.previousStartedAt ?? "")): "
         out += [plural(m.changes([.newlyFailing]).count, "new failure"), "\(m.changes([.newlyPassing]).count) fixed",

@@ -107,7 +107,10 @@ struct Eval: ParsableCommand {
         case .sarif: try emit(SARIFReporter().render(doc), to: output)
         case .github: try emit(GitHubReporter().render(doc), to: output)
         case .markdown: try emit(MarkdownReporter().render(doc), to: output)
-        case .html: try emit(HTMLReporter().render(AuditModel(doc, previous: previous)), to: output)
+        case .html:
+            var model = AuditModel(doc, previous: previous)
+            if previous == nil, let store { model.noPreviousRun = "\(store) held no run before this one." }
+            try emit(HTMLReporter().render(model), to: output)
         }
         for e in run.inputErrors { printError(e.description) }
         if !run.evaluatedSomething {

@@ -57,6 +57,7 @@ struct Report: ParsableCommand {
         }
         var model = AuditModel(doc, source: results, previous: before)
         model.integrity = integrity
+        if before == nil, let store { model.noPreviousRun = "\(store) holds no run before this one." }
         try emit(render(model, format), to: output)
         if integrity == .changed {
             printError("error: \(results) was edited after Gavel wrote it: its content no longer matches its document_sha256 (see gavel verify)")

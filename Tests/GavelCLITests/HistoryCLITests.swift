@@ -95,6 +95,8 @@ extension CLITests {
         // The report of the last night lists the fix, taken from the history.
         r = try gavel(["report", "2026-11-05.json", "--format", "markdown", "--store", "h.sqlite"], cwd: dir)
         XCTAssertTrue(r.out.contains("Compared with the run started 2026-11-03T02:00:00.000Z: 1 verdict changed."), r.out)
+        r = try gavel(["report", "2026-11-01.json", "--format", "markdown", "--store", "h.sqlite"], cwd: dir)
+        XCTAssertTrue(r.out.contains("h.sqlite holds no run before this one."), "the first night has nothing to compare with")
 
         r = try gavel(["history", "control", "soc2:CC6.77", "--store", "h.sqlite"], cwd: dir)
         XCTAssertEqual(r.code, 2)
