@@ -8,12 +8,12 @@ struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what changing the policy set does to the verdicts over the same snapshots.",
         discussion: """
-        --base and --head are policy folders or git revisions: a revision reads the head's
-        policy folder (or REV:FOLDER) at that commit without touching the working tree.
+        --base and --head are policy folders or git revisions: a revision reads the head's \
+        policy folder (or REV:FOLDER) at that commit without touching the working tree. \
         Each snapshot is parsed once and evaluated by both policy sets.
 
-        Exit 1 when the gate trips: regressions (default: a rule or control that passed on
-        an asset now fails or errs), failures (anything newly failing or erring, new rules
+        Exit 1 when the gate trips: regressions (default: a rule or control that passed on \
+        an asset now fails or errs), failures (anything newly failing or erring, new rules \
         too), changes (any change), none.
 
         Example:

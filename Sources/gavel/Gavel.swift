@@ -7,7 +7,7 @@ struct Gavel: ParsableCommand {
         commandName: "gavel",
         abstract: "Policy-as-code checks for PHP, nginx, WordPress, Magento and Shopify hosting.",
         discussion: """
-        Exit codes: 0 nothing failing at or above --fail-on; 1 failing verdicts or tests;
+        Exit codes: 0 nothing failing at or above --fail-on; 1 failing verdicts or tests; \
         2 usage or policy errors; 3 unreadable inputs or nothing evaluated.
         """,
         version: "0.1.0",

@@ -46,7 +46,7 @@ struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The history of runs: list, verify the hash chain, compare runs, follow a control, prune.",
         discussion: """
-        Runs are recorded with gavel eval --store PATH (or gavel history add RESULTS.json).
+        Runs are recorded with gavel eval --store PATH (or gavel history add RESULTS.json). \
         Each keeps its complete results document and the hash of the run before it.
 
         Example:
@@ -61,7 +61,9 @@ struct History: ParsableCommand {
 }
 
 struct HistoryList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the recorded runs, oldest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the recorded runs, oldest first.",
+        discussion: "Example:\n  gavel history list --store history.sqlite")
     @OptionGroup var options: StoreOption
 
     func run() throws {
@@ -83,7 +85,14 @@ struct HistoryList: ParsableCommand {
 struct HistoryAdd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Record a results document (from gavel eval --format json) as the next run.",
-        discussion: "A document that no longer matches its own SHA-256, or that is already recorded, is refused (exit 3).")
+        discussion: """
+        A document that no longer matches its own SHA-256, or that is already recorded, is \
+        refused (exit 3).
+
+        Example:
+          gavel eval --format json -o results.json --fail-on none
+          gavel history add results.json --store history.sqlite
+        """)
     @Argument(help: "A results document.") var results: String
     @OptionGroup var options: StoreOption
     @Option(name: .customLong("keep-days"), help: "Then prune runs that started more than this many days ago.") var keepDays: Int?
@@ -113,21 +122,30 @@ struct HistoryVerify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Check the hash chain and every stored run against its document.",
         discussion: """
-        Exit 0 when intact, 1 naming each run that no longer matches. The last line gives
-        the chain's head hash: keep it elsewhere (a job log) and pass it back with --head to
-        detect the newest runs being removed or rewritten. Without --deep it hashes but
+        Exit 0 when intact, 1 naming each run that no longer matches. The last line gives \
+        the chain's head hash: keep it elsewhere (a job log) and pass it back with --head to \
+        detect the newest runs being removed or rewritten. Without --deep it hashes but \
         does not parse the stored documents.
+
+        Example:
+          gavel history verify --store history.sqlite --head 7d340cd08d813ed3
         """)
     @OptionGroup var options: StoreOption
-    @Option(help: "The head hash recorded earlier: the chain must still contain it.") var head: String?
+    @Option(help: "The head hash recorded earlier (or its first 12 or more hex digits): the chain must still contain it.") var head: String?
     @Flag(help: "Also read every stored document and compare its own digest, counts and control verdicts with what was recorded.") var deep = false
+
+    func validate() throws {
+        if let head, head.count < 12 || head.count > 64 || !head.allSatisfy(\.isHexDigit) {
+            throw ValidationError("--head must be 12 to 64 hex digits of the head hash that verify printed (got '\(head)')")
+        }
+    }
 
     func run() throws {
         let store = try openStoreOrExit(options.store)
         var v = try storeOrExit { () throws(HistoryError) in try HistoryVerifier(store, deep: deep) }
         if let head {
             let runs = try storeOrExit { () throws(HistoryError) in try store.runs() }
-            if !runs.contains(where: { $0.entryHash == head }) {
+            if !runs.contains(where: { $0.entryHash.hasPrefix(head.lowercased()) }) {
                 v.problems.append(.init(run: runs.last?.id ?? 0, message: "the chain no longer contains the head \(head.prefix(16))... recorded earlier"))
             }
         }

@@ -9,15 +9,15 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a results document as the auditor's report: HTML, CSV or Markdown.",
         discussion: """
-        The report is built from the results document alone (no policies or snapshots are
-        read), organised by framework and control: verdicts, the rules behind each control,
-        per asset the evidence with its snapshot's time and SHA-256, remediation, waivers
-        and attestations, coverage. HTML is one self-contained file (inline CSS, SVG and
-        script; no network requests) with filters and a print layout. CSV has one row per
-        control, asset and rule. With --previous (or --store), the summary lists what
+        The report is built from the results document alone (no policies or snapshots are \
+        read), organised by framework and control: verdicts, the rules behind each control, \
+        per asset the evidence with its snapshot's time and SHA-256, remediation, waivers \
+        and attestations, coverage. HTML is one self-contained file (inline CSS, SVG and \
+        script; no network requests) with filters and a print layout. CSV has one row per \
+        control, asset and rule. With --previous (or --store), the summary lists what \
         changed since that run.
 
-        Exit 0 when written; 1 when the document no longer matches its own SHA-256 (the
+        Exit 0 when written; 1 when the document no longer matches its own SHA-256 (the \
         report is still written, and says so at the top); 3 when it cannot be read.
 
         Example:

@@ -6,8 +6,8 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check that a results document is unedited and that the policy and snapshot files it read still match.",
         discussion: """
-        Recomputes the document's own digest (document_sha256) and the SHA-256 of every
-        policy file and snapshot file it records. Exit 0 when everything matches, 1 when
+        Recomputes the document's own digest (document_sha256) and the SHA-256 of every \
+        policy file and snapshot file it records. Exit 0 when everything matches, 1 when \
         something changed or is missing, 3 when the file is not a results document.
 
         Example:

@@ -152,10 +152,11 @@ final class CLITests: XCTestCase {
     }
 
     func testHelpHasExamples() throws {
-        for cmd in ["eval", "check", "test", "explain"] {
-            let r = try gavel([cmd, "--help"])
+        for cmd in [["eval"], ["check"], ["test"], ["explain"], ["diff"], ["coverage"], ["report"], ["verify"], ["history"],
+                    ["history", "list"], ["history", "add"], ["history", "verify"], ["history", "diff"], ["history", "control"], ["history", "prune"]] {
+            let r = try gavel(cmd + ["--help"])
             XCTAssertEqual(r.code, 0)
-            XCTAssertTrue(r.out.contains("Example"), cmd)
+            XCTAssertTrue(r.out.contains("Example"), cmd.joined(separator: " "))
         }
     }
 }

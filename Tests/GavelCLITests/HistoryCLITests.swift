@@ -125,7 +125,8 @@ extension CLITests {
                + "c.execute(\\\"UPDATE control_verdicts SET verdict = 'fail', assets_failing = 'clinic-a.example.com' WHERE run = 3 AND control = 'soc2:CC6.7'\\\"); "
                + "c.execute('DELETE FROM control_verdicts WHERE run = 4'); c.execute('DELETE FROM runs WHERE id = 4'); c.commit()\"", in: dir)
         XCTAssertEqual(try gavel(["history", "verify", "--store", "h.sqlite"], cwd: dir).code, 0)
-        r = try gavel(["history", "verify", "--store", "h.sqlite", "--head", head], cwd: dir)
+        XCTAssertEqual(try gavel(["history", "verify", "--store", "h.sqlite", "--head", "abc"], cwd: dir).code, 2, "too short to mean anything")
+        r = try gavel(["history", "verify", "--store", "h.sqlite", "--head", String(head.prefix(16))], cwd: dir)
         XCTAssertEqual(r.code, 1)
         XCTAssertTrue(r.out.contains("the chain no longer contains the head"), r.out)
     }
