@@ -50,13 +50,6 @@ public final class Program: Sendable {
     }
 }
 
-extension String {
-    init(format2 byte: UInt8) {
-        let s = String(byte, radix: 16)
-        self = byte < 16 ? "0" + s : s
-    }
-}
-
 public struct InputFile: Sendable, Hashable {
     public var path: String
     public var sha256: String

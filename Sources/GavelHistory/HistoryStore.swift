@@ -133,12 +133,6 @@ public final class HistoryStore {
         do { return try bytes.withUnsafeBytes { raw in try append(raw: raw, doc: doc, now: now) } } catch { throw HistoryStore.typed(error) }
     }
 
-    /// The same, from the document's text, without copying it.
-    public func append(document: String, doc: ResultsDocument, now: Date = Date()) throws(HistoryError) -> HistoryRun {
-        var text = document
-        do { return try text.withUTF8 { utf8 in try append(raw: UnsafeRawBufferPointer(utf8), doc: doc, now: now) } } catch { throw HistoryStore.typed(error) }
-    }
-
     static func typed(_ error: any Error) -> HistoryError { error as? HistoryError ?? HistoryError("\(error)") }
 
     /// The same, from a file (a large document is never held in memory: it is hashed, then

@@ -105,9 +105,8 @@ struct HistoryAdd: ParsableCommand {
             printError("error: \(results) \(integrity == .changed ? "was edited after Gavel wrote it" : "carries no document_sha256"); not recorded")
             throw Exit.input
         }
-        let bytes = [UInt8](FileManager.default.contents(atPath: results) ?? Data())
         let store = try openStoreOrExit(options.store, create: true)
-        let run = try storeOrExit { () throws(HistoryError) in try store.append(bytes: bytes, doc: doc) }
+        let run = try storeOrExit { () throws(HistoryError) in try store.append(file: results, doc: doc) }
         printError("recorded run #\(run.id) in \(options.store)")
         if let keepDays { try prune(store, keepDays) }
     }
