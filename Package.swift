@@ -5,7 +5,19 @@ import PackageDescription
 //   gavel (CLI) -> GavelReporters -> GavelHistory -> GavelEngine -> GavelYAML / GavelJSON -> GavelCore
 //   gavel (CLI) -> GavelCollectors -> GavelJSON -> GavelCore
 //   gavel (CLI) -> GavelHistory -> GavelEngine, GavelSQLite
+//   GavelCore -> GavelSHAExtensions (SHA-256 on the CPU's SHA instructions)
 // C types appear only in the wrapper modules GavelYAML, GavelJSON and GavelSQLite.
+// GavelSHAExtensions holds SHA-256 on the CPU's SHA instructions; only that target is
+// compiled with them enabled, and it checks the CPU before they run.
+#if arch(x86_64)
+let shaExtensionSettings: [SwiftSetting] = [
+    .define("GAVEL_SHA_EXTENSIONS"),
+    .unsafeFlags(["-Xcc", "-msha", "-Xcc", "-mssse3", "-Xcc", "-msse4.1"]),
+]
+#else
+let shaExtensionSettings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "Gavel",
     products: [
@@ -19,7 +31,8 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "GavelCore"),
+        .target(name: "GavelSHAExtensions", swiftSettings: shaExtensionSettings),
+        .target(name: "GavelCore", dependencies: ["GavelSHAExtensions"]),
         .target(name: "GavelYAML", dependencies: ["CYAML", "GavelCore"]),
         .target(name: "GavelJSON", dependencies: ["CJansson", "GavelCore"]),
         .target(name: "GavelEngine", dependencies: ["GavelCore", "GavelYAML", "GavelJSON"]),
@@ -34,7 +47,7 @@ let package = Package(
         .executableTarget(name: "gavel-bench", dependencies: [
             "GavelCore", "GavelEngine", "GavelJSON",
         ]),
-        .testTarget(name: "GavelCoreTests", dependencies: ["GavelCore"]),
+        .testTarget(name: "GavelCoreTests", dependencies: ["GavelCore", "GavelSHAExtensions"]),
         .testTarget(name: "GavelYAMLTests", dependencies: ["GavelYAML"]),
         .testTarget(name: "GavelJSONTests", dependencies: ["GavelJSON"]),
         .testTarget(name: "GavelEngineTests", dependencies: ["GavelEngine", "GavelJSON", "GavelYAML"],

@@ -1,4 +1,9 @@
+import GavelSHAExtensions
+
 /// SHA-256 (FIPS 180-4), used to fingerprint policy files, snapshots and results.
+///
+/// Whole blocks go to the CPU's SHA instructions when it has them (`GavelSHAExtensions`),
+/// otherwise to the portable compression function below; both give the same digest.
 public struct SHA256: Sendable {
     private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
     private var buffer: [UInt8] = []
@@ -15,7 +20,13 @@ public struct SHA256: Sendable {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    public init() {}
+    /// Whether whole blocks go to the CPU's SHA instructions.
+    let usesExtensions: Bool
+
+    public init() { usesExtensions = SHA256Extensions.isAvailable }
+
+    /// The portable implementation even where the CPU has SHA instructions (tests compare the two).
+    init(portable: Bool) { usesExtensions = !portable && SHA256Extensions.isAvailable }
 
     public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         if let done: Void = bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) { return done }
@@ -35,13 +46,14 @@ public struct SHA256: Sendable {
             buffer.append(contentsOf: raw[0..<take])
             offset = take
             if buffer.count == 64 {
-                buffer.withUnsafeBytes { compress($0.baseAddress!) }
+                buffer.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        while raw.count - offset >= 64 {
-            compress(raw.baseAddress! + offset)
-            offset += 64
+        let blocks = (raw.count - offset) / 64
+        if blocks > 0 {
+            compress(raw.baseAddress! + offset, blocks: blocks)
+            offset += blocks * 64
         }
         if offset < raw.count { buffer.append(contentsOf: raw[offset...]) }
     }
@@ -53,10 +65,7 @@ public struct SHA256: Sendable {
         for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bits >> (UInt64(i) * 8))) }
         let rest = buffer + tail
         buffer = []
-        rest.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count { compress(raw.baseAddress! + offset); offset += 64 }
-        }
+        rest.withUnsafeBytes { raw in compress(raw.baseAddress!, blocks: raw.count / 64) }
         return h.flatMap { w in (0..<4).map { UInt8(truncatingIfNeeded: w >> (24 - $0 * 8)) } }
     }
 
@@ -75,6 +84,14 @@ public struct SHA256: Sendable {
     }
 
     public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
+
+    private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
+        if usesExtensions {
+            h.withUnsafeMutableBufferPointer { SHA256Extensions.compress(state: $0.baseAddress!, data: data, blocks: blocks) }
+        } else {
+            for n in 0..<blocks { compress(data + n * 64) }
+        }
+    }
 
     private mutating func compress(_ block: UnsafeRawPointer) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { buf in

@@ -45,7 +45,7 @@ public final class JSONDocument: @unchecked Sendable {
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(ParseError) -> JSONDocument {
         var err = json_error_t()
         let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
-        let arena = JSONArena(expectedBytes: bytes.count)
+        let arena = JSONArena()
         let parsed = arena.with { json_loadb(base, bytes.count, Int(JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL), &err) }
         guard let root = parsed else {
             let text = withUnsafeBytes(of: &err.text) { raw in

@@ -1,5 +1,6 @@
 import XCTest
 @testable import GavelCore
+import GavelSHAExtensions
 
 final class SHA256Tests: XCTestCase {
     func testKnownVectors() {
@@ -102,5 +103,29 @@ final class AtomicFileTests: XCTestCase {
         })
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "part 0;part 1;part 2;", "a failed write leaves the old file")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["out.json"], "and no temporary file")
+    }
+}
+
+final class SHA256ExtensionsTests: XCTestCase {
+    /// The SHA-instruction path and the portable path agree on every length around block
+    /// boundaries and on inputs fed in uneven pieces.
+    func testHardwareAndPortableAgree() throws {
+        try XCTSkipUnless(SHA256Extensions.isAvailable, "this CPU has no SHA extensions")
+        var rng = SystemRandomNumberGenerator()
+        for length in Array(0...200) + [1000, 4095, 4096, 65_537] {
+            let data = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            var hw = SHA256(), sw = SHA256(portable: true)
+            XCTAssertTrue(hw.usesExtensions)
+            XCTAssertFalse(sw.usesExtensions)
+            var i = 0
+            while i < length {
+                let n = min(length - i, Int.random(in: 1...150, using: &rng))
+                hw.update(data[i..<i + n]); sw.update(data[i..<i + n]); i += n
+            }
+            XCTAssertEqual(hw.finalizeHex(), sw.finalizeHex(), "length \(length)")
+        }
+        var a = SHA256(portable: true)
+        a.update(Array("abc".utf8))
+        XCTAssertEqual(a.finalizeHex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }

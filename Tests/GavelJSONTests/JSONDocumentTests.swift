@@ -65,3 +65,26 @@ extension JSONDocumentTests {
         XCTAssertTrue(results.allSatisfy { $0 })
     }
 }
+
+extension JSONDocumentTests {
+    /// Dropped documents give their chunks back to a pool and later parses reuse them: a
+    /// document still alive must never share memory with one parsed after others were
+    /// dropped, and an allocation larger than a chunk (a 600 KB string) gets its own.
+    func testRecycledChunksDoNotDisturbLiveDocuments() throws {
+        var alive: [(Int, JSONDocument)] = []
+        for i in 0..<120 {
+            let big = i % 40 == 7 ? String(repeating: "y", count: 600_000) : ""
+            let items = (0..<(i * 37 % 3000)).map { "\"item-\(i)-\($0)\"" }.joined(separator: ",")
+            let doc = try JSONDocument.parse(#"{"i": \#(i), "big": "\#(big)", "items": [\#(items)]}"#)
+            if i % 3 == 0 { alive.append((i, doc)) }   // the others are dropped at once
+        }
+        for (i, doc) in alive {
+            let v = doc.toValue()
+            XCTAssertEqual(v["i"], .int(Int64(i)))
+            XCTAssertEqual(v["big"]?.stringValue?.count, i % 40 == 7 ? 600_000 : 0)
+            let items = v["items"]?.arrayValue ?? []
+            XCTAssertEqual(items.count, i * 37 % 3000)
+            XCTAssertEqual(items.last?.stringValue, items.isEmpty ? nil : "item-\(i)-\(items.count - 1)")
+        }
+    }
+}
