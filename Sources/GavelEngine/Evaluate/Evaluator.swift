@@ -20,7 +20,7 @@ struct Evaluator {
 
     init(asset: AssetView) { self.asset = asset }
 
-    mutating func eval(_ c: Cond, _ ev: inout [Evidence]?) -> Truth {
+    mutating func eval(_ c: Cond, _ ev: inout [Record]?) -> Truth {
         switch c {
         case .leaf(let l): return leaf(l, &ev)
         case .not(let x): return eval(x, &ev).negated
@@ -33,21 +33,21 @@ struct Evaluator {
 
     /// Three-valued all/any. With evidence, keeps the evidence of the parts that agree
     /// with the combined result: the failing parts of a failing `all`, and so on.
-    private mutating func combine(_ xs: [Cond], all: Bool, _ ev: inout [Evidence]?) -> Truth {
+    private mutating func combine(_ xs: [Cond], all: Bool, _ ev: inout [Record]?) -> Truth {
         let decisive: Truth = all ? .no : .yes
         if ev == nil {
             var unknown = false
             for x in xs {
-                var none: [Evidence]? = nil
+                var none: [Record]? = nil
                 let r = eval(x, &none)
                 if r == decisive { return decisive }
                 if r == .unknown { unknown = true }
             }
             return unknown ? .unknown : decisive.negated
         }
-        var results: [(Truth, [Evidence])] = []
+        var results: [(Truth, [Record])] = []
         for x in xs {
-            var sub: [Evidence]? = []
+            var sub: [Record]? = []
             let r = eval(x, &sub)
             results.append((r, sub ?? []))
         }
@@ -65,9 +65,9 @@ struct Evaluator {
 
     // MARK: Quantifiers
 
-    private mutating func quantifier(_ q: Quantifier, _ ev: inout [Evidence]?) -> Truth {
+    private mutating func quantifier(_ q: Quantifier, _ ev: inout [Record]?) -> Truth {
         let collecting = ev != nil
-        func missing(_ problem: CollectionProblem, _ ev: inout [Evidence]?) -> Truth {
+        func missing(_ problem: CollectionProblem, _ ev: inout [Record]?) -> Truth {
             let r: Truth = problem.absent ? (q.missing == .pass ? .yes : q.missing == .fail ? .no : .unknown) : .unknown
             if collecting {
                 ev!.append(record(problem.parts, problem.kind, observed: problem.observed, op: quantifierName(q), expected: quantifierOperand(q),
@@ -83,14 +83,14 @@ struct Evaluator {
             let all: Bool
             if case .every = q.kind { all = true } else { all = false }
             let decisive: Truth = all ? .no : .yes
-            var results: [(Truth, [Evidence])] = []
+            var results: [(Truth, [Record])] = []
             var unknown = false
             var decided = false
             var gaps: [CollectionProblem] = []
             let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting, asset: asset, gaps: &gaps) { el in
                 frames.append(el)
                 defer { frames.removeLast() }
-                var sub: [Evidence]? = collecting ? [] : nil
+                var sub: [Record]? = collecting ? [] : nil
                 var r: Truth = .yes
                 if let f = q.filter { r = eval(f, &sub) }
                 if r == .no { return true }
@@ -112,14 +112,14 @@ struct Evaluator {
             return result
         case .count(let test):
             var n = 0
-            var errors: [Evidence] = []
+            var errors: [Record] = []
             var unknown = false
             var gaps: [CollectionProblem] = []
             let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting, asset: asset, gaps: &gaps) { el in
                 guard let f = q.filter else { n += 1; return true }
                 frames.append(el)
                 defer { frames.removeLast() }
-                var sub: [Evidence]? = collecting ? [] : nil
+                var sub: [Record]? = collecting ? [] : nil
                 let r = eval(f, &sub)
                 if r == .yes { n += 1 } else if r == .unknown { unknown = true; errors += sub ?? [] }
                 return true
@@ -137,7 +137,7 @@ struct Evaluator {
         }
     }
 
-    private func gapRecord(_ p: CollectionProblem, _ q: Quantifier) -> Evidence {
+    private func gapRecord(_ p: CollectionProblem, _ q: Quantifier) -> Record {
         record(p.parts, p.kind, observed: nil, op: quantifierName(q), expected: quantifierOperand(q), coercion: nil, result: .unknown, note: p.note)
     }
 
@@ -254,7 +254,7 @@ struct Evaluator {
 
     // MARK: Leaves
 
-    private mutating func leaf(_ l: Leaf, _ ev: inout [Evidence]?) -> Truth {
+    private mutating func leaf(_ l: Leaf, _ ev: inout [Record]?) -> Truth {
         var node: JSONNode?
         var gap: AssetView.Gap?
         if let start = base(l.path) {
@@ -312,14 +312,33 @@ struct Evaluator {
 
     static func decide(_ l: Leaf, _ node: JSONNode) -> OpResult { decide(l, node.toValue()) }
 
-    private func leafRecord(_ l: Leaf, observed: Value?, result: Truth, note: String?) -> Evidence {
+    private func leafRecord(_ l: Leaf, observed: Value?, result: Truth, note: String?) -> Record {
         let (parts, kind) = concreteParts(l.path, stopAtWildcard: false)
         return record(parts, kind, observed: observed, op: l.opName, expected: l.expected, coercion: l.coercion?.rawValue, result: result, note: note)
     }
 
-    private func record(_ parts: [PathPart], _ kind: Int?, observed: Value?, op: String, expected: Value, coercion: String?, result: Truth, note: String?) -> Evidence {
-        Evidence(path: Evaluator.display(parts, kind), kind: kind.map { SnapshotKinds.known[$0] }, observed: observed, op: op, expected: expected,
-                 coercion: coercion, result: result, note: note, provenance: provenance(parts, kind))
+    private func record(_ parts: [PathPart], _ kind: Int?, observed: Value?, op: String, expected: Value, coercion: String?, result: Truth, note: String?) -> Record {
+        Record(parts: parts, kind: kind, observed: observed, op: op, expected: expected, coercion: coercion, result: result, note: note)
+    }
+
+    /// A leaf's evidence as recorded while evaluating. Its display path and provenance are
+    /// worked out by `evidence(_:)`, only for the records a result keeps: a failing `every`
+    /// over 48 locations evaluates all of them but reports only those that failed.
+    struct Record {
+        var parts: [PathPart]
+        var kind: Int?
+        var observed: Value?
+        var op: String
+        var expected: Value
+        var coercion: String?
+        var result: Truth
+        var note: String?
+    }
+
+    /// The reported form of a record: display path, kind name and provenance.
+    func evidence(_ r: Record) -> Evidence {
+        Evidence(path: Evaluator.display(r.parts, r.kind), kind: r.kind.map { SnapshotKinds.known[$0] }, observed: r.observed, op: r.op,
+                 expected: r.expected, coercion: r.coercion, result: r.result, note: r.note, provenance: provenance(r.parts, r.kind))
     }
 
     /// The concrete parts (kind-relative) of a path in the current element context.

@@ -25,21 +25,22 @@ public enum RuleEvaluator {
             case .no: return RuleOutcome(verdict: .notApplicable, evidence: [], omitted: 0, message: nil)
             case .yes: break
             case .unknown:
-                var ev: [Evidence]? = []
+                var ev: [Evaluator.Record]? = []
                 _ = e.eval(when, &ev)
-                return outcome(.error, ev ?? [], rule, asset, prefix: "applicability ('when') could not be decided: ")
+                return outcome(.error, ev ?? [], e, rule, asset, prefix: "applicability ('when') could not be decided: ")
             }
         }
         if fast.eval(rule.plan.check, nil) == .yes {
             return RuleOutcome(verdict: .pass, evidence: [], omitted: 0, message: nil)
         }
-        var ev: [Evidence]? = []
+        var ev: [Evaluator.Record]? = []
         let r = e.eval(rule.check, &ev)
-        return outcome(r == .no ? .fail : .error, ev ?? [], rule, asset, prefix: "")
+        return outcome(r == .no ? .fail : .error, ev ?? [], e, rule, asset, prefix: "")
     }
 
-    private static func outcome(_ verdict: Verdict, _ evidence: [Evidence], _ rule: Rule, _ asset: AssetView, prefix: String) -> RuleOutcome {
-        let kept = Array(evidence.prefix(evidenceCap))
+    private static func outcome(_ verdict: Verdict, _ records: [Evaluator.Record], _ evaluator: Evaluator, _ rule: Rule, _ asset: AssetView,
+                                prefix: String) -> RuleOutcome {
+        let kept = records.prefix(evidenceCap).map(evaluator.evidence)
         let first = kept.first { $0.result == (verdict == .fail ? .no : .unknown) } ?? kept.first
         var message: String
         if let t = rule.message, verdict == .fail {
@@ -57,7 +58,7 @@ public enum RuleEvaluator {
             message = rule.title
         }
         message = prefix + message
-        return RuleOutcome(verdict: verdict, evidence: kept, omitted: evidence.count - kept.count, message: message)
+        return RuleOutcome(verdict: verdict, evidence: kept, omitted: records.count - kept.count, message: message)
     }
 
     /// "php.ini.expose_php is "On"; expected equals false (as: bool)".

@@ -104,9 +104,9 @@ final class FastPlanAgreementTests: XCTestCase {
             for rule in program.rules {
                 let fast = FastEvaluator(plan: rule.plan, asset: view).eval(rule.plan.check, nil)
                 var tree = Evaluator(asset: view)
-                var none: [Evidence]? = nil
+                var none: [Evaluator.Record]? = nil
                 let quick = tree.eval(rule.check, &none)
-                var ev: [Evidence]? = []
+                var ev: [Evaluator.Record]? = []
                 let full = tree.eval(rule.check, &ev)
                 XCTAssertEqual(fast, quick, "\(rule.id) on \(view.name)")
                 XCTAssertEqual(quick, full, "\(rule.id): evidence mode")
