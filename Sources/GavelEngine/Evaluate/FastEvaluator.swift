@@ -100,6 +100,9 @@ struct FastEvaluator {
                 if any || !undecided { return any != op.negated ? .yes : .no }
             case 2:
                 if let d = node.number { return op.test.holds(d) ? .yes : .no }
+            case 4:
+                let re = plan.regexes[Int(op.lo)]
+                if let found = node.withStringBytes({ re.search(bytes: $0) }) { return found != op.negated ? .yes : .no }
             default: break
             }
         }

@@ -6,9 +6,14 @@
 /// other POSIX classes), `^`, `$`, groups `( )`, alternation `|`, `*`, `+`, `?`, `{n}`,
 /// `{n,}`, `{n,m}`; escapes `\.` (any punctuation), `\d \D \w \W \s \S \n \t \r`; a leading
 /// `(?i)` makes the whole pattern case-insensitive (ASCII). Matching is on UTF-8 bytes.
+///
+/// The program is turned into a deterministic automaton when the pattern is compiled
+/// (`RegexDFA`), so a search costs one table lookup per byte; a pattern whose automaton would
+/// be too large is matched by the simulation instead.
 public final class Regex: Sendable {
     public let pattern: String
     let program: [Inst]
+    let dfa: RegexDFA?
 
     public struct SyntaxError: Error, Sendable {
         public var message: String
@@ -24,6 +29,7 @@ public final class Regex: Sendable {
         RegexParser.emit(tree, into: &program)
         program.append(.match)
         self.program = program
+        self.dfa = RegexDFA(program: program)
     }
 
     /// True when the pattern matches anywhere in `text`.
@@ -33,6 +39,12 @@ public final class Regex: Sendable {
     }
 
     public func search(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let dfa { return dfa.search(bytes) }
+        return simulate(bytes)
+    }
+
+    /// The Thompson-NFA simulation: the reference the automaton is tested against.
+    func simulate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = program.count
         var current = SparseSet(capacity: n)
         var next = SparseSet(capacity: n)

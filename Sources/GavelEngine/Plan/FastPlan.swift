@@ -25,7 +25,8 @@ final class FastPlan: @unchecked Sendable {
     struct Scalar { var kind: UInt8; var offset: Int32; var length: Int32; var int: Int64; var double: Double }
 
     /// code 0 exists (`negated` = wants absence), 1 one of `scalars[lo..<hi]`, 2 number test,
-    /// 3 general (the `Leaf` decides). `missing`: 0 error, 1 pass, 2 fail.
+    /// 3 general (the `Leaf` decides), 4 `matches` / `not_matches` (`negated`) with
+    /// `regexes[lo]`, searched on a string node's bytes in place. `missing`: 0 error, 1 pass, 2 fail.
     struct LeafOp {
         var path: Path
         var code: UInt8
@@ -49,6 +50,8 @@ final class FastPlan: @unchecked Sendable {
     let pool: UnsafeMutableBufferPointer<UInt8>
     /// The tree leaves, by leaf index, for the general path.
     let leaves: [Leaf]
+    /// The patterns of `matches` leaves (code 4).
+    let regexes: [Regex]
     /// Root node of `when` (or -1) and of `check`.
     let when: Int32
     let check: Int32
@@ -65,6 +68,7 @@ final class FastPlan: @unchecked Sendable {
         scalars = FastPlan.copy(b.scalars)
         pool = FastPlan.copy(b.pool)
         leaves = b.leaves
+        regexes = b.regexes
     }
 
     deinit {
@@ -92,6 +96,7 @@ final class FastPlan: @unchecked Sendable {
         var scalars: [Scalar] = []
         var pool: [UInt8] = []
         var leaves: [Leaf] = []
+        var regexes: [Regex] = []
 
         mutating func add(_ c: Cond) -> Int32 {
             switch c {
@@ -161,6 +166,9 @@ final class FastPlan: @unchecked Sendable {
             case .equals(let x, let negated): flatten([x], negated, &op)
             case .oneOf(let xs, let negated): flatten(xs, negated, &op)
             case .number(let t): op.code = 2; op.test = t
+            case .matches(let re, let negated):
+                op.code = 4; op.negated = negated; op.lo = Int32(regexes.count)
+                regexes.append(re)
             default: break
             }
             leafOps.append(op)
