@@ -44,6 +44,19 @@ final class ComparisonOperatorTests: XCTestCase {
         XCTAssertEqual(verdict("path: php.ini.t\nas: duration\nequals: 5400", php([("t", "1h30m")]))?.verdict, .pass)
         XCTAssertEqual(verdict("path: php.ini.t\nas: duration\ngt: 1", php([("t", "soon")]))?.verdict, .error)
     }
+
+    /// Blanks around a number or its unit are ignored: ASCII ones and Unicode spaces (Zs),
+    /// as Foundation's whitespace set has them; anything else is an error.
+    func testCoercionsIgnoreSurroundingWhitespace() {
+        XCTAssertEqual(verdict("path: php.ini.m\nas: bytes\nequals: 134217728", php([("m", " \t128 M ")]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.m\nas: bytes\nequals: 65536", php([("m", "\u{00A0}64k\u{3000}")]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.m\nas: bytes\nequals: 2", php([("m", "2")]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.m\nas: bytes\ngt: 1", php([("m", "M")]))?.verdict, .error)
+        XCTAssertEqual(verdict("path: php.ini.m\nas: bytes\ngt: 1", php([("m", "12\u{00E9}")]))?.verdict, .error)
+        XCTAssertEqual(verdict("path: php.ini.n\nas: int\nequals: 5", php([("n", " +5\t")]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.n\nas: int\nequals: -7", php([("n", "\u{2003}-7")]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.t\nas: duration\nequals: 120", php([("t", " 2m ")]))?.verdict, .pass)
+    }
 }
 
 final class MissingValueTests: XCTestCase {

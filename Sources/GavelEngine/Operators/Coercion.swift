@@ -90,8 +90,8 @@ public enum Coercion: String, Sendable, CaseIterable {
         case .int: return .success(v)
         case .double(let d) where d == d.rounded() && abs(d) < 9e18: return .success(.int(Int64(d)))
         case .string(let s):
-            let t = s.trimmingCharacters(in: .whitespaces)
-            if let i = Int64(t.hasPrefix("+") ? String(t.dropFirst()) : t) { return .success(.int(i)) }
+            let t = Coercion.trimmed(s)
+            if let i = Int64(t.hasPrefix("+") ? t.dropFirst() : t) { return .success(.int(i)) }
             return fail(v, "an integer")
         default: return fail(v, "an integer")
         }
@@ -102,13 +102,16 @@ public enum Coercion: String, Sendable, CaseIterable {
         switch v {
         case .int, .double: return .success(v)
         case .string(let s):
-            var t = s.trimmingCharacters(in: .whitespaces)
+            var t = Coercion.trimmed(s)
             var factor: Int64 = 1
-            if let last = t.last, "kKmMgG".contains(last) {
-                factor = "kK".contains(last) ? 1024 : "mM".contains(last) ? 1024 * 1024 : 1024 * 1024 * 1024
-                t.removeLast()
+            switch t.utf8.last {
+            case UInt8(ascii: "k"), UInt8(ascii: "K"): factor = 1024
+            case UInt8(ascii: "m"), UInt8(ascii: "M"): factor = 1024 * 1024
+            case UInt8(ascii: "g"), UInt8(ascii: "G"): factor = 1024 * 1024 * 1024
+            default: break
             }
-            guard let n = Int64(t.trimmingCharacters(in: .whitespaces)) else { return fail(v, "a byte size like 128M") }
+            if factor != 1 { t = Coercion.trimmed(String(t.dropLast())) }
+            guard let n = Int64(t) else { return fail(v, "a byte size like 128M") }
             let (r, overflow) = n.multipliedReportingOverflow(by: factor)
             return overflow ? fail(v, "a byte size (too large)") : .success(.int(r))
         default: return fail(v, "a byte size")
@@ -121,7 +124,7 @@ public enum Coercion: String, Sendable, CaseIterable {
         case .int, .double: return .success(v)
         case .string(let s):
             if let n = Coercion.plainInteger(s) { return .success(.int(n)) }
-            let t = Array(s.trimmingCharacters(in: .whitespaces).utf8)
+            let t = Array(Coercion.trimmed(s).utf8)
             if let n = Int64(String(decoding: t, as: UTF8.self)) { return .success(.int(n)) }
             var total = 0.0
             var i = 0
@@ -150,6 +153,20 @@ public enum Coercion: String, Sendable, CaseIterable {
             return .success(total == total.rounded() ? .int(Int64(total)) : .double(total))
         default: return fail(v, "a duration")
         }
+    }
+
+    /// `s` without leading and trailing whitespace (Unicode `Zs` and tab, as Foundation's
+    /// `CharacterSet.whitespaces`). Ends that are ASCII are trimmed here byte by byte; only a
+    /// string with a non-ASCII end goes through Foundation.
+    static func trimmed(_ s: String) -> Substring {
+        let u = s.utf8
+        var lo = u.startIndex, hi = u.endIndex
+        while lo < hi, u[lo] == 32 || u[lo] == 9 { lo = u.index(after: lo) }
+        while hi > lo, u[u.index(before: hi)] == 32 || u[u.index(before: hi)] == 9 { hi = u.index(before: hi) }
+        if lo < hi, u[lo] >= 0x80 || u[u.index(before: hi)] >= 0x80 {
+            return Substring(s.trimmingCharacters(in: .whitespaces))
+        }
+        return s[lo..<hi]
     }
 
     /// A string of ASCII digits only (the common case), without Foundation.
