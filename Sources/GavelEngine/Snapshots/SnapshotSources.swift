@@ -3,17 +3,23 @@ import GavelCore
 
 /// Where snapshots come from, split into units of work that load independently.
 ///
-/// A folder `Snapshots/<asset>/` is one unit, loaded only when a worker takes it, so memory
-/// holds the assets in flight rather than the fleet. Loose files and JSON Lines from `-`
-/// are read up front and grouped by asset.
+/// A folder `Snapshots/<asset>/` is one unit, listed and loaded only when a worker takes it,
+/// so memory holds the assets in flight rather than the fleet and listing a large fleet's
+/// folders is shared by the workers. Loose files and JSON Lines from `-` are read up front
+/// and grouped by asset.
 public enum SnapshotUnit: Sendable {
-    case folder(String, files: [String])
+    case folder(String)
     case loaded([LoadedSnapshot])
 
     public func load() -> Result<LoadedAsset, InputError> {
         switch self {
         case .loaded(let snaps): return LoadedAsset.merge(snaps)
-        case .folder(let dir, let files):
+        case .folder(let dir):
+            let files: [String]
+            switch SnapshotUnit.jsonFiles(under: dir) {
+            case .success(let found): files = found
+            case .failure(let e): return .failure(e)
+            }
             var snaps: [LoadedSnapshot] = []
             for f in files {
                 switch LoadedSnapshot.load(file: f) {
@@ -71,12 +77,9 @@ public struct SnapshotPlan: Sendable {
             for entry in entries {
                 let full = base + "/" + entry
                 var sub: ObjCBool = false
-                fm.fileExists(atPath: full, isDirectory: &sub)
+                _ = fm.fileExists(atPath: full, isDirectory: &sub)
                 if sub.boolValue {
-                    let files = (fm.enumerator(atPath: full)?.allObjects as? [String] ?? [])
-                        .filter { $0.hasSuffix(".json") && !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
-                        .sorted().map { full + "/" + $0 }
-                    units.append(.folder(full, files: files))
+                    units.append(.folder(full))
                 } else if entry.hasSuffix(".json") {
                     switch LoadedSnapshot.load(file: full) {
                     case .success(let s): loose.append(s)
@@ -88,5 +91,48 @@ public struct SnapshotPlan: Sendable {
         let grouped = Dictionary(grouping: loose, by: \.info.asset)
         for name in grouped.keys.sorted() { units.append(.loaded(grouped[name]!)) }
         return SnapshotPlan(units: units, errors: errors)
+    }
+}
+
+extension SnapshotUnit {
+    /// The `*.json` files under `dir` and its subfolders, sorted by their path below `dir`;
+    /// names starting with `.` are skipped at any depth, and symbolic links to folders are
+    /// not followed. A folder that cannot be read is an error, never a silently smaller asset.
+    /// Read with `readdir`: on a fleet this runs once per asset.
+    static func jsonFiles(under dir: String) -> Result<[String], InputError> {
+        var found: [String] = []
+        var failure: InputError?
+        func visit(_ relative: String) {
+            let path = relative.isEmpty ? dir : dir + "/" + relative
+            guard let d = opendir(path) else {
+                let reason = String(cString: strerror(errno))
+                failure = failure ?? InputError(id: "unreadable", file: path, line: nil, column: nil,
+                                                message: "cannot list this folder: \(reason)")
+                return
+            }
+            defer { closedir(d) }
+            while let e = readdir(d) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name.hasPrefix(".") { continue }
+                let rel = relative.isEmpty ? name : relative + "/" + name
+                var type = e.pointee.d_type
+                if type == UInt8(DT_UNKNOWN) {
+                    var st = stat()
+                    if lstat(dir + "/" + rel, &st) == 0 {
+                        type = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
+                    }
+                }
+                if type == UInt8(DT_DIR) {
+                    visit(rel)
+                } else if name.hasSuffix(".json") {
+                    found.append(rel)
+                }
+            }
+        }
+        visit("")
+        if let failure { return .failure(failure) }
+        return .success(found.sorted().map { dir + "/" + $0 })
     }
 }
