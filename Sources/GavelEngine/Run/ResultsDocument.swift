@@ -165,32 +165,42 @@ public struct ResultsDocument: Sendable {
     }
 
     /// Per control and asset, then per control over the fleet (section 5), from the
-    /// entries' verdicts (so after waivers).
+    /// entries' verdicts (so after waivers). Controls are rolled up on the run's jobs, each
+    /// into its own slot, so the order is the same whatever the number of jobs.
     func rollUp(_ run: RunResult) -> [ControlEntry] {
         var byControl: [ControlRef: [Int]] = [:]
         for (i, r) in run.rules.enumerated() { for c in r.controls { byControl[c, default: []].append(i) } }
-        var out: [ControlEntry] = []
-        for ref in byControl.keys.sorted() {
-            let ruleIdx = byControl[ref]!
-            let control = run.program.control(ref)
-            if control?.manual == true { continue }
-            var perAsset: [ControlAsset] = []
-            perAsset.reserveCapacity(run.assets.count)
-            var worst: Severity?
-            let ids = ruleIdx.map { run.rules[$0].id }
-            for (ai, a) in run.assets.enumerated() {
-                let base = ai * run.rules.count
-                let vs = ruleIdx.map { entries[base + $0].verdict }
-                perAsset.append(ControlAsset(asset: a.name, verdict: ControlVerdicts.combine(vs), ruleIDs: ids, verdicts: vs))
-                for i in ruleIdx where entries[base + i].verdict == .fail {
-                    worst = max(worst ?? run.rules[i].severity, run.rules[i].severity)
-                }
-            }
-            out.append(ControlEntry(ref: ref, title: control?.title ?? ref.id, manual: false,
-                                    verdict: ControlVerdicts.combine(perAsset.map(\.verdict)),
-                                    rules: ids, assets: perAsset, note: nil, worstFailing: worst))
+        let refs = byControl.keys.sorted().filter { run.program.control($0)?.manual != true }
+        let slots = UnsafeMutableBufferPointer<ControlEntry?>.allocate(capacity: max(refs.count, 1))
+        slots.initialize(repeating: nil)
+        defer { _ = slots.deinitialize(); slots.deallocate() }
+        nonisolated(unsafe) let out = slots
+        let (doc, rules) = (self, byControl)
+        let workers = max(1, min(run.jobs, refs.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for k in stride(from: w, to: refs.count, by: workers) { out[k] = doc.rollUp(refs[k], rules[refs[k]]!, run) }
         }
-        return out
+        return slots.prefix(refs.count).map { $0! }
+    }
+
+    /// One control: its verdict per asset and over the fleet, and the worst failing severity.
+    private func rollUp(_ ref: ControlRef, _ ruleIdx: [Int], _ run: RunResult) -> ControlEntry {
+        let control = run.program.control(ref)
+        var perAsset: [ControlAsset] = []
+        perAsset.reserveCapacity(run.assets.count)
+        var worst: Severity?
+        let ids = ruleIdx.map { run.rules[$0].id }
+        for (ai, a) in run.assets.enumerated() {
+            let base = ai * run.rules.count
+            let vs = ruleIdx.map { entries[base + $0].verdict }
+            perAsset.append(ControlAsset(asset: a.name, verdict: ControlVerdicts.combine(vs), ruleIDs: ids, verdicts: vs))
+            for i in ruleIdx where entries[base + i].verdict == .fail {
+                worst = max(worst ?? run.rules[i].severity, run.rules[i].severity)
+            }
+        }
+        return ControlEntry(ref: ref, title: control?.title ?? ref.id, manual: false,
+                            verdict: ControlVerdicts.combine(perAsset.map(\.verdict)),
+                            rules: ids, assets: perAsset, note: nil, worstFailing: worst)
     }
 
     public func count(_ v: Verdict) -> Int { entries.reduce(0) { $0 + ($1.verdict == v ? 1 : 0) } }
