@@ -4,7 +4,16 @@ public enum JSONPointer {
     /// One reference token, escaped: `~` becomes `~0`, `/` becomes `~1`.
     public static func escape(_ token: String) -> String {
         guard token.utf8.contains(where: { $0 == 126 || $0 == 47 }) else { return token }
-        return token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(token.utf8.count + 4)
+        for b in token.utf8 {
+            switch b {
+            case 126: bytes += [126, 48]   // ~ -> ~0
+            case 47: bytes += [126, 49]    // / -> ~1
+            default: bytes.append(b)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The unescaped reference tokens of `pointer` (none for "" or a string not starting with /).
