@@ -13,10 +13,20 @@ func option(_ name: String, _ def: String) -> String {
     if let i = args.firstIndex(of: name), i + 1 < args.count { return args[i + 1] }
     return def
 }
-let assetCount = Int(option("--assets", "10000"))!
+/// Bad options and a library that does not compile end the run with a message and exit 2.
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("gavel-bench: \(message)\n".utf8))
+    exit(2)
+}
+func count(_ name: String, _ def: String) -> Int {
+    let text = option(name, def)
+    guard let n = Int(text), n > 0 else { fail("\(name) takes a positive whole number, not \"\(text)\"") }
+    return n
+}
+let assetCount = count("--assets", "10000")
 let dir = option("--dir", "/tmp/gavel-bench-fleet")
 let policies = option("--policies", "Policies")
-let jobs = Int(option("--jobs", String(ProcessInfo.processInfo.activeProcessorCount)))!
+let jobs = count("--jobs", String(ProcessInfo.processInfo.activeProcessorCount))
 /// Assets used by the one-core phases.
 let sample = min(assetCount, 2000)
 /// `--only evaluation` skips the other phases, `--only compliant` also the generated fleet
@@ -24,7 +34,10 @@ let sample = min(assetCount, 2000)
 /// jansson and SHA-256 figures.
 let only = option("--only", "all")
 /// Passes over the loaded assets in the evaluation phase (raise it when profiling).
-let repeats = Int(option("--repeat", "5"))!
+let repeats = count("--repeat", "5")
+if !["all", "full", "parse", "evaluation", "compliant"].contains(only) {
+    fail("--only takes all, full, parse, evaluation or compliant, not \"\(only)\"")
+}
 
 /// A SplitMix64 generator: the same fleet on every machine.
 struct Rng { var s: UInt64; mutating func next() -> UInt64 { s &+= 0x9E3779B97F4A7C15; var z = s; z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9; z = (z ^ (z >> 27)) &* 0x94D049BB133111EB; return z ^ (z >> 31) }
@@ -139,8 +152,13 @@ var compileTimes: [Double] = []
 var program: Program!
 for _ in 0..<20 {
     let t = Date()
-    program = Compiler.compile(path: policies).program
+    let out = Compiler.compile(path: policies)
     compileTimes.append(Date().timeIntervalSince(t))
+    guard let compiled = out.program else {
+        let first = out.errors.first.map { "\($0.location.map { "\($0): " } ?? "")error[\($0.id)]: \($0.message)" } ?? "no policies found"
+        fail("the library at \(policies) does not compile (\(out.errors.count) errors; first: \(first)); run from the repository root or pass --policies DIR")
+    }
+    program = compiled
 }
 compileTimes.sort()
 print(String(format: "compile:            %.1f ms (median of 20, %d rules)", compileTimes[10] * 1000, program.rules.count))
