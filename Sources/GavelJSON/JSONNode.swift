@@ -170,9 +170,14 @@ extension JSONNode {
     /// The UTF-8 bytes of a string node, borrowed (no copy); nil for other types.
     @inline(__always)
     public func withStringBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        stringBytes.map(body)
+    }
+
+    /// The UTF-8 bytes of a string node in place, valid while its document is alive; nil for
+    /// other types. Not generic, so the pass path calls it without a closure.
+    public var stringBytes: UnsafeBufferPointer<UInt8>? {
         guard raw.pointee.type == JSON_STRING, let p = json_string_value(raw) else { return nil }
-        let n = json_string_length(raw)
-        return p.withMemoryRebound(to: UInt8.self, capacity: n) { body(UnsafeBufferPointer(start: $0, count: n)) }
+        return UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: json_string_length(raw))
     }
 
     /// The value of an integer or real node as a Double; nil for other types.

@@ -2,15 +2,38 @@ import GavelCore
 import GavelJSON
 
 /// One asset as evaluation sees it: each kind's `data` and `provenance`, read in place.
+///
+/// The fields live in one immutable object, so copying a view (every rule evaluation takes
+/// one) is a single reference count, and the pass path can borrow it without any.
 public struct AssetView: @unchecked Sendable {
-    public let name: String
-    let roots: [JSONNode?]
-    let provenance: [JSONNode?]
+    final class Storage {
+        let name: String
+        let roots: [JSONNode?]
+        let provenance: [JSONNode?]
+        let gaps: [Gap]
+        let documents: [JSONDocument]
+        init(name: String, roots: [JSONNode?], provenance: [JSONNode?], gaps: [Gap], documents: [JSONDocument]) {
+            (self.name, self.roots, self.provenance, self.gaps, self.documents) = (name, roots, provenance, gaps, documents)
+        }
+
+        @inline(__always)
+        func gap(under parent: JSONNode, _ token: @autoclosure () -> String) -> Gap? {
+            if gaps.isEmpty { return nil }
+            let id = parent.identity
+            let t = token()
+            return gaps.first { $0.parent == id && $0.token == t }
+        }
+    }
+    let storage: Storage
+
+    public var name: String { storage.name }
+    var roots: [JSONNode?] { storage.roots }
+    var provenance: [JSONNode?] { storage.provenance }
     /// Parts of the data the collector could not read (the snapshot's `unavailable`), each
     /// anchored at the deepest node that exists. Empty for nearly every asset.
-    let gaps: [Gap]
+    var gaps: [Gap] { storage.gaps }
     /// Keeps the jansson documents alive as long as the view.
-    let documents: [JSONDocument]
+    var documents: [JSONDocument] { storage.documents }
 
     /// A part the collector could not read: `token` is absent under the node `parent`.
     struct Gap {
@@ -35,7 +58,6 @@ public struct AssetView: @unchecked Sendable {
 
     /// `parts[k]` is the part of kind index k.
     public init(name: String, parts: [Int: Part], documents: [JSONDocument]) {
-        self.name = name
         var r = [JSONNode?](repeating: nil, count: SnapshotKinds.known.count)
         var p = [JSONNode?](repeating: nil, count: SnapshotKinds.known.count)
         var g: [Gap] = []
@@ -46,10 +68,7 @@ public struct AssetView: @unchecked Sendable {
                 if let gap = AssetView.anchor(pointer, reason, in: v.data) { g.append(gap) }
             }
         }
-        self.roots = r
-        self.provenance = p
-        self.gaps = g
-        self.documents = documents
+        storage = Storage(name: name, roots: r, provenance: p, gaps: g, documents: documents)
     }
 
     /// An asset from a merged document such as a test's `asset:` (`{"php": {...}, "nginx": {...}}`),
@@ -63,15 +82,12 @@ public struct AssetView: @unchecked Sendable {
         self.init(name: name, parts: parts, documents: [doc])
     }
 
-    public func has(kind: Int) -> Bool { roots[kind] != nil }
+    public func has(kind: Int) -> Bool { storage.roots[kind] != nil }
 
     /// The gap that explains why `token` is absent under `parent`, if the collector declared one.
     @inline(__always)
     func gap(under parent: JSONNode, _ token: @autoclosure () -> String) -> Gap? {
-        if gaps.isEmpty { return nil }
-        let id = parent.identity
-        let t = token()
-        return gaps.first { $0.parent == id && $0.token == t }
+        storage.gap(under: parent, token())
     }
 
     /// Walks `pointer` through `data` to the first token that is absent; a pointer whose

@@ -4,15 +4,16 @@ import GavelJSON
 /// Decides a rule's truth from its `FastPlan`, without evidence: the path every rule takes
 /// first. It must give the same truth as `Evaluator` on the tree; a rule that does not come
 /// out `.yes` is evaluated again by `Evaluator` to collect its evidence.
+///
+/// It is made for one rule on one asset, and holds both without reference counting: the
+/// caller (`RuleEvaluator.evaluate`) keeps the rule and the view alive for the whole call.
 struct FastEvaluator {
-    let plan: FastPlan
-    let roots: [JSONNode?]
-    let asset: AssetView
+    unowned(unsafe) let plan: FastPlan
+    unowned(unsafe) let asset: AssetView.Storage
 
     init(plan: FastPlan, asset: AssetView) {
         self.plan = plan
-        self.roots = asset.roots
-        self.asset = asset
+        self.asset = asset.storage
     }
 
     func eval(_ i: Int32, _ el: JSONNode?) -> Truth {
@@ -42,7 +43,7 @@ struct FastEvaluator {
 
     @inline(__always)
     private func start(_ p: FastPlan.Path, _ el: JSONNode?) -> JSONNode? {
-        p.base < 0 ? el : roots[Int(p.base)]
+        p.base < 0 ? el : asset.roots[Int(p.base)]
     }
 
     @inline(__always)
@@ -101,8 +102,10 @@ struct FastEvaluator {
             case 2:
                 if let d = node.number { return op.test.holds(d) ? .yes : .no }
             case 4:
-                let re = plan.regexes[Int(op.lo)]
-                if let found = node.withStringBytes({ re.search(bytes: $0) }) { return found != op.negated ? .yes : .no }
+                if let bytes = node.stringBytes {
+                    let found = plan.regexRefs[Int(op.lo)]._withUnsafeGuaranteedRef { $0.search(bytes: bytes) }
+                    return found != op.negated ? .yes : .no
+                }
             default: break
             }
         }
@@ -118,7 +121,7 @@ struct FastEvaluator {
         case .integer:
             let i = node.integer!
             return i == 0 || i == 1 ? i == 1 : nil
-        case .string: return node.withStringBytes(Coercion.boolWord) ?? nil
+        case .string: return node.stringBytes.flatMap(Coercion.boolWord)
         default: return nil
         }
     }
@@ -130,17 +133,15 @@ struct FastEvaluator {
         switch x.kind {
         case 0:
             let pool = plan.pool.baseAddress! + Int(x.offset)
-            let r: Truth? = node.withStringBytes { a in
-                if a.count == Int(x.length) {
-                    var equal = true
-                    for i in 0..<a.count where a[i] != pool[i] { equal = false; break }
-                    if equal { return .yes }
-                }
-                for b in a where b >= 0x80 { return .unknown }
-                for i in 0..<Int(x.length) where pool[i] >= 0x80 { return .unknown }
-                return .no
+            guard let a = node.stringBytes else { return .no }
+            if a.count == Int(x.length) {
+                var equal = true
+                for i in 0..<a.count where a[i] != pool[i] { equal = false; break }
+                if equal { return .yes }
             }
-            return r ?? .no
+            for b in a where b >= 0x80 { return .unknown }
+            for i in 0..<Int(x.length) where pool[i] >= 0x80 { return .unknown }
+            return .no
         case 1:
             guard let b = node.bool else { return .no }
             return b == (x.int != 0) ? .yes : .no

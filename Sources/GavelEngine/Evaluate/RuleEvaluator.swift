@@ -18,13 +18,15 @@ public enum RuleEvaluator {
         for k in rule.kinds where !asset.has(kind: k) {
             return RuleOutcome(verdict: .notApplicable, evidence: [], omitted: 0, message: nil)
         }
+        // `rule` and `asset` are parameters, alive for the whole call: the fast evaluator
+        // borrows their plan and storage without reference counting.
         let fast = FastEvaluator(plan: rule.plan, asset: asset)
-        var e = Evaluator(asset: asset)
         if let when = rule.when {
             switch fast.eval(rule.plan.when, nil) {
             case .no: return RuleOutcome(verdict: .notApplicable, evidence: [], omitted: 0, message: nil)
             case .yes: break
             case .unknown:
+                var e = Evaluator(asset: asset)
                 var ev: [Evaluator.Record]? = []
                 _ = e.eval(when, &ev)
                 return outcome(.error, ev ?? [], e, rule, asset, prefix: "applicability ('when') could not be decided: ")
@@ -33,6 +35,7 @@ public enum RuleEvaluator {
         if fast.eval(rule.plan.check, nil) == .yes {
             return RuleOutcome(verdict: .pass, evidence: [], omitted: 0, message: nil)
         }
+        var e = Evaluator(asset: asset)
         var ev: [Evaluator.Record]? = []
         let r = e.eval(rule.check, &ev)
         return outcome(r == .no ? .fail : .error, ev ?? [], e, rule, asset, prefix: "")

@@ -39,8 +39,8 @@ public final class Regex: Sendable {
     }
 
     public func search(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if let dfa { return dfa.search(bytes) }
-        return simulate(bytes)
+        // Optional chaining reads the automaton in place (`if let` would copy its tables' references).
+        dfa?.search(bytes) ?? simulate(bytes)
     }
 
     /// The Thompson-NFA simulation: the reference the automaton is tested against.

@@ -50,8 +50,10 @@ final class FastPlan: @unchecked Sendable {
     let pool: UnsafeMutableBufferPointer<UInt8>
     /// The tree leaves, by leaf index, for the general path.
     let leaves: [Leaf]
-    /// The patterns of `matches` leaves (code 4).
+    /// The patterns of `matches` leaves (code 4), kept alive by the plan.
     let regexes: [Regex]
+    /// The same patterns, read on the pass path without reference counting.
+    let regexRefs: UnsafeMutableBufferPointer<Unmanaged<Regex>>
     /// Root node of `when` (or -1) and of `check`.
     let when: Int32
     let check: Int32
@@ -69,6 +71,7 @@ final class FastPlan: @unchecked Sendable {
         pool = FastPlan.copy(b.pool)
         leaves = b.leaves
         regexes = b.regexes
+        regexRefs = FastPlan.copy(b.regexes.map { Unmanaged.passUnretained($0) })
     }
 
     deinit {
@@ -79,6 +82,7 @@ final class FastPlan: @unchecked Sendable {
         quants.deallocate()
         scalars.deallocate()
         pool.deallocate()
+        regexRefs.deallocate()
     }
 
     private static func copy<T>(_ xs: [T]) -> UnsafeMutableBufferPointer<T> {
