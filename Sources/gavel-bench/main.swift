@@ -169,12 +169,12 @@ let t1 = Date()
 let run = Runner.run(program, SnapshotPlan.make([dir]), jobs: jobs)
 let tDoc = Date()
 let rssAfterRun = rssMB()
-let doc = ResultsDocument(run: run, failOn: .info)
+let (assetsRun, mb) = (run.assets.count, Double(run.bytesParsed) / 1e6)
+let doc = ResultsDocument(run: consume run, failOn: .info)   // as `gavel eval` does
 let wall = Date().timeIntervalSince(t1)
 let docTime = Date().timeIntervalSince(tDoc)
-let mb = Double(run.bytesParsed) / 1e6
 print(String(format: "full run:           %d assets, %.0f MB in %.2f s wall (%d jobs): %.0f assets/s, %.1f MB/s, %d rule evaluations",
-             run.assets.count, mb, wall, jobs, Double(run.assets.count) / wall, mb / wall, doc.entries.count))
+             assetsRun, mb, wall, jobs, Double(assetsRun) / wall, mb / wall, doc.entries.count))
 print(String(format: "  of which:        %.2f s load, parse and evaluate (parallel), %.2f s verdicts and control roll-up", wall - docTime, docTime))
 print(String(format: "peak RSS so far:    %.0f MB (%.0f MB before the verdicts were assembled)", rssMB(), rssAfterRun))
 print(String(format: "  kept:            %d evidence records for %d results that do not pass", doc.entries.reduce(0) { $0 + $1.evidence.count },

@@ -71,7 +71,9 @@ struct Eval: ParsableCommand {
         let plan = try snapshotPlanOrExit(snapshots)
         let run = Runner.run(program, plan, jobs: jobs)
         let threshold = Severity(rawValue: failOn)
-        var doc = ResultsDocument(run: run, failOn: threshold, asOf: asOf.flatMap(Day.init), expiringWithin: warnExpiring)
+        let evaluated = run.evaluatedSomething
+        // The run is handed over: its per-asset outcomes are freed as the entries are made.
+        var doc = ResultsDocument(run: consume run, failOn: threshold, asOf: asOf.flatMap(Day.init), expiringWithin: warnExpiring)
         try reportExceptions(doc)
         if let baseline {
             switch Baseline.load(baseline) {
@@ -85,7 +87,7 @@ struct Eval: ParsableCommand {
         // Recorded before the exit code is decided: failing nights belong in the history.
         var previous: ResultsDocument?
         var jsonWritten = false
-        if let store, run.evaluatedSomething {
+        if let store, evaluated {
             let history = try openStoreOrExit(store, create: true)
             if format == .html { previous = try previousRun(in: history, before: doc, bytes: nil) }
             // The document goes to a file first (the --output of --format json, or a
@@ -102,7 +104,9 @@ struct Eval: ParsableCommand {
         switch format {
         case .json where jsonWritten: break
         case .json: try emitStreaming(to: output) { out in try doc.write(jobs: jobs, to: out) }
-        case .text: try emit(TextReporter(style: output == nil ? terminalStyle(1) : .plain).render(doc), to: output)
+        case .text:
+            let reporter = TextReporter(style: output == nil ? terminalStyle(1) : .plain)
+            try emitStreaming(to: output) { write in try reporter.render(doc, to: write) }
         case .junit: try emit(JUnitReporter().render(doc), to: output)
         case .sarif: try emit(SARIFReporter().render(doc), to: output)
         case .github: try emit(GitHubReporter().render(doc), to: output)
@@ -112,13 +116,13 @@ struct Eval: ParsableCommand {
             if previous == nil, let store { model.noPreviousRun = "\(store) held no run before this one." }
             try emit(HTMLReporter().render(model), to: output)
         }
-        for e in run.inputErrors { printError(e.description) }
-        if !run.evaluatedSomething {
-            let kinds = Set(run.assets.flatMap { $0.snapshots.map(\.kind) }).sorted()
+        for e in doc.inputErrors { printError(e.description) }
+        if !evaluated {
+            let kinds = Set(doc.snapshots.map(\.kind)).sorted()
             printError("error: nothing was evaluated: no rule applied to any asset (snapshot kinds present: \(kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))")
             throw Exit.input
         }
-        if !run.inputErrors.isEmpty { throw Exit.input }
+        if !doc.inputErrors.isEmpty { throw Exit.input }
         if let threshold, !doc.failing(atOrAbove: threshold).isEmpty { throw Exit.failing }
     }
 }

@@ -25,4 +25,17 @@ final class TextReporterTests: XCTestCase {
         XCTAssertTrue(TextReporter(style: Style(enabled: true)).render(doc).contains("\u{1B}[31m"))
         XCTAssertFalse(TextReporter(style: .plain).render(doc).contains("\u{1B}["))
     }
+
+    /// A fleet's report goes out in pieces of about a megabyte that join to the whole report.
+    func testLargeReportsAreWrittenInPieces() throws {
+        let program = Compiler.compile(path: TextReporterTests.repo + "/Policies").program!
+        var doc = ResultsDocument(run: Runner.run(program, SnapshotPlan.make([TextReporterTests.repo + "/Snapshots"]), jobs: 1), failOn: nil)
+        doc.entries = (0..<200).flatMap { _ in doc.entries }
+        var pieces: [String] = []
+        TextReporter(style: .plain).render(doc) { pieces.append($0) }
+        XCTAssertGreaterThan(pieces.count, 2)
+        XCTAssertTrue(pieces.dropLast().allSatisfy { $0.utf8.count >= 1 << 20 && $0.utf8.count < 1 << 21 }, "\(pieces.map(\.utf8.count))")
+        XCTAssertEqual(pieces.joined(), TextReporter(style: .plain).render(doc))
+        XCTAssertTrue(pieces.last!.contains("controls: "), "the controls summary comes last")
+    }
 }

@@ -129,7 +129,9 @@ public struct ResultsDocument: Sendable {
     public var recordedDigest: String?
 
     /// `asOf` defaults to the day the run started; `expiringWithin` 0 never warns.
-    public init(run: RunResult, failOn: Severity?, asOf: Day? = nil, expiringWithin: Int = 30) {
+    /// Pass the run with `consume` when it is not needed afterwards: each asset's outcomes are
+    /// then freed as soon as its entries are made, instead of both being held at the peak.
+    public init(run: consuming RunResult, failOn: Severity?, asOf: Day? = nil, expiringWithin: Int = 30) {
         startedAt = run.startedAt
         finishedAt = run.finishedAt
         policyDigest = run.program.digest
@@ -147,10 +149,13 @@ public struct ResultsDocument: Sendable {
         // One controls list per rule, shared by all its entries (copy-on-write), not one per
         // entry: on a large fleet that is most of the document's memory.
         let controlLists = run.rules.map { $0.controls.map(\.description) }
-        for a in run.assets {
-            for (i, o) in a.outcomes.enumerated() {
+        for ai in run.assets.indices {
+            let outcomes = run.assets[ai].outcomes
+            run.assets[ai].outcomes = []
+            let name = run.assets[ai].name
+            for (i, o) in outcomes.enumerated() {
                 let r = run.rules[i]
-                entries.append(Entry(rule: r.id, asset: a.name, verdict: o.verdict, severity: r.severity, controls: controlLists[i],
+                entries.append(Entry(rule: r.id, asset: name, verdict: o.verdict, severity: r.severity, controls: controlLists[i],
                                      message: o.message, evidence: o.evidence, omitted: o.omitted))
             }
         }
@@ -207,8 +212,15 @@ public struct ResultsDocument: Sendable {
 
     /// The reported fails and errors, worst severity first, then by rule and asset: the order
     /// every human-facing report lists them in.
-    public var problems: [Entry] {
-        entries.filter(\.isReported).sorted { ($0.severity, $1.rule, $1.asset) > ($1.severity, $0.rule, $0.asset) }
+    public var problems: [Entry] { problemOrder.map { entries[$0] } }
+
+    /// The indexes in `entries` of `problems`, in that order: a fleet's report walks these
+    /// instead of copying its failures.
+    public var problemOrder: [Int] {
+        entries.indices.filter { entries[$0].isReported }.sorted { a, b in
+            let (x, y) = (entries[a], entries[b])
+            return (x.severity, y.rule, y.asset) > (y.severity, x.rule, x.asset)
+        }
     }
 
     /// Controls whose verdict is fail or error.

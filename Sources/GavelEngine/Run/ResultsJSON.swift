@@ -19,7 +19,7 @@ extension ResultsDocument {
         var digest = SHA256()
         func flush(_ force: Bool = false) throws {
             guard force || out.utf8.count >= 1 << 20 else { return }
-            digest.update(Array(out.utf8))
+            digest.update(out.utf8)
             try emit(out)
             out = ""
         }
@@ -40,8 +40,9 @@ extension ResultsDocument {
             JSONWriter.writeString(name, into: &out)
             out += pretty ? ": [" : ":["
             // Batches of about a megabyte per thread: small items (results) go thousands at
-            // a time, large ones (a control over 10,000 assets) a few at a time.
-            var batch = 64
+            // a time, large ones (a control over 10,000 assets) a few at a time. The first
+            // batch is one item per thread, to learn the size before holding many.
+            var batch = max(jobs, 1)
             var start = 0
             while start < count {
                 let end = min(start + batch, count)
