@@ -45,10 +45,15 @@ public enum Runner {
         let bytes = Counter()
         let box = SlotBox(slots: slots)
         let workers = max(1, min(jobs, units.count))
+        // Read-ahead of the next units' files, so a fleet not in the page cache does not
+        // leave the workers waiting on the disk.
+        let prefetcher = Prefetcher(count: units.count, window: 8 * workers) { units[$0].prefetch() }
+        prefetcher.start()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let i = next.increment(by: 1)
                 if i >= units.count { break }
+                prefetcher.taken(i)
                 switch units[i].load() {
                 case .failure(let e):
                     box.slots[i] = .failure(e)
@@ -60,6 +65,7 @@ public enum Runner {
                 }
             }
         }
+        prefetcher.finish()
         var assets: [[AssetResult]] = Array(repeating: [], count: programs.count)
         var errors = plan.errors
         var seen: [String: String] = [:]
