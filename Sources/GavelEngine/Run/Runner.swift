@@ -47,7 +47,7 @@ public enum Runner {
         let workers = max(1, min(jobs, units.count))
         // Read-ahead of the next units' files, so a fleet not in the page cache does not
         // leave the workers waiting on the disk.
-        let prefetcher = Prefetcher(count: units.count, window: 8 * workers) { units[$0].prefetch() }
+        let prefetcher = Prefetcher(count: units.count, window: 16 * workers) { units[$0].prefetch() }
         prefetcher.start()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {

@@ -4,57 +4,75 @@ import Foundation
 /// fleet whose files are not in the page cache (a nightly run hours after collection) disk
 /// reads overlap parsing instead of stalling a worker each time.
 ///
-/// One thread walks the units in order, at most `window` units ahead of the workers (waking
-/// once per half window), and calls `action` on each (for a folder: list it, `posix_fadvise(WILLNEED)` each file).
+/// A few threads walk the units in order, at most `window` units ahead of the workers
+/// (waking once per half window), and call `action` on each (for a folder: list it, `posix_fadvise(WILLNEED)` each file).
 /// It never reads the data itself and never reports errors: the worker that loads the
 /// unit does both. `finish()` stops it and waits for it.
 final class Prefetcher: @unchecked Sendable {
     private let count: Int
     private let window: Int
-    /// The prefetcher wakes once per `batch` units taken, not once per unit.
+    /// The prefetchers wake once per `batch` units taken, not once per unit.
     private let batch: Int
+    private let threads: Int
     private let action: @Sendable (Int) -> Void
-    private let room = DispatchSemaphore(value: 0)
+    private let cond = NSCondition()
     private let done = DispatchGroup()
-    private let lock = NSLock()
     private var stopped = false
-    private var prefetched = 0
+    /// Units handed out so far, how far the workers allow, units finished.
+    private var next = 0
+    private var allowed: Int
+    private var completed = 0
 
-    init(count: Int, window: Int, action: @escaping @Sendable (Int) -> Void) {
+    /// `threads` threads share the work: opening a file whose metadata is not cached waits
+    /// on the disk, and a single thread falls behind the workers.
+    init(count: Int, window: Int, threads: Int = 4, action: @escaping @Sendable (Int) -> Void) {
         self.count = count
         self.window = max(2, window)
         batch = max(1, self.window / 2)
+        self.threads = max(1, threads)
+        allowed = self.window
         self.action = action
     }
 
     /// How many units have been prefetched so far.
-    var progress: Int { lock.withLock { prefetched } }
+    var progress: Int { cond.withLock { completed } }
 
     func start() {
-        done.enter()
-        Thread.detachNewThread { [self] in
-            defer { done.leave() }
-            var allowed = window
-            while true {
-                while lock.withLock({ !stopped && prefetched < min(allowed, count) }) {
-                    action(prefetched)
-                    lock.withLock { prefetched += 1 }
+        for _ in 0..<threads {
+            done.enter()
+            Thread.detachNewThread { [self] in
+                defer { done.leave() }
+                while let i = nextUnit() {
+                    action(i)
+                    cond.withLock { completed += 1 }
                 }
-                if lock.withLock({ stopped || prefetched >= count }) { return }
-                room.wait()
-                allowed += batch
             }
         }
     }
 
-    /// A worker has taken unit `i`: every `batch` units the prefetcher may go `batch` further.
+    private func nextUnit() -> Int? {
+        cond.lock()
+        defer { cond.unlock() }
+        while !stopped && next < count && next >= allowed { cond.wait() }
+        if stopped || next >= count { return nil }
+        next += 1
+        return next - 1
+    }
+
+    /// A worker has taken unit `i`: every `batch` units the prefetchers may go `batch` further.
     func taken(_ i: Int) {
-        if i > 0 && i % batch == 0 { room.signal() }
+        guard i > 0 && i % batch == 0 else { return }
+        cond.withLock {
+            allowed += batch
+            cond.broadcast()
+        }
     }
 
     func finish() {
-        lock.withLock { stopped = true }
-        room.signal()
+        cond.withLock {
+            stopped = true
+            cond.broadcast()
+        }
         done.wait()
     }
 }

@@ -73,12 +73,16 @@ public struct SnapshotPlan: Sendable {
                 continue
             }
             let base = input.hasSuffix("/") ? String(input.dropLast()) : input
-            let entries = ((try? fm.contentsOfDirectory(atPath: base)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
-            for entry in entries {
+            let listed: [(name: String, isFolder: Bool)]
+            switch SnapshotUnit.entries(of: base, followingLinks: true) {
+            case .success(let found): listed = found.sorted { $0.name < $1.name }
+            case .failure(let e):
+                errors.append(e)
+                continue
+            }
+            for (entry, isFolder) in listed {
                 let full = base + "/" + entry
-                var sub: ObjCBool = false
-                _ = fm.fileExists(atPath: full, isDirectory: &sub)
-                if sub.boolValue {
+                if isFolder {
                     units.append(.folder(full))
                 } else if entry.hasSuffix(".json") {
                     switch LoadedSnapshot.load(file: full) {
@@ -98,41 +102,50 @@ extension SnapshotUnit {
     /// The `*.json` files under `dir` and its subfolders, sorted by their path below `dir`;
     /// names starting with `.` are skipped at any depth, and symbolic links to folders are
     /// not followed. A folder that cannot be read is an error, never a silently smaller asset.
-    /// Read with `readdir`: on a fleet this runs once per asset.
+    /// On a fleet this runs once per asset.
     static func jsonFiles(under dir: String) -> Result<[String], InputError> {
         var found: [String] = []
         var failure: InputError?
         func visit(_ relative: String) {
             let path = relative.isEmpty ? dir : dir + "/" + relative
-            guard let d = opendir(path) else {
-                let reason = String(cString: strerror(errno))
-                failure = failure ?? InputError(id: "unreadable", file: path, line: nil, column: nil,
-                                                message: "cannot list this folder: \(reason)")
-                return
-            }
-            defer { closedir(d) }
-            while let e = readdir(d) {
-                let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
-                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-                }
-                if name.hasPrefix(".") { continue }
-                let rel = relative.isEmpty ? name : relative + "/" + name
-                var type = e.pointee.d_type
-                if type == UInt8(DT_UNKNOWN) {
-                    var st = stat()
-                    if lstat(dir + "/" + rel, &st) == 0 {
-                        type = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
-                    }
-                }
-                if type == UInt8(DT_DIR) {
-                    visit(rel)
-                } else if name.hasSuffix(".json") {
-                    found.append(rel)
+            switch entries(of: path, followingLinks: false) {
+            case .failure(let e): failure = failure ?? e
+            case .success(let list):
+                for (name, isFolder) in list {
+                    let rel = relative.isEmpty ? name : relative + "/" + name
+                    if isFolder { visit(rel) } else if name.hasSuffix(".json") { found.append(rel) }
                 }
             }
         }
         visit("")
         if let failure { return .failure(failure) }
         return .success(found.sorted().map { dir + "/" + $0 })
+    }
+
+    /// The entries of the folder `path` whose names do not start with `.`, unsorted, each
+    /// with whether it is a folder. Read with `readdir`, whose entry type saves a `stat` per
+    /// entry (it matters on a fleet's top folder when the disk is cold); a symbolic link
+    /// counts as what it points to when `followingLinks`, otherwise as a file.
+    static func entries(of path: String, followingLinks: Bool) -> Result<[(name: String, isFolder: Bool)], InputError> {
+        guard let d = opendir(path) else {
+            let reason = String(cString: strerror(errno))
+            return .failure(InputError(id: "unreadable", file: path, line: nil, column: nil, message: "cannot list this folder: \(reason)"))
+        }
+        defer { closedir(d) }
+        var out: [(name: String, isFolder: Bool)] = []
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix(".") { continue }
+            var type = e.pointee.d_type
+            if type == UInt8(DT_UNKNOWN) || (followingLinks && type == UInt8(DT_LNK)) {
+                var st = stat()
+                let ok = followingLinks ? stat(path + "/" + name, &st) : lstat(path + "/" + name, &st)
+                type = ok == 0 && (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
+            }
+            out.append((name, type == UInt8(DT_DIR)))
+        }
+        return .success(out)
     }
 }
