@@ -255,3 +255,19 @@ if only != "compliant" {
 }
 let compliant = (0..<sample).map { Array(generate($0, compliant: true).values) }
 report("compliant fleet", compliant.count) { compliant[$0] }
+if ProcessInfo.processInfo.environment["PER_RULE"] != nil {
+    var cost = [UInt64](repeating: 0, count: rules.count)
+    for i in 0..<500 {
+        let a = parse(compliant[i])
+        for _ in 0..<2 {
+            for (k, r) in rules.enumerated() {
+                let t = DispatchTime.now().uptimeNanoseconds
+                _ = RuleEvaluator.evaluate(r, on: a.view)
+                cost[k] += DispatchTime.now().uptimeNanoseconds - t
+            }
+        }
+    }
+    let per = cost.map { Double($0) / 1000 }
+    for k in per.indices.sorted(by: { per[$0] > per[$1] }).prefix(20) { print(rules[k].id, Int(per[k]), "ns") }
+    print("total", Int(per.reduce(0, +)), "ns per asset")
+}

@@ -125,4 +125,33 @@ final class LogicTests: XCTestCase {
         XCTAssertEqual(verdict(no, asset, when: yes)?.verdict, .fail)
         XCTAssertEqual(verdict(yes, asset, when: err)?.verdict, .error)
     }
+
+    /// Numbers too large for an integer are decided or reported, never a trap: a duration of
+    /// 10^20 seconds is compared as a double, a byte size that overflows is an error.
+    func testHugeValuesAreDecidedNotTrapped() {
+        XCTAssertEqual(verdict("path: php.ini.t\nas: duration\ngt: 1", php([("t", "99999999999999999999")]))?.verdict, .pass)
+        XCTAssertEqual(verdict("path: php.ini.t\nas: duration\nlt: 1", php([("t", "99999999999999999999w")]))?.verdict, .fail)
+        XCTAssertEqual(verdict("path: php.ini.m\nas: bytes\ngt: 1", php([("m", "9999999999G")]))?.verdict, .error)
+        XCTAssertEqual(verdict("path: php.ini.m\nas: bytes\ngt: 1", php([("m", "99999999999999999999")]))?.verdict, .error)
+        XCTAssertEqual(verdict("path: php.ini.n\nas: int\ngt: 1", php([("n", "99999999999999999999")]))?.verdict, .error)
+        XCTAssertEqual(verdict("path: php.ini.n\nas: int\ngt: 1", php([("n", 1e19)]))?.verdict, .error)
+        XCTAssertEqual(verdict("path: php.ini.n\nas: bytes\ngt: 1", php([("n", 1e19)]))?.verdict, .pass)
+    }
+
+    /// The forms the flat plan decides itself (numbers, plain digits with one unit) and those
+    /// it leaves to the general path give the answers the coercions define.
+    func testPlainAndGeneralFormsAgree() {
+        let cases: [(String, Value, String, Verdict)] = [
+            ("bytes", "128M", "equals: 134217728", .pass), ("bytes", "128M", "gte: 134217728", .pass), ("bytes", "128M", "gt: 134217728", .fail),
+            ("bytes", "2g", "gt: 2147483647", .pass), ("bytes", "0012k", "lt: 12289", .pass), ("bytes", 4096, "lte: 4096", .pass),
+            ("bytes", 1.5, "gt: 1", .pass), ("duration", "90s", "equals: 90", .pass), ("duration", "90s", "gte: 91", .fail),
+            ("duration", "2h", "gt: 7199", .pass), ("duration", "3w", "equals: 1814400", .pass), ("duration", "1h30m", "gt: 5399", .pass),
+            ("duration", "500ms", "lt: 1", .pass), ("duration", "30", "lte: 30", .pass), ("int", "0030", "equals: 30", .pass),
+            ("int", "30", "gt: 29", .pass), ("int", 3.0, "gt: 2", .pass), ("int", 2.5, "gt: 2", .error), ("int", "3k", "gt: 2", .error),
+            ("duration", "5x", "gt: 2", .error), ("bytes", "5s", "gt: 2", .error), ("int", "", "gt: 2", .error),
+        ]
+        for (coercion, value, test, expected) in cases {
+            XCTAssertEqual(verdict("path: php.ini.v\nas: \(coercion)\n\(test)", php([("v", value)]))?.verdict, expected, "\(coercion) \(value) \(test)")
+        }
+    }
 }

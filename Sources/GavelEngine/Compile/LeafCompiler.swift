@@ -133,6 +133,10 @@ extension CompileSession {
             if let c = coercion { return coercionMismatch(op, c, at) }
             let names = ["string", "number", "bool", "array", "object", "null"]
             guard case .string(let t) = v, names.contains(t) else {
+                if v == .null {
+                    diags.error("type-mismatch", "'type' must be one of \(names.joined(separator: ", ")), found a YAML null; to test for null write type: \"null\" (quoted)", at: at)
+                    return nil
+                }
                 let given = v.stringValue ?? v.display
                 diags.error("type-mismatch", "'type' must be one of \(names.joined(separator: ", ")), found '\(given)'\(Suggest.hint(for: given, in: names))", at: at)
                 return nil

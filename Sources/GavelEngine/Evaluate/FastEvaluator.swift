@@ -80,6 +80,11 @@ struct FastEvaluator {
         }
         if op.code == 0 { return (node == nil) == op.negated ? .yes : .no }
         guard let node else { return missing(op.missing) }
+        if op.code == 2 && op.coercion >= 3, let n = coercedNumber(node, op.coercion) {
+            return op.test.holds(n) ? .yes : .no
+        }
+        if op.code == 5 { return typeCode(node) == Int(op.lo) ? .yes : .no }
+        if op.code == 6, let c = versionOrder(node, Int(op.lo), Int(op.hi)) { return op.test.holds(Double(c)) ? .yes : .no }
         if op.coercion == 1 && op.code == 1, let b = asBool(node) {
             var any = false
             for i in Int(op.lo)..<Int(op.hi) where plan.scalars[i].kind == 1 && (plan.scalars[i].int != 0) == b { any = true; break }
@@ -110,6 +115,116 @@ struct FastEvaluator {
             }
         }
         return Evaluator.decide(plan.leaves[index], node).truth
+    }
+
+    /// The names of `type`, indexed by the codes `typeCode` gives (as `Value.typeName`).
+    static let typeNames = ["null", "bool", "number", "string", "array", "object"]
+
+    @inline(__always)
+    private func typeCode(_ node: JSONNode) -> Int {
+        switch node.type {
+        case .null: return 0
+        case .bool: return 1
+        case .integer, .real: return 2
+        case .string: return 3
+        case .array: return 4
+        case .object: return 5
+        }
+    }
+
+    /// `as: int` (3), `as: bytes` (4) or `as: duration` (5) on a node, as `Coercion` does it,
+    /// for the common forms only: a number, or a string of at most 15 ASCII digits with, for
+    /// bytes, one of `kKmMgG` (at most 9 digits then) and, for durations, one of `smhdw`
+    /// (at most 12 digits with a unit).
+    /// nil for anything else, which the general path decides (and explains if it fails).
+    @inline(__always)
+    private func coercedNumber(_ node: JSONNode, _ coercion: UInt8) -> Double? {
+        switch node.type {
+        case .integer: return Double(node.integer!)
+        case .real:
+            let d = node.real!
+            if coercion != 3 { return d }
+            return d == d.rounded() && abs(d) < 9e18 ? d : nil
+        case .string:
+            guard let b = node.stringBytes, !b.isEmpty, b.count <= 16 else { return nil }
+            var end = b.count
+            var factor: Int64 = 1
+            let last = b[end - 1]
+            if last < 48 || last > 57 {
+                switch (coercion, last) {
+                case (4, 107), (4, 75): factor = 1024                   // k K
+                case (4, 109), (4, 77): factor = 1024 * 1024            // m M
+                case (4, 103), (4, 71): factor = 1024 * 1024 * 1024     // g G
+                case (5, 115): factor = 1                               // s
+                case (5, 109): factor = 60                              // m
+                case (5, 104): factor = 3600                            // h
+                case (5, 100): factor = 86400                           // d
+                case (5, 119): factor = 604800                          // w
+                default: return nil
+                }
+                end -= 1
+            }
+            // Few enough digits that the product fits an Int64 and is exact as a Double.
+            guard end >= 1, end <= (factor == 1 ? 15 : coercion == 4 ? 9 : 12) else { return nil }
+            var n: Int64 = 0
+            for i in 0..<end {
+                let c = b[i]
+                guard c >= 48 && c <= 57 else { return nil }
+                n = n * 10 + Int64(c - 48)
+            }
+            return Double(n * factor)
+        default:
+            return nil
+        }
+    }
+
+    /// The parts of a plain dotted-number version (`12`, `8.2.7`: digits and single dots,
+    /// no dot at either end, parts of at most 18 digits), for which PHP's `version_compare`
+    /// is a comparison part by part where a longer version wins a tie; nil for any other form
+    /// (`1.0rc1`, `v2`, `1..2`), which `VersionCompare` decides.
+    static func plainVersion(_ b: some Collection<UInt8>) -> [Int64]? {
+        var parts: [Int64] = []
+        var n: Int64 = 0, digits = 0
+        for c in b {
+            if c == 46 {
+                guard digits > 0 else { return nil }
+                parts.append(n); n = 0; digits = 0
+            } else if c >= 48 && c <= 57 && digits < 18 {
+                n = n * 10 + Int64(c - 48); digits += 1
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0 else { return nil }
+        parts.append(n)
+        return parts
+    }
+
+    /// `VersionCompare.compare(node, operand)` for a plain version string against the plain
+    /// operand `scalars[lo..<hi]`, without allocating; nil when the node is not a plain version.
+    @inline(__always)
+    private func versionOrder(_ node: JSONNode, _ lo: Int, _ hi: Int) -> Int? {
+        guard let b = node.stringBytes, !b.isEmpty, b.count <= 64 else { return nil }
+        var k = lo
+        var i = 0
+        var result = 0
+        while i < b.count {
+            var n: Int64 = 0, digits = 0
+            while i < b.count && b[i] != 46 {
+                let c = b[i]
+                guard c >= 48 && c <= 57 && digits < 18 else { return nil }
+                n = n * 10 + Int64(c - 48); digits += 1; i += 1
+            }
+            guard digits > 0 else { return nil }
+            if i < b.count { i += 1; guard i < b.count else { return nil } }   // a dot, not the last byte
+            if result != 0 { continue }                                    // decided; still check the form
+            if k == hi { result = 1; continue }                            // the value has more parts
+            let x = plan.scalars[k].int
+            if n != x { result = n < x ? -1 : 1 }
+            k += 1
+        }
+        if result == 0 && k < hi { result = -1 }                            // the operand has more parts
+        return result
     }
 
     /// `as: bool` on a node, as `Coercion.bool` does it; nil when it would fail.

@@ -150,7 +150,9 @@ public enum Coercion: String, Sendable, CaseIterable {
                 parts += 1
             }
             guard parts > 0 else { return fail(v, "a duration") }
-            return .success(total == total.rounded() ? .int(Int64(total)) : .double(total))
+            // A whole number of seconds that fits is an int; a huge one stays a double rather
+            // than trapping in the conversion.
+            return .success(total == total.rounded() && abs(total) < 9e15 ? .int(Int64(total)) : .double(total))
         default: return fail(v, "a duration")
         }
     }

@@ -26,13 +26,18 @@ final class FastPlan: @unchecked Sendable {
 
     /// code 0 exists (`negated` = wants absence), 1 one of `scalars[lo..<hi]`, 2 number test,
     /// 3 general (the `Leaf` decides), 4 `matches` / `not_matches` (`negated`) with
-    /// `regexes[lo]`, searched on a string node's bytes in place. `missing`: 0 error, 1 pass, 2 fail.
+    /// `regexes[lo]`, searched on a string node's bytes in place, 5 `type` (`lo` is the
+    /// type's code, see `FastEvaluator.typeCode`), 6 a version comparison with a plain
+    /// dotted-number operand whose parts are `scalars[lo..<hi]` (`test` holds for the
+    /// comparison's -1, 0 or 1). `missing`: 0 error, 1 pass, 2 fail.
     struct LeafOp {
         var path: Path
         var code: UInt8
         var negated: Bool
         var missing: UInt8
-        /// 0 none, 1 `as: bool` (decided here for equals / in), 2 any other (general path).
+        /// 0 none, 1 `as: bool` (decided here for equals / in), 2 `lower` / `version`
+        /// (general path), 3 `as: int`, 4 `as: bytes`, 5 `as: duration` (decided here for a
+        /// number test when the value is a number or a plain string like `128M`).
         var coercion: UInt8
         var lo: Int32, hi: Int32
         var test: NumberTest
@@ -163,7 +168,16 @@ final class FastPlan: @unchecked Sendable {
 
         private mutating func leaf(_ l: Leaf) -> Int32 {
             leaves.append(l)
-            var op = LeafOp(path: path(l.path), code: 3, negated: false, missing: missing(l.missing), coercion: l.coercion == nil ? 0 : l.coercion == .bool ? 1 : 2,
+            let coercion: UInt8
+            switch l.coercion {
+            case nil: coercion = 0
+            case .bool: coercion = 1
+            case .int: coercion = 3
+            case .bytes: coercion = 4
+            case .duration: coercion = 5
+            case .lower, .version: coercion = 2
+            }
+            var op = LeafOp(path: path(l.path), code: 3, negated: false, missing: missing(l.missing), coercion: coercion,
                             lo: 0, hi: 0, test: NumberTest(relation: .gte, operand: 0))
             switch l.op {
             case .exists(let want): op.code = 0; op.negated = !want
@@ -173,6 +187,23 @@ final class FastPlan: @unchecked Sendable {
             case .matches(let re, let negated):
                 op.code = 4; op.negated = negated; op.lo = Int32(regexes.count)
                 regexes.append(re)
+            case .type(let name):
+                if let code = FastEvaluator.typeNames.firstIndex(of: name) { op.code = 5; op.lo = Int32(code) }
+            case .version(let relation, let operand) where l.coercion == nil:
+                guard let parts = FastEvaluator.plainVersion(Array(operand.utf8)) else { break }
+                op.code = 6
+                op.lo = Int32(scalars.count)
+                for x in parts { scalars.append(Scalar(kind: 2, offset: 0, length: 0, int: x, double: 0)) }
+                op.hi = Int32(scalars.count)
+                let r: NumberTest.Relation
+                switch relation {
+                case .lt: r = .lt
+                case .lte: r = .lte
+                case .gt: r = .gt
+                case .gte: r = .gte
+                case .equals: r = .equals
+                }
+                op.test = NumberTest(relation: r, operand: 0)
             default: break
             }
             leafOps.append(op)

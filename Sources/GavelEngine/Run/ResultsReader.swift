@@ -41,10 +41,10 @@ extension ResultsDocument {
         snapshots = try r.list(run, "snapshots", "/run") { v, at throws(InputError) in
             SnapshotInfo(source: try r.string(v, "source", at), asset: try r.string(v, "asset", at), kind: try r.string(v, "kind", at),
                          collectedAt: v["collected_at"]?.stringValue, collector: nil, sha256: try r.string(v, "sha256", at),
-                         bytes: Int(v["bytes"]?.number ?? 0))
+                         bytes: try r.count(v, "bytes", at, default: 0))
         }
         failOn = run["fail_on"]?.stringValue.flatMap(Severity.init(rawValue:))
-        jobs = Int(run["jobs"]?.number ?? 1)
+        jobs = try r.count(run, "jobs", "/run", default: 1)
         asOf = try r.day(run, "as_of", "/run")
         expiringWithin = 0
         baselineSource = root["summary"]?["baseline"]?["source"]?.stringValue
@@ -58,7 +58,7 @@ extension ResultsDocument {
                                                      references: (rem?["references"]?.arrayValue ?? []).compactMap(\.stringValue)))
         }
         waivers = try r.list(root, "waivers", "") { v, at throws(InputError) in
-            WaiverState(waiver: try r.waiver(v, at), status: try r.status(v, at), applied: Int(v["applied"]?.number ?? 0))
+            WaiverState(waiver: try r.waiver(v, at), status: try r.status(v, at), applied: try r.count(v, "applied", at, default: 0))
         }
         attestations = try r.list(root, "attestations", "") { v, at throws(InputError) in
             AttestationState(attestation: try r.attestation(v, at), status: try r.status(v, at))
@@ -72,7 +72,7 @@ extension ResultsDocument {
             var e = Entry(rule: try r.string(v, "rule", at), asset: try r.string(v, "asset", at), verdict: try r.verdict(v["verdict"], at + "/verdict"),
                           severity: try r.severity(v, "severity", at), controls: try r.strings(v, "controls", at), message: v["message"]?.stringValue,
                           evidence: try r.list(v, "evidence", at, optional: true) { ev, eat throws(InputError) in try r.evidence(ev, eat) },
-                          omitted: Int(v["evidence_omitted"]?.number ?? 0))
+                          omitted: try r.count(v, "evidence_omitted", at, default: 0))
             e.baselined = v["baselined"] == .bool(true)
             e.waiver = waiverRef(v["waiver"])
             e.expiredWaiver = waiverRef(v["expired_waiver"])
@@ -123,6 +123,16 @@ struct RecordReader {
     func object(_ v: Value, _ key: String, _ at: String) throws(InputError) -> Value {
         guard let o = v[key], o.objectMembers != nil else { throw bad(at + "/" + key, "an object") }
         return o
+    }
+
+    /// An optional count (`default` when absent): a whole number from 0 to 2^53, never a
+    /// conversion that could trap on a hostile document.
+    func count(_ v: Value, _ key: String, _ at: String, default def: Int) throws(InputError) -> Int {
+        guard let x = v[key] else { return def }
+        guard let d = x.number, d >= 0, d <= 9_007_199_254_740_992, let n = Int(exactly: d) else {
+            throw bad(at + "/" + key, "a whole number of at least 0")
+        }
+        return n
     }
 
     func string(_ v: Value, _ key: String, _ at: String) throws(InputError) -> String {

@@ -5,7 +5,8 @@ import XCTest
 /// The flat pass-path evaluator must give the same truth as the tree evaluator, in both of
 /// its modes, for every condition on every asset. Random policies and assets (seeded, so a
 /// failure reproduces) exercise the corners: missing values and `missing:` policies, null,
-/// int vs float, `as: bool` spellings, non-ASCII strings, scalars under `[*]`, nesting.
+/// int vs float, `as: bool` spellings, `as: int / bytes / duration` forms, `type`, non-ASCII
+/// strings, scalars under `[*]`, nesting.
 final class FastPlanAgreementTests: XCTestCase {
     struct RNG {
         var state: UInt64
@@ -22,7 +23,13 @@ final class FastPlanAgreementTests: XCTestCase {
 
     static let scalarsYAML = ["\"On\"", "\"off\"", "\"yes\"", "\"\"", "\"1\"", "1", "0", "2.5", "1.0", "true", "false", "null", "\"abc\"", "\"é\"", "\"e\u{301}\""]
     static let scalarsJSON: [Value] = [.string("On"), .string("off"), .string("yes"), .string(""), .string("1"), .int(1), .int(0), .double(2.5),
-                                       .double(1.0), .bool(true), .bool(false), .null, .string("abc"), .string("é"), .string("e\u{301}")]
+                                       .double(1.0), .bool(true), .bool(false), .null, .string("abc"), .string("é"), .string("e\u{301}"),
+                                       // for as: int / bytes / duration: plain forms the flat plan decides, and forms it leaves
+                                       // to the general path (spaces, signs, fractions, compound durations, overflow)
+                                       .string("128M"), .string("2k"), .string("7G"), .string("30"), .string("0012"), .string("90s"),
+                                       .string("1h"), .string("3w"), .string(" 5 "), .string("+3"), .string("1.5"), .string("1h30m"),
+                                       .string("500ms"), .string("99999999999999999999"), .string("9999999999G"), .string("m"),
+                                       .int(-4), .double(3.0), .double(1e19), .int(4096)]
 
     func randomScalar(_ r: inout RNG) -> Value { r.pick(Self.scalarsJSON) }
 
@@ -43,7 +50,7 @@ final class FastPlanAgreementTests: XCTestCase {
         let path = relative ? r.pick([".x", ".y", ".z"]) : r.pick(["php.a", "php.b", "php.list[0].x", "php.obj.k1.y", "php.none"])
         let value = r.pick(Self.scalarsYAML)
         var parts = ["path: \"\(path)\""]
-        switch r.int(9) {
+        switch r.int(11) {
         case 0: parts.append("equals: \(value)")
         case 1: parts.append("not_equals: \(value)")
         case 2: parts.append("in: [\(value), \(r.pick(Self.scalarsYAML))]")
@@ -52,6 +59,10 @@ final class FastPlanAgreementTests: XCTestCase {
         case 5: parts.append("exists: \(r.int(2) == 0)")
         case 6: parts.append("as: bool"); parts.append("equals: \(r.int(2) == 0)")
         case 7: parts.append("as: bool"); parts.append("in: [\(r.int(2) == 0)]")
+        case 8:
+            parts.append("as: \(r.pick(["int", "bytes", "duration"]))")
+            parts.append(r.pick(["gt: 0", "lte: 30", "gte: 2048", "lt: 3600", "gt: 1000000"]))
+        case 9: parts.append("type: \"\(r.pick(["string", "number", "bool", "array", "object", "null"]))\"")
         default: parts.append("matches: \"^[oO]\"")
         }
         if !parts[1].hasPrefix("exists"), r.int(3) == 0 { parts.append("missing: \(r.pick(["pass", "fail"]))") }
@@ -117,5 +128,75 @@ final class FastPlanAgreementTests: XCTestCase {
         XCTAssertEqual(checked, 24000)
         // The generator must reach all three truth values often, or the test proves little.
         for t in [Truth.yes, .no, .unknown] { XCTAssertGreaterThan(outcomes[t] ?? 0, 2000, "\(t)") }
+    }
+
+    /// `as: int / bytes / duration` with a number test, at the exact boundary: for every value
+    /// the general coercion turns into a number n, `gte: n` passes and `gt: n` fails on the
+    /// flat plan as on the tree, whichever of the two decides it.
+    func testCoercedNumbersAgreeAtTheBoundary() throws {
+        var r = RNG(state: 7)
+        var texts = ["0", "7", "0012", "128M", "2k", "2K", "3m", "1G", "1g", "90s", "15m", "2h", "1d", "3w", "1h30m", "500ms",
+                     " 5 ", "+3", "999999999G", "123456789012345", "1234567890123456", "999999999999w"]
+        for _ in 0..<40 {
+            let digits = String((0..<(1 + r.int(16))).map { _ in Character(String(r.int(10))) })
+            texts.append(digits + r.pick(["", "", "k", "M", "g", "s", "m", "h", "d", "w"]))
+        }
+        var checked = 0
+        for coercion in [Coercion.int, .bytes, .duration] {
+            for text in texts {
+                guard case .success(let v) = coercion.apply(.string(text)), let n = v.number else { continue }
+                let operand = n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : "\(n)"
+                for (test, want) in [("gte", Truth.yes), ("gt", .no)] {
+                    let check = "{ path: php.ini.v, as: \(coercion.rawValue), \(test): \(operand) }"
+                    let out = compile(["p.yaml": "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - { id: R, title: r, severity: low, controls: [t:C1], check: \(check) }\n"],
+                                      schemaless: true)
+                    let rule = try XCTUnwrap(out.program?.rules.first, "\(check): \(out.errors)")
+                    let view = AssetView(name: "a", merged: .object([("php", .object([("ini", .object([("v", .string(text))]))]))]))
+                    var tree = Evaluator(asset: view)
+                    var none: [Evaluator.Record]? = nil
+                    XCTAssertEqual(FastEvaluator(plan: rule.plan, asset: view).eval(rule.plan.check, nil), want, "flat: \(text) \(check)")
+                    XCTAssertEqual(tree.eval(rule.check, &none), want, "tree: \(text) \(check)")
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 100)
+    }
+
+    /// Version comparisons with a plain operand: the flat plan compares plain versions part by
+    /// part and leaves other forms to `VersionCompare`; both must order as PHP does.
+    func testVersionComparisonsAgree() throws {
+        var r = RNG(state: 11)
+        var values = ["12", "8.2", "8.2.0", "8.2.7", "8.10", "08.2", "8.2.", ".8", "1..2", "1.0rc1", "8.2-dev", "v8", "",
+                      "99999999999999999999", "8.2.99999999999999999999", "1.2.3.4.5"]
+        for _ in 0..<60 {
+            values.append((0..<(1 + r.int(4))).map { _ in String(r.int(r.int(2) == 0 ? 12 : 1000)) }.joined(separator: "."))
+        }
+        let operands = ["8.2", "12", "8.2.0", "0", "8.10.1", "1.2.3.4"]
+        var rules: [String] = []
+        for (i, operand) in operands.enumerated() {
+            for (j, op) in ["version_lt", "version_lte", "version_gt", "version_gte", "version_equals"].enumerated() {
+                rules.append("  - { id: R\(i)-\(j), title: r, severity: low, controls: [t:C1], check: { path: php.ini.v, \(op): \"\(operand)\" } }")
+            }
+        }
+        let out = compile(["p.yaml": "gavel: policy/v1\nid: p\nkind: php\nrules:\n" + rules.joined(separator: "\n") + "\n"], schemaless: true)
+        let program = try XCTUnwrap(out.program, "\(out.errors)")
+        for value in values {
+            let view = AssetView(name: "a", merged: .object([("php", .object([("ini", .object([("v", .string(value))]))]))]))
+            for rule in program.rules {
+                guard case .leaf(let leaf) = rule.check, case .version(let relation, let operand) = leaf.op else { return XCTFail("not a version leaf") }
+                let c = VersionCompare.compare(value, operand)
+                let want: Bool
+                switch relation {
+                case .lt: want = c < 0
+                case .lte: want = c <= 0
+                case .gt: want = c > 0
+                case .gte: want = c >= 0
+                case .equals: want = c == 0
+                }
+                let fast = FastEvaluator(plan: rule.plan, asset: view).eval(rule.plan.check, nil)
+                XCTAssertEqual(fast, want ? .yes : .no, "\(value) \(relation.rawValue) \(operand)")
+            }
+        }
     }
 }
