@@ -212,18 +212,25 @@ func evaluateAll(_ a: LoadedAsset, _ evals: inout Int, _ failing: inout Int) {
 
 /// As in a run: each asset is parsed (not timed) and its rules evaluated straight after, while
 /// its data is in cache. `repeats` passes over the `count` assets `parse` makes.
-func rateAfterParsing(_ count: Int, _ parse: (Int) -> LoadedAsset) -> (rate: Double, failing: Double) {
+/// Also the rate of the fastest pass: this machine is shared, and other tenants only ever
+/// make a pass slower.
+func rateAfterParsing(_ count: Int, _ parse: (Int) -> LoadedAsset) -> (rate: Double, best: Double, failing: Double) {
     var evals = 0, failing = 0
     var nanos: UInt64 = 0
+    var best = 0.0
     for _ in 0..<repeats {
+        var passNanos: UInt64 = 0
+        let before = evals
         for i in 0..<count {
             let a = parse(i)
             let t = DispatchTime.now().uptimeNanoseconds
             evaluateAll(a, &evals, &failing)
-            nanos += DispatchTime.now().uptimeNanoseconds - t
+            passNanos += DispatchTime.now().uptimeNanoseconds - t
         }
+        nanos += passNanos
+        best = max(best, Double(evals - before) / (Double(passNanos) / 1e9))
     }
-    return (Double(evals) / (Double(nanos) / 1e9), Double(failing) / Double(evals))
+    return (Double(evals) / (Double(nanos) / 1e9), best, Double(failing) / Double(evals))
 }
 
 /// Assets parsed long before: every asset once per pass, so its data has left the cache by
@@ -242,8 +249,8 @@ func parse(_ texts: [String]) -> LoadedAsset {
 func report(_ name: String, _ count: Int, _ texts: (Int) -> [String]) {
     let fresh = rateAfterParsing(count) { parse(texts($0)) }
     let cold = rateInTurn((0..<count).map { parse(texts($0)) })
-    print(String(format: "evaluation only:    %.2f million rule evaluations/s on one core, %@, each asset right after parsing (%.0f%% not passing; %d assets x %d rules x %d)",
-                 fresh.rate / 1e6, name, fresh.failing * 100, count, rules.count, repeats))
+    print(String(format: "evaluation only:    %.2f million rule evaluations/s on one core (fastest pass %.2f), %@, each asset right after parsing (%.0f%% not passing; %d assets x %d rules x %d)",
+                 fresh.rate / 1e6, fresh.best / 1e6, name, fresh.failing * 100, count, rules.count, repeats))
     print(String(format: "                    %.2f million/s with all %d assets parsed first and evaluated in turn (data no longer in cache)", cold / 1e6, count))
 }
 if only != "compliant" {
