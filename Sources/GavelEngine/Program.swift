@@ -24,6 +24,8 @@ public final class Program: Sendable {
     init(rules: [Rule], catalogs: [Catalog], tests: [PolicyTest], waivers: [Waiver], attestations: [Attestation], files: [InputFile], root: String,
          parameters: [(name: String, value: Value)], disabled: [(rule: String, reason: String)], warnings: [Diagnostic]) {
         self.rules = rules
+        enabledRules = rules.filter { $0.disabledReason == nil }
+        plan = FastPlan(enabledRules.map { ($0.kinds, $0.when, $0.check) })
         self.catalogs = catalogs
         self.tests = tests
         self.waivers = waivers
@@ -41,7 +43,10 @@ public final class Program: Sendable {
         self.warnings = warnings
     }
 
-    public var enabledRules: [Rule] { rules.filter { $0.disabledReason == nil } }
+    /// The rules tailoring left on, in file order: the rules a run evaluates.
+    public let enabledRules: [Rule]
+    /// The enabled rules' plans in one, in `enabledRules` order (see `RuleEvaluator.evaluate(_:on:)`).
+    let plan: FastPlan
 
     public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
 
@@ -87,7 +92,7 @@ public final class Rule: Sendable {
         self.policyID = policyID
         self.location = location
         self.disabledReason = disabledReason
-        self.plan = FastPlan(when: when, check: check)
+        self.plan = FastPlan([(kinds, when, check)])
     }
 
     public var kindNames: [String] { kinds.map { SnapshotKinds.known[$0] } }

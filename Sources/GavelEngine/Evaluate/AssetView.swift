@@ -12,8 +12,11 @@ public struct AssetView: @unchecked Sendable {
         let provenance: [JSONNode?]
         let gaps: [Gap]
         let documents: [JSONDocument]
+        /// The kinds present, a bit per index (as `FastPlan.Entry.kinds`).
+        let kinds: UInt64
         init(name: String, roots: [JSONNode?], provenance: [JSONNode?], gaps: [Gap], documents: [JSONDocument]) {
             (self.name, self.roots, self.provenance, self.gaps, self.documents) = (name, roots, provenance, gaps, documents)
+            kinds = FastPlan.mask(roots.indices.filter { roots[$0] != nil })
         }
 
         @inline(__always)

@@ -15,30 +15,44 @@ public enum RuleEvaluator {
 
     /// Kinds first (a missing kind is not_applicable), then `when`, then `check`.
     public static func evaluate(_ rule: Rule, on asset: AssetView) -> RuleOutcome {
-        for k in rule.kinds where !asset.has(kind: k) {
+        evaluate(rule, rule.plan, 0, on: asset)
+    }
+
+    /// Every enabled rule of `program` on one asset, in `program.enabledRules` order, as a run
+    /// does it: from the program's single plan, so the pass path reads the rules' plans as one
+    /// contiguous piece of memory.
+    public static func evaluate(_ program: Program, on asset: AssetView) -> [RuleOutcome] {
+        let rules = program.enabledRules
+        return (0..<rules.count).map { evaluate(rules[$0], program.plan, $0, on: asset) }
+    }
+
+    /// `rule` on `asset`, whose pass path is entry `entry` of `plan`.
+    private static func evaluate(_ rule: Rule, _ plan: FastPlan, _ entry: Int, on asset: AssetView) -> RuleOutcome {
+        let e = plan.entries[entry]
+        if e.kinds & ~asset.storage.kinds != 0 {
             return RuleOutcome(verdict: .notApplicable, evidence: [], omitted: 0, message: nil)
         }
-        // `rule` and `asset` are parameters, alive for the whole call: the fast evaluator
-        // borrows their plan and storage without reference counting.
-        let fast = FastEvaluator(plan: rule.plan, asset: asset)
-        if let when = rule.when {
-            switch fast.eval(rule.plan.when, nil) {
+        // `plan` and `asset` are parameters, alive for the whole call: the fast evaluator
+        // borrows the plan and the asset's storage without reference counting.
+        let fast = FastEvaluator(plan: plan, asset: asset)
+        if e.when >= 0 {
+            switch fast.eval(e.when, nil) {
             case .no: return RuleOutcome(verdict: .notApplicable, evidence: [], omitted: 0, message: nil)
             case .yes: break
             case .unknown:
-                var e = Evaluator(asset: asset)
-                var ev: [Evaluator.Record]? = []
-                _ = e.eval(when, &ev)
-                return outcome(.error, ev ?? [], e, rule, asset, prefix: "applicability ('when') could not be decided: ")
+                var ev = Evaluator(asset: asset)
+                var records: [Evaluator.Record]? = []
+                _ = ev.eval(rule.when!, &records)
+                return outcome(.error, records ?? [], ev, rule, asset, prefix: "applicability ('when') could not be decided: ")
             }
         }
-        if fast.eval(rule.plan.check, nil) == .yes {
+        if fast.eval(e.check, nil) == .yes {
             return RuleOutcome(verdict: .pass, evidence: [], omitted: 0, message: nil)
         }
-        var e = Evaluator(asset: asset)
-        var ev: [Evaluator.Record]? = []
-        let r = e.eval(rule.check, &ev)
-        return outcome(r == .no ? .fail : .error, ev ?? [], e, rule, asset, prefix: "")
+        var ev = Evaluator(asset: asset)
+        var records: [Evaluator.Record]? = []
+        let r = ev.eval(rule.check, &records)
+        return outcome(r == .no ? .fail : .error, records ?? [], ev, rule, asset, prefix: "")
     }
 
     private static func outcome(_ verdict: Verdict, _ records: [Evaluator.Record], _ evaluator: Evaluator, _ rule: Rule, _ asset: AssetView,

@@ -36,7 +36,7 @@ public enum Runner {
     /// once (`gavel diff`): result `i` belongs to `programs[i]`.
     public static func run(_ programs: [Program], _ plan: SnapshotPlan, jobs: Int) -> [RunResult] {
         let started = Date()
-        let ruleSets = programs.map(\.enabledRules)
+        
         let units = plan.units
         let slots = UnsafeMutableBufferPointer<Result<[AssetResult], InputError>?>.allocate(capacity: units.count)
         slots.initialize(repeating: nil)
@@ -59,8 +59,8 @@ public enum Runner {
                     box.slots[i] = .failure(e)
                 case .success(let asset):
                     _ = bytes.increment(by: asset.snapshots.reduce(0) { $0 + $1.bytes })
-                    box.slots[i] = .success(ruleSets.map { rules in
-                        AssetResult(name: asset.name, snapshots: asset.snapshots, outcomes: rules.map { RuleEvaluator.evaluate($0, on: asset.view) })
+                    box.slots[i] = .success(programs.map { program in
+                        AssetResult(name: asset.name, snapshots: asset.snapshots, outcomes: RuleEvaluator.evaluate(program, on: asset.view))
                     })
                 }
             }
@@ -86,7 +86,7 @@ public enum Runner {
         }
         let finished = Date()
         return programs.indices.map { p in
-            RunResult(program: programs[p], rules: ruleSets[p], assets: assets[p].sorted { $0.name < $1.name }, inputErrors: errors,
+            RunResult(program: programs[p], rules: programs[p].enabledRules, assets: assets[p].sorted { $0.name < $1.name }, inputErrors: errors,
                       startedAt: started, finishedAt: finished, bytesParsed: bytes.value, jobs: workers)
         }
     }

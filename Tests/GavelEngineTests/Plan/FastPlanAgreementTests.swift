@@ -113,7 +113,7 @@ final class FastPlanAgreementTests: XCTestCase {
         for _ in 0..<60 {
             let view = AssetView(name: "a", merged: randomAsset(&r))
             for rule in program.rules {
-                let fast = FastEvaluator(plan: rule.plan, asset: view).eval(rule.plan.check, nil)
+                let fast = FastEvaluator(plan: rule.plan, asset: view).eval(rule.plan.entries[0].check, nil)
                 var tree = Evaluator(asset: view)
                 var none: [Evaluator.Record]? = nil
                 let quick = tree.eval(rule.check, &none)
@@ -154,7 +154,7 @@ final class FastPlanAgreementTests: XCTestCase {
                     let view = AssetView(name: "a", merged: .object([("php", .object([("ini", .object([("v", .string(text))]))]))]))
                     var tree = Evaluator(asset: view)
                     var none: [Evaluator.Record]? = nil
-                    XCTAssertEqual(FastEvaluator(plan: rule.plan, asset: view).eval(rule.plan.check, nil), want, "flat: \(text) \(check)")
+                    XCTAssertEqual(FastEvaluator(plan: rule.plan, asset: view).eval(rule.plan.entries[0].check, nil), want, "flat: \(text) \(check)")
                     XCTAssertEqual(tree.eval(rule.check, &none), want, "tree: \(text) \(check)")
                     checked += 1
                 }
@@ -194,7 +194,7 @@ final class FastPlanAgreementTests: XCTestCase {
                 case .gte: want = c >= 0
                 case .equals: want = c == 0
                 }
-                let fast = FastEvaluator(plan: rule.plan, asset: view).eval(rule.plan.check, nil)
+                let fast = FastEvaluator(plan: rule.plan, asset: view).eval(rule.plan.entries[0].check, nil)
                 XCTAssertEqual(fast, want ? .yes : .no, "\(value) \(relation.rawValue) \(operand)")
             }
         }
