@@ -16,23 +16,18 @@ import Synchronization
 /// of snapshots does not pay a page fault for every page of every parse. An allocation too
 /// large for a chunk gets a chunk of its own, which is freed rather than pooled.
 final class JSONArena {
-    /// Plain memory, so the allocator callback does no reference counting. Chunks form a
-    /// list through their first word.
-    struct State {
-        var head: UnsafeMutableRawPointer?
-        var next: UnsafeMutableRawPointer?
-        var remaining: Int
-    }
-
     static let chunkSize = 256 * 1024
     /// Chunk header: the link to the previous chunk and the chunk's size.
     static let header = 16
 
-    private let state: UnsafeMutablePointer<State>
+    /// `next`/`remaining` of the current chunk, `refill`, and `head`, the newest chunk; the
+    /// chunks form a list through their first word. The allocation fast path is C (CJansson's
+    /// shim), so it reads this through a C thread-local rather than `pthread_getspecific`.
+    private let state: UnsafeMutablePointer<gavel_arena>
 
     init() {
         state = .allocate(capacity: 1)
-        state.initialize(to: State(head: nil, next: nil, remaining: 0))
+        state.initialize(to: gavel_arena(next: nil, remaining: 0, refill: { arena, size in JSONArena.refill(arena!, size) }, head: nil))
     }
 
     deinit {
@@ -48,20 +43,30 @@ final class JSONArena {
         state.deallocate()
     }
 
-    static func allocate(_ s: UnsafeMutablePointer<State>, _ size: Int) -> UnsafeMutableRawPointer? {
-        let n = (size + 15) & ~15
-        if n > s.pointee.remaining {
-            let size = n + header <= chunkSize ? chunkSize : n + header
-            guard let c = size == chunkSize ? reuse() ?? malloc(size) : malloc(size) else { return nil }
-            c.storeBytes(of: s.pointee.head, as: UnsafeMutableRawPointer?.self)
-            c.storeBytes(of: size, toByteOffset: 8, as: Int.self)
-            s.pointee.head = c
-            s.pointee.next = c + header
-            s.pointee.remaining = size - header
+    /// Whether `pointer` lies in one of this arena's chunks (for tests: a parse whose memory
+    /// did not come from its arena would leak it, since a parsed tree is never freed node by node).
+    func holds(_ pointer: UnsafeRawPointer) -> Bool {
+        var c = state.pointee.head
+        while let chunk = c {
+            let size = chunk.load(fromByteOffset: 8, as: Int.self)
+            if pointer >= UnsafeRawPointer(chunk) && pointer < UnsafeRawPointer(chunk + size) { return true }
+            c = chunk.load(as: UnsafeMutableRawPointer?.self)
         }
-        let p = s.pointee.next.unsafelyUnwrapped
-        s.pointee.next = p + n
-        s.pointee.remaining -= n
+        return false
+    }
+
+    /// The slow path: `size` (already rounded to 16) does not fit what is left of the current
+    /// chunk. Takes a new chunk (a pooled one if there is one), or a chunk of its own for an
+    /// allocation larger than a chunk, and allocates from it.
+    static func refill(_ s: UnsafeMutablePointer<gavel_arena>, _ n: Int) -> UnsafeMutableRawPointer? {
+        let size = n + header <= chunkSize ? chunkSize : n + header
+        guard let c = size == chunkSize ? reuse() ?? malloc(size) : malloc(size) else { return nil }
+        c.storeBytes(of: s.pointee.head, as: UnsafeMutableRawPointer?.self)
+        c.storeBytes(of: size, toByteOffset: 8, as: Int.self)
+        s.pointee.head = c
+        let p = c + header
+        s.pointee.next = (p + n).assumingMemoryBound(to: CChar.self)
+        s.pointee.remaining = size - header - n
         return p
     }
 
@@ -89,32 +94,14 @@ final class JSONArena {
 
     // MARK: the calling thread's current arena
 
-    /// A constant, so reading it on every allocation needs no exclusivity check.
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key, nil)
-        return key
-    }()
-
     /// Installs the allocator once; must run before any other jansson call.
-    static let installed: Void = {
-        _ = key
-        json_set_alloc_funcs({ size in
-            if let raw = pthread_getspecific(JSONArena.key) {
-                return JSONArena.allocate(raw.assumingMemoryBound(to: State.self), size)
-            }
-            return malloc(size)
-        }, { pointer in
-            // During a parse every pointer jansson frees came from the arena.
-            if pthread_getspecific(JSONArena.key) == nil { free(pointer) }
-        })
-    }()
+    static let installed: Void = gavel_arena_install()
 
     /// Runs `body` with this arena as the thread's allocator.
     func with<R>(_ body: () -> R) -> R {
         _ = JSONArena.installed
-        pthread_setspecific(JSONArena.key, UnsafeRawPointer(state))
-        defer { pthread_setspecific(JSONArena.key, nil) }
+        gavel_arena_enter(state)
+        defer { gavel_arena_leave() }
         return body()
     }
 }

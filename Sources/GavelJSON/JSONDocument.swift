@@ -8,7 +8,7 @@ public final class JSONDocument: @unchecked Sendable {
     /// Bytes of input parsed, for throughput figures.
     public let byteCount: Int
     /// The memory of a parsed document (dropped whole); nil for a tree built with `from`.
-    private let arena: JSONArena?
+    let arena: JSONArena?
 
     init(root: UnsafeMutablePointer<json_t>, byteCount: Int, arena: JSONArena? = nil) {
         self.root = root

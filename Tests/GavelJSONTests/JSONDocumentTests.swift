@@ -88,3 +88,26 @@ extension JSONDocumentTests {
         }
     }
 }
+
+extension JSONDocumentTests {
+    /// Every node, key and string of a parsed document comes from its arena (the allocator's
+    /// fast path is C, in CJansson's shim): memory from malloc would leak, as a parsed tree is
+    /// dropped with its arena and never freed node by node. A tree built from Swift values
+    /// has no arena and is freed by jansson.
+    func testAParsedDocumentsMemoryComesFromItsArena() throws {
+        let items = (0..<5000).map { "{\"k\($0)\": \"value \($0)\"}" }.joined(separator: ",")
+        let doc = try JSONDocument.parse("{\"items\": [\(items)], \"big\": \"\(String(repeating: "z", count: 400_000))\"}")
+        let arena = try XCTUnwrap(doc.arena)
+        XCTAssertTrue(arena.holds(UnsafeRawPointer(doc.root)))
+        let list = try XCTUnwrap(doc.rootNode.member("items"))
+        for i in [0, 2500, 4999] {
+            let item = try XCTUnwrap(list.element(i))
+            XCTAssertTrue(arena.holds(UnsafeRawPointer(item.ptr)), "item \(i)")
+            let bytes = try XCTUnwrap(item.member("k\(i)")?.stringBytes)
+            XCTAssertTrue(arena.holds(UnsafeRawPointer(bytes.baseAddress!)), "string of item \(i)")
+        }
+        let big = try XCTUnwrap(doc.rootNode.member("big")?.stringBytes)   // larger than a chunk
+        XCTAssertTrue(arena.holds(UnsafeRawPointer(big.baseAddress!)))
+        XCTAssertNil(JSONDocument.from(.object([("n", .int(1))])).arena)
+    }
+}
