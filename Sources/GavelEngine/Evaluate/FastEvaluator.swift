@@ -90,6 +90,19 @@ struct FastEvaluator {
             for i in Int(op.lo)..<Int(op.hi) where plan.scalars[i].kind == 1 && (plan.scalars[i].int != 0) == b { any = true; break }
             return any != op.negated ? .yes : .no
         }
+        if op.coercion == 2 && op.code == 1, let b = node.stringBytes {
+            var any = false
+            var undecided = false
+            for i in Int(op.lo)..<Int(op.hi) {
+                switch sameLowered(b, plan.scalars[i]) {
+                case .yes: any = true
+                case .no: break
+                case .unknown: undecided = true
+                }
+                if any { break }
+            }
+            if any || !undecided { return any != op.negated ? .yes : .no }
+        }
         if op.coercion == 0 {
             switch op.code {
             case 1:
@@ -111,6 +124,10 @@ struct FastEvaluator {
                     let found = plan.regexRefs[Int(op.lo)]._withUnsafeGuaranteedRef { $0.search(bytes: bytes) }
                     return found != op.negated ? .yes : .no
                 }
+            case 7:
+                if let n = length(node) { return op.test.holds(Double(n)) ? .yes : .no }
+            case 8, 9, 10:
+                if let t = setTest(node, op) { return t }
             default: break
             }
         }
@@ -270,6 +287,86 @@ struct FastEvaluator {
         default:
             return node.isNull ? .yes : .no
         }
+    }
+
+    /// `as: lower` then `Value.same` on a string and a scalar operand, for an ASCII string
+    /// (whose lower case is ASCII's); `.unknown` for any other string, or an operand that
+    /// only Unicode equivalence could match.
+    @inline(__always)
+    private func sameLowered(_ a: UnsafeBufferPointer<UInt8>, _ x: FastPlan.Scalar) -> Truth {
+        for b in a where b >= 0x80 { return .unknown }
+        guard x.kind == 0 else { return .no }
+        let pool = plan.pool.baseAddress! + Int(x.offset)
+        if a.count == Int(x.length) {
+            var equal = true
+            for i in 0..<a.count where (a[i] >= 65 && a[i] <= 90 ? a[i] + 32 : a[i]) != pool[i] { equal = false; break }
+            if equal { return .yes }
+        }
+        for i in 0..<Int(x.length) where pool[i] >= 0x80 { return .unknown }
+        return .no
+    }
+
+    /// `length` as `Op.applyLength` counts it (Unicode scalars of a string, elements,
+    /// members); nil for other types, which the general path reports as an error.
+    @inline(__always)
+    private func length(_ node: JSONNode) -> Int? {
+        switch node.type {
+        case .array, .object: return node.count
+        case .string:
+            guard let b = node.stringBytes else { return nil }
+            var n = 0
+            for c in b where c & 0xC0 != 0x80 { n += 1 }   // one lead byte per scalar (jansson checked the UTF-8)
+            return n
+        default: return nil
+        }
+    }
+
+    /// Whether an array node's element is one of `scalars[lo..<hi]` (`.unknown` when only
+    /// the general path can tell).
+    @inline(__always)
+    private func member(_ el: JSONNode, _ lo: Int, _ hi: Int) -> Truth {
+        var undecided = false
+        for i in lo..<hi {
+            switch same(el, plan.scalars[i]) {
+            case .yes: return .yes
+            case .no: break
+            case .unknown: undecided = true
+            }
+        }
+        return undecided ? .unknown : .no
+    }
+
+    /// `subset_of` (8), `superset_of` (9), `disjoint_from` (10) on an array node, as
+    /// `Op.applySet` decides them; nil for a node that is not an array or a membership only
+    /// the general path can decide.
+    private func setTest(_ node: JSONNode, _ op: FastPlan.LeafOp) -> Truth? {
+        guard node.type == .array else { return nil }
+        let (lo, hi) = (Int(op.lo), Int(op.hi))
+        let n = node.count
+        if op.code == 9 {
+            for i in lo..<hi {
+                var found = false
+                var undecided = false
+                for k in 0..<n {
+                    switch same(node.element(k)!, plan.scalars[i]) {
+                    case .yes: found = true
+                    case .no: break
+                    case .unknown: undecided = true
+                    }
+                    if found { break }
+                }
+                if !found { return undecided ? nil : .no }
+            }
+            return .yes
+        }
+        for k in 0..<n {
+            switch member(node.element(k)!, lo, hi) {
+            case .unknown: return nil
+            case .yes: if op.code == 10 { return .no }
+            case .no: if op.code == 8 { return .no }
+            }
+        }
+        return .yes
     }
 
     // MARK: Quantifiers

@@ -32,15 +32,18 @@ final class FastPlan: @unchecked Sendable {
     /// `regexes[lo]`, searched on a string node's bytes in place, 5 `type` (`lo` is the
     /// type's code, see `FastEvaluator.typeCode`), 6 a version comparison with a plain
     /// dotted-number operand whose parts are `scalars[lo..<hi]` (`test` holds for the
-    /// comparison's -1, 0 or 1). `missing`: 0 error, 1 pass, 2 fail.
+    /// comparison's -1, 0 or 1), 7 `length` (`test`), 8 / 9 / 10 `subset_of` / `superset_of` /
+    /// `disjoint_from` with the scalar operands `scalars[lo..<hi]`. `missing`: 0 error,
+    /// 1 pass, 2 fail.
     struct LeafOp {
         var path: Path
         var code: UInt8
         var negated: Bool
         var missing: UInt8
-        /// 0 none, 1 `as: bool` (decided here for equals / in), 2 `lower` / `version`
-        /// (general path), 3 `as: int`, 4 `as: bytes`, 5 `as: duration` (decided here for a
-        /// number test when the value is a number or a plain string like `128M`).
+        /// 0 none, 1 `as: bool` (decided here for equals / in), 2 `as: lower` (decided here for
+        /// equals / in on an ASCII string), 3 `as: int`, 4 `as: bytes`, 5 `as: duration`
+        /// (decided here for a number test when the value is a number or a plain string like
+        /// `128M`), 6 `as: version` (general path).
         var coercion: UInt8
         var lo: Int32, hi: Int32
         var test: NumberTest
@@ -193,7 +196,8 @@ final class FastPlan: @unchecked Sendable {
             case .int: coercion = 3
             case .bytes: coercion = 4
             case .duration: coercion = 5
-            case .lower, .version: coercion = 2
+            case .lower: coercion = 2
+            case .version: coercion = 6
             }
             var op = LeafOp(path: path(l.path), code: 3, negated: false, missing: missing(l.missing), coercion: coercion,
                             lo: 0, hi: 0, test: NumberTest(relation: .gte, operand: 0))
@@ -207,6 +211,10 @@ final class FastPlan: @unchecked Sendable {
                 regexes.append(re)
             case .type(let name):
                 if let code = FastEvaluator.typeNames.firstIndex(of: name) { op.code = 5; op.lo = Int32(code) }
+            case .length(let t): op.code = 7; op.test = t
+            case .subsetOf(let xs): flatten(xs, false, &op); if op.code == 1 { op.code = 8 }
+            case .supersetOf(let xs): flatten(xs, false, &op); if op.code == 1 { op.code = 9 }
+            case .disjointFrom(let xs): flatten(xs, false, &op); if op.code == 1 { op.code = 10 }
             case .version(let relation, let operand) where l.coercion == nil:
                 guard let parts = FastEvaluator.plainVersion(Array(operand.utf8)) else { break }
                 op.code = 6
@@ -228,7 +236,7 @@ final class FastPlan: @unchecked Sendable {
             return Int32(leafOps.count - 1)
         }
 
-        /// equals / in with scalar operands only; anything else stays general.
+        /// Scalar operands only (equals / in and the set operators); anything else stays general.
         private mutating func flatten(_ xs: [Value], _ negated: Bool, _ op: inout LeafOp) {
             var out: [Scalar] = []
             for x in xs {

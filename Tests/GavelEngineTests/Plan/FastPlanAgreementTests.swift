@@ -31,6 +31,10 @@ final class FastPlanAgreementTests: XCTestCase {
                                        .string("500ms"), .string("99999999999999999999"), .string("9999999999G"), .string("m"),
                                        .int(-4), .double(3.0), .double(1e19), .int(4096)]
 
+    /// Strings for `as: lower` and the set operators: cases, non-ASCII (KELVIN SIGN is
+    /// canonically equivalent to K), empty.
+    static let tags = ["TLSv1.2", "tlsv1.3", "TLSv1", "deny", "DENY", "SameOrigin", "", "K", "\u{212A}", "é", "É"]
+
     func randomScalar(_ r: inout RNG) -> Value { r.pick(Self.scalarsJSON) }
 
     func randomAsset(_ r: inout RNG) -> Value {
@@ -43,6 +47,7 @@ final class FastPlanAgreementTests: XCTestCase {
         }
         if r.int(6) > 0 { php.append(("list", .array((0..<r.int(4)).map { _ in r.int(8) == 0 ? randomScalar(&r) : element() }))) }
         if r.int(6) > 0 { php.append(("obj", .object((0..<r.int(3)).map { ("k\($0)", element()) }))) }
+        if r.int(4) > 0 { php.append(("tags", .array((0..<r.int(5)).map { _ in r.int(3) == 0 ? randomScalar(&r) : .string(r.pick(Self.tags)) }))) }
         return .object([("php", .object(php))])
     }
 
@@ -50,6 +55,25 @@ final class FastPlanAgreementTests: XCTestCase {
         let path = relative ? r.pick([".x", ".y", ".z"]) : r.pick(["php.a", "php.b", "php.list[0].x", "php.obj.k1.y", "php.none"])
         let value = r.pick(Self.scalarsYAML)
         var parts = ["path: \"\(path)\""]
+        if !relative && r.int(4) == 0 {
+            // length, the set operators and as: lower, on arrays, objects and strings
+            let tag = { (r: inout RNG) in "\"\(r.pick(Self.tags).unicodeScalars.map { $0.isASCII ? String($0) : "\\u\(String(format: "%04X", $0.value))" }.joined())\"" }
+            let target = r.pick(["php.tags", "php.list", "php.obj", "php.a", "php.tags", "php.none", "php.tags[0]"])
+            var parts = ["path: \"\(target)\""]
+            switch r.int(5) {
+            case 0: parts.append("length: { \(r.pick(["gte: 1", "equals: 0", "lt: 3", "equals: 2"])) }")
+            case 1, 2:
+                let op = r.pick(["subset_of", "superset_of", "disjoint_from"])
+                let xs = (0..<r.int(4)).map { _ in r.int(4) == 0 ? r.pick(Self.scalarsYAML) : tag(&r) }
+                parts.append("\(op): [\(xs.joined(separator: ", "))]")
+            default:
+                parts[0] = "path: \"\(r.pick(["php.tags[0]", "php.a", "php.tags[1]"]))\""
+                parts.append("as: lower")
+                parts.append(r.int(2) == 0 ? "equals: \(tag(&r))" : "\(r.pick(["in", "not_in"])): [\(tag(&r)), \(tag(&r))]")
+            }
+            if r.int(3) == 0 { parts.append("missing: \(r.pick(["pass", "fail"]))") }
+            return "{ " + parts.joined(separator: ", ") + " }"
+        }
         switch r.int(11) {
         case 0: parts.append("equals: \(value)")
         case 1: parts.append("not_equals: \(value)")
@@ -109,6 +133,14 @@ final class FastPlanAgreementTests: XCTestCase {
         let text = "gavel: policy/v1\nid: random\nkind: php\nrules:\n" + rules.joined(separator: "\n")
         let out = compile(["p.yaml": text], schemaless: true)
         let program = try XCTUnwrap(out.program, out.errors.map(\.description).joined(separator: "\n"))
+        // Every flat leaf form is generated (else agreement says nothing about it).
+        var forms: Set<String> = []
+        for rule in program.rules {
+            for op in rule.plan.leafOps { forms.insert("\(op.code)/\(op.coercion)") }
+        }
+        for form in ["0/0", "1/0", "1/1", "1/2", "2/0", "2/3", "2/4", "2/5", "4/0", "5/0", "7/0", "8/0", "9/0", "10/0"] {
+            XCTAssertTrue(forms.contains(form), "no leaf of flat form \(form) in \(forms.sorted())")
+        }
         var checked = 0, outcomes: [Truth: Int] = [:]
         for _ in 0..<60 {
             let view = AssetView(name: "a", merged: randomAsset(&r))
@@ -128,6 +160,39 @@ final class FastPlanAgreementTests: XCTestCase {
         XCTAssertEqual(checked, 24000)
         // The generator must reach all three truth values often, or the test proves little.
         for t in [Truth.yes, .no, .unknown] { XCTAssertGreaterThan(outcomes[t] ?? 0, 2000, "\(t)") }
+    }
+
+    /// Strings equal only under Unicode canonical equivalence (KELVIN SIGN and K, é composed
+    /// and decomposed), and lengths counted in scalars, not bytes: the flat plan must leave
+    /// what it cannot compare byte by byte to the general path, and agree with it.
+    func testUnicodeEquivalenceAndLengthsAgree() throws {
+        let cases: [(String, Truth)] = [
+            ("{ path: php.tags, superset_of: [\"K\"] }", .yes),
+            ("{ path: php.tags, superset_of: [\"e\\u0301\"] }", .yes),
+            ("{ path: php.tags, subset_of: [\"K\", \"e\\u0301\"] }", .yes),
+            ("{ path: php.tags, disjoint_from: [\"K\"] }", .no),
+            ("{ path: php.tags, disjoint_from: [\"k\", \"e\"] }", .yes),
+            ("{ path: \"php.tags[0]\", equals: \"K\" }", .yes),
+            ("{ path: \"php.tags[0]\", as: lower, equals: \"k\" }", .yes),   // KELVIN SIGN lower-cases to k
+            ("{ path: php.word, as: lower, in: [\"k\", \"deny\"] }", .yes),
+            ("{ path: php.word, as: lower, equals: \"DENY\" }", .no),
+            ("{ path: \"php.tags[1]\", length: { equals: 1 } }", .yes),
+            ("{ path: php.decomposed, length: { equals: 2 } }", .yes),
+            ("{ path: php.tags, length: { equals: 2 } }", .yes),
+            ("{ path: php.word, length: { equals: 4 } }", .yes),
+        ]
+        let asset = Value.object([("php", .object([("tags", .array([.string("\u{212A}"), .string("\u{E9}")])), ("word", .string("DeNy")),
+                                                 ("decomposed", .string("e\u{301}"))]))])
+        let view = AssetView(name: "a", merged: asset)
+        for (check, want) in cases {
+            let out = compile(["p.yaml": "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - { id: R, title: r, severity: low, controls: [t:C1], check: \(check) }\n"],
+                              schemaless: true)
+            let rule = try XCTUnwrap(out.program?.rules.first, "\(check): \(out.errors)")
+            var tree = Evaluator(asset: view)
+            var none: [Evaluator.Record]? = nil
+            XCTAssertEqual(tree.eval(rule.check, &none), want, "tree: \(check)")
+            XCTAssertEqual(FastEvaluator(plan: rule.plan, asset: view).eval(rule.plan.entries[0].check, nil), want, "flat: \(check)")
+        }
     }
 
     /// `as: int / bytes / duration` with a number test, at the exact boundary: for every value
