@@ -46,7 +46,17 @@ public struct JSONNode: @unchecked Sendable {
         return found.map { JSONNode(OpaquePointer($0)) }
     }
 
-    public func member(_ key: String) -> JSONNode? { member(JSONKey(key)) }
+    /// Member by a key given as a string, without copying it (for keys known only at run time).
+    public func member(_ key: String) -> JSONNode? {
+        guard raw.pointee.type == JSON_OBJECT else { return nil }
+        var k = key
+        return k.withUTF8 { b in
+            b.withMemoryRebound(to: CChar.self) { c in
+                guard let base = c.baseAddress else { return json_object_getn(raw, "", 0) }
+                return json_object_getn(raw, base, c.count)
+            }
+        }.map { JSONNode(OpaquePointer($0)) }
+    }
 
     /// Element of an array, or nil when out of range or not an array.
     public func element(_ index: Int) -> JSONNode? {

@@ -399,18 +399,22 @@ struct Evaluator {
     /// a time (an escaped token never contains `/`).
     private func provenance(_ parts: [PathPart], _ kind: Int?) -> String? {
         guard let kind, let map = asset.provenance[kind] else { return nil }
-        var pointer = ""
+        // The pointer's bytes, looked up whole and then without its last token, and so on.
+        var pointer: [UInt8] = []
+        pointer.reserveCapacity(64)
         for p in parts {
-            pointer += "/"
+            pointer.append(UInt8(ascii: "/"))
             switch p {
-            case .index(let i): pointer += String(i)
-            case .key(let k): pointer += JSONPointer.escape(k)
+            case .index(let i): pointer.append(contentsOf: String(i).utf8)
+            case .key(let k): pointer.append(contentsOf: JSONPointer.escape(k).utf8)
             }
         }
+        var end = pointer.count
         while true {
-            if let hit = map.member(pointer)?.string { return hit }
-            guard let cut = pointer.utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
-            pointer = String(pointer[..<cut])
+            let hit = end == 0 ? map.member("") : pointer.withUnsafeBufferPointer { map.member(bytes: $0.baseAddress!, count: end) }
+            if let text = hit?.string { return text }
+            guard let cut = pointer[..<end].lastIndex(of: UInt8(ascii: "/")) else { return nil }
+            end = cut
         }
     }
 }
