@@ -15,44 +15,62 @@ public enum RuleEvaluator {
 
     /// Kinds first (a missing kind is not_applicable), then `when`, then `check`.
     public static func evaluate(_ rule: Rule, on asset: AssetView) -> RuleOutcome {
-        evaluate(rule, rule.plan, 0, on: asset)
+        let fast = FastEvaluator(plan: rule.plan, asset: asset)
+        return finish(rule, quick(fast, rule.plan.entries[0], asset), on: asset)
     }
 
     /// Every enabled rule of `program` on one asset, in `program.enabledRules` order, as a run
     /// does it: from the program's single plan, so the pass path reads the rules' plans as one
-    /// contiguous piece of memory.
+    /// contiguous piece of memory, and touches a `Rule` only for a rule it cannot pass.
     public static func evaluate(_ program: Program, on asset: AssetView) -> [RuleOutcome] {
-        let rules = program.enabledRules
-        return (0..<rules.count).map { evaluate(rules[$0], program.plan, $0, on: asset) }
-    }
-
-    /// `rule` on `asset`, whose pass path is entry `entry` of `plan`.
-    private static func evaluate(_ rule: Rule, _ plan: FastPlan, _ entry: Int, on asset: AssetView) -> RuleOutcome {
-        let e = plan.entries[entry]
-        if e.kinds & ~asset.storage.kinds != 0 {
-            return RuleOutcome(verdict: .notApplicable, evidence: [], omitted: 0, message: nil)
-        }
-        // `plan` and `asset` are parameters, alive for the whole call: the fast evaluator
+        // `program` and `asset` are parameters, alive for the whole call: the fast evaluator
         // borrows the plan and the asset's storage without reference counting.
+        let plan = program.plan
         let fast = FastEvaluator(plan: plan, asset: asset)
-        if e.when >= 0 {
-            switch fast.eval(e.when, nil) {
-            case .no: return RuleOutcome(verdict: .notApplicable, evidence: [], omitted: 0, message: nil)
-            case .yes: break
-            case .unknown:
-                var ev = Evaluator(asset: asset)
-                var records: [Evaluator.Record]? = []
-                _ = ev.eval(rule.when!, &records)
-                return outcome(.error, records ?? [], ev, rule, asset, prefix: "applicability ('when') could not be decided: ")
+        var out: [RuleOutcome] = []
+        out.reserveCapacity(plan.entries.count)
+        for i in 0..<plan.entries.count {
+            switch quick(fast, plan.entries[i], asset) {
+            case .notApplicable: out.append(RuleOutcome(verdict: .notApplicable, evidence: [], omitted: 0, message: nil))
+            case .pass: out.append(RuleOutcome(verdict: .pass, evidence: [], omitted: 0, message: nil))
+            case let q: out.append(finish(program.enabledRules[i], q, on: asset))
             }
         }
-        if fast.eval(e.check, nil) == .yes {
-            return RuleOutcome(verdict: .pass, evidence: [], omitted: 0, message: nil)
+        return out
+    }
+
+    /// What the pass path decides on its own.
+    private enum Quick { case notApplicable, pass, whenUnknown, notPassing }
+
+    @inline(__always)
+    private static func quick(_ fast: FastEvaluator, _ e: FastPlan.Entry, _ asset: AssetView) -> Quick {
+        if e.kinds & ~asset.storage.kinds != 0 { return .notApplicable }
+        if e.when >= 0 {
+            switch fast.eval(e.when, nil) {
+            case .no: return .notApplicable
+            case .yes: break
+            case .unknown: return .whenUnknown
+            }
         }
-        var ev = Evaluator(asset: asset)
-        var records: [Evaluator.Record]? = []
-        let r = ev.eval(rule.check, &records)
-        return outcome(r == .no ? .fail : .error, records ?? [], ev, rule, asset, prefix: "")
+        return fast.eval(e.check, nil) == .yes ? .pass : .notPassing
+    }
+
+    /// The outcome, with evidence from the condition tree when the rule did not pass.
+    private static func finish(_ rule: Rule, _ q: Quick, on asset: AssetView) -> RuleOutcome {
+        switch q {
+        case .notApplicable: return RuleOutcome(verdict: .notApplicable, evidence: [], omitted: 0, message: nil)
+        case .pass: return RuleOutcome(verdict: .pass, evidence: [], omitted: 0, message: nil)
+        case .whenUnknown:
+            var ev = Evaluator(asset: asset)
+            var records: [Evaluator.Record]? = []
+            _ = ev.eval(rule.when!, &records)
+            return outcome(.error, records ?? [], ev, rule, asset, prefix: "applicability ('when') could not be decided: ")
+        case .notPassing:
+            var ev = Evaluator(asset: asset)
+            var records: [Evaluator.Record]? = []
+            let r = ev.eval(rule.check, &records)
+            return outcome(r == .no ? .fail : .error, records ?? [], ev, rule, asset, prefix: "")
+        }
     }
 
     private static func outcome(_ verdict: Verdict, _ records: [Evaluator.Record], _ evaluator: Evaluator, _ rule: Rule, _ asset: AssetView,
