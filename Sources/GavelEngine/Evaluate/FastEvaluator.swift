@@ -43,7 +43,7 @@ struct FastEvaluator {
 
     @inline(__always)
     private func start(_ p: FastPlan.Path, _ el: JSONNode?) -> JSONNode? {
-        p.base < 0 ? el : asset.roots[Int(p.base)]
+        p.base < 0 ? el : asset.rootBuffer[Int(p.base)]
     }
 
     @inline(__always)
@@ -75,7 +75,7 @@ struct FastEvaluator {
             case 1: node = current.element(Int(step.offset))
             default: node = nil
             }
-            if node == nil && !asset.gaps.isEmpty && isGap(current, step) { return .unknown }
+            if node == nil && asset.hasGaps && isGap(current, step) { return .unknown }
             s += 1
         }
         if op.code == 0 { return (node == nil) == op.negated ? .yes : .no }
@@ -434,7 +434,7 @@ struct FastEvaluator {
     /// An absent step: a declared gap before the first `[*]` makes the collection unknown, one
     /// after it an unknown element (as `Evaluator.walk` does).
     private func absent(_ parent: JSONNode, _ step: FastPlan.Step, _ seen: Bool, _ t: inout Tally) -> Problem {
-        if !asset.gaps.isEmpty && isGap(parent, step) {
+        if asset.hasGaps && isGap(parent, step) {
             if !seen { return .notCollection }
             t.unknown = true
         }
