@@ -91,32 +91,14 @@ struct FastEvaluator {
             return any != op.negated ? .yes : .no
         }
         if op.coercion == 2 && op.code == 1, let b = node.stringBytes {
-            var any = false
-            var undecided = false
-            for i in Int(op.lo)..<Int(op.hi) {
-                switch sameLowered(b, plan.scalars[i]) {
-                case .yes: any = true
-                case .no: break
-                case .unknown: undecided = true
-                }
-                if any { break }
-            }
-            if any || !undecided { return any != op.negated ? .yes : .no }
+            let found = oneOf(Int(op.lo), Int(op.hi)) { sameLowered(b, $0) }
+            if found != .unknown { return (found == .yes) != op.negated ? .yes : .no }
         }
         if op.coercion == 0 {
             switch op.code {
             case 1:
-                var any = false
-                var undecided = false
-                for i in Int(op.lo)..<Int(op.hi) {
-                    switch same(node, plan.scalars[i]) {
-                    case .yes: any = true
-                    case .no: break
-                    case .unknown: undecided = true
-                    }
-                    if any { break }
-                }
-                if any || !undecided { return any != op.negated ? .yes : .no }
+                let found = member(node, Int(op.lo), Int(op.hi))
+                if found != .unknown { return (found == .yes) != op.negated ? .yes : .no }
             case 2:
                 if let d = node.number { return op.test.holds(d) ? .yes : .no }
             case 4:
@@ -321,13 +303,13 @@ struct FastEvaluator {
         }
     }
 
-    /// Whether an array node's element is one of `scalars[lo..<hi]` (`.unknown` when only
-    /// the general path can tell).
+    /// Whether `same` holds for one of `scalars[lo..<hi]`: `.yes` at the first that does,
+    /// `.unknown` when none does but only the general path can tell for some.
     @inline(__always)
-    private func member(_ el: JSONNode, _ lo: Int, _ hi: Int) -> Truth {
+    private func oneOf(_ lo: Int, _ hi: Int, _ same: (FastPlan.Scalar) -> Truth) -> Truth {
         var undecided = false
         for i in lo..<hi {
-            switch same(el, plan.scalars[i]) {
+            switch same(plan.scalars[i]) {
             case .yes: return .yes
             case .no: break
             case .unknown: undecided = true
@@ -335,6 +317,10 @@ struct FastEvaluator {
         }
         return undecided ? .unknown : .no
     }
+
+    /// Whether a node (a value, or an array's element) is one of `scalars[lo..<hi]`.
+    @inline(__always)
+    private func member(_ el: JSONNode, _ lo: Int, _ hi: Int) -> Truth { oneOf(lo, hi) { same(el, $0) } }
 
     /// `subset_of` (8), `superset_of` (9), `disjoint_from` (10) on an array node, as
     /// `Op.applySet` decides them; nil for a node that is not an array or a membership only
