@@ -67,14 +67,7 @@ struct Evaluator {
 
     private mutating func quantifier(_ q: Quantifier, _ ev: inout [Record]?) -> Truth {
         let collecting = ev != nil
-        func missing(_ problem: CollectionProblem, _ ev: inout [Record]?) -> Truth {
-            let r: Truth = problem.absent ? (q.missing == .pass ? .yes : q.missing == .fail ? .no : .unknown) : .unknown
-            if collecting {
-                ev!.append(record(problem.parts, problem.kind, observed: problem.observed, op: quantifierName(q), expected: quantifierOperand(q),
-                                  coercion: nil, result: r, note: problem.note))
-            }
-            return r
-        }
+        func missing(_ problem: CollectionProblem, _ ev: inout [Record]?) -> Truth { self.missing(problem, q, &ev) }
         guard let start = base(q.path) else {
             return missing(CollectionProblem(absent: true, parts: [], kind: baseKind(q.path), observed: nil, note: "missing evidence: no \(q.path.text)"), &ev)
         }
@@ -82,34 +75,26 @@ struct Evaluator {
         case .every, .some:
             let all: Bool
             if case .every = q.kind { all = true } else { all = false }
+            if collecting { return quantifierEvidence(q, start, all: all, &ev) }
             let decisive: Truth = all ? .no : .yes
-            var results: [(Truth, [Record])] = []
             var unknown = false
             var decided = false
             var gaps: [CollectionProblem] = []
-            let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting, asset: asset, gaps: &gaps) { el in
+            let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: false, asset: asset, gaps: &gaps) { el in
                 frames.append(el)
                 defer { frames.removeLast() }
-                var sub: [Record]? = collecting ? [] : nil
+                var none: [Record]? = nil
                 var r: Truth = .yes
-                if let f = q.filter { r = eval(f, &sub) }
+                if let f = q.filter { r = eval(f, &none) }
                 if r == .no { return true }
-                if r == .yes { sub = collecting ? [] : nil; r = eval(q.check!, &sub) }
-                if collecting {
-                    results.append((r, sub ?? []))
-                    return true
-                }
+                if r == .yes { r = eval(q.check!, &none) }
                 if r == decisive { decided = true; return false }
                 if r == .unknown { unknown = true }
                 return true
             }
             if let problem { return missing(problem, &ev) }
             // An element whose path runs into an unreadable part is an unknown element.
-            if !collecting { return decided ? decisive : (unknown || !gaps.isEmpty) ? .unknown : decisive.negated }
-            for g in gaps { results.append((.unknown, [gapRecord(g, q)])) }
-            let result = Evaluator.fold(results.map(\.0), all: all)
-            for (r, e) in results where r == result { ev!.append(contentsOf: e) }
-            return result
+            return decided ? decisive : (unknown || !gaps.isEmpty) ? .unknown : decisive.negated
         case .count(let test):
             var n = 0
             var errors: [Record] = []
@@ -135,6 +120,50 @@ struct Evaluator {
             }
             return result
         }
+    }
+
+    /// A quantifier's collection is absent (`missing:` decides) or not a collection (unknown).
+    private func missing(_ problem: CollectionProblem, _ q: Quantifier, _ ev: inout [Record]?) -> Truth {
+        let r: Truth = problem.absent ? (q.missing == .pass ? .yes : q.missing == .fail ? .no : .unknown) : .unknown
+        if ev != nil {
+            ev!.append(record(problem.parts, problem.kind, observed: problem.observed, op: quantifierName(q), expected: quantifierOperand(q),
+                              coercion: nil, result: r, note: problem.note))
+        }
+        return r
+    }
+
+    /// `every` / `some` with evidence. The elements are first decided without evidence (no
+    /// records, no paths: the cheap mode); only those whose truth is the quantifier's result
+    /// are evaluated again to record why, which is the evidence the result keeps. An `every`
+    /// that fails on 2 of 48 locations builds the records of those 2, not of all 48.
+    private mutating func quantifierEvidence(_ q: Quantifier, _ start: Frame, all: Bool, _ ev: inout [Record]?) -> Truth {
+        var elements: [(Frame, Truth)] = []
+        var gaps: [CollectionProblem] = []
+        let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: true, asset: asset, gaps: &gaps) { el in
+            frames.append(el)
+            defer { frames.removeLast() }
+            var none: [Record]? = nil
+            var r: Truth = .yes
+            if let f = q.filter { r = eval(f, &none) }
+            if r == .no { return true }
+            if r == .yes { r = eval(q.check!, &none) }
+            elements.append((el, r))
+            return true
+        }
+        if let problem { return missing(problem, q, &ev) }
+        // An element whose path runs into an unreadable part is an unknown element.
+        let result = Evaluator.fold(elements.map(\.1) + gaps.map { _ in .unknown }, all: all)
+        for (el, r) in elements where r == result {
+            frames.append(el)
+            defer { frames.removeLast() }
+            var sub: [Record]? = []
+            var again: Truth = .yes
+            if let f = q.filter { again = eval(f, &sub) }
+            if again == .yes { sub = []; again = eval(q.check!, &sub) }
+            ev!.append(contentsOf: sub ?? [])
+        }
+        if result == .unknown { for g in gaps { ev!.append(gapRecord(g, q)) } }
+        return result
     }
 
     private func gapRecord(_ p: CollectionProblem, _ q: Quantifier) -> Record {
