@@ -81,13 +81,7 @@ struct Evaluator {
             var decided = false
             var gaps: [CollectionProblem] = []
             let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: false, asset: asset, gaps: &gaps) { el in
-                frames.append(el)
-                defer { frames.removeLast() }
-                var none: [Record]? = nil
-                var r: Truth = .yes
-                if let f = q.filter { r = eval(f, &none) }
-                if r == .no { return true }
-                if r == .yes { r = eval(q.check!, &none) }
+                guard let r = elementTruth(q, el) else { return true }
                 if r == decisive { decided = true; return false }
                 if r == .unknown { unknown = true }
                 return true
@@ -122,6 +116,18 @@ struct Evaluator {
         }
     }
 
+    /// One element of `every` / `some`, without evidence: nil when `where` leaves it out.
+    private mutating func elementTruth(_ q: Quantifier, _ el: Frame) -> Truth? {
+        frames.append(el)
+        defer { frames.removeLast() }
+        var none: [Record]? = nil
+        var r: Truth = .yes
+        if let f = q.filter { r = eval(f, &none) }
+        if r == .no { return nil }
+        if r == .yes { r = eval(q.check!, &none) }
+        return r
+    }
+
     /// A quantifier's collection is absent (`missing:` decides) or not a collection (unknown).
     private func missing(_ problem: CollectionProblem, _ q: Quantifier, _ ev: inout [Record]?) -> Truth {
         let r: Truth = problem.absent ? (q.missing == .pass ? .yes : q.missing == .fail ? .no : .unknown) : .unknown
@@ -140,14 +146,7 @@ struct Evaluator {
         var elements: [(Frame, Truth)] = []
         var gaps: [CollectionProblem] = []
         let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: true, asset: asset, gaps: &gaps) { el in
-            frames.append(el)
-            defer { frames.removeLast() }
-            var none: [Record]? = nil
-            var r: Truth = .yes
-            if let f = q.filter { r = eval(f, &none) }
-            if r == .no { return true }
-            if r == .yes { r = eval(q.check!, &none) }
-            elements.append((el, r))
+            if let r = elementTruth(q, el) { elements.append((el, r)) }
             return true
         }
         if let problem { return missing(problem, q, &ev) }
