@@ -80,7 +80,7 @@ struct FastEvaluator {
         }
         if op.code == 0 { return (node == nil) == op.negated ? .yes : .no }
         guard let node else { return missing(op.missing) }
-        if op.code == 2 && op.coercion >= 3, let n = coercedNumber(node, op.coercion) {
+        if op.code == 2 && (3...5).contains(op.coercion), let n = coercedNumber(node, op.coercion) {
             return op.test.holds(n) ? .yes : .no
         }
         if op.code == 5 { return typeCode(node) == Int(op.lo) ? .yes : .no }

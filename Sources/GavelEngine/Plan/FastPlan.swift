@@ -5,9 +5,10 @@ import GavelJSON
 /// flat buffers of plain values, addressed by index. A rule has a plan of its own (for tests
 /// and single evaluations), and a program has one plan for all its enabled rules, so that
 /// evaluating an asset reads one contiguous piece of memory in order rather than a dozen
-/// small allocations per rule (after parsing an asset, they would no longer be in cache). Evaluating it reads no class
-/// references and does no reference counting or allocation; only a leaf whose operator has
-/// no flat form (or whose value needs a coercion) goes back to the `Leaf` it came from.
+/// small allocations per rule (after parsing an asset, they would no longer be in cache).
+/// Evaluating it reads no class references and does no reference counting or allocation;
+/// only a leaf whose operator has no flat form (or whose value needs a coercion) goes back
+/// to the `Leaf` it came from.
 ///
 /// The tree form (`Cond`) stays the source of truth: it produces the evidence of a rule that
 /// did not pass, and the flat form must agree with it on every truth value.
