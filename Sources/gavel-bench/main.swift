@@ -39,14 +39,10 @@ if !["all", "full", "parse", "evaluation", "compliant"].contains(only) {
     fail("--only takes all, full, parse, evaluation or compliant, not \"\(only)\"")
 }
 
-/// A SplitMix64 generator: the same fleet on every machine.
-struct Rng { var s: UInt64; mutating func next() -> UInt64 { s &+= 0x9E3779B97F4A7C15; var z = s; z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9; z = (z ^ (z >> 27)) &* 0x94D049BB133111EB; return z ^ (z >> 31) }
-    mutating func pick<T>(_ xs: [T]) -> T { xs[Int(next() % UInt64(xs.count))] } }
-
 /// One asset's php, nginx and hosting snapshots, in the shape the collectors write them
 /// (docs/snapshots/). With `compliant`, every shipped rule passes.
 func generate(_ i: Int, compliant: Bool = false) -> [String: String] {
-    var r = Rng(s: UInt64(i))
+    var r = SplitMix64(seed: UInt64(i))   // the same fleet on every machine
     func pick<T>(_ xs: [T]) -> T { compliant ? xs[0] : r.pick(xs) }
     func rare() -> Bool { !compliant && r.next() % 50 == 0 }
     let name = "site-\(i).example.com"

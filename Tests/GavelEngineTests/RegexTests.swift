@@ -1,3 +1,4 @@
+import GavelCore
 import XCTest
 @testable import GavelEngine
 
@@ -56,30 +57,30 @@ final class RegexTests: XCTestCase {
 
     /// The automaton and the simulation agree on random patterns and texts, anchors included.
     func testAutomatonAgreesWithSimulation() throws {
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let atoms = ["a", "b", "c", "-", ".", "[ab]", "[^a]", "[[:digit:]]", "1", "\\.", ":"]
         func pattern(_ depth: Int) -> String {
             var s = ""
-            for _ in 0..<(1 + rng.next(3)) {
-                var atom = depth > 0 && rng.next(4) == 0 ? "(" + pattern(depth - 1) + "|" + pattern(depth - 1) + ")" : atoms[rng.next(atoms.count)]
-                switch rng.next(7) {
+            for _ in 0..<(1 + rng.int(3)) {
+                var atom = depth > 0 && rng.int(4) == 0 ? "(" + pattern(depth - 1) + "|" + pattern(depth - 1) + ")" : atoms[rng.int(atoms.count)]
+                switch rng.int(7) {
                 case 0: atom += "*"
                 case 1: atom += "+"
                 case 2: atom += "?"
-                case 3: atom += "{\(rng.next(3)),\(rng.next(2) == 0 ? "" : String(2 + rng.next(2)))}"
+                case 3: atom += "{\(rng.int(3)),\(rng.int(2) == 0 ? "" : String(2 + rng.int(2)))}"
                 default: break
                 }
                 s += atom
             }
-            return (rng.next(3) == 0 ? "^" : "") + s + (rng.next(3) == 0 ? "$" : "")
+            return (rng.int(3) == 0 ? "^" : "") + s + (rng.int(3) == 0 ? "$" : "")
         }
         var built = 0
         for _ in 0..<400 {
-            let p = (rng.next(5) == 0 ? "(?i)" : "") + pattern(2)
+            let p = (rng.int(5) == 0 ? "(?i)" : "") + pattern(2)
             let re = try Regex(p)
             if re.dfa != nil { built += 1 }
             for _ in 0..<40 {
-                let text = String((0..<rng.next(12)).map { _ in Array("abcAB-1:.x")[rng.next(10)] })
+                let text = String((0..<rng.int(12)).map { _ in Array("abcAB-1:.x")[rng.int(10)] })
                 var copy = text
                 let (fast, slow) = copy.withUTF8 { (re.search(bytes: $0), re.simulate($0)) }
                 XCTAssertEqual(fast, slow, "pattern \(p) on \"\(text)\"")
@@ -100,15 +101,3 @@ final class RegexTests: XCTestCase {
     }
 }
 
-/// A small deterministic generator for the random tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next(_ bound: Int) -> Int {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
-    }
-}
