@@ -40,3 +40,5 @@ static void gavel_arena_free(void *p) {
 }
 
 static inline void gavel_arena_install(void) { json_set_alloc_funcs(gavel_arena_malloc, gavel_arena_free); }
+
+#include "lookup.h"

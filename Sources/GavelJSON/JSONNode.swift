@@ -10,9 +10,12 @@ public enum JSONType: Sendable {
 public struct JSONKey: Sendable, Hashable {
     public let text: String
     let bytes: [CChar]
+    /// jansson's hash of the key in this process (`JSONKeyHash`).
+    let hash: UInt32
     public init(_ text: String) {
         self.text = text
         self.bytes = text.utf8.map { CChar(bitPattern: $0) }
+        self.hash = JSONKeyHash.hash(text)
     }
 }
 
@@ -42,7 +45,7 @@ public struct JSONNode: @unchecked Sendable {
     @inline(__always)
     public func member(_ key: JSONKey) -> JSONNode? {
         guard raw.pointee.type == JSON_OBJECT else { return nil }
-        let found = key.bytes.withUnsafeBufferPointer { json_object_getn(raw, $0.baseAddress, $0.count) }
+        let found = key.bytes.withUnsafeBufferPointer { gavel_object_get_hashed(raw, $0.baseAddress, $0.count, key.hash) }
         return found.map { JSONNode(OpaquePointer($0)) }
     }
 
@@ -204,11 +207,20 @@ extension JSONNode {
 }
 
 extension JSONNode {
-    /// Member of an object by a key given as UTF-8 bytes (for flat compiled plans).
+    /// Member of an object by a key given as UTF-8 bytes (known only at run time).
     @inline(__always)
     public func member(bytes: UnsafePointer<UInt8>, count: Int) -> JSONNode? {
         guard raw.pointee.type == JSON_OBJECT else { return nil }
         let found = bytes.withMemoryRebound(to: CChar.self, capacity: count) { json_object_getn(raw, $0, count) }
+        return found.map { JSONNode(OpaquePointer($0)) }
+    }
+
+    /// Member of an object by a key given as UTF-8 bytes and its `JSONKeyHash.hash` (for flat
+    /// compiled plans).
+    @inline(__always)
+    public func member(bytes: UnsafePointer<UInt8>, count: Int, hash: UInt32) -> JSONNode? {
+        guard raw.pointee.type == JSON_OBJECT else { return nil }
+        let found = bytes.withMemoryRebound(to: CChar.self, capacity: count) { gavel_object_get_hashed(raw, $0, count, hash) }
         return found.map { JSONNode(OpaquePointer($0)) }
     }
 

@@ -48,7 +48,7 @@ struct FastEvaluator {
 
     @inline(__always)
     private func key(_ s: FastPlan.Step, _ node: JSONNode) -> JSONNode? {
-        node.member(bytes: plan.pool.baseAddress! + Int(s.offset), count: Int(s.length))
+        node.member(bytes: plan.pool.baseAddress! + Int(s.offset), count: Int(s.length), hash: s.hash)
     }
 
     /// Whether the collector declared the absent child `step` of `parent` unavailable.

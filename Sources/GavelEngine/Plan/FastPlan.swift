@@ -19,8 +19,9 @@ final class FastPlan: @unchecked Sendable {
     /// leaf: `a` = leaf index. every/some/count: `a` = quantifier index.
     struct Node { var tag: Tag; var a: Int32; var b: Int32 }
 
-    /// key: bytes `offset..<offset+length` of `pool`; index: `offset`; wildcard.
-    struct Step { var kind: UInt8; var offset: Int32; var length: Int32 }
+    /// key: bytes `offset..<offset+length` of `pool`, and their `JSONKeyHash.hash`; index:
+    /// `offset`; wildcard.
+    struct Step { var kind: UInt8; var offset: Int32; var length: Int32; var hash: UInt32 = 0 }
 
     /// `base` is a kind index, or -1 for the current element; steps `first..<first+count`.
     struct Path { var base: Int32; var first: Int32; var count: Int32 }
@@ -175,7 +176,9 @@ final class FastPlan: @unchecked Sendable {
             let first = Int32(steps.count)
             for s in p.steps {
                 switch s {
-                case .key(let k): let (o, n) = bytes(k.text); steps.append(Step(kind: 0, offset: o, length: n))
+                case .key(let k):
+                    let (o, n) = bytes(k.text)
+                    steps.append(Step(kind: 0, offset: o, length: n, hash: JSONKeyHash.hash(k.text)))
                 case .index(let i): steps.append(Step(kind: 1, offset: Int32(clamping: i), length: 0))
                 case .wildcard: steps.append(Step(kind: 2, offset: 0, length: 0))
                 }
