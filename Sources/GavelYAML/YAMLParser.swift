@@ -94,10 +94,12 @@ private struct Builder {
             }
             try add(YAMLNode(.scalar(YAMLScalar(text: text, style: style, forcedString: forced)), at: at))
         case YAML_SEQUENCE_START_EVENT:
+            try checkDepth(at)
             try checkAnchor(e.data.sequence_start.anchor, at)
             _ = try checkTag(e.data.sequence_start.tag, at)
             stack.append(.sequence([], at, e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE))
         case YAML_MAPPING_START_EVENT:
+            try checkDepth(at)
             try checkAnchor(e.data.mapping_start.anchor, at)
             _ = try checkTag(e.data.mapping_start.tag, at)
             stack.append(.mapping([], pendingKey: nil, at, e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE))
@@ -136,6 +138,17 @@ private struct Builder {
                 }
                 stack.append(.mapping(pairs, pendingKey: node, start, flow))
             }
+        }
+    }
+
+    /// Mappings and sequences nested deeper than any policy needs. Everything above the
+    /// parser walks the tree recursively, so a file nested thousands deep would overflow the
+    /// stack; it is an error here instead.
+    static let maxDepth = 100
+
+    func checkDepth(_ at: SourceLocation) throws(Diagnostic) {
+        if stack.count >= Builder.maxDepth {
+            throw Diagnostic("yaml-too-deep", "mappings and sequences are nested more than \(Builder.maxDepth) deep here; no Gavel file needs that", at: at)
         }
     }
 

@@ -57,6 +57,24 @@ final class YAMLParserTests: XCTestCase {
         XCTAssertTrue(d?.message.contains("quoted") ?? false)
     }
 
+    /// Nesting is limited (everything above the parser recurses on the tree): 100 levels
+    /// parse, the 101st is an error at its own position, and 100,000 levels of flow or 2,000
+    /// of block nesting are the same error rather than a stack overflow.
+    func testNestingDeeperThanAHundredIsAnError() throws {
+        let ok = String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "\n"
+        XCTAssertNoThrow(try YAMLParser.parse(ok, file: "t.yaml"))
+        let d = diag(String(repeating: "[", count: 101) + String(repeating: "]", count: 101) + "\n")
+        XCTAssertEqual(d?.id, "yaml-too-deep")
+        XCTAssertEqual(d?.location?.line, 1)
+        XCTAssertEqual(d?.location?.column, 101)
+        XCTAssertEqual(diag(String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000))?.id, "yaml-too-deep")
+        var block = ""
+        for i in 0..<2_000 { block += String(repeating: " ", count: i) + "k:\n" }
+        let b = diag(block)
+        XCTAssertEqual(b?.id, "yaml-too-deep")
+        XCTAssertEqual(b?.location?.line, 101)
+    }
+
     func testEmptyFile() {
         XCTAssertEqual(diag("")?.id, "empty-file")
         XCTAssertEqual(diag("\n\n")?.id, "empty-file")

@@ -236,7 +236,7 @@ extension CompileSession {
                             at: at)
                 return nil
             }
-            return (paramOverrides["\(scope.policy.id).\(name)"]?.value ?? declared.value, at)
+            return finite(paramOverrides["\(scope.policy.id).\(name)"]?.value ?? declared.value, at)
         }
         if let items = node.sequence {
             var out: [Value] = []
@@ -246,7 +246,24 @@ extension CompileSession {
             }
             return (.array(out), node.location)
         }
-        return (node.toValue(), node.location)
+        return finite(node.toValue(), node.location)
+    }
+
+    /// `.nan` never compares equal, greater or smaller, and neither it nor `.inf` can be
+    /// written to a results document (JSON has no such numbers): an operand holding one is
+    /// an error, not a test that silently never holds.
+    private func finite(_ v: Value, _ at: SourceLocation) -> (Value, SourceLocation)? {
+        func bad(_ v: Value) -> Double? {
+            switch v {
+            case .double(let d): return d.isFinite ? nil : d
+            case .array(let items): return items.lazy.compactMap(bad).first
+            case .object(let members): return members.lazy.compactMap { bad($0.value) }.first
+            default: return nil
+            }
+        }
+        guard let d = bad(v) else { return (v, at) }
+        diags.error("bad-number", "the operand holds \(d.isNaN ? ".nan" : d < 0 ? "-.inf" : ".inf"), which no value compares with meaningfully and a results document cannot record; write a finite number", at: at)
+        return nil
     }
 
     func describe(_ v: Value) -> String {
