@@ -44,9 +44,22 @@ public enum YAMLParser {
 }
 
 private struct Builder {
-    enum Frame {
-        case sequence([YAMLNode], SourceLocation, Bool)
-        case mapping([YAMLPair], pendingKey: YAMLNode?, SourceLocation, Bool)
+    /// A sequence or mapping being read. A class, so that adding an item grows the array in
+    /// place (an enum payload taken out and put back was copied on every item: a mapping of
+    /// 50,000 keys took minutes), with the keys seen so far in a dictionary for duplicates.
+    final class Frame {
+        let isMapping: Bool
+        let start: SourceLocation
+        let flow: Bool
+        var items: [YAMLNode] = []
+        var pairs: [YAMLPair] = []
+        var pendingKey: YAMLNode?
+        var firstKeyAt: [String: SourceLocation] = [:]
+        init(mapping: Bool, _ start: SourceLocation, flow: Bool) {
+            isMapping = mapping
+            self.start = start
+            self.flow = flow
+        }
     }
 
     let file: String
@@ -97,18 +110,18 @@ private struct Builder {
             try checkDepth(at)
             try checkAnchor(e.data.sequence_start.anchor, at)
             _ = try checkTag(e.data.sequence_start.tag, at)
-            stack.append(.sequence([], at, e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE))
+            stack.append(Frame(mapping: false, at, flow: e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE))
         case YAML_MAPPING_START_EVENT:
             try checkDepth(at)
             try checkAnchor(e.data.mapping_start.anchor, at)
             _ = try checkTag(e.data.mapping_start.tag, at)
-            stack.append(.mapping([], pendingKey: nil, at, e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE))
+            stack.append(Frame(mapping: true, at, flow: e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE))
         case YAML_SEQUENCE_END_EVENT:
-            guard case .sequence(let items, let start, let flow)? = stack.popLast() else { break }
-            try add(YAMLNode(.sequence(items), at: start, flow: flow))
+            guard let f = stack.popLast(), !f.isMapping else { break }
+            try add(YAMLNode(.sequence(f.items), at: f.start, flow: f.flow))
         case YAML_MAPPING_END_EVENT:
-            guard case .mapping(let pairs, _, let start, let flow)? = stack.popLast() else { break }
-            try add(YAMLNode(.mapping(pairs), at: start, flow: flow))
+            guard let f = stack.popLast(), f.isMapping else { break }
+            try add(YAMLNode(.mapping(f.pairs), at: f.start, flow: f.flow))
         default:
             break
         }
@@ -116,28 +129,25 @@ private struct Builder {
     }
 
     mutating func add(_ node: YAMLNode) throws(Diagnostic) {
-        guard let top = stack.popLast() else {
+        guard let top = stack.last else {
             root = node
             return
         }
-        switch top {
-        case .sequence(var items, let start, let flow):
-            items.append(node)
-            stack.append(.sequence(items, start, flow))
-        case .mapping(var pairs, let pending, let start, let flow):
-            if let key = pending {
-                pairs.append(YAMLPair(key: key, value: node))
-                stack.append(.mapping(pairs, pendingKey: nil, start, flow))
-            } else {
-                guard let k = node.scalar else {
-                    throw Diagnostic("yaml-complex-key", "mapping keys must be plain strings, not \(node.describedType)", at: node.location)
-                }
-                if let first = pairs.first(where: { $0.key.scalar?.text == k.text }) {
-                    throw Diagnostic("duplicate-key", "duplicate key '\(k.text)' in this mapping", at: node.location,
-                                     notes: ["first defined at \(first.key.location)"])
-                }
-                stack.append(.mapping(pairs, pendingKey: node, start, flow))
+        if !top.isMapping {
+            top.items.append(node)
+        } else if let key = top.pendingKey {
+            top.pairs.append(YAMLPair(key: key, value: node))
+            top.pendingKey = nil
+        } else {
+            guard let k = node.scalar else {
+                throw Diagnostic("yaml-complex-key", "mapping keys must be plain strings, not \(node.describedType)", at: node.location)
             }
+            if let first = top.firstKeyAt[k.text] {
+                throw Diagnostic("duplicate-key", "duplicate key '\(k.text)' in this mapping", at: node.location,
+                                 notes: ["first defined at \(first)"])
+            }
+            top.firstKeyAt[k.text] = node.location
+            top.pendingKey = node
         }
     }
 
