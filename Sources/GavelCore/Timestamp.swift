@@ -17,6 +17,23 @@ public enum Timestamp {
         return Day(ordinal: day).description + String(format: "T%02d:%02d:%02d.%03dZ", s / 3600, s / 60 % 60, s % 60, inDay % 1000)
     }
 
+    /// Whether `text` is an RFC 3339 date-time (`2026-11-21T02:00:04Z`, `...04.5+02:00`), as a
+    /// snapshot's `collected_at` must be: a valid day and time, and `Z` or an offset of at
+    /// most 23:59.
+    public static func isRFC3339(_ text: String) -> Bool {
+        let u = Array(text.utf8)
+        guard u.count > 6 else { return false }
+        let sign = u[u.count - 6]
+        if (sign == 43 || sign == 45) && u[u.count - 3] == 58 {                 // +hh:mm or -hh:mm
+            let digits = [u[u.count - 5], u[u.count - 4], u[u.count - 2], u[u.count - 1]]
+            guard digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+            let h = Int(digits[0] - 48) * 10 + Int(digits[1] - 48), m = Int(digits[2] - 48) * 10 + Int(digits[3] - 48)
+            guard h < 24, m < 60 else { return false }
+            return parse(String(decoding: u.dropLast(6), as: UTF8.self) + "Z") != nil
+        }
+        return parse(text) != nil
+    }
+
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff...]Z` (also with `+00:00`); nil for anything else.
     public static func parse(_ text: String) -> Date? {
         var t = Substring(text)

@@ -25,4 +25,15 @@ final class TimestampTests: XCTestCase {
             XCTAssertNil(Timestamp.parse(bad), bad)
         }
     }
+
+    func testRFC3339TimesWithAnyOffset() {
+        for good in ["2026-11-21T02:00:04Z", "2026-11-21T02:00:04.5Z", "2026-11-21T02:00:04+00:00", "2026-11-21T03:00:04+01:00",
+                     "2026-11-20T21:00:04-05:00", "2026-11-21T02:00:04.123+23:59"] {
+            XCTAssertTrue(Timestamp.isRFC3339(good), good)
+        }
+        for bad in ["yesterday", "2026-11-21", "2026-11-21T02:00:04", "2026-11-21T02:00:04+24:00", "2026-11-21T02:00:04+01:60",
+                    "2026-11-21T02:00:04+1:00", "2026-02-30T00:00:00+01:00", "2026-11-21T02:00+01:00", ""] {
+            XCTAssertFalse(Timestamp.isRFC3339(bad), bad)
+        }
+    }
 }

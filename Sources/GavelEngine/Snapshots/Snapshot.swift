@@ -39,7 +39,10 @@ public struct LoadedSnapshot: @unchecked Sendable {
     /// Parses and validates an envelope. `line` is the line of `source` it starts on (JSON Lines).
     public static func parse(_ bytes: UnsafeRawBufferPointer, source: String, line: Int = 1) -> Result<LoadedSnapshot, InputError> {
         let doc: JSONDocument
-        do { doc = try JSONDocument.parse(bytes) } catch {
+        // A UTF-8 byte order mark (which some Windows editors add) is skipped, as RFC 8259
+        // allows; the SHA-256 is still of the file as it is.
+        let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        do { doc = try JSONDocument.parse(bom ? UnsafeRawBufferPointer(rebasing: bytes[3...]) : bytes) } catch {
             return .failure(InputError(id: "bad-json", file: source, line: error.line + line - 1, column: error.column, message: "invalid JSON: \(error.message)"))
         }
         func bad(_ msg: String) -> Result<LoadedSnapshot, InputError> {
@@ -76,7 +79,14 @@ public struct LoadedSnapshot: @unchecked Sendable {
             }
             if let problem { return bad(problem) }
         }
-        let collectedAt = root.member("collected_at")?.string
+        var collectedAt: String?
+        if let at = root.member("collected_at") {
+            // Reports show it to auditors as when the evidence was taken: a time, or absent.
+            guard let text = at.string, Timestamp.isRFC3339(text) else {
+                return bad("\"collected_at\" must be an RFC 3339 time such as \"2026-11-21T02:00:04Z\", found \(JSONWriter.string(at.toValue()))")
+            }
+            collectedAt = text
+        }
         let info = SnapshotInfo(source: source, asset: asset, kind: kind, collectedAt: collectedAt, collector: root.member("collector")?.toValue(),
                                 sha256: SHA256.hex(bytes.bindMemory(to: UInt8.self)), bytes: bytes.count)
         return .success(LoadedSnapshot(info: info, document: doc, data: data, provenance: prov, unavailable: unavailable))
