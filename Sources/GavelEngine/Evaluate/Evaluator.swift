@@ -93,6 +93,7 @@ struct Evaluator {
             var n = 0
             var errors: [Record] = []
             var unknown = false
+            var undecided = 0
             var gaps: [CollectionProblem] = []
             let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting, asset: asset, gaps: &gaps) { el in
                 guard let f = q.filter else { n += 1; return true }
@@ -100,7 +101,7 @@ struct Evaluator {
                 defer { frames.removeLast() }
                 var sub: [Record]? = collecting ? [] : nil
                 let r = eval(f, &sub)
-                if r == .yes { n += 1 } else if r == .unknown { unknown = true; errors += sub ?? [] }
+                if r == .yes { n += 1 } else if r == .unknown { unknown = true; undecided += 1; errors += sub ?? [] }
                 return true
             }
             if let problem { return missing(problem, &ev) }
@@ -109,7 +110,7 @@ struct Evaluator {
             if collecting {
                 let (parts, kind) = concreteParts(q.path, stopAtWildcard: true)
                 ev!.append(record(parts, kind, observed: .int(Int64(n)), op: "count \(test.relation.rawValue)", expected: number(test.operand),
-                                  coercion: nil, result: result, note: q.filter == nil ? "\(n) element(s)" : "\(n) element(s) match 'where'"))
+                                  coercion: nil, result: result, note: countNote(n, filtered: q.filter != nil, undecided: undecided + gaps.count)))
                 ev!.append(contentsOf: errors)
             }
             return result
@@ -163,6 +164,14 @@ struct Evaluator {
         }
         if result == .unknown { for g in gaps { ev!.append(gapRecord(g, q)) } }
         return result
+    }
+
+    /// "3 element(s) match 'where'", and when some could not be decided, how many: a count
+    /// that errs says why rather than giving a number that looks final.
+    private func countNote(_ n: Int, filtered: Bool, undecided: Int) -> String {
+        let counted = filtered ? "\(n) element(s) match 'where'" : "\(n) element(s)"
+        guard undecided > 0 else { return counted }
+        return "count unknown: \(counted), and for \(undecided) more it could not be decided"
     }
 
     private func gapRecord(_ p: CollectionProblem, _ q: Quantifier) -> Record {
