@@ -14,8 +14,8 @@ struct Check: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, sarif }
 
-    @Argument(help: "Policy folder (or one policy file).")
-    var path = "Policies"
+    @OptionGroup var source: PolicyFolder
+    var path: String { source.folder }
 
     @Option(help: "text (diagnostics with the source line) or sarif (SARIF 2.1.0).")
     var format: Format = .text

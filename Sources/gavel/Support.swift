@@ -94,3 +94,21 @@ func snapshotPlanOrExit(_ snapshots: [String]) throws -> SnapshotPlan {
     }
     return plan
 }
+
+/// The policy folder of `gavel check` and `gavel test`: an argument, or `--policies` as
+/// `eval` and `explain` spell it (one or the other).
+struct PolicyFolder: ParsableArguments {
+    @Argument(help: "Policy folder (or one policy file). (default: Policies)")
+    var path: String?
+
+    @Option(name: .customLong("policies"), help: "The policy folder, as eval and explain name it (instead of the argument).")
+    var policies: String?
+
+    var folder: String { policies ?? path ?? "Policies" }
+
+    func validate() throws {
+        if path != nil && policies != nil {
+            throw ValidationError("give the policy folder once: as the argument or with --policies")
+        }
+    }
+}

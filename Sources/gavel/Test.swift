@@ -14,8 +14,8 @@ struct Test: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, junit }
 
-    @Argument(help: "Policy folder (or one policy file).")
-    var path = "Policies"
+    @OptionGroup var source: PolicyFolder
+    var path: String { source.folder }
 
     @Flag(help: "Always print the coverage report.")
     var coverage = false

@@ -90,6 +90,23 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(ok.out.contains("98 rules"), ok.out)
     }
 
+    /// check and test take the folder as an argument, or with --policies as eval spells it;
+    /// both at once is a usage error rather than one silently winning.
+    func testCheckAndTestAlsoTakePoliciesAsAnOption() throws {
+        let dir = tempDir()
+        try "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.a, equal: 1 }\n"
+            .write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let bad = try gavel(["check", "--policies", dir])
+        XCTAssertEqual(bad.code, 2)
+        XCTAssertTrue(bad.err.contains("error[unknown-operator]"), bad.err)
+        let tested = try gavel(["test", "--policies", "Policies"])
+        XCTAssertEqual(tested.code, 0, tested.err)
+        XCTAssertTrue(tested.out.contains("0 failed"), tested.out)
+        let both = try gavel(["check", "Policies", "--policies", dir])
+        XCTAssertEqual(both.code, 2)
+        XCTAssertTrue(both.err.contains("give the policy folder once"), both.err)
+    }
+
     func testNothingEvaluatedIsAnError() throws {
         let empty = tempDir()
         let r = try gavel(["eval", "--snapshots", empty])
