@@ -32,6 +32,14 @@ final class DiagnosticsGoldenTests: XCTestCase {
         XCTAssertEqual(compile(["a.yaml": a, "b.yaml": b]).errors.map(\.id), ["unknown-operator", "bad-severity"])
     }
 
+    /// A quantifier's 'where' written in a test is named for what it is, not just "unknown".
+    func testWhereBesideATestSaysWhereItBelongs() {
+        let out = compile(["p.yaml": "gavel: policy/v1\nid: x\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.version, exists: true, where: { path: ., exists: true } }\n"])
+        XCTAssertEqual(out.errors.map(\.id), ["unknown-operator"])
+        XCTAssertEqual(out.errors.first?.location?.column, 47)
+        XCTAssertTrue(out.errors.first?.message.contains("belongs inside every/some/count") ?? false, out.errors.first?.message ?? "")
+    }
+
     func testNoPoliciesIsAnError() {
         XCTAssertEqual(Compiler.compile(path: writeTree(["readme.txt": "x"])).errors.map(\.id), ["no-policies"])
         XCTAssertEqual(Compiler.compile(path: "/nonexistent/gavel").errors.map(\.id), ["io-error"])

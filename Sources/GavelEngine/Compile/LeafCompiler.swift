@@ -10,6 +10,9 @@ extension CompileSession {
             ok = false
             if let near = Suggest.closest(to: k, in: ConditionKeys.operators) {
                 diags.error("unknown-operator", "unknown operator '\(k)'; did you mean '\(near)'?", at: m.keyLocation(k))
+            } else if k == "where" || k == "check" {
+                diags.error("unknown-operator", "'\(k)' belongs inside every/some/count, next to their 'path'; a test has 'path', one operator, and optionally 'as' and 'missing'",
+                            at: m.keyLocation(k))
             } else if ConditionKeys.combinators.contains(k) || ConditionKeys.quantifiers.contains(k) {
                 diags.error("multiple-conditions", "'\(k)' cannot sit beside 'path:' in the same mapping; put the test inside it", at: m.keyLocation(k))
             } else {
