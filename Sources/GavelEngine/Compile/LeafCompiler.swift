@@ -127,6 +127,10 @@ extension CompileSession {
             let text: String
             switch v {
             case .string(let s): text = s
+            // A number written here is read as its text (8.10 stays "8.10"); a parameter's value
+            // is already a number, and 8.10 would have become 8.1.
+            case .double where node.scalar == nil:
+                return mismatch(op, "a version string (declare the parameter quoted: as a YAML number, 8.10 is 8.1)", v, at)
             case .int, .double: text = node.scalar?.text ?? v.display
             default: return mismatch(op, "a version string such as \"6.4.2\"", v, at)
             }
