@@ -56,6 +56,7 @@ struct Diff: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        try validateSnapshotInputs(snapshots)
         try validateExceptionOptions(asOf: asOf, warnExpiring: warnExpiring)
     }
 

@@ -59,6 +59,7 @@ struct Eval: ParsableCommand {
             throw ValidationError("--fail-on must be one of critical, high, medium, low, info, none (got '\(failOn)')")
         }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        try validateSnapshotInputs(snapshots)
         if let keepDays {
             guard store != nil else { throw ValidationError("--keep-days needs --store") }
             guard keepDays >= 1 else { throw ValidationError("--keep-days must be at least 1") }

@@ -107,6 +107,12 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(both.err.contains("give the policy folder once"), both.err)
     }
 
+    func testTheSameSnapshotsGivenTwiceIsAUsageError() throws {
+        let r = try gavel(["eval", "--snapshots", "Snapshots", "--snapshots", "./Snapshots/"])
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.err.contains("--snapshots ./Snapshots/ is given twice"), r.err)
+    }
+
     func testNothingEvaluatedIsAnError() throws {
         let empty = tempDir()
         let r = try gavel(["eval", "--snapshots", empty])
