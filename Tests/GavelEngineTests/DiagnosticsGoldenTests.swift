@@ -40,6 +40,16 @@ final class DiagnosticsGoldenTests: XCTestCase {
         XCTAssertTrue(out.errors.first?.message.contains("belongs inside every/some/count") ?? false, out.errors.first?.message ?? "")
     }
 
+    /// A test that expects nothing could never fail.
+    func testATestWithAnEmptyExpectIsAnError() {
+        let policy = "gavel: policy/v1\nid: x\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.version, exists: true }\n"
+        let tests = "gavel: tests/v1\ntests:\n  - name: nothing\n    asset: { php: { version: \"8.2.7\" } }\n    expect: {}\n"
+        let out = compile(["p.yaml": policy, "p.tests.yaml": tests])
+        XCTAssertEqual(out.errors.map(\.id), ["empty-list"])
+        XCTAssertEqual(out.errors.first?.location?.line, 5)
+        XCTAssertEqual(out.errors.first?.location?.column, 13)
+    }
+
     func testNoPoliciesIsAnError() {
         XCTAssertEqual(Compiler.compile(path: writeTree(["readme.txt": "x"])).errors.map(\.id), ["no-policies"])
         XCTAssertEqual(Compiler.compile(path: "/nonexistent/gavel").errors.map(\.id), ["io-error"])

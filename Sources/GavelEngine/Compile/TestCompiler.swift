@@ -34,6 +34,10 @@ extension CompileSession {
             if let u = m.mapping("unavailable") { unavailable = testUnavailable(u, asset) }
             guard let expectMap = m.mapping("expect", required: true) else { continue }
             var expect: [(rule: String, verdict: Verdict)] = []
+            if expectMap.pairs.isEmpty {
+                // A test that expects nothing can never fail.
+                diags.error("empty-list", "'expect' needs at least one rule and its verdict, e.g. { PHP-VER-001: pass }", at: expectMap.node.location)
+            }
             for pair in expectMap.pairs {
                 guard let rule = pair.key.scalar?.text else { continue }
                 guard ruleLocations[rule] != nil else {
