@@ -50,6 +50,28 @@ final class DiagnosticsGoldenTests: XCTestCase {
         XCTAssertEqual(out.errors.first?.location?.column, 13)
     }
 
+    /// Test fixtures must lie inside the policy folder: policies arrive in pull requests, and
+    /// a fixture path leading out of it (directly or through a link) would put a file of the
+    /// checking machine into test output.
+    func testAnAssetFileOutsideThePolicyFolderIsRefused() throws {
+        let outside = writeTree(["secret.json": #"{"php": {"version": "8.2.7"}}"#])
+        let policy = "gavel: policy/v1\nid: x\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.version, exists: true }\n"
+        func tests(_ file: String) -> String {
+            "gavel: tests/v1\ntests:\n  - name: t\n    asset_file: \(file)\n    expect: { R: pass }\n"
+        }
+        let dir = writeTree(["controls.yaml": testCatalog, "p.yaml": policy, "fixtures/ok.json": #"{"php": {"version": "8.2.7"}}"#,
+                             "t.tests.yaml": tests("fixtures/ok.json")])
+        XCTAssertEqual(Compiler.compile(path: dir).errors.map(\.id), [])
+        let relative = "../" + (outside as NSString).lastPathComponent + "/secret.json"
+        try tests(relative).write(toFile: dir + "/t.tests.yaml", atomically: true, encoding: .utf8)
+        XCTAssertEqual(Compiler.compile(path: dir).errors.map(\.id), ["bad-asset-file"])
+        try FileManager.default.createSymbolicLink(atPath: dir + "/fixtures/link.json", withDestinationPath: outside + "/secret.json")
+        try tests("fixtures/link.json").write(toFile: dir + "/t.tests.yaml", atomically: true, encoding: .utf8)
+        let linked = Compiler.compile(path: dir).errors
+        XCTAssertEqual(linked.map(\.id), ["bad-asset-file"])
+        XCTAssertEqual(linked.first?.location?.line, 4)
+    }
+
     func testNoPoliciesIsAnError() {
         XCTAssertEqual(Compiler.compile(path: writeTree(["readme.txt": "x"])).errors.map(\.id), ["no-policies"])
         XCTAssertEqual(Compiler.compile(path: "/nonexistent/gavel").errors.map(\.id), ["io-error"])

@@ -63,7 +63,13 @@ final class CompileSession {
     var attestations: [Attestation] = []
     var schemas: @Sendable (String) -> SchemaType? = SnapshotSchemas.schema(for:)
 
+    /// The policy folder (the folder of a single policy file); test fixtures must lie in it.
+    var policyRoot = ""
+
     func run(_ path: String) -> Program? {
+        var isDir: ObjCBool = false
+        FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+        policyRoot = isDir.boolValue ? path : (path as NSString).deletingLastPathComponent
         let (yamlFiles, dataFiles) = discover(path)
         for f in yamlFiles { load(f) }
         for f in dataFiles { loadDataset(f) }
