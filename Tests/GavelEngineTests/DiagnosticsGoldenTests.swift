@@ -64,12 +64,31 @@ final class DiagnosticsGoldenTests: XCTestCase {
         XCTAssertEqual(Compiler.compile(path: dir).errors.map(\.id), [])
         let relative = "../" + (outside as NSString).lastPathComponent + "/secret.json"
         try tests(relative).write(toFile: dir + "/t.tests.yaml", atomically: true, encoding: .utf8)
-        XCTAssertEqual(Compiler.compile(path: dir).errors.map(\.id), ["bad-asset-file"])
+        XCTAssertEqual(Compiler.compile(path: dir).errors.map(\.id), ["outside-policy-folder"])
         try FileManager.default.createSymbolicLink(atPath: dir + "/fixtures/link.json", withDestinationPath: outside + "/secret.json")
         try tests("fixtures/link.json").write(toFile: dir + "/t.tests.yaml", atomically: true, encoding: .utf8)
         let linked = Compiler.compile(path: dir).errors
-        XCTAssertEqual(linked.map(\.id), ["bad-asset-file"])
+        XCTAssertEqual(linked.map(\.id), ["outside-policy-folder"])
         XCTAssertEqual(linked.first?.location?.line, 4)
+    }
+
+    /// The same for a policy or dataset file that is a link out of the folder: not read, so
+    /// its lines never appear in a diagnostic.
+    func testAPolicyFileLinkedFromOutsideIsNotRead() throws {
+        let outside = writeTree(["secret.yaml": "password: hunter2-not-a-policy\n"])
+        let dir = writeTree(["controls.yaml": testCatalog,
+                             "p.yaml": "gavel: policy/v1\nid: x\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.version, exists: true }\n"])
+        try FileManager.default.createSymbolicLink(atPath: dir + "/evil.yaml", withDestinationPath: outside + "/secret.yaml")
+        try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/data/feed.json", withDestinationPath: outside + "/secret.yaml")
+        let out = Compiler.compile(path: dir)
+        XCTAssertEqual(out.errors.map(\.id), ["outside-policy-folder", "outside-policy-folder"])
+        XCTAssertFalse(out.diagnostics.map { out.renderer.render($0) }.joined().contains("hunter2"))
+        // A link that stays inside the folder is read as usual.
+        try FileManager.default.removeItem(atPath: dir + "/evil.yaml")
+        try FileManager.default.removeItem(atPath: dir + "/data/feed.json")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/again.yaml", withDestinationPath: dir + "/p.yaml")
+        XCTAssertEqual(Compiler.compile(path: dir).errors.map(\.id), ["duplicate-policy-id"])
     }
 
     func testNoPoliciesIsAnError() {

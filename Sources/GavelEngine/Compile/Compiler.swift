@@ -112,10 +112,19 @@ final class CompileSession {
         var data: [String] = []
         let base = path.hasSuffix("/") ? String(path.dropLast()) : path
         guard let walker = FileManager.default.enumerator(atPath: base) else { return ([], []) }
+        let root = URL(fileURLWithPath: base).resolvingSymlinksInPath().standardizedFileURL.path
         while let rel = walker.nextObject() as? String {
             let parts = rel.split(separator: "/")
             if parts.contains(where: { $0.hasPrefix(".") || $0 == "fixtures" }) { continue }
             let full = base + "/" + rel
+            guard rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") || rel.hasSuffix(".json") else { continue }
+            // A link out of the folder is not read: policies arrive in pull requests, and the
+            // diagnostics of a linked /etc/... or ~/.aws/credentials would quote its lines.
+            let resolved = URL(fileURLWithPath: full).resolvingSymlinksInPath().standardizedFileURL.path
+            guard resolved.hasPrefix(root == "/" ? "/" : root + "/") else {
+                diags.error("outside-policy-folder", "\(full) links to \(resolved), outside the policy folder; it is not read", at: nil)
+                continue
+            }
             if parts.first == "data", parts.count == 2, rel.hasSuffix(".json") || rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") {
                 data.append(full)
             } else if parts.first != "data", rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") {

@@ -108,7 +108,7 @@ extension CompileSession {
             return nil
         }
         guard resolved.hasPrefix(root == "/" ? "/" : root + "/") else {
-            diags.error("bad-asset-file", "asset_file \(path) is outside the policy folder \(policyRoot.isEmpty ? "." : policyRoot); keep fixtures beside the policies", at: at)
+            diags.error("outside-policy-folder", "asset_file \(path) is outside the policy folder \(policyRoot.isEmpty ? "." : policyRoot); keep fixtures beside the policies", at: at)
             return nil
         }
         guard let data = FileManager.default.contents(atPath: path) else {
