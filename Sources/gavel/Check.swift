@@ -23,6 +23,8 @@ struct Check: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Write the report to this file (atomically) instead of stdout (sarif only; text goes to stderr).")
     var output: String?
 
+    func validate() throws { try source.check(output: output) }
+
     func run() throws {
         guard format == .sarif else {
             let program = try compileOrExit(path)

@@ -31,7 +31,12 @@ struct Coverage: ParsableCommand {
     @Flag(name: .customLong("require-coverage"), help: "Exit 1 when a control has neither rules nor an attestation in force.")
     var requireCoverage = false
 
-    func validate() throws { try validateExceptionOptions(asOf: asOf, warnExpiring: 0) }
+    func validate() throws {
+        try validateExceptionOptions(asOf: asOf, warnExpiring: 0)
+        var inputs = InputPaths()
+        inputs.add(policies, reading: InputPaths.policyEndings)
+        try inputs.check(output, "--output")
+    }
 
     func run() throws {
         let program = try compileOrExit(policies, showWarnings: false)

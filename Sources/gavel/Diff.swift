@@ -57,6 +57,11 @@ struct Diff: ParsableCommand {
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         try validateSnapshotInputs(snapshots)
+        var inputs = InputPaths()
+        inputs.add(head, reading: InputPaths.policyEndings)
+        inputs.add(base, reading: InputPaths.policyEndings)
+        for s in snapshots.isEmpty ? ["Snapshots"] : snapshots { inputs.add(s, reading: InputPaths.snapshotEndings) }
+        try inputs.check(output, "--output")
         try validateExceptionOptions(asOf: asOf, warnExpiring: warnExpiring)
     }
 

@@ -60,6 +60,14 @@ struct Eval: ParsableCommand {
         }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         try validateSnapshotInputs(snapshots)
+        var inputs = InputPaths()
+        inputs.add(policies, reading: InputPaths.policyEndings)
+        for s in snapshots.isEmpty ? ["Snapshots"] : snapshots { inputs.add(s, reading: InputPaths.snapshotEndings) }
+        if let store { inputs.files.append(store) }
+        // Refreshing a baseline in place (--baseline b.json --write-baseline b.json) is asked for.
+        try inputs.check(writeBaseline, "--write-baseline")
+        if let baseline { inputs.files.append(baseline) }
+        try inputs.check(output, "--output")
         if let keepDays {
             guard store != nil else { throw ValidationError("--keep-days needs --store") }
             guard keepDays >= 1 else { throw ValidationError("--keep-days must be at least 1") }

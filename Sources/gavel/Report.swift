@@ -46,6 +46,7 @@ struct Report: ParsableCommand {
 
     func validate() throws {
         if previous != nil && store != nil { throw ValidationError("give --previous or --store, not both") }
+        try InputPaths(files: [results] + [previous, store].compactMap { $0 }).check(output, "--output")
     }
 
     func run() throws {

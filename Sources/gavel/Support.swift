@@ -111,6 +111,13 @@ struct PolicyFolder: ParsableArguments {
             throw ValidationError("give the policy folder once: as the argument or with --policies")
         }
     }
+
+    /// `--output` of check and test must not replace a policy file or land among them.
+    func check(output: String?) throws {
+        var inputs = InputPaths()
+        inputs.add(folder, reading: InputPaths.policyEndings)
+        try inputs.check(output, "--output")
+    }
 }
 
 /// `--snapshots` given the same input twice would load every asset in it twice (each a

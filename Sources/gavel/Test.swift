@@ -29,6 +29,8 @@ struct Test: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Write the report to this file (atomically) instead of stdout.")
     var output: String?
 
+    func validate() throws { try source.check(output: output) }
+
     func run() throws {
         let program = try compileOrExit(path, showWarnings: false)
         if program.tests.isEmpty {

@@ -113,6 +113,35 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(r.err.contains("--snapshots ./Snapshots/ is given twice"), r.err)
     }
 
+    /// An output never replaces an input nor lands where the command reads inputs from, and
+    /// the input is left as it was.
+    func testOutputsNeverReplaceInputs() throws {
+        let snaps = tempDir()
+        try FileManager.default.copyItem(atPath: CLITests.repo + "/Snapshots/clinic-a.example.com", toPath: snaps + "/clinic-a.example.com")
+        let snapshot = snaps + "/clinic-a.example.com/php.json"
+        let before = try Data(contentsOf: URL(fileURLWithPath: snapshot))
+        var r = try gavel(["eval", "--snapshots", snaps, "-o", snapshot])
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.err.contains("--output \(snapshot) is inside \(snaps), which this command reads"), r.err)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: snapshot)), before)
+        r = try gavel(["eval", "--snapshots", snaps, "--format", "json", "-o", snaps + "/results.json"])
+        XCTAssertEqual(r.code, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: snaps + "/results.json"))
+
+        let out = tempDir()
+        r = try gavel(["eval", "--snapshots", snaps, "--format", "json", "-o", out + "/results.json"])
+        XCTAssertEqual(r.code, 1, r.err)
+        let results = try Data(contentsOf: URL(fileURLWithPath: out + "/results.json"))
+        r = try gavel(["report", out + "/results.json", "--format", "markdown", "-o", out + "/results.json"])
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.err.contains("is an input of this command"), r.err)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/results.json")), results)
+
+        r = try gavel(["check", "--format", "sarif", "-o", "Policies/check.json"])
+        XCTAssertEqual(r.code, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: CLITests.repo + "/Policies/check.json"))
+    }
+
     func testNothingEvaluatedIsAnError() throws {
         let empty = tempDir()
         let r = try gavel(["eval", "--snapshots", empty])

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+
+/// What a command reads, so that what it writes never replaces an input, or lands where the
+/// next run would read it as one (a report written into the snapshot folder, say).
+/// `gavel eval --snapshots S -o S/site/php.json` used to replace the snapshot with the report.
+struct InputPaths {
+    /// Files read as given (a results document, a baseline, a snapshot file).
+    var files: [String] = []
+    /// Folders read, with the file endings read from them.
+    var folders: [(path: String, endings: [String])] = []
+
+    static let policyEndings = [".yaml", ".yml", ".json"]
+    static let snapshotEndings = [".json"]
+
+    /// A folder, or a single file, given as the policy set or the snapshots.
+    mutating func add(_ path: String, reading endings: [String]) {
+        guard path != "-" else { return }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return }
+        if isDir.boolValue { folders.append((path, endings)) } else { files.append(path) }
+    }
+
+    /// Throws a usage error when `output` (given as `option`) is one of the inputs, or would
+    /// be read as one.
+    func check(_ output: String?, _ option: String) throws {
+        guard let output else { return }
+        let target = InputPaths.resolved(output)
+        for f in files where InputPaths.resolved(f) == target {
+            throw ValidationError("\(option) \(output) is an input of this command; writing it would replace it. Choose another file.")
+        }
+        for d in folders {
+            let root = InputPaths.resolved(d.path)
+            guard target.hasPrefix(root == "/" ? "/" : root + "/"), d.endings.contains(where: { target.hasSuffix($0) }) else { continue }
+            throw ValidationError("\(option) \(output) is inside \(d.path), which this command reads; a file there would be read as an input (or replace one). Choose a file elsewhere.")
+        }
+    }
+
+    /// The path with links resolved; for a file that does not exist yet, its folder's.
+    static func resolved(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        if FileManager.default.fileExists(atPath: path) { return url.resolvingSymlinksInPath().standardizedFileURL.path }
+        return url.deletingLastPathComponent().resolvingSymlinksInPath().standardizedFileURL.appendingPathComponent(url.lastPathComponent).path
+    }
+}
