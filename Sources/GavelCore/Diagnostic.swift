@@ -41,10 +41,14 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
 /// Collects diagnostics while a phase keeps going, so one run reports every error.
 public final class DiagnosticBag: @unchecked Sendable {
     public private(set) var items: [Diagnostic] = []
+    /// A diagnostic met twice (one mistake seen by two passes of the compiler) is reported once.
+    private var seen: Set<Diagnostic> = []
     public init() {}
-    public func add(_ d: Diagnostic) { items.append(d) }
+    public func add(_ d: Diagnostic) {
+        if seen.insert(d).inserted { items.append(d) }
+    }
     public func error(_ id: String, _ message: String, at loc: SourceLocation?, notes: [String] = []) {
-        items.append(Diagnostic(id, message, at: loc, notes: notes))
+        add(Diagnostic(id, message, at: loc, notes: notes))
     }
     public var hasErrors: Bool { items.contains { $0.level == .error } }
     public var errorCount: Int { items.filter { $0.level == .error }.count }

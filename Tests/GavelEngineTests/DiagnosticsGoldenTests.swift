@@ -91,6 +91,14 @@ final class DiagnosticsGoldenTests: XCTestCase {
         XCTAssertEqual(Compiler.compile(path: dir).errors.map(\.id), ["duplicate-policy-id"])
     }
 
+    /// One mistake is reported once, even where two passes of the compiler both look at it
+    /// ('rules' is read for the policy header and for the rules).
+    func testAMistakeIsReportedOnce() {
+        let out = compile(["p.yaml": "gavel: policy/v1\nid: x\nkind: php\nrules:\n  id: R\n"])
+        XCTAssertEqual(out.errors.map(\.id), ["wrong-type"])
+        XCTAssertEqual(out.errors.first?.location?.line, 5)
+    }
+
     func testNoPoliciesIsAnError() {
         XCTAssertEqual(Compiler.compile(path: writeTree(["readme.txt": "x"])).errors.map(\.id), ["no-policies"])
         XCTAssertEqual(Compiler.compile(path: "/nonexistent/gavel").errors.map(\.id), ["io-error"])
