@@ -19,19 +19,38 @@ public enum Timestamp {
 
     /// Whether `text` is an RFC 3339 date-time (`2026-11-21T02:00:04Z`, `...04.5+02:00`), as a
     /// snapshot's `collected_at` must be: a valid day and time, and `Z` or an offset of at
-    /// most 23:59.
+    /// most 23:59. Read byte by byte: it runs once per snapshot file loaded.
     public static func isRFC3339(_ text: String) -> Bool {
-        let u = Array(text.utf8)
-        guard u.count > 6 else { return false }
-        let sign = u[u.count - 6]
-        if (sign == 43 || sign == 45) && u[u.count - 3] == 58 {                 // +hh:mm or -hh:mm
-            let digits = [u[u.count - 5], u[u.count - 4], u[u.count - 2], u[u.count - 1]]
-            guard digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
-            let h = Int(digits[0] - 48) * 10 + Int(digits[1] - 48), m = Int(digits[2] - 48) * 10 + Int(digits[3] - 48)
-            guard h < 24, m < 60 else { return false }
-            return parse(String(decoding: u.dropLast(6), as: UTF8.self) + "Z") != nil
+        var t = text
+        return t.withUTF8 { u -> Bool in
+            func number(_ at: Int, _ digits: Int) -> Int? {
+                guard at + digits <= u.count else { return nil }
+                var v = 0
+                for k in at..<(at + digits) {
+                    guard u[k] >= 48 && u[k] <= 57 else { return nil }
+                    v = v * 10 + Int(u[k] - 48)
+                }
+                return v
+            }
+            guard u.count >= 20, let y = number(0, 4), u[4] == 45, let mo = number(5, 2), u[7] == 45, let d = number(8, 2),
+                  u[10] == 84 || u[10] == 116, let h = number(11, 2), u[13] == 58, let mi = number(14, 2), u[16] == 58,
+                  let sec = number(17, 2) else { return false }
+            let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+            let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            guard mo >= 1 && mo <= 12, d >= 1 && d <= days[mo - 1], h < 24, mi < 60, sec < 61 else { return false }
+            var i = 19
+            if u[i] == 46 {                                              // fraction: one digit or more
+                i += 1
+                let first = i
+                while i < u.count && u[i] >= 48 && u[i] <= 57 { i += 1 }
+                guard i > first else { return false }
+            }
+            guard i < u.count else { return false }
+            if u[i] == 90 || u[i] == 122 { return i + 1 == u.count }      // Z
+            guard u[i] == 43 || u[i] == 45, i + 6 == u.count, let oh = number(i + 1, 2), u[i + 3] == 58,
+                  let om = number(i + 4, 2) else { return false }
+            return oh < 24 && om < 60
         }
-        return parse(text) != nil
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff...]Z` (also with `+00:00`); nil for anything else.
