@@ -32,11 +32,11 @@ public enum JSONKeyHash {
     public static var libraryVersion: String { String(cString: jansson_version_str()) }
 
     /// The hash jansson gives `bytes` as an object key in this process.
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         gavel_key_hash(bytes.baseAddress, bytes.count, seed)
     }
 
-    public static func hash(_ key: String) -> UInt32 {
+    static func hash(_ key: String) -> UInt32 {
         var k = key
         return k.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
     }

@@ -10,8 +10,8 @@ public enum JSONType: Sendable {
 public struct JSONKey: Sendable, Hashable {
     public let text: String
     let bytes: [CChar]
-    /// jansson's hash of the key in this process (`JSONKeyHash`).
-    let hash: UInt32
+    /// jansson's hash of the key in this process (`JSONKeyHash`), worked out once here.
+    public let hash: UInt32
     public init(_ text: String) {
         self.text = text
         self.bytes = text.utf8.map { CChar(bitPattern: $0) }

@@ -19,7 +19,7 @@ final class FastPlan: @unchecked Sendable {
     /// leaf: `a` = leaf index. every/some/count: `a` = quantifier index.
     struct Node { var tag: Tag; var a: Int32; var b: Int32 }
 
-    /// key: bytes `offset..<offset+length` of `pool`, and their `JSONKeyHash.hash`; index:
+    /// key: bytes `offset..<offset+length` of `pool`, and the key's `JSONKey.hash`; index:
     /// `offset`; wildcard.
     struct Step { var kind: UInt8; var offset: Int32; var length: Int32; var hash: UInt32 = 0 }
 
@@ -178,7 +178,7 @@ final class FastPlan: @unchecked Sendable {
                 switch s {
                 case .key(let k):
                     let (o, n) = bytes(k.text)
-                    steps.append(Step(kind: 0, offset: o, length: n, hash: JSONKeyHash.hash(k.text)))
+                    steps.append(Step(kind: 0, offset: o, length: n, hash: k.hash))
                 case .index(let i): steps.append(Step(kind: 1, offset: Int32(clamping: i), length: 0))
                 case .wildcard: steps.append(Step(kind: 2, offset: 0, length: 0))
                 }
