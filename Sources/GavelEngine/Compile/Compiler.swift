@@ -63,13 +63,24 @@ final class CompileSession {
     var attestations: [Attestation] = []
     var schemas: @Sendable (String) -> SchemaType? = SnapshotSchemas.schema(for:)
 
-    /// The policy folder (the folder of a single policy file); test fixtures must lie in it.
+    /// The policy folder (the folder of a single policy file), and the same with links resolved.
     var policyRoot = ""
+    private var resolvedRoot = "/"
+
+    /// Whether `path`, with links followed, lies inside the policy folder; and where it leads.
+    /// Policies arrive in pull requests: a file outside the folder (a linked /etc/passwd, a
+    /// fixture at ../../.env) would have its lines quoted in diagnostics or test output.
+    func insidePolicyFolder(_ path: String) -> (inside: Bool, resolved: String) {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+        return (resolved.hasPrefix(resolvedRoot == "/" ? "/" : resolvedRoot + "/"), resolved)
+    }
 
     func run(_ path: String) -> Program? {
         var isDir: ObjCBool = false
         FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
         policyRoot = isDir.boolValue ? path : (path as NSString).deletingLastPathComponent
+        if policyRoot.isEmpty { policyRoot = "." }
+        resolvedRoot = URL(fileURLWithPath: policyRoot).resolvingSymlinksInPath().standardizedFileURL.path
         let (yamlFiles, dataFiles) = discover(path)
         for f in yamlFiles { load(f) }
         for f in dataFiles { loadDataset(f) }
@@ -112,16 +123,13 @@ final class CompileSession {
         var data: [String] = []
         let base = path.hasSuffix("/") ? String(path.dropLast()) : path
         guard let walker = FileManager.default.enumerator(atPath: base) else { return ([], []) }
-        let root = URL(fileURLWithPath: base).resolvingSymlinksInPath().standardizedFileURL.path
         while let rel = walker.nextObject() as? String {
             let parts = rel.split(separator: "/")
             if parts.contains(where: { $0.hasPrefix(".") || $0 == "fixtures" }) { continue }
             let full = base + "/" + rel
             guard rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") || rel.hasSuffix(".json") else { continue }
-            // A link out of the folder is not read: policies arrive in pull requests, and the
-            // diagnostics of a linked /etc/... or ~/.aws/credentials would quote its lines.
-            let resolved = URL(fileURLWithPath: full).resolvingSymlinksInPath().standardizedFileURL.path
-            guard resolved.hasPrefix(root == "/" ? "/" : root + "/") else {
+            let (inside, resolved) = insidePolicyFolder(full)
+            guard inside else {
                 diags.error("outside-policy-folder", "\(full) links to \(resolved), outside the policy folder; it is not read", at: nil)
                 continue
             }

@@ -98,17 +98,8 @@ extension CompileSession {
 
     /// A JSON fixture: either a merged asset document (`{"php": {...}}`) or one snapshot envelope.
     private func loadAssetFile(_ path: String, _ at: SourceLocation) -> Value? {
-        // Policies come in pull requests: a fixture outside the policy folder (../../.env,
-        // /etc/...) would put a file of the machine that checks them into test output.
-        func real(_ p: String) -> String { URL(fileURLWithPath: p).resolvingSymlinksInPath().standardizedFileURL.path }
-        let root = real(policyRoot.isEmpty ? "." : policyRoot)
-        let resolved = real(path)
-        guard FileManager.default.fileExists(atPath: path) else {
-            diags.error("missing-file", "asset_file \(path) does not exist or cannot be read", at: at)
-            return nil
-        }
-        guard resolved.hasPrefix(root == "/" ? "/" : root + "/") else {
-            diags.error("outside-policy-folder", "asset_file \(path) is outside the policy folder \(policyRoot.isEmpty ? "." : policyRoot); keep fixtures beside the policies", at: at)
+        if FileManager.default.fileExists(atPath: path), !insidePolicyFolder(path).inside {
+            diags.error("outside-policy-folder", "asset_file \(path) is outside the policy folder \(policyRoot); keep fixtures beside the policies", at: at)
             return nil
         }
         guard let data = FileManager.default.contents(atPath: path) else {
