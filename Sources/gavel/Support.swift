@@ -119,15 +119,3 @@ struct PolicyFolder: ParsableArguments {
         try inputs.check(output, "--output")
     }
 }
-
-/// `--snapshots` given the same input twice would load every asset in it twice (each a
-/// `duplicate-asset` error naming the same file twice): a usage error instead.
-func validateSnapshotInputs(_ inputs: [String]) throws {
-    var seen = Set<String>()
-    for input in inputs {
-        let key = input == "-" ? "-" : URL(fileURLWithPath: input).standardizedFileURL.path
-        guard seen.insert(key).inserted else {
-            throw ValidationError("--snapshots \(input) is given twice")
-        }
-    }
-}
