@@ -213,6 +213,13 @@ public struct CompiledPath: Sendable {
     public let steps: [Step]
     /// The path as written, for messages.
     public let text: String
+    /// The steps before the first `[*]`, named for evidence once.
+    let tail: PathTail
+
+    init(base: Base, steps: [Step], text: String) {
+        (self.base, self.steps, self.text) = (base, steps, text)
+        tail = PathTail(steps)
+    }
 }
 
 /// A number comparison: `gt: 3`, `length: {gte: 1}`, `count: {..., lte: 0}`.

@@ -17,8 +17,15 @@ struct Evaluator {
 
     let asset: AssetView
     var frames: [Frame] = []
+    /// The rule's flat plan, when the caller keeps the rule alive: a quantifier's elements
+    /// are then decided on it (the pass path's code) before any is recorded.
+    let fast: FastEvaluator?
 
-    init(asset: AssetView) { self.asset = asset }
+    /// `plan` must outlive the evaluator (see `FastEvaluator`).
+    init(asset: AssetView, plan: FastPlan? = nil) {
+        self.asset = asset
+        fast = plan.map { FastEvaluator(plan: $0, asset: asset) }
+    }
 
     mutating func eval(_ c: Cond, _ ev: inout [Record]?) -> Truth {
         switch c {
@@ -45,14 +52,22 @@ struct Evaluator {
             }
             return unknown ? .unknown : decisive.negated
         }
-        var results: [(Truth, [Record])] = []
+        // Each part's records go into one buffer, ending at `ends[i]`.
+        var records: [Record]? = []
+        var truths: [Truth] = []
+        var ends: [Int] = []
+        truths.reserveCapacity(xs.count)
+        ends.reserveCapacity(xs.count)
         for x in xs {
-            var sub: [Record]? = []
-            let r = eval(x, &sub)
-            results.append((r, sub ?? []))
+            truths.append(eval(x, &records))
+            ends.append(records!.count)
         }
-        let result = Evaluator.fold(results.map(\.0), all: all)
-        for (r, e) in results where r == result { ev!.append(contentsOf: e) }
+        let result = Evaluator.fold(truths, all: all)
+        var start = 0
+        for i in truths.indices {
+            if truths[i] == result { ev!.append(contentsOf: records![start..<ends[i]]) }
+            start = ends[i]
+        }
         return result
     }
 
@@ -80,8 +95,9 @@ struct Evaluator {
             var unknown = false
             var decided = false
             var gaps: [CollectionProblem] = []
+            let nodes = planNodes(q)
             let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: false, asset: asset, gaps: &gaps) { el in
-                guard let r = elementTruth(q, el) else { return true }
+                guard let r = elementTruth(q, el, nodes) else { return true }
                 if r == decisive { decided = true; return false }
                 if r == .unknown { unknown = true }
                 return true
@@ -108,8 +124,8 @@ struct Evaluator {
             if !gaps.isEmpty { unknown = true; errors += collecting ? gaps.map { gapRecord($0, q) } : [] }
             let result: Truth = unknown ? .unknown : (test.holds(Double(n)) ? .yes : .no)
             if collecting {
-                let (parts, kind) = concreteParts(q.path, stopAtWildcard: true)
-                ev!.append(record(parts, kind, observed: .int(Int64(n)), op: "count \(test.relation.rawValue)", expected: number(test.operand),
+                let (prefix, kind) = elementPlace(q.path)
+                ev!.append(Record(prefix: prefix, tail: q.path.tail, kind: kind, observed: .int(Int64(n)), op: "count \(test.relation.rawValue)", expected: number(test.operand),
                                   coercion: nil, result: result, note: countNote(n, filtered: q.filter != nil, undecided: undecided + gaps.count)))
                 ev!.append(contentsOf: errors)
             }
@@ -118,7 +134,15 @@ struct Evaluator {
     }
 
     /// One element of `every` / `some`, without evidence: nil when `where` leaves it out.
-    private mutating func elementTruth(_ q: Quantifier, _ el: Frame) -> Truth? {
+    /// `nodes` are the quantifier's nodes in the rule's flat plan, when there is one.
+    private mutating func elementTruth(_ q: Quantifier, _ el: Frame, _ nodes: (filter: Int32, check: Int32)? = nil) -> Truth? {
+        if let fast, let nodes {
+            var r: Truth = .yes
+            if nodes.filter >= 0 { r = fast.eval(nodes.filter, el.node) }
+            if r == .no { return nil }
+            if r == .yes { r = fast.eval(nodes.check, el.node) }
+            return r
+        }
         frames.append(el)
         defer { frames.removeLast() }
         var none: [Record]? = nil
@@ -127,6 +151,11 @@ struct Evaluator {
         if r == .no { return nil }
         if r == .yes { r = eval(q.check!, &none) }
         return r
+    }
+
+    /// The quantifier's nodes in the rule's flat plan, if the evaluator has the plan.
+    private func planNodes(_ q: Quantifier) -> (filter: Int32, check: Int32)? {
+        fast?.plan.quantifierNodes[ObjectIdentifier(q)]
     }
 
     /// A quantifier's collection is absent (`missing:` decides) or not a collection (unknown).
@@ -139,31 +168,52 @@ struct Evaluator {
         return r
     }
 
-    /// `every` / `some` with evidence. The elements are first decided without evidence (no
-    /// records, no paths: the cheap mode); only those whose truth is the quantifier's result
+    /// `every` / `some` with evidence. Each element is first decided without evidence (on the
+    /// flat plan when there is one); only the elements whose truth is the quantifier's result
     /// are evaluated again to record why, which is the evidence the result keeps. An `every`
-    /// that fails on 2 of 48 locations builds the records of those 2, not of all 48.
+    /// that fails on 2 of 48 locations builds the paths and records of those 2, not of all 48.
+    ///
+    /// An element that decides the quantifier (a failing one under `every`, a passing one
+    /// under `some`) is recorded as it is met: once one is met, the result is decided. Only
+    /// when none is met are the kept elements found in a second walk.
     private mutating func quantifierEvidence(_ q: Quantifier, _ start: Frame, all: Bool, _ ev: inout [Record]?) -> Truth {
-        var elements: [(Frame, Truth)] = []
+        let decisive: Truth = all ? .no : .yes
+        let nodes = planNodes(q)
+        // nil: left out by `where`.
+        var truths: [Truth?] = []
         var gaps: [CollectionProblem] = []
         let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: true, asset: asset, gaps: &gaps) { el in
-            if let r = elementTruth(q, el) { elements.append((el, r)) }
+            let t = elementTruth(q, el, nodes)
+            truths.append(t)
+            if t == decisive { recordElement(q, el, &ev) }
             return true
         }
         if let problem { return missing(problem, q, &ev) }
         // An element whose path runs into an unreadable part is an unknown element.
-        let result = Evaluator.fold(elements.map(\.1) + gaps.map { _ in .unknown }, all: all)
-        for (el, r) in elements where r == result {
-            frames.append(el)
-            defer { frames.removeLast() }
-            var sub: [Record]? = []
-            var again: Truth = .yes
-            if let f = q.filter { again = eval(f, &sub) }
-            if again == .yes { sub = []; again = eval(q.check!, &sub) }
-            ev!.append(contentsOf: sub ?? [])
+        let result = Evaluator.fold(truths.compactMap { $0 } + gaps.map { _ in .unknown }, all: all)
+        if result != decisive && truths.contains(result) {
+            var ordinal = 0
+            var again: [CollectionProblem] = []
+            _ = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: true, asset: asset, gaps: &again) { el in
+                defer { ordinal += 1 }
+                if ordinal < truths.count, truths[ordinal] == result { recordElement(q, el, &ev) }
+                return true
+            }
         }
         if result == .unknown { for g in gaps { ev!.append(gapRecord(g, q)) } }
         return result
+    }
+
+    /// The records of one element of `every` / `some`: its `where` when that did not hold,
+    /// else its `check`.
+    private mutating func recordElement(_ q: Quantifier, _ el: Frame, _ ev: inout [Record]?) {
+        frames.append(el)
+        defer { frames.removeLast() }
+        var sub: [Record]? = []
+        var again: Truth = .yes
+        if let f = q.filter { again = eval(f, &sub) }
+        if again == .yes { sub = []; again = eval(q.check!, &sub) }
+        ev!.append(contentsOf: sub ?? [])
     }
 
     /// "3 element(s) match 'where'", and when some could not be decided, how many: a count
@@ -209,7 +259,8 @@ struct Evaluator {
     static func walk(_ f: Frame, _ steps: ArraySlice<CompiledPath.Step>, seenWildcard: Bool, collecting: Bool, asset: AssetView,
                      gaps: inout [CollectionProblem], _ visit: (Frame) -> Bool) -> CollectionProblem? {
         var stopped = false
-        return walk(f, steps, seenWildcard, collecting, asset, &gaps, &stopped, visit)
+        var trail = f.parts
+        return walk(f.node, f.kind, &trail, steps, seenWildcard, collecting, asset, &gaps, &stopped, visit)
     }
 
     /// The evidence note for a part the collector declared unavailable.
@@ -217,56 +268,63 @@ struct Evaluator {
         "not collectable: \(gap.reason) (\(gap.pointer))"
     }
 
-    private static func walk(_ f: Frame, _ steps: ArraySlice<CompiledPath.Step>, _ seen: Bool, _ collecting: Bool, _ asset: AssetView,
-                             _ gaps: inout [CollectionProblem], _ stopped: inout Bool, _ visit: (Frame) -> Bool) -> CollectionProblem? {
+    /// `trail` is the concrete path to `node` when collecting. It is extended and cut back in
+    /// place, and each element visited gets it as its parts: an element the visitor does not
+    /// keep costs no copy of its path.
+    private static func walk(_ node: JSONNode, _ kind: Int, _ trail: inout [PathPart], _ steps: ArraySlice<CompiledPath.Step>, _ seen: Bool,
+                             _ collecting: Bool, _ asset: AssetView, _ gaps: inout [CollectionProblem], _ stopped: inout Bool,
+                             _ visit: (Frame) -> Bool) -> CollectionProblem? {
         guard let step = steps.first else {
-            if !visit(f) { stopped = true }
+            if !visit(Frame(node: node, kind: kind, parts: collecting ? trail : [])) { stopped = true }
             return nil
         }
         let rest = steps.dropFirst()
-        func absent(_ part: PathPart) -> CollectionProblem? {
+        func absent(_ part: PathPart, _ trail: [PathPart]) -> CollectionProblem? {
             let token: String
             switch part { case .key(let k): token = k; case .index(let i): token = String(i) }
-            if let gap = asset.gap(under: f.node, token) {
-                let p = CollectionProblem(absent: false, parts: f.parts + [part], kind: f.kind, observed: nil, note: notCollectable(gap))
+            if let gap = asset.gap(under: node, token) {
+                let p = CollectionProblem(absent: false, parts: trail + [part], kind: kind, observed: nil, note: notCollectable(gap))
                 if !seen { return p }
                 gaps.append(p)
                 return nil
             }
             if seen { return nil }
-            let parts = f.parts + [part]
-            return CollectionProblem(absent: true, parts: parts, kind: f.kind, observed: nil,
-                                     note: "missing evidence: \(display(parts, f.kind)) is absent")
+            let parts = trail + [part]
+            return CollectionProblem(absent: true, parts: parts, kind: kind, observed: nil,
+                                     note: "missing evidence: \(display(parts, kind)) is absent")
+        }
+        func down(_ child: JSONNode, _ part: @autoclosure () -> PathPart, _ seen: Bool, _ stopped: inout Bool) -> CollectionProblem? {
+            if collecting { trail.append(part()) }
+            defer { if collecting { trail.removeLast() } }
+            return walk(child, kind, &trail, rest, seen, collecting, asset, &gaps, &stopped, visit)
         }
         switch step {
         case .key(let k):
-            guard let n = f.node.member(k) else { return absent(.key(k.text)) }
-            return walk(Frame(node: n, kind: f.kind, parts: collecting ? f.parts + [.key(k.text)] : []), rest, seen, collecting, asset, &gaps, &stopped, visit)
+            guard let n = node.member(k) else { return absent(.key(k.text), trail) }
+            return down(n, .key(k.text), seen, &stopped)
         case .index(let i):
-            guard let n = f.node.element(i) else { return absent(.index(i)) }
-            return walk(Frame(node: n, kind: f.kind, parts: collecting ? f.parts + [.index(i)] : []), rest, seen, collecting, asset, &gaps, &stopped, visit)
+            guard let n = node.element(i) else { return absent(.index(i), trail) }
+            return down(n, .index(i), seen, &stopped)
         case .wildcard:
-            switch f.node.type {
+            switch node.type {
             case .array:
-                for i in 0..<f.node.count where !stopped {
-                    let child = Frame(node: f.node.element(i)!, kind: f.kind, parts: collecting ? f.parts + [.index(i)] : [])
-                    if let p = walk(child, rest, true, collecting, asset, &gaps, &stopped, visit) { return p }
+                for i in 0..<node.count where !stopped {
+                    if let p = down(node.element(i)!, .index(i), true, &stopped) { return p }
                 }
             case .object:
                 var problem: CollectionProblem?
                 var stop = stopped
-                f.node.forEachMember(until: { stop }) { key, value in
-                    let child = Frame(node: value, kind: f.kind, parts: collecting ? f.parts + [.key(key())] : [])
-                    problem = walk(child, rest, true, collecting, asset, &gaps, &stop, visit)
+                node.forEachMember(until: { stop }) { key, value in
+                    problem = down(value, .key(key()), true, &stop)
                     if problem != nil { stop = true }
                 }
                 stopped = stop
                 return problem
             default:
                 if seen { return nil }
-                let v = f.node.toValue()
-                return CollectionProblem(absent: false, parts: f.parts, kind: f.kind, observed: v,
-                                         note: "\(display(f.parts, f.kind)) is \(v.typeName), not an array or object")
+                let v = node.toValue()
+                return CollectionProblem(absent: false, parts: trail, kind: kind, observed: v,
+                                         note: "\(display(trail, kind)) is \(v.typeName), not an array or object")
             }
             return nil
         }
@@ -323,8 +381,8 @@ struct Evaluator {
         guard let node else {
             let r: Truth = l.missing == .pass ? .yes : l.missing == .fail ? .no : .unknown
             if ev != nil {
-                let (parts, kind) = concreteParts(l.path, stopAtWildcard: false)
-                let note = r == .unknown ? "missing evidence: \(Evaluator.display(parts, kind))" : "absent (missing: \(l.missing!.rawValue))"
+                let (prefix, kind) = elementPlace(l.path)
+                let note = r == .unknown ? "missing evidence: \(Evaluator.display(prefix, l.path.tail, kind))" : "absent (missing: \(l.missing!.rawValue))"
                 ev!.append(leafRecord(l, observed: nil, result: r, note: note))
             }
             return r
@@ -350,19 +408,23 @@ struct Evaluator {
     static func decide(_ l: Leaf, _ node: JSONNode) -> OpResult { decide(l, node.toValue()) }
 
     private func leafRecord(_ l: Leaf, observed: Value?, result: Truth, note: String?) -> Record {
-        let (parts, kind) = concreteParts(l.path, stopAtWildcard: false)
-        return record(parts, kind, observed: observed, op: l.opName, expected: l.expected, coercion: l.coercion?.rawValue, result: result, note: note)
+        let (prefix, kind) = elementPlace(l.path)
+        return Record(prefix: prefix, tail: l.path.tail, kind: kind, observed: observed, op: l.opName, expected: l.expected,
+                      coercion: l.coercion?.rawValue, result: result, note: note)
     }
 
     private func record(_ parts: [PathPart], _ kind: Int?, observed: Value?, op: String, expected: Value, coercion: String?, result: Truth, note: String?) -> Record {
-        Record(parts: parts, kind: kind, observed: observed, op: op, expected: expected, coercion: coercion, result: result, note: note)
+        Record(prefix: parts, tail: nil, kind: kind, observed: observed, op: op, expected: expected, coercion: coercion, result: result, note: note)
     }
 
     /// A leaf's evidence as recorded while evaluating. Its display path and provenance are
     /// worked out by `evidence(_:)`, only for the records a result keeps: a failing `every`
     /// over 48 locations evaluates all of them but reports only those that failed.
     struct Record {
-        var parts: [PathPart]
+        /// The concrete path: the element's parts (shared with its frame, not copied), then
+        /// the written steps, named when the policy was compiled.
+        var prefix: [PathPart]
+        var tail: PathTail?
         var kind: Int?
         var observed: Value?
         var op: String
@@ -374,81 +436,50 @@ struct Evaluator {
 
     /// The reported form of a record: display path, kind name and provenance.
     func evidence(_ r: Record) -> Evidence {
-        Evidence(path: Evaluator.display(r.parts, r.kind), kind: r.kind.map { SnapshotKinds.known[$0] }, observed: r.observed, op: r.op,
-                 expected: r.expected, coercion: r.coercion, result: r.result, note: r.note, provenance: provenance(r.parts, r.kind))
+        Evidence(path: Evaluator.display(r.prefix, r.tail, r.kind), kind: r.kind.map { SnapshotKinds.known[$0] }, observed: r.observed, op: r.op,
+                 expected: r.expected, coercion: r.coercion, result: r.result, note: r.note, provenance: provenance(r.prefix, r.tail, r.kind))
     }
 
-    /// The concrete parts (kind-relative) of a path in the current element context.
-    private func concreteParts(_ path: CompiledPath, stopAtWildcard: Bool) -> ([PathPart], Int?) {
-        var parts: [PathPart]
-        let kind: Int?
+    /// Where a path starts: the current element's concrete parts and kind, or none and the
+    /// path's own kind.
+    private func elementPlace(_ path: CompiledPath) -> ([PathPart], Int?) {
         switch path.base {
-        case .kind(let k): parts = []; kind = k
-        case .element: parts = frames.last?.parts ?? []; kind = frames.last?.kind
+        case .kind(let k): return ([], k)
+        case .element: return (frames.last?.parts ?? [], frames.last?.kind)
         }
-        for step in path.steps {
-            switch step {
-            case .key(let k): parts.append(.key(k.text))
-            case .index(let i): parts.append(.index(i))
-            case .wildcard: if stopAtWildcard { return (parts, kind) }
-            }
-        }
-        return (parts, kind)
     }
 
     /// `nginx.servers[2]."ssl.x"`: the language's own path syntax, with real indices.
-    static func display(_ parts: [PathPart], _ kind: Int?) -> String {
+    static func display(_ parts: [PathPart], _ kind: Int?) -> String { display(parts, nil, kind) }
+
+    static func display(_ parts: [PathPart], _ tail: PathTail?, _ kind: Int?) -> String {
         var s = kind.map { SnapshotKinds.known[$0] } ?? "."
-        for p in parts {
-            switch p {
-            case .index(let i): s += "[\(i)]"
-            case .key(let k):
-                if Evaluator.isPlainKey(k) {
-                    s += "."
-                    s += k
-                } else {
-                    s += ".\""
-                    for ch in k.unicodeScalars { if ch == "\"" || ch == "\\" { s += "\\" }; s.unicodeScalars.append(ch) }
-                    s += "\""
-                }
-            }
-        }
+        s.reserveCapacity(s.utf8.count + parts.count * 12 + (tail?.display.utf8.count ?? 0))
+        PathTail.appendDisplay(parts, to: &s)
+        if let tail { s += tail.display }
         return s
     }
 
-    /// An identifier key (`[A-Za-z_][A-Za-z0-9_-]*`) needs no quotes in a path. ASCII checks only:
-    /// this runs for every evidence record.
-    static func isPlainKey(_ k: String) -> Bool {
-        var first = true
-        for b in k.utf8 {
-            let letter = (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95
-            let digitOrDash = (b >= 48 && b <= 57) || b == 45
-            if !(letter || (!first && digitOrDash)) { return false }
-            first = false
-        }
-        return !first
-    }
-
-    /// Looks the JSON Pointer of `parts` up in the snapshot's provenance map, walking up to
-    /// the nearest ancestor that has an entry.
     /// The provenance of the nearest ancestor (or the value itself) the snapshot's
-    /// provenance map has an entry for. The pointer is built once and cut back one token at
-    /// a time (an escaped token never contains `/`).
-    private func provenance(_ parts: [PathPart], _ kind: Int?) -> String? {
+    /// provenance map has an entry for. The pointer is looked up whole and then cut back one
+    /// token at a time (an escaped token never contains `/`). A path with no element in front
+    /// is looked up in the pointer its tail was given when the policy was compiled.
+    private func provenance(_ prefix: [PathPart], _ tail: PathTail?, _ kind: Int?) -> String? {
         guard let kind, let map = asset.provenance[kind] else { return nil }
-        // The pointer's bytes, looked up whole and then without its last token, and so on.
+        if prefix.isEmpty, let tail {
+            return tail.pointer.withUnsafeBufferPointer { Evaluator.nearestProvenance(map, $0) }
+        }
         var pointer: [UInt8] = []
         pointer.reserveCapacity(64)
-        for p in parts {
-            pointer.append(UInt8(ascii: "/"))
-            switch p {
-            case .index(let i): pointer.append(contentsOf: String(i).utf8)
-            case .key(let k): pointer.append(contentsOf: JSONPointer.escape(k).utf8)
-            }
-        }
+        PathTail.appendPointer(prefix, to: &pointer)
+        if let tail { pointer += tail.pointer }
+        return pointer.withUnsafeBufferPointer { Evaluator.nearestProvenance(map, $0) }
+    }
+
+    private static func nearestProvenance(_ map: JSONNode, _ pointer: UnsafeBufferPointer<UInt8>) -> String? {
         var end = pointer.count
         while true {
-            let hit = end == 0 ? map.member("") : pointer.withUnsafeBufferPointer { map.member(bytes: $0.baseAddress!, count: end) }
+            let hit = end == 0 ? map.member("") : map.member(bytes: pointer.baseAddress!, count: end)
             if let text = hit?.string { return text }
             guard let cut = pointer[..<end].lastIndex(of: UInt8(ascii: "/")) else { return nil }
             end = cut

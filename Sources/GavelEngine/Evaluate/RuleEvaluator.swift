@@ -61,12 +61,12 @@ public enum RuleEvaluator {
         case .notApplicable: return RuleOutcome(verdict: .notApplicable, evidence: [], omitted: 0, message: nil)
         case .pass: return RuleOutcome(verdict: .pass, evidence: [], omitted: 0, message: nil)
         case .whenUnknown:
-            var ev = Evaluator(asset: asset)
+            var ev = Evaluator(asset: asset, plan: rule.plan)
             var records: [Evaluator.Record]? = []
             _ = ev.eval(rule.when!, &records)
             return outcome(.error, records ?? [], ev, rule, asset, prefix: "applicability ('when') could not be decided: ")
         case .notPassing:
-            var ev = Evaluator(asset: asset)
+            var ev = Evaluator(asset: asset, plan: rule.plan)
             var records: [Evaluator.Record]? = []
             let r = ev.eval(rule.check, &records)
             return outcome(r == .no ? .fail : .error, records ?? [], ev, rule, asset, prefix: "")
@@ -96,18 +96,45 @@ public enum RuleEvaluator {
         return RuleOutcome(verdict: verdict, evidence: kept, omitted: records.count - kept.count, message: message)
     }
 
-    /// "php.ini.expose_php is "On"; expected equals false (as: bool)".
+    /// "php.ini.expose_php is "On"; expected equals false (as: bool)". Written into one
+    /// string: every failing result has one.
     public static func describe(_ e: Evidence) -> String {
         if e.result == .unknown, let note = e.note { return note }
-        let observed = e.observed.map { JSONWriter.string($0) } ?? "absent"
-        let conv = e.coercion.map { " (as: \($0))" } ?? ""
-        var s = "\(e.path) is \(observed); expected \(e.op) \(JSONWriter.string(e.expected))\(conv)"
+        var s = ""
+        s.reserveCapacity(e.path.utf8.count + 96)
+        func observed() {
+            if let o = e.observed { JSONWriter.write(o, into: &s, pretty: false, indent: 0) } else { s += "absent" }
+        }
+        func expectation() {
+            s += e.op
+            s += " "
+            JSONWriter.write(e.expected, into: &s, pretty: false, indent: 0)
+        }
+        func coercion() {
+            if let c = e.coercion { s += " (as: "; s += c; s += ")" }
+        }
+        s += e.path
+        if e.op.hasPrefix("count") {
+            s += ": "
+            if let note = e.note { s += note } else { observed() }
+            s += "; expected "
+            expectation()
+            return s
+        }
+        s += " is "
+        observed()
         if e.result == .yes {
             // The leaf held, and holding is what the rule forbids (under not/none).
-            s = "\(e.path) is \(observed), which the rule forbids (\(e.op) \(JSONWriter.string(e.expected))\(conv))"
+            s += ", which the rule forbids ("
+            expectation()
+            coercion()
+            s += ")"
+        } else {
+            s += "; expected "
+            expectation()
+            coercion()
         }
-        if e.op.hasPrefix("count") { s = "\(e.path): \(e.note ?? observed); expected \(e.op) \(JSONWriter.string(e.expected))" }
-        else if let note = e.note { s += " (\(note))" }
+        if let note = e.note { s += " ("; s += note; s += ")" }
         return s
     }
 }

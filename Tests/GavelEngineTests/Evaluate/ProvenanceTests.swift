@@ -29,4 +29,32 @@ final class ProvenanceTests: XCTestCase {
             #"{ path: php.ini.y, equals: "1" }"#,
         ]), ["php.ini:3", "www.conf:1", "php.ini:7", nil])
     }
+
+    /// Inside a quantifier the evidence path is the element's concrete path (indices and keys
+    /// as met) followed by the leaf's own steps; the provenance is looked up by that whole
+    /// pointer, with the element's keys escaped as JSON Pointer tokens.
+    func testElementPathsAndTheirProvenance() {
+        let out = compile(["p.yaml": """
+            gavel: policy/v1
+            id: p
+            kind: php
+            rules:
+              - { id: R0, title: r, severity: high, controls: [t:C1], check: { every: { path: "php.pools[*]", check: { path: .pm.mode, equals: ondemand } } } }
+              - { id: R1, title: r, severity: high, controls: [t:C1], check: { every: { path: "php.list[*]", check: { path: .v, equals: 1 } } } }
+              - { id: R2, title: r, severity: high, controls: [t:C1], check: { count: { path: "php.list[*]", where: { path: .v, gt: 5 }, gte: 1 } } }
+            """], schemaless: true)
+        XCTAssertTrue(out.errors.isEmpty, "\(out.errors)")
+        let dir = writeTree(["a/php.json": """
+            {"gavel": "snapshot/v1", "asset": "a", "kind": "php",
+             "data": {"pools": {"b": {"pm": {"mode": "ondemand"}}, "www/a": {"pm": {"mode": "static"}}}, "list": [{"v": 1}, {"v": 2}, {"v": 3}]},
+             "provenance": {"/pools/www~1a": "a.conf:2", "/list/1/v": "x.ini:9", "/list": "x.ini:1"}}
+            """])
+        let run = Runner.run(out.program!, SnapshotPlan.make([dir]), jobs: 1)
+        let evidence = run.assets[0].outcomes.map { $0.evidence.map { "\($0.path) @ \($0.provenance ?? "-")" } }
+        XCTAssertEqual(evidence, [
+            [#"php.pools."www/a".pm.mode @ a.conf:2"#],
+            ["php.list[1].v @ x.ini:9", "php.list[2].v @ x.ini:1"],
+            ["php.list @ x.ini:1"],
+        ])
+    }
 }

@@ -130,7 +130,7 @@ final class FastPlanAgreementTests: XCTestCase {
         for form in ["0/0", "1/0", "1/1", "1/2", "2/0", "2/3", "2/4", "2/5", "4/0", "5/0", "7/0", "8/0", "9/0", "10/0"] {
             XCTAssertTrue(forms.contains(form), "no leaf of flat form \(form) in \(forms.sorted())")
         }
-        var checked = 0, outcomes: [Truth: Int] = [:]
+        var checked = 0, recorded = 0, outcomes: [Truth: Int] = [:]
         for _ in 0..<60 {
             let view = AssetView(name: "a", merged: randomAsset(&r))
             for rule in program.rules {
@@ -142,13 +142,25 @@ final class FastPlanAgreementTests: XCTestCase {
                 let full = tree.eval(rule.check, &ev)
                 XCTAssertEqual(fast, quick, "\(rule.id) on \(view.name)")
                 XCTAssertEqual(quick, full, "\(rule.id): evidence mode")
+                // With the plan deciding quantifier elements first, the same truth and the same
+                // records, in the same order.
+                var aided = Evaluator(asset: view, plan: rule.plan)
+                var aidedEv: [Evaluator.Record]? = []
+                XCTAssertEqual(aided.eval(rule.check, &aidedEv), full, "\(rule.id): evidence mode with the plan")
+                XCTAssertEqual(aidedEv!.map { render(aided.evidence($0)) }, ev!.map { render(tree.evidence($0)) }, "\(rule.id): records")
+                if !(ev!.isEmpty) { recorded += 1 }
                 checked += 1
                 outcomes[fast, default: 0] += 1
             }
         }
         XCTAssertEqual(checked, 24000)
+        XCTAssertGreaterThan(recorded, 10000, "evaluations that recorded evidence")
         // The generator must reach all three truth values often, or the test proves little.
         for t in [Truth.yes, .no, .unknown] { XCTAssertGreaterThan(outcomes[t] ?? 0, 2000, "\(t)") }
+    }
+
+    private func render(_ e: Evidence) -> String {
+        "\(e.path) | \(RuleEvaluator.describe(e)) | \(e.provenance ?? "-")"
     }
 
     /// Strings equal only under Unicode canonical equivalence (KELVIN SIGN and K, é composed
