@@ -7,6 +7,12 @@ import GavelJSON
 // It reports; it never passes or fails.
 //
 //   gavel-bench [--assets N] [--dir DIR] [--policies Policies] [--jobs N] [--only all|full|parse|evaluation|compliant] [--repeat N]
+//
+// Environment, for finding where evaluation time goes:
+//   PER_RULE=1 (or =generated)  after the figures, each rule's mean time on 500 compliant
+//                               (generated) assets, costliest first
+//   PROFILE_RULE=ID[,ID...]     only that: each named rule 40 times in a row on each of the
+//                               first 500 generated assets (as a run does, right after parsing)
 
 let args = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, _ def: String) -> String {
@@ -38,6 +44,7 @@ let repeats = count("--repeat", "5")
 if !["all", "full", "parse", "evaluation", "compliant"].contains(only) {
     fail("--only takes all, full, parse, evaluation or compliant, not \"\(only)\"")
 }
+let profileRules = ProcessInfo.processInfo.environment["PROFILE_RULE"]
 
 /// One asset's php, nginx and hosting snapshots, in the shape the collectors write them
 /// (docs/snapshots/). With `compliant`, every shipped rule passes.
@@ -159,7 +166,7 @@ for _ in 0..<20 {
 compileTimes.sort()
 print(String(format: "compile:            %.1f ms (median of 20, %d rules)", compileTimes[10] * 1000, program.rules.count))
 
-if only == "all" || only == "full" {
+if profileRules == nil && (only == "all" || only == "full") {
 // 2. Full run: plan, load, parse, evaluate, roll up (what `gavel eval` does).
 let t1 = Date()
 let run = Runner.run(program, SnapshotPlan.make([dir]), jobs: jobs)
@@ -177,7 +184,7 @@ print(String(format: "  kept:            %d evidence records for %d results that
              doc.entries.reduce(0) { $0 + ($1.verdict != .pass ? 1 : 0) }))
 if only == "full" { exit(0) }
 }
-if only == "all" || only == "parse" {
+if profileRules == nil && (only == "all" || only == "parse") {
 
 // 3. jansson alone on the same files (one core), for comparison.
 var files: [Data] = []
@@ -251,6 +258,25 @@ func parse(_ texts: [String]) -> LoadedAsset {
     let snaps = texts.map { text in Array(text.utf8).withUnsafeBytes { try! LoadedSnapshot.parse($0, source: "memory").get() } }
     return try! LoadedAsset.merge(snaps).get()
 }
+if let ids = profileRules {
+    let folders = SnapshotPlan.make([dir]).units.prefix(500).compactMap { unit -> String? in
+        if case .folder(let d) = unit { return d } else { return nil }
+    }
+    let assets = folders.map { d in parse(["php", "nginx", "hosting"].map { try! String(contentsOfFile: d + "/\($0).json", encoding: .utf8) }) }
+    for id in ids.split(separator: ",") {
+        guard let r = rules.first(where: { $0.id == id }) else { fail("PROFILE_RULE names \(id), which is not an enabled rule of \(policies)") }
+        var best = Double.infinity
+        var n = 0
+        for _ in 0..<5 {
+            let t = DispatchTime.now().uptimeNanoseconds
+            n = 0
+            for a in assets { for _ in 0..<40 { if RuleEvaluator.evaluate(r, on: a.view).verdict == .fail { n += 1 } } }
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t) / Double(40 * assets.count))
+        }
+        print(id, Int(best), "ns per evaluation,", n * 100 / (40 * assets.count), "% fail")
+    }
+    exit(0)
+}
 func report(_ name: String, _ count: Int, _ texts: (Int) -> [String]) {
     let fresh = rateAfterParsing(count) { parse(texts($0)) }
     let cold = rateInTurn((0..<count).map { parse(texts($0)) })
@@ -264,28 +290,35 @@ func report(_ name: String, _ count: Int, _ texts: (Int) -> [String]) {
                  fresh.rate * applicable / 1e6, applicable * 100, Double(t.failing) / Double(t.evals) * 100))
     print(String(format: "                    %.2f million/s with all %d assets parsed first and evaluated in turn (data no longer in cache)", cold / 1e6, count))
 }
+/// The assets PER_RULE times rule by rule: the compliant fleet, or with PER_RULE=generated
+/// the generated one (where failing rules build their evidence).
+var perRuleFleet: [[String]] = []
 if only != "compliant" {
     let folders = SnapshotPlan.make([dir]).units.prefix(sample).compactMap { unit -> String? in
         if case .folder(let d) = unit { return d } else { return nil }
     }
     let mixed = folders.map { d in ["php", "nginx", "hosting"].map { try! String(contentsOfFile: d + "/\($0).json", encoding: .utf8) } }
     report("generated fleet", mixed.count) { mixed[$0] }
+    if ProcessInfo.processInfo.environment["PER_RULE"] == "generated" { perRuleFleet = mixed }
 }
 let compliant = (0..<sample).map { Array(generate($0, compliant: true).values) }
 report("compliant fleet", compliant.count) { compliant[$0] }
+if perRuleFleet.isEmpty { perRuleFleet = compliant }
 if ProcessInfo.processInfo.environment["PER_RULE"] != nil {
     var cost = [UInt64](repeating: 0, count: rules.count)
-    for i in 0..<500 {
-        let a = parse(compliant[i])
+    var notPassing = [Int](repeating: 0, count: rules.count)
+    for i in 0..<min(500, perRuleFleet.count) {
+        let a = parse(perRuleFleet[i])
         for _ in 0..<2 {
             for (k, r) in rules.enumerated() {
                 let t = DispatchTime.now().uptimeNanoseconds
-                _ = RuleEvaluator.evaluate(r, on: a.view)
+                let o = RuleEvaluator.evaluate(r, on: a.view)
                 cost[k] += DispatchTime.now().uptimeNanoseconds - t
+                if o.verdict == .fail || o.verdict == .error { notPassing[k] += 1 }
             }
         }
     }
     let per = cost.map { Double($0) / 1000 }
-    for k in per.indices.sorted(by: { per[$0] > per[$1] }).prefix(20) { print(rules[k].id, Int(per[k]), "ns") }
+    for k in per.indices.sorted(by: { per[$0] > per[$1] }).prefix(20) { print(rules[k].id, Int(per[k]), "ns,", notPassing[k] / 10, "% fail or error") }
     print("total", Int(per.reduce(0, +)), "ns per asset")
 }
