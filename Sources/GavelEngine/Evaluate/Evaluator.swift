@@ -135,7 +135,7 @@ struct Evaluator {
 
     /// One element of `every` / `some`, without evidence: nil when `where` leaves it out.
     /// `nodes` are the quantifier's nodes in the rule's flat plan, when there is one.
-    private mutating func elementTruth(_ q: Quantifier, _ el: Frame, _ nodes: (filter: Int32, check: Int32)? = nil) -> Truth? {
+    private mutating func elementTruth(_ q: Quantifier, _ el: Frame, _ nodes: (filter: Int32, check: Int32)?) -> Truth? {
         if let fast, let nodes {
             var r: Truth = .yes
             if nodes.filter >= 0 { r = fast.eval(nodes.filter, el.node) }
