@@ -16,13 +16,12 @@ final class PathTail: Sendable {
 
     init(_ steps: [CompiledPath.Step]) {
         var parts: [Evaluator.PathPart] = []
-        for step in steps {
+        written: for step in steps {
             switch step {
             case .key(let k): parts.append(.key(k.text))
             case .index(let i): parts.append(.index(i))
-            case .wildcard: break
+            case .wildcard: break written
             }
-            if case .wildcard = step { break }
         }
         self.parts = parts
         var display = ""
