@@ -111,8 +111,16 @@ struct Evaluator {
             var unknown = false
             var undecided = 0
             var gaps: [CollectionProblem] = []
+            let filterNode = planNodes(q)?.filter ?? -1
             let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting, asset: asset, gaps: &gaps) { el in
                 guard let f = q.filter else { n += 1; return true }
+                // Decided on the plan when there is one; only an element whose `where` errs
+                // is evaluated on the tree, for the records of why.
+                if let fast, filterNode >= 0 {
+                    let r = fast.eval(filterNode, el.node)
+                    if r == .yes { n += 1 }
+                    guard r == .unknown else { return true }
+                }
                 frames.append(el)
                 defer { frames.removeLast() }
                 var sub: [Record]? = collecting ? [] : nil
