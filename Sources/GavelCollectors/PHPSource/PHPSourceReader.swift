@@ -382,7 +382,7 @@ struct PHPSourceReader {
                 case .string(let s): if let n = Int64(s), String(n) == s { key = .int(n) }
                 case .bool(let b): key = .int(b ? 1 : 0)
                 case .null: key = .string("")
-                case .float(let d): key = .int(Int64(d))
+                case .float(let d): key = .int(PHPSourceReader.integerKey(d))
                 default: break
                 }
                 let value = try expression()
@@ -398,5 +398,18 @@ struct PHPSourceReader {
         }
         i += 1
         return .array(items)
+    }
+}
+
+extension PHPSourceReader {
+    /// A float array key as PHP 8 (64-bit) turns it into an integer: truncated toward zero,
+    /// taken modulo 2^64 when out of range (`1e30` is 5076964154930102272), 0 for NAN and INF.
+    static func integerKey(_ d: Double) -> Int64 {
+        guard d.isFinite else { return 0 }
+        if d > -9.223372036854775808e18 && d < 9.223372036854775808e18 { return Int64(d) }
+        var m = d.truncatingRemainder(dividingBy: 18446744073709551616.0)
+        if m < 0 { m += 18446744073709551616.0 }
+        if m >= 9.223372036854775808e18 { m -= 18446744073709551616.0 }
+        return Int64(m)
     }
 }

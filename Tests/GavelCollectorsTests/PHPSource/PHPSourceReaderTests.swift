@@ -61,6 +61,14 @@ final class PHPSourceReaderTests: XCTestCase {
         XCTAssertEqual(r.defines[1].value, .string("/var/www/x"), "a constant the file defined is resolved")
     }
 
+    /// Keys as `php -r 'var_dump([1e30 => 1, ...]);'` (PHP 8.2, 64-bit) gives them; a float
+    /// key out of Int64's range once trapped the reader.
+    func testFloatKeysBecomeIntegersAsInPHP() throws {
+        let r = try read("<?php return [1e30 => 'a', 1.7 => 'b', -1e19 => 'c', 9.2233720368547758E+18 => 'd', -2.5 => 'e'];")
+        guard case .array(let items)? = r.returned else { return XCTFail("no array") }
+        XCTAssertEqual(items.map(\.key), [.int(5076964154930102272), .int(1), .int(8446744073709551616), .int(Int64.min), .int(-2)])
+    }
+
     func testRandomInputNeverTraps() {
         var state: UInt64 = 7
         func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
