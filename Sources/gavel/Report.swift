@@ -78,11 +78,12 @@ func render(_ model: AuditModel, _ format: Report.Format) -> String {
 /// Reads a results document, checking its bytes against its own digest; exit 3 with the
 /// reason when it is not one.
 func readResultsOrExit(_ path: String) throws -> (doc: ResultsDocument, integrity: AuditModel.Integrity) {
-    guard let data = FileManager.default.contents(atPath: path) else {
+    // Held once: the file's `Data` goes as soon as it is copied (a fleet's document is
+    // hundreds of megabytes).
+    guard let bytes = FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
         printError("error: cannot read \(path)")
         throw Exit.input
     }
-    let bytes = [UInt8](data)
     do {
         let doc = try ResultsDocument.read(bytes: bytes, file: path)
         guard let recorded = doc.recordedDigest else { return (doc, .unrecorded) }

@@ -8,25 +8,30 @@ import GavelJSON
 /// an `InputError` (`bad-results`) naming its JSON pointer; bad JSON names line and column.
 extension ResultsDocument {
     public static func read(path: String) throws(InputError) -> ResultsDocument {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
             throw InputError(id: "unreadable", file: path, line: nil, column: nil, message: "cannot read \(path)")
         }
-        return try read(bytes: [UInt8](data), file: path)
+        return try read(bytes: bytes, file: path)
     }
 
     public static func read(bytes: [UInt8], file: String) throws(InputError) -> ResultsDocument {
-        let root: Value
-        do { root = try JSONDocument.parse(bytes).toValue() } catch {
+        // Read from jansson's tree directly: a copy as `Value` first would hold the document
+        // twice over (a fleet's document is hundreds of megabytes).
+        let document: JSONDocument
+        do { document = try JSONDocument.parse(bytes) } catch {
             throw InputError(id: "bad-json", file: file, line: error.line, column: error.column, message: error.message)
         }
-        guard root["gavel"]?.stringValue == "results/v1" else {
-            throw InputError(id: "bad-results", file: file, line: nil, column: nil,
-                             message: "not a Gavel results document: expected \"gavel\": \"results/v1\" (from gavel eval --format json)")
+        return try withExtendedLifetime(document) { () throws(InputError) -> ResultsDocument in
+            let root = document.rootNode
+            guard root["gavel"]?.stringValue == "results/v1" else {
+                throw InputError(id: "bad-results", file: file, line: nil, column: nil,
+                                 message: "not a Gavel results document: expected \"gavel\": \"results/v1\" (from gavel eval --format json)")
+            }
+            return try ResultsDocument(recorded: root, reader: RecordReader(file: file))
         }
-        return try ResultsDocument(recorded: root, reader: RecordReader(file: file))
     }
 
-    init(recorded root: Value, reader r: RecordReader) throws(InputError) {
+    init(recorded root: JSONNode, reader r: RecordReader) throws(InputError) {
         let run = try r.object(root, "run", "")
         startedAt = try r.date(run, "started_at", "/run")
         finishedAt = try r.date(run, "finished_at", "/run")
@@ -34,7 +39,7 @@ extension ResultsDocument {
         policyFiles = try r.list(run, "policy_files", "/run") { v, at throws(InputError) in
             InputFile(path: try r.string(v, "path", at), sha256: try r.string(v, "sha256", at), bytes: 0)
         }
-        parameters = (run["parameters"]?.objectMembers ?? []).map { (name: $0.key, value: $0.value) }
+        parameters = (run["parameters"]?.objectMembers ?? []).map { (name: $0.key, value: $0.value.toValue()) }
         disabled = try r.list(run, "disabled_rules", "/run") { v, at throws(InputError) in
             (rule: try r.string(v, "rule", at), reason: try r.string(v, "reason", at))
         }
@@ -64,16 +69,24 @@ extension ResultsDocument {
             AttestationState(attestation: try r.attestation(v, at), status: try r.status(v, at))
         }
         let waiverIndex = Dictionary(waivers.enumerated().map { ("\($1.waiver.rule)\u{0}\($1.waiver.location)", $0) }, uniquingKeysWith: { a, _ in a })
-        func waiverRef(_ v: Value?) -> Int? {
+        func waiverRef(_ v: JSONNode?) -> Int? {
             guard let v, let rule = v["rule"]?.stringValue, let src = v["source"]?.stringValue else { return nil }
             return waiverIndex["\(rule)\u{0}\(src)"]
         }
+        // A fleet's document names each rule and asset thousands of times, and a rule's
+        // controls with each of its results: each is kept once, as a run keeps them.
+        var names: Set<String> = []
+        var controlLists: [String: [String]] = [:]
+        func once(_ s: String) -> String { names.insert(s).memberAfterInsert }
         entries = try r.list(root, "results", "") { v, at throws(InputError) in
-            var e = Entry(rule: try r.string(v, "rule", at), asset: try r.string(v, "asset", at), verdict: try r.verdict(v["verdict"], at + "/verdict"),
-                          severity: try r.severity(v, "severity", at), controls: try r.strings(v, "controls", at), message: v["message"]?.stringValue,
+            let rule = once(try r.string(v, "rule", at))
+            var controls = try r.strings(v, "controls", at)
+            if let known = controlLists[rule], known == controls { controls = known } else { controlLists[rule] = controls }
+            var e = Entry(rule: rule, asset: once(try r.string(v, "asset", at)), verdict: try r.verdict(v["verdict"], at + "/verdict"),
+                          severity: try r.severity(v, "severity", at), controls: controls, message: v["message"]?.stringValue,
                           evidence: try r.list(v, "evidence", at, optional: true) { ev, eat throws(InputError) in try r.evidence(ev, eat) },
                           omitted: try r.count(v, "evidence_omitted", at, default: 0))
-            e.baselined = v["baselined"] == .bool(true)
+            e.baselined = v["baselined"]?.bool == true
             e.waiver = waiverRef(v["waiver"])
             e.expiredWaiver = waiverRef(v["expired_waiver"])
             return e
@@ -88,22 +101,22 @@ extension ResultsDocument {
         controls = try r.list(root, "controls", "") { v, at throws(InputError) in
             let ref = ControlRef(framework: try r.string(v, "framework", at), id: try r.string(v, "control", at))
             let perAsset = try r.list(v, "assets", at) { a, aat throws(InputError) in
-                let asset = try r.string(a, "asset", aat)
+                let asset = once(try r.string(a, "asset", aat))
                 var rs: [(rule: String, verdict: Verdict)] = []
-                for m in a["rules"]?.objectMembers ?? [] { rs.append((rule: m.key, verdict: try r.verdict(m.value, aat + "/rules/" + m.key))) }
+                for m in a["rules"]?.objectMembers ?? [] { rs.append((rule: once(m.key), verdict: try r.verdict(m.value, aat + "/rules/" + m.key))) }
                 return ControlAsset(asset: asset, verdict: try r.verdict(a["verdict"], aat + "/verdict"), rules: rs)
             }
             let worst = perAsset.flatMap { a in a.rules.compactMap { failing[$0.rule + "\u{0}" + a.asset] } }.max()
             let mine = (v["attestations"]?.arrayValue ?? []).compactMap { x in
                 attestationsRef.firstIndex { $0.attestation.location.description == x["source"]?.stringValue && $0.attestation.control == ref }
             }
-            return ControlEntry(ref: ref, title: try r.string(v, "title", at), manual: v["manual"] == .bool(true),
+            return ControlEntry(ref: ref, title: try r.string(v, "title", at), manual: v["manual"]?.bool == true,
                                 verdict: try r.verdict(v["verdict"], at + "/verdict"), rules: try r.strings(v, "rules", at),
                                 assets: perAsset, note: v["note"]?.stringValue, worstFailing: worst, attestations: mine)
         }
         inputErrors = try r.list(root, "input_errors", "") { v, at throws(InputError) in
-            InputError(id: try r.string(v, "id", at), file: try r.string(v, "file", at), line: v["line"]?.number.map { Int($0) },
-                       column: v["column"]?.number.map { Int($0) }, message: try r.string(v, "message", at))
+            InputError(id: try r.string(v, "id", at), file: try r.string(v, "file", at), line: try r.position(v, "line", at),
+                       column: try r.position(v, "column", at), message: try r.string(v, "message", at))
         }
         if root["coverage"] != nil {
             coverage = ControlCoverage(asOf: asOf, frameworks: try r.list(root, "coverage", "") { v, at throws(InputError) in try r.framework(v, at) })
@@ -120,14 +133,14 @@ struct RecordReader {
         InputError(id: "bad-results", file: file, line: nil, column: nil, message: "\(at.isEmpty ? "/" : at): expected \(expected)")
     }
 
-    func object(_ v: Value, _ key: String, _ at: String) throws(InputError) -> Value {
+    func object(_ v: JSONNode, _ key: String, _ at: String) throws(InputError) -> JSONNode {
         guard let o = v[key], o.objectMembers != nil else { throw bad(at + "/" + key, "an object") }
         return o
     }
 
     /// An optional count (`default` when absent): a whole number from 0 to 2^53, never a
     /// conversion that could trap on a hostile document.
-    func count(_ v: Value, _ key: String, _ at: String, default def: Int) throws(InputError) -> Int {
+    func count(_ v: JSONNode, _ key: String, _ at: String, default def: Int) throws(InputError) -> Int {
         guard let x = v[key] else { return def }
         guard let d = x.number, d >= 0, d <= 9_007_199_254_740_992, let n = Int(exactly: d) else {
             throw bad(at + "/" + key, "a whole number of at least 0")
@@ -135,12 +148,18 @@ struct RecordReader {
         return n
     }
 
-    func string(_ v: Value, _ key: String, _ at: String) throws(InputError) -> String {
+    /// A line or column: absent or null, else a count like any other.
+    func position(_ v: JSONNode, _ key: String, _ at: String) throws(InputError) -> Int? {
+        guard let x = v[key], !x.isNull else { return nil }
+        return try count(v, key, at, default: 0)
+    }
+
+    func string(_ v: JSONNode, _ key: String, _ at: String) throws(InputError) -> String {
         guard let s = v[key]?.stringValue else { throw bad(at + "/" + key, "a string") }
         return s
     }
 
-    func strings(_ v: Value, _ key: String, _ at: String) throws(InputError) -> [String] {
+    func strings(_ v: JSONNode, _ key: String, _ at: String) throws(InputError) -> [String] {
         guard let a = v[key]?.arrayValue else { throw bad(at + "/" + key, "an array of strings") }
         var out: [String] = []
         for (i, x) in a.enumerated() {
@@ -150,7 +169,7 @@ struct RecordReader {
         return out
     }
 
-    func list<T>(_ v: Value, _ key: String, _ at: String, optional: Bool = false, _ each: (Value, String) throws(InputError) -> T) throws(InputError) -> [T] {
+    func list<T>(_ v: JSONNode, _ key: String, _ at: String, optional: Bool = false, _ each: (JSONNode, String) throws(InputError) -> T) throws(InputError) -> [T] {
         guard let a = v[key]?.arrayValue else {
             if optional && v[key] == nil { return [] }
             throw bad(at + "/" + key, "an array")
@@ -164,32 +183,32 @@ struct RecordReader {
         return out
     }
 
-    func date(_ v: Value, _ key: String, _ at: String) throws(InputError) -> Date {
+    func date(_ v: JSONNode, _ key: String, _ at: String) throws(InputError) -> Date {
         let s = try string(v, key, at)
         guard let d = Timestamp.parse(s) else { throw bad(at + "/" + key, "a date and time like 2026-11-22T02:00:00Z, got '\(s)'") }
         return d
     }
 
-    func day(_ v: Value, _ key: String, _ at: String) throws(InputError) -> Day {
+    func day(_ v: JSONNode, _ key: String, _ at: String) throws(InputError) -> Day {
         let s = try string(v, key, at)
         guard let d = Day(s) else { throw bad(at + "/" + key, "a date written YYYY-MM-DD, got '\(s)'") }
         return d
     }
 
-    func severity(_ v: Value, _ key: String, _ at: String) throws(InputError) -> Severity {
+    func severity(_ v: JSONNode, _ key: String, _ at: String) throws(InputError) -> Severity {
         let s = try string(v, key, at)
         guard let sev = Severity(rawValue: s) else { throw bad(at + "/" + key, "a severity (critical, high, medium, low, info), got '\(s)'") }
         return sev
     }
 
-    func verdict(_ v: Value?, _ at: String) throws(InputError) -> Verdict {
+    func verdict(_ v: JSONNode?, _ at: String) throws(InputError) -> Verdict {
         guard let s = v?.stringValue, let verdict = Verdict(rawValue: s) else {
             throw bad(at, "a verdict (pass, fail, error, not_applicable, waived)")
         }
         return verdict
     }
 
-    func status(_ v: Value, _ at: String) throws(InputError) -> ExceptionStatus {
+    func status(_ v: JSONNode, _ at: String) throws(InputError) -> ExceptionStatus {
         let s = try string(v, "status", at)
         guard let st = ExceptionStatus(rawValue: s) else { throw bad(at + "/status", "a status (active, expiring, expired, not_yet_valid), got '\(s)'") }
         return st
@@ -200,7 +219,7 @@ struct RecordReader {
         return ControlRef(framework: String(s[..<colon]), id: String(s[s.index(after: colon)...]))
     }
 
-    func evidence(_ v: Value, _ at: String) throws(InputError) -> Evidence {
+    func evidence(_ v: JSONNode, _ at: String) throws(InputError) -> Evidence {
         let result: Truth
         switch try string(v, "result", at) {
         case "true": result = .yes
@@ -209,31 +228,31 @@ struct RecordReader {
         }
         let path = try string(v, "path", at)
         return Evidence(path: path, kind: path.split(separator: ".").first.map(String.init),
-                        observed: v["present"] == .bool(false) ? nil : v["observed"] ?? .null, op: try string(v, "operator", at),
-                        expected: v["expected"] ?? .null, coercion: v["as"]?.stringValue, result: result, note: v["note"]?.stringValue,
+                        observed: v["present"]?.bool == false ? nil : v["observed"]?.toValue() ?? .null, op: try string(v, "operator", at),
+                        expected: v["expected"]?.toValue() ?? .null, coercion: v["as"]?.stringValue, result: result, note: v["note"]?.stringValue,
                         provenance: v["source"]?.stringValue)
     }
 
-    func waiver(_ v: Value, _ at: String) throws(InputError) -> Waiver {
+    func waiver(_ v: JSONNode, _ at: String) throws(InputError) -> Waiver {
         Waiver(rule: try string(v, "rule", at), assets: try strings(v, "assets", at), reason: try string(v, "reason", at),
                approvedBy: try string(v, "approved_by", at), expires: try day(v, "expires", at), location: Self.location(try string(v, "source", at)))
     }
 
-    func attestation(_ v: Value, _ at: String) throws(InputError) -> Attestation {
+    func attestation(_ v: JSONNode, _ at: String) throws(InputError) -> Attestation {
         Attestation(control: try control(try string(v, "control", at), at + "/control"), statement: try string(v, "statement", at),
                     attestedBy: try string(v, "attested_by", at), date: try day(v, "date", at),
                     expires: v["expires"]?.stringValue == nil ? nil : try day(v, "expires", at), evidence: v["evidence"]?.stringValue,
                     location: Self.location(try string(v, "source", at)))
     }
 
-    func framework(_ v: Value, _ at: String) throws(InputError) -> ControlCoverage.Framework {
+    func framework(_ v: JSONNode, _ at: String) throws(InputError) -> ControlCoverage.Framework {
         let fw = try string(v, "framework", at)
         return ControlCoverage.Framework(framework: fw, title: try string(v, "title", at), controls: try list(v, "controls", at) { c, cat throws(InputError) in
             let kindText = try string(c, "covered_by", cat)
             guard let kind = ControlCoverage.Kind(rawValue: kindText) else { throw bad(cat + "/covered_by", "automated, manual or neither, got '\(kindText)'") }
             let ref = ControlRef(framework: fw, id: try string(c, "control", cat))
             var att: Attestation?
-            if let a = c["attestation"], a != .null {
+            if let a = c["attestation"], !a.isNull {
                 att = Attestation(control: ref, statement: "", attestedBy: try string(a, "attested_by", cat + "/attestation"),
                                   date: try day(a, "date", cat + "/attestation"),
                                   expires: a["expires"]?.stringValue == nil ? nil : try day(a, "expires", cat + "/attestation"),
@@ -250,5 +269,19 @@ struct RecordReader {
             return SourceLocation(file: parts.dropLast(2).joined(separator: ":"), line: line, column: col)
         }
         return SourceLocation(file: s, line: 0, column: 0)
+    }
+}
+
+/// The reader's view of a parsed node, in the words `Value` uses.
+extension JSONNode {
+    fileprivate subscript(key: String) -> JSONNode? { member(key) }
+    fileprivate var stringValue: String? { string }
+    fileprivate var arrayValue: [JSONNode]? { type == .array ? children : nil }
+    fileprivate var objectMembers: [(key: String, value: JSONNode)]? {
+        guard type == .object else { return nil }
+        var out: [(key: String, value: JSONNode)] = []
+        out.reserveCapacity(count)
+        forEachMember { out.append((key: $0, value: $1)) }
+        return out
     }
 }

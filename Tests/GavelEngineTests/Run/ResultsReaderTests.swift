@@ -104,5 +104,14 @@ final class ResultsReaderTests: XCTestCase {
         XCTAssertEqual(readError(noVerdict)?.message, "/results/\(firstPass)/verdict: expected a verdict (pass, fail, error, not_applicable, waived)")
         let noRun = good.replacingOccurrences(of: "\"started_at\"", with: "\"begun\"")
         XCTAssertEqual(readError(noRun)?.description, "r.json: error[bad-results]: /run/started_at: expected a string")
+        // A position no Int holds once trapped the reader.
+        XCTAssertTrue(good.contains("\"input_errors\": []"))
+        let hugeLine = good.replacingOccurrences(of: "\"input_errors\": []",
+                                                 with: "\"input_errors\":[{\"id\":\"bad-json\",\"file\":\"x.json\",\"line\":1e300,\"column\":null,\"message\":\"m\"}]")
+        XCTAssertEqual(readError(hugeLine)?.message, "/input_errors/0/line: expected a whole number of at least 0")
+        let fine = good.replacingOccurrences(of: "\"input_errors\": []",
+                                             with: "\"input_errors\":[{\"id\":\"bad-json\",\"file\":\"x.json\",\"line\":3,\"column\":null,\"message\":\"m\"}]")
+        let read = try ResultsDocument.read(bytes: Array(fine.utf8), file: "r.json")
+        XCTAssertEqual(read.inputErrors.map { "\($0.line ?? -1) \($0.column ?? -1)" }, ["3 -1"])
     }
 }
