@@ -172,7 +172,11 @@ struct PHPLexer {
                     if n > 0 { out.append(UInt8(v)); advance(2 + n); continue }
                 case UInt8(ascii: "u") where at(pos + 2) == UInt8(ascii: "{"):
                     var v = 0, n = 0
-                    while let d = Self.hex(at(pos + 3 + n)) { v = v * 16 + d; n += 1 }
+                    // Past U+10FFFF the value stops growing (it cannot overflow); PHP refuses it.
+                    while let d = Self.hex(at(pos + 3 + n)) { if v <= 0x10FFFF { v = v * 16 + d }; n += 1 }
+                    if n > 0, v > 0x10FFFF, at(pos + 3 + n) == UInt8(ascii: "}") {
+                        throw error("invalid UTF-8 codepoint escape sequence: codepoint too large", pos)
+                    }
                     if n > 0, at(pos + 3 + n) == UInt8(ascii: "}"), let scalar = Unicode.Scalar(v) {
                         out += Array(String(Character(scalar)).utf8)
                         advance(4 + n)

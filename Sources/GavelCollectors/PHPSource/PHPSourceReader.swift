@@ -370,6 +370,8 @@ struct PHPSourceReader {
     private mutating func arrayBody(close: String) throws -> PHPValue {
         var items: [(key: PHPValue, value: PHPValue)] = []
         var nextIndex: Int64 = 0
+        // After the key PHP_INT_MAX there is no next index: PHP stops with an Error there.
+        var full = false
         while !isPunct(close) {
             guard tok.kind != .end else { throw fail("unexpected end of file in an array, expecting '\(close)'") }
             if isPunct("...") { i += 1 }
@@ -388,10 +390,13 @@ struct PHPSourceReader {
                 let value = try expression()
                 // A repeated key keeps its first position and takes the last value, as in PHP.
                 if key.isStatic, let at = items.firstIndex(where: { $0.key == key }) { items[at].value = value } else { items.append((key, value)) }
-                if case .int(let n) = key, n >= nextIndex { nextIndex = n + 1 }
+                if case .int(let n) = key, n >= nextIndex {
+                    if n == .max { full = true } else { nextIndex = n + 1 }
+                }
             } else {
+                guard !full else { throw fail("cannot add an element to the array: the next index would pass PHP_INT_MAX (PHP stops with an Error here too)") }
                 items.append((.int(nextIndex), first))
-                nextIndex += 1
+                if nextIndex == .max { full = true } else { nextIndex += 1 }
             }
             if isPunct(",") { i += 1; continue }
             guard isPunct(close) else { throw fail("expected ',' or '\(close)' in an array") }

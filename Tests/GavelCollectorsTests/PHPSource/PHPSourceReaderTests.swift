@@ -69,10 +69,33 @@ final class PHPSourceReaderTests: XCTestCase {
         XCTAssertEqual(items.map(\.key), [.int(5076964154930102272), .int(1), .int(8446744073709551616), .int(Int64.min), .int(-2)])
     }
 
+    /// PHP: "Cannot add element to the array as the next element is already occupied". The
+    /// next index after PHP_INT_MAX once overflowed and trapped the reader.
+    func testNoIndexAfterTheLargestInteger() throws {
+        let r = try read("<?php return [9223372036854775806 => 'a', 'b'];")
+        guard case .array(let items)? = r.returned else { return XCTFail("no array") }
+        XCTAssertEqual(items.map(\.key), [.int(Int64.max - 1), .int(Int64.max)])
+        for text in ["<?php return [9223372036854775807 => 'a', 'b'];", "<?php return [9223372036854775806 => 'a', 'b', 'c'];"] {
+            XCTAssertThrowsError(try read(text)) { e in
+                XCTAssertTrue("\(e)".contains("wp-config.php:1:"), "\(e)")
+                XCTAssertTrue("\(e)".contains("PHP_INT_MAX"), "\(e)")
+            }
+        }
+    }
+
+    /// `php -l` says "Invalid UTF-8 codepoint escape sequence: Codepoint too large"; a long
+    /// run of hex digits once overflowed the reader.
+    func testCodepointTooLargeIsASyntaxError() throws {
+        for text in ["<?php $a = \"\\u{110000}\";", "<?php $a = \"\\u{FFFFFFFFFFFFFFFFFFFFFFFFFFFFFF}\";"] {
+            XCTAssertThrowsError(try read(text)) { e in XCTAssertTrue("\(e)".contains("wp-config.php:1:13: error[php-source-syntax]: invalid UTF-8 codepoint escape sequence"), "\(e)") }
+        }
+        XCTAssertEqual(try read("<?php $a = \"\\u{10FFFF}\";").assignments.first?.value, .string("\u{10FFFF}"))
+    }
+
     func testRandomInputNeverTraps() {
         var state: UInt64 = 7
         func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
-        let pieces = ["<?php", "define", "(", ")", "'a'", "\"b$x\"", ",", ";", "[", "]", "=>", "array", "$v", "=", ".", "1", "0x", "1e", "<<<E\n", "\nE", "/*", "*/", "//", "\n", "{", "}", "if", "!", "?", ":", "return", "const", "\\"]
+        let pieces = ["<?php", "define", "(", ")", "'a'", "\"b$x\"", ",", ";", "[", "]", "=>", "array", "$v", "=", ".", "1", "0x", "1e", "9223372036854775807", "1e30", "\"\\u{FFFFFFFFFFFFFFFFFFFF}\"", "<<<E\n", "\nE", "/*", "*/", "//", "\n", "{", "}", "if", "!", "?", ":", "return", "const", "\\"]
         for _ in 0..<3000 {
             let text = (0..<(next() % 30)).map { _ in pieces[next() % pieces.count] }.joined(separator: " ")
             _ = try? PHPSourceReader.read(Array(text.utf8), file: "r.php")
