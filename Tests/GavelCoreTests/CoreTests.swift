@@ -68,6 +68,24 @@ final class DiagnosticRendererTests: XCTestCase {
         """)
     }
 
+    /// A long line (a minified or generated file) is shown as a window around the column,
+    /// with the caret still under it.
+    func testLongLineIsShownAroundTheColumn() {
+        var r = DiagnosticRenderer()
+        let line = String(repeating: "a", count: 300) + "X" + String(repeating: "b", count: 300)
+        r.register(file: "p.yaml", text: line)
+        let out = r.render(Diagnostic("yaml-too-deep", "deep", at: SourceLocation(file: "p.yaml", line: 1, column: 301))).split(separator: "\n")
+        XCTAssertEqual(out[2], "1 | ..." + String(repeating: "a", count: 60) + "X" + String(repeating: "b", count: 59) + "...")
+        XCTAssertEqual(out[3].firstIndex(of: "^").map { out[3].distance(from: out[3].startIndex, to: $0) },
+                       out[2].firstIndex(of: "X").map { out[2].distance(from: out[2].startIndex, to: $0) })
+        // Near either end there is only one cut, and a line up to 160 characters is whole.
+        let start = r.render(Diagnostic("x", "x", at: SourceLocation(file: "p.yaml", line: 1, column: 2))).split(separator: "\n")
+        XCTAssertEqual(start[2], "1 | " + String(repeating: "a", count: 120) + "...")
+        XCTAssertEqual(start[3], "  |  ^")
+        XCTAssertEqual(DiagnosticRenderer.excerpt(String(repeating: "c", count: 160), column: 150).0.count, 160)
+        XCTAssertEqual(DiagnosticRenderer.excerpt(line, column: 601).0, "..." + String(repeating: "b", count: 120))
+    }
+
     func testSortedByFileThenPosition() {
         let a = Diagnostic("x", "", at: SourceLocation(file: "b.yaml", line: 1, column: 1))
         let b = Diagnostic("x", "", at: SourceLocation(file: "a.yaml", line: 9, column: 1))
