@@ -134,7 +134,7 @@ struct RecordReader {
     }
 
     func object(_ v: JSONNode, _ key: String, _ at: String) throws(InputError) -> JSONNode {
-        guard let o = v[key], o.objectMembers != nil else { throw bad(at + "/" + key, "an object") }
+        guard let o = v[key], o.type == .object else { throw bad(at + "/" + key, "an object") }
         return o
     }
 
@@ -177,7 +177,7 @@ struct RecordReader {
         var out: [T] = []
         out.reserveCapacity(a.count)
         for (i, x) in a.enumerated() {
-            guard x.objectMembers != nil else { throw bad("\(at)/\(key)/\(i)", "an object") }
+            guard x.type == .object else { throw bad("\(at)/\(key)/\(i)", "an object") }
             out.append(try each(x, "\(at)/\(key)/\(i)"))
         }
         return out
