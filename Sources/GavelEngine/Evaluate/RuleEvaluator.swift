@@ -134,7 +134,14 @@ public enum RuleEvaluator {
             expectation()
             coercion()
         }
-        if let note = e.note { s += " ("; s += note; s += ")" }
+        if var note = e.note?[...] {
+            // "is absent" is already said: keep only what follows, "(missing: fail)".
+            if e.observed == nil, note.hasPrefix("absent") {
+                note = note.dropFirst(6).drop { $0 == " " || $0 == "(" }
+                if note.hasSuffix(")") { note = note.dropLast() }
+            }
+            if !note.isEmpty { s += " ("; s += note; s += ")" }
+        }
         return s
     }
 }
