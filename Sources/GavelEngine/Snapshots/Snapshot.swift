@@ -45,27 +45,30 @@ public struct LoadedSnapshot: @unchecked Sendable {
         do { doc = try JSONDocument.parse(bom ? UnsafeRawBufferPointer(rebasing: bytes[3...]) : bytes) } catch {
             return .failure(InputError(id: "bad-json", file: source, line: error.line + line - 1, column: error.column, message: "invalid JSON: \(error.message)"))
         }
-        func bad(_ msg: String) -> Result<LoadedSnapshot, InputError> {
-            .failure(InputError(id: "bad-snapshot", file: source, line: line == 1 ? nil : line, column: nil, message: msg))
+        /// Points at the value of `key` when the envelope has it, else at its opening brace.
+        func bad(_ msg: String, at key: String? = nil) -> Result<LoadedSnapshot, InputError> {
+            let at = JSONLocator.member(key, in: bytes) ?? JSONLocator.start(of: bytes)
+            return .failure(InputError(id: "bad-snapshot", file: source, line: at.map { $0.line + line - 1 } ?? (line == 1 ? nil : line),
+                                       column: at?.column, message: msg))
         }
         let root = doc.rootNode
         guard root.type == .object else { return bad("a snapshot must be a JSON object with \"gavel\": \"snapshot/v1\"") }
         guard let marker = root.member("gavel")?.string else {
-            return bad("not a Gavel snapshot: missing \"gavel\": \"snapshot/v1\"")
+            return bad("not a Gavel snapshot: missing \"gavel\": \"snapshot/v1\"", at: "gavel")
         }
-        guard marker == "snapshot/v1" else { return bad("unsupported snapshot format \"\(marker)\"; this Gavel reads snapshot/v1") }
-        guard let asset = root.member("asset")?.string, !asset.isEmpty else { return bad("missing or empty \"asset\" (the site, store or host this describes)") }
-        guard let kind = root.member("kind")?.string else { return bad("missing \"kind\" (one of \(SnapshotKinds.known.joined(separator: ", ")))") }
+        guard marker == "snapshot/v1" else { return bad("unsupported snapshot format \"\(marker)\"; this Gavel reads snapshot/v1", at: "gavel") }
+        guard let asset = root.member("asset")?.string, !asset.isEmpty else { return bad("missing or empty \"asset\" (the site, store or host this describes)", at: "asset") }
+        guard let kind = root.member("kind")?.string else { return bad("missing \"kind\" (one of \(SnapshotKinds.known.joined(separator: ", ")))", at: "kind") }
         guard SnapshotKinds.known.contains(kind) else {
-            return bad("unknown snapshot kind \"\(kind)\"\(Suggest.hint(for: kind, in: SnapshotKinds.known))")
+            return bad("unknown snapshot kind \"\(kind)\"\(Suggest.hint(for: kind, in: SnapshotKinds.known))", at: "kind")
         }
         guard let data = root.member("data") else { return bad("missing \"data\"") }
-        guard data.type == .object else { return bad("\"data\" must be an object") }
+        guard data.type == .object else { return bad("\"data\" must be an object", at: "data") }
         let prov = root.member("provenance")
-        if let prov, prov.type != .object { return bad("\"provenance\" must be an object mapping JSON Pointers to file:line") }
+        if let prov, prov.type != .object { return bad("\"provenance\" must be an object mapping JSON Pointers to file:line", at: "provenance") }
         var unavailable: [(pointer: String, reason: String)] = []
         if let u = root.member("unavailable") {
-            guard u.type == .object else { return bad("\"unavailable\" must be an object mapping JSON Pointers into \"data\" to the reason they could not be collected") }
+            guard u.type == .object else { return bad("\"unavailable\" must be an object mapping JSON Pointers into \"data\" to the reason they could not be collected", at: "unavailable") }
             var problem: String?
             u.forEachMember(until: { problem != nil }) { key, value in
                 let pointer = key()
@@ -77,13 +80,13 @@ public struct LoadedSnapshot: @unchecked Sendable {
                 }
                 unavailable.append((pointer, reason))
             }
-            if let problem { return bad(problem) }
+            if let problem { return bad(problem, at: "unavailable") }
         }
         var collectedAt: String?
         if let at = root.member("collected_at") {
             // Reports show it to auditors as when the evidence was taken: a time, or absent.
             guard let text = at.string, Timestamp.isRFC3339(text) else {
-                return bad("\"collected_at\" must be an RFC 3339 time such as \"2026-11-21T02:00:04Z\", found \(JSONWriter.string(at.toValue()))")
+                return bad("\"collected_at\" must be an RFC 3339 time such as \"2026-11-21T02:00:04Z\", found \(JSONWriter.string(at.toValue()))", at: "collected_at")
             }
             collectedAt = text
         }

@@ -27,6 +27,27 @@ final class SnapshotEnvelopeTests: XCTestCase {
         }
     }
 
+    /// An envelope that parses but says something wrong points at the value at fault, or at
+    /// the opening brace when a member is missing; a JSON Lines record counts from its line.
+    func testEnvelopeErrorsGiveTheLineAndColumnOfTheValueAtFault() {
+        let cases: [(String, String, Int, Int)] = [
+            ("{\"gavel\": \"snapshot/v1\",\n \"asset\": \"a\",\n \"kind\": \"phpp\", \"data\": {}}", "unknown snapshot kind", 3, 10),
+            ("{\"gavel\": \"snapshot/v2\", \"asset\": \"a\", \"kind\": \"php\", \"data\": {}}", "unsupported snapshot format", 1, 11),
+            ("\n  {\"gavel\": \"snapshot/v1\", \"kind\": \"php\", \"data\": {}}", "missing or empty \"asset\"", 2, 3),
+            ("{\"gavel\": \"snapshot/v1\", \"asset\": \"a\", \"kind\": \"php\", \"data\": [1]}", "\"data\" must be an object", 1, 63),
+            ("[{\"gavel\": \"snapshot/v1\"}]", "must be a JSON object", 1, 1),
+        ]
+        for (text, message, line, column) in cases {
+            guard case .failure(let e) = load(Array(text.utf8)) else { XCTFail("accepted \(text)"); continue }
+            XCTAssertEqual(e.id, "bad-snapshot")
+            XCTAssertTrue(e.message.contains(message), e.message)
+            XCTAssertEqual([e.line, e.column], [line, column], "\(message): \(e)")
+        }
+        let record = Array(#"{"gavel": "snapshot/v1", "asset": "a", "kind": "nope", "data": {}}"#.utf8)
+        guard case .failure(let e) = record.withUnsafeBytes({ LoadedSnapshot.parse($0, source: "-", line: 7) }) else { return XCTFail("accepted") }
+        XCTAssertEqual([e.line, e.column], [7, 48])
+    }
+
     /// A byte order mark is skipped for parsing, and the digest is still of the file's bytes;
     /// an error after it is reported at the column the reader sees.
     func testAByteOrderMarkIsSkippedButHashed() throws {
