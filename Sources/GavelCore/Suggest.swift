@@ -9,7 +9,21 @@ public enum Suggest {
         }
         guard let (name, d) = best else { return nil }
         let limit = max(1, min(3, (w.count + 2) / 3))
-        return d <= limit ? name : nil
+        if d <= limit { return name }
+        return abbreviation(w, candidates)
+    }
+
+    /// A candidate the word spells out or cuts short (`integer` for `int`, `sev` for
+    /// `severity`), too far apart for the edit distance; the longest such, at least 3 long.
+    private static func abbreviation(_ w: [Unicode.Scalar], _ candidates: some Sequence<String>) -> String? {
+        var best: String?
+        for c in candidates {
+            let cs = Array(c.lowercased().unicodeScalars)
+            let (short, long) = cs.count < w.count ? (cs, w) : (w, cs)
+            guard short.count >= 3, long.starts(with: short) else { continue }
+            if best == nil || c.count > best!.count || (c.count == best!.count && c < best!) { best = c }
+        }
+        return best
     }
 
     /// "; did you mean 'x'?" or "".

@@ -27,6 +27,17 @@ final class SuggestTests: XCTestCase {
         XCTAssertEqual(Suggest.closest(to: "macthes", in: ["matches", "contains"]), "matches")
     }
 
+    /// Too far apart by edits, but one spells out or cuts short the other.
+    func testAbbreviationsAndSpelledOutNamesAreSuggested() {
+        let conversions = ["bool", "int", "bytes", "duration", "lower", "version"]
+        XCTAssertEqual(Suggest.closest(to: "integer", in: conversions), "int")
+        XCTAssertEqual(Suggest.closest(to: "dur", in: conversions), "duration")
+        XCTAssertEqual(Suggest.closest(to: "lowercase", in: conversions), "lower")
+        XCTAssertEqual(Suggest.closest(to: "remed", in: ["remediation", "references", "rules"]), "remediation")
+        // Two letters are not enough to go on.
+        XCTAssertNil(Suggest.closest(to: "in", in: ["integer_value", "bytes"]))
+    }
+
     func testFarNamesAreNot() {
         XCTAssertNil(Suggest.closest(to: "banana", in: ["equals", "matches"]))
         XCTAssertEqual(Suggest.hint(for: "zzz", in: ["all", "any"]), "")
