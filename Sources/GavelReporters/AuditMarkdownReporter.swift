@@ -12,7 +12,7 @@ public struct AuditMarkdownReporter: Sendable {
         let d = m.doc
         var out = "# Compliance report\n\n"
         out += "Run \(Timestamp.string(d.startedAt)) to \(Timestamp.string(d.finishedAt)); waivers judged on \(d.asOf); "
-        out += "\(d.assets.count) assets, \(d.rules.count) rules, \(d.entries.count) evaluations; policy set digest `\(d.policyDigest)`.\n"
+        out += "\(AuditModel.assetsEvaluated(d)), \(d.rules.count) rules, \(d.entries.count) evaluations; policy set digest `\(d.policyDigest)`.\n"
         switch m.integrity {
         case .verified: out += "\nThe results file matches its recorded SHA-256.\n"
         case .changed: out += "\n> **The results file was edited after Gavel wrote it**: its content no longer matches its recorded SHA-256.\n"

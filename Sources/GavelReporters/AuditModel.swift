@@ -79,6 +79,13 @@ public struct AuditModel: Sendable {
 
     public func rule(_ id: String) -> RuleInfo? { rules[id] }
 
+    /// "4 assets", or for a report of some of a run's assets "2 of 4 assets (--asset
+    /// 'clinic-*')": a reader must not take a part of the fleet for all of it.
+    public static func assetsEvaluated(_ d: ResultsDocument) -> String {
+        guard let s = d.selection else { return "\(d.assets.count) assets" }
+        return "\(d.assets.count) of \(s.of) assets (" + s.patterns.map { "--asset '\($0)'" }.joined(separator: " ") + ")"
+    }
+
     public func entry(_ rule: String, _ asset: String) -> ResultsDocument.Entry? {
         entries[rule + "\u{0}" + asset].map { doc.entries[$0] }
     }

@@ -41,7 +41,7 @@ public struct HTMLReporter: Sendable {
         func fact(_ k: String, _ v: String) { out += "<dt>\(esc(k))</dt><dd>\(v)</dd>\n" }
         fact("Run", "\(esc(Timestamp.string(d.startedAt))) to \(esc(Timestamp.string(d.finishedAt)))")
         fact("Waivers judged on", esc(d.asOf.description))
-        fact("Evaluated", "\(d.assets.count) assets, \(d.rules.count) rules, \(d.entries.count) evaluations")
+        fact("Evaluated", "\(esc(AuditModel.assetsEvaluated(d))), \(d.rules.count) rules, \(d.entries.count) evaluations")
         fact("Policy set digest", "<span class=\"mono\">\(esc(d.policyDigest))</span>")
         if let s = m.source { fact("Results file", "<span class=\"mono\">\(esc(s))</span>") }
         out += "</dl>\n"

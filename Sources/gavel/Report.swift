@@ -17,13 +17,19 @@ struct Report: ParsableCommand {
         control, asset and rule. With --previous (or --store), the summary lists what \
         changed since that run.
 
+        With --asset, the report covers only the matching assets (a site's report out of a \
+        fleet's run): their results, and each control judged again over them alone; the \
+        header says how many of the run's assets it shows.
+
         Exit 0 when written; 1 when the document no longer matches its own SHA-256 (the \
-        report is still written, and says so at the top); 3 when it cannot be read.
+        report is still written, and says so at the top); 2 when an --asset pattern matches \
+        no asset; 3 when the document cannot be read.
 
         Example:
           gavel eval --format json -o results.json --fail-on none
           gavel report results.json --format html -o report.html
           gavel report results.json --format csv -o report.csv --previous last-night.json
+          gavel report results.json --asset 'clinic-b.*' -o clinic-b.html
         """
     )
 
@@ -44,17 +50,30 @@ struct Report: ParsableCommand {
     @Option(help: "A history store: the summary lists the changes since the run recorded before this one.")
     var store: String?
 
+    @Option(name: .customLong("asset"), help: ArgumentHelp(
+        "Report only the assets this name or pattern matches ('*' matches any run of characters); repeat for more. Controls are judged again over those assets.",
+        valueName: "pattern"))
+    var assets: [String] = []
+
     func validate() throws {
         if previous != nil && store != nil { throw ValidationError("give --previous or --store, not both") }
         try InputPaths(files: [results] + [previous, store].compactMap { $0 }).check(output, "--output")
     }
 
     func run() throws {
-        let (doc, integrity) = try readResultsOrExit(results)
+        var (doc, integrity) = try readResultsOrExit(results)
         var before = try previous.map { try readResultsOrExit($0).doc }
         if let store {
             let history = try openStoreOrExit(store)
             before = try previousRun(in: history, before: doc, bytes: [UInt8](FileManager.default.contents(atPath: results) ?? Data()))
+        }
+        if !assets.isEmpty {
+            for p in assets where doc.assets(matching: [p]).isEmpty {
+                printError("error: no asset of \(results) matches --asset '\(p)' (it has \(doc.assets.count): \(doc.assets.prefix(5).joined(separator: ", "))\(doc.assets.count > 5 ? ", ..." : ""))")
+                throw Exit.usage
+            }
+            doc = doc.selecting(assets: assets)
+            before = before?.selecting(assets: assets)
         }
         var model = AuditModel(doc, source: results, previous: before)
         model.integrity = integrity

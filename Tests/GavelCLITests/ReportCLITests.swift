@@ -50,6 +50,29 @@ extension CLITests {
         XCTAssertFalse(r.out.contains("id=\"integrity\""), "a fresh run has no file to check")
     }
 
+    /// `--asset`: a site's report out of a fleet's run, each control judged on that site.
+    func testReportOfSomeAssetsJudgesEachControlOnThem() throws {
+        let dir = try evaluatedCopy()
+        let r = try gavel(["report", "results.json", "--format", "markdown", "--asset", "clinic-b.*"], cwd: dir)
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertTrue(r.out.contains("; 1 of 4 assets (--asset 'clinic-b.*'), 98 rules, 98 evaluations;"), r.out)
+        var differs = 0
+        for c in try jsonObject(dir + "/results.json")["controls"] as! [[String: Any]] where c["manual"] as? Bool == false {
+            let onB = (c["assets"] as! [[String: Any]]).first { $0["asset"] as? String == "clinic-b.example.com" }!["verdict"] as! String
+            if onB != c["verdict"] as! String { differs += 1 }
+            XCTAssertTrue(r.out.contains("### \(onB.uppercased()) `\(c["control"] as! String)`"), "\(c["control"]!) is \(onB) on clinic-b")
+        }
+        XCTAssertGreaterThan(differs, 0, "some control's fleet verdict is not clinic-b's, or the test shows nothing")
+        let csv = try gavel(["report", "results.json", "--format", "csv", "--asset", "clinic-b.*", "--asset", "pharmacy-*"], cwd: dir).out
+        XCTAssertTrue(csv.contains(",clinic-b.example.com,") && csv.contains(",pharmacy-c.example.com,"))
+        XCTAssertFalse(csv.contains(",clinic-a.example.com,") || csv.contains(",northwind-telehealth.myshopify.com,"), "other assets left out")
+
+        let none = try gavel(["report", "results.json", "--asset", "clinic-z.*", "-o", "z.html"], cwd: dir)
+        XCTAssertEqual(none.code, 2)
+        XCTAssertTrue(none.err.contains("no asset of results.json matches --asset 'clinic-z.*'"), none.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/z.html"), "nothing written")
+    }
+
     func testReportListsWhatChangedSinceThePreviousRun() throws {
         let dir = try evaluatedCopy()
         try FileManager.default.moveItem(atPath: dir + "/results.json", toPath: dir + "/previous.json")

@@ -127,6 +127,9 @@ public struct ResultsDocument: Sendable {
     public var coverage: ControlCoverage?
     /// The `document_sha256` a document read back from a file carried.
     public var recordedDigest: String?
+    /// Set when the document was narrowed to some of its assets for a report
+    /// (`selecting(assets:)`): the patterns, and how many assets the run had.
+    public var selection: (patterns: [String], of: Int)?
 
     /// `asOf` defaults to the day the run started; `expiringWithin` 0 never warns.
     /// Pass the run with `consume` when it is not needed afterwards: each asset's outcomes are

@@ -16,6 +16,20 @@ final class ControlRollUpTests: XCTestCase {
         }
     }
 
+    /// R maps to t:C1, S (high) to t:C1 and t:C2; `snapshot` sets the ini values they read.
+    static let twoRules = """
+        gavel: policy/v1
+        id: p
+        kind: php
+        rules:
+          - { id: R, title: r, severity: low, controls: [t:C1], check: { path: php.ini.x, equals: "1" } }
+          - { id: S, title: s, severity: high, controls: [t:C1, t:C2], check: { path: php.ini.y, equals: "1" } }
+        """
+
+    static func snapshot(_ asset: String, _ x: String, _ y: String) -> String {
+        #"{"gavel": "snapshot/v1", "asset": "\#(asset)", "kind": "php", "data": {"ini": {"x": "\#(x)", "y": "\#(y)"}}}"#
+    }
+
     func testTheRollUpIsTheSameOnOneJobAndOnMany() {
         let program = Compiler.compile(path: Self.repo + "/Policies").program!
         let plan = SnapshotPlan.make([Self.repo + "/Snapshots"])
@@ -28,18 +42,9 @@ final class ControlRollUpTests: XCTestCase {
     }
 
     func testAControlFailsOnAnAssetWhereOneOfItsRulesFails() {
-        let out = compile(["p.yaml": """
-            gavel: policy/v1
-            id: p
-            kind: php
-            rules:
-              - { id: R, title: r, severity: low, controls: [t:C1], check: { path: php.ini.x, equals: "1" } }
-              - { id: S, title: s, severity: high, controls: [t:C1, t:C2], check: { path: php.ini.y, equals: "1" } }
-            """], schemaless: true)
+        let out = compile(["p.yaml": ControlRollUpTests.twoRules], schemaless: true)
         XCTAssertTrue(out.errors.isEmpty, "\(out.errors)")
-        func snap(_ asset: String, _ x: String, _ y: String) -> String {
-            #"{"gavel": "snapshot/v1", "asset": "\#(asset)", "kind": "php", "data": {"ini": {"x": "\#(x)", "y": "\#(y)"}}}"#
-        }
+        let snap = ControlRollUpTests.snapshot
         let dir = writeTree(["a/php.json": snap("a", "1", "1"), "b/php.json": snap("b", "0", "1"), "c/php.json": snap("c", "1", "0")])
         let doc = ResultsDocument(run: Runner.run(out.program!, SnapshotPlan.make([dir]), jobs: 3), failOn: nil)
         XCTAssertEqual(summary(doc), [
