@@ -43,7 +43,8 @@ struct CollectPHP: ParsableCommand {
 
         Examples:
           gavel collect php --asset shop.example.com --ini /etc/php/8.2/fpm/php.ini \\
-              --fpm-pool /etc/php/8.2/fpm/pool.d/www.conf -o Snapshots/shop.example.com/php.json
+              --fpm-pool /etc/php/8.2/fpm/pool.d/www.conf \\
+              -o Snapshots/shop.example.com/php.json
           gavel collect php --asset shop.example.com --binary /usr/bin/php
         """
     )

@@ -11,7 +11,9 @@ struct CollectHosting: ParsableCommand {
         other users' processes) are listed under `skipped`. See docs/snapshots/hosting.md.
 
         Examples:
-          sudo gavel collect hosting --asset web-1.example.com --cert /etc/ssl/certs/shop.pem -o Snapshots/web-1.example.com/hosting.json
+          sudo gavel collect hosting --asset web-1.example.com \\
+              --cert /etc/ssl/certs/shop.pem \\
+              -o Snapshots/web-1.example.com/hosting.json
           gavel collect hosting --asset image --root /mnt/image --file /etc/shadow
         """
     )

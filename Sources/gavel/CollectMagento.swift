@@ -12,7 +12,8 @@ struct CollectMagento: ParsableCommand {
         CONFIG__ environment); see docs/snapshots/magento.md.
 
         Example:
-          gavel collect magento --asset shop.example.com --path /var/www/magento -o Snapshots/shop.example.com/magento.json
+          gavel collect magento --asset shop.example.com --path /var/www/magento \\
+              -o Snapshots/shop.example.com/magento.json
         """
     )
 

@@ -13,7 +13,8 @@ struct CollectNginx: ParsableCommand {
         give the raw directive tree and the per-server, per-location model of docs/snapshots/nginx.md.
 
         Examples:
-          gavel collect nginx --asset shop.example.com --config /etc/nginx/nginx.conf -o Snapshots/shop.example.com/nginx.json
+          gavel collect nginx --asset shop.example.com --config /etc/nginx/nginx.conf \\
+              -o Snapshots/shop.example.com/nginx.json
           gavel collect nginx --asset shop.example.com --binary /usr/sbin/nginx
         """
     )

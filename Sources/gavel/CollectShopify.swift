@@ -16,7 +16,8 @@ struct CollectShopify: ParsableCommand {
 
         Example:
           SHOPIFY_ADMIN_TOKEN=... gavel collect shopify --asset telehealth-store \\
-              --shop telehealth-store.myshopify.com -o Snapshots/telehealth-store/shopify.json
+              --shop telehealth-store.myshopify.com \\
+              -o Snapshots/telehealth-store/shopify.json
         """
     )
 

@@ -12,7 +12,8 @@ struct CollectWordPress: ParsableCommand {
         wp-config.php or the --db-* options; see docs/snapshots/wordpress.md.
 
         Example:
-          gavel collect wordpress --asset shop.example.com --path /var/www/shop -o Snapshots/shop.example.com/wordpress.json
+          gavel collect wordpress --asset shop.example.com --path /var/www/shop \\
+              -o Snapshots/shop.example.com/wordpress.json
         """
     )
 

@@ -10,7 +10,8 @@ struct Coverage: ParsableCommand {
         discussion: """
         Example:
           gavel coverage
-          gavel coverage --policies Policies --format markdown -o coverage.md --require-coverage
+          gavel coverage --policies Policies --format markdown -o coverage.md \\
+              --require-coverage
         """
     )
 

@@ -17,8 +17,10 @@ struct Diff: ParsableCommand {
         too), changes (any change), none.
 
         Example:
-          gavel diff --base origin/main --head Policies --snapshots Snapshots --format markdown -o diff.md
-          gavel diff --base old-policies --snapshots Snapshots --gate failures --fail-on high
+          gavel diff --base origin/main --head Policies --snapshots Snapshots \\
+              --format markdown -o diff.md
+          gavel diff --base old-policies --snapshots Snapshots --gate failures \\
+              --fail-on high
         """
     )
 

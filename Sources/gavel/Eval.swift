@@ -11,7 +11,8 @@ struct Eval: ParsableCommand {
         discussion: """
         Example:
           gavel eval --policies Policies --snapshots Snapshots
-          gavel eval --snapshots Snapshots --format json --output results.json --fail-on high
+          gavel eval --snapshots Snapshots --format json --output results.json \\
+              --fail-on high
           cat fleet.jsonl | gavel eval --snapshots -
         """
     )

@@ -28,7 +28,8 @@ struct Report: ParsableCommand {
         Example:
           gavel eval --format json -o results.json --fail-on none
           gavel report results.json --format html -o report.html
-          gavel report results.json --format csv -o report.csv --previous last-night.json
+          gavel report results.json --format csv -o report.csv \\
+              --previous last-night.json
           gavel report results.json --asset 'clinic-b.*' -o clinic-b.html
         """
     )

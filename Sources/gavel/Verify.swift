@@ -11,7 +11,8 @@ struct Verify: ParsableCommand {
         something changed or is missing, 3 when the file is not a results document.
 
         Example:
-          gavel eval --format json -o results.json --fail-on none && gavel verify results.json
+          gavel eval --format json -o results.json --fail-on none
+          gavel verify results.json
         """
     )
 

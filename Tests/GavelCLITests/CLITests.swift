@@ -203,12 +203,21 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(typo.err.contains("did you mean 'NGX-TLS-001'?") || typo.err.contains("did you mean 'NGX-TLS-002'?"), typo.err)
     }
 
-    func testHelpHasExamples() throws {
+    /// Every command's help has an example, and each example line fits the 80 columns help
+    /// is laid out in: a longer one is wrapped, and a copied command then breaks.
+    func testHelpHasExamplesThatAreNotWrapped() throws {
         for cmd in [["eval"], ["check"], ["test"], ["explain"], ["diff"], ["coverage"], ["report"], ["verify"], ["history"],
-                    ["history", "list"], ["history", "add"], ["history", "verify"], ["history", "diff"], ["history", "control"], ["history", "prune"]] {
+                    ["history", "list"], ["history", "add"], ["history", "verify"], ["history", "diff"], ["history", "control"], ["history", "prune"],
+                    ["collect", "hosting"], ["collect", "php"], ["collect", "nginx"], ["collect", "wordpress"], ["collect", "magento"],
+                    ["collect", "shopify"]] {
+            let name = cmd.joined(separator: " ")
             let r = try gavel(cmd + ["--help"])
             XCTAssertEqual(r.code, 0)
-            XCTAssertTrue(r.out.contains("Example"), cmd.joined(separator: " "))
+            let lines = r.out.components(separatedBy: "\n")
+            guard let start = lines.firstIndex(where: { $0.hasPrefix("Example") }) else { XCTFail("\(name) has no example"); continue }
+            let example = lines[(start + 1)...].prefix { !$0.isEmpty && !$0.hasPrefix("USAGE") }
+            XCTAssertFalse(example.isEmpty, name)
+            for line in example { XCTAssertTrue(line.hasPrefix("  "), "\(name): example line wrapped: \(line)") }
         }
     }
 }
