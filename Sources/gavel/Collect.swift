@@ -19,6 +19,26 @@ struct CollectOutput: ParsableArguments {
     @Option(name: [.short, .customLong("output")], help: "Write the snapshot to this file (atomically) instead of standard output.")
     var output: String?
 
+    /// A collector rewrites its own snapshot every night, but never a file that is not one:
+    /// `collect php --ini php.ini -o php.ini` would replace the configuration it reads.
+    func validate() throws {
+        guard let output else { return }
+        try InputPaths.checkWritable(output, "--output")
+        if FileManager.default.fileExists(atPath: output), !CollectOutput.isSnapshot(output) {
+            throw ValidationError("--output \(output) exists and is not a Gavel snapshot (it may be a file collectors read); remove it first or choose another file")
+        }
+    }
+
+    /// Empty, or a JSON object that says it is a snapshot near its start (where Gavel writes
+    /// the marker).
+    static func isSnapshot(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        let head = String(decoding: (try? h.read(upToCount: 4096)) ?? Data(), as: UTF8.self)
+        let text = head.drop { $0 == "\u{FEFF}" || $0.isWhitespace }
+        return text.isEmpty || (text.hasPrefix("{") && text.contains("\"snapshot/v1\""))
+    }
+
     func write(_ b: SnapshotBuilder, _ data: Value) throws {
         try emit(JSONWriter.string(b.document(data: data), pretty: true) + "\n", to: output)
     }

@@ -8,6 +8,11 @@ import GavelReporters
 struct StoreOption: ParsableArguments {
     @Option(help: "The history store (an SQLite file; gavel eval --store creates it).")
     var store = "gavel-history.sqlite"
+
+    /// A report written over the store (or its write-ahead log) would destroy the history.
+    func check(_ output: String?) throws {
+        try InputPaths(files: [store, store + "-wal", store + "-shm", store + "-journal"]).check(output, "--output")
+    }
 }
 
 /// Opens the store (exit 3 with the reason when it cannot be).
@@ -168,6 +173,8 @@ struct HistoryDiff: ParsableCommand {
 
     enum DiffFormat: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
 
+    func validate() throws { try options.check(output) }
+
     func run() throws {
         let store = try openStoreOrExit(options.store)
         let runs = try storeOrExit { () throws(HistoryError) in try store.runs() }
@@ -210,6 +217,7 @@ struct HistoryControl: ParsableCommand {
     enum TimelineFormat: String, ExpressibleByArgument, CaseIterable { case text, csv, json }
 
     func validate() throws {
+        try options.check(output)
         for (name, v) in [("--since", since), ("--until", until)] {
             if let v, Day(v) == nil { throw ValidationError("\(name) must be a date written YYYY-MM-DD (got '\(v)')") }
         }

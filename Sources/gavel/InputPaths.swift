@@ -25,6 +25,7 @@ struct InputPaths {
     /// be read as one.
     func check(_ output: String?, _ option: String) throws {
         guard let output else { return }
+        try InputPaths.checkWritable(output, option)
         let target = InputPaths.resolved(output)
         for f in files where InputPaths.resolved(f) == target {
             throw ValidationError("\(option) \(output) is an input of this command; writing it would replace it. Choose another file.")
@@ -33,6 +34,20 @@ struct InputPaths {
             let root = InputPaths.resolved(d.path)
             guard target.hasPrefix(root == "/" ? "/" : root + "/"), d.endings.contains(where: { target.hasSuffix($0) }) else { continue }
             throw ValidationError("\(option) \(output) is inside \(d.path), which this command reads; a file there would be read as an input (or replace one). Choose a file elsewhere.")
+        }
+    }
+
+    /// A path that names a folder, or a file in a folder that does not exist, is refused
+    /// before any work: a nightly run over a fleet would otherwise evaluate everything and
+    /// only then find it cannot write the report.
+    static func checkWritable(_ output: String, _ option: String) throws {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isDir), isDir.boolValue {
+            throw ValidationError("\(option) \(output) is a folder; give the name of a file to write")
+        }
+        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
+            throw ValidationError("\(option) \(output): the folder \(folder) does not exist")
         }
     }
 

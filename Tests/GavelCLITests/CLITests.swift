@@ -140,6 +140,12 @@ final class CLITests: XCTestCase {
         r = try gavel(["check", "--format", "sarif", "-o", "Policies/check.json"])
         XCTAssertEqual(r.code, 2)
         XCTAssertFalse(FileManager.default.fileExists(atPath: CLITests.repo + "/Policies/check.json"))
+
+        // An output that cannot be written is refused before the evaluation, not after it.
+        r = try gavel(["eval", "--snapshots", snaps, "-o", out])
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.err.contains("--output \(out) is a folder"), r.err)
+        XCTAssertFalse(r.out.contains("gavel eval:"), "nothing evaluated")
     }
 
     func testNothingEvaluatedIsAnError() throws {

@@ -19,6 +19,28 @@ extension CLITests {
         XCTAssertFalse(e.out.contains(#""verdict":"error""#), "no rule errors on a collected snapshot")
     }
 
+    /// A collector replaces its own snapshot, never a file that is not one (such as the
+    /// configuration it reads), and refuses an output it could not write before reading.
+    func testCollectReplacesOnlyASnapshot() throws {
+        let dir = tempDir()
+        let ini = "[PHP]\nexpose_php = Off\n"
+        try ini.write(toFile: dir + "/php.ini", atomically: true, encoding: .utf8)
+        var r = try gavel(["collect", "php", "--asset", "a", "--ini", "php.ini", "-o", "php.ini"], cwd: dir)
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.err.contains("--output php.ini exists and is not a Gavel snapshot"), r.err)
+        XCTAssertEqual(try String(contentsOfFile: dir + "/php.ini", encoding: .utf8), ini)
+        for _ in 0..<2 {
+            r = try gavel(["collect", "php", "--asset", "a", "--ini", "php.ini", "-o", "php.json"], cwd: dir)
+            XCTAssertEqual(r.code, 0, "a snapshot is replaced, night after night: \(r.err)")
+        }
+        r = try gavel(["collect", "php", "--asset", "a", "--ini", "php.ini", "-o", "missing/php.json"], cwd: dir)
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.err.contains("the folder \(dir)/missing does not exist") || r.err.contains("missing does not exist"), r.err)
+        r = try gavel(["collect", "php", "--asset", "a", "--ini", "php.ini", "-o", dir], cwd: dir)
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.err.contains("is a folder"), r.err)
+    }
+
     func testCollectPHPSyntaxErrorExitsThreeWithPosition() throws {
         let dir = tempDir()
         try "a = 1\nb = \"open\n".write(toFile: dir + "/bad.ini", atomically: true, encoding: .utf8)

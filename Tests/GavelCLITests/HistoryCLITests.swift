@@ -158,6 +158,18 @@ extension CLITests {
         XCTAssertEqual(try gavel(["history", "add", "results.json", "--store", "h.sqlite"], cwd: dir).code, 0)
         XCTAssertEqual(try gavel(["history", "add", "results.json", "--store", "h.sqlite"], cwd: dir).code, 3, "not twice")
         XCTAssertTrue(try gavel(["history", "--store", "h.sqlite"], cwd: dir).out.hasSuffix("4 runs in h.sqlite\n"))
+
+        // A report written over the store, or its log, would destroy the history.
+        let store = try Data(contentsOf: URL(fileURLWithPath: dir + "/h.sqlite"))
+        for cmd in [["history", "diff"], ["history", "control", "soc2:CC6.1"]] {
+            for target in ["h.sqlite", "./h.sqlite-wal"] {
+                r = try gavel(cmd + ["--store", "h.sqlite", "-o", target], cwd: dir)
+                XCTAssertEqual(r.code, 2, cmd.joined(separator: " "))
+                XCTAssertTrue(r.err.contains("--output \(target) is an input of this command"), r.err)
+            }
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir + "/h.sqlite")), store)
+        XCTAssertEqual(try gavel(["history", "verify", "--store", "h.sqlite"], cwd: dir).code, 0)
     }
 
     func testAWriterKilledInsideItsTransactionLeavesTheStoreAsItWas() throws {
