@@ -57,7 +57,8 @@ struct Eval: ParsableCommand {
 
     func validate() throws {
         guard failOn == "none" || Severity(rawValue: failOn) != nil else {
-            throw ValidationError("--fail-on must be one of critical, high, medium, low, info, none (got '\(failOn)')")
+            let names = Severity.allCases.reversed().map(\.rawValue) + ["none"]
+            throw ValidationError("--fail-on must be one of \(names.joined(separator: ", ")) (got '\(failOn)')\(Suggest.hint(for: failOn, in: names))")
         }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         try validateSnapshotInputs(snapshots)

@@ -58,6 +58,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try gavel(["eval", "--fail-on", "none"]).code, 0)
         XCTAssertEqual(try gavel(["eval", "--fail-on", "high"]).code, 1)
         XCTAssertEqual(try gavel(["eval", "--fail-on", "severe"]).code, 2, "usage errors exit 2")
+        XCTAssertTrue(try gavel(["eval", "--fail-on", "hgh"]).err.contains("(got 'hgh'); did you mean 'high'?"))
         XCTAssertEqual(try gavel(["eval", "--jobs", "0"]).code, 2)
         XCTAssertEqual(try gavel(["frobnicate"]).code, 2)
     }
