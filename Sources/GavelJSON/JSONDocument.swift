@@ -43,10 +43,20 @@ public final class JSONDocument: @unchecked Sendable {
 
     /// Parses a complete JSON text. Duplicate object keys are rejected.
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(ParseError) -> JSONDocument {
+        try load(bytes, flags: JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL)
+    }
+
+    /// Parses a JSON text that may be any value, a string or a number as well as an object
+    /// or array (a part of a larger document: `JSONParts`).
+    public static func parseValue(_ bytes: UnsafeRawBufferPointer) throws(ParseError) -> JSONDocument {
+        try load(bytes, flags: JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY)
+    }
+
+    private static func load(_ bytes: UnsafeRawBufferPointer, flags: Int32) throws(ParseError) -> JSONDocument {
         var err = json_error_t()
         let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
         let arena = JSONArena()
-        let parsed = arena.with { json_loadb(base, bytes.count, Int(JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL), &err) }
+        let parsed = arena.with { json_loadb(base, bytes.count, Int(flags), &err) }
         guard let root = parsed else {
             let text = withUnsafeBytes(of: &err.text) { raw in
                 String(cString: raw.bindMemory(to: CChar.self).baseAddress!)

@@ -15,24 +15,27 @@ extension ResultsDocument {
     }
 
     public static func read(bytes: [UInt8], file: String) throws(InputError) -> ResultsDocument {
-        // Read from jansson's tree directly: a copy as `Value` first would hold the document
-        // twice over (a fleet's document is hundreds of megabytes).
-        let document: JSONDocument
-        do { document = try JSONDocument.parse(bytes) } catch {
-            throw InputError(id: "bad-json", file: file, line: error.line, column: error.column, message: error.message)
-        }
-        return try withExtendedLifetime(document) { () throws(InputError) -> ResultsDocument in
-            let root = document.rootNode
-            guard root["gavel"]?.stringValue == "results/v1" else {
-                throw InputError(id: "bad-results", file: file, line: nil, column: nil,
-                                 message: "not a Gavel results document: expected \"gavel\": \"results/v1\" (from gavel eval --format json)")
+        // Read a part at a time (JSONParts): the tree of the whole document would be about ten
+        // times its size, and a fleet's document is hundreds of megabytes.
+        let result: Result<ResultsDocument, InputError> = bytes.withUnsafeBytes { raw in
+            do throws(InputError) {
+                let root = try RecordedRoot(raw, file: file)
+                guard root["gavel"]?.stringValue == "results/v1" else {
+                    throw InputError(id: "bad-results", file: file, line: nil, column: nil,
+                                     message: "not a Gavel results document: expected \"gavel\": \"results/v1\" (from gavel eval --format json)")
+                }
+                let doc = try ResultsDocument(recorded: root, reader: RecordReader(file: file))
+                try root.checkUnread()
+                return .success(doc)
+            } catch {
+                return .failure(error)
             }
-            return try ResultsDocument(recorded: root, reader: RecordReader(file: file))
         }
+        return try result.get()
     }
 
-    init(recorded root: JSONNode, reader r: RecordReader) throws(InputError) {
-        let run = try r.object(root, "run", "")
+    init(recorded root: RecordedRoot, reader r: RecordReader) throws(InputError) {
+        guard let run = root["run"], run.type == .object else { throw r.bad("/run", "an object") }
         startedAt = try r.date(run, "started_at", "/run")
         finishedAt = try r.date(run, "finished_at", "/run")
         policyDigest = try r.string(run, "policy_digest", "/run")
@@ -53,7 +56,7 @@ extension ResultsDocument {
         asOf = try r.day(run, "as_of", "/run")
         expiringWithin = 0
         baselineSource = root["summary"]?["baseline"]?["source"]?.stringValue
-        rules = try r.list(root, "rules", "") { v, at throws(InputError) in
+        rules = try root.list("rules", r) { v, at throws(InputError) in
             let rem = v["remediation"]
             return RuleInfo(id: try r.string(v, "id", at), title: try r.string(v, "title", at), severity: try r.severity(v, "severity", at),
                             controls: try r.strings(v, "controls", at).map { s throws(InputError) in try r.control(s, at + "/controls") },
@@ -62,10 +65,10 @@ extension ResultsDocument {
                             remediation: Remediation(summary: rem?["summary"]?.stringValue, fix: rem?["fix"]?.stringValue,
                                                      references: (rem?["references"]?.arrayValue ?? []).compactMap(\.stringValue)))
         }
-        waivers = try r.list(root, "waivers", "") { v, at throws(InputError) in
+        waivers = try root.list("waivers", r) { v, at throws(InputError) in
             WaiverState(waiver: try r.waiver(v, at), status: try r.status(v, at), applied: try r.count(v, "applied", at, default: 0))
         }
-        attestations = try r.list(root, "attestations", "") { v, at throws(InputError) in
+        attestations = try root.list("attestations", r) { v, at throws(InputError) in
             AttestationState(attestation: try r.attestation(v, at), status: try r.status(v, at))
         }
         let waiverIndex = Dictionary(waivers.enumerated().map { ("\($1.waiver.rule)\u{0}\($1.waiver.location)", $0) }, uniquingKeysWith: { a, _ in a })
@@ -78,7 +81,7 @@ extension ResultsDocument {
         var names: Set<String> = []
         var controlLists: [String: [String]] = [:]
         func once(_ s: String) -> String { names.insert(s).memberAfterInsert }
-        entries = try r.list(root, "results", "") { v, at throws(InputError) in
+        entries = try root.list("results", r) { v, at throws(InputError) in
             let rule = once(try r.string(v, "rule", at))
             var controls = try r.strings(v, "controls", at)
             if let known = controlLists[rule], known == controls { controls = known } else { controlLists[rule] = controls }
@@ -98,7 +101,7 @@ extension ResultsDocument {
         var failing: [String: Severity] = [:]
         for e in entries where e.verdict == .fail { failing[e.rule + "\u{0}" + e.asset] = e.severity }
         let attestationsRef = attestations
-        controls = try r.list(root, "controls", "") { v, at throws(InputError) in
+        controls = try root.list("controls", r) { v, at throws(InputError) in
             let ref = ControlRef(framework: try r.string(v, "framework", at), id: try r.string(v, "control", at))
             let perAsset = try r.list(v, "assets", at) { a, aat throws(InputError) in
                 let asset = once(try r.string(a, "asset", aat))
@@ -114,14 +117,82 @@ extension ResultsDocument {
                                 verdict: try r.verdict(v["verdict"], at + "/verdict"), rules: try r.strings(v, "rules", at),
                                 assets: perAsset, note: v["note"]?.stringValue, worstFailing: worst, attestations: mine)
         }
-        inputErrors = try r.list(root, "input_errors", "") { v, at throws(InputError) in
+        inputErrors = try root.list("input_errors", r) { v, at throws(InputError) in
             InputError(id: try r.string(v, "id", at), file: try r.string(v, "file", at), line: try r.position(v, "line", at),
                        column: try r.position(v, "column", at), message: try r.string(v, "message", at))
         }
-        if root["coverage"] != nil {
-            coverage = ControlCoverage(asOf: asOf, frameworks: try r.list(root, "coverage", "") { v, at throws(InputError) in try r.framework(v, at) })
+        if root.has("coverage") {
+            coverage = ControlCoverage(asOf: asOf, frameworks: try root.list("coverage", r) { v, at throws(InputError) in try r.framework(v, at) })
         }
         recordedDigest = root[ResultsDocument.digestKey]?.stringValue
+    }
+}
+
+/// A results document's top-level members: objects and scalars parsed when it is opened,
+/// arrays read an element at a time when listed, each element's tree dropped once read.
+final class RecordedRoot {
+    let parts: JSONParts
+    let file: String
+    private var parsed: [String: JSONDocument] = [:]
+    private var listed: Set<String> = []
+
+    /// `bytes` must outlive this object.
+    init(_ bytes: UnsafeRawBufferPointer, file: String) throws(InputError) {
+        self.file = file
+        do throws(JSONDocument.ParseError) {
+            parts = try JSONParts(bytes)
+            for (key, part) in parts.members where bytes[part.range.lowerBound] != UInt8(ascii: "[") {
+                parsed[key] = try parts.parse(part)
+            }
+        } catch {
+            throw RecordedRoot.badJSON(error, file)
+        }
+    }
+
+    static func badJSON(_ e: JSONDocument.ParseError, _ file: String) -> InputError {
+        InputError(id: "bad-json", file: file, line: e.line, column: e.column, message: e.message)
+    }
+
+    /// An object or scalar member (an array is only listed).
+    subscript(key: String) -> JSONNode? { parsed[key]?.rootNode }
+
+    func has(_ key: String) -> Bool { parts.part(key) != nil }
+
+    /// Each element of the array member `key`, which must be an object, through `each`.
+    func list<T>(_ key: String, _ r: RecordReader, _ each: (JSONNode, String) throws(InputError) -> T) throws(InputError) -> [T] {
+        listed.insert(key)
+        guard let part = parts.part(key), let elements = try json({ () throws(JSONDocument.ParseError) in try parts.elements(part) }) else {
+            throw r.bad("/" + key, "an array")
+        }
+        var out: [T] = []
+        out.reserveCapacity(elements.count)
+        for (i, element) in elements.enumerated() {
+            let doc = try json { () throws(JSONDocument.ParseError) in try parts.parse(element) }
+            let at = "/\(key)/\(i)"
+            let value = try withExtendedLifetime(doc) { () throws(InputError) -> T in
+                guard doc.rootNode.type == .object else { throw r.bad(at, "an object") }
+                return try each(doc.rootNode, at)
+            }
+            out.append(value)
+        }
+        return out
+    }
+
+    /// A jansson or scan error as the reader reports it.
+    private func json<T>(_ body: () throws(JSONDocument.ParseError) -> T) throws(InputError) -> T {
+        do throws(JSONDocument.ParseError) { return try body() } catch { throw RecordedRoot.badJSON(error, file) }
+    }
+
+    /// Parses the array members no one listed, so that invalid JSON anywhere is reported
+    /// as it would be had the document been parsed whole.
+    func checkUnread() throws(InputError) {
+        do throws(JSONDocument.ParseError) {
+            for (key, part) in parts.members where parsed[key] == nil && !listed.contains(key) {
+                for element in try parts.elements(part) ?? [] { _ = try parts.parse(element) }
+            }
+        } catch {
+            throw RecordedRoot.badJSON(error, file)
+        }
     }
 }
 

@@ -19,19 +19,32 @@ public struct ResultsVerifier {
 
     /// Throws `InputError` when the file is unreadable or not a results document.
     public init(path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Held once: the file's `Data` goes as soon as it is copied.
+        guard let bytes = FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
             throw InputError(id: "unreadable", file: path, line: nil, column: nil, message: "cannot read \(path)")
         }
-        let bytes = [UInt8](data)
-        let doc: JSONDocument
-        do { doc = try JSONDocument.parse(bytes) } catch {
-            throw InputError(id: "bad-json", file: path, line: error.line, column: error.column, message: error.message)
+        // Read a part at a time, as `gavel report` reads it: the whole tree of a fleet's
+        // document would take gigabytes, and only `run` and the digest are needed (the rest is
+        // still checked to be JSON).
+        let read: Result<(String?, [Check]), InputError> = bytes.withUnsafeBytes { raw in
+            do throws(InputError) {
+                let root = try RecordedRoot(raw, file: path)
+                guard root["gavel"]?.string == "results/v1", let run = root["run"] else {
+                    throw InputError(id: "bad-results", file: path, line: nil, column: nil, message: "\(path) is not a gavel results/v1 document")
+                }
+                try root.checkUnread()
+                return .success((root[ResultsDocument.digestKey]?.string, Self.fileChecks(run)))
+            } catch {
+                return .failure(error)
+            }
         }
-        let root = doc.rootNode
-        guard root.member("gavel")?.string == "results/v1", let run = root.member("run") else {
-            throw InputError(id: "bad-results", file: path, line: nil, column: nil, message: "\(path) is not a gavel results/v1 document")
-        }
-        checks.append(Self.documentCheck(bytes, root, path))
+        let (recorded, files) = try read.get()
+        checks.append(Self.documentCheck(bytes, recorded, path))
+        checks += files
+    }
+
+    private static func fileChecks(_ run: JSONNode) -> [Check] {
+        var checks: [Check] = []
         for f in run.member("policy_files")?.children ?? [] {
             if let p = f.member("path")?.string, let h = f.member("sha256")?.string { checks.append(Self.fileCheck("policy", p, h)) }
         }
@@ -43,10 +56,11 @@ public struct ResultsVerifier {
                 checks.append(Self.fileCheck("snapshot", p, h))
             }
         }
+        return checks
     }
 
-    static func documentCheck(_ bytes: [UInt8], _ root: JSONNode, _ path: String) -> Check {
-        guard let recorded = root.member(ResultsDocument.digestKey)?.string else {
+    static func documentCheck(_ bytes: [UInt8], _ recorded: String?, _ path: String) -> Check {
+        guard let recorded else {
             return Check(what: "document", path: path, status: .missing, detail: "no \(ResultsDocument.digestKey): not written by this Gavel, or cut")
         }
         let actual = contentDigest(bytes) ?? ""
@@ -61,7 +75,7 @@ public struct ResultsVerifier {
         let key = Array("\"\(ResultsDocument.digestKey)\"".utf8)
         var at = bytes.count - key.count
         while at >= 0, !bytes[at..<(at + key.count)].elementsEqual(key) { at -= 1 }
-        return at >= 0 ? SHA256.hex(Array(bytes[..<at])) : nil
+        return at >= 0 ? SHA256.hex(bytes[..<at]) : nil
     }
 
     static func fileCheck(_ what: String, _ path: String, _ recorded: String) -> Check {

@@ -1,5 +1,6 @@
 import Foundation
 import GavelCore
+import GavelJSON
 import XCTest
 @testable import GavelEngine
 
@@ -113,5 +114,30 @@ final class ResultsReaderTests: XCTestCase {
                                              with: "\"input_errors\":[{\"id\":\"bad-json\",\"file\":\"x.json\",\"line\":3,\"column\":null,\"message\":\"m\"}]")
         let read = try ResultsDocument.read(bytes: Array(fine.utf8), file: "r.json")
         XCTAssertEqual(read.inputErrors.map { "\($0.line ?? -1) \($0.column ?? -1)" }, ["3 -1"])
+    }
+
+    /// The document is read a part at a time, yet invalid JSON anywhere in it is refused
+    /// where jansson, parsing it whole, places it: deep in `results`, in `controls`, and in
+    /// a member the reader does not use.
+    func testInvalidJSONAnywhereIsRefusedWhereJanssonPlacesIt() throws {
+        let program = Compiler.compile(path: Self.repo + "/Policies").program!
+        let good = ResultsDocument(run: Runner.run(program, SnapshotPlan.make([Self.repo + "/Snapshots"]), jobs: 2), failOn: nil).json()
+        let results = good.range(of: "\"results\"")!.upperBound
+        let controls = good.range(of: "\"controls\"")!.upperBound
+        var cases: [String] = []
+        for (after, from, to) in [(results, "\"verdict\":", "\"verdict\";"), (controls, "\"assets\":[", "\"assets\":[,"),
+                                  (results, "\"rule\":\"", "\"rule\":\"\\x")] {
+            let r = good[after...].range(of: from)!
+            cases.append(good.replacingCharacters(in: r, with: to))
+        }
+        cases.append(good.replacingOccurrences(of: "\"input_errors\": []", with: "\"input_errors\": [], \"extra\": [1, {\"a\": tru}]"))
+        for text in cases {
+            var whole: JSONDocument.ParseError?
+            do { _ = try JSONDocument.parse(text) } catch { whole = error }
+            guard let e = readError(text) else { XCTFail("accepted invalid JSON"); continue }
+            XCTAssertEqual(e.id, "bad-json")
+            XCTAssertEqual(e.line, whole?.line, "\(e) against jansson's \(String(describing: whole))")
+            XCTAssertEqual(e.column, whole?.column, "\(e) against jansson's \(String(describing: whole))")
+        }
     }
 }
