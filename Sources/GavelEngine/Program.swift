@@ -173,15 +173,20 @@ public final class Leaf: Sendable {
     /// The operator as written and its operand (after parameters), for evidence and explain.
     public let opName: String
     public let expected: Value
+    /// The parameter the operand was written as (`POLICY.NAME`, the key a tailoring file
+    /// overrides), and whether a tailoring file set it: for `explain`.
+    public let parameter: (name: String, tailored: Bool)?
     public let location: SourceLocation
 
-    init(path: CompiledPath, op: Op, coercion: Coercion?, missing: MissingPolicy?, opName: String, expected: Value, location: SourceLocation) {
+    init(path: CompiledPath, op: Op, coercion: Coercion?, missing: MissingPolicy?, opName: String, expected: Value,
+         parameter: (name: String, tailored: Bool)? = nil, location: SourceLocation) {
         self.path = path
         self.op = op
         self.coercion = coercion
         self.missing = missing
         self.opName = opName
         self.expected = expected
+        self.parameter = parameter
         self.location = location
     }
 }

@@ -144,6 +144,10 @@ final class ParamAndDatasetTests: XCTestCase {
         let tailored = compile(["p.yaml": p, "org.yaml": "gavel: tailoring/v1\nparams: { test.policy.max: 900 }\n"]).program!
         XCTAssertEqual(RuleEvaluator.evaluate(tailored.rules[0], on: AssetView(name: "a", merged: asset)).verdict, .fail)
         XCTAssertEqual(tailored.parameters.first?.value, .int(900))
+        // explain names the parameter (the key a tailoring file sets) and whether one did.
+        XCTAssertEqual(Explain.describe(base.rules[0].check, indent: 0), "php.ini.t (read as int) is at most 1800 (parameter test.policy.max)\n")
+        XCTAssertEqual(Explain.describe(tailored.rules[0].check, indent: 0),
+                       "php.ini.t (read as int) is at most 900 (parameter test.policy.max, set by tailoring)\n")
     }
 
     func testDisableNeedsReason() {

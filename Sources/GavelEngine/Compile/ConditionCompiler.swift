@@ -227,6 +227,13 @@ extension CompileSession {
         return (CompiledPath(base: base, steps: steps, text: text), type)
     }
 
+    /// The parameter an operand written `{param: NAME}` names, as a tailoring file keys it.
+    func parameter(_ node: YAMLNode, _ scope: CondScope) -> (name: String, tailored: Bool)? {
+        guard let m = node.mapping, m.count == 1, m[0].key.scalar?.text == "param", let name = m[0].value.scalar?.text else { return nil }
+        let qualified = "\(scope.policy.id).\(name)"
+        return (qualified, paramOverrides[qualified] != nil)
+    }
+
     /// An operand: a literal, or `{param: NAME}` resolved through tailoring.
     func resolveOperand(_ node: YAMLNode, _ scope: CondScope) -> (Value, SourceLocation)? {
         if let m = node.mapping, m.count == 1, m[0].key.scalar?.text == "param" {

@@ -50,7 +50,8 @@ extension CompileSession {
             ok = false
         }
         guard ok, let path, let operand = compileOperator(opName, m[opName]!, coercion, scope) else { return nil }
-        return .leaf(Leaf(path: path, op: operand.0, coercion: coercion, missing: missing, opName: opName, expected: operand.1, location: m.node.location))
+        return .leaf(Leaf(path: path, op: operand.0, coercion: coercion, missing: missing, opName: opName, expected: operand.1,
+                          parameter: parameter(m[opName]!, scope), location: m.node.location))
     }
 
     private func mismatch(_ op: String, _ wants: String, _ v: Value, _ at: SourceLocation) -> (Op, Value)? {

@@ -82,6 +82,7 @@ public enum Explain {
         case .advisories(let d): phrase = "matches no advisory in dataset \(d.name)"
         }
         let missing = l.missing.map { " (if absent: \($0.rawValue))" } ?? ""
-        return "\(subject) \(phrase)\(missing)"
+        let parameter = l.parameter.map { " (parameter \($0.name)\($0.tailored ? ", set by tailoring" : ""))" } ?? ""
+        return "\(subject) \(phrase)\(parameter)\(missing)"
     }
 }
