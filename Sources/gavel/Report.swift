@@ -62,19 +62,18 @@ struct Report: ParsableCommand {
     }
 
     func run() throws {
-        var (doc, integrity) = try readResultsOrExit(results)
-        var before = try previous.map { try readResultsOrExit($0).doc }
+        // With --asset, only the matching assets' results are built as the document is read.
+        let selected = assets.isEmpty ? nil : assets
+        let (doc, integrity) = try readResultsOrExit(results, assets: selected)
+        for p in assets where doc.assets(matching: [p]).isEmpty {
+            printError("error: no asset of \(results) matches --asset '\(p)' (it has \(doc.selection?.of ?? doc.assets.count) assets)")
+            throw Exit.usage
+        }
+        var before = try previous.map { try readResultsOrExit($0, assets: selected).doc }
         if let store {
             let history = try openStoreOrExit(store)
-            before = try previousRun(in: history, before: doc, bytes: [UInt8](FileManager.default.contents(atPath: results) ?? Data()))
-        }
-        if !assets.isEmpty {
-            for p in assets where doc.assets(matching: [p]).isEmpty {
-                printError("error: no asset of \(results) matches --asset '\(p)' (it has \(doc.assets.count): \(doc.assets.prefix(5).joined(separator: ", "))\(doc.assets.count > 5 ? ", ..." : ""))")
-                throw Exit.usage
-            }
-            doc = doc.selecting(assets: assets)
-            before = before?.selecting(assets: assets)
+            before = try previousRun(in: history, before: doc, bytes: FileBytes.read(results) ?? [])
+            if let selected { before = before?.selecting(assets: selected) }
         }
         var model = AuditModel(doc, source: results, previous: before)
         model.integrity = integrity
@@ -97,15 +96,14 @@ func render(_ model: AuditModel, _ format: Report.Format) -> String {
 
 /// Reads a results document, checking its bytes against its own digest; exit 3 with the
 /// reason when it is not one.
-func readResultsOrExit(_ path: String) throws -> (doc: ResultsDocument, integrity: AuditModel.Integrity) {
-    // Held once: the file's `Data` goes as soon as it is copied (a fleet's document is
-    // hundreds of megabytes).
-    guard let bytes = FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
+func readResultsOrExit(_ path: String, assets: [String]? = nil) throws -> (doc: ResultsDocument, integrity: AuditModel.Integrity) {
+    // Read straight into bytes, held once (a fleet's document is hundreds of megabytes).
+    guard let bytes = FileBytes.read(path) else {
         printError("error: cannot read \(path)")
         throw Exit.input
     }
     do {
-        let doc = try ResultsDocument.read(bytes: bytes, file: path)
+        let doc = try ResultsDocument.read(bytes: bytes, file: path, assets: assets)
         guard let recorded = doc.recordedDigest else { return (doc, .unrecorded) }
         return (doc, ResultsVerifier.contentDigest(bytes) == recorded ? .verified : .changed)
     } catch {

@@ -8,13 +8,25 @@ import GavelJSON
 /// an `InputError` (`bad-results`) naming its JSON pointer; bad JSON names line and column.
 extension ResultsDocument {
     public static func read(path: String) throws(InputError) -> ResultsDocument {
-        guard let bytes = FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
+        guard let bytes = FileBytes.read(path) else {
             throw InputError(id: "unreadable", file: path, line: nil, column: nil, message: "cannot read \(path)")
         }
         return try read(bytes: bytes, file: path)
     }
 
+    /// With `assets`, the document as `selecting(assets:)` gives it, without building the
+    /// results and control rows of the other assets (a site's report out of a fleet's run);
+    /// their parts are still parsed, so invalid JSON anywhere is refused.
+    public static func read(bytes: [UInt8], file: String, assets patterns: [String]?) throws(InputError) -> ResultsDocument {
+        guard let patterns else { return try read(bytes: bytes, file: file) }
+        return try read(bytes: bytes, file: file, keep: { a in patterns.contains { Waiver.glob($0, a) } }).selecting(assets: patterns)
+    }
+
     public static func read(bytes: [UInt8], file: String) throws(InputError) -> ResultsDocument {
+        try read(bytes: bytes, file: file, keep: nil)
+    }
+
+    private static func read(bytes: [UInt8], file: String, keep: ((String) -> Bool)?) throws(InputError) -> ResultsDocument {
         // Read a part at a time (JSONParts): the tree of the whole document would be about ten
         // times its size, and a fleet's document is hundreds of megabytes.
         let result: Result<ResultsDocument, InputError> = bytes.withUnsafeBytes { raw in
@@ -24,7 +36,7 @@ extension ResultsDocument {
                     throw InputError(id: "bad-results", file: file, line: nil, column: nil,
                                      message: "not a Gavel results document: expected \"gavel\": \"results/v1\" (from gavel eval --format json)")
                 }
-                let doc = try ResultsDocument(recorded: root, reader: RecordReader(file: file))
+                let doc = try ResultsDocument(recorded: root, reader: RecordReader(file: file), keep: keep)
                 try root.checkUnread()
                 return .success(doc)
             } catch {
@@ -34,7 +46,8 @@ extension ResultsDocument {
         return try result.get()
     }
 
-    init(recorded root: RecordedRoot, reader r: RecordReader) throws(InputError) {
+    /// `keep`: the assets whose results and control rows are built (nil: all).
+    init(recorded root: RecordedRoot, reader r: RecordReader, keep: ((String) -> Bool)?) throws(InputError) {
         guard let run = root["run"], run.type == .object else { throw r.bad("/run", "an object") }
         startedAt = try r.date(run, "started_at", "/run")
         finishedAt = try r.date(run, "finished_at", "/run")
@@ -81,11 +94,15 @@ extension ResultsDocument {
         var names: Set<String> = []
         var controlLists: [String: [String]] = [:]
         func once(_ s: String) -> String { names.insert(s).memberAfterInsert }
-        entries = try root.list("results", r) { v, at throws(InputError) in
+        var seen = Set<String>()
+        entries = try root.list("results", r) { v, at throws(InputError) -> Entry? in
+            let asset = try r.string(v, "asset", at)
+            seen.insert(asset)
+            if let keep, !keep(asset) { return nil }
             let rule = once(try r.string(v, "rule", at))
             var controls = try r.strings(v, "controls", at)
             if let known = controlLists[rule], known == controls { controls = known } else { controlLists[rule] = controls }
-            var e = Entry(rule: rule, asset: once(try r.string(v, "asset", at)), verdict: try r.verdict(v["verdict"], at + "/verdict"),
+            var e = Entry(rule: rule, asset: once(asset), verdict: try r.verdict(v["verdict"], at + "/verdict"),
                           severity: try r.severity(v, "severity", at), controls: controls, message: v["message"]?.stringValue,
                           evidence: try r.list(v, "evidence", at, optional: true) { ev, eat throws(InputError) in try r.evidence(ev, eat) },
                           omitted: try r.count(v, "evidence_omitted", at, default: 0))
@@ -93,22 +110,22 @@ extension ResultsDocument {
             e.waiver = waiverRef(v["waiver"])
             e.expiredWaiver = waiverRef(v["expired_waiver"])
             return e
-        }
-        var seen = Set<String>()
-        assets = entries.compactMap { seen.insert($0.asset).inserted ? $0.asset : nil }
-        for s in snapshots where seen.insert(s.asset).inserted { assets.append(s.asset) }
-        assets.sort()
+        }.compactMap { $0 }
+        for s in snapshots { seen.insert(s.asset) }
+        assets = seen.sorted()
         var failing: [String: Severity] = [:]
         for e in entries where e.verdict == .fail { failing[e.rule + "\u{0}" + e.asset] = e.severity }
         let attestationsRef = attestations
         controls = try root.list("controls", r) { v, at throws(InputError) in
             let ref = ControlRef(framework: try r.string(v, "framework", at), id: try r.string(v, "control", at))
-            let perAsset = try r.list(v, "assets", at) { a, aat throws(InputError) in
-                let asset = once(try r.string(a, "asset", aat))
+            let perAsset = try r.list(v, "assets", at) { a, aat throws(InputError) -> ControlAsset? in
+                let name = try r.string(a, "asset", aat)
+                if let keep, !keep(name) { return nil }
+                let asset = once(name)
                 var rs: [(rule: String, verdict: Verdict)] = []
                 for m in a["rules"]?.objectMembers ?? [] { rs.append((rule: once(m.key), verdict: try r.verdict(m.value, aat + "/rules/" + m.key))) }
                 return ControlAsset(asset: asset, verdict: try r.verdict(a["verdict"], aat + "/verdict"), rules: rs)
-            }
+            }.compactMap { $0 }
             let worst = perAsset.flatMap { a in a.rules.compactMap { failing[$0.rule + "\u{0}" + a.asset] } }.max()
             let mine = (v["attestations"]?.arrayValue ?? []).compactMap { x in
                 attestationsRef.firstIndex { $0.attestation.location.description == x["source"]?.stringValue && $0.attestation.control == ref }

@@ -19,8 +19,7 @@ public struct ResultsVerifier {
 
     /// Throws `InputError` when the file is unreadable or not a results document.
     public init(path: String) throws {
-        // Held once: the file's `Data` goes as soon as it is copied.
-        guard let bytes = FileManager.default.contents(atPath: path).map({ [UInt8]($0) }) else {
+        guard let bytes = FileBytes.read(path) else {
             throw InputError(id: "unreadable", file: path, line: nil, column: nil, message: "cannot read \(path)")
         }
         // Read a part at a time, as `gavel report` reads it: the whole tree of a fleet's

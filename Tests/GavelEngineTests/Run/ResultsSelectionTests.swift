@@ -57,6 +57,23 @@ final class ResultsSelectionTests: XCTestCase {
         XCTAssertEqual(examples.selecting(assets: ["a.*"]).selection?.of, 3)
     }
 
+    /// Selecting while reading (the other assets' rows never built) gives what selecting
+    /// after reading gives.
+    func testSelectingWhileReadingIsSelectingAfterReading() throws {
+        let text = Array(fleetRun().json().utf8)
+        for patterns in [["*.example"], ["c.other"], ["b.*", "c.*"]] {
+            let after = try ResultsDocument.read(bytes: text, file: "r.json").selecting(assets: patterns)
+            let during = try ResultsDocument.read(bytes: text, file: "r.json", assets: patterns)
+            XCTAssertEqual(summary(during), summary(after), "\(patterns)")
+            XCTAssertEqual(during.entries.map { "\($0.rule) \($0.asset) \($0.verdict) \($0.message ?? "")" },
+                           after.entries.map { "\($0.rule) \($0.asset) \($0.verdict) \($0.message ?? "")" })
+            XCTAssertEqual(during.assets, after.assets)
+            XCTAssertEqual(during.snapshots.map(\.source), after.snapshots.map(\.source))
+            XCTAssertEqual(during.waivers.map(\.applied), after.waivers.map(\.applied))
+            XCTAssertEqual(during.selection?.of, 3)
+        }
+    }
+
     func testAssetsMatchingAPattern() {
         let full = fleetRun()
         XCTAssertEqual(full.assets(matching: ["b.example"]), ["b.example"])
