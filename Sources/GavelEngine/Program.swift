@@ -198,14 +198,18 @@ public final class Quantifier: Sendable {
     public let filter: Cond?
     public let check: Cond?
     public let missing: MissingPolicy?
+    /// The parameter a `count` bound was written as (see `Leaf.parameter`).
+    public let parameter: (name: String, tailored: Bool)?
     public let location: SourceLocation
 
-    init(kind: Kind, path: CompiledPath, filter: Cond?, check: Cond?, missing: MissingPolicy?, location: SourceLocation) {
+    init(kind: Kind, path: CompiledPath, filter: Cond?, check: Cond?, missing: MissingPolicy?,
+         parameter: (name: String, tailored: Bool)? = nil, location: SourceLocation) {
         self.kind = kind
         self.path = path
         self.filter = filter
         self.check = check
         self.missing = missing
+        self.parameter = parameter
         self.location = location
     }
 }

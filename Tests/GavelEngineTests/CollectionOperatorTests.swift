@@ -148,6 +148,21 @@ final class ParamAndDatasetTests: XCTestCase {
         XCTAssertEqual(Explain.describe(base.rules[0].check, indent: 0), "php.ini.t (read as int) is at most 1800 (parameter test.policy.max)\n")
         XCTAssertEqual(Explain.describe(tailored.rules[0].check, indent: 0),
                        "php.ini.t (read as int) is at most 900 (parameter test.policy.max, set by tailoring)\n")
+        // The bound of a count or a length, too; an object operand that happens to have a
+        // "param" key one level down is a literal, not a parameter.
+        let bounds = compile(["p.yaml": policy("""
+            all:
+              - { count: { path: "php.extensions[*]", gte: { param: n } } }
+              - { path: php.extensions, length: { lte: { param: n } } }
+              - { path: php.ini, equals: { x: { param: n } } }
+            """, params: "n: 2")]).program!
+        XCTAssertEqual(Explain.describe(bounds.rules[0].check, indent: 0), """
+            all of:
+              the number of elements of php.extensions[*] is at least 2 (parameter test.policy.n)
+              php.extensions has a length that is at most 2 (parameter test.policy.n)
+              php.ini equals {"x":{"param":"n"}}
+
+            """)
     }
 
     func testDisableNeedsReason() {

@@ -104,7 +104,8 @@ extension CompileSession {
             check = compiled
             kind = key == "every" ? .every : .some
         }
-        return .quantifier(Quantifier(kind: kind, path: path, filter: filter, check: check, missing: missing, location: node.location))
+        let bound = key == "count" ? m.keys.first(where: numberKeys.contains).flatMap { m[$0] }.flatMap { parameter($0, scope) } : nil
+        return .quantifier(Quantifier(kind: kind, path: path, filter: filter, check: check, missing: missing, parameter: bound, location: node.location))
     }
 
     /// Exactly one of gt/gte/lt/lte/equals/not_equals with a number operand.

@@ -50,8 +50,10 @@ extension CompileSession {
             ok = false
         }
         guard ok, let path, let operand = compileOperator(opName, m[opName]!, coercion, scope) else { return nil }
+        // `length: {gte: {param: N}}` has its parameter one level down.
+        let operandNode = opName == "length" ? m[opName]!.mapping?.first?.value : m[opName]
         return .leaf(Leaf(path: path, op: operand.0, coercion: coercion, missing: missing, opName: opName, expected: operand.1,
-                          parameter: parameter(m[opName]!, scope), location: m.node.location))
+                          parameter: operandNode.flatMap { parameter($0, scope) }, location: m.node.location))
     }
 
     private func mismatch(_ op: String, _ wants: String, _ v: Value, _ at: SourceLocation) -> (Op, Value)? {

@@ -41,7 +41,7 @@ public enum Explain {
                 if q.filter != nil { head += " matching the filter" }
                 head += " \(relation(t.relation)) \(JSONWriter.formatDouble(t.operand).replacingOccurrences(of: ".0", with: ""))"
             }
-            var out = pad + head + (q.missing.map { " (if absent: \($0.rawValue))" } ?? "") + "\n"
+            var out = pad + head + parameterNote(q.parameter) + (q.missing.map { " (if absent: \($0.rawValue))" } ?? "") + "\n"
             if let f = q.filter { out += pad + "  considering only elements where:\n" + describe(f, indent: indent + 4) }
             if let ch = q.check { out += pad + "  must satisfy:\n" + describe(ch, indent: indent + 4) }
             return out
@@ -82,7 +82,12 @@ public enum Explain {
         case .advisories(let d): phrase = "matches no advisory in dataset \(d.name)"
         }
         let missing = l.missing.map { " (if absent: \($0.rawValue))" } ?? ""
-        let parameter = l.parameter.map { " (parameter \($0.name)\($0.tailored ? ", set by tailoring" : ""))" } ?? ""
-        return "\(subject) \(phrase)\(parameter)\(missing)"
+        return "\(subject) \(phrase)\(parameterNote(l.parameter))\(missing)"
+    }
+
+    /// " (parameter php.session.max_session_seconds, set by tailoring)": which tailoring key
+    /// changes an operand.
+    static func parameterNote(_ p: (name: String, tailored: Bool)?) -> String {
+        p.map { " (parameter \($0.name)\($0.tailored ? ", set by tailoring" : ""))" } ?? ""
     }
 }
