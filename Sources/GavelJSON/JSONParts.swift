@@ -27,24 +27,15 @@ public struct JSONParts {
         do {
             try JSONParts.scan(bytes, into: &members)
         } catch {
-            // Parsing the whole text would have stopped at the first invalid value, if one
-            // comes before what the scan found (error path only: every part is parsed).
-            for m in members where m.part.range.lowerBound < JSONParts.offset(of: error, in: bytes) {
+            // Parsing the whole text would have stopped at the first invalid value. The scan
+            // goes left to right, so every member it found comes before what it stopped at
+            // (error path only: each of them is parsed).
+            for m in members {
                 do { _ = try JSONParts.parse(bytes, m.part) } catch { throw error }
             }
             throw error
         }
         self.members = members
-    }
-
-    /// The byte offset of an error's position, to order it among the parts.
-    private static func offset(of e: ParseError, in bytes: UnsafeRawBufferPointer) -> Int {
-        var line = 1, k = JSONScanner.textStart(bytes)
-        while k < bytes.count, line < e.line {
-            if bytes[k] == UInt8(ascii: "\n") { line += 1 }
-            k += 1
-        }
-        return k + e.column - 1
     }
 
     private static func scan(_ bytes: UnsafeRawBufferPointer, into members: inout [(key: String, part: Part)]) throws(ParseError) {
