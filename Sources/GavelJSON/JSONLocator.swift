@@ -18,28 +18,14 @@ public enum JSONLocator {
     /// text does not start with an object. A key written with escapes is not recognised (the
     /// brace is given instead).
     public static func member(_ key: String?, in bytes: UnsafeRawBufferPointer) -> Position? {
-        var s = JSONScanner(bytes)
-        s.skipSpace()
-        guard s.peek == UInt8(ascii: "{") else { return nil }
-        let brace = s.position
-        s.advance()
         let wanted = key.map { Array($0.utf8) }
-        var found: Position?
-        while true {
-            s.skipSpace()
-            guard s.peek == UInt8(ascii: "\"") else { break }
-            let name = s.string()
-            s.skipSpace()
-            guard s.peek == UInt8(ascii: ":") else { break }
-            s.advance()
-            s.skipSpace()
-            if let wanted, name.elementsEqual(wanted) { found = s.position }
-            guard s.skipValue() else { break }
-            s.skipSpace()
-            guard s.peek == UInt8(ascii: ",") else { break }
-            s.advance()
+        var found: Int?
+        let brace = JSONScanner.forEachTopLevelMember(bytes) { name, value in
+            if let wanted, bytes[name].elementsEqual(wanted) { found = value.lowerBound }
+            return true
         }
-        return found ?? brace
+        guard let at = found ?? brace else { return nil }
+        return JSONScanner.position(of: at, in: bytes)
     }
 
     /// The position of the first character that is not white space (where the top-level

@@ -78,6 +78,19 @@ public struct JSONParts {
         guard s.peek == nil else { throw JSONParts.error(s, "end of input expected") }
     }
 
+    /// Where the value of the top-level member `name` lies (the first member of that name,
+    /// written without escapes), by a light scan that checks nothing else: nil when it finds
+    /// no such member. What lies there is for the caller to check.
+    public static func topLevelMember(_ name: String, in bytes: UnsafeRawBufferPointer) -> Range<Int>? {
+        let wanted = Array(name.utf8)
+        var found: Range<Int>?
+        JSONScanner.forEachTopLevelMember(bytes) { key, value in
+            if bytes[key].elementsEqual(wanted) { found = value }
+            return found == nil
+        }
+        return found
+    }
+
     public func part(_ key: String) -> Part? { members.first { $0.key == key }?.part }
 
     /// Parses one part with jansson.

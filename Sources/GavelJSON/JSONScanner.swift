@@ -50,13 +50,6 @@ struct JSONScanner {
         return false
     }
 
-    /// A string's raw bytes between its quotes; the scanner ends after the closing quote.
-    mutating func string() -> ArraySlice<UInt8> {
-        let start = i + 1
-        let closed = skipString()
-        return bytes[min(start, bytes.count)..<(closed ? i - 1 : i)].map { $0 }[...]
-    }
-
     /// Skips one value of any kind; false when the text ends inside it. Brackets are only
     /// balanced, not matched, and a scalar runs to the next white space or punctuation: what
     /// lies inside is for the parser to judge.
@@ -92,6 +85,38 @@ struct JSONScanner {
             }
             return true
         }
+    }
+
+    /// Visits the members of the top-level object in the order written: where each one's
+    /// name lies between its quotes (as written, escapes and all) and where its value lies.
+    /// Stops at anything that is not a member, or when `visit` returns false; a value that
+    /// runs to the end of the text is visited, and the scan stops after it. Returns where the
+    /// object's opening brace is, nil when the text does not start with one.
+    @discardableResult
+    static func forEachTopLevelMember(_ bytes: UnsafeRawBufferPointer, _ visit: (_ name: Range<Int>, _ value: Range<Int>) -> Bool) -> Int? {
+        var s = JSONScanner(bytes)
+        s.skipSpace()
+        guard s.peek == UInt8(ascii: "{") else { return nil }
+        let brace = s.i
+        s.advance()
+        while true {
+            s.skipSpace()
+            guard s.peek == UInt8(ascii: "\"") else { break }
+            let nameStart = s.i + 1
+            guard s.skipString() else { break }
+            let name = nameStart..<(s.i - 1)
+            s.skipSpace()
+            guard s.peek == UInt8(ascii: ":") else { break }
+            s.advance()
+            s.skipSpace()
+            let valueStart = s.i
+            let complete = s.skipValue()
+            guard visit(name, valueStart..<s.i), complete else { break }
+            s.skipSpace()
+            guard s.peek == UInt8(ascii: ",") else { break }
+            s.advance()
+        }
+        return brace
     }
 
     /// The line and column of byte `index`.

@@ -9,7 +9,7 @@ public struct AssetView: @unchecked Sendable {
     final class Storage {
         let name: String
         let roots: [JSONNode?]
-        let provenance: [JSONNode?]
+        let provenance: [ProvenanceMap?]
         let gaps: [Gap]
         let documents: [JSONDocument]
         /// The kinds present, a bit per index (as `FastPlan.Entry.kinds`).
@@ -18,7 +18,7 @@ public struct AssetView: @unchecked Sendable {
         /// the reference counting that reading an array property costs.
         let rootBuffer: UnsafeMutableBufferPointer<JSONNode?>
         let hasGaps: Bool
-        init(name: String, roots: [JSONNode?], provenance: [JSONNode?], gaps: [Gap], documents: [JSONDocument]) {
+        init(name: String, roots: [JSONNode?], provenance: [ProvenanceMap?], gaps: [Gap], documents: [JSONDocument]) {
             (self.name, self.roots, self.provenance, self.gaps, self.documents) = (name, roots, provenance, gaps, documents)
             kinds = FastPlan.mask(roots.indices.filter { roots[$0] != nil })
             rootBuffer = .allocate(capacity: roots.count)
@@ -42,7 +42,7 @@ public struct AssetView: @unchecked Sendable {
 
     public var name: String { storage.name }
     var roots: [JSONNode?] { storage.roots }
-    var provenance: [JSONNode?] { storage.provenance }
+    var provenance: [ProvenanceMap?] { storage.provenance }
     /// Parts of the data the collector could not read (the snapshot's `unavailable`), each
     /// anchored at the deepest node that exists. Empty for nearly every asset.
     var gaps: [Gap] { storage.gaps }
@@ -61,9 +61,9 @@ public struct AssetView: @unchecked Sendable {
     /// (JSON Pointer into `data`, reason).
     public struct Part {
         public var data: JSONNode
-        public var provenance: JSONNode?
+        public var provenance: ProvenanceMap?
         public var unavailable: [(pointer: String, reason: String)]
-        public init(data: JSONNode, provenance: JSONNode? = nil, unavailable: [(pointer: String, reason: String)] = []) {
+        public init(data: JSONNode, provenance: ProvenanceMap? = nil, unavailable: [(pointer: String, reason: String)] = []) {
             self.data = data
             self.provenance = provenance
             self.unavailable = unavailable
@@ -73,7 +73,7 @@ public struct AssetView: @unchecked Sendable {
     /// `parts[k]` is the part of kind index k.
     public init(name: String, parts: [Int: Part], documents: [JSONDocument]) {
         var r = [JSONNode?](repeating: nil, count: SnapshotKinds.known.count)
-        var p = [JSONNode?](repeating: nil, count: SnapshotKinds.known.count)
+        var p = [ProvenanceMap?](repeating: nil, count: SnapshotKinds.known.count)
         var g: [Gap] = []
         for (k, v) in parts {
             r[k] = v.data

@@ -484,11 +484,10 @@ struct Evaluator {
         return pointer.withUnsafeBufferPointer { Evaluator.nearestProvenance(map, $0) }
     }
 
-    private static func nearestProvenance(_ map: JSONNode, _ pointer: UnsafeBufferPointer<UInt8>) -> String? {
+    private static func nearestProvenance(_ map: ProvenanceMap, _ pointer: UnsafeBufferPointer<UInt8>) -> String? {
         var end = pointer.count
         while true {
-            let hit = end == 0 ? map.member("") : map.member(bytes: pointer.baseAddress!, count: end)
-            if let text = hit?.string { return text }
+            if let text = map.text(at: UnsafeBufferPointer(rebasing: pointer[..<end])) { return text }
             guard let cut = pointer[..<end].lastIndex(of: UInt8(ascii: "/")) else { return nil }
             end = cut
         }

@@ -32,17 +32,20 @@ public struct LoadedSnapshot: @unchecked Sendable {
     public var info: SnapshotInfo
     let document: JSONDocument
     let data: JSONNode
-    let provenance: JSONNode?
+    let provenance: ProvenanceMap?
     /// JSON Pointer into `data` and the collector's reason it could not read that part.
     let unavailable: [(pointer: String, reason: String)]
 
     /// Parses and validates an envelope. `line` is the line of `source` it starts on (JSON Lines).
     public static func parse(_ bytes: UnsafeRawBufferPointer, source: String, line: Int = 1) -> Result<LoadedSnapshot, InputError> {
-        let doc: JSONDocument
         // A UTF-8 byte order mark (which some Windows editors add) is skipped, as RFC 8259
         // allows; the SHA-256 is still of the file as it is.
         let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
-        do { doc = try JSONDocument.parse(bom ? UnsafeRawBufferPointer(rebasing: bytes[3...]) : bytes) } catch {
+        let doc: JSONDocument
+        var plainProvenance: JSONStringMap?
+        switch parseJSON(bom ? UnsafeRawBufferPointer(rebasing: bytes[3...]) : bytes) {
+        case .success(let parsed): (doc, plainProvenance) = parsed
+        case .failure(let error):
             return .failure(InputError(id: "bad-json", file: source, line: error.line + line - 1, column: error.column, message: "invalid JSON: \(error.message)"))
         }
         /// Points at the value of `key` when the envelope has it, else at its opening brace.
@@ -66,6 +69,7 @@ public struct LoadedSnapshot: @unchecked Sendable {
         guard data.type == .object else { return bad("\"data\" must be an object", at: "data") }
         let prov = root.member("provenance")
         if let prov, prov.type != .object { return bad("\"provenance\" must be an object mapping JSON Pointers to file:line", at: "provenance") }
+        let provenance = plainProvenance.map(ProvenanceMap.strings) ?? prov.map(ProvenanceMap.tree)
         var unavailable: [(pointer: String, reason: String)] = []
         if let u = root.member("unavailable") {
             guard u.type == .object else { return bad("\"unavailable\" must be an object mapping JSON Pointers into \"data\" to the reason they could not be collected", at: "unavailable") }
@@ -92,7 +96,25 @@ public struct LoadedSnapshot: @unchecked Sendable {
         }
         let info = SnapshotInfo(source: source, asset: asset, kind: kind, collectedAt: collectedAt, collector: root.member("collector")?.toValue(),
                                 sha256: SHA256.hex(bytes.bindMemory(to: UInt8.self)), bytes: bytes.count)
-        return .success(LoadedSnapshot(info: info, document: doc, data: data, provenance: prov, unavailable: unavailable))
+        return .success(LoadedSnapshot(info: info, document: doc, data: data, provenance: provenance, unavailable: unavailable))
+    }
+
+    /// The envelope parsed by jansson. A `provenance` map in the plain form collectors write
+    /// is read by `JSONStringMap` instead, and jansson parses the text with `{}` in its place:
+    /// the map is a third of a PHP snapshot's text, and a run reads few of its entries. When
+    /// that text is invalid, the whole text is parsed again, so that the error and its
+    /// position are jansson's own, as if the map had never been taken out.
+    static func parseJSON(_ text: UnsafeRawBufferPointer) -> Result<(JSONDocument, JSONStringMap?), JSONDocument.ParseError> {
+        if let range = JSONParts.topLevelMember("provenance", in: text), range.count > 2,
+           let map = JSONStringMap(UnsafeRawBufferPointer(rebasing: text[range])) {
+            var spliced: [UInt8] = []
+            spliced.reserveCapacity(text.count - range.count + 2)
+            spliced.append(contentsOf: text[..<range.lowerBound])
+            spliced.append(contentsOf: "{}".utf8)
+            spliced.append(contentsOf: text[range.upperBound...])
+            if let doc = try? JSONDocument.parse(spliced) { return .success((doc, map)) }
+        }
+        do { return .success((try JSONDocument.parse(text), nil)) } catch { return .failure(error) }
     }
 
     public static func load(file: String) -> Result<LoadedSnapshot, InputError> {

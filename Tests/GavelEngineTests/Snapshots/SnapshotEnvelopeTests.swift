@@ -1,4 +1,5 @@
 import GavelCore
+import GavelJSON
 import XCTest
 @testable import GavelEngine
 
@@ -60,5 +61,85 @@ final class SnapshotEnvelopeTests: XCTestCase {
         XCTAssertEqual(e.id, "bad-json")
         XCTAssertEqual(e.line, 1)
         XCTAssertEqual(e.column, 11)
+    }
+
+    private func provenance(_ text: String) throws -> ProvenanceMap? { try load(Array(text.utf8)).get().provenance }
+
+    private func lookup(_ map: ProvenanceMap?, _ pointer: String) -> String? {
+        Array(pointer.utf8).withUnsafeBufferPointer { map?.text(at: $0) }
+    }
+
+    /// A map in the plain form collectors write is read from the text; any other map is
+    /// jansson's. Either way the same entries are found.
+    func testTheProvenanceMapIsReadFromItsTextWhenPlain() throws {
+        let plain = try provenance(#"{"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {"ini": {"x": "1"}}, "provenance": {"/ini/x": "/etc/php.ini:3", "": "php -i"}}"#)
+        guard case .strings = plain else { return XCTFail("a plain map should be read from its text") }
+        let escaped = try provenance(#"{"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {"ini": {"x": "1"}}, "provenance": {"\/ini\/x": "/etc/php.ini:3", "": "php -i", "/n": 1}}"#)
+        guard case .tree = escaped else { return XCTFail("a map with escapes is jansson's") }
+        for map in [plain, escaped] {
+            XCTAssertEqual(lookup(map, "/ini/x"), "/etc/php.ini:3")
+            XCTAssertEqual(lookup(map, ""), "php -i")
+            XCTAssertNil(lookup(map, "/ini"))
+        }
+        XCTAssertNil(lookup(escaped, "/n"), "an entry that is not a string names no place")
+        XCTAssertNil(try provenance(#"{"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {}}"#))
+    }
+
+    /// The map is taken out before jansson parses the rest, but invalid text is still refused
+    /// where jansson says, also on the map's own line after it, and a second map is still a
+    /// duplicate key.
+    func testInvalidTextAroundAPlainMapIsJanssonsError() {
+        let envelope = #"{"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {}, "provenance": {"/a": "f:1", "/b": "f:2"}"#
+        for text in [envelope + ", \"x\": tru}", envelope + ",\n \"x\": [1,]}", envelope + "}}", envelope + ", \"provenance\": {}}",
+                     "{\"provenance\": {\"/a\": \"f:1\"}, \"gavel\": \"snapshot/v1\", \"asset\": \"a\", \"kind\": \"php\", \"data\": {},, }"] {
+            var jansson: JSONDocument.ParseError?
+            do { _ = try JSONDocument.parse(text) } catch { jansson = error }
+            guard case .failure(let e) = load(Array(text.utf8)) else { XCTFail("accepted \(text)"); continue }
+            XCTAssertEqual(e.id, "bad-json")
+            XCTAssertEqual([e.line, e.column], [jansson?.line, jansson?.column], text)
+            XCTAssertEqual(e.message, "invalid JSON: " + (jansson?.message ?? ""), text)
+        }
+    }
+
+    /// Mutated snapshots: loaded exactly when jansson reads the whole text, and when not,
+    /// refused at jansson's position; a loaded one finds what jansson's tree finds.
+    func testMutatedSnapshotsAreJudgedAsJanssonJudgesTheWholeText() throws {
+        let base = Array(#"""
+        {"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {"ini": {"x": "1", "y": [2]}},
+         "provenance": {"/ini/x": "/etc/php.ini:3", "/ini/y": "/etc/php.ini:4"}, "collected_at": "2026-11-21T02:00:04Z"}
+        """#.utf8)
+        let alphabet = Array(#"{}[]":,\ "xy/01\#n"#.utf8) + [0xC3, 0x00]
+        var rng = SplitMix64(seed: 11)
+        var loaded = 0
+        for _ in 0..<3000 {
+            var text = base
+            for _ in 0..<(1 + rng.int(2)) {
+                let at = rng.int(text.count)
+                switch rng.int(3) {
+                case 0: text.remove(at: at)
+                case 1: text.insert(rng.pick(alphabet), at: at)
+                default: text[at] = rng.pick(alphabet)
+                }
+            }
+            let result = load(text)
+            let shown = String(decoding: text, as: UTF8.self)
+            let whole: JSONDocument
+            do { whole = try JSONDocument.parse(text) } catch {
+                guard case .failure(let e) = result, e.id == "bad-json" else { XCTFail("loaded what jansson refuses: \(shown)"); continue }
+                XCTAssertEqual([e.line, e.column], [error.line, error.column], shown)
+                continue
+            }
+            if case .failure(let e) = result {
+                XCTAssertNotEqual(e.id, "bad-json", "refused what jansson reads: \(shown)")
+                continue
+            }
+            loaded += 1
+            let snap = try result.get()
+            guard let tree = whole.rootNode.member("provenance"), tree.type == .object else { continue }
+            tree.forEachMember(until: { false }) { key, value in
+                XCTAssertEqual(self.lookup(snap.provenance, key()), value.string, shown)
+            }
+        }
+        XCTAssertGreaterThan(loaded, 100)
     }
 }
