@@ -117,7 +117,7 @@ struct Eval: ParsableCommand {
         case .json: try emitStreaming(to: output) { out in try doc.write(jobs: jobs, to: out) }
         case .text:
             let reporter = TextReporter(style: output == nil ? terminalStyle(1) : .plain)
-            try emitStreaming(to: output) { write in try reporter.render(doc, to: write) }
+            try emitStreaming(to: output) { write in try reporter.render(doc) { try write(Array($0.utf8)) } }
         case .junit: try emit(JUnitReporter().render(doc), to: output)
         case .sarif: try emit(SARIFReporter().render(doc), to: output)
         case .github: try emit(GitHubReporter().render(doc), to: output)

@@ -44,20 +44,20 @@ func emit(_ text: String, to output: String?) throws {
     }
 }
 
-/// Like `emit`, for output made piece by piece (a large results document): streamed to
-/// the file (atomically) or to stdout, never held whole.
-func emitStreaming(to output: String?, _ body: (_ out: (String) throws -> Void) throws -> Void) throws {
+/// Like `emit`, for output made piece by piece (a large results document): UTF-8 streamed
+/// to the file (atomically) or to stdout, never held whole.
+func emitStreaming(to output: String?, _ body: (_ out: ([UInt8]) throws -> Void) throws -> Void) throws {
     if let output {
         do {
             try AtomicFile.write(to: output) { write in
-                try withoutActuallyEscaping(write) { w in try body { try w(Data($0.utf8)) } }
+                try withoutActuallyEscaping(write) { w in try body { try w(Data($0)) } }
             }
         } catch {
             printError("error: \(error)")
             throw Exit.input
         }
     } else {
-        try body { FileHandle.standardOutput.write(Data($0.utf8)) }
+        try body { FileHandle.standardOutput.write(Data($0)) }
     }
 }
 

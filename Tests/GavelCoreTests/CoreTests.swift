@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import GavelCore
 import GavelSHAExtensions
@@ -56,6 +57,28 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(JSONWriter.string(.string("\"é\\")), #""\"é\\""#)
         XCTAssertEqual(JSONWriter.string(.string("é\t\u{1F}x")), #""é\t\u001fx""#)
         XCTAssertEqual(JSONWriter.string(.string("\r\n")), #""\r\n""#)
+    }
+
+    /// Random strings (quotes, backslashes, every control character, multi-byte characters)
+    /// and values written as bytes, as `String`, and pretty: each is JSON that reads back as
+    /// what was written.
+    func testWrittenTextReadsBackAsTheValue() throws {
+        let pool: [Character] = ["a", "\"", "\\", "/", "é", "€", "😀", " ", "\u{7F}"] + (0..<32).map { Character(Unicode.Scalar(UInt8($0))) }
+        var rng = SplitMix64(seed: 3)
+        for _ in 0..<500 {
+            let text = String((0..<rng.int(12)).map { _ in rng.pick(pool) })
+            let value: Value = .object([(text, .array([.string(text), .int(Int64(rng.int(1000)) - 500), .double(0.25), .null, .bool(true)]))])
+            var bytes: [UInt8] = []
+            JSONWriter.write(value, into: &bytes, pretty: false, indent: 0)
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), JSONWriter.string(value))
+            var viaString = ""
+            JSONWriter.write(value, into: &viaString, pretty: true, indent: 0)
+            for json in [bytes, Array(viaString.utf8)] {
+                let back = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json)) as? [String: [Any]], String(decoding: json, as: UTF8.self))
+                XCTAssertEqual(Array(back.keys), [text])
+                XCTAssertEqual(back[text]?.first as? String, text)
+            }
+        }
     }
 
     func testSameComparesNumbersAcrossIntAndFloat() {

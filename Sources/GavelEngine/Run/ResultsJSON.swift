@@ -8,61 +8,64 @@ import GavelCore
 /// memory, nor its values all at once.
 extension ResultsDocument {
     public func json(pretty: Bool = true, jobs: Int = 1) -> String {
-        var all = ""
+        var all: [UInt8] = []
         write(pretty: pretty, jobs: jobs) { all += $0 }
-        return all
+        return String(decoding: all, as: UTF8.self)
     }
 
-    /// Writes the document through `emit`, chunk by chunk, in order.
-    public func write(pretty: Bool = true, jobs: Int = 1, to emit: (String) throws -> Void) rethrows {
-        var out = ""
+    /// Writes the document through `emit` as UTF-8, chunk by chunk, in order.
+    public func write(pretty: Bool = true, jobs: Int = 1, to emit: ([UInt8]) throws -> Void) rethrows {
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 20 + 1 << 16)
         var digest = SHA256()
         func flush(_ force: Bool = false) throws {
-            guard force || out.utf8.count >= 1 << 20 else { return }
-            digest.update(out.utf8)
+            guard force || out.count >= 1 << 20 else { return }
+            digest.update(out)
             try emit(out)
-            out = ""
+            out.removeAll(keepingCapacity: true)
         }
         let nl = pretty ? "\n" : ""
         let ind = pretty ? "  " : ""
         func field(_ name: String, _ v: Value) throws {
-            out += ind
+            out += ind.utf8
             JSONWriter.writeString(name, into: &out)
-            out += pretty ? ": " : ":"
+            out += (pretty ? ": " : ":").utf8
             JSONWriter.write(v, into: &out, pretty: pretty, indent: 1)
-            out += "," + nl
+            out += ("," + nl).utf8
             try flush()
         }
         /// A list member whose items are written one per line, `count` of them, made by `item`
         /// in batches (in parallel when `jobs` > 1).
         func list(_ name: String, _ count: Int, _ item: @escaping @Sendable (Int) -> Value) throws {
-            out += ind
+            out += ind.utf8
             JSONWriter.writeString(name, into: &out)
-            out += pretty ? ": [" : ":["
+            out += (pretty ? ": [" : ":[").utf8
             // Batches of about a megabyte per thread: small items (results) go thousands at
             // a time, large ones (a control over 10,000 assets) a few at a time. The first
             // batch is one item per thread, to learn the size before holding many.
             var batch = max(jobs, 1)
             var start = 0
+            let lead = Array((nl + ind + ind).utf8)
             while start < count {
                 let end = min(start + batch, count)
                 let texts = ResultsDocument.render(start..<end, jobs: jobs) { i in
-                    var t = (i == 0 ? "" : ",") + nl + ind + ind
+                    var t: [UInt8] = i == 0 ? [] : [UInt8(ascii: ",")]
+                    t += lead
                     JSONWriter.write(item(i), into: &t, pretty: false, indent: 0)
                     return t
                 }
                 var bytes = 0
                 for t in texts {
-                    bytes += t.utf8.count
+                    bytes += t.count
                     out += t
                     try flush()
                 }
                 batch = min(4096, max(1, (1 << 20) * max(jobs, 1) / max(1, bytes / (end - start))))
                 start = end
             }
-            out += (count == 0 ? "" : nl + ind) + "]," + nl
+            out += ((count == 0 ? "" : nl + ind) + "]," + nl).utf8
         }
-        out += "{" + nl
+        out += ("{" + nl).utf8
         try field("gavel", "results/v1")
         try field("run", runValue)
         try field("summary", summaryValue)
@@ -75,16 +78,16 @@ extension ResultsDocument {
         try list("input_errors", inputErrors.count) { ResultsDocument.inputErrorValue(inputErrors[$0]) }
         // Last: the digest of every byte before this key, so that any later edit shows
         // (`gavel verify`).
-        out += ind
-        digest.update(Array(out.utf8))
+        out += ind.utf8
+        digest.update(out)
         let hex = digest.finalizeHex()
         JSONWriter.writeString(ResultsDocument.digestKey, into: &out)
-        out += (pretty ? ": " : ":") + "\"\(hex)\"" + nl + "}\n"
+        out += ((pretty ? ": " : ":") + "\"\(hex)\"" + nl + "}\n").utf8
         try emit(out)
     }
 
     /// `make(i)` for every index of `range`, in order, on up to `jobs` threads.
-    static func render(_ range: Range<Int>, jobs: Int, _ make: @Sendable (Int) -> String) -> [String] {
+    static func render(_ range: Range<Int>, jobs: Int, _ make: @Sendable (Int) -> [UInt8]) -> [[UInt8]] {
         let parts = min(max(jobs, 1), max(range.count / 256, 1))
         if parts == 1 { return range.map(make) }
         let box = TextSlots(count: range.count)
@@ -216,11 +219,11 @@ extension ResultsDocument {
 /// Slots filled by index from several threads (each index by one thread only), then taken
 /// in order.
 private final class TextSlots: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<String>
+    private let slots: UnsafeMutableBufferPointer<[UInt8]>
 
     init(count: Int) {
         slots = .allocate(capacity: count)
-        slots.initialize(repeating: "")
+        slots.initialize(repeating: [])
     }
 
     deinit {
@@ -228,7 +231,7 @@ private final class TextSlots: @unchecked Sendable {
         slots.deallocate()
     }
 
-    func set(_ i: Int, _ s: String) { slots[i] = s }
+    func set(_ i: Int, _ s: [UInt8]) { slots[i] = s }
 
-    func take() -> [String] { Array(slots) }
+    func take() -> [[UInt8]] { Array(slots) }
 }
