@@ -227,7 +227,7 @@ public struct CompiledPath: Sendable {
 
     init(base: Base, steps: [Step], text: String) {
         (self.base, self.steps, self.text) = (base, steps, text)
-        tail = PathTail(steps)
+        if case .kind(let k) = base { tail = PathTail(steps, kind: k) } else { tail = PathTail(steps, kind: nil) }
     }
 }
 

@@ -461,6 +461,7 @@ struct Evaluator {
     static func display(_ parts: [PathPart], _ kind: Int?) -> String { display(parts, nil, kind) }
 
     static func display(_ parts: [PathPart], _ tail: PathTail?, _ kind: Int?) -> String {
+        if parts.isEmpty, let tail, let rooted = tail.rooted, tail.kind == kind { return rooted }
         var s = kind.map { SnapshotKinds.known[$0] } ?? "."
         s.reserveCapacity(s.utf8.count + parts.count * 12 + (tail?.display.utf8.count ?? 0))
         PathTail.appendDisplay(parts, to: &s)

@@ -13,8 +13,13 @@ final class PathTail: Sendable {
     let display: String
     /// The same steps as JSON Pointer tokens: `/sshd/a.b/2`.
     let pointer: [UInt8]
+    /// For a path from a kind, the kind's index and the whole display text
+    /// (`hosting.sshd.settings.permitrootlogin`): what a leaf outside any quantifier names
+    /// on every asset where it fails.
+    let kind: Int?
+    let rooted: String?
 
-    init(_ steps: [CompiledPath.Step]) {
+    init(_ steps: [CompiledPath.Step], kind: Int?) {
         var parts: [Evaluator.PathPart] = []
         written: for step in steps {
             switch step {
@@ -27,6 +32,8 @@ final class PathTail: Sendable {
         var display = ""
         PathTail.appendDisplay(parts, to: &display)
         self.display = display
+        self.kind = kind
+        rooted = kind.map { SnapshotKinds.known[$0] + display }
         var pointer: [UInt8] = []
         PathTail.appendPointer(parts, to: &pointer)
         self.pointer = pointer

@@ -79,14 +79,16 @@ public enum RuleEvaluator {
         let first = kept.first { $0.result == (verdict == .fail ? .no : .unknown) } ?? kept.first
         var message: String
         if let t = rule.message, verdict == .fail {
-            message = t.parts.map { part -> String in
+            var bytes: [UInt8] = []
+            for part in t.parts {
                 switch part {
-                case .text(let s): return s
-                case .value: return first?.observed?.display ?? "(absent)"
-                case .path: return first?.path ?? ""
-                case .asset: return asset.name
+                case .text(let s): bytes += s.utf8
+                case .value: bytes += (first?.observed?.display ?? "(absent)").utf8
+                case .path: bytes += (first?.path ?? "").utf8
+                case .asset: bytes += asset.name.utf8
                 }
-            }.joined()
+            }
+            message = String(decoding: bytes, as: UTF8.self)
         } else if let first {
             message = describe(first)
         } else {
