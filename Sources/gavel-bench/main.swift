@@ -85,6 +85,26 @@ func generate(_ i: Int, compliant: Bool = false) -> [String: String] {
         ("x-frame-options", .object([("value", "SAMEORIGIN"), ("always", true)])),
     ])
     var servers: [Value] = []
+    // Provenance as the nginx collector writes it (docs/snapshots/nginx.md): each block's
+    // line, and the directive behind each setting and header, inherited ones included.
+    var nginxProv: [(String, Value)] = []
+    for s in 0..<4 {
+        let conf = "/etc/nginx/sites-enabled/site-\(s).conf"
+        nginxProv.append(("/servers/\(s)", .string("\(conf):1")))
+        for (n, key) in ["ssl_protocols", "ssl_ciphers", "ssl_session_tickets", "server_tokens", "client_max_body_size"].enumerated() {
+            nginxProv.append(("/servers/\(s)/\(key)", .string("/etc/nginx/nginx.conf:\(n + 8)")))
+        }
+        for (n, h) in ["strict-transport-security", "x-content-type-options", "x-frame-options"].enumerated() {
+            nginxProv.append(("/servers/\(s)/headers/\(h)", .string("/etc/nginx/snippets/security-headers.conf:\(n + 1)")))
+        }
+        for l in 0..<12 {
+            nginxProv.append(("/servers/\(s)/locations/\(l)", .string("\(conf):\(l * 6 + 20)")))
+            nginxProv.append(("/servers/\(s)/locations/\(l)/php_values/upload_max_filesize", .string("\(conf):\(l * 6 + 22)")))
+            for (n, h) in ["strict-transport-security", "x-content-type-options", "x-frame-options"].enumerated() {
+                nginxProv.append(("/servers/\(s)/locations/\(l)/headers/\(h)", .string("/etc/nginx/snippets/security-headers.conf:\(n + 1)")))
+            }
+        }
+    }
     for s in 0..<4 {
         let ssl = s % 2 == 0
         servers.append(.object([
@@ -103,7 +123,7 @@ func generate(_ i: Int, compliant: Bool = false) -> [String: String] {
             ]) })),
         ]))
     }
-    let nginx = envelope("nginx", .object([("source", "config"), ("version", "1.22.1"), ("servers", .array(servers))]))
+    let nginx = envelope("nginx", .object([("source", "config"), ("version", "1.22.1"), ("servers", .array(servers))]), nginxProv)
 
     let hosting = envelope("hosting", .object([
         ("os", .object([("id", "debian"), ("version_id", .string(pick(["12", "10"])))])),
@@ -124,7 +144,14 @@ func generate(_ i: Int, compliant: Bool = false) -> [String: String] {
         ("updates", .object([("unattended_upgrades_installed", true), ("apt_periodic", .object([("Unattended-Upgrade", "1")])),
                              ("pending_security", .integer(compliant ? 0 : Int(r.next() % 3)))])),
         ("logging", .object([("journald", .object([("Storage", "persistent")]))])),
-    ]))
+    ]), [("/os/id", "/etc/os-release:3"), ("/os/version_id", "/etc/os-release:4"), ("/sshd/source", "/etc/ssh/sshd_config:1"),
+         ("/sshd/settings/permitrootlogin", "/etc/ssh/sshd_config:33"), ("/sshd/settings/passwordauthentication", "/etc/ssh/sshd_config:57"),
+         ("/sshd/settings/kbdinteractiveauthentication", "/etc/ssh/sshd_config:62"), ("/sshd/settings/permitemptypasswords", "/etc/ssh/sshd_config:58"),
+         ("/sshd/settings/maxauthtries", "/etc/ssh/sshd_config:35"), ("/sshd/settings/clientaliveinterval", "/etc/ssh/sshd_config:104"),
+         ("/sshd/settings/x11forwarding", "/etc/ssh/sshd_config:89"), ("/listening/0", "/proc/net/tcp:2"), ("/listening/1", "/proc/net/tcp:3"),
+         ("/listening/2", "/proc/net/tcp:4"), ("/listening/3", "/proc/net/tcp:5"), ("/certificates/0", "/etc/ssl/certs/site.pem"),
+         ("/firewall", "/etc/nftables.conf:1"), ("/time_sync", "/etc/systemd/timesyncd.conf:1"),
+         ("/updates/apt_periodic/Unattended-Upgrade", "/etc/apt/apt.conf.d/20auto-upgrades:2"), ("/logging/journald/Storage", "/etc/systemd/journald.conf:15")])
     return ["php": php, "nginx": nginx, "hosting": hosting]
 }
 
@@ -136,7 +163,7 @@ func rssMB() -> Double {
 
 let fm = FileManager.default
 /// Bumped whenever the generated shape changes, so an old fleet in --dir is rebuilt.
-let generatorVersion = "2"
+let generatorVersion = "3"
 if (try? String(contentsOfFile: dir + "/.generator", encoding: .utf8)) != generatorVersion
     || !fm.fileExists(atPath: dir + "/site-\(assetCount - 1).example.com/hosting.json") {
     let t0 = Date()
