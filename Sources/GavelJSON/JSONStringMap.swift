@@ -27,68 +27,60 @@ public final class JSONStringMap: Sendable {
     public init?(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.count < Int(Int32.max) else { return nil }
         var found: [Entry] = []
-        var i = 0
-        let n = bytes.count
-        func space() { while i < n, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 } }
+        var s = JSONScanner(bytes, at: 0)
+        /// Takes `byte` if it is next.
+        func take(_ byte: Unicode.Scalar) -> Bool {
+            guard s.peek == UInt8(ascii: byte) else { return false }
+            s.advance()
+            return true
+        }
         /// A string of plain characters: its first byte and length, the scan after its quote.
         func string() -> (Int32, Int32)? {
-            guard i < n, bytes[i] == UInt8(ascii: "\"") else { return nil }
-            i += 1
-            let start = i
-            while i < n {
-                let b = bytes[i]
-                if b == UInt8(ascii: "\"") {
-                    i += 1
-                    return (Int32(start), Int32(i - 1 - start))
-                }
+            guard take("\"") else { return nil }
+            let start = s.i
+            while let b = s.peek {
+                s.advance()
+                if b == UInt8(ascii: "\"") { return (Int32(start), Int32(s.i - 1 - start)) }
                 guard b >= 0x20, b < 0x7F, b != UInt8(ascii: "\\") else { return nil }
-                i += 1
             }
             return nil
         }
-        space()
-        guard i < n, bytes[i] == UInt8(ascii: "{") else { return nil }
-        i += 1
-        space()
-        if i < n, bytes[i] == UInt8(ascii: "}") {
-            i += 1
-        } else {
+        s.skipSpace()
+        guard take("{") else { return nil }
+        s.skipSpace()
+        if !take("}") {
             while true {
                 guard let key = string() else { return nil }
-                space()
-                guard i < n, bytes[i] == UInt8(ascii: ":") else { return nil }
-                i += 1
-                space()
+                s.skipSpace()
+                guard take(":") else { return nil }
+                s.skipSpace()
                 guard let value = string() else { return nil }
                 found.append(Entry(key: key.0, keyCount: key.1, value: value.0, valueCount: value.1))
-                space()
-                guard i < n else { return nil }
-                if bytes[i] == UInt8(ascii: ",") {
-                    i += 1
-                    space()
+                s.skipSpace()
+                if take(",") {
+                    s.skipSpace()
                     continue
                 }
-                guard bytes[i] == UInt8(ascii: "}") else { return nil }
-                i += 1
+                guard take("}") else { return nil }
                 break
             }
         }
-        space()
-        guard i == n else { return nil }
+        s.skipSpace()
+        guard s.peek == nil else { return nil }
 
         var size = 8
         while size < found.count * 2 { size *= 2 }
         var slots = [Int32](repeating: -1, count: size)
         for (e, entry) in found.enumerated() {
             let key = UnsafeRawBufferPointer(rebasing: bytes[Int(entry.key)..<Int(entry.key + entry.keyCount)])
-            var s = Int(JSONStringMap.hash(key)) & (size - 1)
-            while slots[s] >= 0 {
-                let other = found[Int(slots[s])]
+            var slot = Int(JSONStringMap.hash(key)) & (size - 1)
+            while slots[slot] >= 0 {
+                let other = found[Int(slots[slot])]
                 // A key twice: jansson's to report (duplicate keys are refused).
                 if other.keyCount == entry.keyCount, key.elementsEqual(bytes[Int(other.key)..<Int(other.key + other.keyCount)]) { return nil }
-                s = (s + 1) & (size - 1)
+                slot = (slot + 1) & (size - 1)
             }
-            slots[s] = Int32(e)
+            slots[slot] = Int32(e)
         }
         text = Array(bytes)
         entries = found
