@@ -1,3 +1,5 @@
+import Glibc
+
 /// A JSON object of strings, read straight from its text: the shape of a snapshot's
 /// `provenance` map, which a collector writes as hundreds of `"/ini/x": "/etc/php.ini:12"`.
 ///
@@ -96,7 +98,7 @@ public final class JSONStringMap: Sendable {
                 if e < 0 { return nil }
                 let entry = entries[Int(e)]
                 if Int(entry.keyCount) == key.count,
-                   key.elementsEqual(UnsafeRawBufferPointer(rebasing: text[Int(entry.key)..<Int(entry.key + entry.keyCount)])) {
+                   key.count == 0 || memcmp(key.baseAddress!, text.baseAddress! + Int(entry.key), key.count) == 0 {
                     return String(decoding: text[Int(entry.value)..<Int(entry.value + entry.valueCount)], as: UTF8.self)
                 }
                 s = (s + 1) & (slots.count - 1)

@@ -27,30 +27,49 @@ struct Evaluator {
         fast = plan.map { FastEvaluator(plan: $0, asset: asset) }
     }
 
-    mutating func eval(_ c: Cond, _ ev: inout [Record]?) -> Truth {
+    /// `c` on the tree alone.
+    mutating func eval(_ c: Cond, _ ev: inout [Record]?) -> Truth { eval(c, -1, &ev) }
+
+    /// `c`, which is node `n` of the plan the evaluator was given (-1: none, or not known).
+    /// With the node, the parts of a condition and the elements of a quantifier are decided
+    /// on the plan first, and only those whose evidence the result keeps are evaluated again
+    /// to record it.
+    mutating func eval(_ c: Cond, _ n: Int32, _ ev: inout [Record]?) -> Truth {
+        let n = fast == nil ? -1 : n
         switch c {
         case .leaf(let l): return leaf(l, &ev)
-        case .not(let x): return eval(x, &ev).negated
-        case .all(let xs): return combine(xs, all: true, &ev)
-        case .any(let xs): return combine(xs, all: false, &ev)
-        case .none(let xs): return combine(xs, all: false, &ev).negated
-        case .quantifier(let q): return quantifier(q, &ev)
+        case .not(let x): return eval(x, n < 0 ? -1 : fast!.plan.nodes[Int(n)].a, &ev).negated
+        case .all(let xs): return combine(xs, n, all: true, &ev)
+        case .any(let xs): return combine(xs, n, all: false, &ev)
+        case .none(let xs): return combine(xs, n, all: false, &ev).negated
+        case .quantifier(let q): return quantifier(q, n, &ev)
         }
     }
 
     /// Three-valued all/any. With evidence, keeps the evidence of the parts that agree
     /// with the combined result: the failing parts of a failing `all`, and so on.
-    private mutating func combine(_ xs: [Cond], all: Bool, _ ev: inout [Record]?) -> Truth {
+    private mutating func combine(_ xs: [Cond], _ n: Int32, all: Bool, _ ev: inout [Record]?) -> Truth {
         let decisive: Truth = all ? .no : .yes
         if ev == nil {
             var unknown = false
-            for x in xs {
+            for (i, x) in xs.enumerated() {
                 var none: [Record]? = nil
-                let r = eval(x, &none)
+                let r = eval(x, kid(n, i), &none)
                 if r == decisive { return decisive }
                 if r == .unknown { unknown = true }
             }
             return unknown ? .unknown : decisive.negated
+        }
+        if n >= 0, let fast {
+            // Each part decided on the plan; only the parts that agree with the result are
+            // evaluated again, straight into `ev`: the same records, in the same order.
+            return withUnsafeTemporaryAllocation(of: Truth.self, capacity: xs.count) { truths in
+                let el = frames.last?.node
+                for i in xs.indices { truths[i] = fast.eval(kid(n, i), el) }
+                let result = Evaluator.fold(truths, all: all)
+                for i in xs.indices where truths[i] == result { _ = eval(xs[i], kid(n, i), &ev) }
+                return result
+            }
         }
         // Each part's records go into one buffer, ending at `ends[i]`.
         var records: [Record]? = []
@@ -71,7 +90,12 @@ struct Evaluator {
         return result
     }
 
-    static func fold(_ rs: [Truth], all: Bool) -> Truth {
+    /// Part `i` of group node `n` of the plan, or -1.
+    private func kid(_ n: Int32, _ i: Int) -> Int32 {
+        n < 0 ? -1 : fast!.plan.kids[Int(fast!.plan.nodes[Int(n)].a) + i]
+    }
+
+    static func fold(_ rs: some Collection<Truth>, all: Bool) -> Truth {
         let decisive: Truth = all ? .no : .yes
         if rs.contains(decisive) { return decisive }
         if rs.contains(.unknown) { return .unknown }
@@ -80,8 +104,9 @@ struct Evaluator {
 
     // MARK: Quantifiers
 
-    private mutating func quantifier(_ q: Quantifier, _ ev: inout [Record]?) -> Truth {
+    private mutating func quantifier(_ q: Quantifier, _ n: Int32, _ ev: inout [Record]?) -> Truth {
         let collecting = ev != nil
+        let nodes = planNodes(n)
         func missing(_ problem: CollectionProblem, _ ev: inout [Record]?) -> Truth { self.missing(problem, q, &ev) }
         guard let start = base(q.path) else {
             return missing(CollectionProblem(absent: true, parts: [], kind: baseKind(q.path), observed: nil, note: "missing evidence: no \(q.path.text)"), &ev)
@@ -90,12 +115,11 @@ struct Evaluator {
         case .every, .some:
             let all: Bool
             if case .every = q.kind { all = true } else { all = false }
-            if collecting { return quantifierEvidence(q, start, all: all, &ev) }
+            if collecting { return quantifierEvidence(q, nodes, start, all: all, &ev) }
             let decisive: Truth = all ? .no : .yes
             var unknown = false
             var decided = false
             var gaps: [CollectionProblem] = []
-            let nodes = planNodes(q)
             let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: false, asset: asset, gaps: &gaps) { el in
                 guard let r = elementTruth(q, el, nodes) else { return true }
                 if r == decisive { decided = true; return false }
@@ -111,7 +135,7 @@ struct Evaluator {
             var unknown = false
             var undecided = 0
             var gaps: [CollectionProblem] = []
-            let filterNode = planNodes(q)?.filter ?? -1
+            let filterNode = nodes?.filter ?? -1
             let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: collecting, asset: asset, gaps: &gaps) { el in
                 guard let f = q.filter else { n += 1; return true }
                 // Decided on the plan when there is one; only an element whose `where` errs
@@ -124,7 +148,7 @@ struct Evaluator {
                 frames.append(el)
                 defer { frames.removeLast() }
                 var sub: [Record]? = collecting ? [] : nil
-                let r = eval(f, &sub)
+                let r = eval(f, filterNode, &sub)
                 if r == .yes { n += 1 } else if r == .unknown { unknown = true; undecided += 1; errors += sub ?? [] }
                 return true
             }
@@ -155,15 +179,17 @@ struct Evaluator {
         defer { frames.removeLast() }
         var none: [Record]? = nil
         var r: Truth = .yes
-        if let f = q.filter { r = eval(f, &none) }
+        if let f = q.filter { r = eval(f, -1, &none) }
         if r == .no { return nil }
-        if r == .yes { r = eval(q.check!, &none) }
+        if r == .yes { r = eval(q.check!, -1, &none) }
         return r
     }
 
-    /// The quantifier's nodes in the rule's flat plan, if the evaluator has the plan.
-    private func planNodes(_ q: Quantifier) -> (filter: Int32, check: Int32)? {
-        fast?.plan.quantifierNodes[ObjectIdentifier(q)]
+    /// The `where` and `check` nodes of quantifier node `n` of the plan, if it is known.
+    private func planNodes(_ n: Int32) -> (filter: Int32, check: Int32)? {
+        guard n >= 0, let plan = fast?.plan else { return nil }
+        let q = plan.quants[Int(plan.nodes[Int(n)].a)]
+        return (q.filter, q.check)
     }
 
     /// A quantifier's collection is absent (`missing:` decides) or not a collection (unknown).
@@ -184,16 +210,16 @@ struct Evaluator {
     /// An element that decides the quantifier (a failing one under `every`, a passing one
     /// under `some`) is recorded as it is met: once one is met, the result is decided. Only
     /// when none is met are the kept elements found in a second walk.
-    private mutating func quantifierEvidence(_ q: Quantifier, _ start: Frame, all: Bool, _ ev: inout [Record]?) -> Truth {
+    private mutating func quantifierEvidence(_ q: Quantifier, _ nodes: (filter: Int32, check: Int32)?, _ start: Frame, all: Bool,
+                                             _ ev: inout [Record]?) -> Truth {
         let decisive: Truth = all ? .no : .yes
-        let nodes = planNodes(q)
         // nil: left out by `where`.
         var truths: [Truth?] = []
         var gaps: [CollectionProblem] = []
         let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: true, asset: asset, gaps: &gaps) { el in
             let t = elementTruth(q, el, nodes)
             truths.append(t)
-            if t == decisive { recordElement(q, el, &ev) }
+            if t == decisive { recordElement(q, nodes, el, &ev) }
             return true
         }
         if let problem { return missing(problem, q, &ev) }
@@ -204,7 +230,7 @@ struct Evaluator {
             var again: [CollectionProblem] = []
             _ = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: true, asset: asset, gaps: &again) { el in
                 defer { ordinal += 1 }
-                if ordinal < truths.count, truths[ordinal] == result { recordElement(q, el, &ev) }
+                if ordinal < truths.count, truths[ordinal] == result { recordElement(q, nodes, el, &ev) }
                 return true
             }
         }
@@ -214,13 +240,13 @@ struct Evaluator {
 
     /// The records of one element of `every` / `some`: its `where` when that did not hold,
     /// else its `check`.
-    private mutating func recordElement(_ q: Quantifier, _ el: Frame, _ ev: inout [Record]?) {
+    private mutating func recordElement(_ q: Quantifier, _ nodes: (filter: Int32, check: Int32)?, _ el: Frame, _ ev: inout [Record]?) {
         frames.append(el)
         defer { frames.removeLast() }
         var sub: [Record]? = []
         var again: Truth = .yes
-        if let f = q.filter { again = eval(f, &sub) }
-        if again == .yes { sub = []; again = eval(q.check!, &sub) }
+        if let f = q.filter { again = eval(f, nodes?.filter ?? -1, &sub) }
+        if again == .yes { sub = []; again = eval(q.check!, nodes?.check ?? -1, &sub) }
         ev!.append(contentsOf: sub ?? [])
     }
 

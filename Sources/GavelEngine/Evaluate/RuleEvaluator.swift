@@ -63,12 +63,12 @@ public enum RuleEvaluator {
         case .whenUnknown:
             var ev = Evaluator(asset: asset, plan: rule.plan)
             var records: [Evaluator.Record]? = []
-            _ = ev.eval(rule.when!, &records)
+            _ = ev.eval(rule.when!, rule.plan.entries[0].when, &records)
             return outcome(.error, records ?? [], ev, rule, asset, prefix: "applicability ('when') could not be decided: ")
         case .notPassing:
             var ev = Evaluator(asset: asset, plan: rule.plan)
             var records: [Evaluator.Record]? = []
-            let r = ev.eval(rule.check, &records)
+            let r = ev.eval(rule.check, rule.plan.entries[0].check, &records)
             return outcome(r == .no ? .fail : .error, records ?? [], ev, rule, asset, prefix: "")
         }
     }

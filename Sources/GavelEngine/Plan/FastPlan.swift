@@ -71,9 +71,6 @@ final class FastPlan: @unchecked Sendable {
     /// `SnapshotKinds.known`) and the root nodes of `when` (or -1) and of `check`.
     struct Entry { var kinds: UInt64; var when: Int32; var check: Int32 }
     let entries: UnsafeMutableBufferPointer<Entry>
-    /// Each quantifier's `where` and `check` nodes (-1 when absent), by the tree's object: the
-    /// evidence path decides a quantifier's elements here before it records any of them.
-    let quantifierNodes: [ObjectIdentifier: (filter: Int32, check: Int32)]
 
     init(_ rules: [(kinds: [Int], when: Cond?, check: Cond)]) {
         var b = Builder()
@@ -93,7 +90,6 @@ final class FastPlan: @unchecked Sendable {
         pool = FastPlan.copy(b.pool)
         leaves = b.leaves
         regexes = b.regexes
-        quantifierNodes = b.quantifierNodes
         regexRefs = FastPlan.copy(b.regexes.map { Unmanaged.passUnretained($0) })
     }
 
@@ -133,7 +129,6 @@ final class FastPlan: @unchecked Sendable {
         var pool: [UInt8] = []
         var leaves: [Leaf] = []
         var regexes: [Regex] = []
-        var quantifierNodes: [ObjectIdentifier: (filter: Int32, check: Int32)] = [:]
 
         mutating func add(_ c: Cond) -> Int32 {
             switch c {
@@ -153,7 +148,6 @@ final class FastPlan: @unchecked Sendable {
                 case .count(let t): tag = .count; test = t
                 }
                 quants.append(Quant(path: path(q.path), filter: filter, check: check, missing: missing(q.missing), test: test))
-                quantifierNodes[ObjectIdentifier(q)] = (filter, check)
                 return node(tag, Int32(quants.count - 1), 0)
             }
         }
