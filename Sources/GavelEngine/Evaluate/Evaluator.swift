@@ -60,6 +60,8 @@ struct Evaluator {
             }
             return unknown ? .unknown : decisive.negated
         }
+        // A single part is the result: its records are all kept.
+        if xs.count == 1 { return eval(xs[0], kid(n, 0), &ev) }
         if n >= 0, let fast {
             // Each part decided on the plan; only the parts that agree with the result are
             // evaluated again, straight into `ev`: the same records, in the same order.
@@ -243,6 +245,16 @@ struct Evaluator {
     private mutating func recordElement(_ q: Quantifier, _ nodes: (filter: Int32, check: Int32)?, _ el: Frame, _ ev: inout [Record]?) {
         frames.append(el)
         defer { frames.removeLast() }
+        if let nodes, let fast {
+            // `where` decided on the plan: the records of whichever part decided the element
+            // go straight into `ev`.
+            if let f = q.filter, fast.eval(nodes.filter, el.node) != .yes {
+                _ = eval(f, nodes.filter, &ev)
+            } else {
+                _ = eval(q.check!, nodes.check, &ev)
+            }
+            return
+        }
         var sub: [Record]? = []
         var again: Truth = .yes
         if let f = q.filter { again = eval(f, nodes?.filter ?? -1, &sub) }
@@ -488,11 +500,12 @@ struct Evaluator {
 
     static func display(_ parts: [PathPart], _ tail: PathTail?, _ kind: Int?) -> String {
         if parts.isEmpty, let tail, let rooted = tail.rooted, tail.kind == kind { return rooted }
-        var s = kind.map { SnapshotKinds.known[$0] } ?? "."
-        s.reserveCapacity(s.utf8.count + parts.count * 12 + (tail?.display.utf8.count ?? 0))
+        var s: [UInt8] = []
+        s.reserveCapacity(16 + parts.count * 12 + (tail?.display.utf8.count ?? 0))
+        if let kind { s += SnapshotKinds.known[kind].utf8 } else { s.append(UInt8(ascii: ".")) }
         PathTail.appendDisplay(parts, to: &s)
-        if let tail { s += tail.display }
-        return s
+        if let tail { s += tail.display.utf8 }
+        return String(decoding: s, as: UTF8.self)
     }
 
     /// The provenance of the nearest ancestor (or the value itself) the snapshot's

@@ -29,8 +29,9 @@ final class PathTail: Sendable {
             }
         }
         self.parts = parts
-        var display = ""
-        PathTail.appendDisplay(parts, to: &display)
+        var bytes: [UInt8] = []
+        PathTail.appendDisplay(parts, to: &bytes)
+        let display = String(decoding: bytes, as: UTF8.self)
         self.display = display
         self.kind = kind
         rooted = kind.map { SnapshotKinds.known[$0] + display }
@@ -39,21 +40,25 @@ final class PathTail: Sendable {
         self.pointer = pointer
     }
 
-    static func appendDisplay(_ parts: [Evaluator.PathPart], to s: inout String) {
+    /// The display form of `parts`, as UTF-8: evidence names hundreds of paths per asset.
+    static func appendDisplay(_ parts: [Evaluator.PathPart], to s: inout [UInt8]) {
         for p in parts {
             switch p {
             case .index(let i):
-                s += "["
-                s += String(i)
-                s += "]"
+                s.append(UInt8(ascii: "["))
+                appendDecimal(i, to: &s)
+                s.append(UInt8(ascii: "]"))
             case .key(let k):
                 if isPlainKey(k) {
-                    s += "."
-                    s += k
+                    s.append(UInt8(ascii: "."))
+                    s += k.utf8
                 } else {
-                    s += ".\""
-                    for ch in k.unicodeScalars { if ch == "\"" || ch == "\\" { s += "\\" }; s.unicodeScalars.append(ch) }
-                    s += "\""
+                    s += ".\"".utf8
+                    for b in k.utf8 {
+                        if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { s.append(UInt8(ascii: "\\")) }
+                        s.append(b)
+                    }
+                    s.append(UInt8(ascii: "\""))
                 }
             }
         }
@@ -63,10 +68,29 @@ final class PathTail: Sendable {
         for p in parts {
             pointer.append(UInt8(ascii: "/"))
             switch p {
-            case .index(let i): pointer.append(contentsOf: String(i).utf8)
-            case .key(let k): pointer.append(contentsOf: JSONPointer.escape(k).utf8)
+            case .index(let i): appendDecimal(i, to: &pointer)
+            case .key(let k):
+                for b in k.utf8 {
+                    switch b {
+                    case UInt8(ascii: "~"): pointer += [UInt8(ascii: "~"), UInt8(ascii: "0")]
+                    case UInt8(ascii: "/"): pointer += [UInt8(ascii: "~"), UInt8(ascii: "1")]
+                    default: pointer.append(b)
+                    }
+                }
             }
         }
+    }
+
+    /// `i` in decimal, as `String(i)` writes it.
+    static func appendDecimal(_ i: Int, to s: inout [UInt8]) {
+        if i < 0 { s.append(UInt8(ascii: "-")) }
+        var n = i.magnitude
+        let start = s.count
+        repeat {
+            s.append(UInt8(ascii: "0") + UInt8(n % 10))
+            n /= 10
+        } while n > 0
+        s[start...].reverse()
     }
 
     /// An identifier key (`[A-Za-z_][A-Za-z0-9_-]*`) needs no quotes in a path. ASCII checks only.
