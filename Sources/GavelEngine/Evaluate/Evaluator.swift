@@ -217,17 +217,27 @@ struct Evaluator {
         let decisive: Truth = all ? .no : .yes
         // nil: left out by `where`.
         var truths: [Truth?] = []
+        truths.reserveCapacity(16)
+        var seen = (decisive: false, unknown: false, other: false)
         var gaps: [CollectionProblem] = []
         let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: true, asset: asset, gaps: &gaps) { el in
             let t = elementTruth(q, el, nodes)
             truths.append(t)
-            if t == decisive { recordElement(q, nodes, el, &ev) }
+            if t == decisive {
+                seen.decisive = true
+                recordElement(q, nodes, el, &ev)
+            } else if t == .unknown {
+                seen.unknown = true
+            } else if t != nil {
+                seen.other = true
+            }
             return true
         }
         if let problem { return missing(problem, q, &ev) }
-        // An element whose path runs into an unreadable part is an unknown element.
-        let result = Evaluator.fold(truths.compactMap { $0 } + gaps.map { _ in .unknown }, all: all)
-        if result != decisive && truths.contains(result) {
+        // An element whose path runs into an unreadable part is an unknown element (as
+        // `fold` over the elements' truths and one `.unknown` per gap).
+        let result: Truth = seen.decisive ? decisive : (seen.unknown || !gaps.isEmpty) ? .unknown : decisive.negated
+        if result != decisive && (result == .unknown ? seen.unknown : seen.other) {
             var ordinal = 0
             var again: [CollectionProblem] = []
             _ = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: true, asset: asset, gaps: &again) { el in
