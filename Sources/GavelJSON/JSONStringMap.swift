@@ -21,8 +21,10 @@ public final class JSONStringMap: Sendable {
     /// The object's text.
     private let text: [UInt8]
     private let entries: [Entry]
-    /// Open addressing: an index into `entries`, or -1.
-    private let slots: [Int32]
+    /// Open addressing: an index into `entries` (-1: empty) and that entry's key hash, so
+    /// that a probe compares keys only when the hashes agree.
+    private struct Slot { var entry: Int32; var hash: UInt32 }
+    private let slots: [Slot]
 
     public var count: Int { entries.count }
 
@@ -72,17 +74,18 @@ public final class JSONStringMap: Sendable {
 
         var size = 8
         while size < found.count * 2 { size *= 2 }
-        var slots = [Int32](repeating: -1, count: size)
+        var slots = [Slot](repeating: Slot(entry: -1, hash: 0), count: size)
         for (e, entry) in found.enumerated() {
             let key = UnsafeRawBufferPointer(rebasing: bytes[Int(entry.key)..<Int(entry.key + entry.keyCount)])
-            var slot = Int(JSONStringMap.hash(key)) & (size - 1)
-            while slots[slot] >= 0 {
-                let other = found[Int(slots[slot])]
+            let hash = JSONStringMap.hash(key)
+            var slot = Int(hash) & (size - 1)
+            while slots[slot].entry >= 0 {
+                let other = found[Int(slots[slot].entry)]
                 // A key twice: jansson's to report (duplicate keys are refused).
                 if other.keyCount == entry.keyCount, key.elementsEqual(bytes[Int(other.key)..<Int(other.key + other.keyCount)]) { return nil }
                 slot = (slot + 1) & (size - 1)
             }
-            slots[slot] = Int32(e)
+            slots[slot] = Slot(entry: Int32(e), hash: hash)
         }
         text = Array(bytes)
         entries = found
@@ -91,13 +94,14 @@ public final class JSONStringMap: Sendable {
 
     /// The value of `key` (its bytes, as decoded JSON), or nil.
     public func value(forKey key: UnsafeRawBufferPointer) -> String? {
-        var s = Int(JSONStringMap.hash(key)) & (slots.count - 1)
+        let hash = JSONStringMap.hash(key)
+        var s = Int(hash) & (slots.count - 1)
         return text.withUnsafeBytes { text in
             while true {
-                let e = slots[s]
-                if e < 0 { return nil }
-                let entry = entries[Int(e)]
-                if Int(entry.keyCount) == key.count,
+                let slot = slots[s]
+                if slot.entry < 0 { return nil }
+                let entry = entries[Int(slot.entry)]
+                if slot.hash == hash, Int(entry.keyCount) == key.count,
                    key.count == 0 || memcmp(key.baseAddress!, text.baseAddress! + Int(entry.key), key.count) == 0 {
                     return String(decoding: text[Int(entry.value)..<Int(entry.value + entry.valueCount)], as: UTF8.self)
                 }
@@ -111,10 +115,20 @@ public final class JSONStringMap: Sendable {
         return key.withUTF8 { value(forKey: UnsafeRawBufferPointer($0)) }
     }
 
-    /// FNV-1a: the keys are short and looked up a few at a time.
+    /// A multiplicative hash, a word at a time: provenance pointers run to 40 bytes and more.
     private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var h: UInt32 = 2_166_136_261
-        for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
-        return h
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var i = 0
+        while i + 8 <= bytes.count {
+            h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 29
+            i += 8
+        }
+        while i < bytes.count {
+            h = (h ^ UInt64(bytes[i])) &* 0x0100_0000_01B3
+            i += 1
+        }
+        h ^= h >> 32
+        return UInt32(truncatingIfNeeded: h)
     }
 }

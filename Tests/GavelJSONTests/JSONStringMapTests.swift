@@ -36,6 +36,23 @@ final class JSONStringMapTests: XCTestCase {
         for n in 1000..<1100 { XCTAssertNil(m.value(forKey: "/ini/directive_\(n)")) }
     }
 
+    /// Keys are hashed a word at a time: keys of every length around the word size, which
+    /// differ only in their last byte or only in length, are each found and not confused.
+    func testKeysOfEveryLengthAreTold() throws {
+        let base = "/servers/3/locations/10/headers/x"
+        var keys: [String] = []
+        for n in 0...base.utf8.count {
+            let prefix = String(base.prefix(n))
+            keys.append(prefix)
+            if n > 0 { keys.append(String(prefix.dropLast()) + "#") }
+        }
+        let unique = Array(Set(keys)).sorted()
+        let text = "{" + unique.enumerated().map { "\"\($0.element)\": \"v\($0.offset)\"" }.joined(separator: ",") + "}"
+        let m = try XCTUnwrap(map(text))
+        for (n, key) in unique.enumerated() { XCTAssertEqual(m.value(forKey: key), "v\(n)", key) }
+        for key in ["##", base + "/", base + "#", "/servers/3/locations/10/headers/y"] { XCTAssertNil(m.value(forKey: key), key) }
+    }
+
     /// What is not the plain form is left to jansson, valid or not: escapes, characters past
     /// ASCII, values that are not strings, a key twice, anything around or inside that is wrong.
     func testStepsAsideForAnythingButThePlainForm() {
