@@ -267,8 +267,8 @@ struct Evaluator {
         }
         var sub: [Record]? = []
         var again: Truth = .yes
-        if let f = q.filter { again = eval(f, nodes?.filter ?? -1, &sub) }
-        if again == .yes { sub = []; again = eval(q.check!, nodes?.check ?? -1, &sub) }
+        if let f = q.filter { again = eval(f, &sub) }
+        if again == .yes { sub = []; again = eval(q.check!, &sub) }
         ev!.append(contentsOf: sub ?? [])
     }
 
