@@ -21,9 +21,21 @@ final class DiagnosticsGoldenTests: XCTestCase {
 
     func testRenderedDiagnosticHasFileLineColumnIDAndCaret() {
         let out = compile(["bad.yaml": "gavel: policy/v1\nid: x\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.a, equal: 1 }\n"])
-        let d = out.errors.first!
+        // Both of the leaf's errors: 'php' has no field 'a', and the operator is misspelt.
+        XCTAssertEqual(out.errors.map(\.id), ["unknown-field", "unknown-operator"])
+        let d = out.errors.last!
         let rendered = out.renderer.render(d)
         XCTAssertTrue(rendered.hasSuffix("/bad.yaml:7:27: error[unknown-operator]: unknown operator 'equal'; did you mean 'equals'?\n  |\n7 |     check: { path: php.a, equal: 1 }\n  |                           ^"), rendered)
+    }
+
+    /// A leaf whose operator is wrong still has its path, 'as' and 'missing' checked.
+    func testALeafWithABadOperatorStillHasItsOtherKeysChecked() {
+        for op in ["equal: 1", "equals: 1, in: [1]", "frobnicate: 1"] {
+            let out = compile(["p.yaml": "gavel: policy/v1\nid: x\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.versoin, \(op), as: itn, missing: fial }\n"])
+            let ids = Set(out.errors.map(\.id))
+            for id in ["unknown-field", "unknown-coercion", "bad-missing"] { XCTAssertTrue(ids.contains(id), "\(op): \(out.errors.map(\.description))") }
+            XCTAssertEqual(out.errors.count, 4, "\(op): \(out.errors.map(\.description))")
+        }
     }
 
     func testEveryErrorOfTheSetIsReportedInOneRun() {

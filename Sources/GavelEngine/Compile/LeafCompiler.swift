@@ -25,13 +25,12 @@ extension CompileSession {
             if ok {
                 diags.error("missing-operator", "a test needs one operator beside 'path:' (e.g. equals, matches, gte, exists)", at: m.node.location)
             }
-            return nil
-        }
-        if ops.count > 1 {
+            ok = false
+        } else if ops.count > 1 {
             diags.error("multiple-operators", "a test has exactly one operator; found \(ops.joined(separator: ", ")). Combine tests with 'all:'", at: m.keyLocation(ops[1]))
-            return nil
+            ok = false
         }
-        let opName = ops[0]
+        // The rest is checked whatever the operator's fate, so that one run reports every error.
         guard let pathNode = m["path"], let (text, _) = MapReader.text(pathNode, "'path'", diags) else { return nil }
         let path = compilePath(text, pathNode, scope, wildcard: false)
         var coercion: Coercion?
@@ -45,6 +44,8 @@ extension CompileSession {
         }
         let missing = compileMissing(m)
         if m.has("missing"), missing == nil { ok = false }
+        guard ops.count == 1 else { return nil }
+        let opName = ops[0]
         if opName == "exists", m.has("missing") {
             diags.error("conflicting-keys", "'missing' has no effect on 'exists', which already says what absence means", at: m.keyLocation("missing"))
             ok = false
