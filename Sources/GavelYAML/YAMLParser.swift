@@ -191,7 +191,9 @@ private struct Builder {
         if offset < source.count, source[offset] == UInt8(ascii: "\t") || (problem.contains("tab")) {
             return Diagnostic("yaml-tab", "a tab character cannot be used here; YAML indents with spaces only", at: at, notes: notes)
         }
-        if (context ?? "").contains("flow mapping") || problem.contains("',' or '}'") {
+        // `{ path: a[*].b }` inside a flow collection: `[` opens a sequence and `*` an alias.
+        let flowWildcard = (context ?? "").contains("alias") && lineText(mark).contains("[*")
+        if (context ?? "").contains("flow mapping") || problem.contains("',' or '}'") || flowWildcard {
             let line = lineText(mark)
             if line.contains("[") || line.contains("]") {
                 return Diagnostic("yaml-flow-brackets",
