@@ -38,6 +38,54 @@ final class DiagnosticsGoldenTests: XCTestCase {
         }
     }
 
+    /// `equals`/`in` without `as:` against a value the schema types otherwise can never hold
+    /// (a boolean against the string yes, a number against strings). The language defines the
+    /// outcome, so it is a warning with the fix, never an error; operands that fit stay quiet.
+    func testAnOperandThatCanNeverEqualTheSchemaTypeIsAWarning() {
+        let text = """
+        gavel: policy/v1
+        id: d.operand-type
+        kind: [nginx, php, hosting]
+        rules:
+          - id: OT-1
+            title: a boolean compared with the string yes
+            severity: low
+            check:
+              every:
+                path: nginx.servers[*]
+                check: { path: .ssl, equals: yes }
+          - id: OT-2
+            title: a number compared with strings only
+            severity: low
+            check: { path: "nginx.servers[0].listen[0].port", in: ["443", "8443"] }
+          - id: OT-3
+            title: a string never equal to a number, negated (always passes)
+            severity: low
+            check: { path: php.version, not_equals: 8 }
+          - id: OT-4
+            title: fine - null fits an optional value, a mixed list has one that fits, as bool converts
+            severity: low
+            check:
+              all:
+                - { path: php.version, equals: null }
+                - { path: "nginx.servers[0].listen[0].port", in: ["443", 443] }
+                - { path: "nginx.servers[0].ssl", as: bool, equals: true }
+                - { path: "nginx.servers[0].ssl", equals: false }
+        """
+        let out = compile(["p.yaml": text])
+        XCTAssertEqual(out.errors.map(\.description), [])
+        XCTAssertNotNil(out.program)
+        let warnings = out.diagnostics.filter { $0.id == "operand-type" }
+        XCTAssertEqual(warnings.map { "\($0.location!.line):\($0.location!.column)" }, ["11:38", "15:59", "19:45"])
+        XCTAssertTrue(warnings.allSatisfy { $0.level == .warning })
+        XCTAssertTrue(warnings[0].notes.contains { $0.contains("yes, no, on and off are strings") }, "\(warnings[0].notes)")
+        XCTAssertTrue(warnings[0].message.contains("never holds"), warnings[0].message)
+        XCTAssertTrue(warnings[2].message.contains("always holds"), warnings[2].message)
+        // A string value compared with a number can be converted; a boolean cannot become "yes".
+        XCTAssertTrue(warnings[2].notes.contains { $0.contains("'as: int'") }, "\(warnings[2].notes)")
+        XCTAssertFalse(warnings[0].notes.contains { $0.contains("as: ") }, "\(warnings[0].notes)")
+    }
+
     func testEveryErrorOfTheSetIsReportedInOneRun() {
         let a = "gavel: policy/v1\nid: a\nkind: php\nrules:\n  - { id: A, severity: low, check: { path: php.version, gtt: 1 } }\n"
         let b = "gavel: policy/v1\nid: b\nkind: php\nrules:\n  - { id: B, severity: loud, check: { path: php.version, gt: 1 } }\n"

@@ -32,7 +32,8 @@ extension CompileSession {
         }
         // The rest is checked whatever the operator's fate, so that one run reports every error.
         guard let pathNode = m["path"], let (text, _) = MapReader.text(pathNode, "'path'", diags) else { return nil }
-        let path = compilePath(text, pathNode, scope, wildcard: false)
+        let typed = compileTypedPath(text, pathNode, scope, wildcard: false)
+        let path = typed?.0
         var coercion: Coercion?
         if let (c, at) = m.string("as") {
             coercion = Coercion(rawValue: c)
@@ -51,10 +52,53 @@ extension CompileSession {
             ok = false
         }
         guard ok, let path, let operand = compileOperator(opName, m[opName]!, coercion, scope) else { return nil }
+        if coercion == nil, let type = typed?.1 { warnIfOperandCannotMatch(opName, operand.1, type, text, m[opName]!.location) }
         // `length: {gte: {param: N}}` has its parameter one level down.
         let operandNode = opName == "length" ? m[opName]!.mapping?.first?.value : m[opName]
         return .leaf(Leaf(path: path, op: operand.0, coercion: coercion, missing: missing, opName: opName, expected: operand.1,
                           parameter: operandNode.flatMap { parameter($0, scope) }, location: m.node.location))
+    }
+
+    /// `equals` / `in` (and their negations) without `as:` against a value whose type the
+    /// kind's schema fixes: an operand of another type is never equal to it, so the test
+    /// always fails (or, negated, always passes). The language defines that outcome, so this
+    /// is a warning (`operand-type`), with the fix; `check` shows it.
+    private func warnIfOperandCannotMatch(_ op: String, _ operand: Value, _ type: SchemaType, _ path: String, _ at: SourceLocation) {
+        let operands: [Value]
+        switch op {
+        case "equals", "not_equals": operands = [operand]
+        case "in", "not_in":
+            guard case .array(let items) = operand, !items.isEmpty else { return }
+            operands = items
+        default: return
+        }
+        func fits(_ v: Value, _ t: SchemaType) -> Bool {
+            switch (t, v) {
+            case (.optional, .null): return true
+            case (.optional(let inner), _): return fits(v, inner)
+            case (.string, .string), (.bool, .bool): return true
+            case (.number, _): return v.number != nil
+            case (.string, _), (.bool, _): return false
+            default: return true   // any, arrays and objects: not checked here
+            }
+        }
+        guard !operands.contains(where: { fits($0, type) }) else { return }
+        var notes: [String] = []
+        if case .bool = type.unwrapped, operands.contains(where: { ["yes", "no", "on", "off"].contains($0.stringValue?.lowercased() ?? "") }) {
+            notes.append("in YAML 1.2 yes, no, on and off are strings; write true or false")
+        }
+        // Only a string value has a conversion towards the operand's type (`as: int`, `as: bool`).
+        let conversion: String?
+        switch (type.unwrapped, operands[0]) {
+        case (.string, .bool): conversion = "as: bool"
+        case (.string, _) where operands[0].number != nil: conversion = "as: int"
+        default: conversion = nil
+        }
+        notes.append("write the operand as \(type.describe)" + (conversion.map { ", or convert the value first with '\($0)'" } ?? ""))
+        let what = operands.count == 1 ? describe(operands[0]) : "none of \(JSONWriter.string(operand))"
+        let outcome = op.hasPrefix("not_") ? "always holds" : "never holds"
+        diags.add(Diagnostic("operand-type", "'\(path)' is \(type.describe) (docs/snapshots/), and \(what) is never equal to it, so this '\(op)' \(outcome)",
+                             at: at, level: .warning, notes: notes))
     }
 
     private func mismatch(_ op: String, _ wants: String, _ v: Value, _ at: SourceLocation) -> (Op, Value)? {
