@@ -6,7 +6,7 @@ import GavelJSON
 // gavel-bench: generates a deterministic fleet and reports throughput figures.
 // It reports; it never passes or fails.
 //
-//   gavel-bench [--assets N] [--dir DIR] [--policies Policies] [--jobs N] [--only all|full|parse|evaluation|compliant] [--repeat N]
+//   gavel-bench [--assets N] [--dir DIR] [--policies Policies] [--jobs N] [--only all|full|parse|evaluation|compliant|generated] [--repeat N]
 //
 // Environment, for finding where evaluation time goes:
 //   PER_RULE=1 (or =generated)  after the figures, each rule's mean time on 500 compliant
@@ -36,13 +36,14 @@ let jobs = count("--jobs", String(ProcessInfo.processInfo.activeProcessorCount))
 /// Assets used by the one-core phases.
 let sample = min(assetCount, 2000)
 /// `--only evaluation` skips the other phases, `--only compliant` also the generated fleet
-/// (for profiling the pass path); `--only full` runs only the full run, `--only parse` only the
+/// (for profiling the pass path), `--only generated` also the compliant one (for profiling
+/// evidence); `--only full` runs only the full run, `--only parse` only the
 /// jansson and SHA-256 figures.
 let only = option("--only", "all")
 /// Passes over the loaded assets in the evaluation phase (raise it when profiling).
 let repeats = count("--repeat", "5")
-if !["all", "full", "parse", "evaluation", "compliant"].contains(only) {
-    fail("--only takes all, full, parse, evaluation or compliant, not \"\(only)\"")
+if !["all", "full", "parse", "evaluation", "compliant", "generated"].contains(only) {
+    fail("--only takes all, full, parse, evaluation, compliant or generated, not \"\(only)\"")
 }
 let profileRules = ProcessInfo.processInfo.environment["PROFILE_RULE"]
 
@@ -334,8 +335,8 @@ if only != "compliant" {
     report("generated fleet", mixed.count) { mixed[$0] }
     if ProcessInfo.processInfo.environment["PER_RULE"] == "generated" { perRuleFleet = mixed }
 }
-let compliant = (0..<sample).map { Array(generate($0, compliant: true).values) }
-report("compliant fleet", compliant.count) { compliant[$0] }
+let compliant = only == "generated" ? [] : (0..<sample).map { Array(generate($0, compliant: true).values) }
+if only != "generated" { report("compliant fleet", compliant.count) { compliant[$0] } }
 if perRuleFleet.isEmpty { perRuleFleet = compliant }
 if ProcessInfo.processInfo.environment["PER_RULE"] != nil {
     var cost = [UInt64](repeating: 0, count: rules.count)

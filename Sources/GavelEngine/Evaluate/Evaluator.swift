@@ -316,6 +316,7 @@ struct Evaluator {
                      gaps: inout [CollectionProblem], _ visit: (Frame) -> Bool) -> CollectionProblem? {
         var stopped = false
         var trail = f.parts
+        if collecting { trail.reserveCapacity(trail.count + steps.count) }
         return walk(f.node, f.kind, &trail, steps, seenWildcard, collecting, asset, &gaps, &stopped, visit)
     }
 

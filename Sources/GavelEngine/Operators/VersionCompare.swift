@@ -18,7 +18,9 @@ public enum VersionCompare {
     /// non-alphanumerics into '.', never doubling a '.'.
     static func canonicalize(_ v: [UInt8]) -> [UInt8] {
         guard let first = v.first else { return [] }
-        var out: [UInt8] = [first]
+        var out: [UInt8] = []
+        out.reserveCapacity(v.count * 2)   // at most a dot before each byte: one allocation
+        out.append(first)
         var last = first
         let dot = UInt8(ascii: ".")
         func isDig(_ x: UInt8) -> Bool { isDigit(x) && x != dot }
