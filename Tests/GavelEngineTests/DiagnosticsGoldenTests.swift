@@ -81,6 +81,7 @@ final class DiagnosticsGoldenTests: XCTestCase {
         XCTAssertTrue(warnings[0].notes.contains { $0.contains("yes, no, on and off are strings") }, "\(warnings[0].notes)")
         XCTAssertTrue(warnings[0].message.contains("never holds"), warnings[0].message)
         XCTAssertTrue(warnings[2].message.contains("always holds"), warnings[2].message)
+        XCTAssertTrue(warnings[1].message.contains(#"none of ["443","8443"] can ever equal it"#), warnings[1].message)
         // A string value compared with a number can be converted; a boolean cannot become "yes".
         XCTAssertTrue(warnings[2].notes.contains { $0.contains("'as: int'") }, "\(warnings[2].notes)")
         XCTAssertFalse(warnings[0].notes.contains { $0.contains("as: ") }, "\(warnings[0].notes)")

@@ -279,6 +279,7 @@ extension CompileSession {
         case .string(let s): return "the string \"\(s)\""
         case .array: return "a list"
         case .object: return "a mapping"
+        case .null: return "null"
         default: return "\(v.typeName) \(JSONWriter.string(v))"
         }
     }

@@ -95,9 +95,9 @@ extension CompileSession {
         default: conversion = nil
         }
         notes.append("write the operand as \(type.describe)" + (conversion.map { ", or convert the value first with '\($0)'" } ?? ""))
-        let what = operands.count == 1 ? describe(operands[0]) : "none of \(JSONWriter.string(operand))"
+        let what = op.hasSuffix("in") ? "none of \(JSONWriter.string(operand)) can ever equal it" : "\(describe(operands[0])) can never equal it"
         let outcome = op.hasPrefix("not_") ? "always holds" : "never holds"
-        diags.add(Diagnostic("operand-type", "'\(path)' is \(type.describe) (docs/snapshots/), and \(what) is never equal to it, so this '\(op)' \(outcome)",
+        diags.add(Diagnostic("operand-type", "'\(path)' is \(type.describe) (docs/snapshots/), and \(what), so this '\(op)' \(outcome)",
                              at: at, level: .warning, notes: notes))
     }
 
