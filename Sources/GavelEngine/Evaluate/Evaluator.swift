@@ -16,7 +16,9 @@ struct Evaluator {
     }
 
     let asset: AssetView
-    var frames: [Frame] = []
+    /// The element relative paths start from: the innermost quantifier's current element.
+    /// Set for the element's evaluation and put back after it.
+    var frame: Frame?
     /// The rule's flat plan, when the caller keeps the rule alive: a quantifier's elements
     /// are then decided on it (the pass path's code) before any is recorded.
     let fast: FastEvaluator?
@@ -66,7 +68,7 @@ struct Evaluator {
             // Each part decided on the plan; only the parts that agree with the result are
             // evaluated again, straight into `ev`: the same records, in the same order.
             return withUnsafeTemporaryAllocation(of: Truth.self, capacity: xs.count) { truths in
-                let el = frames.last?.node
+                let el = frame?.node
                 for i in xs.indices { truths[i] = fast.eval(kid(n, i), el) }
                 let result = Evaluator.fold(truths, all: all)
                 for i in xs.indices where truths[i] == result { _ = eval(xs[i], kid(n, i), &ev) }
@@ -147,8 +149,9 @@ struct Evaluator {
                     if r == .yes { n += 1 }
                     guard r == .unknown else { return true }
                 }
-                frames.append(el)
-                defer { frames.removeLast() }
+                let outer = frame
+                frame = el
+                defer { frame = outer }
                 var sub: [Record]? = collecting ? [] : nil
                 let r = eval(f, filterNode, &sub)
                 if r == .yes { n += 1 } else if r == .unknown { unknown = true; undecided += 1; errors += sub ?? [] }
@@ -177,8 +180,9 @@ struct Evaluator {
             if r == .yes { r = fast.eval(nodes.check, el.node) }
             return r
         }
-        frames.append(el)
-        defer { frames.removeLast() }
+        let outer = frame
+        frame = el
+        defer { frame = outer }
         var none: [Record]? = nil
         var r: Truth = .yes
         if let f = q.filter { r = eval(f, -1, &none) }
@@ -215,14 +219,11 @@ struct Evaluator {
     private mutating func quantifierEvidence(_ q: Quantifier, _ nodes: (filter: Int32, check: Int32)?, _ start: Frame, all: Bool,
                                              _ ev: inout [Record]?) -> Truth {
         let decisive: Truth = all ? .no : .yes
-        // nil: left out by `where`.
-        var truths: [Truth?] = []
-        truths.reserveCapacity(16)
         var seen = (decisive: false, unknown: false, other: false)
         var gaps: [CollectionProblem] = []
         let problem = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: true, asset: asset, gaps: &gaps) { el in
+            // nil: left out by `where`.
             let t = elementTruth(q, el, nodes)
-            truths.append(t)
             if t == decisive {
                 seen.decisive = true
                 recordElement(q, nodes, el, &ev)
@@ -238,11 +239,11 @@ struct Evaluator {
         // `fold` over the elements' truths and one `.unknown` per gap).
         let result: Truth = seen.decisive ? decisive : (seen.unknown || !gaps.isEmpty) ? .unknown : decisive.negated
         if result != decisive && (result == .unknown ? seen.unknown : seen.other) {
-            var ordinal = 0
+            // Each element decided again (as cheap as reading it back from a list kept on
+            // the first walk, which would cost an allocation on every walk).
             var again: [CollectionProblem] = []
             _ = Evaluator.walk(start, q.path.steps[...], seenWildcard: false, collecting: true, asset: asset, gaps: &again) { el in
-                defer { ordinal += 1 }
-                if ordinal < truths.count, truths[ordinal] == result { recordElement(q, nodes, el, &ev) }
+                if elementTruth(q, el, nodes) == result { recordElement(q, nodes, el, &ev) }
                 return true
             }
         }
@@ -253,8 +254,9 @@ struct Evaluator {
     /// The records of one element of `every` / `some`: its `where` when that did not hold,
     /// else its `check`.
     private mutating func recordElement(_ q: Quantifier, _ nodes: (filter: Int32, check: Int32)?, _ el: Frame, _ ev: inout [Record]?) {
-        frames.append(el)
-        defer { frames.removeLast() }
+        let outer = frame
+        frame = el
+        defer { frame = outer }
         if let nodes, let fast {
             // `where` decided on the plan: the records of whichever part decided the element
             // go straight into `ev`.
@@ -390,7 +392,7 @@ struct Evaluator {
     private func baseKind(_ path: CompiledPath) -> Int? {
         switch path.base {
         case .kind(let k): return k
-        case .element: return frames.last?.kind
+        case .element: return frame?.kind
         }
     }
 
@@ -400,7 +402,7 @@ struct Evaluator {
             guard let n = asset.roots[k] else { return nil }
             return Frame(node: n, kind: k, parts: [])
         case .element:
-            return frames.last
+            return frame
         }
     }
 
@@ -439,7 +441,8 @@ struct Evaluator {
             let r: Truth = l.missing == .pass ? .yes : l.missing == .fail ? .no : .unknown
             if ev != nil {
                 let (prefix, kind) = elementPlace(l.path)
-                let note = r == .unknown ? "missing evidence: \(Evaluator.display(prefix, l.path.tail, kind))" : "absent (missing: \(l.missing!.rawValue))"
+                let note = r == .unknown ? "missing evidence: \(Evaluator.display(prefix, l.path.tail, kind))"
+                    : l.missing == .pass ? "absent (missing: pass)" : "absent (missing: fail)"
                 ev!.append(leafRecord(l, observed: nil, result: r, note: note))
             }
             return r
@@ -489,6 +492,21 @@ struct Evaluator {
         var coercion: String?
         var result: Truth
         var note: String?
+
+        /// Room for the records of most failing rules, so that recording them does not
+        /// grow the array a record at a time.
+        static func buffer() -> [Record] {
+            var records: [Record] = []
+            records.reserveCapacity(8)
+            return records
+        }
+
+        /// Whether both records name one value by the same written path from the same
+        /// kind, outside any element: then their display paths and provenance are the same.
+        func names(sameValueAs other: Record) -> Bool {
+            guard prefix.isEmpty, other.prefix.isEmpty, kind == other.kind, let tail, let otherTail = other.tail else { return false }
+            return tail === otherTail || (tail.kind == otherTail.kind && tail.display == otherTail.display && tail.pointer == otherTail.pointer)
+        }
     }
 
     /// The reported form of a record: display path, kind name and provenance.
@@ -497,12 +515,19 @@ struct Evaluator {
                  expected: r.expected, coercion: r.coercion, result: r.result, note: r.note, provenance: provenance(r.prefix, r.tail, r.kind))
     }
 
+    /// The reported form of a record that names the same value as `other`, whose path and
+    /// provenance it shares (see `Record.names(sameValueAs:)`).
+    func evidence(_ r: Record, at other: Evidence) -> Evidence {
+        Evidence(path: other.path, kind: other.kind, observed: r.observed, op: r.op, expected: r.expected, coercion: r.coercion, result: r.result,
+                 note: r.note, provenance: other.provenance)
+    }
+
     /// Where a path starts: the current element's concrete parts and kind, or none and the
     /// path's own kind.
     private func elementPlace(_ path: CompiledPath) -> ([PathPart], Int?) {
         switch path.base {
         case .kind(let k): return ([], k)
-        case .element: return (frames.last?.parts ?? [], frames.last?.kind)
+        case .element: return (frame?.parts ?? [], frame?.kind)
         }
     }
 
@@ -511,12 +536,13 @@ struct Evaluator {
 
     static func display(_ parts: [PathPart], _ tail: PathTail?, _ kind: Int?) -> String {
         if parts.isEmpty, let tail, let rooted = tail.rooted, tail.kind == kind { return rooted }
-        var s: [UInt8] = []
-        s.reserveCapacity(16 + parts.count * 12 + (tail?.display.utf8.count ?? 0))
-        if let kind { s += SnapshotKinds.known[kind].utf8 } else { s.append(UInt8(ascii: ".")) }
-        PathTail.appendDisplay(parts, to: &s)
-        if let tail { s += tail.display.utf8 }
-        return String(decoding: s, as: UTF8.self)
+        let head = kind.map { SnapshotKinds.known[$0] } ?? "."
+        let bound = head.utf8.count + PathTail.displayBound(parts) + (tail?.display.utf8.count ?? 0)
+        return ByteSink.string(capacity: bound) { s in
+            s.append(head)
+            PathTail.appendDisplay(parts, to: &s)
+            if let tail { s.append(tail.display) }
+        }
     }
 
     /// The provenance of the nearest ancestor (or the value itself) the snapshot's
@@ -528,11 +554,11 @@ struct Evaluator {
         if prefix.isEmpty, let tail {
             return tail.pointer.withUnsafeBufferPointer { Evaluator.nearestProvenance(map, $0) }
         }
-        var pointer: [UInt8] = []
-        pointer.reserveCapacity(64)
-        PathTail.appendPointer(prefix, to: &pointer)
-        if let tail { pointer += tail.pointer }
-        return pointer.withUnsafeBufferPointer { Evaluator.nearestProvenance(map, $0) }
+        let bound = PathTail.pointerBound(prefix) + (tail?.pointer.count ?? 0)
+        return ByteSink.withTemporary(capacity: bound, { s in
+            PathTail.appendPointer(prefix, to: &s)
+            if let tail { s.append(tail.pointer) }
+        }, { Evaluator.nearestProvenance(map, $0) })
     }
 
     private static func nearestProvenance(_ map: ProvenanceMap, _ pointer: UnsafeBufferPointer<UInt8>) -> String? {

@@ -29,19 +29,41 @@ final class PathTail: Sendable {
             }
         }
         self.parts = parts
-        var bytes: [UInt8] = []
-        PathTail.appendDisplay(parts, to: &bytes)
-        let display = String(decoding: bytes, as: UTF8.self)
+        let display = ByteSink.string(capacity: PathTail.displayBound(parts)) { PathTail.appendDisplay(parts, to: &$0) }
         self.display = display
         self.kind = kind
         rooted = kind.map { SnapshotKinds.known[$0] + display }
-        var pointer: [UInt8] = []
-        PathTail.appendPointer(parts, to: &pointer)
-        self.pointer = pointer
+        pointer = ByteSink.bytes(capacity: PathTail.pointerBound(parts)) { PathTail.appendPointer(parts, to: &$0) }
+    }
+
+    /// The most bytes `appendDisplay` writes for `parts`: an index as `[` up to 20 digits `]`,
+    /// a key with its dot, quotes and every byte escaped.
+    static func displayBound(_ parts: [Evaluator.PathPart]) -> Int {
+        var n = 0
+        for p in parts {
+            switch p {
+            case .index: n += 22
+            case .key(let k): n += 3 + 2 * k.utf8.count
+            }
+        }
+        return n
+    }
+
+    /// The most bytes `appendPointer` writes for `parts`: a slash, then a number or the key
+    /// with every byte escaped.
+    static func pointerBound(_ parts: [Evaluator.PathPart]) -> Int {
+        var n = 0
+        for p in parts {
+            switch p {
+            case .index: n += 21
+            case .key(let k): n += 1 + 2 * k.utf8.count
+            }
+        }
+        return n
     }
 
     /// The display form of `parts`, as UTF-8: evidence names hundreds of paths per asset.
-    static func appendDisplay(_ parts: [Evaluator.PathPart], to s: inout [UInt8]) {
+    static func appendDisplay(_ parts: [Evaluator.PathPart], to s: inout ByteSink) {
         for p in parts {
             switch p {
             case .index(let i):
@@ -51,9 +73,10 @@ final class PathTail: Sendable {
             case .key(let k):
                 if isPlainKey(k) {
                     s.append(UInt8(ascii: "."))
-                    s += k.utf8
+                    s.append(k)
                 } else {
-                    s += ".\"".utf8
+                    s.append(UInt8(ascii: "."))
+                    s.append(UInt8(ascii: "\""))
                     for b in k.utf8 {
                         if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { s.append(UInt8(ascii: "\\")) }
                         s.append(b)
@@ -64,33 +87,40 @@ final class PathTail: Sendable {
         }
     }
 
-    static func appendPointer(_ parts: [Evaluator.PathPart], to pointer: inout [UInt8]) {
+    static func appendPointer(_ parts: [Evaluator.PathPart], to s: inout ByteSink) {
         for p in parts {
-            pointer.append(UInt8(ascii: "/"))
+            s.append(UInt8(ascii: "/"))
             switch p {
-            case .index(let i): appendDecimal(i, to: &pointer)
+            case .index(let i): appendDecimal(i, to: &s)
             case .key(let k):
                 for b in k.utf8 {
                     switch b {
-                    case UInt8(ascii: "~"): pointer += [UInt8(ascii: "~"), UInt8(ascii: "0")]
-                    case UInt8(ascii: "/"): pointer += [UInt8(ascii: "~"), UInt8(ascii: "1")]
-                    default: pointer.append(b)
+                    case UInt8(ascii: "~"): s.append(UInt8(ascii: "~")); s.append(UInt8(ascii: "0"))
+                    case UInt8(ascii: "/"): s.append(UInt8(ascii: "~")); s.append(UInt8(ascii: "1"))
+                    default: s.append(b)
                     }
                 }
             }
         }
     }
 
-    /// `i` in decimal, as `String(i)` writes it.
-    static func appendDecimal(_ i: Int, to s: inout [UInt8]) {
+    /// `i` in decimal, as `String(i)` writes it (at most 20 bytes).
+    static func appendDecimal(_ i: Int, to s: inout ByteSink) {
         if i < 0 { s.append(UInt8(ascii: "-")) }
         var n = i.magnitude
-        let start = s.count
-        repeat {
-            s.append(UInt8(ascii: "0") + UInt8(n % 10))
-            n /= 10
-        } while n > 0
-        s[start...].reverse()
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // room for 24 digits, last first
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[count] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+                count += 1
+            } while n > 0
+            while count > 0 {
+                count -= 1
+                s.append(d[count])
+            }
+        }
     }
 
     /// An identifier key (`[A-Za-z_][A-Za-z0-9_-]*`) needs no quotes in a path. ASCII checks only.

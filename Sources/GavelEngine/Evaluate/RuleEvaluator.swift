@@ -62,12 +62,12 @@ public enum RuleEvaluator {
         case .pass: return RuleOutcome(verdict: .pass, evidence: [], omitted: 0, message: nil)
         case .whenUnknown:
             var ev = Evaluator(asset: asset, plan: rule.plan)
-            var records: [Evaluator.Record]? = []
+            var records: [Evaluator.Record]? = Evaluator.Record.buffer()
             _ = ev.eval(rule.when!, rule.plan.entries[0].when, &records)
             return outcome(.error, records ?? [], ev, rule, asset, prefix: "applicability ('when') could not be decided: ")
         case .notPassing:
             var ev = Evaluator(asset: asset, plan: rule.plan)
-            var records: [Evaluator.Record]? = []
+            var records: [Evaluator.Record]? = Evaluator.Record.buffer()
             let r = ev.eval(rule.check, rule.plan.entries[0].check, &records)
             return outcome(r == .no ? .fail : .error, records ?? [], ev, rule, asset, prefix: "")
         }
@@ -75,7 +75,17 @@ public enum RuleEvaluator {
 
     private static func outcome(_ verdict: Verdict, _ records: [Evaluator.Record], _ evaluator: Evaluator, _ rule: Rule, _ asset: AssetView,
                                 prefix: String) -> RuleOutcome {
-        let kept = records.prefix(evidenceCap).map(evaluator.evidence)
+        var kept: [Evidence] = []
+        kept.reserveCapacity(min(records.count, evidenceCap))
+        for (i, r) in records.prefix(evidenceCap).enumerated() {
+            // Parts of one condition often read the same value (six `matches` on
+            // disable_functions): its path and provenance are worked out once.
+            if i > 0, records[i - 1].names(sameValueAs: r) {
+                kept.append(evaluator.evidence(r, at: kept[i - 1]))
+            } else {
+                kept.append(evaluator.evidence(r))
+            }
+        }
         let first = kept.first { $0.result == (verdict == .fail ? .no : .unknown) } ?? kept.first
         var message: String
         if let t = rule.message, verdict == .fail {

@@ -8,15 +8,11 @@ import GavelJSON
 /// bytes, so the quoting, escaping and numbers are checked here byte for byte.
 final class PathTailTests: XCTestCase {
     private func display(_ parts: [Evaluator.PathPart]) -> String {
-        var bytes: [UInt8] = []
-        PathTail.appendDisplay(parts, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        ByteSink.string(capacity: PathTail.displayBound(parts)) { PathTail.appendDisplay(parts, to: &$0) }
     }
 
     private func pointer(_ parts: [Evaluator.PathPart]) -> String {
-        var bytes: [UInt8] = []
-        PathTail.appendPointer(parts, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        ByteSink.string(capacity: PathTail.pointerBound(parts)) { PathTail.appendPointer(parts, to: &$0) }
     }
 
     func testDisplayQuotesOnlyKeysThatAreNotIdentifiers() {
@@ -34,9 +30,7 @@ final class PathTailTests: XCTestCase {
 
     func testNumbersAreWrittenAsDecimalDoes() {
         for i in [0, 1, 9, 10, 47, 100, 1234, 99_999, Int.max, -1, -250, Int.min] {
-            var bytes: [UInt8] = []
-            PathTail.appendDecimal(i, to: &bytes)
-            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), String(i))
+            XCTAssertEqual(ByteSink.string(capacity: 20) { PathTail.appendDecimal(i, to: &$0) }, String(i))
             XCTAssertEqual(display([.index(i)]), "[\(i)]")
         }
     }
