@@ -63,6 +63,7 @@ final class PathTail: Sendable {
     }
 
     /// The display form of `parts`, as UTF-8: evidence names hundreds of paths per asset.
+    /// Keys are read as byte buffers; most are identifiers, copied whole.
     static func appendDisplay(_ parts: [Evaluator.PathPart], to s: inout ByteSink) {
         for p in parts {
             switch p {
@@ -70,14 +71,12 @@ final class PathTail: Sendable {
                 s.append(UInt8(ascii: "["))
                 appendDecimal(i, to: &s)
                 s.append(UInt8(ascii: "]"))
-            case .key(let k):
-                if isPlainKey(k) {
-                    s.append(UInt8(ascii: "."))
-                    s.append(k)
-                } else {
-                    s.append(UInt8(ascii: "."))
+            case .key(var k):
+                s.append(UInt8(ascii: "."))
+                k.withUTF8 { key in
+                    if isPlainKey(key) { s.append(key); return }
                     s.append(UInt8(ascii: "\""))
-                    for b in k.utf8 {
+                    for b in key {
                         if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { s.append(UInt8(ascii: "\\")) }
                         s.append(b)
                     }
@@ -87,17 +86,21 @@ final class PathTail: Sendable {
         }
     }
 
+    /// `parts` as JSON Pointer tokens (`~` and `/` escaped as `~0` and `~1`).
     static func appendPointer(_ parts: [Evaluator.PathPart], to s: inout ByteSink) {
         for p in parts {
             s.append(UInt8(ascii: "/"))
             switch p {
             case .index(let i): appendDecimal(i, to: &s)
-            case .key(let k):
-                for b in k.utf8 {
-                    switch b {
-                    case UInt8(ascii: "~"): s.append(UInt8(ascii: "~")); s.append(UInt8(ascii: "0"))
-                    case UInt8(ascii: "/"): s.append(UInt8(ascii: "~")); s.append(UInt8(ascii: "1"))
-                    default: s.append(b)
+            case .key(var k):
+                k.withUTF8 { key in
+                    if !key.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) { s.append(key); return }
+                    for b in key {
+                        switch b {
+                        case UInt8(ascii: "~"): s.append(UInt8(ascii: "~")); s.append(UInt8(ascii: "0"))
+                        case UInt8(ascii: "/"): s.append(UInt8(ascii: "~")); s.append(UInt8(ascii: "1"))
+                        default: s.append(b)
+                        }
                     }
                 }
             }
@@ -124,9 +127,9 @@ final class PathTail: Sendable {
     }
 
     /// An identifier key (`[A-Za-z_][A-Za-z0-9_-]*`) needs no quotes in a path. ASCII checks only.
-    static func isPlainKey(_ k: String) -> Bool {
+    static func isPlainKey(_ k: UnsafeBufferPointer<UInt8>) -> Bool {
         var first = true
-        for b in k.utf8 {
+        for b in k {
             let letter = (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95
             let digitOrDash = (b >= 48 && b <= 57) || b == 45
             if !(letter || (!first && digitOrDash)) { return false }
