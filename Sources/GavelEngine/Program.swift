@@ -225,9 +225,17 @@ public struct CompiledPath: Sendable {
     /// The steps before the first `[*]`, named for evidence once.
     let tail: PathTail
 
-    init(base: Base, steps: [Step], text: String) {
+    /// `tail` must be the tail of `steps` from `base` (the compiler passes the one it keeps
+    /// for equal paths); without it, one is made.
+    init(base: Base, steps: [Step], text: String, tail: PathTail? = nil) {
         (self.base, self.steps, self.text) = (base, steps, text)
-        if case .kind(let k) = base { tail = PathTail(steps, kind: k) } else { tail = PathTail(steps, kind: nil) }
+        if let tail {
+            self.tail = tail
+        } else if case .kind(let k) = base {
+            self.tail = PathTail(steps, kind: k)
+        } else {
+            self.tail = PathTail(steps, kind: nil)
+        }
     }
 }
 

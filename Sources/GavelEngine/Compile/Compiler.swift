@@ -62,6 +62,9 @@ final class CompileSession {
     var waivers: [Waiver] = []
     var attestations: [Attestation] = []
     var schemas: @Sendable (String) -> SchemaType? = SnapshotSchemas.schema(for:)
+    /// One `PathTail` per written path: leaves that read the same value share it, and
+    /// evidence that names one value twice in a row is spelled once (`Record.names`).
+    var tails: [PathTail.Key: PathTail] = [:]
 
     /// The policy folder (the folder of a single policy file), and the same with links resolved.
     var policyRoot = ""

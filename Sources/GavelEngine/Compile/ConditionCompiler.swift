@@ -225,7 +225,10 @@ extension CompileSession {
                 }
             }
         }
-        return (CompiledPath(base: base, steps: steps, text: text), type)
+        var tail: PathTail
+        if case .kind(let k) = base { tail = PathTail(steps, kind: k) } else { tail = PathTail(steps, kind: nil) }
+        if let known = tails[tail.key] { tail = known } else { tails[tail.key] = tail }
+        return (CompiledPath(base: base, steps: steps, text: text, tail: tail), type)
     }
 
     /// The parameter an operand written `{param: NAME}` names, as a tailoring file keys it.

@@ -503,9 +503,9 @@ struct Evaluator {
 
         /// Whether both records name one value by the same written path from the same
         /// kind, outside any element: then their display paths and provenance are the same.
+        /// The compiler gives equal paths one tail, so comparing tails is an identity check.
         func names(sameValueAs other: Record) -> Bool {
-            guard prefix.isEmpty, other.prefix.isEmpty, kind == other.kind, let tail, let otherTail = other.tail else { return false }
-            return tail === otherTail || (tail.kind == otherTail.kind && tail.display == otherTail.display && tail.pointer == otherTail.pointer)
+            prefix.isEmpty && other.prefix.isEmpty && kind == other.kind && tail != nil && tail === other.tail
         }
     }
 

@@ -19,6 +19,14 @@ final class PathTail: Sendable {
     let kind: Int?
     let rooted: String?
 
+    /// What makes two tails the same: their kind and both spellings.
+    struct Key: Hashable {
+        var kind: Int?
+        var display: String
+        var pointer: [UInt8]
+    }
+    var key: Key { Key(kind: kind, display: display, pointer: pointer) }
+
     init(_ steps: [CompiledPath.Step], kind: Int?) {
         var parts: [Evaluator.PathPart] = []
         written: for step in steps {

@@ -57,4 +57,45 @@ final class ProvenanceTests: XCTestCase {
             ["php.list @ x.ini:1"],
         ])
     }
+
+    /// Leaves that read the same value share one compiled tail, and evidence that names that
+    /// value several times in a row spells its path and provenance once: each record must
+    /// still carry its own operator and operand, and a different value its own provenance.
+    func testRepeatedReadsOfOneValueShareItsPathAndProvenance() throws {
+        let out = compile(["p.yaml": """
+            gavel: policy/v1
+            id: p
+            kind: php
+            rules:
+              - id: R0
+                title: r
+                severity: high
+                controls: [t:C1]
+                check:
+                  all:
+                    - { path: php.ini.x, matches: "a" }
+                    - { path: php.ini.x, matches: "b" }
+                    - { path: php.ini.y, equals: "1" }
+                    - { path: php.ini.x, matches: "c" }
+            """], schemaless: true)
+        XCTAssertTrue(out.errors.isEmpty, "\(out.errors)")
+        guard case .all(let parts) = out.program!.rules[0].check else { return XCTFail("expected all:") }
+        let tails = parts.map { part -> PathTail? in if case .leaf(let l) = part { return l.path.tail } else { return nil } }
+        XCTAssertTrue(tails[0] === tails[1] && tails[1] === tails[3], "equal paths share a tail")
+        XCTAssertFalse(tails[0] === tails[2])
+
+        let dir = writeTree(["a/php.json": """
+            {"gavel": "snapshot/v1", "asset": "a", "kind": "php",
+             "data": {"ini": {"x": "zzz", "y": "0"}},
+             "provenance": {"/ini/x": "php.ini:3", "/ini/y": "php.ini:4"}}
+            """])
+        let run = Runner.run(out.program!, SnapshotPlan.make([dir]), jobs: 1)
+        let evidence = run.assets[0].outcomes[0].evidence.map { "\($0.path) \($0.op) \($0.expected.display) @ \($0.provenance ?? "-")" }
+        XCTAssertEqual(evidence, [
+            "php.ini.x matches a @ php.ini:3",
+            "php.ini.x matches b @ php.ini:3",
+            "php.ini.y equals 1 @ php.ini:4",
+            "php.ini.x matches c @ php.ini:3",
+        ])
+    }
 }
