@@ -234,4 +234,19 @@ extension JSONNode {
             it = json_object_iter_next(raw, i)
         }
     }
+
+    /// Visits an object's members in order until `body` returns false, with each key's
+    /// UTF-8 bytes as jansson holds them: valid as long as the document, and no String made.
+    @inline(__always)
+    public func forEachMemberBytes(_ body: (UnsafeBufferPointer<UInt8>, JSONNode) -> Bool) {
+        guard raw.pointee.type == JSON_OBJECT else { return }
+        var it = json_object_iter(raw)
+        while let i = it {
+            guard let v = json_object_iter_value(i) else { return }
+            let len = json_object_iter_key_len(i)
+            let key = json_object_iter_key(i)!.withMemoryRebound(to: UInt8.self, capacity: len) { UnsafeBufferPointer(start: $0, count: len) }
+            guard body(key, JSONNode(OpaquePointer(v))) else { return }
+            it = json_object_iter_next(raw, i)
+        }
+    }
 }

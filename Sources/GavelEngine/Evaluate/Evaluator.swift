@@ -119,7 +119,13 @@ struct Evaluator {
         case .every, .some:
             let all: Bool
             if case .every = q.kind { all = true } else { all = false }
-            if collecting { return quantifierEvidence(q, nodes, start, all: all, &ev) }
+            if collecting {
+                if nodes != nil, let fast, !asset.storage.hasGaps,
+                   let r = quantifierEvidence(q, fast.plan.quants[Int(fast.plan.nodes[Int(n)].a)], start, all: all, &ev) {
+                    return r
+                }
+                return quantifierEvidence(q, nodes, start, all: all, &ev)
+            }
             let decisive: Truth = all ? .no : .yes
             var unknown = false
             var decided = false
@@ -173,13 +179,7 @@ struct Evaluator {
     /// One element of `every` / `some`, without evidence: nil when `where` leaves it out.
     /// `nodes` are the quantifier's nodes in the rule's flat plan, when there is one.
     private mutating func elementTruth(_ q: Quantifier, _ el: Frame, _ nodes: (filter: Int32, check: Int32)?) -> Truth? {
-        if let fast, let nodes {
-            var r: Truth = .yes
-            if nodes.filter >= 0 { r = fast.eval(nodes.filter, el.node) }
-            if r == .no { return nil }
-            if r == .yes { r = fast.eval(nodes.check, el.node) }
-            return r
-        }
+        if let fast, let nodes { return fast.element(el.node, filter: nodes.filter, check: nodes.check) }
         let outer = frame
         frame = el
         defer { frame = outer }
@@ -249,6 +249,50 @@ struct Evaluator {
         }
         if result == .unknown { for g in gaps { ev!.append(gapRecord(g, q)) } }
         return result
+    }
+
+    /// `quantifierEvidence` on the flat plan, for an asset without declared gaps: the same
+    /// elements recorded in the same order, but decided and found by
+    /// `FastEvaluator.scanElements`, so that only the elements recorded have their concrete
+    /// paths spelled out. nil, having recorded nothing, when the path is absent or not a
+    /// collection before its first `[*]` (the general `quantifierEvidence` explains that).
+    private mutating func quantifierEvidence(_ q: Quantifier, _ quant: FastPlan.Quant, _ start: Frame, all: Bool, _ ev: inout [Record]?) -> Truth? {
+        let fast = fast!
+        let decisive: Truth = all ? .no : .yes
+        guard var scan = fast.scanElements(start.node, quant, want: decisive) else { return nil }
+        let result: Truth = scan.saw(decisive) ? decisive : scan.unknown ? .unknown : decisive.negated
+        if result != decisive {
+            guard scan.saw(result) else { return result }
+            scan = fast.scanElements(start.node, quant, want: result)!
+        }
+        let wildcards = scan.nodes.isEmpty ? 0 : scan.picks.count / scan.nodes.count
+        let nodes = (filter: quant.filter, check: quant.check)
+        for (i, el) in scan.nodes.enumerated() {
+            let picks = scan.picks[i * wildcards ..< (i + 1) * wildcards]
+            recordElement(q, nodes, Frame(node: el, kind: start.kind, parts: parts(start, q.path, picks)), &ev)
+        }
+        return result
+    }
+
+    /// The concrete path of an element of `path` reached from `start` by `picks`: what
+    /// `Evaluator.walk` builds as it goes.
+    private func parts(_ start: Frame, _ path: CompiledPath, _ picks: ArraySlice<FastEvaluator.Pick>) -> [PathPart] {
+        var parts = start.parts
+        parts.reserveCapacity(parts.count + path.steps.count)
+        var w = picks.startIndex
+        for step in path.steps {
+            switch step {
+            case .key(let k): parts.append(.key(k.text))
+            case .index(let i): parts.append(.index(i))
+            case .wildcard:
+                switch picks[w] {
+                case .index(let i): parts.append(.index(i))
+                case .member(let key): parts.append(.key(String(decoding: key, as: UTF8.self)))
+                }
+                w += 1
+            }
+        }
+        return parts
     }
 
     /// The records of one element of `every` / `some`: its `where` when that did not hold,

@@ -47,7 +47,7 @@ struct FastEvaluator {
     }
 
     @inline(__always)
-    private func key(_ s: FastPlan.Step, _ node: JSONNode) -> JSONNode? {
+    func key(_ s: FastPlan.Step, _ node: JSONNode) -> JSONNode? {
         node.member(bytes: plan.pool.baseAddress! + Int(s.offset), count: Int(s.length), hash: s.hash)
     }
 
