@@ -29,7 +29,7 @@ struct Check: ParsableCommand {
         guard format == .sarif else {
             let program = try compileOrExit(path)
             print("\(path): \(program.files.count) files, \(program.rules.count) rules, \(program.catalogs.count) control catalogs, \(program.tests.count) tests: no errors"
-                  + (program.warnings.isEmpty ? "" : " (\(program.warnings.count) warnings)"))
+                  + (program.warnings.isEmpty ? "" : " (\(program.warnings.count) warning\(program.warnings.count == 1 ? "" : "s"))"))
             return
         }
         let out = Compiler.compile(path: path)

@@ -91,6 +91,18 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(ok.out.contains("98 rules"), ok.out)
     }
 
+    /// Warnings are printed with their position and ID, counted in the summary, and leave
+    /// the exit code at 0: the policy compiles.
+    func testCheckPrintsWarningsAndStillPasses() throws {
+        let dir = tempDir()
+        try "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - id: R\n    title: t\n    severity: low\n    check: { path: php.sapi, in: [] }\n    remediation: { summary: x }\n"
+            .write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let r = try gavel(["check", dir])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertTrue((r.out + r.err).contains("p.yaml:8:34: warning[empty-operand]: 'in: []' lists nothing"), r.out + r.err)
+        XCTAssertTrue(r.out.contains("no errors (1 warning)"), r.out)
+    }
+
     /// check and test take the folder as an argument, or with --policies as eval spells it;
     /// both at once is a usage error rather than one silently winning.
     func testCheckAndTestAlsoTakePoliciesAsAnOption() throws {

@@ -41,6 +41,41 @@ final class DiagnosticsGoldenTests: XCTestCase {
     /// `equals`/`in` without `as:` against a value the schema types otherwise can never hold
     /// (a boolean against the string yes, a number against strings). The language defines the
     /// outcome, so it is a warning with the fix, never an error; operands that fit stay quiet.
+    /// A literal empty list makes `in`, `not_in`, `superset_of` and `disjoint_from` come out
+    /// the same on every value; a parameter may be empty on purpose, and `subset_of: []`
+    /// (the list must be empty) is a real requirement.
+    func testAnEmptyListOperandIsAWarningUnlessItIsAParameterOrSubsetOf() {
+        let text = """
+        gavel: policy/v1
+        id: d.empty
+        kind: php
+        params:
+          banned: []
+        rules:
+          - id: E-1
+            title: empty lists
+            severity: low
+            check:
+              all:
+                - { path: php.sapi, in: [] }
+                - { path: php.sapi, not_in: [] }
+                - { path: php.extensions, superset_of: [] }
+                - { path: php.extensions, disjoint_from: [] }
+                - { path: php.extensions, subset_of: [] }
+                - { path: php.sapi, not_in: { param: banned } }
+                - { path: php.sapi, in: [fpm-fcgi] }
+        """
+        let out = compile(["p.yaml": text])
+        XCTAssertEqual(out.errors.map(\.description), [])
+        XCTAssertNotNil(out.program)
+        let warnings = out.diagnostics.filter { $0.id == "empty-operand" }
+        XCTAssertEqual(warnings.map { "\($0.location!.line):\($0.location!.column)" }, ["12:33", "13:37", "14:48", "15:50"])
+        XCTAssertTrue(warnings.allSatisfy { $0.level == .warning })
+        XCTAssertTrue(warnings[0].message.hasPrefix("'in: []' lists nothing") && warnings[0].message.contains("never holds"), warnings[0].message)
+        XCTAssertTrue(warnings[1].message.contains("always holds"), warnings[1].message)
+        XCTAssertTrue(warnings[0].notes.contains { $0.contains("'exists'") }, "\(warnings[0].notes)")
+    }
+
     func testAnOperandThatCanNeverEqualTheSchemaTypeIsAWarning() {
         let text = """
         gavel: policy/v1

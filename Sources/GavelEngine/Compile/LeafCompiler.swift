@@ -55,6 +55,7 @@ extension CompileSession {
         if coercion == nil, let type = typed?.1 { warnIfOperandCannotMatch(opName, operand.1, type, text, m[opName]!.location) }
         // `length: {gte: {param: N}}` has its parameter one level down.
         let operandNode = opName == "length" ? m[opName]!.mapping?.first?.value : m[opName]
+        if operandNode.flatMap({ parameter($0, scope) }) == nil { warnIfListIsEmpty(opName, operand.1, m[opName]!.location) }
         return .leaf(Leaf(path: path, op: operand.0, coercion: coercion, missing: missing, opName: opName, expected: operand.1,
                           parameter: operandNode.flatMap { parameter($0, scope) }, location: m.node.location))
     }
@@ -99,6 +100,25 @@ extension CompileSession {
         let outcome = op.hasPrefix("not_") ? "always holds" : "never holds"
         diags.add(Diagnostic("operand-type", "'\(path)' is \(type.describe) (docs/snapshots/), and \(what), so this '\(op)' \(outcome)",
                              at: at, level: .warning, notes: notes))
+    }
+
+    /// `in: []` and the like, written as such: a list of nothing makes the test's outcome the
+    /// same on every value, which is almost always a list left unfinished. A parameter may be
+    /// empty on purpose (`not_in: {param: banned}` with nothing banned), so only a literal
+    /// list is warned about (`empty-operand`). `subset_of: []` (the list must be empty) is a
+    /// real requirement and is not.
+    private func warnIfListIsEmpty(_ op: String, _ operand: Value, _ at: SourceLocation) {
+        guard case .array(let items) = operand, items.isEmpty else { return }
+        let outcome: String
+        switch op {
+        case "in": outcome = "no value is in an empty list, so this test never holds"
+        case "not_in": outcome = "no value is in an empty list, so this test always holds"
+        case "superset_of": outcome = "every list contains all of an empty list, so this test always holds for a list"
+        case "disjoint_from": outcome = "no list shares a member with an empty list, so this test always holds for a list"
+        default: return
+        }
+        diags.add(Diagnostic("empty-operand", "'\(op): []' lists nothing: \(outcome)", at: at, level: .warning,
+                             notes: ["list the values the test is about" + (op == "in" || op == "not_in" ? ", or use 'exists' to test presence" : "")]))
     }
 
     private func mismatch(_ op: String, _ wants: String, _ v: Value, _ at: SourceLocation) -> (Op, Value)? {
