@@ -77,6 +77,19 @@ final class CLITests: XCTestCase {
         let ev = (failing["evidence"] as! [[String: Any]]).first!
         XCTAssertEqual(ev["source"] as? String, "/etc/nginx/nginx.conf:5", "inherited from the http block, where it is written")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["results.json"])
+        // The summary counts what `results` lists: verdicts, and failures by severity.
+        let summary = doc["summary"] as! [String: Any]
+        var verdicts: [String: Int] = [:], bySeverity: [String: Int] = [:]
+        for r in results {
+            verdicts[r["verdict"] as! String, default: 0] += 1
+            if r["verdict"] as? String == "fail" { bySeverity[r["severity"] as! String, default: 0] += 1 }
+        }
+        XCTAssertEqual(summary["verdicts"] as? [String: Int], ["pass": 68, "fail": 52, "error": 3, "not_applicable": 269, "waived": 0])
+        XCTAssertEqual((summary["verdicts"] as! [String: Int]).filter { $0.value > 0 }, verdicts)
+        let failingBySeverity = (summary["failing_by_severity"] as! [String: Int]).filter { $0.value > 0 }
+        XCTAssertEqual(failingBySeverity, bySeverity)
+        XCTAssertEqual(failingBySeverity.values.reduce(0, +), 52)
+        XCTAssertGreaterThan(failingBySeverity.count, 2, "the samples fail at several severities")
     }
 
     func testCheckReportsErrorsWithPositionAndExitTwo() throws {

@@ -211,7 +211,11 @@ public struct ResultsDocument: Sendable {
                             rules: ids, assets: perAsset, note: nil, worstFailing: worst)
     }
 
-    public func count(_ v: Verdict) -> Int { entries.reduce(0) { $0 + ($1.verdict == v ? 1 : 0) } }
+    public func count(_ v: Verdict) -> Int {
+        var n = 0
+        for i in entries.indices where entries[i].verdict == v { n += 1 }   // read in place, not copied
+        return n
+    }
 
     /// The reported fails and errors, worst severity first, then by rule and asset: the order
     /// every human-facing report lists them in.

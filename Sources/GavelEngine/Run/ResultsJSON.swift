@@ -127,12 +127,19 @@ extension ResultsDocument {
     }
 
     var summaryValue: Value {
-        var verdicts: [(String, Value)] = []
-        for v in Verdict.allCases { verdicts.append((v.rawValue, .int(Int64(count(v))))) }
-        var bySeverity: [(String, Value)] = []
-        for s in Severity.allCases.reversed() {
-            bySeverity.append((s.rawValue, .int(Int64(entries.filter { $0.verdict == .fail && $0.severity == s }.count))))
+        // One pass over the results, each read in place: a million of them, where filtering
+        // the list once per severity copied every result five times.
+        var byVerdict: [Verdict: Int] = [:]
+        var failing: [Severity: Int] = [:]
+        for i in entries.indices {
+            let v = entries[i].verdict
+            byVerdict[v, default: 0] += 1
+            if v == .fail { failing[entries[i].severity, default: 0] += 1 }
         }
+        var verdicts: [(String, Value)] = []
+        for v in Verdict.allCases { verdicts.append((v.rawValue, .int(Int64(byVerdict[v] ?? 0)))) }
+        var bySeverity: [(String, Value)] = []
+        for s in Severity.allCases.reversed() { bySeverity.append((s.rawValue, .int(Int64(failing[s] ?? 0)))) }
         var controlCounts: [(String, Value)] = []
         for v in Verdict.allCases { controlCounts.append((v.rawValue, .int(Int64(controls.filter { $0.verdict == v }.count)))) }
         return .object([
