@@ -46,25 +46,19 @@ final class PathTail: Sendable {
 
     /// The most bytes `appendDisplay` writes for `parts`: an index as `[` up to 20 digits `]`,
     /// a key with its dot, quotes and every byte escaped.
-    static func displayBound(_ parts: [Evaluator.PathPart]) -> Int {
-        var n = 0
-        for p in parts {
-            switch p {
-            case .index: n += 22
-            case .key(let k): n += 3 + 2 * k.utf8.count
-            }
-        }
-        return n
-    }
+    static func displayBound(_ parts: [Evaluator.PathPart]) -> Int { bound(parts, index: 22, key: 3) }
 
     /// The most bytes `appendPointer` writes for `parts`: a slash, then a number or the key
     /// with every byte escaped.
-    static func pointerBound(_ parts: [Evaluator.PathPart]) -> Int {
+    static func pointerBound(_ parts: [Evaluator.PathPart]) -> Int { bound(parts, index: 21, key: 1) }
+
+    /// `index` bytes per index, and per key `key` bytes plus two per byte of the key.
+    private static func bound(_ parts: [Evaluator.PathPart], index: Int, key: Int) -> Int {
         var n = 0
         for p in parts {
             switch p {
-            case .index: n += 21
-            case .key(let k): n += 1 + 2 * k.utf8.count
+            case .index: n += index
+            case .key(let k): n += key + 2 * k.utf8.count
             }
         }
         return n
