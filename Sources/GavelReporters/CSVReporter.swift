@@ -15,12 +15,22 @@ public struct CSVReporter: Sendable {
     ]
 
     public func render(_ m: AuditModel) -> String {
-        var out = line(Self.columns)
+        var out = ""
+        render(m) { out += $0 }
+        return out
+    }
+
+    /// The same rows, handed to `emit` a control at a time (a fleet's CSV runs to hundreds
+    /// of megabytes).
+    public func render(_ m: AuditModel, into emit: (String) throws -> Void) rethrows {
+        try emit(line(Self.columns))
         for f in m.frameworks {
             for c in f.controls {
+                var out = ""
                 let head = [c.ref.framework, c.ref.id, c.title, c.verdict.rawValue]
                 if c.rules.isEmpty {
                     out += line(head + ["", "", "", "", "", "", "", "", "", "", "", "", "", "", "", c.note ?? "", ""])
+                    try emit(out)
                     continue
                 }
                 let onAsset = Dictionary(c.assets.map { ($0.asset, $0.verdict) }, uniquingKeysWith: { a, _ in a })
@@ -39,19 +49,39 @@ public struct CSVReporter: Sendable {
                         r.rule?.remediation.summary ?? "",
                     ])
                 }
+                try emit(out)
             }
         }
-        return out
     }
 
     func line(_ cells: [String]) -> String { cells.map(field).joined(separator: ",") + "\r\n" }
 
     /// One field: neutralised if a spreadsheet would take it for a formula, quoted when it
-    /// holds a comma, quote or line break.
+    /// holds a comma, quote or line break. Read as UTF-8 bytes: a fleet's report has
+    /// millions of fields.
     func field(_ s: String) -> String {
-        var v = s
-        if let first = v.first, "=+-@\t\r".contains(first), Double(v) == nil { v = "'" + v }
-        guard v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
-        return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var text = s
+        return text.withUTF8 { b -> String in
+            guard let first = b.first else { return "" }
+            var formula: Bool
+            switch first {
+            case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"): formula = true
+            case UInt8(ascii: "\r"): formula = true
+            default: formula = false
+            }
+            if formula && Double(s) != nil { formula = false }   // a number such as -5 is left as it is
+            let quote = b.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+            if !formula && !quote { return s }
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count + 4)
+            if quote { out.append(UInt8(ascii: "\"")) }
+            if formula { out.append(UInt8(ascii: "'")) }
+            for c in b {
+                if quote && c == UInt8(ascii: "\"") { out.append(c) }
+                out.append(c)
+            }
+            if quote { out.append(UInt8(ascii: "\"")) }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 }

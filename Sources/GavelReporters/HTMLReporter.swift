@@ -11,6 +11,14 @@ public struct HTMLReporter: Sendable {
     public init() {}
 
     public func render(_ m: AuditModel) -> String {
+        var out = ""
+        render(m) { out += $0 }
+        return out
+    }
+
+    /// The same page, handed to `emit` a control at a time: a fleet's report runs to
+    /// hundreds of megabytes, which a caller writing it to a file need not hold whole.
+    public func render(_ m: AuditModel, into emit: (String) throws -> Void) rethrows {
         var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -18,13 +26,18 @@ public struct HTMLReporter: Sendable {
         out += "<title>Gavel compliance report, \(esc(Timestamp.string(m.doc.startedAt)))</title>\n"
         out += "<style>\n\(HTMLReportAssets.css)\n</style>\n</head>\n<body>\n"
         out += header(m) + filters(m) + summary(m)
-        for f in m.frameworks { out += framework(f, m) }
-        out += appendix(m)
+        try emit(out)
+        for f in m.frameworks {
+            try emit(frameworkStart(f))
+            for c in f.controls { try emit(control(c, m)) }
+            try emit("</section>\n")
+        }
+        out = appendix(m)
         out += "<footer>Written by gavel \(ResultsDocument.toolVersion) from the results of the run started \(esc(Timestamp.string(m.doc.startedAt)))"
         out += m.doc.recordedDigest.map { " (document SHA-256 <span class=\"mono\">\(esc($0))</span>)" } ?? ""
         out += ". This file is complete on its own and loads nothing from the network.</footer>\n"
         out += "<script>\n\(HTMLReportAssets.script)\n</script>\n</body>\n</html>\n"
-        return out
+        try emit(out)
     }
 
     func esc(_ s: String) -> String { XMLText.escape(s) }
@@ -173,10 +186,8 @@ public struct HTMLReporter: Sendable {
             + "<td>\(esc(s.status.rawValue.replacingOccurrences(of: "_", with: " ")))</td></tr>\n"
     }
 
-    func framework(_ f: AuditModel.Framework, _ m: AuditModel) -> String {
-        var out = "<section class=\"framework\" id=\"fw-\(esc(f.framework))\" data-framework=\"\(esc(f.framework))\">\n<h2>\(esc(f.title))</h2>\n"
-        for c in f.controls { out += control(c, m) }
-        return out + "</section>\n"
+    func frameworkStart(_ f: AuditModel.Framework) -> String {
+        "<section class=\"framework\" id=\"fw-\(esc(f.framework))\" data-framework=\"\(esc(f.framework))\">\n<h2>\(esc(f.title))</h2>\n"
     }
 
     func control(_ c: ResultsDocument.ControlEntry, _ m: AuditModel) -> String {

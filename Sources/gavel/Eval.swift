@@ -125,7 +125,7 @@ struct Eval: ParsableCommand {
         case .html:
             var model = AuditModel(doc, previous: previous)
             if previous == nil, let store { model.noPreviousRun = "\(store) held no run before this one." }
-            try emit(HTMLReporter().render(model), to: output)
+            try emitStreaming(to: output) { write in try HTMLReporter().render(model) { try write(Array($0.utf8)) } }
         }
         for e in doc.inputErrors { printError(e.description) }
         if !evaluated {

@@ -78,19 +78,16 @@ struct Report: ParsableCommand {
         var model = AuditModel(doc, source: results, previous: before)
         model.integrity = integrity
         if before == nil, let store { model.noPreviousRun = "\(store) holds no run before this one." }
-        try emit(render(model, format), to: output)
+        // HTML and CSV are streamed a control at a time: a fleet's report is hundreds of megabytes.
+        switch format {
+        case .html: try emitStreaming(to: output) { write in try HTMLReporter().render(model) { try write(Array($0.utf8)) } }
+        case .csv: try emitStreaming(to: output) { write in try CSVReporter().render(model) { try write(Array($0.utf8)) } }
+        case .markdown: try emit(AuditMarkdownReporter().render(model), to: output)
+        }
         if integrity == .changed {
             printError("error: \(results) was edited after Gavel wrote it: its content no longer matches its document_sha256 (see gavel verify)")
             throw Exit.failing
         }
-    }
-}
-
-func render(_ model: AuditModel, _ format: Report.Format) -> String {
-    switch format {
-    case .html: HTMLReporter().render(model)
-    case .csv: CSVReporter().render(model)
-    case .markdown: AuditMarkdownReporter().render(model)
     }
 }
 
