@@ -44,6 +44,8 @@ final class FormatGoldenTests: XCTestCase {
         XCTAssertEqual(XMLText.escape("a<b & \"c\"\u{01}"), "a&lt;b &amp; &quot;c&quot;\u{FFFD}")
         XCTAssertEqual(GitHubReporter().property("a:b,c\n100%"), "a%3Ab%2Cc%0A100%25")
         XCTAssertEqual(MarkdownReporter().cell("x | y\n<script>"), "x \\| y &lt;script>")
+        XCTAssertEqual(MarkdownReporter().cell("a\r\nb|c"), "a  b\\|c", "CR and LF each become a space")
+        XCTAssertEqual(MarkdownReporter().cell("clínica"), "clínica")
         XCTAssertEqual(SARIFReporter(root: "/repo").uri("/repo/Snapshots/a b/php.json"), "Snapshots/a%20b/php.json")
         XCTAssertEqual(SARIFReporter(root: "/repo").uri("/etc/php/8.2/fpm/php.ini"), "file:///etc/php/8.2/fpm/php.ini")
     }
