@@ -225,17 +225,10 @@ public struct CompiledPath: Sendable {
     /// The steps before the first `[*]`, named for evidence once.
     let tail: PathTail
 
-    /// `tail` must be the tail of `steps` from `base` (the compiler passes the one it keeps
-    /// for equal paths); without it, one is made.
-    init(base: Base, steps: [Step], text: String, tail: PathTail? = nil) {
-        (self.base, self.steps, self.text) = (base, steps, text)
-        if let tail {
-            self.tail = tail
-        } else if case .kind(let k) = base {
-            self.tail = PathTail(steps, kind: k)
-        } else {
-            self.tail = PathTail(steps, kind: nil)
-        }
+    /// `tail` is `PathTail(steps, kind:)` of the path's kind (nil for a relative path): the
+    /// compiler passes the one it keeps for equal paths.
+    init(base: Base, steps: [Step], text: String, tail: PathTail) {
+        (self.base, self.steps, self.text, self.tail) = (base, steps, text, tail)
     }
 }
 

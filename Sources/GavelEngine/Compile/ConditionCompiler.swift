@@ -225,8 +225,9 @@ extension CompileSession {
                 }
             }
         }
-        var tail: PathTail
-        if case .kind(let k) = base { tail = PathTail(steps, kind: k) } else { tail = PathTail(steps, kind: nil) }
+        var kind: Int? = nil
+        if case .kind(let k) = base { kind = k }
+        var tail = PathTail(steps, kind: kind)
         if let known = tails[tail.key] { tail = known } else { tails[tail.key] = tail }
         return (CompiledPath(base: base, steps: steps, text: text, tail: tail), type)
     }
