@@ -34,13 +34,34 @@ public struct GitHubReporter: Sendable {
         return out
     }
 
-    /// Workflow-command escaping of the message.
-    func data(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
-    }
+    /// Workflow-command escaping of the message (`%`, CR and LF as `%25`, `%0D`, `%0A`).
+    func data(_ s: String) -> String { escape(s, property: false) }
 
     /// ... and of a property value, which also may not hold `:` or `,`.
-    func property(_ s: String) -> String {
-        data(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    func property(_ s: String) -> String { escape(s, property: true) }
+
+    /// Byte by byte, and the string itself when nothing needs escaping: a fleet's run makes
+    /// hundreds of thousands of annotations.
+    private func escape(_ s: String, property: Bool) -> String {
+        var text = s
+        return text.withUTF8 { b -> String in
+            func special(_ c: UInt8) -> Bool {
+                c == UInt8(ascii: "%") || c == 13 || c == 10 || (property && (c == UInt8(ascii: ":") || c == UInt8(ascii: ",")))
+            }
+            guard b.contains(where: special) else { return s }
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count + 16)
+            for c in b {
+                switch c {
+                case UInt8(ascii: "%"): out += Array("%25".utf8)
+                case 13: out += Array("%0D".utf8)
+                case 10: out += Array("%0A".utf8)
+                case UInt8(ascii: ":") where property: out += Array("%3A".utf8)
+                case UInt8(ascii: ",") where property: out += Array("%2C".utf8)
+                default: out.append(c)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 }

@@ -9,16 +9,32 @@ public struct JUnitReporter: Sendable {
     public init() {}
 
     public func render(_ doc: ResultsDocument) -> String {
+        var out = ""
+        render(doc) { out += $0 }
+        return out
+    }
+
+    /// The same document, handed to `emit` an asset's suite at a time: a fleet's report runs
+    /// to hundreds of megabytes, which a caller writing it to a file need not hold whole.
+    public func render(_ doc: ResultsDocument, into emit: (String) throws -> Void) rethrows {
         let rules = Dictionary(uniqueKeysWithValues: doc.rules.map { ($0.id, $0) })
-        let byAsset = Dictionary(grouping: doc.entries, by: \.asset)
-        var suites = ""
+        // Each asset's results by position, in the document's order.
+        var byAsset: [String: [Int]] = [:]
+        for k in doc.entries.indices { byAsset[doc.entries[k].asset, default: []].append(k) }
+        let fails = doc.count(.fail) - doc.suppressed, errs = doc.count(.error)
+        try emit("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gavel eval\" tests=\"\(doc.entries.count)\" failures=\"\(fails)\" errors=\"\(errs)\">\n")
         for asset in doc.assets {
-            let entries = byAsset[asset] ?? []
-            let failures = entries.filter { $0.verdict == .fail && !$0.baselined }.count
-            let errors = entries.filter { $0.verdict == .error }.count
-            let skipped = entries.filter { $0.verdict == .notApplicable || $0.verdict == .waived || $0.baselined }.count
-            suites += "  <testsuite name=\"\(x(asset))\" tests=\"\(entries.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
-            for e in entries {
+            let indices = byAsset[asset] ?? []
+            var failures = 0, errors = 0, skipped = 0
+            for k in indices {
+                let (v, baselined) = (doc.entries[k].verdict, doc.entries[k].baselined)
+                if v == .fail && !baselined { failures += 1 }
+                if v == .error { errors += 1 }
+                if v == .notApplicable || v == .waived || baselined { skipped += 1 }
+            }
+            var suites = "  <testsuite name=\"\(x(asset))\" tests=\"\(indices.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\">\n"
+            for k in indices {
+                let e = doc.entries[k]
                 let rule = rules[e.rule]
                 suites += "    <testcase classname=\"\(x(asset))\" name=\"\(x(e.rule)): \(x(rule?.title ?? ""))\""
                 switch e.verdict {
@@ -39,10 +55,9 @@ public struct JUnitReporter: Sendable {
                 }
             }
             suites += "  </testsuite>\n"
+            try emit(suites)
         }
-        let fails = doc.count(.fail) - doc.suppressed, errs = doc.count(.error)
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gavel eval\" tests=\"\(doc.entries.count)\" failures=\"\(fails)\" errors=\"\(errs)\">\n"
-            + suites + "</testsuites>\n"
+        try emit("</testsuites>\n")
     }
 
     /// `gavel test`: a suite per test, a case per expected verdict.

@@ -17,9 +17,36 @@ public struct SARIFReporter: Sendable {
     static let schema = "https://json.schemastore.org/sarif-2.1.0.json"
 
     public func render(_ doc: ResultsDocument) -> String {
+        var out: [UInt8] = []
+        render(doc) { out += $0 }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same log, handed to `emit` as UTF-8 about a megabyte at a time: a fleet's log
+    /// runs to hundreds of megabytes, which a caller writing it to a file need not hold.
+    /// The results are the log's last member, so the rest of the log is written around an
+    /// empty results list and the results go where it stands, as `JSONWriter` would
+    /// indent them.
+    public func render(_ doc: ResultsDocument, into emit: ([UInt8]) throws -> Void) rethrows {
+        let whole = log(rules: doc.rules.map(sarifRule), results: [])
+        let marker = Array("\"results\": []".utf8)
+        let bytes = Array(whole.utf8)
+        var at = bytes.count - marker.count
+        while at >= 0 && !bytes[at..<(at + marker.count)].elementsEqual(marker) { at -= 1 }
+        precondition(at >= 0, "SARIF log without its results list")
+        var out = Array(bytes[..<(at + marker.count - 1)])   // up to the list's "["
+        let depth = 4   // top object > runs > run > results > each result
+        var count = 0
+        func item(_ v: Value) throws {
+            if count > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\n"))
+            out += repeatElement(UInt8(ascii: " "), count: depth * 2)
+            JSONWriter.write(v, into: &out, pretty: true, indent: depth)
+            count += 1
+            if out.count >= 1 << 20 { try emit(out); out.removeAll(keepingCapacity: true) }
+        }
         let ruleIndex = Dictionary(uniqueKeysWithValues: doc.rules.enumerated().map { ($1.id, $0) })
         let source = doc.snapshotSources()
-        var results: [Value] = []
         for e in doc.entries where e.isReported || e.waiver != nil {
             let rule = doc.rules[ruleIndex[e.rule]!]
             let located = e.evidence.first { $0.provenance != nil } ?? e.evidence.first
@@ -55,10 +82,15 @@ public struct SARIFReporter: Sendable {
                             + (ev.provenance.map { [("source", Value.string($0))] } ?? []))
                 })),
             ])))
-            results.append(.object(r))
+            try item(.object(r))
         }
-        let rules: [Value] = doc.rules.map(sarifRule)
-        return log(rules: rules, results: results)
+        if count > 0 {
+            out.append(UInt8(ascii: "\n"))
+            out += repeatElement(UInt8(ascii: " "), count: (depth - 1) * 2)
+        }
+        out.append(UInt8(ascii: "]"))
+        out += bytes[(at + marker.count)...]
+        try emit(out)
     }
 
     /// `gavel check`: the compiler's diagnostics.

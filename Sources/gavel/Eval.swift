@@ -118,8 +118,8 @@ struct Eval: ParsableCommand {
         case .text:
             let reporter = TextReporter(style: output == nil ? terminalStyle(1) : .plain)
             try emitStreaming(to: output) { write in try reporter.render(doc) { try write(Array($0.utf8)) } }
-        case .junit: try emit(JUnitReporter().render(doc), to: output)
-        case .sarif: try emit(SARIFReporter().render(doc), to: output)
+        case .junit: try emitStreaming(to: output) { write in try JUnitReporter().render(doc) { try write(Array($0.utf8)) } }
+        case .sarif: try emitStreaming(to: output) { write in try SARIFReporter().render(doc, into: write) }
         case .github: try emit(GitHubReporter().render(doc), to: output)
         case .markdown: try emit(MarkdownReporter().render(doc), to: output)
         case .html:

@@ -26,6 +26,26 @@ final class FormatGoldenTests: XCTestCase {
 
     func testSARIF() throws { try assertGolden(SARIFReporter(root: FormatGoldenTests.repo).render(sampleDoc()), "sample-fleet.sarif") }
 
+    /// `gavel eval` streams JUnit (an asset's suite at a time) and SARIF (about a megabyte at
+    /// a time): the pieces must make the golden files, and a log without results must still
+    /// close its empty list as `JSONWriter` writes one.
+    func testStreamedJUnitAndSARIFAreTheGoldenFiles() throws {
+        let doc = sampleDoc()
+        var suites: [String] = []
+        JUnitReporter().render(doc) { suites.append($0) }
+        XCTAssertEqual(suites.count, doc.assets.count + 2, "the header, a suite per asset, the end")
+        try assertGolden(suites.joined(), "sample-fleet.junit.xml")
+        var bytes: [UInt8] = []
+        SARIFReporter(root: FormatGoldenTests.repo).render(doc) { bytes += $0 }
+        try assertGolden(String(decoding: bytes, as: UTF8.self), "sample-fleet.sarif")
+
+        var passing = doc
+        passing.entries = doc.entries.filter { $0.verdict == .pass }
+        let empty = SARIFReporter(root: FormatGoldenTests.repo).render(passing)
+        XCTAssertTrue(empty.contains("\"results\": []\n    }\n  ]\n}\n"), String(empty.suffix(80)))
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(empty.utf8)))
+    }
+
     func testGitHubAnnotations() throws {
         // Snapshot paths relative to the repository, as a CI job sees them.
         let text = GitHubReporter().render(sampleDoc()).replacingOccurrences(of: FormatGoldenTests.repo + "/", with: "")
@@ -43,6 +63,8 @@ final class FormatGoldenTests: XCTestCase {
     func testEscaping() {
         XCTAssertEqual(XMLText.escape("a<b & \"c\"\u{01}"), "a&lt;b &amp; &quot;c&quot;\u{FFFD}")
         XCTAssertEqual(GitHubReporter().property("a:b,c\n100%"), "a%3Ab%2Cc%0A100%25")
+        XCTAssertEqual(GitHubReporter().data("a:b,c\r\nd"), "a:b,c%0D%0Ad", "messages keep : and , and escape both bytes of CR LF")
+        XCTAssertEqual(GitHubReporter().property("clínica"), "clínica")
         XCTAssertEqual(MarkdownReporter().cell("x | y\n<script>"), "x \\| y &lt;script>")
         XCTAssertEqual(MarkdownReporter().cell("a\r\nb|c"), "a  b\\|c", "CR and LF each become a space")
         XCTAssertEqual(MarkdownReporter().cell("clínica"), "clínica")
