@@ -22,7 +22,7 @@ public struct CSVReporter: Sendable {
 
     /// The same rows, handed to `emit` a control at a time (a fleet's CSV runs to hundreds
     /// of megabytes).
-    public func render(_ m: AuditModel, into emit: (String) throws -> Void) rethrows {
+    public func render(_ m: AuditModel, to emit: (String) throws -> Void) rethrows {
         try emit(line(Self.columns))
         for f in m.frameworks {
             for c in f.controls {
@@ -56,32 +56,21 @@ public struct CSVReporter: Sendable {
 
     func line(_ cells: [String]) -> String { cells.map(field).joined(separator: ",") + "\r\n" }
 
-    /// One field: neutralised if a spreadsheet would take it for a formula, quoted when it
-    /// holds a comma, quote or line break. Read as UTF-8 bytes: a fleet's report has
-    /// millions of fields.
+    /// One field: neutralised if a spreadsheet would take it for a formula (a first byte of
+    /// `= + - @`, tab or CR, as OWASP lists them, unless it is a number), quoted when it holds
+    /// a comma, quote or line break. Read as UTF-8 bytes: a fleet's report has millions.
     func field(_ s: String) -> String {
         var text = s
-        return text.withUTF8 { b -> String in
-            guard let first = b.first else { return "" }
-            var formula: Bool
-            switch first {
-            case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"): formula = true
-            case UInt8(ascii: "\r"): formula = true
+        let (formula, quote) = text.withUTF8 { b -> (Bool, Bool) in
+            let formula: Bool
+            switch b.first {
+            case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9, 13: formula = true
             default: formula = false
             }
-            if formula && Double(s) != nil { formula = false }   // a number such as -5 is left as it is
-            let quote = b.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
-            if !formula && !quote { return s }
-            var out: [UInt8] = []
-            out.reserveCapacity(b.count + 4)
-            if quote { out.append(UInt8(ascii: "\"")) }
-            if formula { out.append(UInt8(ascii: "'")) }
-            for c in b {
-                if quote && c == UInt8(ascii: "\"") { out.append(c) }
-                out.append(c)
-            }
-            if quote { out.append(UInt8(ascii: "\"")) }
-            return String(decoding: out, as: UTF8.self)
+            return (formula, b.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 })
         }
+        let v = formula && Double(s) == nil ? "'" + s : s
+        guard quote else { return v }
+        return "\"" + ByteEscaping.replacing(v) { b, i in b[i] == UInt8(ascii: "\"") ? ("\"\"", 1) : nil } + "\""
     }
 }

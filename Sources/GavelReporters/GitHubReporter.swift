@@ -40,28 +40,17 @@ public struct GitHubReporter: Sendable {
     /// ... and of a property value, which also may not hold `:` or `,`.
     func property(_ s: String) -> String { escape(s, property: true) }
 
-    /// Byte by byte, and the string itself when nothing needs escaping: a fleet's run makes
-    /// hundreds of thousands of annotations.
+    /// Hundreds of thousands of annotations on a fleet's run: escaped byte by byte.
     private func escape(_ s: String, property: Bool) -> String {
-        var text = s
-        return text.withUTF8 { b -> String in
-            func special(_ c: UInt8) -> Bool {
-                c == UInt8(ascii: "%") || c == 13 || c == 10 || (property && (c == UInt8(ascii: ":") || c == UInt8(ascii: ",")))
+        ByteEscaping.replacing(s) { b, i in
+            switch b[i] {
+            case UInt8(ascii: "%"): return ("%25", 1)
+            case 13: return ("%0D", 1)
+            case 10: return ("%0A", 1)
+            case UInt8(ascii: ":") where property: return ("%3A", 1)
+            case UInt8(ascii: ",") where property: return ("%2C", 1)
+            default: return nil
             }
-            guard b.contains(where: special) else { return s }
-            var out: [UInt8] = []
-            out.reserveCapacity(b.count + 16)
-            for c in b {
-                switch c {
-                case UInt8(ascii: "%"): out += Array("%25".utf8)
-                case 13: out += Array("%0D".utf8)
-                case 10: out += Array("%0A".utf8)
-                case UInt8(ascii: ":") where property: out += Array("%3A".utf8)
-                case UInt8(ascii: ",") where property: out += Array("%2C".utf8)
-                default: out.append(c)
-                }
-            }
-            return String(decoding: out, as: UTF8.self)
         }
     }
 }

@@ -18,7 +18,7 @@ public struct HTMLReporter: Sendable {
 
     /// The same page, handed to `emit` a control at a time: a fleet's report runs to
     /// hundreds of megabytes, which a caller writing it to a file need not hold whole.
-    public func render(_ m: AuditModel, into emit: (String) throws -> Void) rethrows {
+    public func render(_ m: AuditModel, to emit: (String) throws -> Void) rethrows {
         var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

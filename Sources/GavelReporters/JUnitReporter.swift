@@ -16,7 +16,7 @@ public struct JUnitReporter: Sendable {
 
     /// The same document, handed to `emit` an asset's suite at a time: a fleet's report runs
     /// to hundreds of megabytes, which a caller writing it to a file need not hold whole.
-    public func render(_ doc: ResultsDocument, into emit: (String) throws -> Void) rethrows {
+    public func render(_ doc: ResultsDocument, to emit: (String) throws -> Void) rethrows {
         let rules = Dictionary(uniqueKeysWithValues: doc.rules.map { ($0.id, $0) })
         // Each asset's results by position, in the document's order.
         var byAsset: [String: [Int]] = [:]

@@ -47,24 +47,14 @@ public struct MarkdownReporter: Sendable {
     }
 
     /// A table cell: one line (each CR and LF a space), pipes escaped, `<` neutralised.
-    /// Read as UTF-8 bytes, and returned as it is when nothing needs changing: an audit
-    /// report of a fleet has millions of cells.
     func cell(_ s: String) -> String {
-        var text = s
-        return text.withUTF8 { b -> String in
-            func special(_ c: UInt8) -> Bool { c == 13 || c == 10 || c == UInt8(ascii: "|") || c == UInt8(ascii: "<") }
-            guard b.contains(where: special) else { return s }
-            var out: [UInt8] = []
-            out.reserveCapacity(b.count + 8)
-            for c in b {
-                switch c {
-                case 13, 10: out.append(UInt8(ascii: " "))
-                case UInt8(ascii: "|"): out += [UInt8(ascii: "\\"), c]
-                case UInt8(ascii: "<"): out += Array("&lt;".utf8)
-                default: out.append(c)
-                }
+        ByteEscaping.replacing(s) { b, i in
+            switch b[i] {
+            case 13, 10: return (" ", 1)
+            case UInt8(ascii: "|"): return ("\\|", 1)
+            case UInt8(ascii: "<"): return ("&lt;", 1)
+            default: return nil
             }
-            return String(decoding: out, as: UTF8.self)
         }
     }
 }

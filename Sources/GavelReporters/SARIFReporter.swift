@@ -27,7 +27,7 @@ public struct SARIFReporter: Sendable {
     /// The results are the log's last member, so the rest of the log is written around an
     /// empty results list and the results go where it stands, as `JSONWriter` would
     /// indent them.
-    public func render(_ doc: ResultsDocument, into emit: ([UInt8]) throws -> Void) rethrows {
+    public func render(_ doc: ResultsDocument, to emit: ([UInt8]) throws -> Void) rethrows {
         let whole = log(rules: doc.rules.map(sarifRule), results: [])
         let marker = Array("\"results\": []".utf8)
         let bytes = Array(whole.utf8)

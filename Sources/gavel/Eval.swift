@@ -117,15 +117,15 @@ struct Eval: ParsableCommand {
         case .json: try emitStreaming(to: output) { out in try doc.write(jobs: jobs, to: out) }
         case .text:
             let reporter = TextReporter(style: output == nil ? terminalStyle(1) : .plain)
-            try emitStreaming(to: output) { write in try reporter.render(doc) { try write(Array($0.utf8)) } }
-        case .junit: try emitStreaming(to: output) { write in try JUnitReporter().render(doc) { try write(Array($0.utf8)) } }
-        case .sarif: try emitStreaming(to: output) { write in try SARIFReporter().render(doc, into: write) }
+            try emitPieces(to: output) { try reporter.render(doc, to: $0) }
+        case .junit: try emitPieces(to: output) { try JUnitReporter().render(doc, to: $0) }
+        case .sarif: try emitStreaming(to: output) { write in try SARIFReporter().render(doc, to: write) }
         case .github: try emit(GitHubReporter().render(doc), to: output)
         case .markdown: try emit(MarkdownReporter().render(doc), to: output)
         case .html:
             var model = AuditModel(doc, previous: previous)
             if previous == nil, let store { model.noPreviousRun = "\(store) held no run before this one." }
-            try emitStreaming(to: output) { write in try HTMLReporter().render(model) { try write(Array($0.utf8)) } }
+            try emitPieces(to: output) { try HTMLReporter().render(model, to: $0) }
         }
         for e in doc.inputErrors { printError(e.description) }
         if !evaluated {

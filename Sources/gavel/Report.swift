@@ -80,8 +80,8 @@ struct Report: ParsableCommand {
         if before == nil, let store { model.noPreviousRun = "\(store) holds no run before this one." }
         // HTML and CSV are streamed a control at a time: a fleet's report is hundreds of megabytes.
         switch format {
-        case .html: try emitStreaming(to: output) { write in try HTMLReporter().render(model) { try write(Array($0.utf8)) } }
-        case .csv: try emitStreaming(to: output) { write in try CSVReporter().render(model) { try write(Array($0.utf8)) } }
+        case .html: try emitPieces(to: output) { try HTMLReporter().render(model, to: $0) }
+        case .csv: try emitPieces(to: output) { try CSVReporter().render(model, to: $0) }
         case .markdown: try emit(AuditMarkdownReporter().render(model), to: output)
         }
         if integrity == .changed {

@@ -61,6 +61,13 @@ func emitStreaming(to output: String?, _ body: (_ out: ([UInt8]) throws -> Void)
     }
 }
 
+/// `emitStreaming` for a reporter that hands out its output as strings, a piece at a time.
+func emitPieces(to output: String?, _ render: (_ emit: (String) throws -> Void) throws -> Void) throws {
+    try emitStreaming(to: output) { write in
+        try withoutActuallyEscaping(write) { write in try render { try write(Array($0.utf8)) } }
+    }
+}
+
 extension Severity: ExpressibleByArgument {}
 
 func validateExceptionOptions(asOf: String?, warnExpiring: Int) throws {
