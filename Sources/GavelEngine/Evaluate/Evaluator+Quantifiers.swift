@@ -8,7 +8,8 @@ extension Evaluator {
 
     mutating func quantifier(_ q: Quantifier, _ n: Int32, _ ev: inout [Record]?) -> Truth {
         let collecting = ev != nil
-        let nodes = planNodes(n)
+        let quant = planQuant(n)
+        let nodes = quant.map { (filter: $0.filter, check: $0.check) }
         func missing(_ problem: CollectionProblem, _ ev: inout [Record]?) -> Truth { self.missing(problem, q, &ev) }
         guard let start = base(q.path) else {
             return missing(CollectionProblem(absent: true, parts: [], kind: baseKind(q.path), observed: nil, note: "missing evidence: no \(q.path.text)"), &ev)
@@ -18,10 +19,7 @@ extension Evaluator {
             let all: Bool
             if case .every = q.kind { all = true } else { all = false }
             if collecting {
-                if nodes != nil, let fast, !asset.storage.hasGaps,
-                   let r = planQuantifierEvidence(q, fast.plan.quants[Int(fast.plan.nodes[Int(n)].a)], start, all: all, &ev) {
-                    return r
-                }
+                if let quant, !asset.storage.hasGaps, let r = planQuantifierEvidence(q, quant, start, all: all, &ev) { return r }
                 return quantifierEvidence(q, nodes, start, all: all, &ev)
             }
             let decisive: Truth = all ? .no : .yes
@@ -89,11 +87,10 @@ extension Evaluator {
         return r
     }
 
-    /// The `where` and `check` nodes of quantifier node `n` of the plan, if it is known.
-    func planNodes(_ n: Int32) -> (filter: Int32, check: Int32)? {
+    /// Quantifier node `n` of the plan (its path, `where` and `check` nodes), if it is known.
+    func planQuant(_ n: Int32) -> FastPlan.Quant? {
         guard n >= 0, let plan = fast?.plan else { return nil }
-        let q = plan.quants[Int(plan.nodes[Int(n)].a)]
-        return (q.filter, q.check)
+        return plan.quants[Int(plan.nodes[Int(n)].a)]
     }
 
     /// A quantifier's collection is absent (`missing:` decides) or not a collection (unknown).
@@ -115,7 +112,7 @@ extension Evaluator {
     /// under `some`) is recorded as it is met: once one is met, the result is decided. Only
     /// when none is met are the kept elements found in a second walk.
     mutating func quantifierEvidence(_ q: Quantifier, _ nodes: (filter: Int32, check: Int32)?, _ start: Frame, all: Bool,
-                                             _ ev: inout [Record]?) -> Truth {
+                                     _ ev: inout [Record]?) -> Truth {
         let decisive: Truth = all ? .no : .yes
         var seen = (decisive: false, unknown: false, other: false)
         var gaps: [CollectionProblem] = []
@@ -273,8 +270,8 @@ extension Evaluator {
     /// place, and each element visited gets it as its parts: an element the visitor does not
     /// keep costs no copy of its path.
     static func walk(_ node: JSONNode, _ kind: Int, _ trail: inout [PathPart], _ steps: ArraySlice<CompiledPath.Step>, _ seen: Bool,
-                             _ collecting: Bool, _ asset: AssetView, _ gaps: inout [CollectionProblem], _ stopped: inout Bool,
-                             _ visit: (Frame) -> Bool) -> CollectionProblem? {
+                     _ collecting: Bool, _ asset: AssetView, _ gaps: inout [CollectionProblem], _ stopped: inout Bool,
+                     _ visit: (Frame) -> Bool) -> CollectionProblem? {
         guard let step = steps.first else {
             if !visit(Frame(node: node, kind: kind, parts: collecting ? trail : [])) { stopped = true }
             return nil
