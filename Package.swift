@@ -26,13 +26,17 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // FilePath: the one way paths are taken apart (PathNames).
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "GavelSHAExtensions", swiftSettings: shaExtensionSettings),
-        .target(name: "GavelCore", dependencies: ["GavelSHAExtensions"]),
+        .target(name: "GavelCore", dependencies: [
+            "GavelSHAExtensions", .product(name: "SystemPackage", package: "swift-system"),
+        ]),
         .target(name: "GavelYAML", dependencies: ["CYAML", "GavelCore"]),
         .target(name: "GavelJSON", dependencies: ["CJansson", "GavelCore"]),
         .target(name: "GavelEngine", dependencies: ["GavelCore", "GavelYAML", "GavelJSON"]),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GavelCore
 
 /// What a command reads, so that what it writes never replaces an input, or lands where the
 /// next run would read it as one (a report written into the snapshot folder, say).
@@ -45,7 +46,7 @@ struct InputPaths {
         if FileManager.default.fileExists(atPath: output, isDirectory: &isDir), isDir.boolValue {
             throw ValidationError("\(option) \(output) is a folder; give the name of a file to write")
         }
-        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        let folder = PathNames.folder(of: output)
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
             throw ValidationError("\(option) \(output): the folder \(folder) does not exist")
         }
@@ -55,7 +56,8 @@ struct InputPaths {
     static func resolved(_ path: String) -> String {
         let url = URL(fileURLWithPath: path)
         if FileManager.default.fileExists(atPath: path) { return url.resolvingSymlinksInPath().standardizedFileURL.path }
-        return url.deletingLastPathComponent().resolvingSymlinksInPath().standardizedFileURL.appendingPathComponent(url.lastPathComponent).path
+        let folder = URL(fileURLWithPath: PathNames.folder(of: path)).resolvingSymlinksInPath().standardizedFileURL.path
+        return PathNames.join(folder, PathNames.lastComponent(of: path))
     }
 }
 

@@ -9,7 +9,7 @@ enum Accounts {
 
     /// sudo's #includedir skips names that end in `~` or contain a `.`.
     static func sudoIncluded(_ path: String) -> Bool {
-        let name = (path as NSString).lastPathComponent
+        let name = PathNames.lastComponent(of: path)
         return !name.hasSuffix("~") && !name.contains(".")
     }
 

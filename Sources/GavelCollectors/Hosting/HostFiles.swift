@@ -1,4 +1,5 @@
 import Foundation
+import GavelCore
 
 /// Reads the machine's files, optionally under another root (`--root`, for a mounted image
 /// or a test fixture), and records what could not be read and why. Paths in the snapshot are
@@ -36,8 +37,8 @@ struct HostFiles {
 
     /// Paths matching a glob whose wildcards are in the last component.
     func glob(_ pattern: String) -> [String] {
-        let dir = (pattern as NSString).deletingLastPathComponent
-        let base = (pattern as NSString).lastPathComponent
+        let dir = PathNames.folder(of: pattern)
+        let base = PathNames.lastComponent(of: pattern)
         guard base.contains(where: { "*?[".contains($0) }) else { return exists(pattern) ? [pattern] : [] }
         return list(dir, matching: base)
     }

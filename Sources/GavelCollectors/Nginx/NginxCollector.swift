@@ -36,13 +36,13 @@ public struct NginxCollector {
             }
             let dump = try NginxDump(r.stdout)
             main = dump.main
-            var reader = NginxConfigReader(prefix: (main as NSString).deletingLastPathComponent, source: dump)
+            var reader = NginxConfigReader(prefix: PathNames.folder(of: main), source: dump)
             tree = try reader.read(main: main)
             files = reader.files
         } else {
             source = "config"
             main = root == "/" ? Self.absolute(config!) : config!
-            var reader = NginxConfigReader(prefix: (main as NSString).deletingLastPathComponent, source: NginxDiskFiles(root: root))
+            var reader = NginxConfigReader(prefix: PathNames.folder(of: main), source: NginxDiskFiles(root: root))
             tree = try reader.read(main: main)
             files = reader.files
         }

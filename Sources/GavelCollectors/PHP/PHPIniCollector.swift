@@ -19,7 +19,7 @@ public struct PHPIniCollector {
     public init(ini: String, scanDirs: [String]? = nil, fpmPool: String? = nil, poolName: String? = nil, sapi: String? = nil, version: String? = nil, root: String = "/") {
         self.ini = ini
         self.root = root
-        let confD = (ini as NSString).deletingLastPathComponent + "/conf.d"
+        let confD = PathNames.join(PathNames.folder(of: ini), "conf.d")
         var isDir: ObjCBool = false
         self.scanDirs = scanDirs ?? (FileManager.default.fileExists(atPath: RootPath.join(root, confD), isDirectory: &isDir) && isDir.boolValue ? [confD] : [])
         self.fpmPool = fpmPool

@@ -28,7 +28,7 @@ struct WordPressFiles {
 
     /// wp-config.php is looked for in the root, then one directory up (WordPress allows both).
     func configPath() -> String? {
-        for p in [path("wp-config.php"), (root as NSString).deletingLastPathComponent + "/wp-config.php"]
+        for p in [path("wp-config.php"), PathNames.join(PathNames.folder(of: root), "wp-config.php")]
             where FileManager.default.fileExists(atPath: p) { return p }
         return nil
     }

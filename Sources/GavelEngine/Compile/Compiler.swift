@@ -81,7 +81,7 @@ final class CompileSession {
     func run(_ path: String) -> Program? {
         var isDir: ObjCBool = false
         FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
-        policyRoot = isDir.boolValue ? path : (path as NSString).deletingLastPathComponent
+        policyRoot = isDir.boolValue ? path : PathNames.folder(of: path)
         if policyRoot.isEmpty { policyRoot = "." }
         resolvedRoot = URL(fileURLWithPath: policyRoot).resolvingSymlinksInPath().standardizedFileURL.path
         let (yamlFiles, dataFiles) = discover(path)

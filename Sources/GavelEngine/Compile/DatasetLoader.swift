@@ -34,7 +34,7 @@ extension CompileSession {
     /// `data/NAME.json` or `data/NAME.yaml`: a list of advisories, `{advisories: [...]}`, or
     /// (JSON) the Wordfence Intelligence feed as downloaded.
     func loadDataset(_ path: String) {
-        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let name = PathNames.stem(of: path)
         guard let data = readFile(path) else { return }
         let fileStart = SourceLocation(file: path, line: 1, column: 1)
         var entries: [(Value, SourceLocation)] = []

@@ -8,7 +8,7 @@ extension CompileSession {
     func compileTests(_ f: LoadedFile) {
         if f.marker == .tests { f.root.allowOnly(["gavel", "tests", "description"]) }
         guard let items = f.root.list("tests", required: f.marker == .tests) else { return }
-        let dir = (f.path as NSString).deletingLastPathComponent
+        let dir = PathNames.folder(of: f.path)
         var names: [String: SourceLocation] = [:]
         for item in items {
             guard let m = MapReader(item, "a test", diags) else { continue }
