@@ -128,36 +128,6 @@ final class DiagnosticRendererTests: XCTestCase {
     }
 }
 
-final class AtomicFileTests: XCTestCase {
-    func testReplacesWholeFileAndLeavesNoTemp() throws {
-        let dir = NSTemporaryDirectory() + "gavel-atomic-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = dir + "/out.json"
-        try AtomicFile.write("first", to: path)
-        try AtomicFile.write("second", to: path)
-        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "second")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["out.json"])
-        XCTAssertThrowsError(try AtomicFile.write("x", to: dir + "/missing/out.json"))
-    }
-
-    func testStreamedWritesReplaceTheFileOnlyWhenComplete() throws {
-        let dir = NSTemporaryDirectory() + "gavel-atomic-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = dir + "/out.json"
-        try AtomicFile.write(to: path) { emit in
-            for i in 0..<3 { try emit(Data("part \(i);".utf8)) }
-        }
-        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "part 0;part 1;part 2;")
-        struct Stop: Error {}
-        XCTAssertThrowsError(try AtomicFile.write(to: path) { emit in
-            try emit(Data("half".utf8))
-            throw Stop()
-        })
-        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "part 0;part 1;part 2;", "a failed write leaves the old file")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["out.json"], "and no temporary file")
-    }
-}
-
 final class SHA256ExtensionsTests: XCTestCase {
     /// The SHA-instruction path and the portable path agree on every length around block
     /// boundaries and on inputs fed in uneven pieces.
