@@ -19,3 +19,16 @@ final class FileBytesTests: XCTestCase {
         XCTAssertEqual(FileBytes.read("/dev/null"), [], "a device is read the ordinary way")
     }
 }
+
+extension FileBytesTests {
+    func testContentsSaysWhyAFileCannotBeRead() {
+        XCTAssertThrowsError(try FileBytes.contents("/nonexistent-\(getpid())")) { e in
+            XCTAssertEqual((e as? FileBytes.ReadError)?.code, ENOENT)
+            XCTAssertEqual("\(e)", "No such file or directory")
+        }
+        XCTAssertThrowsError(try FileBytes.contents("/tmp")) { e in
+            XCTAssertEqual((e as? FileBytes.ReadError)?.code, EISDIR)
+        }
+        XCTAssertEqual(try FileBytes.contents("/dev/null"), [])
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import GavelCore
 
 /// One directive as nginx reads it: name, arguments (unquoted and unescaped), where it is
 /// written, and its block's directives when it opens one. An `include` keeps its own place in
@@ -17,9 +18,11 @@ public struct NginxDirective: Sendable {
 
 /// Where configuration files come from: the disk, or the file sections of an `nginx -T` dump.
 protocol NginxFileSource {
-    /// The file's bytes, or nil when it does not exist.
-    func read(_ path: String) -> [UInt8]?
-    /// Paths matching a glob pattern, sorted as nginx's glob() sorts them (byte order).
+    /// The file's bytes, or why it cannot be read (as nginx would be told by the system).
+    func read(_ path: String) throws(FileBytes.ReadError) -> [UInt8]
+    /// Names matching a glob pattern, sorted as nginx's glob() sorts them (byte order): every
+    /// name glob(3) returns, directories and dangling links included, which nginx then
+    /// fails to read.
     func glob(_ pattern: String) -> [String]
 }
 
@@ -39,33 +42,39 @@ struct NginxConfigReader {
     }
 
     mutating func read(main path: String) throws -> [NginxDirective] {
-        guard let bytes = source.read(path) else {
-            throw CollectorError("nginx-include", "cannot open the configuration file \(path)")
+        let bytes: [UInt8]
+        do { bytes = try source.read(path) } catch {
+            throw CollectorError("nginx-include", "cannot open the configuration file \(path): \(error)")
         }
-        return try parse(bytes, file: path, depth: 0)
+        return try parse(bytes, file: path, context: nil, depth: 0)
     }
 
-    private mutating func parse(_ bytes: [UInt8], file: String, depth: Int) throws -> [NginxDirective] {
+    /// A file's directives, read as if written inside `context` (the block holding the
+    /// `include`: nginx parses an included file in its includer's block, so a file of
+    /// `server` lines included in `upstream` is upstream servers).
+    private mutating func parse(_ bytes: [UInt8], file: String, context: NginxDirective?, depth: Int) throws -> [NginxDirective] {
         files.append(file)
         var lexer = NginxLexer(bytes, file: file)
-        return try block(&lexer, parent: nil, depth: depth)
+        return try block(&lexer, context: context, closes: false, depth: depth)
     }
 
-    /// Directives until the block's `}` (or the end of the file at top level).
-    private mutating func block(_ lx: inout NginxLexer, parent: NginxDirective?, depth: Int) throws -> [NginxDirective] {
+    /// Directives until the block's `}` (`closes`), or the end of the file (a whole file).
+    private mutating func block(_ lx: inout NginxLexer, context parent: NginxDirective?, closes: Bool, depth: Int) throws -> [NginxDirective] {
         var out: [NginxDirective] = []
-        // Inside these blocks the lines are data (MIME types, map entries), not directives.
+        // Inside these blocks the lines are data (MIME types, map entries), not directives;
+        // `map`, `geo` and `types` still read `include` as nginx's handlers for them do.
         let opaque = ["types", "map", "geo", "split_clients", "match"].contains(parent?.name ?? "")
+        let opaqueIncludes = ["types", "map", "geo"].contains(parent?.name ?? "")
         while true {
             let st = try lx.next()
             switch st.end {
             case .endOfFile:
-                if let parent {
+                if closes, let parent {
                     throw lx.error("unexpected end of file, expecting \"}\" to close \"\(parent.name)\" opened at line \(parent.line)", line: st.line, column: st.column)
                 }
                 return out
             case .blockEnd:
-                guard parent != nil else { throw lx.error("unexpected \"}\"", line: st.line, column: st.column) }
+                guard closes else { throw lx.error("unexpected \"}\"", line: st.line, column: st.column) }
                 return out
             case .semicolon, .blockStart:
                 let name = st.words[0].text
@@ -74,10 +83,16 @@ struct NginxConfigReader {
                     try check(d, shape, opensBlock: st.end == .blockStart, lx)
                 }
                 if st.end == .blockStart {
-                    d.block = try block(&lx, parent: d, depth: depth)
+                    guard depth < NginxConfigReader.maxNesting else {
+                        throw CollectorError("nginx-directive", "blocks nested deeper than \(NginxConfigReader.maxNesting) levels", at: d.location)
+                    }
+                    d.block = try block(&lx, context: d, closes: true, depth: depth + 1)
                     out.append(d)
-                } else if name == "include" && !opaque {
-                    let (paths, included) = try include(d, depth: depth)
+                } else if name == "include" && (!opaque || opaqueIncludes) {
+                    if opaqueIncludes, d.args.count != 1 {
+                        throw CollectorError("nginx-directive", "invalid number of arguments in \"include\" directive", at: d.location)
+                    }
+                    let (paths, included) = try include(d, context: parent, depth: depth)
                     d.included = paths
                     out.append(d)
                     out += included
@@ -111,30 +126,32 @@ struct NginxConfigReader {
 
     /// nginx resolves a relative include against the conf prefix, treats a name with `*?[` as a
     /// glob (no match is fine), and fails on a plain name that cannot be opened.
-    private mutating func include(_ d: NginxDirective, depth: Int) throws -> ([String], [NginxDirective]) {
-        guard depth < 32 else {
+    private mutating func include(_ d: NginxDirective, context: NginxDirective?, depth: Int) throws -> ([String], [NginxDirective]) {
+        includeDepth += 1
+        defer { includeDepth -= 1 }
+        guard includeDepth <= 32 else {
             throw CollectorError("nginx-include", "includes nested deeper than 32 levels (does a file include itself?)", at: d.location)
         }
         let raw = d.args[0]
         let path = raw.hasPrefix("/") ? raw : prefix + "/" + raw
-        let paths: [String]
-        if path.contains(where: { "*?[".contains($0) }) {
-            paths = source.glob(path)
-        } else {
-            guard source.read(path) != nil else {
-                throw CollectorError("nginx-include", "open() \"\(path)\" failed (No such file or directory)", at: d.location)
-            }
-            paths = [path]
-        }
+        let paths = path.contains(where: { "*?[".contains($0) }) ? source.glob(path) : [path]
         var out: [NginxDirective] = []
         for p in paths {
-            guard let bytes = source.read(p) else {
-                throw CollectorError("nginx-include", "open() \"\(p)\" failed", at: d.location)
+            let bytes: [UInt8]
+            do { bytes = try source.read(p) } catch {
+                throw CollectorError("nginx-include", "open() \"\(p)\" failed (\(error))", at: d.location)
             }
-            out += try parse(bytes, file: p, depth: depth + 1)
+            out += try parse(bytes, file: p, context: context, depth: depth)
         }
         return (paths, out)
     }
+
+    /// How deep blocks may nest, counting through included files. nginx itself has no
+    /// limit; the reader recurses once per block, so one is set far above anything a real
+    /// configuration needs, and a deeper one is refused with this error instead of
+    /// overflowing the stack.
+    static let maxNesting = 1000
+    private var includeDepth = 0
 }
 
 /// Files on disk, optionally under a root directory (a mounted image): paths stay the
@@ -144,11 +161,8 @@ struct NginxDiskFiles: NginxFileSource {
 
     private func real(_ path: String) -> String { RootPath.join(root, path) }
 
-    func read(_ path: String) -> [UInt8]? {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: real(path), isDirectory: &isDir), !isDir.boolValue,
-              let d = FileManager.default.contents(atPath: real(path)) else { return nil }
-        return [UInt8](d)
+    func read(_ path: String) throws(FileBytes.ReadError) -> [UInt8] {
+        try FileBytes.contents(real(path))
     }
 
     func glob(_ pattern: String) -> [String] {
@@ -169,7 +183,9 @@ struct NginxDiskFiles: NginxFileSource {
             }
             candidates = next
         }
-        return candidates.filter { read($0) != nil }.sorted(by: NginxGlob.byteOrder)
+        // glob(3) keeps every name that exists as a link or entry (lstat), dangling links and
+        // folders included; nginx then fails to read them, and so does the reader.
+        return candidates.filter { var st = stat(); return lstat(real($0), &st) == 0 }.sorted(by: NginxGlob.byteOrder)
     }
 }
 

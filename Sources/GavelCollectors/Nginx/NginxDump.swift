@@ -1,3 +1,6 @@
+import Foundation
+import GavelCore
+
 /// The output of `nginx -T`: for every file nginx read, a line `# configuration file NAME:`,
 /// the file's bytes, and one newline nginx adds. Line numbers inside each section are the
 /// file's own, so directives parsed from a dump carry the same provenance as from disk.
@@ -34,7 +37,10 @@ struct NginxDump: NginxFileSource {
     /// The main configuration file: the first one nginx dumped.
     var main: String { order[0] }
 
-    func read(_ path: String) -> [UInt8]? { files[path] }
+    func read(_ path: String) throws(FileBytes.ReadError) -> [UInt8] {
+        guard let bytes = files[path] else { throw FileBytes.ReadError(code: ENOENT) }
+        return bytes
+    }
 
     func glob(_ pattern: String) -> [String] {
         order.filter { NginxGlob.matches(pattern, $0) }.sorted(by: NginxGlob.byteOrder)

@@ -18,6 +18,9 @@ struct NginxLexer {
         self.file = file
     }
 
+    /// nginx's configuration buffer (NGX_CONF_BUFFER): a word must be shorter.
+    static let maxWordBytes = 4096
+
     private func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
 
     func error(_ message: String, line: Int, column: Int) -> CollectorError {
@@ -31,7 +34,10 @@ struct NginxLexer {
         var words: [Word] = []
         var lastSpace = true, needSpace = false, sharpComment = false, escaped = false
         var sQuoted = false, dQuoted = false, variable = false
-        var start = 0, startLine = line, startColumn = 1
+        var start = 0, rawStart = 0, startLine = line, startColumn = 1
+        if pos == 0, bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            throw error("the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive's name (\"unknown directive\"); save the file without it", line: 1, column: 1)
+        }
         func statement(_ end: End) -> Statement {
             Statement(words: words, end: end, line: words.first?.line ?? line, column: words.first?.column ?? (pos - lineStart))
         }
@@ -69,6 +75,7 @@ struct NginxLexer {
             }
             if lastSpace {
                 start = pos - 1
+                rawStart = start
                 startLine = line
                 startColumn = pos - lineStart
                 if isBlank(ch) { continue }
@@ -107,6 +114,12 @@ struct NginxLexer {
                     found = true
                 }
                 if found {
+                    // nginx reads a file through a 4096-byte buffer and refuses a word (its
+                    // opening quote included) that does not fit in it.
+                    if pos - 1 - rawStart >= NginxLexer.maxWordBytes {
+                        let shown = String(decoding: bytes[start..<min(start + 10, pos - 1)], as: UTF8.self)
+                        throw error("too long parameter \"\(shown)...\" started (nginx takes at most \(NginxLexer.maxWordBytes - 1) bytes)", line: startLine, column: startColumn)
+                    }
                     words.append(Word(text: NginxLexer.unescape(bytes[start..<(pos - 1)]), line: startLine, column: startColumn))
                     if ch == UInt8(ascii: ";") { return statement(.semicolon) }
                     if ch == UInt8(ascii: "{") { return statement(.blockStart) }

@@ -281,7 +281,9 @@ struct NginxModel {
         var def: Value = .null
         for e in d.block ?? [] {
             let value: Value = e.args.first.map { .string($0) } ?? .null
-            if e.name == "default" { def = value } else if !["hostnames", "volatile"].contains(e.name) { entries.append((e.name, value)) }
+            if e.name == "default" { def = value } else if e.included != nil || e.name == "include" && e.args.count == 1 {
+                continue   // an include: the entries it read follow it
+            } else if !["hostnames", "volatile"].contains(e.name) { entries.append((e.name, value)) }
         }
         return .object([("source", .string(d.args[0])), ("variable", .string(d.args[1])), ("entries", .object(entries)),
                         ("default", def), ("file", .string(d.file)), ("line", .integer(d.line))])

@@ -1,10 +1,14 @@
+import GavelCore
 import XCTest
 @testable import GavelCollectors
 
 /// Files held in memory, so reader tests name exactly the files they need.
 struct MemoryFiles: NginxFileSource {
     var files: [String: String]
-    func read(_ path: String) -> [UInt8]? { files[path].map { Array($0.utf8) } }
+    func read(_ path: String) throws(FileBytes.ReadError) -> [UInt8] {
+        guard let text = files[path] else { throw FileBytes.ReadError(code: ENOENT) }
+        return Array(text.utf8)
+    }
     func glob(_ pattern: String) -> [String] {
         files.keys.filter { NginxGlob.matches(pattern, $0) }.sorted(by: NginxGlob.byteOrder)
     }
@@ -137,7 +141,7 @@ final class NginxConfigReaderTests: XCTestCase {
         let server = try XCTUnwrap(tree.first?.block?.last)
         XCTAssertEqual(server.location, "/etc/nginx/sites/a.conf:1")
         XCTAssertEqual(server.block?.first?.location, "/etc/nginx/sites/a.conf:2")
-        XCTAssertEqual(String(decoding: dump.read("/etc/nginx/sites/a.conf")!, as: UTF8.self), "server {\n    listen 443 ssl;\n}\n")
+        XCTAssertEqual(String(decoding: try dump.read("/etc/nginx/sites/a.conf"), as: UTF8.self), "server {\n    listen 443 ssl;\n}\n")
         XCTAssertThrowsError(try NginxDump("nginx: [emerg] something\n"))
     }
 }

@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+
+/// nginx is the oracle of what a configuration is: for each case, `nginx -t` and
+/// `gavel collect nginx --config` must agree on whether it is accepted.
+extension CLITests {
+    private struct AcceptanceCase {
+        var name: String
+        var main: String
+        var files: [String: String] = [:]
+        /// Made after the files: links and folders nginx's glob will match.
+        var prepare: (String) throws -> Void = { _ in }
+    }
+
+    private func long(_ n: Int) -> String { String(repeating: "a", count: n) }
+
+    private var acceptanceCases: [AcceptanceCase] {
+        [
+            AcceptanceCase(name: "include /dev/null", main: "events {}\nhttp { include /dev/null; }\n"),
+            AcceptanceCase(name: "include of server lines inside upstream",
+                           main: "events {}\nhttp {\n  upstream app { include upstream.conf; }\n  server { listen 127.0.0.1:8080; location / { proxy_pass http://app; } }\n}\n",
+                           files: ["upstream.conf": "server 127.0.0.1:9000;\nserver 127.0.0.1:9001 backup;\n"]),
+            AcceptanceCase(name: "include inside map", main: "events {}\nhttp {\n  map $uri $new { default \"\"; include redirects.map; }\n}\n",
+                           files: ["redirects.map": "/old /new;\n/a /b;\n"]),
+            AcceptanceCase(name: "missing include inside map", main: "events {}\nhttp {\n  map $uri $new { default \"\"; include missing.map; }\n}\n"),
+            AcceptanceCase(name: "include inside types", main: "events {}\nhttp { types { include more.types; } }\n",
+                           files: ["more.types": "text/html html;\n"]),
+            AcceptanceCase(name: "glob matching a dangling link", main: "events {}\nhttp { include sites/*.conf; }\n",
+                           files: ["sites/a.conf": "server { listen 127.0.0.1:8081; }\n"],
+                           prepare: { dir in _ = symlink(dir + "/nowhere.conf", dir + "/sites/b.conf") }),
+            AcceptanceCase(name: "glob matching a folder", main: "events {}\nhttp { include sites/*; }\n",
+                           files: ["sites/a.conf": "server { listen 127.0.0.1:8082; }\n"],
+                           prepare: { dir in try FileManager.default.createDirectory(atPath: dir + "/sites/z", withIntermediateDirectories: true) }),
+            AcceptanceCase(name: "byte order mark", main: "\u{FEFF}events {}\nhttp { }\n"),
+            AcceptanceCase(name: "word of 4095 bytes", main: "events {}\nhttp { server { server_name \(long(4095)); } }\n"),
+            AcceptanceCase(name: "word of 4096 bytes", main: "events {}\nhttp { server { server_name \(long(4096)); } }\n"),
+            AcceptanceCase(name: "quoted word of 4094 bytes", main: "events {}\nhttp { server { server_name \"\(long(4094))\"; } }\n"),
+            AcceptanceCase(name: "quoted word of 4095 bytes", main: "events {}\nhttp { server { server_name \"\(long(4095))\"; } }\n"),
+        ]
+    }
+
+    func testNginxAndGavelAcceptTheSameConfigurations() throws {
+        try nginxOrSkip()
+        for c in acceptanceCases {
+            let dir = tempDir()
+            for (name, text) in c.files {
+                try FileManager.default.createDirectory(atPath: dir + "/" + (name as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+            }
+            try c.main.write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
+            try c.prepare(dir)
+            let t = try program(Self.nginx, ["-t", "-q", "-e", dir + "/error.log", "-p", dir, "-c", dir + "/nginx.conf"])
+            let r = try gavel(["collect", "nginx", "--asset", "x", "--config", dir + "/nginx.conf"])
+            XCTAssertLessThan(r.code, 128, "\(c.name): crashed")
+            XCTAssertEqual(r.code == 0, t.code == 0, "\(c.name): nginx -t says \(t.code == 0 ? "ok" : t.err); gavel exit \(r.code): \(r.err)")
+            if r.code != 0 { XCTAssertTrue(r.err.contains("error[nginx-"), "\(c.name): \(r.err)") }
+        }
+    }
+
+    func testMapEntriesReadThroughAnInclude() throws {
+        let dir = tempDir()
+        try "events {}\nhttp {\n  map $uri $new { default \"\"; include redirects.map; }\n}\n".write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
+        try "/old /new;\n".write(toFile: dir + "/redirects.map", atomically: true, encoding: .utf8)
+        let r = try gavel(["collect", "nginx", "--asset", "x", "--config", dir + "/nginx.conf"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let doc = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let maps = (doc["data"] as! [String: Any])["maps"] as! [[String: Any]]
+        XCTAssertEqual(maps.first?["entries"] as? [String: String], ["/old": "/new"], "\(maps)")
+    }
+}
