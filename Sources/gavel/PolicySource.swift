@@ -1,4 +1,5 @@
 import Foundation
+import GavelCore
 
 /// Where `gavel diff` reads a policy set from: a folder (or file) as given, or a git revision,
 /// whose policy folder is copied out of the object store into a temporary folder so that
@@ -72,6 +73,10 @@ enum Git {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["git"] + args
+        // git needs its configuration (HOME, XDG) and the repository variables a CI job may
+        // set; nothing else of Gavel's environment (tokens, secrets) is passed on.
+        p.environment = ChildEnvironment.minimal(keeping: ["HOME", "XDG_CONFIG_HOME", "GIT_DIR", "GIT_WORK_TREE",
+                                                           "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CEILING_DIRECTORIES"])
         let errURL = URL(fileURLWithPath: NSTemporaryDirectory() + "gavel-git-\(UUID().uuidString).err")
         FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errURL) }
@@ -133,7 +138,7 @@ enum Git {
                 throw SourceError("git cat-file: unexpected header for \(f.path)")
             }
             let target = dir + "/" + f.path
-            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: PathNames.folder(of: target), withIntermediateDirectories: true)
             try Data(batch[(nl + 1)..<(nl + 1 + size)]).write(to: URL(fileURLWithPath: target))
             at = nl + 1 + size + 1
         }

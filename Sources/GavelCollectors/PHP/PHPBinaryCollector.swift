@@ -25,15 +25,40 @@ public struct PHPBinaryCollector {
 
     public func collect(into b: inout SnapshotBuilder) throws -> Value {
         let base = ini.map { ["-c", $0] } ?? []
-        let r = try Subprocess.run(binary, base + ["-r", PHPBinaryCollector.script])
+        let env = environment()
+        let r = try Subprocess.run(binary, base + ["-r", PHPBinaryCollector.script], environment: env)
         if r.status == 0, let m = r.stdout.range(of: "@@gavel@@") {
             return try fromJSON(String(r.stdout[m.upperBound...]))
         }
-        let info = try Subprocess.run(binary, base + ["-i"])
+        let info = try Subprocess.run(binary, base + ["-i"], environment: env)
         guard info.status == 0, info.stdout.contains("PHP Version => ") else {
             throw CollectorError("php-binary", "\(binary) answered neither -r nor -i: \(String((r.stderr + info.stderr).prefix(300)))")
         }
         return PHPBinaryCollector.fromInfo(info.stdout)
+    }
+
+    /// PHP gets the minimal environment, plus the variables the given ini file reads with
+    /// `${NAME}`: those are the configuration's own inputs, and the ini reader (`collect php
+    /// --ini`) takes them from the same environment, so both ways of collecting agree.
+    private func environment() -> [String: String] {
+        guard let ini, let bytes = FileBytes.read(ini) else { return ChildEnvironment.minimal() }
+        return ChildEnvironment.minimal(keeping: PHPBinaryCollector.referencedVariables(bytes))
+    }
+
+    /// The NAMEs of `${NAME}` in ini text.
+    static func referencedVariables(_ bytes: [UInt8]) -> [String] {
+        var names: [String] = []
+        var i = 0
+        while i + 2 < bytes.count {
+            guard bytes[i] == UInt8(ascii: "$"), bytes[i + 1] == UInt8(ascii: "{") else { i += 1; continue }
+            var j = i + 2
+            while j < bytes.count, bytes[j] != UInt8(ascii: "}"), bytes[j] != 0x0A { j += 1 }
+            if j < bytes.count, bytes[j] == UInt8(ascii: "}"), j > i + 2 {
+                names.append(String(decoding: bytes[(i + 2)..<j], as: UTF8.self))
+            }
+            i = j
+        }
+        return names
     }
 
     private func fromJSON(_ text: String) throws -> Value {
