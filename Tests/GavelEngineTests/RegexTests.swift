@@ -101,3 +101,33 @@ final class RegexTests: XCTestCase {
     }
 }
 
+
+/// Patterns arrive in pull requests: none may stall `gavel check` or exhaust its memory.
+extension RegexTests {
+    func testProgramSizeIsCountedBeforeEmitting() throws {
+        for pattern in ["^(((a{1000}){1000}){10})$", "((((a{1000}){1000}){1000}){1000})", "(a{1000}|b{1000}){101}", "[a-z]{1000}[0-9]{1000}(x{1000}){99}"] {
+            XCTAssertThrowsError(try Regex(pattern), pattern) { e in
+                XCTAssertTrue((e as! Regex.SyntaxError).message.contains("too large"), "\(e)")
+            }
+        }
+        // Just under the limit still compiles, and the count equals what is emitted.
+        let big = try Regex("^(a{1000}){99}$")
+        XCTAssertTrue(big.search(String(repeating: "a", count: 99_000)))
+        XCTAssertFalse(big.search(String(repeating: "a", count: 98_999)))
+        for pattern in ["a{3,7}", "(ab|c)*d+", "x{2,}", "(a|b|c){0,4}", "^$", "(a?){10}"] {
+            var parser = RegexParser(Array(pattern.utf8))
+            let tree = try parser.parseAll()
+            var program: [Inst] = []
+            RegexParser.emit(tree, into: &program)
+            XCTAssertEqual(RegexParser.programSize(tree), program.count, pattern)
+        }
+    }
+
+    func testDeepNestingIsRefusedNotAStackOverflow() {
+        let deep = String(repeating: "(", count: 5000) + "a" + String(repeating: ")", count: 5000)
+        XCTAssertThrowsError(try Regex(deep)) { e in
+            XCTAssertTrue((e as! Regex.SyntaxError).message.contains("nested deeper than 1000"), "\(e)")
+        }
+        XCTAssertNoThrow(try Regex(String(repeating: "(", count: 999) + "a" + String(repeating: ")", count: 999)))
+    }
+}

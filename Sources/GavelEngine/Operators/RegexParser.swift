@@ -10,6 +10,16 @@ struct RegexParser {
     var i = 0
     var ignoreCase = false
     static let maxRepeat = 1000
+    /// Groups nested deeper than this are refused: the parser and `emit` recurse once per
+    /// group (RE2 sets the same limit).
+    static let maxNesting = 1000
+    /// The largest program a pattern may compile to, in instructions (about 3 MB). Counted
+    /// repetitions multiply (`((a{1000}){1000}){10}` is ten million instructions), and a
+    /// policy from a pull request must not be able to stall `gavel check` or exhaust memory,
+    /// so the size is worked out on the tree before anything is emitted, as RE2's `max_mem`
+    /// bounds its programs.
+    static let maxProgram = 100_000
+    private var depth = 0
 
     init(_ p: [UInt8]) { self.p = p }
 
@@ -91,6 +101,11 @@ struct RegexParser {
         switch c {
         case UInt8(ascii: "("):
             if peek == UInt8(ascii: "?") { throw Regex.SyntaxError(message: "'(?' groups are not supported (only a leading (?i))", offset: at) }
+            guard depth < RegexParser.maxNesting else {
+                throw Regex.SyntaxError(message: "groups nested deeper than \(RegexParser.maxNesting) levels", offset: at)
+            }
+            depth += 1
+            defer { depth -= 1 }
             let inner = try parseAlt()
             guard peek == UInt8(ascii: ")") else { throw Regex.SyntaxError(message: "unmatched '('", offset: at) }
             i += 1
@@ -205,6 +220,28 @@ struct RegexParser {
         }
         if ignoreCase { set = set.caseFolded }
         return .set(negate ? set.inverted : set)
+    }
+
+    /// How many instructions `emit` makes of `node`, counted without making them; any
+    /// figure over `cap` is reported as `cap + 1`.
+    static func programSize(_ node: Node, cap: Int = maxProgram) -> Int {
+        func bounded(_ n: Int) -> Int { min(n, cap + 1) }
+        switch node {
+        case .empty: return 0
+        case .byte, .set, .any, .lineStart, .lineEnd: return 1
+        case .concat(let items):
+            var total = 0
+            for n in items { total = bounded(total + programSize(n, cap: cap)) }
+            return total
+        case .alt(let branches):
+            var total = 2 * (branches.count - 1)
+            for b in branches { total = bounded(total + programSize(b, cap: cap)) }
+            return bounded(total)
+        case .repeatNode(let inner, let lo, let hi):
+            let one = programSize(inner, cap: cap)
+            let optional = hi.map { bounded(($0 - lo) * (one + 1)) } ?? (one + 2)
+            return bounded(bounded(lo * one) + optional)
+        }
     }
 
     static func emit(_ node: Node, into prog: inout [Inst]) {
