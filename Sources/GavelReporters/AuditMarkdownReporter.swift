@@ -21,13 +21,13 @@ public struct AuditMarkdownReporter: Sendable {
         }
         out += "\n## Summary\n\n"
         out += t.table(["framework", "pass rate", "pass", "fail", "error", "not applicable", "controls"], m.frameworks.map { f in
-            [f.title, f.passRate.map { "\(Int(($0 * 100).rounded(.down)))%" } ?? "n/a", "\(f.count(.pass))", "\(f.count(.fail))", "\(f.count(.error))",
+            [MarkdownText.text(f.title), f.passRate.map { "\(Int(($0 * 100).rounded(.down)))%" } ?? "n/a", "\(f.count(.pass))", "\(f.count(.fail))", "\(f.count(.error))",
              "\(f.count(.notApplicable))", "\(f.controls.count)"]
         })
         out += "\n### Failing controls by severity\n\n"
         let groups = m.failingBySeverity
         out += groups.isEmpty ? "No control fails.\n" : groups.map { g in
-            "- **\(g.severity?.rawValue ?? "manual")**: " + g.controls.map { "`\($0.ref.description)`" }.joined(separator: ", ") + "\n"
+            "- **\(g.severity?.rawValue ?? "manual")**: " + g.controls.map { MarkdownText.code($0.ref.description) }.joined(separator: ", ") + "\n"
         }.joined()
         out += "\n### Changes since the previous run\n\n"
         if m.changes != nil {
@@ -35,53 +35,53 @@ public struct AuditMarkdownReporter: Sendable {
             out += "Compared with the run started \(m.previousStartedAt ?? ""): \(rows.isEmpty ? "no verdict changed.\n" : "\(plural(rows.count, "verdict")) changed.\n\n")"
             if !rows.isEmpty {
                 out += t.table(["change", "rule", "asset", "was", "now"], rows.map { c in
-                    [c.kind.label, "`\(c.rule)`", c.asset, c.base?.rawValue ?? "-", c.head?.rawValue ?? "-"]
+                    [c.kind.label, MarkdownText.code(c.rule), MarkdownText.code(c.asset), c.base?.rawValue ?? "-", c.head?.rawValue ?? "-"]
                 })
             }
         } else {
-            out += t.cell(m.noPreviousRun) + "\n"
+            out += MarkdownText.text(m.noPreviousRun) + "\n"
         }
         if let cov = d.coverage {
             out += "\n### Control coverage\n\n"
             out += t.table(["framework", "controls", "automated", "manual (attested)", "neither"], cov.frameworks.map { f in
-                [f.title, "\(f.controls.count)", "\(f.count(.automated))", "\(f.count(.manual)) (\(f.attested))", "\(f.count(.neither))"]
+                [MarkdownText.text(f.title), "\(f.controls.count)", "\(f.count(.automated))", "\(f.count(.manual)) (\(f.attested))", "\(f.count(.neither))"]
             })
         }
-        for line in d.lapsing { out += "\n> \(t.cell(line))\n" }
-        for e in d.inputErrors { out += "\n> input error: \(t.cell(e.description))\n" }
+        for line in d.lapsing { out += "\n> \(MarkdownText.text(line))\n" }
+        for e in d.inputErrors { out += "\n> input error: \(MarkdownText.code(e.description))\n" }
         for f in m.frameworks {
-            out += "\n## \(t.cell(f.title))\n"
+            out += "\n## \(MarkdownText.text(f.title))\n"
             for c in f.controls { out += control(c, m, t) }
         }
         return out
     }
 
     func control(_ c: ResultsDocument.ControlEntry, _ m: AuditModel, _ t: MarkdownReporter) -> String {
-        var out = "\n### \(c.verdict.rawValue.uppercased()) `\(c.ref.id)` \(t.cell(c.title))\n\n"
-        if c.manual { out += "Manual control, judged by attestation: \(t.cell(c.note ?? "")).\n" }
+        var out = "\n### \(c.verdict.rawValue.uppercased()) \(MarkdownText.code(c.ref.id)) \(MarkdownText.text(c.title))\n\n"
+        if c.manual { out += "Manual control, judged by attestation: \(MarkdownText.text(c.note ?? "")).\n" }
         for i in c.attestations {
             let a = m.doc.attestations[i]
-            out += "- Attested by \(t.cell(a.attestation.attestedBy)) on \(a.attestation.date)\(a.attestation.expires.map { ", until \($0)" } ?? "") "
-            out += "(\(a.status.rawValue)): \(t.cell(a.attestation.statement))\n"
+            out += "- Attested by \(MarkdownText.text(a.attestation.attestedBy)) on \(a.attestation.date)\(a.attestation.expires.map { ", until \($0)" } ?? "") "
+            out += "(\(a.status.rawValue)): \(MarkdownText.text(a.attestation.statement))\n"
         }
         guard !c.rules.isEmpty else { return out }
-        out += "Rules: " + c.rules.map { id in "`\(id)`" + (m.rule(id).map { " \(t.cell($0.title)) (\($0.severity.rawValue))" } ?? "") }.joined(separator: "; ") + "\n\n"
+        out += "Rules: " + c.rules.map { id in MarkdownText.code(id) + (m.rule(id).map { " \(MarkdownText.text($0.title)) (\($0.severity.rawValue))" } ?? "") }.joined(separator: "; ") + "\n\n"
         let rows = m.rows(c)
         let judged = rows.filter { $0.verdict != .notApplicable }
-        if judged.isEmpty { return out + (AuditModel.notApplicable(rows).map { "Not applicable: \(t.cell($0)).\n" } ?? "") }
+        if judged.isEmpty { return out + (AuditModel.notApplicable(rows).map { "Not applicable: \(MarkdownText.text($0)).\n" } ?? "") }
         out += t.table(["asset", "rule", "verdict", "finding", "evidence", "snapshot"], judged.map { r in
-            var finding = r.entry?.message ?? ""
+            var finding = MarkdownText.code(r.entry?.message ?? "")
             var evidence = ""
             if let e = r.entry {
-                evidence = e.evidence.map { "`\($0.path)` = `\(AuditModel.show($0.observed))` (expected \($0.op) `\(AuditModel.show($0.expected))`)" }
+                evidence = e.evidence.map { "\(MarkdownText.code($0.path)) = \(MarkdownText.code(AuditModel.show($0.observed))) (expected \($0.op) \(MarkdownText.code(AuditModel.show($0.expected))))" }
                     .joined(separator: "; ")
-                if let w = e.waiver.map({ m.doc.waivers[$0].waiver }) { finding += " (waived until \(w.expires) by \(w.approvedBy): \(w.reason))" }
+                if let w = e.waiver.map({ m.doc.waivers[$0].waiver }) { finding += " (waived until \(w.expires) by \(MarkdownText.text(w.approvedBy)): \(MarkdownText.text(w.reason)))" }
                 if let w = e.expiredWaiver.map({ m.doc.waivers[$0].waiver }) { finding += " (waiver expired on \(w.expires))" }
             }
-            let snaps = r.snapshots.map { "\($0.collectedAt ?? "?") `\($0.sha256.prefix(12))`" }.joined(separator: ", ")
-            return [r.asset, "`\(r.ruleID)`", r.verdict.rawValue, finding, evidence, snaps]
+            let snaps = r.snapshots.map { "\(MarkdownText.text($0.collectedAt ?? "?")) \(MarkdownText.code(String($0.sha256.prefix(12))))" }.joined(separator: ", ")
+            return [MarkdownText.code(r.asset), MarkdownText.code(r.ruleID), r.verdict.rawValue, finding, evidence, snaps]
         })
-        if let na = AuditModel.notApplicable(rows) { out += "\nNot applicable: \(t.cell(na)).\n" }
+        if let na = AuditModel.notApplicable(rows) { out += "\nNot applicable: \(MarkdownText.text(na)).\n" }
         return out
     }
 }

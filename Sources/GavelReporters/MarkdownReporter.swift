@@ -16,45 +16,35 @@ public struct MarkdownReporter: Sendable {
         out += "\(doc.assets.count) asset\(doc.assets.count == 1 ? "" : "s"), \(doc.rules.count) rules, \(doc.entries.count) evaluations: "
         out += "\(doc.count(.pass)) pass, \(fail) fail, \(err) error, \(doc.count(.notApplicable)) not applicable"
         out += doc.count(.waived) > 0 ? ", \(doc.count(.waived)) waived\n" : "\n"
-        if let b = doc.baselineSource { out += "\n\(doc.suppressed) known failures suppressed by the baseline `\(cell(b))`.\n" }
+        if let b = doc.baselineSource { out += "\n\(doc.suppressed) known failures suppressed by the baseline \(MarkdownText.code(b)).\n" }
         let problems = doc.problems
         if !problems.isEmpty {
             out += "\n### Failing and undecided rules\n\n"
             out += table(["verdict", "severity", "rule", "asset", "finding"], problems.map { e in
-                [e.verdict == .fail ? "FAIL" : "ERROR", e.severity.rawValue, "`\(e.rule)`", e.asset, e.message ?? ""]
+                [e.verdict == .fail ? "FAIL" : "ERROR", e.severity.rawValue, MarkdownText.code(e.rule), MarkdownText.code(e.asset), MarkdownText.code(e.message ?? "")]
             })
         }
         let controls = doc.controlsNotPassing
         if !controls.isEmpty {
             out += "\n### Controls not passing\n\n"
             out += table(["verdict", "control", "title", "assets"], controls.map { c in
-                [c.verdict == .fail ? "FAIL" : "ERROR", "`\(c.ref.description)`", c.title,
-                 c.note ?? "\(c.assets.filter { $0.verdict == c.verdict }.count) of \(c.assets.count)"]
+                [c.verdict == .fail ? "FAIL" : "ERROR", MarkdownText.code(c.ref.description), MarkdownText.text(c.title),
+                 c.note.map(MarkdownText.text) ?? "\(c.assets.filter { $0.verdict == c.verdict }.count) of \(c.assets.count)"]
             })
         }
-        for e in doc.inputErrors { out += "\n> input error: \(cell(e.description))\n" }
+        for e in doc.inputErrors { out += "\n> input error: \(MarkdownText.code(e.description))\n" }
         return out
     }
 
+    /// A table of cells already written as Markdown (`MarkdownText.code` or `.text` for
+    /// anything that is not Gavel's own words).
     func table(_ header: [String], _ rows: [[String]]) -> String {
-        func line(_ cells: [String]) -> String { "| " + cells.map(cell).joined(separator: " | ") + " |\n" }
+        func line(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |\n" }
         let head = line(header) + "|" + String(repeating: " --- |", count: header.count) + "\n"
         var out = head + rows.prefix(visibleRows).map(line).joined()
         if rows.count > visibleRows {
             out += "\n<details><summary>\(rows.count - visibleRows) more</summary>\n\n" + head + rows.dropFirst(visibleRows).map(line).joined() + "\n</details>\n"
         }
         return out
-    }
-
-    /// A table cell: one line (each CR and LF a space), pipes escaped, `<` neutralised.
-    func cell(_ s: String) -> String {
-        ByteEscaping.replacing(s) { b, i in
-            switch b[i] {
-            case 13, 10: return (" ", 1)
-            case UInt8(ascii: "|"): return ("\\|", 1)
-            case UInt8(ascii: "<"): return ("&lt;", 1)
-            default: return nil
-            }
-        }
     }
 }
