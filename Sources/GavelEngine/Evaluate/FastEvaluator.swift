@@ -235,6 +235,9 @@ struct FastEvaluator {
         case .integer:
             let i = node.integer!
             return i == 0 || i == 1 ? i == 1 : nil
+        case .real:
+            let d = node.real!
+            return d == 0 || d == 1 ? d == 1 : nil
         case .string: return node.stringBytes.flatMap(Coercion.boolWord)
         default: return nil
         }

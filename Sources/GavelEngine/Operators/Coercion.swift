@@ -46,6 +46,8 @@ public enum Coercion: String, Sendable, CaseIterable {
         case .bool: return .success(v)
         case .null: return .success(.bool(false))
         case .int(let i) where i == 0 || i == 1: return .success(.bool(i == 1))
+        // Numbers are one type in the language: 1.0 is 1, as `equals: 1` and `as: int` say.
+        case .double(let d) where d == 0 || d == 1: return .success(.bool(d == 1))
         case .string(var s):
             if let b = s.withUTF8(Coercion.boolWord) { return .success(.bool(b)) }
             return fail(v, "a boolean")
