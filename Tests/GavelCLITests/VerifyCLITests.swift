@@ -40,4 +40,16 @@ extension CLITests {
         XCTAssertEqual(r.code, 3)
         XCTAssertTrue(r.err.contains("is not a gavel results/v1 document"), r.err)
     }
+
+    /// A missing input, with nothing else changed, is enough to fail verification.
+    func testVerifyFailsOnAMissingSnapshotAlone() throws {
+        let dir = tempDir()
+        for sub in ["Policies", "Snapshots"] { try FileManager.default.copyItem(atPath: CLITests.repo + "/" + sub, toPath: dir + "/" + sub) }
+        XCTAssertEqual(try gavel(["eval", "--format", "json", "-o", "results.json", "--fail-on", "none"], cwd: dir).code, 0)
+        try FileManager.default.removeItem(atPath: dir + "/Snapshots/clinic-a.example.com/nginx.json")
+        let r = try gavel(["verify", "results.json"], cwd: dir)
+        XCTAssertEqual(r.code, 1, r.out + r.err)
+        XCTAssertTrue(r.out.contains("MISSING   snapshot Snapshots/clinic-a.example.com/nginx.json"), r.out)
+        XCTAssertTrue(r.out.contains("1 of "), r.out)
+    }
 }

@@ -188,3 +188,61 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertThrowsError(try HistoryStore(path: dir + "/other.sqlite", create: false)) { XCTAssertTrue("\($0)".contains("is not a Gavel history store"), "\($0)") }
     }
 }
+
+/// The chain's central property: a run cannot be rewritten without rewriting every run after
+/// it up to the head, because each entry hash covers the previous run's hash.
+extension HistoryStoreTests {
+    func testARewrittenRunWhoseSuccessorsLinkIsFixedUpIsStillCaught() throws {
+        let s = try store(nights: week)
+        let headBefore = try HistoryVerifier(s).head
+        // Run #3 (the failing night) rewritten as a pass, its entry hash recomputed, and run
+        // #4's link fixed up to the new hash.
+        try tamper(s, "UPDATE runs SET fail = 0, pass = 1 WHERE id = 3")
+        var r3 = try s.runs()[2]
+        r3.entryHash = HistoryStore.entryHash(r3, controlsDigest: HistoryStore.controlsDigest(try s.recordedControlRows(3)))
+        try tamper(s, "UPDATE runs SET entry_hash = '\(r3.entryHash)' WHERE id = 3; UPDATE runs SET previous_hash = '\(r3.entryHash)' WHERE id = 4")
+        let found = try problems(s)
+        XCTAssertFalse(found.contains { $0.hasPrefix("run #3") }, "run #3 is consistent in itself: \(found)")
+        XCTAssertEqual(found, ["run #4: " + factsEdited], "run #4's entry hash covered its old link")
+        // Rewriting every later run too makes a chain that verifies, but with another head:
+        // what an auditor compares with the head they were given (history verify prints it).
+        for id in 4...5 {
+            var r = try s.runs()[id - 1]
+            let previous = try s.runs()[id - 2].entryHash
+            r.previousHash = previous
+            r.entryHash = HistoryStore.entryHash(r, controlsDigest: HistoryStore.controlsDigest(try s.recordedControlRows(Int64(id))))
+            try tamper(s, "UPDATE runs SET previous_hash = '\(previous)', entry_hash = '\(r.entryHash)' WHERE id = \(id)")
+        }
+        let v = try HistoryVerifier(s)
+        XCTAssertTrue(v.ok, "\(v.problems)")
+        XCTAssertNotEqual(v.head, headBefore, "a rewritten history has a different head")
+    }
+
+    func testEveryRecordedFactIsInTheEntryHash() throws {
+        let s = try store(nights: week)
+        let r = try s.runs()[2]
+        let digest = HistoryStore.controlsDigest(try s.recordedControlRows(3))
+        let base = HistoryStore.entryHash(r, controlsDigest: digest)
+        XCTAssertEqual(base, r.entryHash)
+        var edits: [(String, HistoryRun)] = []
+        func edit(_ name: String, _ change: (inout HistoryRun) -> Void) { var c = r; change(&c); edits.append((name, c)) }
+        edit("id") { $0.id += 1 }
+        edit("started_at") { $0.startedAt += "x" }
+        edit("finished_at") { $0.finishedAt += "x" }
+        edit("recorded_at") { $0.recordedAt += "x" }
+        edit("policy_digest") { $0.policyDigest += "x" }
+        edit("assets") { $0.assets += 1 }
+        edit("evaluations") { $0.evaluations += 1 }
+        edit("pass") { $0.pass += 1 }
+        edit("fail") { $0.fail += 1 }
+        edit("error") { $0.error += 1 }
+        edit("waived") { $0.waived += 1 }
+        edit("controls_failing") { $0.controlsFailing += 1 }
+        edit("document_sha256") { $0.documentSHA256 += "x" }
+        edit("previous_hash") { $0.previousHash += "x" }
+        for (name, c) in edits {
+            XCTAssertNotEqual(HistoryStore.entryHash(c, controlsDigest: digest), base, "\(name) is not covered by the entry hash")
+        }
+        XCTAssertNotEqual(HistoryStore.entryHash(r, controlsDigest: digest + "x"), base, "the control rows are covered")
+    }
+}
