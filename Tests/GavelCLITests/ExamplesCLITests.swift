@@ -81,7 +81,7 @@ extension CLITests {
             for f in made { XCTAssertTrue(FileManager.default.fileExists(atPath: repo + "/" + f), "\(file) makes \(f)") }
             let diff = try String(contentsOfFile: repo + "/diff.md", encoding: .utf8)
             XCTAssertTrue(diff.hasPrefix("**gavel diff** `origin/main:Policies` → `Policies`"), diff)
-            XCTAssertTrue(diff.contains("| **newly failing** (regression) | medium | `PHP-SESS-004` | pharmacy-c.example.com |"), diff)
+            XCTAssertTrue(diff.contains("| **newly failing** (regression) | medium | `PHP-SESS-004` | `pharmacy-c.example.com` |"), diff)
         }
         XCTAssertEqual(seen, Set(expected.keys), "every gavel step of the examples is run, and only those")
     }

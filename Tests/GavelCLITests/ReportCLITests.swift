@@ -83,7 +83,7 @@ extension CLITests {
         XCTAssertEqual(try gavel(["eval", "--format", "json", "-o", "results.json", "--fail-on", "none"], cwd: dir).code, 0)
         let r = try gavel(["report", "results.json", "--format", "markdown", "--previous", "previous.json"], cwd: dir)
         XCTAssertEqual(r.code, 0, r.err)
-        XCTAssertTrue(r.out.contains("| newly passing | `HOST-CERT-001` | clinic-b.example.com | fail | pass |"), r.out)
+        XCTAssertTrue(r.out.contains("| newly passing | `HOST-CERT-001` | `clinic-b.example.com` | fail | pass |"), r.out)
         XCTAssertTrue(r.out.contains(": 1 verdict changed."), r.out)
         XCTAssertFalse(r.out.contains("| newly failing |"), "nothing else changed")
         let html = try gavel(["report", "results.json", "--previous", "previous.json"], cwd: dir).out
