@@ -38,13 +38,27 @@ public indirect enum SchemaType: Sendable {
         return self
     }
 
-    /// The type under `key`, or nil when an object of this type cannot have that key.
+    /// The type under `key`, or nil when an object of this type cannot have that key. A
+    /// string or number may be a recorded secret instead, whose fields are readable.
     public func member(_ key: String) -> SchemaType? {
         switch unwrapped {
         case .any: return .any
         case .object(let f, let other): return f.first { $0.0 == key }?.1 ?? other
+        case .string, .number: return SchemaType.secretRecord.member(key)
         default: return nil
         }
+    }
+
+    /// What a collector records instead of a value it calls a secret: whether it is set, its
+    /// length, why it is a secret, whether it is a placeholder, and for a URL the URL with its
+    /// credentials replaced by `***`. Any string or number in a snapshot may be one.
+    public static let secretRecord = SchemaType.fields([
+        ("set", .bool), ("length", .optional(.number)), ("secret", .optional(.string)), ("placeholder", .optional(.bool)),
+        ("redacted", .optional(.string)), ("from_expression", .optional(.bool)),
+    ])
+
+    static func isSecretRecord(_ members: [Value.Member]) -> Bool {
+        members.contains { $0.key == "set" } && members.contains { $0.key == "secret" }
     }
 
     /// The type of an element (`[N]` or `[*]`): array elements, or the values of a map.
@@ -63,6 +77,9 @@ public indirect enum SchemaType: Sendable {
         case (.any, _), (.string, .string), (.bool, .bool), (.number, .int), (.number, .double): return []
         case (.optional, .null): return []
         case (.optional(let t), _): return t.violations(value, at: pointer)
+        case (.string, .object(let m)), (.number, .object(let m)):
+            if SchemaType.isSecretRecord(m) { return SchemaType.secretRecord.violations(value, at: pointer) }
+            return ["\(pointer.isEmpty ? "/" : pointer): expected \(describe), found \(value.typeName)"]
         case (.array(let t), .array(let items)):
             return items.enumerated().flatMap { t.violations($1, at: "\(pointer)/\($0)") }
         case (.object(let f, let other), .object(let members)):

@@ -41,6 +41,8 @@ public struct SnapshotBuilder {
         JSONPointer.escape(key)
     }
 
+    /// The snapshot document. Every value `SecretClassifier` calls a secret is replaced by
+    /// `{set, length, secret, placeholder}` here, whichever collector made `data`.
     public func document(data: Value) -> Value {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
@@ -50,7 +52,7 @@ public struct SnapshotBuilder {
             ("kind", .string(kind)),
             ("collected_at", .string(f.string(from: collectedAt))),
             ("collector", .object([("name", .string(kind)), ("version", .string(collectorVersion)), ("host", .string(host))])),
-            ("data", data),
+            ("data", SecretRedaction.apply(data)),
             ("provenance", .object(provenance)),
         ] + (unavailable.isEmpty ? [] : [("unavailable", .object(unavailable))]))
     }
