@@ -7,7 +7,7 @@
 # report and example tests,
 # git, which `gavel diff --base REV` reads and its tests commit to, and chromium with a
 # font, in which the HTML report's tests load, filter and print the report),
-# cmark-gfm, which renders the Markdown outputs in the tests as GitHub would,
+# tinyproxy, the proxy the Shopify collector is tested through, cmark-gfm, which renders the Markdown outputs in the tests as GitHub would,
 # and starts MariaDB for the WordPress test.
 set -euo pipefail
 need=()
@@ -31,6 +31,8 @@ if [ "${1:-}" = "--integration" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   # GitHub's Markdown renderer: the tests render Gavel's Markdown with hostile values in it.
   [ -x /usr/bin/cmark-gfm ] || need+=(cmark-gfm)
+  # A proxy on loopback: the Shopify collector is tested through it.
+  [ -x /usr/bin/tinyproxy ] || need+=(tinyproxy)
   [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 fi
 pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)

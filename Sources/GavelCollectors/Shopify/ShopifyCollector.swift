@@ -63,7 +63,11 @@ public struct ShopifyCollector {
         let url = try endpointURL()
         let version = ShopifyAPIVersion(apiVersion)!
         let port = url.port ?? (url.scheme == "https" ? 443 : 80)
-        if let problem = TCPProbe.connect(host: url.host!, port: port, timeout: connectTimeout) {
+        if let proxy = ProxySettings.forURL(url, environment: ProcessEnvironment.all) {
+            if let problem = TCPProbe.connect(host: proxy.host, port: proxy.port, timeout: connectTimeout) {
+                throw CollectorError("shopify-connect", "the proxy from \(proxy.variable): " + problem + " (--connect-timeout)")
+            }
+        } else if let problem = TCPProbe.connect(host: url.host!, port: port, timeout: connectTimeout) {
             throw CollectorError("shopify-connect", problem + " (--connect-timeout)")
         }
         let client = GraphQLClient(url: url, token: token, requestTimeout: requestTimeout, totalTimeout: totalTimeout)
