@@ -57,6 +57,28 @@ extension CLITests {
         }
     }
 
+    /// The one documented difference: nginx accepts blocks nested thousands deep, Gavel reads
+    /// at most 500 levels and says so (it used to crash on them).
+    func testDeepNestingIsAClearErrorNotACrash() throws {
+        try nginxOrSkip()
+        let dir = tempDir()
+        let depth = 3000
+        try ("events {}\nhttp { server { " + String(repeating: "location / { ", count: depth) + String(repeating: "}", count: depth) + " } }\n")
+            .write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
+        let t = try program(Self.nginx, ["-t", "-q", "-e", dir + "/error.log", "-p", dir, "-c", dir + "/nginx.conf"])
+        XCTAssertEqual(t.code, 0, "nginx accepts it: \(t.err)")
+        let r = try gavel(["collect", "nginx", "--asset", "x", "--config", dir + "/nginx.conf"])
+        XCTAssertEqual(r.code, 3, r.err)
+        XCTAssertTrue(r.err.contains("error[nginx-directive]: blocks nested deeper than 500 levels: nginx accepts them, but Gavel reads at most 500"), r.err)
+        // 498 locations in server in http: exactly the limit, read and evaluated end to end.
+        try ("events {}\nhttp { server { " + String(repeating: "location / { ", count: 498) + String(repeating: "}", count: 498) + " } }\n")
+            .write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: dir + "/s/x", withIntermediateDirectories: true)
+        XCTAssertEqual(try gavel(["collect", "nginx", "--asset", "x", "--config", dir + "/nginx.conf", "-o", dir + "/s/x/nginx.json"]).code, 0)
+        let e = try gavel(["eval", "--snapshots", dir + "/s", "--fail-on", "none"])
+        XCTAssertEqual(e.code, 0, e.err)
+    }
+
     func testMapEntriesReadThroughAnInclude() throws {
         let dir = tempDir()
         try "events {}\nhttp {\n  map $uri $new { default \"\"; include redirects.map; }\n}\n".write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)

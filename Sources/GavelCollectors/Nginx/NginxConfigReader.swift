@@ -84,7 +84,7 @@ struct NginxConfigReader {
                 }
                 if st.end == .blockStart {
                     guard depth < NginxConfigReader.maxNesting else {
-                        throw CollectorError("nginx-directive", "blocks nested deeper than \(NginxConfigReader.maxNesting) levels", at: d.location)
+                        throw CollectorError("nginx-directive", "blocks nested deeper than \(NginxConfigReader.maxNesting) levels: nginx accepts them, but Gavel reads at most \(NginxConfigReader.maxNesting) (its snapshot must stay within what JSON readers accept)", at: d.location)
                     }
                     d.block = try block(&lx, context: d, closes: true, depth: depth + 1)
                     out.append(d)
@@ -146,11 +146,13 @@ struct NginxConfigReader {
         return (paths, out)
     }
 
-    /// How deep blocks may nest, counting through included files. nginx itself has no
-    /// limit; the reader recurses once per block, so one is set far above anything a real
-    /// configuration needs, and a deeper one is refused with this error instead of
-    /// overflowing the stack.
-    static let maxNesting = 1000
+    /// How deep blocks may nest, counting through included files. nginx has no limit, but
+    /// Gavel's snapshot keeps the directive tree, two JSON levels per block, and JSON
+    /// readers (jansson among them) refuse documents nested deeper than 2048; the reader,
+    /// the secret redaction and the JSON writer also recurse once per level. Real
+    /// configurations nest a handful of levels: deeper than this is refused with an error
+    /// that says why, never a crash.
+    static let maxNesting = 500
     private var includeDepth = 0
 }
 
