@@ -15,6 +15,8 @@ if [ "${1:-}" = "--integration" ]; then
   command -v php >/dev/null || need+=(php-cli)
   ls /usr/sbin/php-fpm* >/dev/null 2>&1 || need+=(php-fpm)
   [ -x /usr/sbin/nginx ] || need+=(nginx)
+  # ngx_lua: the nginx reader's handling of *_by_lua_block is checked against it.
+  [ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ] || need+=(libnginx-mod-http-lua)
   command -v openssl >/dev/null || need+=(openssl)
   command -v curl >/dev/null || need+=(curl)
   [ -x /usr/sbin/sshd ] || need+=(openssh-server)

@@ -162,6 +162,7 @@ public enum SnapshotSchemas {
         ]))),
         ("maps", .array(.fields([("source", .string), ("variable", .string), ("entries", .map(.optional(.string))),
                                  ("default", .optional(.string)), ("file", .string), ("line", .number)]))),
+        ("unknown_directives", .optional(.array(.fields([("name", .string), ("file", .string), ("line", .number)])))),
         ("directives", .array(.any)),
     ])
 

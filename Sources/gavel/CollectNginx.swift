@@ -43,6 +43,12 @@ struct CollectNginx: ParsableCommand {
         try collecting {
             var b = SnapshotBuilder(asset: out.asset, kind: "nginx")
             let data = try NginxCollector(config: config, binary: binary, version: nginxVersion, root: root).collect(into: &b)
+            // A typo (`proxy_passs`) silently changes what nginx would do if it were loaded;
+            // a third-party module's directive is not modelled. Both are said, not dropped.
+            for u in data["unknown_directives"]?.arrayValue ?? [] {
+                let at = "\(u["file"]?.stringValue ?? "?"):\(u["line"].map { JSONWriter.string($0) } ?? "?")"
+                printError("gavel collect: \(at): warning[nginx-unknown-directive]: unknown directive \"\(u["name"]?.stringValue ?? "")\": none of nginx's own modules declares it (a third-party module's, or a typo); it is listed under unknown_directives and not modelled")
+            }
             try out.write(b, data)
         }
     }

@@ -14,6 +14,8 @@ extension CLITests {
 
     private func long(_ n: Int) -> String { String(repeating: "a", count: n) }
 
+    static let lua = "load_module /usr/lib/nginx/modules/ndk_http_module.so;\nload_module /usr/lib/nginx/modules/ngx_http_lua_module.so;\nevents {}\n"
+
     private var acceptanceCases: [AcceptanceCase] {
         [
             AcceptanceCase(name: "include /dev/null", main: "events {}\nhttp { include /dev/null; }\n"),
@@ -36,6 +38,17 @@ extension CLITests {
             AcceptanceCase(name: "word of 4096 bytes", main: "events {}\nhttp { server { server_name \(long(4096)); } }\n"),
             AcceptanceCase(name: "quoted word of 4094 bytes", main: "events {}\nhttp { server { server_name \"\(long(4094))\"; } }\n"),
             AcceptanceCase(name: "quoted word of 4095 bytes", main: "events {}\nhttp { server { server_name \"\(long(4095))\"; } }\n"),
+            // ngx_lua (Debian's libnginx-mod-http-lua) reads its blocks as Lua: braces in
+            // strings, long brackets and comments do not count.
+            AcceptanceCase(name: "Lua block with braces in strings and comments", main: Self.lua + """
+                http { server { listen 127.0.0.1:8083; location /l { content_by_lua_block {
+                  local s = "}" -- a } in a comment
+                  local t = [[ } ]] --[==[ { ]==]
+                  if s ~= '{' then ngx.say(s .. t) end
+                } } location /after { return 204; } } }
+
+                """),
+            AcceptanceCase(name: "Lua block left open", main: Self.lua + "http { server { location /l { content_by_lua_block { ngx.say('}') } } }\n"),
         ]
     }
 
@@ -77,6 +90,19 @@ extension CLITests {
         XCTAssertEqual(try gavel(["collect", "nginx", "--asset", "x", "--config", dir + "/nginx.conf", "-o", dir + "/s/x/nginx.json"]).code, 0)
         let e = try gavel(["eval", "--snapshots", dir + "/s", "--fail-on", "none"])
         XCTAssertEqual(e.code, 0, e.err)
+    }
+
+    /// nginx refuses a directive no loaded module declares; Gavel, which cannot know which
+    /// modules a machine loads, keeps it, lists it and warns.
+    func testUnknownDirectivesAreListedAndWarnedOf() throws {
+        let dir = tempDir()
+        try "events {}\nhttp { server { listen 8080; proxy_passs http://127.0.0.1:9; more_set_headers \"X-A: b\"; } }\n"
+            .write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
+        let r = try gavel(["collect", "nginx", "--asset", "x", "--config", dir + "/nginx.conf"])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertTrue(r.err.contains("\(dir)/nginx.conf:2: warning[nginx-unknown-directive]: unknown directive \"proxy_passs\""), r.err)
+        let data = (try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any])["data"] as! [String: Any]
+        XCTAssertEqual((data["unknown_directives"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["proxy_passs", "more_set_headers"])
     }
 
     func testMapEntriesReadThroughAnInclude() throws {

@@ -22,6 +22,7 @@ public struct NginxCollector {
         var version = self.version
         let tree: [NginxDirective]
         let files: [String]
+        let unknown: [NginxDirective]
         let main: String
         let source: String
         if let binary {
@@ -39,12 +40,14 @@ public struct NginxCollector {
             var reader = NginxConfigReader(prefix: PathNames.folder(of: main), source: dump)
             tree = try reader.read(main: main)
             files = reader.files
+            unknown = reader.unknown
         } else {
             source = "config"
             main = root == "/" ? Self.absolute(config!) : config!
             var reader = NginxConfigReader(prefix: PathNames.folder(of: main), source: NginxDiskFiles(root: root))
             tree = try reader.read(main: main)
             files = reader.files
+            unknown = reader.unknown
         }
         var model = NginxModel(defaults: NginxDefaults(version: version))
         let (servers, maps) = model.build(tree, into: &b)
@@ -56,6 +59,9 @@ public struct NginxCollector {
             ("files", .array(files.filter { seen.insert($0).inserted }.map { .string($0) })),
             ("servers", servers),
             ("maps", maps),
+            ("unknown_directives", .array(unknown.map {
+                .object([("name", .string($0.name)), ("file", .string($0.file)), ("line", .integer($0.line))])
+            })),
             ("directives", .array(tree.map(Self.raw))),
         ])
     }

@@ -35,6 +35,9 @@ struct NginxConfigReader {
     var prefix: String
     var source: NginxFileSource
     private(set) var files: [String] = []
+    /// Directives none of nginx's own modules declare (a third-party module's, or a typo such
+    /// as `proxy_passs`), in the order met. Kept in the tree, listed in the snapshot, warned of.
+    private(set) var unknown: [NginxDirective] = []
 
     init(prefix: String, source: NginxFileSource) {
         self.prefix = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
@@ -82,7 +85,13 @@ struct NginxConfigReader {
                 if !opaque, let shape = shape(name, parent: parent) {
                     try check(d, shape, opensBlock: st.end == .blockStart, lx)
                 }
-                if st.end == .blockStart {
+                if !opaque, !NginxKnownDirectives.names.contains(name) { unknown.append(d) }
+                if st.end == .blockStart, name.hasSuffix("_by_lua_block") {
+                    // ngx_lua's blocks hold Lua, not directives: skipped as ngx_lua reads them.
+                    try lx.skipLuaBlock(opened: st.line, column: st.column)
+                    d.block = []
+                    out.append(d)
+                } else if st.end == .blockStart {
                     guard depth < NginxConfigReader.maxNesting else {
                         throw CollectorError("nginx-directive", "blocks nested deeper than \(NginxConfigReader.maxNesting) levels: nginx accepts them, but Gavel reads at most \(NginxConfigReader.maxNesting) (its snapshot must stay within what JSON readers accept)", at: d.location)
                     }

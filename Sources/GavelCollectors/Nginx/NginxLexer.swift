@@ -128,6 +128,70 @@ struct NginxLexer {
         }
     }
 
+    /// After the `{` of a `*_by_lua_block`: the body is Lua, read as ngx_lua reads it (strings,
+    /// long brackets and comments may hold braces; the block ends at the `}` that balances
+    /// the opening one).
+    mutating func skipLuaBlock(opened openedLine: Int, column: Int) throws {
+        var depth = 1
+        func at(_ k: Int) -> UInt8? { pos + k < bytes.count ? bytes[pos + k] : nil }
+        func advance() {
+            if bytes[pos] == 0x0A { line += 1; lineStart = pos + 1 }
+            pos += 1
+        }
+        /// `[[`, `[=[`, ...: the number of `=` when a long bracket opens at pos, else nil.
+        func longBracket() -> Int? {
+            guard at(0) == UInt8(ascii: "[") else { return nil }
+            var k = 1
+            while at(k) == UInt8(ascii: "=") { k += 1 }
+            return at(k) == UInt8(ascii: "[") ? k - 1 : nil
+        }
+        func skipLong(_ level: Int) -> Bool {
+            pos += level + 2
+            while pos < bytes.count {
+                if bytes[pos] == UInt8(ascii: "]") {
+                    var k = 1
+                    while at(k) == UInt8(ascii: "=") { k += 1 }
+                    if k - 1 == level && at(k) == UInt8(ascii: "]") { pos += k + 1; return true }
+                }
+                advance()
+            }
+            return false
+        }
+        while pos < bytes.count {
+            let c = bytes[pos]
+            if c == UInt8(ascii: "-"), at(1) == UInt8(ascii: "-") {
+                pos += 2
+                if let level = longBracket() {
+                    guard skipLong(level) else { break }
+                } else {
+                    while pos < bytes.count, bytes[pos] != 0x0A { pos += 1 }
+                }
+                continue
+            }
+            if let level = longBracket() {
+                guard skipLong(level) else { break }
+                continue
+            }
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+                pos += 1
+                while pos < bytes.count, bytes[pos] != c {
+                    if bytes[pos] == UInt8(ascii: "\\"), pos + 1 < bytes.count { advance() }
+                    advance()
+                }
+                if pos >= bytes.count { break }
+                pos += 1
+                continue
+            }
+            if c == UInt8(ascii: "{") { depth += 1 }
+            if c == UInt8(ascii: "}") {
+                depth -= 1
+                if depth == 0 { pos += 1; return }
+            }
+            advance()
+        }
+        throw error("unexpected end of file in a Lua block opened here, expecting its closing \"}\"", line: openedLine, column: column)
+    }
+
     /// nginx turns `\"`, `\'` and `\\` into the character and `\t`, `\r`, `\n` into control
     /// characters; any other backslash stays as written.
     static func unescape(_ s: ArraySlice<UInt8>) -> String {
