@@ -133,11 +133,12 @@ public enum SnapshotSchemas {
     ])
 
     static let nginxLog = SchemaType.array(.map(.string))
+    static let nginxHeaders = SchemaType.map(.fields([("name", .string), ("value", .string), ("always", .bool), ("dynamic", .bool),
+                                                      ("file", .string), ("line", .number), ("count", .number)]))
     static let nginxSettings: [(String, SchemaType)] = [
         ("server_tokens", .string), ("autoindex", .bool), ("client_max_body_size", .string),
         ("client_max_body_size_bytes", .optional(.number)),
-        ("headers", .map(.fields([("name", .string), ("value", .string), ("always", .bool), ("dynamic", .bool),
-                                  ("file", .string), ("line", .number), ("count", .number)]))),
+        ("headers", nginxHeaders),
         ("headers_from", .optional(.string)),
         ("access", .array(.fields([("action", .string), ("address", .string), ("file", .string), ("line", .number)]))),
         ("access_log", nginxLog), ("access_log_off", .bool), ("error_log", nginxLog),
@@ -158,6 +159,8 @@ public enum SnapshotSchemas {
             ("redirects_to_https", .bool),
             ("locations", .array(.fields(nginxSettings + [
                 ("match", .string), ("modifier", .string), ("path", .string), ("parent", .optional(.number)),
+                ("ifs", .optional(.array(.fields([("condition", .string), ("file", .string), ("line", .number),
+                                                  ("headers", nginxHeaders), ("headers_from", .optional(.string)), ("dynamic", strings)])))),
             ]))),
         ]))),
         ("maps", .array(.fields([("source", .string), ("variable", .string), ("entries", .map(.optional(.string))),

@@ -35,6 +35,8 @@ extension CLITests {
         try fm.createDirectory(atPath: dir + "/www/downloads", withIntermediateDirectories: true)
         try "hello\n".write(toFile: dir + "/www/index.html", atomically: true, encoding: .utf8)
         try "file\n".write(toFile: dir + "/www/downloads/a.txt", atomically: true, encoding: .utf8)
+        try fm.createDirectory(atPath: dir + "/www/if", withIntermediateDirectories: true)
+        try "if\n".write(toFile: dir + "/www/if/index.html", atomically: true, encoding: .utf8)
         let cert = try program("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                                                      "-subj", "/CN=test.example.com", "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem"])
         XCTAssertEqual(cert.code, 0, cert.err)
@@ -68,6 +70,9 @@ extension CLITests {
             location /downloads/ {
                 add_header Cache-Control "no-store";
                 autoindex on;
+            }
+            location /if/ {
+                if ($arg_debug) { add_header X-Debug 1; }
             }
         }
 
@@ -108,6 +113,11 @@ extension CLITests {
             let locations = try XCTUnwrap(tls["locations"] as? [[String: Any]])
             XCTAssertEqual((locations[1]["headers"] as? [String: Any]).map { Set($0.keys) }, ["cache-control"], label)
             XCTAssertEqual(locations[1]["autoindex"] as? Bool, true)
+            // An if with its own add_header: its requests get only the if's headers.
+            XCTAssertEqual((locations[2]["headers"] as? [String: Any]).map { Set($0.keys) }, ["strict-transport-security", "x-content-type-options"], label)
+            let ifs = try XCTUnwrap(locations[2]["ifs"] as? [[String: Any]], label)
+            XCTAssertEqual(ifs.first?["condition"] as? String, "($arg_debug)")
+            XCTAssertEqual((ifs.first?["headers"] as? [String: Any]).map { Set($0.keys) }, ["x-debug"], label)
             XCTAssertEqual(servers[1]["redirects_to_https"] as? Bool, true)
             let prov = try XCTUnwrap(doc["provenance"] as? [String: String])
             XCTAssertEqual(prov["/servers/0/headers/strict-transport-security"], dir + "/sites/test.conf:8", label)
@@ -143,6 +153,12 @@ extension CLITests {
         XCTAssertTrue(downloads.contains("cache-control: no-store"), downloads)
         XCTAssertFalse(downloads.contains("strict-transport-security"), downloads)
         XCTAssertFalse(root.contains("server: nginx/"), "server_tokens off hides the version")
+        let plainIf = try headers("https://test.example.com:\(port)/if/")
+        XCTAssertTrue(plainIf.contains("strict-transport-security: max-age=63072000"), plainIf)
+        XCTAssertFalse(plainIf.contains("x-debug"), plainIf)
+        let enteredIf = try headers("https://test.example.com:\(port)/if/?debug=1")
+        XCTAssertTrue(enteredIf.contains("x-debug: 1"), enteredIf)
+        XCTAssertFalse(enteredIf.contains("strict-transport-security"), "as the model says, the if's add_header dropped HSTS: \(enteredIf)")
         let http = try headers("http://test.example.com:\(port + 1)/x")
         XCTAssertTrue(http.contains("location: https://test.example.com/x"), http)
     }

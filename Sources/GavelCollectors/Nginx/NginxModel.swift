@@ -116,31 +116,9 @@ struct NginxModel {
         let size = scope.single("client_max_body_size")?.args[0] ?? "1m"
         f.append(("client_max_body_size_bytes", NginxSize.bytes(size).map { .integer($0) } ?? .null))
 
-        // Response headers: the nearest level with any add_header supplies all of them.
-        var headers: [(String, Value)] = []
-        var counts: [String: Int] = [:]
-        let eff = scope.effective("add_header")
-        for h in eff?.directives ?? [] {
-            let key = h.args[0].lowercased()
-            counts[key, default: 0] += 1
-            if counts[key]! > 1 { continue }
-            let value = h.args.count > 1 ? h.args[1] : ""
-            let isDynamic = value.contains("$")
-            headers.append((key, .object([
-                ("name", .string(h.args[0])), ("value", .string(value)),
-                ("always", .bool(h.args.count > 2 && h.args[2] == "always")),
-                ("dynamic", .bool(isDynamic)), ("file", .string(h.file)), ("line", .integer(h.line)),
-            ])))
-            note(ptr + "/headers/" + SnapshotBuilder.pointerToken(key), h)
-            if isDynamic { dynamic.append("headers." + key) }
-        }
-        headers = headers.map { k, v in
-            guard case .object(var o) = v else { return (k, v) }
-            o.append(Value.Member("count", .integer(counts[k] ?? 1)))
-            return (k, .object(o))
-        }
-        f.append(("headers", .object(headers)))
-        f.append(("headers_from", eff.map { .string($0.level) } ?? .null))
+        let (headers, from) = responseHeaders(scope, ptr: ptr, dynamic: &dynamic)
+        f.append(("headers", headers))
+        f.append(("headers_from", from))
 
         let access = scope.effective("access")?.directives ?? []
         f.append(("access", .array(access.map {
@@ -203,6 +181,51 @@ struct NginxModel {
         return .object(out)
     }
 
+    /// Response headers: the nearest level with any add_header supplies all of them.
+    private mutating func responseHeaders(_ scope: NginxScope, ptr: String, dynamic: inout [String]) -> (Value, Value) {
+        var headers: [(String, Value)] = []
+        var counts: [String: Int] = [:]
+        let eff = scope.effective("add_header")
+        for h in eff?.directives ?? [] {
+            let key = h.args[0].lowercased()
+            counts[key, default: 0] += 1
+            if counts[key]! > 1 { continue }
+            let value = h.args.count > 1 ? h.args[1] : ""
+            let isDynamic = value.contains("$")
+            headers.append((key, .object([
+                ("name", .string(h.args[0])), ("value", .string(value)),
+                ("always", .bool(h.args.count > 2 && h.args[2] == "always")),
+                ("dynamic", .bool(isDynamic)), ("file", .string(h.file)), ("line", .integer(h.line)),
+            ])))
+            note(ptr + "/headers/" + SnapshotBuilder.pointerToken(key), h)
+            if isDynamic { dynamic.append("headers." + key) }
+        }
+        headers = headers.map { k, v in
+            guard case .object(var o) = v else { return (k, v) }
+            o.append(Value.Member("count", .integer(counts[k] ?? 1)))
+            return (k, .object(o))
+        }
+        return (.object(headers), eff.map { .string($0.level) } ?? .null)
+    }
+
+    /// The `if` blocks of a location. nginx runs a request that enters one with the `if`'s
+    /// own configuration, as a nested location: an `add_header` inside it replaces the
+    /// location's (and the server's) headers for those requests, the trap gixy flags.
+    private mutating func ifBlocks(_ location: NginxDirective, _ scope: NginxScope, ptr: String) -> Value {
+        var out: [Value] = []
+        for d in location.block ?? [] where d.name == "if" {
+            let p = ptr + "/ifs/\(out.count)"
+            note(p, d)
+            var dynamic: [String] = []
+            let (headers, from) = responseHeaders(scope.pushing("if", d.block ?? []), ptr: p, dynamic: &dynamic)
+            out.append(.object([
+                ("condition", .string(d.args.joined(separator: " "))), ("file", .string(d.file)), ("line", .integer(d.line)),
+                ("headers", headers), ("headers_from", from), ("dynamic", .array(dynamic.map { .string($0) })),
+            ]))
+        }
+        return .array(out)
+    }
+
     // MARK: locations
 
     private mutating func collectLocations(_ block: [NginxDirective], _ scope: NginxScope, parent: Int?, serverPtr: String, into out: inout [Value]) {
@@ -225,6 +248,7 @@ struct NginxModel {
             let ret = redirect(inner.own("return").first)
             if case .object = ret { note(ptr + "/return", inner.own("return").first) }
             fields.append(("return", ret))
+            fields.append(("ifs", ifBlocks(d, inner, ptr: ptr)))
             fields.append(("dynamic", .array(dynamic.map { .string($0) })))
             fields.append(("defaults", .array(usedDefaults.map { .string($0) })))
             out.append(.object(fields))
