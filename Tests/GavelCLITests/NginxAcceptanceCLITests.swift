@@ -105,6 +105,32 @@ extension CLITests {
         XCTAssertEqual((data["unknown_directives"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["proxy_passs", "more_set_headers"])
     }
 
+    /// `--binary` parses `nginx -T`'s dump, where a comment in column 0 can look like the
+    /// header of the next file.
+    func testADumpHeaderLookalikeInAFileIsNotANewFile() throws {
+        try nginxOrSkip()
+        let dir = tempDir()
+        try FileManager.default.createDirectory(atPath: dir + "/sites", withIntermediateDirectories: true)
+        try """
+        pid \(dir)/nginx.pid;
+        error_log \(dir)/error.log;
+        events {}
+        http {
+        # configuration file /x.conf:
+          server_tokens off;
+          include sites/*.conf;
+        }
+        """.write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
+        try "server {\n# configuration file \(dir)/sites/a.conf:\n  listen 127.0.0.1:8084;\n}\n".write(toFile: dir + "/sites/a.conf", atomically: true, encoding: .utf8)
+        let r = try gavel(["collect", "nginx", "--asset", "x", "--binary", Self.nginx, "--config", dir + "/nginx.conf"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let data = (try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any])["data"] as! [String: Any]
+        XCTAssertEqual(data["files"] as? [String], [dir + "/nginx.conf", dir + "/sites/a.conf"])
+        let servers = try XCTUnwrap(data["servers"] as? [[String: Any]])
+        XCTAssertEqual(servers.count, 1)
+        XCTAssertEqual(servers.first?["server_tokens"] as? String, "off")
+    }
+
     func testMapEntriesReadThroughAnInclude() throws {
         let dir = tempDir()
         try "events {}\nhttp {\n  map $uri $new { default \"\"; include redirects.map; }\n}\n".write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)

@@ -35,10 +35,9 @@ public struct NginxCollector {
                 let why = r.stderr.split(separator: "\n").filter { $0.contains("[emerg]") }.joined(separator: "; ")
                 throw CollectorError("nginx-test-failed", "\(binary) -T rejected the configuration: \(why.isEmpty ? r.stderr : why)")
             }
-            let dump = try NginxDump(r.stdout)
+            let (dump, reader, read) = try NginxDump.read(r.stdout)
             main = dump.main
-            var reader = NginxConfigReader(prefix: PathNames.folder(of: main), source: dump)
-            tree = try reader.read(main: main)
+            tree = read
             files = reader.files
             unknown = reader.unknown
         } else {

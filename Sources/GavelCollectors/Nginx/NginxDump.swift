@@ -4,14 +4,21 @@ import GavelCore
 /// The output of `nginx -T`: for every file nginx read, a line `# configuration file NAME:`,
 /// the file's bytes, and one newline nginx adds. Line numbers inside each section are the
 /// file's own, so directives parsed from a dump carry the same provenance as from disk.
+///
+/// The format is ambiguous: a file may itself hold a line `# configuration file /x.conf:`
+/// (a comment in column 0). Such a line is taken as a section header at first; a section
+/// the configuration never reads is one that was not really a file, and `NginxDump.read`
+/// (below) joins it back to the section before and parses again.
 struct NginxDump: NginxFileSource {
     private(set) var order: [String] = []
     private var files: [String: [UInt8]] = [:]
+    /// Every candidate header, in dump order, and which of them are taken as file sections.
+    private(set) var headers: [(name: String, start: Int, contentStart: Int)] = []
+    private(set) var sections: [Int] = []
 
-    init(_ text: String) throws {
+    init(_ text: String, notHeaders: Set<Int> = []) throws {
         let marker = Array("# configuration file ".utf8)
         let bytes = Array(text.utf8)
-        var headers: [(name: String, start: Int, contentStart: Int)] = []
         var i = 0
         while i < bytes.count {
             var end = i
@@ -23,14 +30,46 @@ struct NginxDump: NginxFileSource {
             }
             i = end + 1
         }
-        guard !headers.isEmpty else {
+        sections = headers.indices.filter { !notHeaders.contains($0) }
+        guard !sections.isEmpty else {
             throw CollectorError("nginx-dump", "the nginx -T output has no \"# configuration file\" sections")
         }
-        for (k, h) in headers.enumerated() {
-            var stop = k + 1 < headers.count ? headers[k + 1].start : bytes.count
+        for (k, index) in sections.enumerated() {
+            let h = headers[index]
+            var stop = k + 1 < sections.count ? headers[sections[k + 1]].start : bytes.count
             if stop > h.contentStart && bytes[stop - 1] == 0x0A { stop -= 1 }   // the newline nginx appends
-            if files[h.name] == nil { order.append(h.name) }
+            guard files[h.name] == nil else { continue }   // read() merges a repeated name into the section before
+            order.append(h.name)
             files[h.name] = Array(bytes[h.contentStart..<max(stop, h.contentStart)])
+        }
+    }
+
+    /// Reads the dump's configuration: the main file (the first section) and what it
+    /// includes. While a section is never read (or the parse fails with sections unread), the
+    /// first such section's header is taken as a line of the file before it, and the dump is
+    /// parsed again: nginx dumps only files it read, so an unread section is a comment line.
+    static func read(_ text: String) throws -> (dump: NginxDump, reader: NginxConfigReader, tree: [NginxDirective]) {
+        var notHeaders: Set<Int> = []
+        while true {
+            let dump = try NginxDump(text, notHeaders: notHeaders)
+            var reader = NginxConfigReader(prefix: PathNames.folder(of: dump.main), source: dump)
+            var failure: Error?
+            var tree: [NginxDirective] = []
+            do { tree = try reader.read(main: dump.main) } catch { failure = error }
+            let read = Set(reader.files)
+            // nginx dumps each file once: a name's first section is the file, a later one
+            // with the same name is a line of the file before it.
+            var current: [String: Int] = [:]
+            for index in dump.sections where current[dump.headers[index].name] == nil { current[dump.headers[index].name] = index }
+            let unread = dump.sections.dropFirst().first { index in
+                current[dump.headers[index].name] != index || !read.contains(dump.headers[index].name)
+            }
+            if let unread {
+                notHeaders.insert(unread)
+                continue
+            }
+            if let failure { throw failure }
+            return (dump, reader, tree)
         }
     }
 

@@ -176,3 +176,33 @@ extension NginxConfigReaderTests {
         XCTAssertGreaterThan(errors, 100, "the generator must produce broken configs too")
     }
 }
+
+/// `nginx -T`'s dump is ambiguous: a file may hold a line that looks like a section header.
+extension NginxConfigReaderTests {
+    func testACommentThatLooksLikeADumpHeaderStaysInItsFile() throws {
+        let dump = """
+        # configuration file /etc/nginx/nginx.conf:
+        events {}
+        http {
+        # configuration file /x.conf:
+            server_tokens off;
+            include /etc/nginx/sites/*.conf;
+        }
+
+        # configuration file /etc/nginx/sites/a.conf:
+        server {
+        # configuration file /etc/nginx/sites/a.conf:
+            listen 443 ssl;
+        }
+
+        """
+        let (parsed, reader, tree) = try NginxDump.read(dump)
+        XCTAssertEqual(parsed.main, "/etc/nginx/nginx.conf")
+        XCTAssertEqual(reader.files, ["/etc/nginx/nginx.conf", "/etc/nginx/sites/a.conf"])
+        let http = try XCTUnwrap(tree.first { $0.name == "http" })
+        XCTAssertEqual(http.block?.map(\.name), ["server_tokens", "include", "server"], "the comment did not cut nginx.conf short")
+        XCTAssertEqual(http.block?.first?.location, "/etc/nginx/nginx.conf:4", "lines count the comment line")
+        let server = try XCTUnwrap(http.block?.last)
+        XCTAssertEqual(server.block?.first?.location, "/etc/nginx/sites/a.conf:3")
+    }
+}
