@@ -48,6 +48,8 @@ let package = Package(
             "GavelCore", "GavelEngine", "GavelReporters", "GavelCollectors", "GavelHistory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The fuzz targets (scripts/fuzz.sh builds them with libFuzzer and AddressSanitizer).
+        .executableTarget(name: "gavel-fuzz", dependencies: ["GavelCore", "GavelEngine", "GavelCollectors"]),
         .executableTarget(name: "gavel-bench", dependencies: [
             "GavelCore", "GavelEngine", "GavelJSON",
         ]),
@@ -62,5 +64,6 @@ let package = Package(
                     resources: [.copy("PHP/Corpus"), .copy("PHPSource/PHPSourceCorpus")]),
         .testTarget(name: "GavelHistoryTests", dependencies: ["GavelHistory", "GavelEngine", "GavelSQLite", "GavelCore"]),
         .testTarget(name: "GavelCLITests", dependencies: []),
+        .testTarget(name: "GavelFuzzTests", dependencies: ["GavelEngine", "GavelCollectors"], resources: [.copy("Corpus")]),
     ]
 )

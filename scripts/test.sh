@@ -12,5 +12,10 @@ swift build
 scratch="$(mktemp -d -t gavel-tests.XXXXXX)"
 chmod 755 "$scratch"
 trap 'rm -rf "$scratch"' EXIT
+# A short run of every fuzz target (libFuzzer with AddressSanitizer, its own build in
+# .build-fuzz): a smoke test that each still builds and survives mutated input; the long
+# campaigns are recorded in docs/FUZZING.md. Before the suites, so that their summary is
+# the last thing printed.
+TMPDIR="$scratch" bash scripts/fuzz.sh all "${GAVEL_FUZZ_SECONDS:-5}"
 # setup.sh installed chromium: the browser tests must run, not skip.
 GAVEL_REQUIRE_CHROMIUM=1 TMPDIR="$scratch" swift test --disable-swift-testing

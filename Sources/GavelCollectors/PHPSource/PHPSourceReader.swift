@@ -86,6 +86,10 @@ struct PHPSourceReader {
 
     private var toks: [PHPLexer.Token] = []
     private var i = 0
+    private var nesting = 0
+    /// Expressions nested deeper than this are refused: the reader recurses once per level,
+    /// and no configuration file nests arrays or calls anywhere near it.
+    static let maxNesting = 256
     private var source: [UInt8] = []
     private(set) var file = ""
 
@@ -257,6 +261,9 @@ struct PHPSourceReader {
     /// An expression up to `,` `)` `]` `;` `=>` at depth 0: its value when it is made of
     /// literals, arrays and `.` of literals; otherwise its source text.
     private mutating func expression() throws -> PHPValue {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= PHPSourceReader.maxNesting else { throw fail("expressions nested deeper than \(PHPSourceReader.maxNesting) levels") }
         let start = i
         var operands: [PHPValue] = []
         var onlyConcat = true
