@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // FilePath: the one way paths are taken apart (PathNames).
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        // X.509: certificate names, subject alternative names and signature checks.
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
     ],
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -41,7 +43,9 @@ let package = Package(
         .target(name: "GavelJSON", dependencies: ["CJansson", "GavelCore"]),
         .target(name: "GavelEngine", dependencies: ["GavelCore", "GavelYAML", "GavelJSON"]),
         .target(name: "GavelReporters", dependencies: ["GavelCore", "GavelEngine", "GavelHistory"]),
-        .target(name: "GavelCollectors", dependencies: ["GavelCore", "GavelJSON"]),
+        .target(name: "GavelCollectors", dependencies: [
+            "GavelCore", "GavelJSON", .product(name: "X509", package: "swift-certificates"),
+        ]),
         .target(name: "GavelSQLite", dependencies: ["CSQLite"]),
         .target(name: "GavelHistory", dependencies: ["GavelCore", "GavelEngine", "GavelSQLite"]),
         .executableTarget(name: "gavel", dependencies: [

@@ -184,10 +184,10 @@ public enum SnapshotSchemas {
                                       ("uid", .number), ("public", .bool), ("process", .optional(.string))]))),
         ("certificates", .array(.fields([
             ("path", .string), ("readable", .bool), ("error", .optional(.string)),
-            ("subject", .optional(.string)), ("issuer", .optional(.string)), ("self_signed", .optional(.bool)),
+            ("subject", .optional(.string)), ("issuer", .optional(.string)), ("self_signed", .optional(.bool)), ("self_issued", .optional(.bool)),
             ("not_before", .optional(.string)), ("not_after", .optional(.string)), ("days_left", .optional(.number)),
             ("key_type", .optional(.string)), ("key_bits", .optional(.number)), ("curve", .optional(.string)),
-            ("signature_algorithm", .optional(.string)), ("dns_names", .optional(strings)), ("serial", .optional(.string)),
+            ("signature_algorithm", .optional(.string)), ("dns_names", .optional(strings)), ("ip_addresses", .optional(strings)), ("serial", .optional(.string)),
             ("sha256", .optional(.string)), ("chain_length", .optional(.number)), ("holds_private_key", .optional(.bool)),
         ]))),
         ("firewall", .fields([

@@ -77,12 +77,14 @@ public struct HostingCollector {
             let f = ISO8601DateFormatter()
             return .object([
                 ("path", .string(path)), ("readable", true), ("subject", .string(leaf.subject)), ("issuer", .string(leaf.issuer)),
-                ("self_signed", .bool(leaf.subject == leaf.issuer)), ("not_before", .string(f.string(from: leaf.notBefore))),
+                ("self_issued", .bool(leaf.selfIssued)), ("self_signed", leaf.selfSigned.map { .bool($0) } ?? .null),
+                ("not_before", .string(f.string(from: leaf.notBefore))),
                 ("not_after", .string(f.string(from: leaf.notAfter))),
                 ("days_left", .integer(Int(floor(leaf.notAfter.timeIntervalSince(now) / 86400)))),
                 ("key_type", .string(leaf.keyType)), ("key_bits", leaf.keyBits.map { .integer($0) } ?? .null),
                 ("curve", leaf.curve.map { .string($0) } ?? .null), ("signature_algorithm", .string(leaf.signatureAlgorithm)),
-                ("dns_names", .array(leaf.dnsNames.map { .string($0) })), ("serial", .string(leaf.serial)),
+                ("dns_names", .array(leaf.dnsNames.map { .string($0) })), ("ip_addresses", .array(leaf.ipAddresses.map { .string($0) })),
+                ("serial", .string(leaf.serial)),
                 ("sha256", .string(leaf.sha256)), ("chain_length", .integer(certs.count)), ("holds_private_key", .bool(holdsKey)),
             ])
         } catch {
