@@ -5,7 +5,9 @@ import PackageDescription
 //   gavel (CLI) -> GavelReporters -> GavelHistory -> GavelEngine -> GavelYAML / GavelJSON -> GavelCore
 //   gavel (CLI) -> GavelCollectors -> GavelJSON -> GavelCore
 //   gavel (CLI) -> GavelHistory -> GavelEngine, GavelSQLite
-//   GavelCore -> GavelSHAExtensions (SHA-256 on the CPU's SHA instructions)
+//   GavelCore -> GavelSHAExtensions (SHA-256 on the CPU's SHA instructions), swift-system
+//   GavelCollectors -> swift-certificates (X.509)
+//   gavel-fuzz -> GavelEngine, GavelCollectors (their @_spi(Fuzzing) entry points)
 // C types appear only in the wrapper modules GavelYAML, GavelJSON and GavelSQLite.
 // GavelSHAExtensions holds SHA-256 on the CPU's SHA instructions; only that target is
 // compiled with them enabled, and it checks the CPU before they run.
