@@ -55,7 +55,7 @@ extension CLITests {
         let rsa = certs[0], ec = certs[1]
         XCTAssertEqual(rsa["key_type"] as? String, "RSA")
         XCTAssertEqual(rsa["key_bits"] as? Int, 3072)
-        XCTAssertEqual(rsa["subject"] as? String, "CN=rsa.example.com, O=Gavel Test")
+        XCTAssertEqual(rsa["subject"] as? String, "O=Gavel Test,CN=rsa.example.com", "RFC 4514: most specific part first")
         XCTAssertEqual(rsa["self_signed"] as? Bool, true)
         XCTAssertEqual(rsa["dns_names"] as? [String], ["rsa.example.com", "www.example.com"])
         XCTAssertEqual(rsa["holds_private_key"] as? Bool, false)
