@@ -1,6 +1,5 @@
 import CJansson
 import Glibc
-import Synchronization
 
 /// Memory for one parsed document, handed out by bumping a pointer and released all at once.
 ///
@@ -75,21 +74,38 @@ final class JSONArena {
     /// At most this many chunks wait for reuse (16 MB); more than the documents in flight
     /// on a large machine need.
     static let poolLimit = 64
-    /// Chunk addresses (as integers, which are Sendable).
-    private static let pool = Mutex<[UInt]>([])
+    /// Chunk addresses, behind a pthread mutex: ThreadSanitizer follows pthread locks, but
+    /// not the futex under `Synchronization.Mutex` on Linux, and reported every pool access as
+    /// a race (scripts/sanitize.sh thread).
+    private final class Pool: @unchecked Sendable {
+        private var chunks: [UnsafeMutableRawPointer] = []
+        private let lock: UnsafeMutablePointer<pthread_mutex_t> = {
+            let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+            pthread_mutex_init(m, nil)
+            return m
+        }()
 
-    private static func reuse() -> UnsafeMutableRawPointer? {
-        UnsafeMutableRawPointer(bitPattern: pool.withLock { $0.popLast() } ?? 0)
-    }
+        func take() -> UnsafeMutableRawPointer? {
+            pthread_mutex_lock(lock)
+            defer { pthread_mutex_unlock(lock) }
+            return chunks.popLast()
+        }
 
-    private static func recycle(_ chunk: UnsafeMutableRawPointer) {
-        let address = UInt(bitPattern: chunk)
-        let kept = pool.withLock { chunks in
-            guard chunks.count < poolLimit else { return false }
-            chunks.append(address)
+        func put(_ chunk: UnsafeMutableRawPointer) -> Bool {
+            pthread_mutex_lock(lock)
+            defer { pthread_mutex_unlock(lock) }
+            guard chunks.count < JSONArena.poolLimit else { return false }
+            chunks.append(chunk)
             return true
         }
-        if !kept { free(chunk) }
+    }
+
+    private static let pool = Pool()
+
+    private static func reuse() -> UnsafeMutableRawPointer? { pool.take() }
+
+    private static func recycle(_ chunk: UnsafeMutableRawPointer) {
+        if !pool.put(chunk) { free(chunk) }
     }
 
     // MARK: the calling thread's current arena
