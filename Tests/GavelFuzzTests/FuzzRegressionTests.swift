@@ -15,6 +15,15 @@ final class FuzzRegressionTests: XCTestCase {
         "shopify-response": CollectorFuzzing.shopifyResponse, "x509": CollectorFuzzing.x509, "secrets": CollectorFuzzing.secrets,
     ]
 
+    /// scripts/fuzz.sh runs the same targets the regression test replays.
+    func testTheFuzzScriptListsEveryTarget() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let script = try String(contentsOfFile: repo + "/scripts/fuzz.sh", encoding: .utf8)
+        let line = try XCTUnwrap(script.split(separator: "\n").first { $0.hasPrefix("targets=(") })
+        let names = line.dropFirst("targets=(".count).dropLast().split(separator: " ").map(String.init)
+        XCTAssertEqual(Set(names), Set(Self.targets.keys))
+    }
+
     func testEveryKeptInputReturns() throws {
         setenv("GAVEL_FUZZ_POLICIES", URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path + "/Policies", 1)
         let corpus = try XCTUnwrap(Bundle.module.resourcePath) + "/Corpus"
@@ -25,7 +34,6 @@ final class FuzzRegressionTests: XCTestCase {
             let run = try XCTUnwrap(Self.targets[dir], dir)
             for name in try FileManager.default.contentsOfDirectory(atPath: corpus + "/" + dir).sorted() {
                 let bytes = try XCTUnwrap(FileManager.default.contents(atPath: corpus + "/" + dir + "/" + name), name)
-                print("fuzz-regression: \(dir)/\(name)")
                 let started = Date()
                 run([UInt8](bytes))
                 XCTAssertLessThan(Date().timeIntervalSince(started), 20, "\(dir)/\(name) ran far too long")
