@@ -17,5 +17,8 @@ trap 'rm -rf "$scratch"' EXIT
 # campaigns are recorded in docs/FUZZING.md. Before the suites, so that their summary is
 # the last thing printed.
 TMPDIR="$scratch" bash scripts/fuzz.sh all "${GAVEL_FUZZ_SECONDS:-5}"
+# The Debian package, built and installed into a debootstrapped Debian 12 root without
+# Swift, where gavel collects and evaluates (needs root, as CI is).
+if [ "$(id -u)" -eq 0 ]; then TMPDIR="$scratch" bash scripts/test-package.sh; fi
 # setup.sh installed chromium: the browser tests must run, not skip.
 GAVEL_REQUIRE_CHROMIUM=1 TMPDIR="$scratch" swift test --disable-swift-testing
