@@ -44,6 +44,13 @@ public enum Value: Sendable, Hashable {
         return members.first { $0.key == key }?.value
     }
 
+    /// The object with the member `key` set to `value` (in its place, or added last).
+    public func replacing(_ key: String, with value: Value) -> Value {
+        guard case .object(var members) = self else { return self }
+        if let i = members.firstIndex(where: { $0.key == key }) { members[i].value = value } else { members.append(Member(key, value)) }
+        return .object(members)
+    }
+
     /// Equality as the language defines it: same JSON type, except that int and float
     /// compare numerically; arrays element-wise; objects by key regardless of order.
     public static func same(_ a: Value, _ b: Value) -> Bool {

@@ -37,6 +37,16 @@ public struct SnapshotBuilder {
         unavailable.append((pointer, .string(reason)))
     }
 
+    /// A copy for another asset whose data is a part of this one's: each provenance entry's
+    /// pointer is mapped by `map`, and dropped where it returns nil.
+    public func narrowed(to asset: String, _ map: (String) -> String?) -> SnapshotBuilder {
+        var b = self
+        b.asset = asset
+        b.provenance = provenance.compactMap { p, v in map(p).map { ($0, v) } }
+        b.unavailable = unavailable.compactMap { p, v in map(p).map { ($0, v) } }
+        return b
+    }
+
     public static func pointerToken(_ key: String) -> String {
         JSONPointer.escape(key)
     }

@@ -1,0 +1,204 @@
+import Foundation
+import GavelCore
+
+/// `gavel collect host`: everything Gavel knows on one machine, as one asset per site.
+///
+/// The sites are nginx's: the `server` blocks, grouped by their first server name (a
+/// site's HTTPS block and its HTTP redirect are one site). Each site asset gets:
+/// - `hosting`: the machine's snapshot (the same for every site of the host);
+/// - `nginx`: the parts of nginx's configuration that serve it: its server blocks (and the
+///   http-level `map`s), so its verdicts say nothing about its neighbours; the raw directive
+///   tree is left out;
+/// - `php`: the PHP-FPM pool its `fastcgi_pass` leads to (a socket or port matched with the
+///   pools' `listen`), read with that PHP version's php.ini; when no pool listens there, the
+///   snapshot records the parts as `unavailable`, so PHP rules give `error`;
+/// - `wordpress` or `magento`: the application under the site's `root` (or its parent, as
+///   for Magento's `pub/`).
+/// A host without nginx is one asset named after the host, with `hosting` only.
+public struct HostCollector {
+    public var root: String
+    public var nginxConfig: String
+    /// The host's name: the asset of a host without nginx, and of a server block without
+    /// a usable server_name (`<host>-<port>`).
+    public var hostName: String
+    public var now: Date
+
+    public init(root: String = "/", nginxConfig: String = "/etc/nginx/nginx.conf", hostName: String, now: Date = Date()) {
+        self.root = root
+        self.nginxConfig = nginxConfig
+        self.hostName = hostName
+        self.now = now
+    }
+
+    public struct Site {
+        public var asset: String
+        /// Kind -> the snapshot document.
+        public var snapshots: [(kind: String, document: Value)]
+    }
+
+    public struct Outcome {
+        public var sites: [Site] = []
+        /// What was found and what was skipped, for the summary on stderr.
+        public var found: [String] = []
+        public var skipped: [String] = []
+    }
+
+    public func collect() throws -> Outcome {
+        var out = Outcome()
+        var hostingBuilder = SnapshotBuilder(asset: hostName, kind: "hosting", collectedAt: now)
+        let hosting = try HostingCollector(root: root, now: now).collect(into: &hostingBuilder)
+        out.found.append("hosting")
+
+        guard FileManager.default.fileExists(atPath: RootPath.join(root, nginxConfig)) else {
+            out.skipped.append("nginx: no \(nginxConfig)")
+            out.sites.append(Site(asset: hostName, snapshots: [("hosting", hostingBuilder.document(data: hosting))]))
+            return out
+        }
+        var nginxBuilder = SnapshotBuilder(asset: hostName, kind: "nginx", collectedAt: now)
+        let nginx = try NginxCollector(config: nginxConfig, root: root).collect(into: &nginxBuilder)
+        let servers = nginx["servers"]?.arrayValue ?? []
+        out.found.append("nginx: \(servers.count) server block\(servers.count == 1 ? "" : "s")")
+        let pools = FPMPools.find(root: root)
+        out.found += pools.map { "php-fpm pool \($0.name) (\($0.file)) listening on \($0.listen)" }
+
+        for group in Self.sites(servers, host: hostName) {
+            var snaps: [(String, Value)] = [("hosting", hostingBuilder.narrowed(to: group.name) { $0 }.document(data: hosting))]
+            // nginx: only this site's server blocks, renumbered; provenance follows them.
+            var index: [Int: Int] = [:]
+            for (k, i) in group.indices.enumerated() { index[i] = k }
+            let siteNginx = nginx.replacing("servers", with: .array(group.indices.map { servers[$0] })).replacing("directives", with: .array([]))
+            let b = nginxBuilder.narrowed(to: group.name) { p in
+                if p.hasPrefix("/directives") { return nil }
+                guard p.hasPrefix("/servers/") else { return p }
+                let rest = p.dropFirst("/servers/".count)
+                guard let n = Int(rest.prefix { $0.isNumber }), let k = index[n] else { return nil }
+                return "/servers/\(k)" + rest.drop { $0.isNumber }
+            }
+            snaps.append(("nginx", b.document(data: siteNginx)))
+            // php: the pool the site's fastcgi_pass leads to.
+            let passes = group.indices.flatMap { Self.fastcgiPasses(servers[$0]) }
+            if let pass = passes.first {
+                if let pool = pools.first(where: { $0.serves(pass) }) {
+                    var pb = SnapshotBuilder(asset: group.name, kind: "php", collectedAt: now)
+                    do {
+                        let php = try PHPIniCollector(ini: pool.ini, fpmPool: pool.file, poolName: pool.name, sapi: "fpm-fcgi", root: root).collect(into: &pb)
+                        snaps.append(("php", pb.document(data: php)))
+                    } catch {
+                        snaps.append(("php", Self.unreadable(group.name, "php", now, "\(error)")))
+                        out.skipped.append("\(group.name): php: \(error)")
+                    }
+                } else {
+                    let why = "no PHP-FPM pool found listening on \(pass) (fastcgi_pass of the site)"
+                    snaps.append(("php", Self.unreadable(group.name, "php", now, why)))
+                    out.skipped.append("\(group.name): php: \(why)")
+                }
+            }
+            // The application under the site's root.
+            for r in Set(group.indices.compactMap { servers[$0]["root"]?.stringValue }).sorted() {
+                if let app = Self.application(at: r, root: root) {
+                    var ab = SnapshotBuilder(asset: group.name, kind: app.kind, collectedAt: now)
+                    do {
+                        let data = app.kind == "wordpress"
+                            ? try WordPressCollector(path: app.path).collect(into: &ab)
+                            : try MagentoCollector(path: app.path).collect(into: &ab)
+                        snaps.append((app.kind, ab.document(data: data)))
+                        out.found.append("\(group.name): \(app.kind) at \(app.path)")
+                    } catch {
+                        out.skipped.append("\(group.name): \(app.kind) at \(app.path): \(error)")
+                    }
+                    break
+                }
+            }
+            out.sites.append(Site(asset: group.name, snapshots: snaps))
+        }
+        return out
+    }
+
+    /// A snapshot of `kind` whose every part is unavailable, for the reason given.
+    static func unreadable(_ asset: String, _ kind: String, _ now: Date, _ why: String) -> Value {
+        var b = SnapshotBuilder(asset: asset, kind: kind, collectedAt: now)
+        b.unavailable("/ini", why)
+        b.unavailable("/fpm_pool", why)
+        b.unavailable("/version", why)
+        return b.document(data: Value.object([Value.Member]()))
+    }
+
+    /// Server blocks grouped by their first usable server name, in order of appearance.
+    static func sites(_ servers: [Value], host: String) -> [(name: String, indices: [Int])] {
+        var groups: [(name: String, indices: [Int])] = []
+        for (i, s) in servers.enumerated() {
+            let names = (s["names"]?.arrayValue ?? []).compactMap(\.stringValue)
+            let name = names.first { !$0.isEmpty && $0 != "_" && $0 != "localhost" && !$0.contains("*") && !$0.hasPrefix("~") }
+                ?? "\(host)-\(Self.port(s) ?? String(i))"
+            if let g = groups.firstIndex(where: { $0.name == name }) { groups[g].indices.append(i) } else { groups.append((name, [i])) }
+        }
+        return groups
+    }
+
+    static func port(_ server: Value) -> String? {
+        server["listen"]?.arrayValue?.first?["port"].map { JSONWriter.string($0) }
+    }
+
+    /// The `fastcgi_pass` targets of a server and its locations.
+    static func fastcgiPasses(_ server: Value) -> [String] {
+        ([server["fastcgi_pass"]] + (server["locations"]?.arrayValue ?? []).map { $0["fastcgi_pass"] }).compactMap { $0?.stringValue }
+    }
+
+    /// WordPress (wp-config.php) or Magento (app/etc/env.php) at a site's root or its parent.
+    static func application(at path: String, root: String) -> (kind: String, path: String)? {
+        for dir in [path, PathNames.folder(of: path)] {
+            let real = RootPath.join(root, dir)
+            if FileManager.default.fileExists(atPath: real + "/wp-config.php") || FileManager.default.fileExists(atPath: real + "/wp-includes/version.php") {
+                return ("wordpress", real)
+            }
+            if FileManager.default.fileExists(atPath: real + "/app/etc/env.php") { return ("magento", real) }
+        }
+        return nil
+    }
+}
+
+/// The PHP-FPM pools of a machine: every `[pool]` of `/etc/php/*/fpm/pool.d/*.conf`, with
+/// what it listens on and the php.ini of its PHP version.
+struct FPMPools {
+    struct Pool {
+        var name: String
+        var file: String
+        var listen: String
+        var ini: String
+
+        /// Whether nginx's `fastcgi_pass` target reaches this pool: `unix:PATH` a socket
+        /// path, `HOST:PORT` or `PORT` an address (a pool on `9000` listens on every address).
+        func serves(_ pass: String) -> Bool {
+            if pass.hasPrefix("unix:") { return String(pass.dropFirst(5)) == listen }
+            let passPort = pass.split(separator: ":").last.map(String.init) ?? pass
+            let listenPort = listen.split(separator: ":").last.map(String.init) ?? listen
+            guard passPort == listenPort else { return false }
+            let listenHost = listen.contains(":") ? String(listen.dropLast(listenPort.count + 1)) : ""
+            let passHost = pass.contains(":") ? String(pass.dropLast(passPort.count + 1)) : "127.0.0.1"
+            return listenHost.isEmpty || listenHost == "0.0.0.0" || listenHost == "[::]" || listenHost == passHost
+                || (["127.0.0.1", "localhost"].contains(listenHost) && ["127.0.0.1", "localhost"].contains(passHost))
+        }
+    }
+
+    static func find(root: String) -> [Pool] {
+        let fm = FileManager.default
+        var pools: [Pool] = []
+        let versions = ((try? fm.contentsOfDirectory(atPath: RootPath.join(root, "/etc/php"))) ?? []).sorted()
+        for v in versions {
+            let dir = "/etc/php/\(v)/fpm/pool.d"
+            for f in ((try? fm.contentsOfDirectory(atPath: RootPath.join(root, dir))) ?? []).sorted() where f.hasSuffix(".conf") {
+                let file = dir + "/" + f
+                guard let text = try? PHPIniCollector.read(file, root: root) else { continue }
+                var parser = IniParser { _ in nil }
+                guard case .success(let entries) = parser.parse(text, file: file) else { continue }
+                var names: [String] = []
+                for e in entries { if let h = e.header, !names.contains(h), h.lowercased() != "global" { names.append(h) } }
+                for n in names {
+                    guard let listen = entries.last(where: { $0.header == n && $0.key.lowercased() == "listen" && $0.offset == nil })?.value else { continue }
+                    pools.append(Pool(name: n, file: file, listen: listen, ini: "/etc/php/\(v)/fpm/php.ini"))
+                }
+            }
+        }
+        return pools
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import XCTest
+
+/// `gavel collect host` on a machine image with several sites: one asset per site, each with
+/// only its own server blocks, the PHP-FPM pool its fastcgi_pass leads to, and the
+/// application under its root.
+extension CLITests {
+    private func write(_ root: String, _ path: String, _ text: String) throws {
+        let full = root + path
+        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: full, atomically: true, encoding: .utf8)
+    }
+
+    private func threeSiteHost() throws -> String {
+        let root = tempDir() + "/root"
+        try write(root, "/etc/os-release", "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\n")
+        try write(root, "/etc/nginx/nginx.conf", "events {}\nhttp {\n  server_tokens off;\n  include /etc/nginx/sites-enabled/*;\n}\n")
+        try write(root, "/etc/nginx/sites-enabled/shop", """
+        server { listen 443 ssl; server_name shop.example.com www.shop.example.com; root /var/www/shop;
+          ssl_protocols TLSv1.2 TLSv1.3;
+          location ~ \\.php$ { fastcgi_pass unix:/run/php/php8.2-fpm-shop.sock; } }
+        server { listen 80; server_name shop.example.com; return 301 https://$host$request_uri; }
+        """)
+        try write(root, "/etc/nginx/sites-enabled/api", """
+        server { listen 443 ssl; server_name api.example.com; root /srv/api/pub;
+          ssl_protocols TLSv1 TLSv1.2;
+          location / { fastcgi_pass 127.0.0.1:9001; } }
+        """)
+        try write(root, "/etc/nginx/sites-enabled/legacy", """
+        server { listen 8080; server_name legacy.example.com; root /var/www/legacy;
+          location / { fastcgi_pass unix:/run/php/gone.sock; } }
+        """)
+        try write(root, "/etc/php/8.2/fpm/php.ini", "expose_php = Off\nsession.cookie_secure = On\n")
+        try write(root, "/etc/php/8.2/fpm/pool.d/shop.conf", "[shop]\nuser = shop\nlisten = /run/php/php8.2-fpm-shop.sock\n")
+        try write(root, "/etc/php/8.1/fpm/php.ini", "expose_php = On\n")
+        try write(root, "/etc/php/8.1/fpm/pool.d/api.conf", "[api]\nuser = api\nlisten = 9001\n")
+        try write(root, "/var/www/shop/wp-config.php", "<?php\ndefine( 'DB_NAME', 'shop' );\ndefine( 'DB_PASSWORD', 'not-a-real-one' );\ndefine( 'DISALLOW_FILE_EDIT', true );\n$table_prefix = 'wp_';\n")
+        try write(root, "/srv/api/app/etc/env.php", "<?php\nreturn ['backend' => ['frontName' => 'admin'], 'db' => ['connection' => ['default' => ['host' => 'localhost', 'dbname' => 'm', 'username' => 'm', 'password' => 'x']]]];\n")
+        try write(root, "/srv/api/app/etc/config.php", "<?php\nreturn ['modules' => ['Magento_Backend' => 1]];\n")
+        return root
+    }
+
+    private func snapshot(_ dir: String, _ asset: String, _ kind: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/\(asset)/\(kind).json"))) as! [String: Any]
+    }
+
+    func testCollectHostMakesOneAssetPerSite() throws {
+        let root = try threeSiteHost()
+        let out = tempDir() + "/snapshots"
+        let r = try gavel(["collect", "host", "--root", root, "--host-name", "web-1", "-o", out])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["api.example.com", "legacy.example.com", "shop.example.com"])
+        XCTAssertTrue(r.err.contains("skipped  legacy.example.com: php: no PHP-FPM pool found listening on unix:/run/php/gone.sock"), r.err)
+
+        // Each site's nginx snapshot holds its own server blocks only.
+        let shopNginx = try snapshot(out, "shop.example.com", "nginx")
+        let shopServers = (shopNginx["data"] as! [String: Any])["servers"] as! [[String: Any]]
+        XCTAssertEqual(shopServers.count, 2, "the HTTPS block and its redirect")
+        XCTAssertEqual(shopServers.map { ($0["names"] as! [String])[0] }, ["shop.example.com", "shop.example.com"])
+        XCTAssertEqual((shopNginx["provenance"] as! [String: String])["/servers/1"], "/etc/nginx/sites-enabled/shop:4", "provenance follows the renumbered blocks")
+        let apiServers = ((try snapshot(out, "api.example.com", "nginx"))["data"] as! [String: Any])["servers"] as! [[String: Any]]
+        XCTAssertEqual(apiServers.count, 1)
+        XCTAssertEqual(apiServers[0]["ssl_protocols"] as? [String], ["TLSv1", "TLSv1.2"])
+
+        // PHP: the pool each fastcgi_pass leads to, with its version's php.ini.
+        let shopPHP = (try snapshot(out, "shop.example.com", "php"))["data"] as! [String: Any]
+        XCTAssertEqual((shopPHP["fpm_pool"] as? [String: Any])?["name"] as? String, "shop")
+        XCTAssertEqual((shopPHP["ini"] as? [String: Any])?["expose_php"] as? String, "")
+        let apiPHP = (try snapshot(out, "api.example.com", "php"))["data"] as! [String: Any]
+        XCTAssertEqual((apiPHP["fpm_pool"] as? [String: Any])?["name"] as? String, "api", "a pool on port 9001 serves 127.0.0.1:9001")
+        XCTAssertEqual((apiPHP["ini"] as? [String: Any])?["expose_php"] as? String, "1", "PHP 8.1's php.ini")
+        let legacyPHP = try snapshot(out, "legacy.example.com", "php")
+        XCTAssertNotNil((legacyPHP["unavailable"] as? [String: String])?["/ini"], "no pool: recorded as unavailable")
+
+        // The applications under the roots: WordPress at the root, Magento above pub/.
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/shop.example.com/wordpress.json"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/api.example.com/magento.json"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/legacy.example.com/wordpress.json"))
+        XCTAssertFalse(try String(contentsOfFile: out + "/shop.example.com/wordpress.json", encoding: .utf8).contains("not-a-real-one"))
+
+        // Evaluated: the legacy site's PHP rules are errors, never passes; TLS 1.0 on the API only.
+        let e = try gavel(["eval", "--snapshots", out, "--format", "json", "--fail-on", "none"])
+        XCTAssertEqual(e.code, 0, e.err)
+        let results = (try JSONSerialization.jsonObject(with: Data(e.out.utf8)) as! [String: Any])["results"] as! [[String: Any]]
+        func verdict(_ rule: String, _ asset: String) -> String? {
+            results.first { $0["rule"] as? String == rule && $0["asset"] as? String == asset }?["verdict"] as? String
+        }
+        XCTAssertEqual(verdict("PHP-EXPOSE-001", "legacy.example.com"), "error")
+        XCTAssertEqual(verdict("NGX-TLS-001", "api.example.com"), "fail")
+        XCTAssertEqual(verdict("NGX-TLS-001", "shop.example.com"), "pass")
+    }
+
+    func testCollectHostWithoutNginxIsOneAssetNamedAfterTheHost() throws {
+        let root = tempDir() + "/root"
+        try write(root, "/etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n")
+        let out = tempDir() + "/snapshots"
+        let r = try gavel(["collect", "host", "--root", root, "--host-name", "db-1", "-o", out])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/db-1"), ["hosting.json"])
+        XCTAssertTrue(r.err.contains("skipped  nginx: no /etc/nginx/nginx.conf"), r.err)
+    }
+}
