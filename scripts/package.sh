@@ -6,7 +6,7 @@
 # stay shared and are the package's dependencies. The package installs /usr/bin/gavel, the
 # shipped policies under /usr/share/gavel/policies, and a systemd service and timer that
 # snapshot the host nightly into /var/lib/gavel/snapshots/<hostname>/ (for teams that push
-# snapshots rather than collect them over SSH).
+# snapshots rather than collect them over SSH), with `gavel collect host`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-dist}

@@ -2,7 +2,8 @@
 # Tests the package as a host without Swift gets it: builds it (scripts/package.sh), makes a
 # plain Debian 12 root with debootstrap (kept in .build-debootstrap between runs; no Swift in
 # it), installs the package there with apt (which brings its dependencies from Debian), and
-# runs gavel inside with chroot: it collects the host and evaluates the shipped policies.
+# runs gavel inside with chroot: it collects the host (collect host, as the packaged service
+# does) and evaluates the shipped policies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "test-package.sh needs root (debootstrap, chroot)" >&2; exit 2; }
@@ -33,9 +34,11 @@ chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq /tmp/ga
 [ -f "$root/lib/systemd/system/gavel-collect.timer" ] || fail "no systemd timer"
 [ "$(stat -c %a "$root/var/lib/gavel/snapshots")" = 700 ] || fail "/var/lib/gavel/snapshots is not 0700"
 chroot "$root" ldd /usr/bin/gavel | grep -q 'not found' && fail "missing libraries: $(chroot "$root" ldd /usr/bin/gavel | grep 'not found')"
-mkdir -p "$root/var/lib/gavel/snapshots/chroot-host"
-chroot "$root" /usr/bin/gavel collect hosting --asset chroot-host -o /var/lib/gavel/snapshots/chroot-host/hosting.json >&2 \
-  || fail "gavel collect hosting"
+# As the packaged systemd service runs it.
+grep -q "ExecStart=/usr/bin/gavel collect host " "$root/lib/systemd/system/gavel-collect.service" || fail "the service does not run collect host"
+chroot "$root" /usr/bin/gavel collect host --host-name chroot-host -o /var/lib/gavel/snapshots >&2 \
+  || fail "gavel collect host"
+[ -f "$root/var/lib/gavel/snapshots/chroot-host/hosting.json" ] || fail "no hosting snapshot for the host"
 out=$(chroot "$root" /usr/bin/gavel eval --policies /usr/share/gavel/policies --snapshots /var/lib/gavel/snapshots --fail-on none) \
   || fail "gavel eval: $out"
 echo "$out" | head -1 >&2
