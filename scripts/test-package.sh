@@ -18,28 +18,30 @@ if [ ! -x "$root/usr/bin/apt-get" ]; then
 fi
 cleanup() {
   umount "$root/proc" 2>/dev/null || true
-  chroot "$root" dpkg --purge gavel >/dev/null 2>&1 || true
+  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin dpkg --purge gavel >/dev/null 2>&1 || true
   rm -rf "$work" "$root/tmp/gavel.deb" "$root/var/lib/gavel"
 }
 trap cleanup EXIT
 fail() { echo "test-package.sh: FAIL: $*" >&2; exit 1; }
+# Commands in the root get a clean environment: the caller's (TMPDIR, tokens) is not theirs.
+inroot() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive "$@"; }
 # No Swift anywhere in the root: the binary must not need it.
 if [ -e "$root/usr/lib/swift" ] || [ -e "$root/opt/swift" ] || ls "$root"/usr/lib/*/libswiftCore.so >/dev/null 2>&1; then fail "the Debian root has a Swift runtime"; fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 cp "$deb" "$root/tmp/gavel.deb"
 mount -t proc proc "$root/proc"
-chroot "$root" apt-get update -qq >&2
-chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq /tmp/gavel.deb >&2 || fail "the package does not install"
+inroot apt-get update -qq >&2
+inroot apt-get install -y -qq /tmp/gavel.deb >&2 || fail "the package does not install"
 [ -x "$root/usr/bin/gavel" ] || fail "no /usr/bin/gavel"
 [ -f "$root/lib/systemd/system/gavel-collect.timer" ] || fail "no systemd timer"
 [ "$(stat -c %a "$root/var/lib/gavel/snapshots")" = 700 ] || fail "/var/lib/gavel/snapshots is not 0700"
-chroot "$root" ldd /usr/bin/gavel | grep -q 'not found' && fail "missing libraries: $(chroot "$root" ldd /usr/bin/gavel | grep 'not found')"
+inroot ldd /usr/bin/gavel | grep -q 'not found' && fail "missing libraries: $(inroot ldd /usr/bin/gavel | grep 'not found')"
 # As the packaged systemd service runs it.
 grep -q "ExecStart=/usr/bin/gavel collect host " "$root/lib/systemd/system/gavel-collect.service" || fail "the service does not run collect host"
-chroot "$root" /usr/bin/gavel collect host --host-name chroot-host -o /var/lib/gavel/snapshots >&2 \
+inroot /usr/bin/gavel collect host --host-name chroot-host -o /var/lib/gavel/snapshots >&2 \
   || fail "gavel collect host"
 [ -f "$root/var/lib/gavel/snapshots/chroot-host/hosting.json" ] || fail "no hosting snapshot for the host"
-out=$(chroot "$root" /usr/bin/gavel eval --policies /usr/share/gavel/policies --snapshots /var/lib/gavel/snapshots --fail-on none) \
+out=$(inroot /usr/bin/gavel eval --policies /usr/share/gavel/policies --snapshots /var/lib/gavel/snapshots --fail-on none) \
   || fail "gavel eval: $out"
 echo "$out" | head -1 >&2
 echo "$out" | head -1 | grep -q "^gavel eval: 1 asset, [0-9]* rules" || fail "unexpected eval output: $(echo "$out" | head -1)"
