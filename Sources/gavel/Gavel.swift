@@ -14,7 +14,7 @@ struct Gavel: ParsableCommand {
         subcommands: [Eval.self, Check.self, Test.self, Diff.self, Coverage.self, Report.self, Verify.self, History.self, ExplainCommand.self, Collect.self]
     )
 
-    /// Same as ArgumentParser's main, except that usage errors exit 2 (DESIGN.md), not 64.
+    /// Same as ArgumentParser's main, except that usage errors exit 2 (docs/CLI.md), not 64.
     static func main() {
         do {
             var command = try parseAsRoot()

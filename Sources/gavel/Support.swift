@@ -4,7 +4,7 @@ import GavelCore
 import GavelEngine
 import GavelReporters
 
-/// Exit codes of DESIGN.md.
+/// Exit codes (docs/CLI.md).
 enum Exit {
     static let failing = ExitCode(1)
     static let usage = ExitCode(2)

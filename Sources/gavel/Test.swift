@@ -4,7 +4,7 @@ import GavelReporters
 
 struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the policy tests (section 9) and report rule coverage.",
+        abstract: "Run the policy tests and report rule coverage.",
         discussion: """
         Example:
           gavel test Policies --require-coverage

