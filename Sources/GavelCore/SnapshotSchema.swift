@@ -225,7 +225,7 @@ public enum SnapshotSchemas {
     static let wpFile = SchemaType.optional(.fields([("path", .string), ("mode", .string), ("world_readable", .bool),
                                                      ("world_writable", .bool), ("owner", .optional(.string))]))
     public static let wordpress: SchemaType = .fields([
-        ("path", .string), ("config_file", .string),
+        ("path", .string), ("config_file", .string), ("site_config_file", .optional(.string)),
         ("core", .optional(.map(.any))),
         ("constants", .map(.fields([("value", .any), ("line", .number), ("conditional", .bool)]))),
         ("effective", .map(.any)),

@@ -49,6 +49,9 @@ func collecting(_ body: () throws -> Void) throws {
     do { try body() } catch let e as CollectorError {
         printError("gavel collect: " + e.description)
         throw Exit.input
+    } catch let e as AssetFolders.Failure {
+        printError("gavel collect: error[output]: \(e)")
+        throw Exit.input
     }
 }
 

@@ -22,7 +22,7 @@ struct CollectHost: ParsableCommand {
         """
     )
 
-    @Option(name: [.short, .customLong("output")], help: "The folder to write DIR/<asset>/<kind>.json into (created when missing).")
+    @Option(name: [.short, .customLong("output")], help: "The folder to write DIR/<asset>/<kind>.json into (created when missing), or - for JSON Lines on stdout.")
     var output: String
 
     @Option(help: "Read files under this directory instead of / (a mounted image); runs no programs.")
@@ -31,30 +31,51 @@ struct CollectHost: ParsableCommand {
     @Option(name: .customLong("nginx-config"), help: "nginx's main configuration file on the machine.")
     var nginxConfig: String = "/etc/nginx/nginx.conf"
 
+    @Option(name: .customLong("nginx-binary"), help: "The nginx whose 'nginx -T' dump is read (default: nginx on this machine, when --root is /).")
+    var nginxBinary: String?
+
+    @Flag(name: .customLong("no-nginx-binary"), help: "Read nginx's configuration files, never 'nginx -T'.")
+    var noNginxBinary = false
+
     @Option(name: .customLong("host-name"), help: "The host's name, for assets without a server_name (default: this machine's).")
     var hostName: String?
 
+    @Option(name: .customLong("asset-name"), help: "How a site's asset is named, from {site} (its first server_name) and {host} (default: {site}).")
+    var assetName: String = "{site}"
+
     func validate() throws {
         var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: output, isDirectory: &isDir), !isDir.boolValue {
-            throw ValidationError("--output \(output) is a file; give the folder to write the snapshots into")
+        if output != "-", FileManager.default.fileExists(atPath: output, isDirectory: &isDir), !isDir.boolValue {
+            throw ValidationError("--output \(output) is a file; give the folder to write the snapshots into, or - for stdout")
         }
+        if case .failure(let e) = AssetNameTemplate.parse(assetName) { throw ValidationError("--asset-name: \(e.message)") }
+        if root != "/", nginxBinary != nil { throw ValidationError("--nginx-binary runs nginx on this machine; with --root the files under the root are read") }
     }
 
     func run() throws {
         try collecting {
             let name = hostName ?? ProcessInfo.processInfo.hostName
-            let outcome = try HostCollector(root: root, nginxConfig: nginxConfig, hostName: name).collect()
-            for site in outcome.sites {
-                let dir = PathNames.join(output, site.asset)
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                for (kind, doc) in site.snapshots {
-                    try emit(JSONWriter.string(doc, pretty: true) + "\n", to: PathNames.join(dir, kind + ".json"))
-                }
+            var collector = HostCollector(root: root, nginxConfig: nginxConfig, hostName: name)
+            collector.assetName = try AssetNameTemplate.parse(assetName).get()
+            collector.nginxBinary = noNginxBinary ? nil : (nginxBinary ?? HostCollector.installedNginx(root: root))
+            let outcome = try collector.collect()
+            if output == "-" {
+                // JSON Lines, one snapshot per line: what `eval --snapshots -` and `collect fleet` read.
+                var lines = ""
+                for site in outcome.sites { for (_, doc) in site.snapshots { lines += JSONWriter.string(doc) + "\n" } }
+                FileHandle.standardOutput.write(Data(lines.utf8))
+            } else {
+                // Each asset folder is replaced whole; the host's assets from its last run that
+                // it no longer has (a site taken out of nginx) are retired.
+                let folders = try AssetFolders(output)
+                let at = Timestamp.string(collector.now)
+                try folders.replace(outcome.sites.map { site in
+                    (site.asset, site.snapshots.map { (kind: String, doc: Value) in (kind + ".json", Data((JSONWriter.string(doc, pretty: true) + "\n").utf8)) })
+                }, owner: name, outcome: "ok", at: at, lastGood: at)
             }
             for f in outcome.found { printError("found    \(f)") }
             for s in outcome.skipped { printError("skipped  \(s)") }
-            printError("gavel collect host: \(outcome.sites.count) asset\(outcome.sites.count == 1 ? "" : "s") written to \(output): "
+            printError("gavel collect host: \(outcome.sites.count) asset\(outcome.sites.count == 1 ? "" : "s") written to \(output == "-" ? "stdout" : output): "
                 + outcome.sites.map { "\($0.asset) (\($0.snapshots.map(\.kind).joined(separator: ", ")))" }.joined(separator: "; "))
         }
     }

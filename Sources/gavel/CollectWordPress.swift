@@ -22,6 +22,9 @@ struct CollectWordPress: ParsableCommand {
     @Option(help: "The WordPress root (the directory with wp-includes/ and wp-content/).")
     var path: String
 
+    @Option(name: .customLong("site-name"), help: "A host name the site is served under; with Debian's packaged WordPress it chooses /etc/wordpress/config-NAME.php (repeatable; default: the asset).")
+    var siteNames: [String] = []
+
     @Flag(name: .customLong("no-database"), help: "Read the files only.")
     var noDatabase = false
 
@@ -41,6 +44,7 @@ struct CollectWordPress: ParsableCommand {
         try collecting {
             var b = SnapshotBuilder(asset: out.asset, kind: "wordpress")
             var c = WordPressCollector(path: path)
+            c.siteNames = siteNames.isEmpty ? [out.asset] : siteNames
             c.readDatabase = !noDatabase
             c.dbHost = dbHost
             c.dbName = dbName

@@ -49,7 +49,7 @@ extension CLITests {
         let out = tempDir() + "/snapshots"
         let r = try gavel(["collect", "host", "--root", root, "--host-name", "web-1", "-o", out])
         XCTAssertEqual(r.code, 0, r.err)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["api.example.com", "legacy.example.com", "shop.example.com"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).filter { !$0.hasPrefix(".") }.sorted(), ["api.example.com", "legacy.example.com", "shop.example.com"])
         XCTAssertTrue(r.err.contains("skipped  legacy.example.com: php: no PHP-FPM pool found listening on unix:/run/php/gone.sock"), r.err)
 
         // Each site's nginx snapshot holds its own server blocks only.
@@ -98,5 +98,77 @@ extension CLITests {
         XCTAssertEqual(r.code, 0, r.err)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/db-1"), ["hosting.json"])
         XCTAssertTrue(r.err.contains("skipped  nginx: no /etc/nginx/nginx.conf"), r.err)
+    }
+
+    func testCollectHostWritesJSONLinesThatEvalReads() throws {
+        let root = try threeSiteHost()
+        let r = try gavel(["collect", "host", "--root", root, "--host-name", "web-1", "--asset-name", "{host}.{site}", "-o", "-"])
+        XCTAssertEqual(r.code, 0, r.err)
+        let lines = r.out.split(separator: "\n")
+        let docs = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        XCTAssertEqual(Set(docs.map { $0["asset"] as! String }), ["web-1.shop.example.com", "web-1.api.example.com", "web-1.legacy.example.com"])
+        XCTAssertEqual(docs.filter { $0["asset"] as? String == "web-1.shop.example.com" }.map { $0["kind"] as! String }.sorted(),
+                       ["hosting", "nginx", "php", "wordpress"])
+        let e = try gavel(["eval", "--snapshots", "-", "--format", "json", "--fail-on", "none"], stdin: r.out)
+        XCTAssertEqual(e.code, 0, e.err)
+        let results = (try JSONSerialization.jsonObject(with: Data(e.out.utf8)) as! [String: Any])["results"] as! [[String: Any]]
+        XCTAssertEqual(results.first { $0["rule"] as? String == "NGX-TLS-001" && $0["asset"] as? String == "web-1.api.example.com" }?["verdict"] as? String, "fail")
+    }
+
+    func testCollectHostRejectsABadAssetNameTemplate() throws {
+        for (template, why) in [("{host}", "lacks {site}"), ("{site}/{host}", "folder name"), ("{sight}", "unknown placeholder {sight}")] {
+            let r = try gavel(["collect", "host", "--root", tempDir(), "--asset-name", template, "-o", tempDir() + "/o"])
+            XCTAssertEqual(r.code, 2, template)
+            XCTAssertTrue(r.err.contains(why), r.err)
+        }
+    }
+
+    /// A second run replaces each asset folder whole, keeps the one it replaced, and retires
+    /// a site that left nginx; a folder another writer put there is left alone.
+    func testCollectHostReplacesAssetsWholeAndRetiresRemovedSites() throws {
+        let root = try threeSiteHost()
+        let out = tempDir() + "/snapshots"
+        XCTAssertEqual(try gavel(["collect", "host", "--root", root, "--host-name", "web-1", "-o", out]).code, 0)
+        try FileManager.default.createDirectory(atPath: out + "/store.example", withIntermediateDirectories: true)
+        try "{}".write(toFile: out + "/store.example/shopify.json", atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: root + "/etc/nginx/sites-enabled/legacy")
+        try FileManager.default.removeItem(atPath: root + "/var/www/shop/wp-config.php")
+        let r = try gavel(["collect", "host", "--root", root, "--host-name", "web-1", "-o", out])
+        XCTAssertEqual(r.code, 0, r.err)
+        let listed = try FileManager.default.contentsOfDirectory(atPath: out).filter { !$0.hasPrefix(".") }.sorted()
+        XCTAssertEqual(listed, ["api.example.com", "shop.example.com", "store.example"], "legacy retired; another writer's asset kept")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/shop.example.com").sorted(), ["hosting.json", "nginx.json", "php.json"],
+                       "no stale wordpress.json left beside the new snapshots")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/.gavel-previous/shop.example.com/wordpress.json"), "the replaced folder is kept")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/.gavel-previous/legacy.example.com/nginx.json"))
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: out).contains { $0.hasPrefix(".gavel-staging") })
+        let owners = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/.gavel-owners/web-1.json"))) as! [String: Any]
+        XCTAssertEqual((owners["assets"] as? [String])?.sorted(), ["api.example.com", "shop.example.com"])
+    }
+
+    /// With nginx installed and / as the root, the configuration is nginx's own `nginx -T`
+    /// dump; a configuration nginx rejects is read from the files, and the summary says why.
+    func testCollectHostReadsNginxThroughItsOwnDump() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") else {
+            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("nginx must be installed in CI") }
+            throw XCTSkip("nginx is not installed")
+        }
+        let dir = tempDir()
+        try write(dir, "/nginx.conf", "pid \(dir)/nginx.pid;\nerror_log \(dir)/error.log;\nevents {}\nhttp {\n  access_log off;\n  include \(dir)/sites/*.conf;\n}\n")
+        try write(dir, "/sites/a.conf", "server { listen 8443; server_name a.example.test; server_tokens off; }\n")
+        let out = dir + "/out"
+        let r = try gavel(["collect", "host", "--nginx-config", dir + "/nginx.conf", "--host-name", "t", "-o", out])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertTrue(r.err.contains("nginx: 1 server block (from nginx -T)"), r.err)
+        let nginx = try snapshot(out, "a.example.test", "nginx")
+        XCTAssertEqual((nginx["data"] as? [String: Any])?["source"] as? String, "binary")
+
+        try write(dir, "/sites/b.conf", "server { listen 8444; server_name b.example.test; no_such_directive on; }\n")
+        let r2 = try gavel(["collect", "host", "--nginx-config", dir + "/nginx.conf", "--host-name", "t", "-o", out])
+        XCTAssertEqual(r2.code, 0, r2.err)
+        XCTAssertTrue(r2.err.contains("skipped  nginx -T (/usr/sbin/nginx):"), r2.err)
+        XCTAssertTrue(r2.err.contains("unknown directive"), r2.err)
+        XCTAssertTrue(r2.err.contains("nginx: 2 server blocks (from the files)"), r2.err)
+        XCTAssertEqual(((try snapshot(out, "b.example.test", "nginx"))["data"] as? [String: Any])?["source"] as? String, "config")
     }
 }

@@ -14,23 +14,30 @@ import GavelCore
 ///
 /// Foundation's `Process` can neither start a process group nor kill one, so the program is
 /// started with posix_spawn and its pipes read with poll.
-enum Subprocess {
-    struct Output { var status: Int32; var stdout: String; var stderr: String }
+public enum Subprocess {
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
 
     /// What is read from each of stdout and stderr at most. `nginx -T` of a large front-end
     /// is a few MB, `php -i` a few hundred KB.
-    static let defaultOutputLimit = 64 << 20
+    public static let defaultOutputLimit = 64 << 20
     /// How long a program has to exit after SIGTERM before its group is killed.
     static let killGrace: TimeInterval = 2
 
-    static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 60,
-                    environment: [String: String]? = nil, outputLimit: Int = defaultOutputLimit) throws -> Output {
+    /// `stdin` is a file the program reads as its standard input (default /dev/null), e.g. the
+    /// binary `collect fleet` sends to a host through ssh.
+    public static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 60,
+                           environment: [String: String]? = nil, stdin: String? = nil,
+                           outputLimit: Int = defaultOutputLimit) throws -> Output {
         let path = executable.contains("/") ? executable : (which(executable) ?? executable)
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw CollectorError("program-not-found", "cannot run \(executable): not found or not executable")
         }
         let env = (environment ?? ChildEnvironment.minimal()).map { "\($0.key)=\($0.value)" }
-        let child = try spawn(path, [path] + arguments, env)
+        let child = try spawn(path, [path] + arguments, env, stdin: stdin ?? "/dev/null")
         var streams = [Stream(fd: child.stdout), Stream(fd: child.stderr)]
         enum Stop { case timedOut, tooLarge }
         var stop: Stop?
@@ -98,10 +105,11 @@ enum Subprocess {
 
     private struct Child { var pid: pid_t; var stdout: Int32; var stderr: Int32 }
 
-    /// posix_spawn with stdin from /dev/null, stdout and stderr to pipes, in a new process
-    /// group, with default signal handling and nothing else inherited (descriptors are
-    /// close-on-exec in Gavel).
-    private static func spawn(_ path: String, _ argv: [String], _ env: [String]) throws -> Child {
+    /// posix_spawn with stdin from a file (/dev/null unless given), stdout and stderr to
+    /// pipes, in a new process group, with default signal handling and nothing else inherited
+    /// (descriptors are close-on-exec in Gavel).
+    private static func spawn(_ path: String, _ argv: [String], _ env: [String], stdin: String) throws -> Child {
+        guard access(stdin, R_OK) == 0 else { throw CollectorError("program-input", "cannot read \(stdin): \(String(cString: strerror(errno)))") }
         var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
         guard pipe(&out) == 0 else { throw spawnError(path, errno) }
         guard pipe(&err) == 0 else { close(out[0]); close(out[1]); throw spawnError(path, errno) }
@@ -110,7 +118,7 @@ enum Subprocess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, out[1], 1)
         posix_spawn_file_actions_adddup2(&actions, err[1], 2)
         var attr = posix_spawnattr_t()
@@ -139,7 +147,7 @@ enum Subprocess {
         CollectorError("program-not-found", "cannot run \(path): \(String(cString: strerror(code)))")
     }
 
-    static func which(_ name: String) -> String? {
+    public static func which(_ name: String) -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").split(separator: ":") {
             let p = "\(dir)/\(name)"
             if FileManager.default.isExecutableFile(atPath: p) { return p }

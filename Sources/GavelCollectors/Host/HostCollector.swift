@@ -21,6 +21,12 @@ public struct HostCollector {
     /// The host's name: the asset of a host without nginx, and of a server block without
     /// a usable server_name (`<host>-<port>`).
     public var hostName: String
+    /// How a site's asset is named: `{site}` (the site's first server name) and `{host}`.
+    public var assetName: AssetNameTemplate = .default
+    /// The nginx binary whose `nginx -T` dump is read (its own view of the configuration,
+    /// includes resolved), or nil to read the files. When the dump fails (not root, a
+    /// configuration nginx rejects), the files are read and the summary says why.
+    public var nginxBinary: String?
     public var now: Date
 
     public init(root: String = "/", nginxConfig: String = "/etc/nginx/nginx.conf", hostName: String, now: Date = Date()) {
@@ -28,6 +34,13 @@ public struct HostCollector {
         self.nginxConfig = nginxConfig
         self.hostName = hostName
         self.now = now
+    }
+
+    /// nginx on this machine's usual paths or PATH, when reading the live machine (`root` is /).
+    public static func installedNginx(root: String) -> String? {
+        guard root == "/" else { return nil }
+        for p in ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx"] where FileManager.default.isExecutableFile(atPath: p) { return p }
+        return Subprocess.which("nginx")
     }
 
     public struct Site {
@@ -51,22 +64,38 @@ public struct HostCollector {
 
         guard FileManager.default.fileExists(atPath: RootPath.join(root, nginxConfig)) else {
             out.skipped.append("nginx: no \(nginxConfig)")
-            out.sites.append(Site(asset: hostName, snapshots: [("hosting", hostingBuilder.document(data: hosting))]))
+            out.sites.append(Site(asset: assetName.name(site: hostName, host: hostName), snapshots: [("hosting", hostingBuilder.narrowed(to: assetName.name(site: hostName, host: hostName)) { $0 }.document(data: hosting))]))
             return out
         }
         var nginxBuilder = SnapshotBuilder(asset: hostName, kind: "nginx", collectedAt: now)
-        let nginx = try NginxCollector(config: nginxConfig, root: root).collect(into: &nginxBuilder)
-        let servers = nginx["servers"]?.arrayValue ?? []
-        out.found.append("nginx: \(servers.count) server block\(servers.count == 1 ? "" : "s")")
+        var nginx: Value?
+        if let nginxBinary {
+            do {
+                nginx = try NginxCollector(config: nginxConfig, binary: nginxBinary, root: root).collect(into: &nginxBuilder)
+            } catch {
+                out.skipped.append("nginx -T (\(nginxBinary)): \(error); read the configuration files instead")
+                nginxBuilder = SnapshotBuilder(asset: hostName, kind: "nginx", collectedAt: now)
+            }
+        }
+        let nginxData = try nginx ?? NginxCollector(config: nginxConfig, root: root).collect(into: &nginxBuilder)
+        let servers = nginxData["servers"]?.arrayValue ?? []
+        out.found.append("nginx: \(servers.count) server block\(servers.count == 1 ? "" : "s")" + (nginx != nil ? " (from nginx -T)" : " (from the files)"))
         let pools = FPMPools.find(root: root)
         out.found += pools.map { "php-fpm pool \($0.name) (\($0.file)) listening on \($0.listen)" }
 
-        for group in Self.sites(servers, host: hostName) {
+        var named: [String: String] = [:]
+        for var group in Self.sites(servers, host: hostName) {
+            let site = group.name
+            group.name = assetName.name(site: site, host: hostName)
+            if let other = named[group.name] {
+                throw CollectorError("asset-name", "the sites \(other) and \(site) would both be asset \(group.name): put {site} in the asset name template")
+            }
+            named[group.name] = site
             var snaps: [(String, Value)] = [("hosting", hostingBuilder.narrowed(to: group.name) { $0 }.document(data: hosting))]
             // nginx: only this site's server blocks, renumbered; provenance follows them.
             var index: [Int: Int] = [:]
             for (k, i) in group.indices.enumerated() { index[i] = k }
-            let siteNginx = nginx.replacing("servers", with: .array(group.indices.map { servers[$0] })).replacing("directives", with: .array([]))
+            let siteNginx = nginxData.replacing("servers", with: .array(group.indices.map { servers[$0] })).replacing("directives", with: .array([]))
             let b = nginxBuilder.narrowed(to: group.name) { p in
                 if p.hasPrefix("/directives") { return nil }
                 guard p.hasPrefix("/servers/") else { return p }
@@ -98,9 +127,16 @@ public struct HostCollector {
                 if let app = Self.application(at: r, root: root) {
                     var ab = SnapshotBuilder(asset: group.name, kind: app.kind, collectedAt: now)
                     do {
-                        let data = app.kind == "wordpress"
-                            ? try WordPressCollector(path: app.path).collect(into: &ab)
-                            : try MagentoCollector(path: app.path).collect(into: &ab)
+                        let data: Value
+                        if app.kind == "wordpress" {
+                            var wp = WordPressCollector(path: app.path)
+                            wp.siteNames = group.indices.flatMap { Self.serverNames(servers[$0]) }
+                            wp.machineRoot = root
+                            data = try wp.collect(into: &ab)
+                            if let site = data["site_config_file"]?.stringValue { out.found.append("\(group.name): Debian's WordPress site file \(site)") }
+                        } else {
+                            data = try MagentoCollector(path: app.path).collect(into: &ab)
+                        }
                         snaps.append((app.kind, ab.document(data: data)))
                         out.found.append("\(group.name): \(app.kind) at \(app.path)")
                     } catch {
@@ -123,13 +159,17 @@ public struct HostCollector {
         return b.document(data: Value.object([Value.Member]()))
     }
 
+    /// A server block's literal names (no `_`, `localhost`, wildcard or regex).
+    static func serverNames(_ server: Value) -> [String] {
+        (server["names"]?.arrayValue ?? []).compactMap(\.stringValue)
+            .filter { !$0.isEmpty && $0 != "_" && $0 != "localhost" && !$0.contains("*") && !$0.hasPrefix("~") }
+    }
+
     /// Server blocks grouped by their first usable server name, in order of appearance.
     static func sites(_ servers: [Value], host: String) -> [(name: String, indices: [Int])] {
         var groups: [(name: String, indices: [Int])] = []
         for (i, s) in servers.enumerated() {
-            let names = (s["names"]?.arrayValue ?? []).compactMap(\.stringValue)
-            let name = names.first { !$0.isEmpty && $0 != "_" && $0 != "localhost" && !$0.contains("*") && !$0.hasPrefix("~") }
-                ?? "\(host)-\(Self.port(s) ?? String(i))"
+            let name = serverNames(s).first ?? "\(host)-\(Self.port(s) ?? String(i))"
             if let g = groups.firstIndex(where: { $0.name == name }) { groups[g].indices.append(i) } else { groups.append((name, [i])) }
         }
         return groups

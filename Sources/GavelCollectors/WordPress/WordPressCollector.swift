@@ -14,6 +14,11 @@ public struct WordPressCollector {
     public var dbUser: String?
     /// A file holding the password (never the password itself on a command line).
     public var dbPasswordFile: String?
+    /// The names the site is served under (nginx's `server_name`s): with Debian's packaged
+    /// WordPress they choose `/etc/wordpress/config-NAME.php`.
+    public var siteNames: [String] = []
+    /// Where the machine's files are when reading an image (`/etc/wordpress` is looked for there).
+    public var machineRoot = "/"
 
     /// Two-factor and security plugins, by wordpress.org slug.
     static let securityPluginSlugs: Set<String> = [
@@ -33,6 +38,8 @@ public struct WordPressCollector {
             throw CollectorError("wordpress-db-password-file", "cannot read the --db-password-file \(dbPasswordFile)")
         }
         var files = WordPressFiles(root: path)
+        files.siteNames = siteNames
+        files.machineRoot = machineRoot
         let config = try files.config()
         let core = files.version()
         let database = readDatabase ? self.database(config.database, prefix: config.tablePrefix.stringValue ?? "wp_")
@@ -76,13 +83,14 @@ public struct WordPressCollector {
         let data: Value = .object([
             ("path", .string(path)),
             ("config_file", .string(config.file)),
+            ("site_config_file", files.siteConfigFile.map { .string(DebianWordPress.machinePath($0, machineRoot: machineRoot)) } ?? .null),
             ("core", core),
             ("constants", config.constants),
             ("effective", effective),
             ("secrets", config.secrets),
             ("table_prefix", config.tablePrefix),
             ("plugins", .array(plugins)),
-            ("mu_plugins", .array(files.plugins(dir: "wp-content/mu-plugins", mustUse: true))),
+            ("mu_plugins", .array(files.plugins(dir: "mu-plugins", mustUse: true))),
             ("themes", .array(themes)),
             ("security_plugins", .array(securityPlugins)),
             ("files", files.fileFacts(configFile: config.file)),

@@ -25,6 +25,8 @@ struct WordPressFiles {
     ]
 
     func path(_ rel: String) -> String { root + "/" + rel }
+    /// A path under wp-content (or `WP_CONTENT_DIR`).
+    func content(_ rel: String) -> String { (contentDir ?? root + "/wp-content") + "/" + rel }
 
     /// wp-config.php is looked for in the root, then one directory up (WordPress allows both).
     func configPath() -> String? {
@@ -33,6 +35,16 @@ struct WordPressFiles {
         return nil
     }
 
+    /// Host names the site is served under (nginx's `server_name`s), for Debian's layout.
+    var siteNames: [String] = []
+    /// Where the machine's files are (a mounted image), for `/etc/wordpress` in Debian's layout.
+    var machineRoot = "/"
+    /// Debian's per-site file (`/etc/wordpress/config-HOST.php`) when wp-config.php is
+    /// Debian's master file that requires it; read before the master, as PHP runs them.
+    private(set) var siteConfigFile: String?
+    /// wp-content, or `WP_CONTENT_DIR` when wp-config.php defines it as a literal path.
+    private(set) var contentDir: String?
+
     mutating func config() throws -> (constants: Value, effective: Value, secrets: Value, tablePrefix: Value, database: [String: PHPValue], file: String) {
         guard let file = configPath() else {
             throw CollectorError("wordpress-config", "no wp-config.php in \(root) or its parent directory")
@@ -40,21 +52,32 @@ struct WordPressFiles {
         guard let bytes = FileManager.default.contents(atPath: file) else {
             throw CollectorError("wordpress-config", "cannot read \(file) (run as a user that can, e.g. the site's owner)")
         }
-        let r = try PHPSourceReader.read([UInt8](bytes), file: file)
+        // Debian's master file requires the site's own file first; its defines win (PHP
+        // runs it first, and the master only defines what is still undefined).
+        var sources: [(file: String, reader: PHPSourceReader)] = []
+        if let site = try DebianWordPress.siteConfig(master: bytes, siteNames: siteNames, machineRoot: machineRoot) {
+            sources.append(site)
+            siteConfigFile = site.file
+        }
+        sources.append((file, try PHPSourceReader.read([UInt8](bytes), file: file)))
+        let machineRoot = self.machineRoot
+        let shown = { (f: String) in f == file ? f : DebianWordPress.machinePath(f, machineRoot: machineRoot) }
         var constants: [(String, Value)] = []
         var first: [String: PHPSourceReader.Define] = [:]
-        for d in r.defines where first[d.name] == nil { first[d.name] = d }
+        let defines = sources.flatMap { src in src.reader.defines.map { (src.file, $0) } }
+        var firstFile: [String: String] = [:]
+        for (f, d) in defines where first[d.name] == nil { first[d.name] = d; firstFile[d.name] = f }
         var secretValues: [(String, Value)] = []
         var database: [String: PHPValue] = [:]
-        for d in r.defines where first[d.name]?.line == d.line {
+        for (f, d) in defines where firstFile[d.name] == f && first[d.name]?.line == d.line {
             if d.name.hasPrefix("DB_") { database[d.name] = d.value }   // kept in memory to connect, never written
             if Self.secrets.contains(d.name) || Self.credentials.contains(d.name) {
                 secretValues.append((d.name, Self.secret(d.value)))
-                prov.append(("/secrets/" + d.name, file, d.line))
+                prov.append(("/secrets/" + d.name, shown(f), d.line))
                 continue
             }
             constants.append((d.name, .object([("value", d.value.json), ("line", .integer(d.line)), ("conditional", .bool(d.conditional))])))
-            prov.append(("/constants/" + SnapshotBuilder.pointerToken(d.name), file, d.line))
+            prov.append(("/constants/" + SnapshotBuilder.pointerToken(d.name), shown(f), d.line))
         }
         for name in Self.secrets where first[name] == nil { secretValues.append((name, .object([("set", false), ("length", 0), ("placeholder", false)]))) }
         var effective: [(String, Value)] = []
@@ -65,10 +88,14 @@ struct WordPressFiles {
                 effective.append((name, def))
             }
         }
+        if case .string(let dir)? = first["WP_CONTENT_DIR"]?.value, dir.hasPrefix("/") {
+            contentDir = RootPath.join(machineRoot, dir)
+        }
         // WP_DEBUG_DISPLAY and WP_DEBUG_LOG only act when WP_DEBUG is on.
-        let prefix = r.assignments.first { $0.name == "table_prefix" }
-        if let prefix { prov.append(("/table_prefix", file, prefix.line)) }
-        return (.object(constants), .object(effective), .object(secretValues), prefix.map { $0.value.json } ?? .null, database, file)
+        var prefix: (file: String, assignment: PHPSourceReader.Assignment)?
+        for src in sources { if prefix == nil, let a = src.reader.assignments.first(where: { $0.name == "table_prefix" }) { prefix = (src.file, a) } }
+        if let prefix { prov.append(("/table_prefix", shown(prefix.file), prefix.assignment.line)) }
+        return (.object(constants), .object(effective), .object(secretValues), prefix.map { $0.assignment.value.json } ?? .null, database, file)
     }
 
     /// `{set, length, placeholder}`: never the value. WordPress's sample value and an empty
@@ -122,8 +149,8 @@ struct WordPressFiles {
 
     /// Every plugin: a directory with a .php file carrying a Plugin Name header, or a single
     /// .php file in wp-content/plugins; must-use plugins from wp-content/mu-plugins.
-    func plugins(dir: String = "wp-content/plugins", mustUse: Bool = false) -> [Value] {
-        let base = path(dir)
+    func plugins(dir: String = "plugins", mustUse: Bool = false) -> [Value] {
+        let base = content(dir)
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).sorted()
         var out: [Value] = []
         for name in names where !name.hasPrefix(".") {
@@ -151,7 +178,7 @@ struct WordPressFiles {
     }
 
     func themes() -> [Value] {
-        let base = path("wp-content/themes")
+        let base = content("themes")
         return ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).sorted().compactMap { name in
             guard let h = Self.headers(base + "/" + name + "/style.css", Self.themeFields), let title = h["Theme Name"] else { return nil }
             return .object([("slug", .string(name)), ("name", .string(title)), ("version", h["Version"].map { .string($0) } ?? .null),
@@ -168,7 +195,7 @@ struct WordPressFiles {
                             ("world_writable", .bool(m & 0o002 != 0)), ("owner", (a[.ownerAccountName] as? String).map { .string($0) } ?? .null)])
         }
         var phpInUploads: [Value] = []
-        if let e = FileManager.default.enumerator(atPath: path("wp-content/uploads")) {
+        if let e = FileManager.default.enumerator(atPath: content("uploads")) {
             while let f = e.nextObject() as? String, phpInUploads.count < 50 {
                 let lower = f.lowercased()
                 if lower.hasSuffix(".php") || lower.hasSuffix(".phtml") || lower.hasSuffix(".phar") { phpInUploads.append(.string("wp-content/uploads/" + f)) }
@@ -176,7 +203,7 @@ struct WordPressFiles {
         }
         let htaccess = path(".htaccess")
         return .object([
-            ("wp_config", mode(configFile)), ("uploads", mode(path("wp-content/uploads"))),
+            ("wp_config", mode(configFile)), ("uploads", mode(content("uploads"))),
             ("php_in_uploads", .array(phpInUploads)),
             ("htaccess", FileManager.default.fileExists(atPath: htaccess) ? .object([("present", true), ("lines", .integer(((try? String(contentsOfFile: htaccess, encoding: .utf8)) ?? "").split(separator: "\n").count))]) : .object([("present", false)])),
         ])

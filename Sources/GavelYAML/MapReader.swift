@@ -1,16 +1,16 @@
 import GavelCore
-import GavelYAML
 
 /// Reads one YAML mapping of the policy language: unknown keys, missing keys and wrong
-/// node types become diagnostics (with "did you mean"), and reading goes on.
-struct MapReader {
-    let node: YAMLNode
-    let pairs: [YAMLPair]
-    let diags: DiagnosticBag
-    let what: String
+/// node types become diagnostics (with "did you mean"), and reading goes on. Policies and
+/// fleet inventories are read through it, so both report the same IDs.
+public struct MapReader {
+    public let node: YAMLNode
+    public let pairs: [YAMLPair]
+    public let diags: DiagnosticBag
+    public let what: String
 
     /// Nil (with a diagnostic) when `node` is not a mapping.
-    init?(_ node: YAMLNode, _ what: String, _ diags: DiagnosticBag) {
+    public init?(_ node: YAMLNode, _ what: String, _ diags: DiagnosticBag) {
         guard let pairs = node.mapping else {
             diags.error("wrong-type", "\(what) must be a mapping, found \(node.describedType)", at: node.location)
             return nil
@@ -21,18 +21,18 @@ struct MapReader {
         self.what = what
     }
 
-    var keys: [String] { pairs.compactMap { $0.key.scalar?.text } }
+    public var keys: [String] { pairs.compactMap { $0.key.scalar?.text } }
 
-    func has(_ key: String) -> Bool { self[key] != nil }
+    public func has(_ key: String) -> Bool { self[key] != nil }
 
-    subscript(key: String) -> YAMLNode? { pairs.first { $0.key.scalar?.text == key }?.value }
+    public subscript(key: String) -> YAMLNode? { pairs.first { $0.key.scalar?.text == key }?.value }
 
-    func keyLocation(_ key: String) -> SourceLocation {
+    public func keyLocation(_ key: String) -> SourceLocation {
         pairs.first { $0.key.scalar?.text == key }?.key.location ?? node.location
     }
 
     /// Reports every key not in `allowed`.
-    func allowOnly(_ allowed: [String], id: String = "unknown-key") {
+    public func allowOnly(_ allowed: [String], id: String = "unknown-key") {
         for p in pairs {
             guard let k = p.key.scalar?.text, !allowed.contains(k) else { continue }
             diags.error(id, "unknown key '\(k)' in \(what)\(Suggest.hint(for: k, in: allowed))", at: p.key.location,
@@ -40,7 +40,7 @@ struct MapReader {
         }
     }
 
-    func require(_ key: String) -> YAMLNode? {
+    public func require(_ key: String) -> YAMLNode? {
         if let v = self[key] { return v }
         diags.error("missing-key", "\(what) needs '\(key)'", at: node.location)
         return nil
@@ -48,12 +48,12 @@ struct MapReader {
 
     /// A string-valued key. Numbers and booleans written bare are rejected for identifiers
     /// so that `id: 1.10` does not silently become "1.1".
-    func string(_ key: String, required: Bool = false) -> (String, SourceLocation)? {
+    public func string(_ key: String, required: Bool = false) -> (String, SourceLocation)? {
         guard let v = required ? require(key) : self[key] else { return nil }
         return MapReader.text(v, "'\(key)' in \(what)", diags)
     }
 
-    static func text(_ v: YAMLNode, _ what: String, _ diags: DiagnosticBag) -> (String, SourceLocation)? {
+    public static func text(_ v: YAMLNode, _ what: String, _ diags: DiagnosticBag) -> (String, SourceLocation)? {
         guard let s = v.scalar else {
             diags.error("wrong-type", "\(what) must be a string, found \(v.describedType)", at: v.location)
             return nil
@@ -63,7 +63,7 @@ struct MapReader {
         return nil
     }
 
-    func bool(_ key: String) -> Bool? {
+    public func bool(_ key: String) -> Bool? {
         guard let v = self[key] else { return nil }
         if case .bool(let b)? = v.scalar?.resolved { return b }
         diags.error("wrong-type", "'\(key)' in \(what) must be true or false, found \(v.describedType)", at: v.location)
@@ -71,7 +71,7 @@ struct MapReader {
     }
 
     /// A sequence-valued key; a single scalar is accepted as a one-element list when `scalarOK`.
-    func list(_ key: String, required: Bool = false, scalarOK: Bool = false) -> [YAMLNode]? {
+    public func list(_ key: String, required: Bool = false, scalarOK: Bool = false) -> [YAMLNode]? {
         guard let v = required ? require(key) : self[key] else { return nil }
         if let items = v.sequence { return items }
         if scalarOK, v.scalar != nil { return [v] }
@@ -79,7 +79,7 @@ struct MapReader {
         return nil
     }
 
-    func mapping(_ key: String, required: Bool = false) -> MapReader? {
+    public func mapping(_ key: String, required: Bool = false) -> MapReader? {
         guard let v = required ? require(key) : self[key] else { return nil }
         return MapReader(v, "'\(key)' in \(what)", diags)
     }
