@@ -3,7 +3,8 @@ import PackageDescription
 
 // Dependency direction (top to bottom):
 //   gavel (CLI) -> GavelReporters -> GavelHistory -> GavelEngine -> GavelYAML / GavelJSON -> GavelCore
-//   gavel (CLI) -> GavelCollectors -> GavelJSON -> GavelCore
+//   gavel (CLI) -> GavelFleet -> GavelCollectors -> GavelJSON -> GavelCore
+//   GavelFleet -> GavelYAML (the inventory)
 //   gavel (CLI) -> GavelHistory -> GavelEngine, GavelSQLite
 //   GavelCore -> GavelSHAExtensions (SHA-256 on the CPU's SHA instructions), swift-system
 //   GavelCollectors -> swift-certificates (X.509)
@@ -48,10 +49,11 @@ let package = Package(
         .target(name: "GavelCollectors", dependencies: [
             "GavelCore", "GavelJSON", .product(name: "X509", package: "swift-certificates"),
         ]),
+        .target(name: "GavelFleet", dependencies: ["GavelCore", "GavelYAML", "GavelJSON", "GavelCollectors"]),
         .target(name: "GavelSQLite", dependencies: ["CSQLite"]),
         .target(name: "GavelHistory", dependencies: ["GavelCore", "GavelEngine", "GavelSQLite"]),
         .executableTarget(name: "gavel", dependencies: [
-            "GavelCore", "GavelEngine", "GavelReporters", "GavelCollectors", "GavelHistory",
+            "GavelCore", "GavelEngine", "GavelReporters", "GavelCollectors", "GavelFleet", "GavelHistory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The fuzz targets (scripts/fuzz.sh builds them with libFuzzer and AddressSanitizer).
@@ -68,6 +70,7 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "GavelCollectorsTests", dependencies: ["GavelCollectors", "GavelCore", "GavelJSON"],
                     resources: [.copy("PHP/Corpus"), .copy("PHPSource/PHPSourceCorpus")]),
+        .testTarget(name: "GavelFleetTests", dependencies: ["GavelFleet", "GavelCollectors", "GavelCore"]),
         .testTarget(name: "GavelHistoryTests", dependencies: ["GavelHistory", "GavelEngine", "GavelSQLite", "GavelCore"]),
         .testTarget(name: "GavelCLITests", dependencies: []),
         .testTarget(name: "GavelFuzzTests", dependencies: ["GavelEngine", "GavelCollectors"], resources: [.copy("Corpus")]),

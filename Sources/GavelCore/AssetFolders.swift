@@ -14,7 +14,7 @@ import Foundation
 /// wrote last are listed in `DIR/.gavel-owners/<owner>.json`, so an asset it no longer
 /// produces (a site removed from nginx) is retired rather than evaluated forever, and
 /// assets other writers put in `DIR` are never touched.
-public struct AssetFolders {
+public struct AssetFolders: Sendable {
     public let root: String
     public static let previousFolder = ".gavel-previous"
 
@@ -44,6 +44,7 @@ public struct AssetFolders {
         public var at: String
         /// When the owner's assets were last collected successfully.
         public var lastGood: String?
+        enum CodingKeys: String, CodingKey { case owner, assets, outcome, at, lastGood = "last_good" }
         public init(owner: String, assets: [String], outcome: String, at: String, lastGood: String?) {
             self.owner = owner
             self.assets = assets
@@ -64,6 +65,15 @@ public struct AssetFolders {
     public func ownership(of owner: String) -> Ownership? {
         guard let data = FileManager.default.contents(atPath: ownershipFile(owner)) else { return nil }
         return try? JSONDecoder().decode(Ownership.self, from: data)
+    }
+
+    /// Every owner's record.
+    public func owners() -> [Ownership] {
+        let dir = root + "/" + Self.ownersFolder
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        return names.compactMap { n in
+            FileManager.default.contents(atPath: dir + "/" + n).flatMap { try? JSONDecoder().decode(Ownership.self, from: $0) }
+        }
     }
 
     /// Replaces `owner`'s assets: writes the new ones, retires those it had last time and no

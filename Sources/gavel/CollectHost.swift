@@ -43,6 +43,12 @@ struct CollectHost: ParsableCommand {
     @Option(name: .customLong("asset-name"), help: "How a site's asset is named, from {site} (its first server_name) and {host} (default: {site}).")
     var assetName: String = "{site}"
 
+    @Option(help: "A WordPress install nginx does not lead to, collected as asset HOST-FOLDER (repeatable).")
+    var wordpress: [String] = []
+
+    @Option(help: "A Magento install nginx does not lead to, collected as asset HOST-FOLDER (repeatable).")
+    var magento: [String] = []
+
     func validate() throws {
         var isDir: ObjCBool = false
         if output != "-", FileManager.default.fileExists(atPath: output, isDirectory: &isDir), !isDir.boolValue {
@@ -57,6 +63,7 @@ struct CollectHost: ParsableCommand {
             let name = hostName ?? ProcessInfo.processInfo.hostName
             var collector = HostCollector(root: root, nginxConfig: nginxConfig, hostName: name)
             collector.assetName = try AssetNameTemplate.parse(assetName).get()
+            collector.extraApplications = wordpress.map { ("wordpress", $0) } + magento.map { ("magento", $0) }
             collector.nginxBinary = noNginxBinary ? nil : (nginxBinary ?? HostCollector.installedNginx(root: root))
             let outcome = try collector.collect()
             if output == "-" {

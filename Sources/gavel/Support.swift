@@ -11,8 +11,8 @@ enum Exit {
     static let input = ExitCode(3)
 }
 
-func printError(_ s: String) {
-    FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
+func printError(_ s: String, newline: Bool = true) {
+    FileHandle.standardError.write(Data((s.hasSuffix("\n") || !newline ? s : s + "\n").utf8))
 }
 
 func terminalStyle(_ fd: Int32) -> Style {

@@ -3,37 +3,14 @@ import XCTest
 
 /// Runs the real `gavel` binary, as a user or a CI job would.
 final class CLITests: XCTestCase {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let repo = ProgramRunner.repo
 
-    struct Run { var code: Int32; var out: String; var err: String }
+    typealias Run = ProgramRunner.Run
 
-    /// The built `gavel` binary beside the test bundle.
-    var gavelBinary: URL {
-        let here = Bundle(for: CLITests.self).bundleURL
-        return [here.appendingPathComponent("gavel"), here.deletingLastPathComponent().appendingPathComponent("gavel")]
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? here.appendingPathComponent("gavel")
-    }
+    var gavelBinary: URL { ProgramRunner.gavelBinary }
 
     func gavel(_ args: [String], stdin: String? = nil, env extra: [String: String] = [:], cwd: String? = nil) throws -> Run {
-        let p = Process()
-        p.executableURL = gavelBinary
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: cwd ?? CLITests.repo)
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        for (k, v) in extra { env[k] = v }
-        p.environment = env
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = inp
-        try p.run()
-        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try inp.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        try ProgramRunner.gavel(args, stdin: stdin, env: extra, cwd: cwd)
     }
 
     func tempDir() -> String {

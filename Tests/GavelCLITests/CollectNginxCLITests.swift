@@ -8,17 +8,7 @@ extension CLITests {
     static let nginx = "/usr/sbin/nginx"
 
     func program(_ exe: String, _ args: [String]) throws -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(code: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        try ProgramRunner.run(URL(fileURLWithPath: exe), args)
     }
 
     func nginxOrSkip() throws {

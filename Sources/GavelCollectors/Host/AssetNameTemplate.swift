@@ -32,7 +32,7 @@ public struct AssetNameTemplate: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A name as a folder name: `/` and a leading `.` replaced.
-    static func safe(_ s: String) -> String {
+    public static func safe(_ s: String) -> String {
         var t = s.replacingOccurrences(of: "/", with: "_")
         if t.hasPrefix(".") { t = "_" + t.dropFirst() }
         return t.isEmpty ? "_" : t

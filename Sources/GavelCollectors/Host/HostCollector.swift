@@ -27,6 +27,9 @@ public struct HostCollector {
     /// includes resolved), or nil to read the files. When the dump fails (not root, a
     /// configuration nginx rejects), the files are read and the summary says why.
     public var nginxBinary: String?
+    /// Applications nginx does not lead to (kind `wordpress` or `magento`, path on the
+    /// machine): each becomes an asset of its own, named as a site called `HOST-FOLDER`.
+    public var extraApplications: [(kind: String, path: String)] = []
     public var now: Date
 
     public init(root: String = "/", nginxConfig: String = "/etc/nginx/nginx.conf", hostName: String, now: Date = Date()) {
@@ -62,11 +65,31 @@ public struct HostCollector {
         let hosting = try HostingCollector(root: root, now: now).collect(into: &hostingBuilder)
         out.found.append("hosting")
 
-        guard FileManager.default.fileExists(atPath: RootPath.join(root, nginxConfig)) else {
+        var covered = Set<String>()
+        if FileManager.default.fileExists(atPath: RootPath.join(root, nginxConfig)) {
+            try collectSites(hosting: hostingBuilder, hostingData: hosting, covered: &covered, &out)
+        } else {
             out.skipped.append("nginx: no \(nginxConfig)")
-            out.sites.append(Site(asset: assetName.name(site: hostName, host: hostName), snapshots: [("hosting", hostingBuilder.narrowed(to: assetName.name(site: hostName, host: hostName)) { $0 }.document(data: hosting))]))
-            return out
+            let asset = assetName.name(site: hostName, host: hostName)
+            out.sites.append(Site(asset: asset, snapshots: [("hosting", hostingBuilder.narrowed(to: asset) { $0 }.document(data: hosting))]))
         }
+        // Applications nginx does not lead to, named as sites called HOST-FOLDER.
+        for (kind, path) in extraApplications {
+            let real = RootPath.join(root, path)
+            guard !covered.contains(real) else { continue }
+            covered.insert(real)
+            let asset = assetName.name(site: "\(hostName)-\(PathNames.lastComponent(of: path))", host: hostName)
+            guard !out.sites.contains(where: { $0.asset == asset }) else {
+                throw CollectorError("asset-name", "the application at \(path) would be asset \(asset), which another site already is")
+            }
+            out.sites.append(Site(asset: asset, snapshots: [("hosting", hostingBuilder.narrowed(to: asset) { $0 }.document(data: hosting)),
+                                                            application(kind, at: real, asset: asset, siteNames: [], &out)]))
+        }
+        return out
+    }
+
+    /// One snapshot per nginx site, into `out`.
+    private func collectSites(hosting hostingBuilder: SnapshotBuilder, hostingData hosting: Value, covered: inout Set<String>, _ out: inout Outcome) throws {
         var nginxBuilder = SnapshotBuilder(asset: hostName, kind: "nginx", collectedAt: now)
         var nginx: Value?
         if let nginxBinary {
@@ -83,6 +106,13 @@ public struct HostCollector {
         let pools = FPMPools.find(root: root)
         out.found += pools.map { "php-fpm pool \($0.name) (\($0.file)) listening on \($0.listen)" }
 
+        if servers.isEmpty {
+            // nginx without a site: the host is one asset, with nginx's configuration as it is.
+            let asset = assetName.name(site: hostName, host: hostName)
+            out.sites.append(Site(asset: asset, snapshots: [("hosting", hostingBuilder.narrowed(to: asset) { $0 }.document(data: hosting)),
+                                                            ("nginx", nginxBuilder.narrowed(to: asset) { $0 }.document(data: nginxData))]))
+            return
+        }
         var named: [String: String] = [:]
         for var group in Self.sites(servers, host: hostName) {
             let site = group.name
@@ -125,37 +155,43 @@ public struct HostCollector {
             // The application under the site's root.
             for r in Set(group.indices.compactMap { servers[$0]["root"]?.stringValue }).sorted() {
                 if let app = Self.application(at: r, root: root) {
-                    var ab = SnapshotBuilder(asset: group.name, kind: app.kind, collectedAt: now)
-                    do {
-                        let data: Value
-                        if app.kind == "wordpress" {
-                            var wp = WordPressCollector(path: app.path)
-                            wp.siteNames = group.indices.flatMap { Self.serverNames(servers[$0]) }
-                            wp.machineRoot = root
-                            data = try wp.collect(into: &ab)
-                            if let site = data["site_config_file"]?.stringValue { out.found.append("\(group.name): Debian's WordPress site file \(site)") }
-                        } else {
-                            data = try MagentoCollector(path: app.path).collect(into: &ab)
-                        }
-                        snaps.append((app.kind, ab.document(data: data)))
-                        out.found.append("\(group.name): \(app.kind) at \(app.path)")
-                    } catch {
-                        out.skipped.append("\(group.name): \(app.kind) at \(app.path): \(error)")
-                    }
+                    covered.insert(app.path)
+                    snaps.append(application(app.kind, at: app.path, asset: group.name,
+                                             siteNames: group.indices.flatMap { Self.serverNames(servers[$0]) }, &out))
                     break
                 }
             }
             out.sites.append(Site(asset: group.name, snapshots: snaps))
         }
-        return out
+    }
+
+    /// The WordPress or Magento snapshot at `path` (a real path, under `root`); when it
+    /// cannot be read, a snapshot whose parts are unavailable with the reason.
+    private func application(_ kind: String, at path: String, asset: String, siteNames: [String], _ out: inout Outcome) -> (String, Value) {
+        var ab = SnapshotBuilder(asset: asset, kind: kind, collectedAt: now)
+        do {
+            let data: Value
+            if kind == "wordpress" {
+                var wp = WordPressCollector(path: path)
+                wp.siteNames = siteNames
+                wp.machineRoot = root
+                data = try wp.collect(into: &ab)
+                if let site = data["site_config_file"]?.stringValue { out.found.append("\(asset): Debian's WordPress site file \(site)") }
+            } else {
+                data = try MagentoCollector(path: path).collect(into: &ab)
+            }
+            out.found.append("\(asset): \(kind) at \(path)")
+            return (kind, ab.document(data: data))
+        } catch {
+            out.skipped.append("\(asset): \(kind) at \(path): \(error)")
+            return (kind, Self.unreadable(asset, kind, now, "\(kind) at \(path) could not be read: \(error)"))
+        }
     }
 
     /// A snapshot of `kind` whose every part is unavailable, for the reason given.
     static func unreadable(_ asset: String, _ kind: String, _ now: Date, _ why: String) -> Value {
         var b = SnapshotBuilder(asset: asset, kind: kind, collectedAt: now)
-        b.unavailable("/ini", why)
-        b.unavailable("/fpm_pool", why)
-        b.unavailable("/version", why)
+        for field in SnapshotSchemas.schema(for: kind)?.fieldNames ?? [] { b.unavailable("/" + SnapshotBuilder.pointerToken(field), why) }
         return b.document(data: Value.object([Value.Member]()))
     }
 
