@@ -334,4 +334,21 @@ final class CollectFleetCLITests: XCTestCase {
             .compactMap { try? String(contentsOfFile: out + "/" + $0, encoding: .utf8) }
         XCTAssertFalse(everything.contains { $0.contains(ShopifyTestServer.token) }, "the token stays in its file")
     }
+
+    func testABadInventoryIsLocatedAndNothingIsCollected() throws {
+        let dir = NSTemporaryDirectory() + "gavel-fleet-inv-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.write(dir + "/fleet.yaml", "gavel: inventory/v1\nhosts:\n  web-1:\n    prot: 22\n")
+        let r = try ProgramRunner.gavel(["collect", "fleet", "--inventory", dir + "/fleet.yaml", "-o", dir + "/out"])
+        XCTAssertEqual(r.code, 3)
+        XCTAssertTrue(r.err.contains("\(dir)/fleet.yaml:4:5: error[unknown-key]: unknown key 'prot' in host 'web-1'; did you mean 'port'?"), r.err)
+        XCTAssertTrue(r.err.contains("    prot: 22"), "the source line under the message: \(r.err)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/out"))
+
+        try Self.write(dir + "/fleet.yaml", "gavel: inventory/v1\nhosts:\n  web-1: {}\n")
+        let l = try ProgramRunner.gavel(["collect", "fleet", "--inventory", dir + "/fleet.yaml", "-o", dir + "/out", "--limit", "web-2"])
+        XCTAssertEqual(l.code, 2)
+        XCTAssertTrue(l.err.contains("error[unknown-host]: --limit web-2 selects no host, group or Shopify store"), l.err)
+        XCTAssertTrue(l.err.contains("did you mean 'web-1'?"), l.err)
+    }
 }
