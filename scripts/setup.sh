@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the C libraries Gavel links (libyaml, jansson, SQLite) when they are missing.
 # With --integration, also the real programs the collectors' tests run against
-# (Debian's php-cli, php-fpm, nginx, openssh-server, mariadb-server and wordpress, and openssl
+# (Debian's php-cli, php-fpm, nginx, openssh-server and -client, iproute2 (network namespaces
+# for the fleet tests' hosts), mariadb-server and wordpress, and openssl
 # and curl, which the nginx test uses, python3 for the loopback Shopify Admin API server, and
 # python3-lxml/python3-jsonschema/python3-yaml with the published JUnit, SARIF and CI schemas for the
 # report and example tests,
@@ -20,6 +21,9 @@ if [ "${1:-}" = "--integration" ]; then
   command -v openssl >/dev/null || need+=(openssl)
   command -v curl >/dev/null || need+=(curl)
   [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+  command -v ssh >/dev/null || need+=(openssh-client)
+  # ip netns and veth pairs: the fleet tests' hosts (scripts/testhosts.sh).
+  command -v ip >/dev/null || need+=(iproute2)
   [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
   command -v mariadb >/dev/null || need+=(mariadb-client)
   [ -f /usr/share/wordpress/wp-settings.php ] || need+=(wordpress)
