@@ -51,6 +51,16 @@ extension CLITests {
         XCTAssertEqual(files[0]["mode"] as? String, "0600")
         XCTAssertEqual(files[1]["mode"] as? String, "0644")
 
+        // Pending updates as apt itself lists them.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/apt") {
+            let listed = try program("/usr/bin/apt", ["list", "--upgradable"]).out.split(separator: "\n").filter { $0.contains("[upgradable from:") }
+            let updates = try XCTUnwrap(data["updates"] as? [String: Any])
+            XCTAssertEqual(updates["pending"] as? Int, listed.count)
+            let security = listed.filter { $0.split(separator: " ")[0].contains("-security") }
+            XCTAssertEqual(updates["pending_security"] as? Int, security.count)
+            XCTAssertEqual(updates["security_packages"] as? [String], security.map { String($0.prefix { $0 != "/" }) })
+        }
+
         let certs = try XCTUnwrap(data["certificates"] as? [[String: Any]])
         let rsa = certs[0], ec = certs[1]
         XCTAssertEqual(rsa["key_type"] as? String, "RSA")

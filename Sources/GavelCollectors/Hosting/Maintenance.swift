@@ -37,12 +37,16 @@ enum Maintenance {
             }
         }
         var pending: Value = .null, security: Value = .null, securityPackages: Value = .null
-        if let r = host.run("updates", "apt-get", ["-s", "-o", "Debug::NoLocking=1", "upgrade"], timeout: 120), r.status == 0 {
-            let inst = r.stdout.split(separator: "\n").filter { $0.hasPrefix("Inst ") }
-            let sec = inst.filter { $0.contains("-security") || $0.contains("Debian-Security") }
-            pending = .integer(inst.count)
+        // `apt list --upgradable`: every installed package with a newer candidate (held-back
+        // ones too), read from apt's cache without running its resolver, which on a Debian
+        // host with full package lists costs seconds (`apt-get -s upgrade` did, for a count
+        // that left held-back updates out). Lines are `name/suite,suite version arch [upgradable from: old]`.
+        if let r = host.run("updates", "apt", ["list", "--upgradable", "-o", "Debug::NoLocking=1"], timeout: 120), r.status == 0 {
+            let lines = r.stdout.split(separator: "\n").filter { $0.contains("[upgradable from:") }
+            let sec = lines.filter { ($0.split(separator: " ").first ?? "").contains("-security") }
+            pending = .integer(lines.count)
             security = .integer(sec.count)
-            securityPackages = .array(sec.map { .string(String($0.split(separator: " ")[1])) })
+            securityPackages = .array(sec.map { .string(String($0.prefix { $0 != "/" })) })
         }
         let lists = host.list("/var/lib/apt/lists").compactMap { try? FileManager.default.attributesOfItem(atPath: host.real($0))[.modificationDate] as? Date }.max()
         var out: [(String, Value)] = [
