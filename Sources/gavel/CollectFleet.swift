@@ -19,7 +19,8 @@ struct CollectFleet: ParsableCommand {
 
         Examples:
           gavel collect fleet --inventory fleet.yaml -o Snapshots/
-          gavel collect fleet --inventory fleet.yaml -o Snapshots/ --limit 'clinics,web-*' --jobs 8
+          gavel collect fleet --inventory fleet.yaml -o Snapshots/ --jobs 16
+          gavel collect fleet --inventory fleet.yaml -o Snapshots/ --limit 'web-*'
         """
     )
 

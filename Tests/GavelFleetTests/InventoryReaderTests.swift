@@ -119,4 +119,23 @@ final class InventoryReaderTests: XCTestCase {
         XCTAssertEqual(names(["*-eu*"]), ["web-eu-1", "db-eu-1", "store-eu"])
         XCTAssertEqual(names(["nothing"]), [])
     }
+
+    /// The inventories the docs show are valid, and mean what the docs say.
+    func testTheDocumentedInventoriesRead() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let doc = try String(contentsOfFile: repo + "/docs/INVENTORY.md", encoding: .utf8)
+        let yaml = try XCTUnwrap(doc.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let inv = try InventoryReader.read(text: yaml, file: repo + "/docs/INVENTORY.md").get()
+        XCTAssertEqual(inv.hosts.map(\.name), ["web-1", "web-2", "db-1"])
+        XCTAssertEqual(inv.hosts[0].assetName.text, "{host}.{site}")
+        XCTAssertEqual(inv.hosts[1].gavel, .installed("/usr/bin/gavel"))
+        XCTAssertEqual(inv.hosts[2].hostKeyChecking, .acceptNew)
+        XCTAssertEqual(inv.shopify.map(\.asset), ["clinic-store"])
+
+        let readme = try String(contentsOfFile: repo + "/README.md", encoding: .utf8)
+        let block = try XCTUnwrap(readme.components(separatedBy: "<<'YAML'\n").dropFirst().first?.components(separatedBy: "\nYAML\n").first)
+        let small = try InventoryReader.read(text: block, file: "README.md").get()
+        XCTAssertEqual(small.hosts.map(\.name), ["web-1", "web-2"])
+        XCTAssertEqual(small.hosts[0].sudo, true)
+    }
 }
