@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "GavelReportersTests", dependencies: ["GavelReporters", "GavelEngine"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "GavelCollectorsTests", dependencies: ["GavelCollectors", "GavelCore", "GavelJSON"],
-                    resources: [.copy("PHP/Corpus"), .copy("PHPSource/PHPSourceCorpus")]),
+                    resources: [.copy("PHP/Corpus"), .copy("PHPSource/PHPSourceCorpus"), .copy("WordPress/Debian")]),
         .testTarget(name: "GavelFleetTests", dependencies: ["GavelFleet", "GavelCollectors", "GavelCore"]),
         .testTarget(name: "GavelHistoryTests", dependencies: ["GavelHistory", "GavelEngine", "GavelSQLite", "GavelCore"]),
         .testTarget(name: "GavelCLITests", dependencies: []),

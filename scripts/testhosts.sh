@@ -56,9 +56,21 @@ CONF
   printf 'Host gvh*\n  User root\n  IdentityFile %s/client/id_ed25519\n  IdentitiesOnly yes\n  UserKnownHostsFile %s/client/known_hosts\n' "$work" "$work" >> "$work/client/ssh_config"
 }
 
+# Removes one host's namespace and its processes (also one a crashed run left behind).
+remove() {
+  local h=$1
+  if ip netns list | grep -qw "gavel-$h"; then
+    local pids; pids=$(ip netns pids "gavel-$h" || true)
+    if [ -n "$pids" ]; then kill -CONT $pids 2>/dev/null || true; kill -KILL $pids 2>/dev/null || true; fi
+    ip netns del "gavel-$h" || true
+  fi
+  ip link del "$h-a" 2>/dev/null || true
+}
+
 start() {
   for dir in "$work"/hosts/gvh*; do
     local h i; h=$(basename "$dir"); i=${h#gvh}
+    remove "$h"
     ip netns add "gavel-$h"
     ip link add "$h-a" type veth peer name "$h-b"
     ip link set "$h-b" netns "gavel-$h"
@@ -91,14 +103,7 @@ start() {
 }
 
 stop() {
-  for dir in "$work"/hosts/gvh*; do
-    local h; h=$(basename "$dir")
-    ip netns list | grep -qw "gavel-$h" || continue
-    local pids; pids=$(ip netns pids "gavel-$h" || true)
-    if [ -n "$pids" ]; then kill -CONT $pids 2>/dev/null || true; kill -KILL $pids 2>/dev/null || true; fi
-    ip netns del "gavel-$h" || true
-    ip link del "$h-a" 2>/dev/null || true
-  done
+  for dir in "$work"/hosts/gvh*; do remove "$(basename "$dir")"; done
 }
 
 case "$cmd" in

@@ -351,4 +351,18 @@ final class CollectFleetCLITests: XCTestCase {
         XCTAssertTrue(l.err.contains("error[unknown-host]: --limit web-2 selects no host, group or Shopify store"), l.err)
         XCTAssertTrue(l.err.contains("did you mean 'web-1'?"), l.err)
     }
+
+    /// On a terminal, progress (done / total, failures) goes to stderr while the fleet runs;
+    /// `script` gives the command one.
+    func testProgressIsShownOnATerminal() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("no script(1)") }
+        let dir = NSTemporaryDirectory() + "gavel-fleet-tty-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.write(dir + "/fleet.yaml", "gavel: inventory/v1\nshopify:\n  - {asset: a, shop: a.myshopify.com, token_file: none}\n  - {asset: b, shop: b.myshopify.com, token_file: none}\n")
+        let command = [ProgramRunner.gavelBinary.path, "collect", "fleet", "--inventory", dir + "/fleet.yaml", "-o", dir + "/out", "--jobs", "1"]
+            .map(Self.quote).joined(separator: " ")
+        let r = try ProgramRunner.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"])
+        XCTAssertTrue(r.out.contains("\r\u{1B}[K[1/2, 1 failed] a: failed"), r.out)
+        XCTAssertTrue(r.out.contains("\r\u{1B}[K[2/2, 2 failed] b: failed"), r.out)
+    }
 }

@@ -171,4 +171,33 @@ extension CLITests {
         XCTAssertTrue(r2.err.contains("nginx: 2 server blocks (from the files)"), r2.err)
         XCTAssertEqual(((try snapshot(out, "b.example.test", "nginx"))["data"] as? [String: Any])?["source"] as? String, "config")
     }
+
+    /// A site's application that is there but cannot be read gives a snapshot whose parts
+    /// are unavailable, so its rules are errors rather than not applicable.
+    func testAnUnreadableApplicationIsRecordedNotDropped() throws {
+        let root = try threeSiteHost()
+        try FileManager.default.removeItem(atPath: root + "/var/www/shop/wp-config.php")
+        try FileManager.default.createDirectory(atPath: root + "/var/www/shop/wp-config.php", withIntermediateDirectories: true)
+        let out = tempDir() + "/snapshots"
+        let r = try gavel(["collect", "host", "--root", root, "--host-name", "web-1", "-o", out])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertTrue(r.err.contains("skipped  shop.example.com: wordpress at"), r.err)
+        let wp = try snapshot(out, "shop.example.com", "wordpress")
+        XCTAssertEqual((wp["data"] as? [String: Any])?.count, 0)
+        XCTAssertTrue(((wp["unavailable"] as? [String: String])?["/constants"] ?? "").contains("could not be read"), "\(wp)")
+        let e = try gavel(["eval", "--snapshots", out, "--format", "json", "--fail-on", "none"])
+        let results = (try JSONSerialization.jsonObject(with: Data(e.out.utf8)) as! [String: Any])["results"] as! [[String: Any]]
+        XCTAssertEqual(results.first { $0["rule"] as? String == "WP-DEBUG-001" && $0["asset"] as? String == "shop.example.com" }?["verdict"] as? String, "error")
+    }
+
+    /// Extra installs nginx does not lead to are assets of their own.
+    func testExtraApplicationsBecomeAssets() throws {
+        let root = try threeSiteHost()
+        try write(root, "/srv/intranet/wp-config.php", "<?php\ndefine('DB_NAME', 'intranet');\n")
+        let out = tempDir() + "/snapshots"
+        let r = try gavel(["collect", "host", "--root", root, "--host-name", "web-1", "--wordpress", "/srv/intranet", "--wordpress", "/var/www/shop", "-o", out])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/web-1-intranet").sorted(), ["hosting.json", "wordpress.json"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/web-1-shop"), "an install a site already has is not collected twice")
+    }
 }

@@ -18,7 +18,7 @@ final class DebianWordPressTests: XCTestCase {
     /// /etc/wordpress and plugins in /var/lib/wordpress/wp-content.
     func makeImage(siteFile: String?, defaultFile: String? = nil) throws -> String {
         let image = NSTemporaryDirectory() + "gavel-debian-wp-\(UUID().uuidString)"
-        let master = Bundle.module.resourcePath! + "/PHPSourceCorpus/debian-wp-config.php"
+        let master = Bundle.module.resourcePath! + "/Debian/wp-config.php"
         let files: [String: String?] = [
             "/usr/share/wordpress/wp-includes/version.php": "<?php\n$wp_version = '6.1.9';\n",
             "/var/lib/wordpress/wp-content/plugins/wp-2fa/wp-2fa.php": "<?php\n/* Plugin Name: WP 2FA\nVersion: 2.6.0 */\n",
