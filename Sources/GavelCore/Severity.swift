@@ -10,8 +10,3 @@ public enum Severity: String, Sendable, CaseIterable, Comparable {
 public enum Verdict: String, Sendable, CaseIterable {
     case pass, fail, error, notApplicable = "not_applicable", waived
 }
-
-/// The snapshot kinds the language knows. Adding a kind is adding a name here and a schema doc.
-public enum SnapshotKinds {
-    public static let known: [String] = ["hosting", "php", "nginx", "wordpress", "magento", "shopify"]
-}

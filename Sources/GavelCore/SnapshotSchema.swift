@@ -33,6 +33,22 @@ public indirect enum SchemaType: Sendable {
         return []
     }
 
+    /// Whether two types allow the same paths and values.
+    public func sameShape(as other: SchemaType) -> Bool {
+        switch (self, other) {
+        case (.any, .any), (.string, .string), (.number, .number), (.bool, .bool): return true
+        case let (.optional(a), .optional(b)), let (.array(a), .array(b)): return a.sameShape(as: b)
+        case let (.object(f, o), .object(g, p)):
+            guard f.count == g.count, zip(f, g).allSatisfy({ $0.0 == $1.0 && $0.1.sameShape(as: $1.1) }) else { return false }
+            switch (o, p) {
+            case (nil, nil): return true
+            case let (x?, y?): return x.sameShape(as: y)
+            default: return false
+            }
+        default: return false
+        }
+    }
+
     public var unwrapped: SchemaType {
         if case .optional(let t) = self { return t.unwrapped }
         return self

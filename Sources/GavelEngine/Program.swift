@@ -95,7 +95,7 @@ public final class Rule: Sendable {
         self.plan = FastPlan([(kinds, when, check)])
     }
 
-    public var kindNames: [String] { kinds.map { SnapshotKinds.known[$0] } }
+    public var kindNames: [String] { kinds.map { SnapshotKinds.name($0) } }
 }
 
 public struct ControlRef: Sendable, Hashable, Comparable, CustomStringConvertible {

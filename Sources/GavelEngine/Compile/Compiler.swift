@@ -62,6 +62,10 @@ final class CompileSession {
     var waivers: [Waiver] = []
     var attestations: [Attestation] = []
     var schemas: @Sendable (String) -> SchemaType? = SnapshotSchemas.schema(for:)
+    /// Kinds of the policy set's own, with the schema it declares (`schemas/KIND.schema.json`).
+    var userSchemas: [String: UserSchema] = [:]
+    /// Kinds other than the built-in ones that rules, paths and tests name: how often, and where first.
+    var kindUses: [String: (count: Int, location: SourceLocation)] = [:]
     /// One `PathTail` per written path: leaves that read the same value share it, and
     /// evidence that names one value twice in a row is spelled once (`Record.names`).
     var tails: [PathTail.Key: PathTail] = [:]
@@ -84,9 +88,10 @@ final class CompileSession {
         policyRoot = isDir.boolValue ? path : PathNames.folder(of: path)
         if policyRoot.isEmpty { policyRoot = "." }
         resolvedRoot = URL(fileURLWithPath: policyRoot).resolvingSymlinksInPath().standardizedFileURL.path
-        let (yamlFiles, dataFiles) = discover(path)
+        let (yamlFiles, dataFiles, schemaFiles) = discover(path)
         for f in yamlFiles { load(f) }
         for f in dataFiles { loadDataset(f) }
+        for f in schemaFiles { loadSchema(f) }
         if yamlFiles.isEmpty, !diags.hasErrors {
             diags.error("no-policies", "no policy files (*.yaml, *.yml) found under \(path)", at: nil)
         }
@@ -95,6 +100,7 @@ final class CompileSession {
         for f in loaded where f.marker == .tailoring { compileTailoring(f) }
         for f in loaded where f.marker == .policy { compileRules(f) }
         for f in loaded where f.marker == .policy || f.marker == .tests { compileTests(f) }
+        warnAboutKindTypos()
         for f in loaded where f.marker == .waivers { compileWaivers(f) }
         for f in loaded where f.marker == .attestations { compileAttestations(f) }
         if !diags.hasErrors, rules.isEmpty, !yamlFiles.isEmpty {
@@ -113,19 +119,21 @@ final class CompileSession {
                        warnings: diags.items.filter { $0.level == .warning })
     }
 
-    /// Every `*.yaml`/`*.yml` below `path` in sorted order; files in `data/` are datasets;
-    /// folders named `fixtures` (test inputs) and hidden folders are not policy files.
-    func discover(_ path: String) -> (yaml: [String], data: [String]) {
+    /// Every `*.yaml`/`*.yml` below `path` in sorted order; files in `data/` are datasets,
+    /// `schemas/KIND.schema.json` the schemas of the set's own kinds; folders named `fixtures`
+    /// (test inputs) and hidden folders are not policy files.
+    func discover(_ path: String) -> (yaml: [String], data: [String], schemas: [String]) {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             diags.error("io-error", "policy path \(path) does not exist", at: nil)
-            return ([], [])
+            return ([], [], [])
         }
-        if !isDir.boolValue { return ([path], []) }
+        if !isDir.boolValue { return ([path], [], []) }
         var yaml: [String] = []
         var data: [String] = []
+        var schemas: [String] = []
         let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-        guard let walker = FileManager.default.enumerator(atPath: base) else { return ([], []) }
+        guard let walker = FileManager.default.enumerator(atPath: base) else { return ([], [], []) }
         while let rel = walker.nextObject() as? String {
             let parts = rel.split(separator: "/")
             if parts.contains(where: { $0.hasPrefix(".") || $0 == "fixtures" }) { continue }
@@ -136,13 +144,15 @@ final class CompileSession {
                 diags.error("outside-policy-folder", "\(full) links to \(resolved), outside the policy folder; it is not read", at: nil)
                 continue
             }
-            if parts.first == "data", parts.count == 2, rel.hasSuffix(".json") || rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") {
+            if parts.first == "schemas", parts.count == 2, rel.hasSuffix(".schema.json") {
+                schemas.append(full)
+            } else if parts.first == "data", parts.count == 2, rel.hasSuffix(".json") || rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") {
                 data.append(full)
             } else if parts.first != "data", rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") {
                 yaml.append(full)
             }
         }
-        return (yaml.sorted(), data.sorted())
+        return (yaml.sorted(), data.sorted(), schemas.sorted())
     }
 
     func readFile(_ path: String) -> Data? {

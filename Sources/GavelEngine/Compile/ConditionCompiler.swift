@@ -172,14 +172,10 @@ extension CompileSession {
         } else {
             let first = segments.removeFirst()
             guard let kind = first.name, first.suffixes.isEmpty else {
-                diags.error("bad-path", "a path starts with a snapshot kind (\(SnapshotKinds.known.joined(separator: ", "))), found '\(text)'", at: at(first.offset))
+                diags.error("bad-path", "a path starts with a snapshot kind (\(SnapshotKinds.builtIn.joined(separator: ", ")), or one of your own), found '\(text)'", at: at(first.offset))
                 return nil
             }
-            guard let index = SnapshotKinds.known.firstIndex(of: kind) else {
-                diags.error("unknown-kind", "path '\(text)' starts with '\(kind)', which is not a snapshot kind\(Suggest.hint(for: kind, in: SnapshotKinds.known))",
-                            at: at(first.offset), notes: ["a path starts with one of: \(SnapshotKinds.known.joined(separator: ", "))"])
-                return nil
-            }
+            guard let index = useKind(kind, at: at(first.offset), "path '\(text)' starts with") else { return nil }
             if let declared = scope.kinds.declared, !declared.contains(kind) {
                 diags.error("kind-mismatch", "path '\(text)' reads kind '\(kind)', but the rule's kinds are [\(declared.joined(separator: ", "))]; add '\(kind)' to the rule's kind",
                             at: at(first.offset))
@@ -187,7 +183,7 @@ extension CompileSession {
             }
             scope.kinds.used.insert(kind)
             base = .kind(index)
-            type = schemas(kind)
+            type = schema(of: kind)
         }
         var walked = syntax.anchor == .relative ? (scope.elementPath ?? ".") : (syntax.segments.first?.name ?? "")
         for seg in segments where type != nil {

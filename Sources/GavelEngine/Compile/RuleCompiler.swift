@@ -45,17 +45,13 @@ extension CompileSession {
         }
     }
 
-    /// `kind: php` or `kind: [php, nginx]`; each must be a known snapshot kind.
+    /// `kind: php` or `kind: [php, nginx]`; each a kind name (`KindUse`).
     func compileKinds(_ node: YAMLNode) -> [String]? {
         let items = node.sequence ?? [node]
         var out: [String] = []
         for item in items {
             guard let (k, at) = MapReader.text(item, "kind", diags) else { return nil }
-            guard SnapshotKinds.known.contains(k) else {
-                diags.error("unknown-kind", "unknown snapshot kind '\(k)'\(Suggest.hint(for: k, in: SnapshotKinds.known))", at: at,
-                            notes: ["known kinds: \(SnapshotKinds.known.joined(separator: ", "))"])
-                return nil
-            }
+            guard useKind(k, at: at, "kind") != nil else { return nil }
             if !out.contains(k) { out.append(k) }
         }
         if out.isEmpty {

@@ -62,10 +62,7 @@ extension CompileSession {
         var out: [String: [(pointer: String, reason: String)]] = [:]
         for pair in m.pairs {
             guard let kind = pair.key.scalar?.text else { continue }
-            guard SnapshotKinds.known.contains(kind) else {
-                diags.error("unknown-kind", "'unavailable' key '\(kind)' is not a snapshot kind\(Suggest.hint(for: kind, in: SnapshotKinds.known))", at: pair.key.location)
-                continue
-            }
+            guard useKind(kind, at: pair.key.location, "'unavailable' key") != nil else { continue }
             if let asset, asset[kind] == nil {
                 diags.error("unknown-kind", "'unavailable' names kind '\(kind)' but the test asset has no \(kind) data", at: pair.key.location)
                 continue
@@ -88,10 +85,7 @@ extension CompileSession {
         guard let m = MapReader(node, "a test asset", diags) else { return nil }
         for pair in m.pairs {
             guard let k = pair.key.scalar?.text else { continue }
-            if !SnapshotKinds.known.contains(k) {
-                diags.error("unknown-kind", "test asset key '\(k)' is not a snapshot kind\(Suggest.hint(for: k, in: SnapshotKinds.known))", at: pair.key.location)
-                return nil
-            }
+            if useKind(k, at: pair.key.location, "test asset key") == nil { return nil }
         }
         return node.toValue()
     }

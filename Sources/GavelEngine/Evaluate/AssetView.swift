@@ -72,8 +72,9 @@ public struct AssetView: @unchecked Sendable {
 
     /// `parts[k]` is the part of kind index k.
     public init(name: String, parts: [Int: Part], documents: [JSONDocument]) {
-        var r = [JSONNode?](repeating: nil, count: SnapshotKinds.known.count)
-        var p = [ProvenanceMap?](repeating: nil, count: SnapshotKinds.known.count)
+        let count = max(SnapshotKinds.count, (parts.keys.max() ?? -1) + 1)
+        var r = [JSONNode?](repeating: nil, count: count)
+        var p = [ProvenanceMap?](repeating: nil, count: count)
         var g: [Gap] = []
         for (k, v) in parts {
             r[k] = v.data
@@ -90,13 +91,14 @@ public struct AssetView: @unchecked Sendable {
     public init(name: String, merged: Value, unavailable: [String: [(pointer: String, reason: String)]] = [:]) {
         let doc = JSONDocument.from(merged)
         var parts: [Int: Part] = [:]
-        for (k, kind) in SnapshotKinds.known.enumerated() {
-            if let n = doc.rootNode.member(kind) { parts[k] = Part(data: n, unavailable: unavailable[kind] ?? []) }
+        doc.rootNode.forEachMember(until: { false }) { key, n in
+            let kind = key()
+            if let k = SnapshotKinds.intern(kind) { parts[k] = Part(data: n, unavailable: unavailable[kind] ?? []) }
         }
         self.init(name: name, parts: parts, documents: [doc])
     }
 
-    public func has(kind: Int) -> Bool { storage.roots[kind] != nil }
+    public func has(kind: Int) -> Bool { kind < storage.roots.count && storage.roots[kind] != nil }
 
     /// The gap that explains why `token` is absent under `parent`, if the collector declared one.
     @inline(__always)

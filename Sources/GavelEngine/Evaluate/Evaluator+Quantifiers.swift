@@ -338,7 +338,7 @@ extension Evaluator {
     func base(_ path: CompiledPath) -> Frame? {
         switch path.base {
         case .kind(let k):
-            guard let n = asset.roots[k] else { return nil }
+            guard k < asset.roots.count, let n = asset.roots[k] else { return nil }
             return Frame(node: n, kind: k, parts: [])
         case .element:
             return frame

@@ -211,7 +211,7 @@ struct Evaluator {
 
     /// The reported form of a record: display path, kind name and provenance.
     func evidence(_ r: Record) -> Evidence {
-        Evidence(path: Evaluator.display(r.prefix, r.tail, r.kind), kind: r.kind.map { SnapshotKinds.known[$0] }, observed: r.observed, op: r.op,
+        Evidence(path: Evaluator.display(r.prefix, r.tail, r.kind), kind: r.kind.map { SnapshotKinds.name($0) }, observed: r.observed, op: r.op,
                  expected: r.expected, coercion: r.coercion, result: r.result, note: r.note, provenance: provenance(r.prefix, r.tail, r.kind))
     }
 
@@ -236,7 +236,7 @@ struct Evaluator {
 
     static func display(_ parts: [PathPart], _ tail: PathTail?, _ kind: Int?) -> String {
         if parts.isEmpty, let tail, let rooted = tail.rooted, tail.kind == kind { return rooted }
-        let head = kind.map { SnapshotKinds.known[$0] } ?? "."
+        let head = kind.map { SnapshotKinds.name($0) } ?? "."
         let bound = head.utf8.count + PathTail.displayBound(parts) + (tail?.display.utf8.count ?? 0)
         return ByteSink.string(capacity: bound) { s in
             s.append(head)
@@ -250,7 +250,7 @@ struct Evaluator {
     /// token at a time (an escaped token never contains `/`). A path with no element in front
     /// is looked up in the pointer its tail was given when the policy was compiled.
     private func provenance(_ prefix: [PathPart], _ tail: PathTail?, _ kind: Int?) -> String? {
-        guard let kind, let map = asset.provenance[kind] else { return nil }
+        guard let kind, kind < asset.provenance.count, let map = asset.provenance[kind] else { return nil }
         if prefix.isEmpty, let tail {
             return tail.pointer.withUnsafeBufferPointer { Evaluator.nearestProvenance(map, $0) }
         }

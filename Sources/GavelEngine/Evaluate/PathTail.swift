@@ -40,7 +40,7 @@ final class PathTail: Sendable {
         let display = ByteSink.string(capacity: PathTail.displayBound(parts)) { PathTail.appendDisplay(parts, to: &$0) }
         self.display = display
         self.kind = kind
-        rooted = kind.map { SnapshotKinds.known[$0] + display }
+        rooted = kind.map { SnapshotKinds.name($0) + display }
         pointer = ByteSink.bytes(capacity: PathTail.pointerBound(parts)) { PathTail.appendPointer(parts, to: &$0) }
     }
 

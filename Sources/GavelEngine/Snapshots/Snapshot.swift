@@ -61,9 +61,11 @@ public struct LoadedSnapshot: @unchecked Sendable {
         }
         guard marker == "snapshot/v1" else { return bad("unsupported snapshot format \"\(marker)\"; this Gavel reads snapshot/v1", at: "gavel") }
         guard let asset = root.member("asset")?.string, !asset.isEmpty else { return bad("missing or empty \"asset\" (the site, store or host this describes)", at: "asset") }
-        guard let kind = root.member("kind")?.string else { return bad("missing \"kind\" (one of \(SnapshotKinds.known.joined(separator: ", ")))", at: "kind") }
-        guard SnapshotKinds.known.contains(kind) else {
-            return bad("unknown snapshot kind \"\(kind)\"\(Suggest.hint(for: kind, in: SnapshotKinds.known))", at: "kind")
+        guard let kind = root.member("kind")?.string else {
+            return bad("missing \"kind\" (\(SnapshotKinds.builtIn.joined(separator: ", ")), or a name of your own such as \"redis\")", at: "kind")
+        }
+        guard SnapshotKinds.isValidName(kind) else {
+            return bad("snapshot kind \"\(kind)\" is not a kind name: lowercase letters, digits, '-' and '_', starting with a letter\(Suggest.hint(for: kind.lowercased(), in: SnapshotKinds.known))", at: "kind")
         }
         guard let data = root.member("data") else { return bad("missing \"data\"") }
         guard data.type == .object else { return bad("\"data\" must be an object", at: "data") }
@@ -148,7 +150,10 @@ public struct LoadedAsset: Sendable {
                                            message: "asset \"\(s.info.asset)\" has two \(s.info.kind) snapshots: \(other) and this one"))
             }
             seen[s.info.kind] = s.info.source
-            parts[SnapshotKinds.known.firstIndex(of: s.info.kind)!] = AssetView.Part(data: s.data, provenance: s.provenance, unavailable: s.unavailable)
+            // A kind no compiled policy names has no number: no rule reads it.
+            if let k = SnapshotKinds.index(of: s.info.kind) {
+                parts[k] = AssetView.Part(data: s.data, provenance: s.provenance, unavailable: s.unavailable)
+            }
         }
         let view = AssetView(name: first.info.asset, parts: parts, documents: snaps.map(\.document))
         return .success(LoadedAsset(name: first.info.asset, snapshots: snaps.map(\.info).sorted { $0.kind < $1.kind }, view: view))

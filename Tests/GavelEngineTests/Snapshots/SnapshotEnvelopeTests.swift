@@ -32,7 +32,7 @@ final class SnapshotEnvelopeTests: XCTestCase {
     /// the opening brace when a member is missing; a JSON Lines record counts from its line.
     func testEnvelopeErrorsGiveTheLineAndColumnOfTheValueAtFault() {
         let cases: [(String, String, Int, Int)] = [
-            ("{\"gavel\": \"snapshot/v1\",\n \"asset\": \"a\",\n \"kind\": \"phpp\", \"data\": {}}", "unknown snapshot kind", 3, 10),
+            ("{\"gavel\": \"snapshot/v1\",\n \"asset\": \"a\",\n \"kind\": \"PHP 8\", \"data\": {}}", "is not a kind name", 3, 10),
             ("{\"gavel\": \"snapshot/v2\", \"asset\": \"a\", \"kind\": \"php\", \"data\": {}}", "unsupported snapshot format", 1, 11),
             ("\n  {\"gavel\": \"snapshot/v1\", \"kind\": \"php\", \"data\": {}}", "missing or empty \"asset\"", 2, 3),
             ("{\"gavel\": \"snapshot/v1\", \"asset\": \"a\", \"kind\": \"php\", \"data\": [1]}", "\"data\" must be an object", 1, 63),
@@ -44,7 +44,7 @@ final class SnapshotEnvelopeTests: XCTestCase {
             XCTAssertTrue(e.message.contains(message), e.message)
             XCTAssertEqual([e.line, e.column], [line, column], "\(message): \(e)")
         }
-        let record = Array(#"{"gavel": "snapshot/v1", "asset": "a", "kind": "nope", "data": {}}"#.utf8)
+        let record = Array(#"{"gavel": "snapshot/v1", "asset": "a", "kind": "No.pe", "data": {}}"#.utf8)
         guard case .failure(let e) = record.withUnsafeBytes({ LoadedSnapshot.parse($0, source: "-", line: 7) }) else { return XCTFail("accepted") }
         XCTAssertEqual([e.line, e.column], [7, 48])
     }
