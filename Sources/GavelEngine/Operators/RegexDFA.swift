@@ -34,18 +34,26 @@ struct RegexDFA: Sendable {
 
     init?(program: [Inst]) {
         // Byte classes: bytes accepted by exactly the same instructions are interchangeable.
+        // Only the distinct tests matter (a program of 70,000 copies of one literal has a
+        // handful), so each byte's signature is taken over those, not over every instruction.
+        var distinctBytes = [Bool](repeating: false, count: 256)
+        var distinctSets = Set<ByteSet>()
+        for inst in program {
+            switch inst {
+            case .byte(let b): distinctBytes[Int(b)] = true
+            case .set(let s): distinctSets.insert(s)
+            default: break
+            }
+        }
+        let tests = distinctSets.sorted { a, b in [a.bits.0, a.bits.1, a.bits.2, a.bits.3].lexicographicallyPrecedes([b.bits.0, b.bits.1, b.bits.2, b.bits.3]) }
         var signatures: [[Bool]: UInt8] = [:]
         var classOf = [UInt8](repeating: 0, count: 256)
         var representative: [UInt8] = []
         for c in 0...255 {
             let byte = UInt8(c)
-            let signature = program.map { inst -> Bool in
-                switch inst {
-                case .byte(let b): return b == byte
-                case .set(let s): return s.contains(byte)
-                default: return false
-                }
-            }
+            // A byte tested on its own is a class of its own; others differ only by the sets.
+            let signature = [distinctBytes[c]] + (distinctBytes[c] ? (0..<256).map { $0 == c } : [])
+                + tests.map { $0.contains(byte) }
             if let known = signatures[signature] {
                 classOf[c] = known
             } else {
@@ -59,13 +67,18 @@ struct RegexDFA: Sendable {
         let k = representative.count
 
         /// The threads reachable from `seeds` without consuming input, `^` and `$` as given.
+        /// `seen` is one array for every call, a generation number marking what this call saw:
+        /// clearing a program-sized array per call made building a large program's DFA quadratic.
+        var seen = [UInt32](repeating: 0, count: program.count)
+        var generation: UInt32 = 0
         func closure(_ seeds: [Int], start: Bool, end: Bool) -> [Int] {
-            var seen = [Bool](repeating: false, count: program.count)
+            generation &+= 1
+            if generation == 0 { for i in seen.indices { seen[i] = 0 }; generation = 1 }
             var out: [Int] = []
             var stack = seeds
             while let pc = stack.popLast() {
-                if seen[pc] { continue }
-                seen[pc] = true
+                if seen[pc] == generation { continue }
+                seen[pc] = generation
                 out.append(pc)
                 switch program[pc] {
                 case .jump(let x): stack.append(x)
