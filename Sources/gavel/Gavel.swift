@@ -11,7 +11,7 @@ struct Gavel: ParsableCommand {
         2 usage or policy errors; 3 unreadable inputs or nothing evaluated.
         """,
         version: "0.1.0",
-        subcommands: [Eval.self, Check.self, Test.self, Diff.self, Coverage.self, Report.self, Verify.self, History.self, ExplainCommand.self, Collect.self]
+        subcommands: [Eval.self, Check.self, Test.self, Diff.self, Coverage.self, Report.self, Verify.self, History.self, ExplainCommand.self, Collect.self, SchemaCommand.self]
     )
 
     /// Same as ArgumentParser's main, except that usage errors exit 2 (docs/CLI.md), not 64.

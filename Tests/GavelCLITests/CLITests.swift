@@ -218,7 +218,7 @@ final class CLITests: XCTestCase {
         for cmd in [["eval"], ["check"], ["test"], ["explain"], ["diff"], ["coverage"], ["report"], ["verify"], ["history"],
                     ["history", "list"], ["history", "add"], ["history", "verify"], ["history", "diff"], ["history", "control"], ["history", "prune"],
                     ["collect", "hosting"], ["collect", "php"], ["collect", "nginx"], ["collect", "wordpress"], ["collect", "magento"],
-                    ["collect", "shopify"], ["collect", "host"], ["collect", "fleet"]] {
+                    ["collect", "shopify"], ["collect", "host"], ["collect", "fleet"], ["schema"]] {
             let name = cmd.joined(separator: " ")
             let r = try gavel(cmd + ["--help"])
             XCTAssertEqual(r.code, 0)

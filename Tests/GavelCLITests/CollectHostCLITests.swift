@@ -200,4 +200,30 @@ extension CLITests {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/web-1-intranet").sorted(), ["hosting.json", "wordpress.json"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/web-1-shop"), "an install a site already has is not collected twice")
     }
+
+    /// The exported schemas (docs/snapshots/KIND.schema.json) accept what the collectors write,
+    /// checked by python3-jsonschema as an editor would; `gavel schema` prints the same files.
+    func testSnapshotsValidateAgainstTheExportedSchemas() throws {
+        guard (try? program("/usr/bin/python3", ["-c", "import jsonschema"]))?.code == 0 else {
+            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("python3-jsonschema must be installed in CI") }
+            throw XCTSkip("python3-jsonschema is not installed")
+        }
+        let out = tempDir() + "/snapshots"
+        XCTAssertEqual(try gavel(["collect", "host", "--root", try threeSiteHost(), "--host-name", "web-1", "-o", out]).code, 0)
+        let collected = FileManager.default.enumerator(atPath: out)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { out + "/" + $0 }
+        let shipped = FileManager.default.enumerator(atPath: CLITests.repo + "/Snapshots")!.compactMap { $0 as? String }.filter { $0.hasSuffix(".json") }
+            .map { CLITests.repo + "/Snapshots/" + $0 }
+        XCTAssertGreaterThan(collected.count, 8)
+        let r = try program("/usr/bin/python3", [CLITests.repo + "/scripts/validate-snapshots.py", CLITests.repo + "/docs/snapshots"] + collected + shipped)
+        XCTAssertEqual(r.code, 0, r.out + r.err)
+        XCTAssertEqual(r.out.split(separator: "\n").filter { $0.hasSuffix(": valid") }.count, collected.count + shipped.count, r.out)
+        // An invalid one is caught.
+        let broken = tempDir() + "/php.json"
+        try #"{"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {"ini": {"x": ["not", "a", "string"]}}}"#.write(toFile: broken, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try program("/usr/bin/python3", [CLITests.repo + "/scripts/validate-snapshots.py", CLITests.repo + "/docs/snapshots", broken]).code, 1)
+        for kind in ["php", "shopify"] {
+            XCTAssertEqual(try gavel(["schema", kind]).out, try String(contentsOfFile: CLITests.repo + "/docs/snapshots/\(kind).schema.json", encoding: .utf8))
+        }
+        XCTAssertEqual(try gavel(["schema", "redis"]).code, 2)
+    }
 }

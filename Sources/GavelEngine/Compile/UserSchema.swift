@@ -5,6 +5,8 @@ import GavelYAML
 /// folder, a JSON Schema (draft 2020-12) of the snapshot's `data`, in the subset that
 /// decides which paths can exist:
 ///
+/// - a whole snapshot's schema (one with `properties.gavel`, as the built-in kinds' exported
+///   schemas are) is read for its `properties.data`;
 /// - `type` (a name or a list of names; `"null"` with another makes it optional),
 ///   `properties`, `additionalProperties` (false, true or a schema), `patternProperties`
 ///   (its schemas allow other keys), `items`, `required`, `enum` and `const` (their values
@@ -58,7 +60,9 @@ struct JSONSchemaReader {
             for d in defs { if let name = d.key.scalar?.text { self.defs[(p.key.scalar?.text ?? "") + "/" + name] = d.value } }
         }
         let before = diags.errorCount
-        let t = type(root)
+        // A whole snapshot's schema (as docs/snapshots/KIND.schema.json): its `data` part.
+        let target = root["properties"]?["gavel"] != nil ? root["properties"]?["data"] ?? root : root
+        let t = type(target)
         return diags.errorCount == before ? t : nil
     }
 
@@ -82,7 +86,13 @@ struct JSONSchemaReader {
                     diags.error("bad-schema", "'\(key)' must be a non-empty array of schemas", at: branches.location)
                     return .any
                 }
-                return common(items.map { type($0) })
+                // `{"$ref": "#/$defs/secret"}` (a secret record, which any string or number may
+                // be) and `{"type": "null"}` (optional) are how exported schemas spell those.
+                let secret = items.filter { $0["$ref"]?.scalar?.text == "#/$defs/secret" && $0.mapping?.count == 1 }
+                let null = items.filter { $0["type"]?.scalar?.text == "null" && $0.mapping?.count == 1 }
+                let rest = items.filter { b in !secret.contains { $0.location == b.location } && !null.contains { $0.location == b.location } }
+                let t = rest.isEmpty ? SchemaType.any : common(rest.map { type($0) })
+                return null.isEmpty ? t : .optional(t)
             }
         }
         var names: [String] = []
