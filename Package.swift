@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependency direction (top to bottom):
 //   gavel (CLI) -> GavelReporters -> GavelHistory -> GavelEngine -> GavelYAML / GavelJSON -> GavelCore
-//   gavel (CLI) -> GavelFleet -> GavelCollectors -> GavelJSON -> GavelCore
+//   gavel (CLI) -> GavelFleet -> GavelCollectors -> GavelJSON / GavelYAML -> GavelCore
 //   GavelFleet -> GavelYAML (the inventory)
 //   gavel (CLI) -> GavelHistory -> GavelEngine, GavelSQLite
 //   GavelCore -> GavelSHAExtensions (SHA-256 on the CPU's SHA instructions), swift-system
@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "GavelEngine", dependencies: ["GavelCore", "GavelYAML", "GavelJSON"]),
         .target(name: "GavelReporters", dependencies: ["GavelCore", "GavelEngine", "GavelHistory"]),
         .target(name: "GavelCollectors", dependencies: [
-            "GavelCore", "GavelJSON", .product(name: "X509", package: "swift-certificates"),
+            "GavelCore", "GavelJSON", "GavelYAML", .product(name: "X509", package: "swift-certificates"),
         ]),
         .target(name: "GavelFleet", dependencies: ["GavelCore", "GavelYAML", "GavelJSON", "GavelCollectors"]),
         .target(name: "GavelSQLite", dependencies: ["CSQLite"]),

@@ -2,7 +2,7 @@
 # Installs the C libraries Gavel links (libyaml, jansson, SQLite) when they are missing.
 # With --integration, also the real programs the collectors' tests run against
 # (Debian's php-cli, php-fpm, nginx, openssh-server and -client, iproute2 (network namespaces
-# for the fleet tests' hosts), mariadb-server and wordpress, and openssl
+# for the fleet tests' hosts), mariadb-server and wordpress, redis-server, and openssl
 # and curl, which the nginx test uses, python3 for the loopback Shopify Admin API server, and
 # python3-lxml/python3-jsonschema/python3-yaml with the published JUnit, SARIF and CI schemas for the
 # report and example tests,
@@ -26,6 +26,8 @@ if [ "${1:-}" = "--integration" ]; then
   command -v ip >/dev/null || need+=(iproute2)
   [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
   command -v mariadb >/dev/null || need+=(mariadb-client)
+  # redis-server: collect file --format keyvalue is checked against its CONFIG GET.
+  [ -x /usr/bin/redis-server ] || need+=(redis-server)
   [ -f /usr/share/wordpress/wp-settings.php ] || need+=(wordpress)
   php -m 2>/dev/null | grep -qi mysqli || need+=(php-mysql)
   [ -x /usr/bin/python3 ] || need+=(python3)

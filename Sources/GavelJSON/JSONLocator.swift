@@ -36,3 +36,119 @@ public enum JSONLocator {
         return s.peek == nil ? nil : s.position
     }
 }
+
+extension JSONLocator {
+    /// The line each value of a JSON text starts on, by JSON Pointer (`""` for the root):
+    /// for the provenance of a file read with `collect file --format json`. The text must be
+    /// valid JSON (parse it with jansson first); nil when it is not.
+    public static func valueLines(in bytes: UnsafeRawBufferPointer) -> [String: Int]? {
+        var walker = LineWalker(bytes: bytes)
+        walker.skipSpace()
+        guard walker.value(pointer: "") else { return nil }
+        return walker.lines
+    }
+
+    private struct LineWalker {
+        let bytes: UnsafeRawBufferPointer
+        var i = 0
+        var line = 1
+        var lines: [String: Int] = [:]
+
+        init(bytes: UnsafeRawBufferPointer) {
+            self.bytes = bytes
+            i = JSONScanner.textStart(bytes)
+        }
+
+        mutating func skipSpace() {
+            while i < bytes.count {
+                let b = bytes[i]
+                if b == 0x0A { line += 1 } else if b != 0x20 && b != 0x09 && b != 0x0D { return }
+                i += 1
+            }
+        }
+
+        static func token(_ key: String) -> String {
+            key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        }
+
+        mutating func value(pointer: String) -> Bool {
+            guard i < bytes.count else { return false }
+            lines[pointer] = line
+            switch bytes[i] {
+            case UInt8(ascii: "{"):
+                i += 1
+                skipSpace()
+                if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return true }
+                while true {
+                    skipSpace()
+                    guard let key = string() else { return false }
+                    skipSpace()
+                    guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return false }
+                    i += 1
+                    skipSpace()
+                    guard value(pointer: pointer + "/" + Self.token(key)) else { return false }
+                    skipSpace()
+                    guard i < bytes.count else { return false }
+                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                    if bytes[i] == UInt8(ascii: "}") { i += 1; return true }
+                    return false
+                }
+            case UInt8(ascii: "["):
+                i += 1
+                skipSpace()
+                if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return true }
+                var n = 0
+                while true {
+                    skipSpace()
+                    guard value(pointer: pointer + "/" + String(n)) else { return false }
+                    n += 1
+                    skipSpace()
+                    guard i < bytes.count else { return false }
+                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                    if bytes[i] == UInt8(ascii: "]") { i += 1; return true }
+                    return false
+                }
+            case UInt8(ascii: "\""):
+                return string() != nil
+            default:
+                // A number, true, false or null: up to the next delimiter.
+                while i < bytes.count, !",]} \t\r\n".utf8.contains(bytes[i]) { i += 1 }
+                return true
+            }
+        }
+
+        /// A string's decoded text, from its opening quote.
+        mutating func string() -> String? {
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+            i += 1
+            var out: [UInt8] = []
+            while i < bytes.count {
+                let b = bytes[i]
+                i += 1
+                if b == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
+                guard b == UInt8(ascii: "\\") else { out.append(b); continue }
+                guard i < bytes.count else { return nil }
+                let e = bytes[i]
+                i += 1
+                switch e {
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "u"):
+                    guard i + 4 <= bytes.count, var code = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16) else { return nil }
+                    i += 4
+                    if code >= 0xD800, code < 0xDC00, i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u"),
+                       let low = UInt32(String(decoding: bytes[i + 2..<i + 6], as: UTF8.self), radix: 16), low >= 0xDC00, low < 0xE000 {
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        i += 6
+                    }
+                    out.append(contentsOf: Array(String(Character(Unicode.Scalar(code) ?? "\u{FFFD}")).utf8))
+                default: out.append(e)
+                }
+            }
+            return nil
+        }
+    }
+}

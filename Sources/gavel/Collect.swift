@@ -7,7 +7,7 @@ struct Collect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Snapshot one asset's configuration into a snapshot/v1 JSON document.",
         discussion: "Collectors only read; they never print secrets. See docs/snapshots/ for each kind's fields.",
-        subcommands: [CollectHost.self, CollectFleet.self, CollectHosting.self, CollectPHP.self, CollectNginx.self, CollectWordPress.self, CollectMagento.self, CollectShopify.self]
+        subcommands: [CollectHost.self, CollectFleet.self, CollectFile.self, CollectCommand.self, CollectHosting.self, CollectPHP.self, CollectNginx.self, CollectWordPress.self, CollectMagento.self, CollectShopify.self]
     )
 }
 

@@ -12,6 +12,8 @@ public enum SecretClassifier {
         "password", "passwd", "pwd", "pw", "pass", "passphrase", "passcode", "secret", "secrets",
         "token", "tokens", "credential", "credentials", "auth", "authorization", "dsn",
         "apikey", "apitoken", "accesskey", "secretkey", "privatekey", "clientsecret", "salt", "nonce",
+        // Redis: the default user's password, and a replica's password for its primary.
+        "requirepass", "masterauth",
     ]
     /// Words that make `key` a credential (`api_key`, `SECRET_KEY`, `crypt/key`, `AUTH_KEY`).
     static let keyQualifiers: Set<String> = [
@@ -28,10 +30,10 @@ public enum SecretClassifier {
     /// Why the value set under `name` is a secret, or nil. `name` is the last part of where the
     /// value is set: an ini directive, a constant, an environment variable, a header or
     /// parameter name, a config path's last segment.
-    public static func reason(name: String?, value: String) -> String? {
+    public static func reason(name: String?, value: String, extraWords: Set<String> = []) -> String? {
         if let r = valueReason(value) { return r }
         guard let name, !value.isEmpty, !isSwitch(value) else { return nil }
-        return nameReason(name, value: value)
+        return nameReason(name, value: value, extraWords: extraWords)
     }
 
     /// The words of a name: split at anything not a letter or digit, and where a lower-case
@@ -55,9 +57,13 @@ public enum SecretClassifier {
         return out
     }
 
-    static func nameReason(_ name: String, value: String) -> String? {
+    /// `extraWords`: more name words the user says make a value secret (`collect file --secret-key`).
+    static func nameReason(_ name: String, value: String, extraWords: Set<String> = []) -> String? {
         let w = words(name)
         guard !w.isEmpty else { return nil }
+        if let hit = w.first(where: extraWords.contains) ?? (extraWords.contains(name.lowercased()) ? name.lowercased() : nil) {
+            return "its name says it is a secret (\(hit), a word given with --secret-key)"
+        }
         // nginx's `fastcgi_pass`, `proxy_pass_header` and the like name an upstream, not a password.
         if w.count >= 2, w[1] == "pass", upstreamModules.contains(w[0]) { return nil }
         // A name about a secret's size, lifetime, kind or visibility holds that, not the secret;
@@ -123,6 +129,7 @@ public enum SecretClassifier {
         }
         if let r = awsKeyID(v) { return r }
         if isJWT(v) { return "it is a JSON Web Token" }
+        if redactedACL(v) != nil { return "it is a Redis ACL rule with a password (>... or #...)" }
         if let r = urlReason(v) { return r }
         return nil
     }
@@ -139,6 +146,17 @@ public enum SecretClassifier {
             }
         }
         return nil
+    }
+
+    /// A Redis ACL rule (`user alice on >s3cret ~app:* +@read`, or its value after `user`)
+    /// with its passwords (`>clear`, `#sha256hex`) replaced by `***`; nil when it holds none.
+    /// The rest (on/off, key patterns, commands) stays readable for rules.
+    public static func redactedACL(_ v: String) -> String? {
+        let tokens = v.split(separator: " ", omittingEmptySubsequences: false)
+        let isRule = tokens.contains { $0 == "on" || $0 == "off" || $0.hasPrefix("~") || $0.hasPrefix("+") || $0.hasPrefix("&") || $0 == "nopass" || $0 == "resetpass" }
+        let isPassword = { (t: Substring) in (t.hasPrefix(">") || t.hasPrefix("<")) && t.count > 1 || t.hasPrefix("#") && t.count == 65 || t.hasPrefix("!") && t.count == 65 }
+        guard isRule, tokens.contains(where: isPassword) else { return nil }
+        return tokens.map { isPassword($0) ? String($0.prefix(1)) + "***" : String($0) }.joined(separator: " ")
     }
 
     static func isAlnum(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) }
@@ -211,6 +229,7 @@ public enum SecretClassifier {
         "", "password", "passwd", "secret", "changeme", "change_me", "change-me", "changethis", "default", "admin",
         "root", "test", "example", "xxx", "xxxx", "123456", "12345678", "1234", "toor", "letmein", "qwerty",
         "put your unique phrase here", "your-secret-key", "your_secret_key", "secretkey", "mysecret", "null", "none",
+        "foobared",   // redis.conf's example requirepass
     ]
 
     public static func isPlaceholder(_ v: String) -> Bool {

@@ -26,31 +26,31 @@ enum SecretRedaction {
         "add_trailer", "more_set_headers", "more_set_input_headers", "set", "env", "proxy_set_body",
     ]
 
-    static func apply(_ data: Value) -> Value { walk(data, name: nil) }
+    static func apply(_ data: Value, extraWords: Set<String> = []) -> Value { walk(data, name: nil, extra: extraWords) }
 
-    static func walk(_ v: Value, name: String?) -> Value {
+    static func walk(_ v: Value, name: String?, extra: Set<String> = []) -> Value {
         switch v {
         case .string(let s):
-            if let why = SecretClassifier.reason(name: name, value: s) ?? serializedSecret(s) { return record(s, why) }
+            if let why = SecretClassifier.reason(name: name, value: s, extraWords: extra) ?? serializedSecret(s) { return record(s, why) }
             return v
         case .int, .double:
-            if let name, case let text = numberText(v), let why = SecretClassifier.nameReason(name, value: text), !SecretClassifier.isSwitch(text) {
+            if let name, case let text = numberText(v), let why = SecretClassifier.nameReason(name, value: text, extraWords: extra), !SecretClassifier.isSwitch(text) {
                 return record(text, why)
             }
             return v
         case .array(let items):
             if let name, namingDirectives.contains(name), items.count >= 2, let first = items[0].stringValue {
                 // `env NAME=VALUE` and `more_set_headers "Name: value"` carry both in one word.
-                return .array([items[0]] + items.dropFirst().map { walk($0, name: first) })
+                return .array([items[0]] + items.dropFirst().map { walk($0, name: first, extra: extra) })
             }
-            return .array(items.map { walk($0, name: name) })
+            return .array(items.map { walk($0, name: name, extra: extra) })
         case .object(let members):
             if isRecordedSecret(members) { return v }
             let pairName = pairNames.lazy.compactMap { key in members.first { $0.key == key }?.value.stringValue }.first
             return .object(members.map { m in
                 let childName: String?
                 if structural.contains(m.key) { childName = pairName ?? name } else if pairNames.contains(m.key) { childName = nil } else { childName = m.key }
-                return Value.Member(m.key, walk(m.value, name: childName))
+                return Value.Member(m.key, walk(m.value, name: childName, extra: extra))
             })
         default:
             return v
@@ -75,7 +75,7 @@ enum SecretRedaction {
             .init("set", .bool(!s.isEmpty)), .init("length", .int(Int64(s.count))), .init("secret", .string(why)),
             .init("placeholder", .bool(SecretClassifier.isPlaceholder(s))),
         ]
-        if let r = SecretClassifier.redactedURL(s) { out.append(.init("redacted", .string(r))) }
+        if let r = SecretClassifier.redactedURL(s) ?? SecretClassifier.redactedACL(s) { out.append(.init("redacted", .string(r))) }
         return .object(out)
     }
 

@@ -8,6 +8,8 @@ public struct SnapshotBuilder {
     public var kind: String
     public var collectorVersion = "0.2.0"
     public var collectedAt: Date
+    /// Name words that make a value secret besides the built-in ones (lower case).
+    public var extraSecretWords: Set<String> = []
     public var host: String
     private(set) var provenance: [(String, Value)] = []
     /// Parts the collector could not read: JSON Pointer into `data` -> reason.
@@ -62,7 +64,7 @@ public struct SnapshotBuilder {
             ("kind", .string(kind)),
             ("collected_at", .string(f.string(from: collectedAt))),
             ("collector", .object([("name", .string(kind)), ("version", .string(collectorVersion)), ("host", .string(host))])),
-            ("data", SecretRedaction.apply(data)),
+            ("data", SecretRedaction.apply(data, extraWords: extraSecretWords)),
             ("provenance", .object(provenance)),
         ] + (unavailable.isEmpty ? [] : [("unavailable", .object(unavailable))]))
     }
