@@ -13,7 +13,7 @@
 # regression test keeps it, then fix the cause.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(policy snapshot results baseline nginx nginx-dump php-ini fpm-pool sshd-config php-source unserialize shopify-response x509 secrets)
+targets=(policy snapshot results baseline nginx nginx-dump php-ini fpm-pool sshd-config php-source unserialize shopify-response x509 secrets config-file)
 target=${1:?usage: scripts/fuzz.sh TARGET|all SECONDS}
 seconds=${2:?usage: scripts/fuzz.sh TARGET|all SECONDS}
 # Per-input limits: an input that takes longer than this is a hang, one that needs more

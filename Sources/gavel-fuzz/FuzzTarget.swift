@@ -22,6 +22,7 @@ enum FuzzTargets {
         "shopify-response": CollectorFuzzing.shopifyResponse,
         "x509": CollectorFuzzing.x509,
         "secrets": CollectorFuzzing.secrets,
+        "config-file": CollectorFuzzing.configFile,
     ]
 
     nonisolated(unsafe) static var selected: (@Sendable ([UInt8]) -> Void)?

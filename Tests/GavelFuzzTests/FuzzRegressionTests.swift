@@ -13,6 +13,7 @@ final class FuzzRegressionTests: XCTestCase {
         "php-ini": CollectorFuzzing.phpIni, "fpm-pool": CollectorFuzzing.fpmPool, "sshd-config": CollectorFuzzing.sshdConfig,
         "php-source": CollectorFuzzing.phpSource, "unserialize": CollectorFuzzing.unserialize,
         "shopify-response": CollectorFuzzing.shopifyResponse, "x509": CollectorFuzzing.x509, "secrets": CollectorFuzzing.secrets,
+        "config-file": CollectorFuzzing.configFile,
     ]
 
     /// scripts/fuzz.sh runs the same targets the regression test replays.

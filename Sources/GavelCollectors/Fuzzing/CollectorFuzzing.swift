@@ -36,6 +36,18 @@ import GavelCore
         _ = model.build(tree, into: &b)
     }
 
+    /// A configuration file as `collect file` reads it: the first byte picks the format
+    /// (json, yaml, ini, keyvalue, env), the rest is the file.
+    public static func configFile(_ bytes: [UInt8]) {
+        guard let first = bytes.first else { return }
+        let formats = ConfigFormat.allCases
+        let path = file("config", Array(bytes.dropFirst()))
+        var b = SnapshotBuilder(asset: "fuzz", kind: "fuzz", host: "fuzz")
+        var c = FileCollector(format: formats[Int(first) % formats.count], paths: [path])
+        c.listKeys = ["list"]
+        if let data = try? c.collect(into: &b) { _ = JSONWriter.string(b.document(data: data)) }
+    }
+
     /// A php.ini, as `collect php --ini` reads it (no scan directory).
     public static func phpIni(_ bytes: [UInt8]) {
         let path = file("php.ini", bytes)

@@ -20,6 +20,13 @@ struct INIReader {
     mutating func read(_ path: String) throws {
         let real = RootPath.join(root, path)
         guard read.insert(real).inserted else { return }
+        // An included file must be a file: `!include /dev/zero` would never end.
+        if read.count > 1 {
+            var st = stat()
+            guard stat(real, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+                throw CollectorError("config-read", "!include \(path): not a regular file")
+            }
+        }
         let text = try FileBytes.text(real, shown: path)
         var section: String?
         var last: Int?
