@@ -128,6 +128,7 @@ struct Eval: ParsableCommand {
             try emitPieces(to: output) { try HTMLReporter().render(model, to: $0) }
         }
         for e in doc.inputErrors { printError(e.description) }
+        for w in Self.kindTypos(rules: program.enabledRules.flatMap(\.kindNames), snapshots: doc.snapshots.map(\.kind)) { printError(w) }
         if !evaluated {
             let kinds = Set(doc.snapshots.map(\.kind)).sorted()
             printError("error: nothing was evaluated: no rule applied to any asset (snapshot kinds present: \(kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))")
@@ -135,5 +136,17 @@ struct Eval: ParsableCommand {
         }
         if !doc.inputErrors.isEmpty { throw Exit.input }
         if let threshold, !doc.failing(atOrAbove: threshold).isEmpty { throw Exit.failing }
+    }
+
+    /// Kinds rules read that no snapshot of the run has, whose names are close to a kind the
+    /// snapshots do have (and no rule reads): most likely a typo on one side, which would
+    /// leave those rules not applicable everywhere.
+    static func kindTypos(rules: [String], snapshots: [String]) -> [String] {
+        let read = Set(rules), present = Set(snapshots)
+        let unread = present.subtracting(read).sorted()
+        return read.subtracting(present).sorted().compactMap { kind in
+            guard let near = Suggest.closest(to: kind, in: unread) else { return nil }
+            return "warning[unknown-kind]: rules read kind '\(kind)', which no snapshot has, and no rule reads the snapshots of kind '\(near)': is one of them misspelt?"
+        }
     }
 }

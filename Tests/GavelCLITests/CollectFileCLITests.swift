@@ -279,4 +279,18 @@ extension CLITests {
         let text = try gavel(["eval", "--snapshots", dir + "/snapshots", "--fail-on", "none"])
         XCTAssertTrue(text.out.contains("at \(dir)/redis.conf:2 (redis.protected-mode)"), text.out)
     }
+
+    /// A snapshot kind no rule reads, close to a kind rules read and no snapshot has: a
+    /// warning names both, and a run that evaluated nothing is still an error.
+    func testAMisspeltSnapshotKindIsNamed() throws {
+        let dir = tempDir()
+        try "protected-mode yes\n".write(toFile: dir + "/redis.conf", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: dir + "/s/cache-1", withIntermediateDirectories: true)
+        XCTAssertEqual(try gavel(["collect", "file", "--kind", "rediss", "--asset", "cache-1", "--format", "keyvalue", dir + "/redis.conf",
+                                  "-o", dir + "/s/cache-1/rediss.json"]).code, 0)
+        let e = try gavel(["eval", "--snapshots", dir + "/s"])
+        XCTAssertEqual(e.code, 3)
+        XCTAssertTrue(e.err.contains("warning[unknown-kind]: rules read kind 'redis', which no snapshot has, and no rule reads the snapshots of kind 'rediss'"), e.err)
+        XCTAssertTrue(e.err.contains("error: nothing was evaluated"), e.err)
+    }
 }
