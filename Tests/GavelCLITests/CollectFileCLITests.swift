@@ -278,6 +278,15 @@ extension CLITests {
         XCTAssertEqual(result("PHP-EXPOSE-001")?["verdict"] as? String, "not_applicable")
         let text = try gavel(["eval", "--snapshots", dir + "/snapshots", "--fail-on", "none"])
         XCTAssertTrue(text.out.contains("at \(dir)/redis.conf:2 (redis.protected-mode)"), text.out)
+        // The reports and the history take the kind like any other.
+        let store = dir + "/history.sqlite"
+        XCTAssertEqual(try gavel(["eval", "--snapshots", dir + "/snapshots", "--store", store, "--fail-on", "none", "--format", "json", "-o", dir + "/r.json"]).code, 0)
+        let html = try gavel(["report", dir + "/r.json", "--format", "html", "-o", dir + "/r.html"])
+        XCTAssertEqual(html.code, 0, html.err)
+        XCTAssertTrue(try String(contentsOfFile: dir + "/r.html", encoding: .utf8).contains("redis.protected-mode"))
+        let control = try gavel(["history", "control", "soc2:CC6.6", "--store", store, "--format", "json"])
+        XCTAssertEqual(control.code, 0, control.err)
+        XCTAssertTrue(control.out.contains("\"verdict\":\"fail\"") || control.out.contains("\"verdict\": \"fail\""), control.out)
     }
 
     /// A snapshot kind no rule reads, close to a kind rules read and no snapshot has: a
