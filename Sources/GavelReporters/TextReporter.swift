@@ -40,7 +40,9 @@ public struct TextReporter: Sendable {
                 if let src = ev.provenance { out += style.dim("      at \(src) (\(ev.path))") + "\n" }
             }
             if e.evidence.count > 1 {
-                out += style.dim("      \(e.evidence.count + e.omitted) evidence records; --format json shows them all") + "\n"
+                // JSON keeps the first records and counts the rest (evidence_omitted).
+                let json = e.omitted > 0 ? "--format json shows the first \(e.evidence.count) and counts the rest" : "--format json shows them all"
+                out += style.dim("      \(e.evidence.count + e.omitted) evidence records; \(json)") + "\n"
             }
             if e.verdict == .fail, let fix = rulesByID[e.rule]?.remediation.summary { out += "      fix: \(fix)\n" }
             if let w = e.expiredWaiver.map({ doc.waivers[$0].waiver }) {

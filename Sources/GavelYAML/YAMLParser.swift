@@ -197,7 +197,7 @@ private struct Builder {
             let line = lineText(mark)
             if line.contains("[") || line.contains("]") {
                 return Diagnostic("yaml-flow-brackets",
-                                  "inside a flow mapping { ... }, a value containing [ or ] must be quoted, e.g. { path: \"nginx.servers[*]\", gte: 1 }",
+                                  "inside a flow mapping { ... }, a value containing [ or ] must be quoted, e.g. { path: \"nginx.servers[0].ssl\", equals: true }",
                                   at: at, notes: notes + ["libyaml: \(problem)"])
             }
         }

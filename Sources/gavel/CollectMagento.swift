@@ -31,6 +31,12 @@ struct CollectMagento: ParsableCommand {
     @Option(name: .customLong("env-file"), help: "CONFIG__... = value lines: the environment PHP-FPM gives Magento (highest precedence).")
     var envFile: String?
 
+    func validate() throws {
+        if noDatabase && configExport != nil {
+            throw ValidationError("--no-database and --config-export are either-or: the export stands in for the database")
+        }
+    }
+
     func run() throws {
         try collecting {
             var b = SnapshotBuilder(asset: out.asset, kind: "magento")

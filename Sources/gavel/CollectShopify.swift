@@ -79,7 +79,8 @@ struct CollectShopify: ParsableCommand {
         }
         let t = (ProcessInfo.processInfo.environment["SHOPIFY_ADMIN_TOKEN"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !t.isEmpty else {
-            throw ValidationError("no access token: set SHOPIFY_ADMIN_TOKEN or give --token-file")
+            printError("gavel collect shopify: error[shopify-token]: no access token: set SHOPIFY_ADMIN_TOKEN or give --token-file")
+            throw Exit.usage
         }
         return t
     }

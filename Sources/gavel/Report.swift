@@ -66,7 +66,7 @@ struct Report: ParsableCommand {
         let selected = assets.isEmpty ? nil : assets
         let (doc, integrity) = try readResultsOrExit(results, assets: selected)
         for p in assets where doc.assets(matching: [p]).isEmpty {
-            printError("error: no asset of \(results) matches --asset '\(p)' (it has \(doc.selection?.of ?? doc.assets.count) assets)")
+            printError("error[unknown-asset]: no asset of \(results) matches --asset '\(p)' (it has \(doc.selection?.of ?? doc.assets.count) assets)")
             throw Exit.usage
         }
         var before = try previous.map { try readResultsOrExit($0, assets: selected).doc }
@@ -85,7 +85,7 @@ struct Report: ParsableCommand {
         case .markdown: try emit(AuditMarkdownReporter().render(model), to: output)
         }
         if integrity == .changed {
-            printError("error: \(results) was edited after Gavel wrote it: its content no longer matches its document_sha256 (see gavel verify)")
+            printError("error[document-changed]: \(results) was edited after Gavel wrote it: its content no longer matches its document_sha256 (see gavel verify)")
             throw Exit.failing
         }
     }
@@ -95,8 +95,9 @@ struct Report: ParsableCommand {
 /// reason when it is not one.
 func readResultsOrExit(_ path: String, assets: [String]? = nil) throws -> (doc: ResultsDocument, integrity: AuditModel.Integrity) {
     // Read straight into bytes, held once (a fleet's document is hundreds of megabytes).
-    guard let bytes = FileBytes.read(path) else {
-        printError("error: cannot read \(path)")
+    let bytes: [UInt8]
+    do { bytes = try FileBytes.contents(path) } catch {
+        printError("error[unreadable]: cannot read \(path): \(error)")
         throw Exit.input
     }
     do {

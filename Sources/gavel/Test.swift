@@ -34,7 +34,7 @@ struct Test: ParsableCommand {
     func run() throws {
         let program = try compileOrExit(path, showWarnings: false)
         if program.tests.isEmpty {
-            printError("error: \(path) has no tests (add 'tests:' to a policy file or a 'gavel: tests/v1' file)")
+            printError("error[no-tests]: \(path) has no tests (add 'tests:' to a policy file or a 'gavel: tests/v1' file)")
             throw Exit.input
         }
         let report = TestRunner.run(program)

@@ -69,7 +69,7 @@ extension CLITests {
 
         let none = try gavel(["report", "results.json", "--asset", "clinic-z.*", "-o", "z.html"], cwd: dir)
         XCTAssertEqual(none.code, 2)
-        XCTAssertTrue(none.err.contains("no asset of results.json matches --asset 'clinic-z.*'"), none.err)
+        XCTAssertTrue(none.err.contains("error[unknown-asset]: no asset of results.json matches --asset 'clinic-z.*'"), none.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/z.html"), "nothing written")
     }
 
@@ -98,7 +98,7 @@ extension CLITests {
         try edited.write(toFile: dir + "/results.json", atomically: true, encoding: .utf8)
         let r = try gavel(["report", "results.json", "-o", "report.html"], cwd: dir)
         XCTAssertEqual(r.code, 1)
-        XCTAssertTrue(r.err.contains("results.json was edited after Gavel wrote it"), r.err)
+        XCTAssertTrue(r.err.contains("error[document-changed]: ") && r.err.contains("results.json was edited after Gavel wrote it"), r.err)
         let html = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
         XCTAssertTrue(html.contains("<strong>The results file was edited after Gavel wrote it</strong>"), "the report itself says so, at the top")
     }

@@ -75,7 +75,14 @@ public struct MagentoCollector {
             guard let text = try? String(contentsOfFile: configExport, encoding: .utf8) else {
                 throw CollectorError("magento-export", "cannot read \(configExport)")
             }
-            rows = MySQLClient.rows(text).filter { $0.count >= 4 && $0[0] != "scope" }
+            // mysql --batch output: a header line `scope	scope_id	path	value`, then rows of four
+            // tab-separated fields. Anything else is not such an export, never an empty one.
+            let all = MySQLClient.rows(text)
+            guard let header = all.first, header.count >= 4, header[0] == "scope", header[2] == "path",
+                  let bad = Optional(all.dropFirst().firstIndex { $0.count < 4 }), bad == nil else {
+                throw CollectorError("magento-export", "\(configExport) is not an export of core_config_data: expected mysql --batch output of SELECT scope, scope_id, path, value (a header line, then four tab-separated fields per row)")
+            }
+            rows = Array(all.dropFirst())
             database = .object([("collected", false), ("reason", .string("configuration from the export \(configExport); admin users not read"))])
         } else if readDatabase {
             (database, rows, storeRows) = self.database(at(env.returned, "db"))

@@ -90,6 +90,7 @@ final class CompileSession {
         resolvedRoot = URL(fileURLWithPath: policyRoot).resolvingSymlinksInPath().standardizedFileURL.path
         let (yamlFiles, dataFiles, schemaFiles) = discover(path)
         for f in yamlFiles { load(f) }
+        if !isDir.boolValue { loadNearestCatalogs(for: path) }
         for f in dataFiles { loadDataset(f) }
         for f in schemaFiles { loadSchema(f) }
         if yamlFiles.isEmpty, !diags.hasErrors {
@@ -117,6 +118,34 @@ final class CompileSession {
                        files: inputFiles, root: path, parameters: params,
                        disabled: disabled.keys.sorted().map { (rule: $0, reason: disabled[$0]!) },
                        warnings: diags.items.filter { $0.level == .warning })
+    }
+
+    /// A single policy file is compiled with the control catalogs of the nearest `controls/`
+    /// folder at or above its own (`Policies/nginx/tls.yaml` with `Policies/controls/`), so the
+    /// frameworks its rules map to are known. Only `controls/v1` files are taken from there.
+    func loadNearestCatalogs(for file: String) {
+        var dir = PathNames.folder(of: URL(fileURLWithPath: file).standardizedFileURL.path)
+        let fm = FileManager.default
+        while true {
+            let candidate = dir == "/" ? "/controls" : dir + "/controls"
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: candidate, isDirectory: &isDir), isDir.boolValue,
+               let names = try? fm.contentsOfDirectory(atPath: candidate) {
+                let yaml = names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix(".") }.sorted()
+                if !yaml.isEmpty {
+                    for name in yaml {
+                        let f = candidate + "/" + name
+                        guard f != file else { continue }
+                        let before = loaded.count
+                        load(f)
+                        if loaded.count > before, loaded.last?.marker != .controls { loaded.removeLast() }
+                    }
+                    return
+                }
+            }
+            if dir == "/" || dir.isEmpty { return }
+            dir = PathNames.folder(of: dir)
+        }
     }
 
     /// Every `*.yaml`/`*.yml` below `path` in sorted order; files in `data/` are datasets,

@@ -126,7 +126,8 @@ extension CompileSession {
             guard let catalog = catalogs.first(where: { $0.framework == ref.framework }) else {
                 let known = catalogs.map(\.framework)
                 diags.error("unknown-framework", "no controls catalog defines framework '\(ref.framework)'\(Suggest.hint(for: ref.framework, in: known))", at: at,
-                            notes: known.isEmpty ? ["add a 'gavel: controls/v1' file for it"] : ["loaded frameworks: \(known.joined(separator: ", "))"])
+                            notes: known.isEmpty ? ["no catalog is loaded: give the policy folder (its controls/ catalogs are read), or put a 'gavel: controls/v1' file for '\(ref.framework)' in a controls/ folder beside or above this file"]
+                                : ["loaded frameworks: \(known.joined(separator: ", "))"])
                 continue
             }
             guard catalog.controls.contains(where: { $0.id == ref.id }) else {

@@ -39,8 +39,12 @@ extension CompileSession {
         }
         let disabledNodes = m.list("disable", scalarOK: true) ?? []
         var disabledHere: Set<String> = []
+        // Every rule the file names under `disable`, known or not: a reason for one of them is
+        // not a second mistake (the unknown rule is reported once).
+        var named: Set<String> = []
         for item in disabledNodes {
             guard let (rule, at) = MapReader.text(item, "a rule id", diags) else { continue }
+            named.insert(rule)
             guard ruleLocations[rule] != nil else {
                 diags.error("unknown-rule", "cannot disable unknown rule '\(rule)'\(Suggest.hint(for: rule, in: ruleLocations.keys))", at: at)
                 continue
@@ -54,7 +58,7 @@ extension CompileSession {
         }
         if let r = m.mapping("reasons") {
             for pair in r.pairs {
-                if let rule = pair.key.scalar?.text, !disabledHere.contains(rule) {
+                if let rule = pair.key.scalar?.text, !disabledHere.contains(rule), !named.contains(rule) {
                     diags.error("unknown-rule", "a reason is given for '\(rule)', which this file does not disable", at: pair.key.location)
                 }
             }
