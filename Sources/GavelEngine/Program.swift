@@ -7,7 +7,7 @@ public final class Program: Sendable {
     public let rules: [Rule]
     public let catalogs: [Catalog]
     public let tests: [PolicyTest]
-    /// Section 8, in file order.
+    /// Waivers (docs/LANGUAGE.md#waivers-and-attestations), in file order.
     public let waivers: [Waiver]
     public let attestations: [Attestation]
     /// Every file that went into the program, with its SHA-256, in sorted path order.

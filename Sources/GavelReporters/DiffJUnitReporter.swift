@@ -6,8 +6,8 @@ import GavelEngine
 /// A case fails when its change trips the gate, so a CI test view shows exactly what blocks.
 public struct DiffJUnitReporter: Sendable {
     public var gate: PolicyDiff.Gate
-    public var failOn: Severity
-    public init(gate: PolicyDiff.Gate, failOn: Severity) {
+    public var failOn: Severity?
+    public init(gate: PolicyDiff.Gate, failOn: Severity?) {
         self.gate = gate
         self.failOn = failOn
     }

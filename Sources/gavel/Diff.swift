@@ -44,8 +44,8 @@ struct Diff: ParsableCommand {
     @Option(help: "What makes the exit code 1: regressions, failures, changes or none.")
     var gate: PolicyDiff.Gate = .regressions
 
-    @Option(name: .customLong("fail-on"), help: "Only changes to rules at or above this severity trip the gate.")
-    var failOn: Severity = .info
+    @Option(name: .customLong("fail-on"), help: "Only changes to rules at or above this severity trip the gate (none: nothing trips it).")
+    var failOn: FailOn = .atOrAbove(.info)
 
     @Option(name: .customLong("as-of"), help: "Judge waivers and attestations on this day (YYYY-MM-DD, UTC) instead of today.")
     var asOf: String?
@@ -57,6 +57,7 @@ struct Diff: ParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
+        try failOn.check()
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         try validateSnapshotInputs(snapshots)
         var inputs = InputPaths()
@@ -96,8 +97,8 @@ struct Diff: ParsableCommand {
         let text: String
         switch format {
         case .text: text = DiffTextReporter(style: output == nil ? terminalStyle(1) : .plain).render(diff)
-        case .json: text = diff.json(gate: gate, failOn: failOn)
-        case .junit: text = DiffJUnitReporter(gate: gate, failOn: failOn).render(diff)
+        case .json: text = diff.json(gate: gate, failOn: failOn.threshold)
+        case .junit: text = DiffJUnitReporter(gate: gate, failOn: failOn.threshold).render(diff)
         case .markdown: text = DiffMarkdownReporter().render(diff)
         }
         try emit(text, to: output)
@@ -107,10 +108,10 @@ struct Diff: ParsableCommand {
             throw Exit.input
         }
         if !runs[1].inputErrors.isEmpty { throw Exit.input }
-        let tripped = diff.tripped(gate, atOrAbove: failOn)
+        let tripped = diff.tripped(gate, atOrAbove: failOn.threshold)
         let n = tripped.verdicts.count + tripped.controls.count + tripped.rules.count
         if n > 0 {
-            printError("gavel diff: \(n) change\(n == 1 ? "" : "s") trip the '\(gate.rawValue)' gate at --fail-on \(failOn.rawValue)")
+            printError("gavel diff: \(n) change\(n == 1 ? "" : "s") trip the '\(gate.rawValue)' gate at --fail-on \(failOn)")
             throw Exit.failing
         }
     }

@@ -31,8 +31,8 @@ struct Eval: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Write the report to this file (atomically) instead of stdout.")
     var output: String?
 
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when a rule at or above this severity fails or errs: critical, high, medium, low, info, or none.")
-    var failOn: String = "info"
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a rule at or above this severity fails or errs (none: the verdicts never decide the exit code).")
+    var failOn: FailOn = .atOrAbove(.info)
 
     @Option(help: "Report only failures this baseline does not know (a file from --write-baseline, or a results.json); errors are always reported.")
     var baseline: String?
@@ -56,10 +56,7 @@ struct Eval: ParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
-        guard failOn == "none" || Severity(rawValue: failOn) != nil else {
-            let names = Severity.allCases.reversed().map(\.rawValue) + ["none"]
-            throw ValidationError("--fail-on must be one of \(names.joined(separator: ", ")) (got '\(failOn)')\(Suggest.hint(for: failOn, in: names))")
-        }
+        try failOn.check()
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         try validateSnapshotInputs(snapshots)
         var inputs = InputPaths()
@@ -81,7 +78,7 @@ struct Eval: ParsableCommand {
         let program = try compileOrExit(policies, showWarnings: false)
         let plan = try snapshotPlanOrExit(snapshots)
         let run = Runner.run(program, plan, jobs: jobs)
-        let threshold = Severity(rawValue: failOn)
+        let threshold = failOn.threshold
         let evaluated = run.evaluatedSomething
         // The run is handed over: its per-asset outcomes are freed as the entries are made.
         var doc = ResultsDocument(run: consume run, failOn: threshold, asOf: asOf.flatMap(Day.init), expiringWithin: warnExpiring)

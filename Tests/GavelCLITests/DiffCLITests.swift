@@ -79,6 +79,10 @@ extension CLITests {
         XCTAssertEqual(try gavel(["diff", "--base", "main", "--fail-on", "high"], cwd: repo).code, 0, "the regression is medium")
         XCTAssertEqual(try gavel(["diff", "--base", "main", "--gate", "changes", "--fail-on", "high"], cwd: repo).code, 1,
                        "PHP-SESS-003 changed to high")
+        // --fail-on means the same in diff as in eval: none is accepted, and nothing trips the gate.
+        let none = try gavel(["diff", "--base", "main", "--gate", "changes", "--fail-on", "none", "--format", "json"], cwd: repo)
+        XCTAssertEqual(none.code, 0, none.err)
+        XCTAssertTrue(none.out.contains("\"fail_on\":\"none\"") || none.out.contains("\"fail_on\": \"none\""), none.out)
         let same = try gavel(["diff", "--base", "shorter-sessions", "--gate", "changes"], cwd: repo)
         XCTAssertEqual(same.code, 0, same.out + same.err)
         XCTAssertTrue(same.out.contains("no verdict, control or rule changes (432 rule and asset pairs compared)"), same.out)

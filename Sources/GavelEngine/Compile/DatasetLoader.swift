@@ -3,7 +3,7 @@ import GavelCore
 import GavelJSON
 import GavelYAML
 
-/// A named list of advisories for the `advisories` operator (section 7).
+/// A named list of advisories for the `advisories` operator (docs/LANGUAGE.md#datasets-and-advisories).
 public final class Dataset: Sendable {
     public let name: String
     public let advisories: [Advisory]

@@ -2,7 +2,7 @@ import GavelCore
 import GavelYAML
 
 extension CompileSession {
-    /// `gavel: waivers/v1` (section 8): each waiver names a known rule, asset patterns, a
+    /// `gavel: waivers/v1` (docs/LANGUAGE.md#waivers-and-attestations): each waiver names a known rule, asset patterns, a
     /// reason, an approver and a day it expires.
     func compileWaivers(_ f: LoadedFile) {
         let m = f.root
@@ -35,7 +35,7 @@ extension CompileSession {
         }
     }
 
-    /// `gavel: attestations/v1` (section 8): a statement that a control operates, by whom,
+    /// `gavel: attestations/v1` (docs/LANGUAGE.md#waivers-and-attestations): a statement that a control operates, by whom,
     /// from when, until when, with a pointer to the evidence.
     func compileAttestations(_ f: LoadedFile) {
         let m = f.root

@@ -1,4 +1,4 @@
-/// The path grammar of the language (section 4.4), parsed once at compile time.
+/// The path grammar of the language (docs/LANGUAGE.md#paths), parsed once at compile time.
 ///
 ///     path     := ('$.' | '.')? segment ('.' segment)*  |  '.'
 ///     segment  := (IDENT | '"' chars '"') ('[' (DIGITS | '*') ']')*

@@ -4,7 +4,7 @@ import GavelJSON
 import GavelYAML
 
 extension CompileSession {
-    /// Tests from `gavel: tests/v1` files and from `tests:` in policy files (section 9).
+    /// Tests from `gavel: tests/v1` files and from `tests:` in policy files (docs/LANGUAGE.md#tests).
     func compileTests(_ f: LoadedFile) {
         if f.marker == .tests { f.root.allowOnly(["gavel", "tests", "description"]) }
         guard let items = f.root.list("tests", required: f.marker == .tests) else { return }

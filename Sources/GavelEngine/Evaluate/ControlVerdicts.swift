@@ -1,6 +1,6 @@
 import GavelCore
 
-/// Section 5: how rule verdicts roll up into control verdicts.
+/// How rule verdicts roll up into control verdicts (docs/LANGUAGE.md#controls-catalogs).
 public enum ControlVerdicts {
     /// fail if any fails; else error if any errs; else pass if any passes or is waived;
     /// else not_applicable.

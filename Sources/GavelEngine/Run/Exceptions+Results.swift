@@ -1,6 +1,6 @@
 import GavelCore
 
-/// Section 8 applied to a run, in the one place every command goes through (eval, diff and
+/// Waivers and attestations (docs/LANGUAGE.md#waivers-and-attestations) applied to a run, in the one place every command goes through (eval, diff and
 /// the reports are all built from a `ResultsDocument`): waivers turn in-force failures
 /// into `waived`, attestations judge manual controls.
 extension ResultsDocument {

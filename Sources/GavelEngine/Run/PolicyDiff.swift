@@ -112,8 +112,10 @@ public struct PolicyDiff: Sendable {
     public var isEmpty: Bool { verdicts.isEmpty && controls.isEmpty && rules.isEmpty }
 
     /// What trips `gate` at or above `threshold`: the verdict changes, control changes (on an
-    /// asset) and rule changes that make `gavel diff` exit 1.
-    public func tripped(_ gate: Gate, atOrAbove threshold: Severity) -> (verdicts: [VerdictChange], controls: [(ControlChange, ControlAssetChange)], rules: [RuleChange]) {
+    /// asset) and rule changes that make `gavel diff` exit 1. No threshold (`--fail-on none`):
+    /// nothing.
+    public func tripped(_ gate: Gate, atOrAbove threshold: Severity?) -> (verdicts: [VerdictChange], controls: [(ControlChange, ControlAssetChange)], rules: [RuleChange]) {
+        guard let threshold else { return ([], [], []) }
         let controlAssets = controls.flatMap { c in c.assets.map { (c, $0) } }
         func severe(_ s: Severity?) -> Bool { (s ?? .info) >= threshold }
         switch gate {

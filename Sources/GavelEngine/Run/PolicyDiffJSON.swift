@@ -3,7 +3,7 @@ import GavelCore
 /// Serialises a `PolicyDiff` as the `gavel: diff/v1` document (docs/RESULTS.md, "The diff
 /// document"), with the gate that was applied and whether it tripped.
 extension PolicyDiff {
-    public func json(gate: Gate, failOn: Severity) -> String {
+    public func json(gate: Gate, failOn: Severity?) -> String {
         func verdict(_ v: Verdict?) -> Value { v.map { .string($0.rawValue) } ?? .null }
         func side(_ label: String, _ commit: String?, _ d: ResultsDocument) -> Value {
             .object([("policies", .string(label)), ("commit", commit.map { .string($0) } ?? .null),
@@ -19,7 +19,7 @@ extension PolicyDiff {
             ("head", side(headLabel, headCommit, head)),
             ("assets", .array(Set(base.assets).union(head.assets).sorted().map { .string($0) })),
             ("summary", .object(summary)),
-            ("gate", .object([("name", .string(gate.rawValue)), ("fail_on", .string(failOn.rawValue)),
+            ("gate", .object([("name", .string(gate.rawValue)), ("fail_on", .string(failOn?.rawValue ?? "none")),
                               ("tripped", .bool(!tripped.verdicts.isEmpty || !tripped.controls.isEmpty || !tripped.rules.isEmpty))])),
             ("rules", .array(rules.map { r in
                 .object([("rule", .string(r.rule)), ("title", .string(r.title)), ("changes", .array(r.aspects.map(PolicyDiff.aspectValue)))])

@@ -9,7 +9,7 @@ extension ResultsDocument {
 
     /// The document narrowed to the assets `patterns` match, for a report of some sites of
     /// a fleet: their results and snapshots, and each control judged again over them alone
-    /// (section 5: fail if any of its rules fails on one of them, and so on) with its worst
+    /// (docs/LANGUAGE.md#controls-catalogs: fail if any of its rules fails on one of them, and so on) with its worst
     /// failing severity. What belongs to the run as a whole is kept as it is: policy files,
     /// parameters, input errors, attestations and coverage; a waiver's count of what it
     /// waived counts these assets only. A manual control keeps its verdict (attestations

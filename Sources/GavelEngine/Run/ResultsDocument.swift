@@ -172,7 +172,7 @@ public struct ResultsDocument: Sendable {
         coverage = ControlCoverage(program: run.program, asOf: self.asOf)
     }
 
-    /// Per control and asset, then per control over the fleet (section 5), from the
+    /// Per control and asset, then per control over the fleet (docs/LANGUAGE.md#controls-catalogs), from the
     /// entries' verdicts (so after waivers). Controls are rolled up on the run's jobs, each
     /// into its own slot, so the order is the same whatever the number of jobs.
     func rollUp(_ run: RunResult) -> [ControlEntry] {

@@ -3,7 +3,7 @@ import GavelCore
 import XCTest
 @testable import GavelEngine
 
-/// Section 8: waivers and attestations, compiled and applied to a run.
+/// Waivers and attestations, compiled and applied to a run.
 final class ExceptionsTests: XCTestCase {
     private let policy = """
     gavel: policy/v1
