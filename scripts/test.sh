@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --integration
+# The code's layout, as .swift-format says it (the toolchain's swift-format; `swift format
+# format -i -r Sources Tests` applies it).
+swift format lint --strict --configuration .swift-format -r Sources Tests
 swift build
 # Every scratch file and folder the tests make goes under one temporary folder that is
 # removed afterwards, whatever the outcome.

@@ -80,8 +80,10 @@ public struct AssetFolders: Sendable {
     /// longer has (except `keeping`, assets another owner took over), and records the list.
     /// `keepOld` false discards the replaced folders instead of keeping them as the previous
     /// generation (when they were failure records, the good generation stays there).
-    public func replace(_ assets: [(asset: String, files: [(name: String, contents: Data)])], owner: String, outcome: String,
-                        at: String, lastGood: String?, keepOld: Bool = true, keeping: Set<String> = []) throws {
+    public func replace(
+        _ assets: [(asset: String, files: [(name: String, contents: Data)])], owner: String, outcome: String,
+        at: String, lastGood: String?, keepOld: Bool = true, keeping: Set<String> = []
+    ) throws {
         let before = ownership(of: owner)?.assets ?? []
         try replace(assets, keepOld: keepOld)
         let now = Set(assets.map(\.asset))
@@ -165,7 +167,7 @@ public struct AssetFolders: Sendable {
         typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
         guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return false }
         let renameat2 = unsafeBitCast(sym, to: RenameAt2.self)
-        let exchangeFlag: UInt32 = 2   // RENAME_EXCHANGE, linux/fs.h
+        let exchangeFlag: UInt32 = 2  // RENAME_EXCHANGE, linux/fs.h
         return renameat2(AT_FDCWD, a, AT_FDCWD, b, exchangeFlag) == 0
     }
 }

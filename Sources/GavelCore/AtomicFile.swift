@@ -31,7 +31,9 @@ public enum AtomicFile {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         let tmp = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        guard fd >= 0 else { throw WriteError(description: "cannot write \(path): cannot create a temporary file in \(dir): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw WriteError(description: "cannot write \(path): cannot create a temporary file in \(dir): \(String(cString: strerror(errno)))")
+        }
         // Everything Gavel writes can describe a site's weaknesses (evidence, observed values,
         // provenance), so a new file is readable by its owner only. A file that exists keeps
         // the mode its owner gave it.

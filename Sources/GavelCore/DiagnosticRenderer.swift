@@ -19,8 +19,9 @@ public struct DiagnosticRenderer: Sendable {
                 lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             }
             if let lines, loc.line >= 1, loc.line <= lines.count {
-                let (shown, caret) = DiagnosticRenderer.excerpt(String(lines[loc.line - 1]).replacingOccurrences(of: "\r", with: ""),
-                                                                column: loc.column)
+                let (shown, caret) = DiagnosticRenderer.excerpt(
+                    String(lines[loc.line - 1]).replacingOccurrences(of: "\r", with: ""),
+                    column: loc.column)
                 let gutter = String(loc.line)
                 let pad = String(repeating: " ", count: gutter.count)
                 // Keep tabs in the caret line so the caret lines up with the source.

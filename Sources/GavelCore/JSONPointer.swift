@@ -8,8 +8,8 @@ public enum JSONPointer {
         bytes.reserveCapacity(token.utf8.count + 4)
         for b in token.utf8 {
             switch b {
-            case 126: bytes += [126, 48]   // ~ -> ~0
-            case 47: bytes += [126, 49]    // / -> ~1
+            case 126: bytes += [126, 48]  // ~ -> ~0
+            case 47: bytes += [126, 49]  // / -> ~1
             default: bytes.append(b)
             }
         }

@@ -15,21 +15,27 @@ public enum JSONSchemaExport {
             ("$id", .string("https://gavel.invalid/schemas/snapshot/v1/\(kind).schema.json")),
             ("title", .string("Gavel snapshot/v1 of kind \(kind)")),
             ("type", "object"),
-            ("properties", .object([
-                ("gavel", .object([("const", "snapshot/v1")])),
-                ("asset", .object([("type", "string"), ("minLength", 1)])),
-                ("kind", .object([("const", .string(kind))])),
-                ("collected_at", .object([("type", "string"), ("format", "date-time")])),
-                ("collector", .object([("type", "object")])),
-                ("data", .object([("$ref", "#/$defs/data")])),
-                ("provenance", .object([("type", "object"), ("additionalProperties", .object([("type", "string")]))])),
-                ("unavailable", .object([("type", "object"), ("additionalProperties", .object([("type", "string")]))])),
-            ])),
+            (
+                "properties",
+                .object([
+                    ("gavel", .object([("const", "snapshot/v1")])),
+                    ("asset", .object([("type", "string"), ("minLength", 1)])),
+                    ("kind", .object([("const", .string(kind))])),
+                    ("collected_at", .object([("type", "string"), ("format", "date-time")])),
+                    ("collector", .object([("type", "object")])),
+                    ("data", .object([("$ref", "#/$defs/data")])),
+                    ("provenance", .object([("type", "object"), ("additionalProperties", .object([("type", "string")]))])),
+                    ("unavailable", .object([("type", "object"), ("additionalProperties", .object([("type", "string")]))])),
+                ])
+            ),
             ("required", .array(["gavel", "asset", "kind", "data"])),
-            ("$defs", .object([
-                ("data", schema(data)),
-                ("secret", schema(SchemaType.secretRecord, secrets: false)),
-            ])),
+            (
+                "$defs",
+                .object([
+                    ("data", schema(data)),
+                    ("secret", schema(SchemaType.secretRecord, secrets: false)),
+                ])
+            ),
         ])
     }
 

@@ -139,18 +139,25 @@ public enum SnapshotSchemas {
         ("extensions", .array(.fields([("name", .string), ("zend", .bool), ("at", .optional(at))]))),
         ("arrays", .optional(.array(.fields([("directive", .string), ("offset", .string), ("value", .string), ("at", at)])))),
         ("sections", .optional(.array(.fields([("section", .string), ("directive", .string), ("value", .string), ("at", at)])))),
-        ("fpm_pool", .optional(.fields([
-            ("file", .string), ("name", .string), ("settings", .map(.string)),
-            ("overrides", .array(.fields([("directive", .string), ("value", .string), ("admin", .bool), ("at", at)]))),
-        ]))),
+        (
+            "fpm_pool",
+            .optional(
+                .fields([
+                    ("file", .string), ("name", .string), ("settings", .map(.string)),
+                    ("overrides", .array(.fields([("directive", .string), ("value", .string), ("admin", .bool), ("at", at)]))),
+                ]))
+        ),
         ("unresolved_constants", .optional(.array(.fields([("name", .string), ("at", at)])))),
         ("environment_reads", .optional(.array(.fields([("name", .string), ("at", at)])))),
         ("defaults_from", .optional(.string)),
     ])
 
     static let nginxLog = SchemaType.array(.map(.string))
-    static let nginxHeaders = SchemaType.map(.fields([("name", .string), ("value", .string), ("always", .bool), ("dynamic", .bool),
-                                                      ("file", .string), ("line", .number), ("count", .number)]))
+    static let nginxHeaders = SchemaType.map(
+        .fields([
+            ("name", .string), ("value", .string), ("always", .bool), ("dynamic", .bool),
+            ("file", .string), ("line", .number), ("count", .number),
+        ]))
     static let nginxSettings: [(String, SchemaType)] = [
         ("server_tokens", .string), ("autoindex", .bool), ("client_max_body_size", .string),
         ("client_max_body_size_bytes", .optional(.number)),
@@ -165,22 +172,51 @@ public enum SnapshotSchemas {
     ]
     public static let nginx: SchemaType = .fields([
         ("source", .string), ("version", .optional(.string)), ("main_file", .string), ("files", strings),
-        ("servers", .array(.fields(nginxSettings + [
-            ("names", strings),
-            ("listen", .array(.fields([("address", .string), ("port", .optional(.number)), ("ssl", .bool), ("http2", .bool),
-                                       ("quic", .bool), ("default_server", .bool), ("params", strings), ("implicit", .bool)]))),
-            ("ssl", .bool), ("http2", .bool), ("default_server", .bool), ("ssl_protocols", strings), ("ssl_ciphers", .string),
-            ("ssl_prefer_server_ciphers", .bool), ("ssl_session_tickets", .bool), ("ssl_stapling", .bool),
-            ("ssl_certificates", .array(.fields([("certificate", .string), ("key", .optional(.string))]))),
-            ("redirects_to_https", .bool),
-            ("locations", .array(.fields(nginxSettings + [
-                ("match", .string), ("modifier", .string), ("path", .string), ("parent", .optional(.number)),
-                ("ifs", .optional(.array(.fields([("condition", .string), ("file", .string), ("line", .number),
-                                                  ("headers", nginxHeaders), ("headers_from", .optional(.string)), ("dynamic", strings)])))),
-            ]))),
-        ]))),
-        ("maps", .array(.fields([("source", .string), ("variable", .string), ("entries", .map(.optional(.string))),
-                                 ("default", .optional(.string)), ("file", .string), ("line", .number)]))),
+        (
+            "servers",
+            .array(
+                .fields(
+                    nginxSettings + [
+                        ("names", strings),
+                        (
+                            "listen",
+                            .array(
+                                .fields([
+                                    ("address", .string), ("port", .optional(.number)), ("ssl", .bool), ("http2", .bool),
+                                    ("quic", .bool), ("default_server", .bool), ("params", strings), ("implicit", .bool),
+                                ]))
+                        ),
+                        ("ssl", .bool), ("http2", .bool), ("default_server", .bool), ("ssl_protocols", strings), ("ssl_ciphers", .string),
+                        ("ssl_prefer_server_ciphers", .bool), ("ssl_session_tickets", .bool), ("ssl_stapling", .bool),
+                        ("ssl_certificates", .array(.fields([("certificate", .string), ("key", .optional(.string))]))),
+                        ("redirects_to_https", .bool),
+                        (
+                            "locations",
+                            .array(
+                                .fields(
+                                    nginxSettings + [
+                                        ("match", .string), ("modifier", .string), ("path", .string), ("parent", .optional(.number)),
+                                        (
+                                            "ifs",
+                                            .optional(
+                                                .array(
+                                                    .fields([
+                                                        ("condition", .string), ("file", .string), ("line", .number),
+                                                        ("headers", nginxHeaders), ("headers_from", .optional(.string)), ("dynamic", strings),
+                                                    ])))
+                                        ),
+                                    ]))
+                        ),
+                    ]))
+        ),
+        (
+            "maps",
+            .array(
+                .fields([
+                    ("source", .string), ("variable", .string), ("entries", .map(.optional(.string))),
+                    ("default", .optional(.string)), ("file", .string), ("line", .number),
+                ]))
+        ),
         ("unknown_directives", .optional(.array(.fields([("name", .string), ("file", .string), ("line", .number)])))),
         ("directives", .array(.any)),
     ])
@@ -190,56 +226,92 @@ public enum SnapshotSchemas {
         ("kernel", .fields([("release", .optional(.string)), ("version", .optional(.string))])),
         ("hostname", .optional(.string)),
         ("collected_as", .fields([("uid", .number), ("root", .bool)])),
-        ("sshd", .fields([
-            ("source", .optional(.string)), ("installed", .optional(.bool)),
-            ("settings", .optional(.map(.any))), ("origin", .optional(.map(.string))),
-            ("matches", .optional(.array(.fields([("criteria", .string), ("settings", .map(.string)), ("file", .string), ("line", .number)])))),
-            ("files", .optional(strings)),
-        ])),
-        ("listening", .array(.fields([("protocol", .string), ("family", .string), ("address", .string), ("port", .number),
-                                      ("uid", .number), ("public", .bool), ("process", .optional(.string))]))),
-        ("certificates", .array(.fields([
-            ("path", .string), ("readable", .bool), ("error", .optional(.string)),
-            ("subject", .optional(.string)), ("issuer", .optional(.string)), ("self_signed", .optional(.bool)), ("self_issued", .optional(.bool)),
-            ("not_before", .optional(.string)), ("not_after", .optional(.string)), ("days_left", .optional(.number)),
-            ("key_type", .optional(.string)), ("key_bits", .optional(.number)), ("curve", .optional(.string)),
-            ("signature_algorithm", .optional(.string)), ("dns_names", .optional(strings)), ("ip_addresses", .optional(strings)), ("serial", .optional(.string)),
-            ("sha256", .optional(.string)), ("chain_length", .optional(.number)), ("holds_private_key", .optional(.bool)),
-        ]))),
-        ("firewall", .fields([
-            ("tools", .array(.fields([("tool", .string), ("active", .bool), ("input_policy", .optional(.string)), ("rules", .number)]))),
-            ("active", .bool), ("input_policy", .optional(.string)),
-        ])),
+        (
+            "sshd",
+            .fields([
+                ("source", .optional(.string)), ("installed", .optional(.bool)),
+                ("settings", .optional(.map(.any))), ("origin", .optional(.map(.string))),
+                ("matches", .optional(.array(.fields([("criteria", .string), ("settings", .map(.string)), ("file", .string), ("line", .number)])))),
+                ("files", .optional(strings)),
+            ])
+        ),
+        (
+            "listening",
+            .array(
+                .fields([
+                    ("protocol", .string), ("family", .string), ("address", .string), ("port", .number),
+                    ("uid", .number), ("public", .bool), ("process", .optional(.string)),
+                ]))
+        ),
+        (
+            "certificates",
+            .array(
+                .fields([
+                    ("path", .string), ("readable", .bool), ("error", .optional(.string)),
+                    ("subject", .optional(.string)), ("issuer", .optional(.string)), ("self_signed", .optional(.bool)), ("self_issued", .optional(.bool)),
+                    ("not_before", .optional(.string)), ("not_after", .optional(.string)), ("days_left", .optional(.number)),
+                    ("key_type", .optional(.string)), ("key_bits", .optional(.number)), ("curve", .optional(.string)),
+                    ("signature_algorithm", .optional(.string)), ("dns_names", .optional(strings)), ("ip_addresses", .optional(strings)),
+                    ("serial", .optional(.string)),
+                    ("sha256", .optional(.string)), ("chain_length", .optional(.number)), ("holds_private_key", .optional(.bool)),
+                ]))
+        ),
+        (
+            "firewall",
+            .fields([
+                ("tools", .array(.fields([("tool", .string), ("active", .bool), ("input_policy", .optional(.string)), ("rules", .number)]))),
+                ("active", .bool), ("input_policy", .optional(.string)),
+            ])
+        ),
         ("users", .array(.fields([("name", .string), ("uid", .number), ("home", .string), ("shell", .string)]))),
-        ("sudo", .fields([
-            ("groups", .map(strings)),
-            ("rules", .array(.fields([("principal", .string), ("rule", .string), ("nopasswd", .bool), ("at", at)]))),
-            ("rules_readable", .bool), ("users", strings),
-        ])),
-        ("files", .array(.fields([
-            ("path", .string), ("exists", .bool), ("type", .optional(.string)), ("mode", .optional(.string)),
-            ("owner", .optional(.string)), ("group", .optional(.string)), ("uid", .optional(.number)), ("gid", .optional(.number)),
-            ("world_readable", .optional(.bool)), ("world_writable", .optional(.bool)), ("group_writable", .optional(.bool)),
-        ]))),
+        (
+            "sudo",
+            .fields([
+                ("groups", .map(strings)),
+                ("rules", .array(.fields([("principal", .string), ("rule", .string), ("nopasswd", .bool), ("at", at)]))),
+                ("rules_readable", .bool), ("users", strings),
+            ])
+        ),
+        (
+            "files",
+            .array(
+                .fields([
+                    ("path", .string), ("exists", .bool), ("type", .optional(.string)), ("mode", .optional(.string)),
+                    ("owner", .optional(.string)), ("group", .optional(.string)), ("uid", .optional(.number)), ("gid", .optional(.number)),
+                    ("world_readable", .optional(.bool)), ("world_writable", .optional(.bool)), ("group_writable", .optional(.bool)),
+                ]))
+        ),
         ("time_sync", .fields([("service", .optional(.string)), ("synchronized", .optional(.bool))])),
-        ("updates", .fields([
-            ("unattended_upgrades_installed", .bool), ("apt_periodic", .map(.string)),
-            ("pending", .optional(.number)), ("pending_security", .optional(.number)),
-            ("security_packages", .optional(strings)), ("package_lists_age_days", .optional(.number)),
-        ])),
-        ("logging", .fields([
-            ("journald", .map(.string)),
-            ("logrotate", .fields([
-                ("installed", .bool), ("period", .string), ("rotate", .optional(.number)),
-                ("files", .array(.fields([("paths", strings), ("period", .string), ("rotate", .number), ("at", at)]))),
-            ])),
-        ])),
+        (
+            "updates",
+            .fields([
+                ("unattended_upgrades_installed", .bool), ("apt_periodic", .map(.string)),
+                ("pending", .optional(.number)), ("pending_security", .optional(.number)),
+                ("security_packages", .optional(strings)), ("package_lists_age_days", .optional(.number)),
+            ])
+        ),
+        (
+            "logging",
+            .fields([
+                ("journald", .map(.string)),
+                (
+                    "logrotate",
+                    .fields([
+                        ("installed", .bool), ("period", .string), ("rotate", .optional(.number)),
+                        ("files", .array(.fields([("paths", strings), ("period", .string), ("rotate", .number), ("at", at)]))),
+                    ])
+                ),
+            ])
+        ),
         ("root", .string),
         ("skipped", .array(.fields([("part", .string), ("reason", .string)]))),
     ])
 
-    static let wpFile = SchemaType.optional(.fields([("path", .string), ("mode", .string), ("world_readable", .bool),
-                                                     ("world_writable", .bool), ("owner", .optional(.string))]))
+    static let wpFile = SchemaType.optional(
+        .fields([
+            ("path", .string), ("mode", .string), ("world_readable", .bool),
+            ("world_writable", .bool), ("owner", .optional(.string)),
+        ]))
     public static let wordpress: SchemaType = .fields([
         ("path", .string), ("config_file", .string), ("site_config_file", .optional(.string)),
         ("core", .optional(.map(.any))),
@@ -248,23 +320,49 @@ public enum SnapshotSchemas {
         ("secrets", .map(.fields([("set", .bool), ("length", .optional(.number)), ("placeholder", .bool), ("from_expression", .optional(.bool))]))),
         ("table_prefix", .any),
         // `active` and `auto_update` come from the database (active_plugins, auto_update_plugins).
-        ("plugins", .array(.fields([("slug", .string), ("file", .string), ("name", .string), ("version", .optional(.string)),
-                                    ("update_uri", .optional(.string)), ("requires_php", .optional(.string)),
-                                    ("active", .optional(.bool)), ("auto_update", .optional(.bool))]))),
-        ("mu_plugins", .array(.fields([("slug", .string), ("file", .string), ("name", .string), ("version", .optional(.string)),
-                                       ("update_uri", .optional(.string)), ("requires_php", .optional(.string))]))),
-        ("themes", .array(.fields([("slug", .string), ("name", .string), ("version", .optional(.string)),
-                                   ("parent", .optional(.string)), ("update_uri", .optional(.string)),
-                                   ("active", .optional(.bool)), ("auto_update", .optional(.bool))]))),
+        (
+            "plugins",
+            .array(
+                .fields([
+                    ("slug", .string), ("file", .string), ("name", .string), ("version", .optional(.string)),
+                    ("update_uri", .optional(.string)), ("requires_php", .optional(.string)),
+                    ("active", .optional(.bool)), ("auto_update", .optional(.bool)),
+                ]))
+        ),
+        (
+            "mu_plugins",
+            .array(
+                .fields([
+                    ("slug", .string), ("file", .string), ("name", .string), ("version", .optional(.string)),
+                    ("update_uri", .optional(.string)), ("requires_php", .optional(.string)),
+                ]))
+        ),
+        (
+            "themes",
+            .array(
+                .fields([
+                    ("slug", .string), ("name", .string), ("version", .optional(.string)),
+                    ("parent", .optional(.string)), ("update_uri", .optional(.string)),
+                    ("active", .optional(.bool)), ("auto_update", .optional(.bool)),
+                ]))
+        ),
         ("security_plugins", strings),
-        ("files", .fields([("wp_config", wpFile), ("uploads", wpFile), ("php_in_uploads", strings),
-                           ("htaccess", .fields([("present", .bool), ("lines", .optional(.number))]))])),
-        ("database", .fields([
-            ("collected", .bool), ("reason", .optional(.string)),
-            ("options", .optional(.map(.any))),
-            ("roles", .optional(.map(.fields([("name", .any), ("capabilities", strings)])))),
-            ("users", .optional(.fields([("total", .number), ("per_role", .map(.number)), ("administrators", strings)]))),
-        ])),
+        (
+            "files",
+            .fields([
+                ("wp_config", wpFile), ("uploads", wpFile), ("php_in_uploads", strings),
+                ("htaccess", .fields([("present", .bool), ("lines", .optional(.number))])),
+            ])
+        ),
+        (
+            "database",
+            .fields([
+                ("collected", .bool), ("reason", .optional(.string)),
+                ("options", .optional(.map(.any))),
+                ("roles", .optional(.map(.fields([("name", .any), ("capabilities", strings)])))),
+                ("users", .optional(.fields([("total", .number), ("per_role", .map(.number)), ("administrators", strings)]))),
+            ])
+        ),
     ])
 
     public static let magento: SchemaType = .fields([
@@ -276,36 +374,74 @@ public enum SnapshotSchemas {
         ("session_save", .any), ("x_frame_options", .any), ("cache_types", .map(.any)),
         ("system", .map(.map(.fields([("value", .any), ("source", .string)])))),
         ("effective", .map(.map(.fields([("value", .any), ("source", .string), ("scope", .string)])))),
-        ("database", .fields([
-            ("collected", .bool), ("reason", .optional(.string)),
-            ("admin_users", .optional(.fields([("total", .number), ("active", .number), ("inactive", .number), ("locked", .number)]))),
-            ("tfa", .optional(.fields([("table", .bool), ("configured_users", .number)]))),
-        ])),
+        (
+            "database",
+            .fields([
+                ("collected", .bool), ("reason", .optional(.string)),
+                ("admin_users", .optional(.fields([("total", .number), ("active", .number), ("inactive", .number), ("locked", .number)]))),
+                ("tfa", .optional(.fields([("table", .bool), ("configured_users", .number)]))),
+            ])
+        ),
     ])
 
-    static let shopifyApp = SchemaType.fields([("id", .string), ("app_id", .optional(.string)), ("title", .optional(.string)),
-                                               ("handle", .optional(.string)), ("scopes", strings)])
+    static let shopifyApp = SchemaType.fields([
+        ("id", .string), ("app_id", .optional(.string)), ("title", .optional(.string)),
+        ("handle", .optional(.string)), ("scopes", strings),
+    ])
 
     public static let shopify: SchemaType = .fields([
-        ("api", .fields([("requested_version", .string), ("served_version", .optional(.string)),
-                         ("requested_supported", .optional(.bool)), ("supported_versions", .optional(strings))])),
-        ("shop", .fields([
-            ("id", .string), ("name", .optional(.string)), ("myshopify_domain", .optional(.string)),
-            ("plan", .fields([("name", .optional(.string)), ("shopify_plus", .optional(.bool)), ("partner_development", .optional(.bool))])),
-            ("primary_domain", .fields([("host", .optional(.string)), ("ssl_enabled", .optional(.bool))])),
-            ("customer_accounts", .optional(.fields([("version", .optional(.string)), ("login_required_at_checkout", .optional(.bool)),
-                                                     ("login_links_visible", .optional(.bool))]))),
-        ])),
-        ("staff", .optional(.array(.fields([("id", .string), ("account_type", .optional(.string)), ("active", .optional(.bool)),
-                                  ("shop_owner", .optional(.bool)), ("exists", .optional(.bool))])))),
+        (
+            "api",
+            .fields([
+                ("requested_version", .string), ("served_version", .optional(.string)),
+                ("requested_supported", .optional(.bool)), ("supported_versions", .optional(strings)),
+            ])
+        ),
+        (
+            "shop",
+            .fields([
+                ("id", .string), ("name", .optional(.string)), ("myshopify_domain", .optional(.string)),
+                ("plan", .fields([("name", .optional(.string)), ("shopify_plus", .optional(.bool)), ("partner_development", .optional(.bool))])),
+                ("primary_domain", .fields([("host", .optional(.string)), ("ssl_enabled", .optional(.bool))])),
+                (
+                    "customer_accounts",
+                    .optional(
+                        .fields([
+                            ("version", .optional(.string)), ("login_required_at_checkout", .optional(.bool)),
+                            ("login_links_visible", .optional(.bool)),
+                        ]))
+                ),
+            ])
+        ),
+        (
+            "staff",
+            .optional(
+                .array(
+                    .fields([
+                        ("id", .string), ("account_type", .optional(.string)), ("active", .optional(.bool)),
+                        ("shop_owner", .optional(.bool)), ("exists", .optional(.bool)),
+                    ])))
+        ),
         ("apps", .fields([("current", .optional(shopifyApp)), ("installations", .optional(.array(shopifyApp)))])),
-        ("webhooks", .optional(.array(.fields([
-            ("id", .string), ("topic", .optional(.string)), ("format", .optional(.string)), ("uri", .optional(.string)),
-            ("scheme", .optional(.string)), ("uri_redacted", .bool), ("api_version", .optional(.string)),
-            ("api_version_supported", .optional(.bool)), ("created_at", .optional(.string)),
-        ])))),
-        ("storefront_tokens", .optional(.array(.fields([("id", .string), ("title", .optional(.string)), ("scopes", strings),
-                                              ("created_at", .optional(.string)), ("age_days", .optional(.number))])))),
+        (
+            "webhooks",
+            .optional(
+                .array(
+                    .fields([
+                        ("id", .string), ("topic", .optional(.string)), ("format", .optional(.string)), ("uri", .optional(.string)),
+                        ("scheme", .optional(.string)), ("uri_redacted", .bool), ("api_version", .optional(.string)),
+                        ("api_version_supported", .optional(.bool)), ("created_at", .optional(.string)),
+                    ])))
+        ),
+        (
+            "storefront_tokens",
+            .optional(
+                .array(
+                    .fields([
+                        ("id", .string), ("title", .optional(.string)), ("scopes", strings),
+                        ("created_at", .optional(.string)), ("age_days", .optional(.number)),
+                    ])))
+        ),
         ("graphql_errors", .array(.fields([("message", .string), ("path", .optional(.string)), ("code", .optional(.string))]))),
     ])
 }

@@ -33,22 +33,24 @@ public enum Timestamp {
                 return v
             }
             guard u.count >= 20, let y = number(0, 4), u[4] == 45, let mo = number(5, 2), u[7] == 45, let d = number(8, 2),
-                  u[10] == 84 || u[10] == 116, let h = number(11, 2), u[13] == 58, let mi = number(14, 2), u[16] == 58,
-                  let sec = number(17, 2) else { return false }
+                u[10] == 84 || u[10] == 116, let h = number(11, 2), u[13] == 58, let mi = number(14, 2), u[16] == 58,
+                let sec = number(17, 2)
+            else { return false }
             let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
             let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
             guard mo >= 1 && mo <= 12, d >= 1 && d <= days[mo - 1], h < 24, mi < 60, sec < 61 else { return false }
             var i = 19
-            if u[i] == 46 {                                              // fraction: one digit or more
+            if u[i] == 46 {  // fraction: one digit or more
                 i += 1
                 let first = i
                 while i < u.count && u[i] >= 48 && u[i] <= 57 { i += 1 }
                 guard i > first else { return false }
             }
             guard i < u.count else { return false }
-            if u[i] == 90 || u[i] == 122 { return i + 1 == u.count }      // Z
+            if u[i] == 90 || u[i] == 122 { return i + 1 == u.count }  // Z
             guard u[i] == 43 || u[i] == 45, i + 6 == u.count, let oh = number(i + 1, 2), u[i + 3] == 58,
-                  let om = number(i + 4, 2) else { return false }
+                let om = number(i + 4, 2)
+            else { return false }
             return oh < 24 && om < 60
         }
     }
@@ -62,12 +64,14 @@ public enum Timestamp {
         let clock = halves[1].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         let hms = clock[0].split(separator: ":", omittingEmptySubsequences: false)
         guard hms.count == 3, hms.allSatisfy({ $0.count == 2 }), let h = Int(hms[0]), let m = Int(hms[1]), let s = Int(hms[2]),
-              h < 24, m < 60, s < 61 else { return nil }
+            h < 24, m < 60, s < 61
+        else { return nil }
         var ms = 0
         if clock.count == 2 {
             let frac = clock[1]
             guard !frac.isEmpty, frac.allSatisfy(\.isASCII), let f = Int(frac.prefix(3).padding(toLength: 3, withPad: "0", startingAt: 0)),
-                  frac.allSatisfy(\.isNumber) else { return nil }
+                frac.allSatisfy(\.isNumber)
+            else { return nil }
             ms = f
         }
         return date(milliseconds: Int64(day.ordinal) * 86_400_000 + Int64((h * 3600 + m * 60 + s) * 1000 + ms))

@@ -18,7 +18,8 @@ public struct Waiver: Sendable {
         let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
         if parts.count == 1 { return pattern == s }
         guard s.hasPrefix(parts[0]), s.dropFirst(parts[0].count).hasSuffix(parts.last!),
-              s.count >= parts[0].count + parts.last!.count else { return false }
+            s.count >= parts[0].count + parts.last!.count
+        else { return false }
         var rest = Substring(s.dropFirst(parts[0].count).dropLast(parts.last!.count))
         for middle in parts.dropFirst().dropLast() where !middle.isEmpty {
             guard let r = rest.range(of: middle) else { return false }

@@ -21,8 +21,10 @@ public final class Program: Sendable {
     public let disabled: [(rule: String, reason: String)]
     public let warnings: [Diagnostic]
 
-    init(rules: [Rule], catalogs: [Catalog], tests: [PolicyTest], waivers: [Waiver], attestations: [Attestation], files: [InputFile], root: String,
-         parameters: [(name: String, value: Value)], disabled: [(rule: String, reason: String)], warnings: [Diagnostic]) {
+    init(
+        rules: [Rule], catalogs: [Catalog], tests: [PolicyTest], waivers: [Waiver], attestations: [Attestation], files: [InputFile], root: String,
+        parameters: [(name: String, value: Value)], disabled: [(rule: String, reason: String)], warnings: [Diagnostic]
+    ) {
         self.rules = rules
         enabledRules = rules.filter { $0.disabledReason == nil }
         plan = FastPlan(enabledRules.map { ($0.kinds, $0.when, $0.check) })
@@ -78,8 +80,10 @@ public final class Rule: Sendable {
     /// `when` and `check` flattened for the pass path.
     let plan: FastPlan
 
-    init(id: String, title: String, severity: Severity, controls: [ControlRef], kinds: [Int], when: Cond?, check: Cond,
-         message: MessageTemplate?, remediation: Remediation, policyID: String, location: SourceLocation, disabledReason: String?) {
+    init(
+        id: String, title: String, severity: Severity, controls: [ControlRef], kinds: [Int], when: Cond?, check: Cond,
+        message: MessageTemplate?, remediation: Remediation, policyID: String, location: SourceLocation, disabledReason: String?
+    ) {
         self.id = id
         self.title = title
         self.severity = severity
@@ -178,8 +182,10 @@ public final class Leaf: Sendable {
     public let parameter: (name: String, tailored: Bool)?
     public let location: SourceLocation
 
-    init(path: CompiledPath, op: Op, coercion: Coercion?, missing: MissingPolicy?, opName: String, expected: Value,
-         parameter: (name: String, tailored: Bool)? = nil, location: SourceLocation) {
+    init(
+        path: CompiledPath, op: Op, coercion: Coercion?, missing: MissingPolicy?, opName: String, expected: Value,
+        parameter: (name: String, tailored: Bool)? = nil, location: SourceLocation
+    ) {
         self.path = path
         self.op = op
         self.coercion = coercion
@@ -202,8 +208,10 @@ public final class Quantifier: Sendable {
     public let parameter: (name: String, tailored: Bool)?
     public let location: SourceLocation
 
-    init(kind: Kind, path: CompiledPath, filter: Cond?, check: Cond?, missing: MissingPolicy?,
-         parameter: (name: String, tailored: Bool)? = nil, location: SourceLocation) {
+    init(
+        kind: Kind, path: CompiledPath, filter: Cond?, check: Cond?, missing: MissingPolicy?,
+        parameter: (name: String, tailored: Bool)? = nil, location: SourceLocation
+    ) {
         self.kind = kind
         self.path = path
         self.filter = filter
@@ -295,8 +303,10 @@ public struct RuleInfo: Sendable {
     public var location: SourceLocation
     public var remediation: Remediation
 
-    public init(id: String, title: String, severity: Severity, controls: [ControlRef], kindNames: [String], policyID: String,
-                location: SourceLocation, remediation: Remediation) {
+    public init(
+        id: String, title: String, severity: Severity, controls: [ControlRef], kindNames: [String], policyID: String,
+        location: SourceLocation, remediation: Remediation
+    ) {
         self.id = id
         self.title = title
         self.severity = severity
@@ -308,7 +318,8 @@ public struct RuleInfo: Sendable {
     }
 
     public init(_ r: Rule) {
-        self.init(id: r.id, title: r.title, severity: r.severity, controls: r.controls, kindNames: r.kindNames, policyID: r.policyID,
-                  location: r.location, remediation: r.remediation)
+        self.init(
+            id: r.id, title: r.title, severity: r.severity, controls: r.controls, kindNames: r.kindNames, policyID: r.policyID,
+            location: r.location, remediation: r.remediation)
     }
 }

@@ -8,8 +8,10 @@ import GavelJSON
 /// each rule on it gives `error` (never `pass`) and `gavel eval` exits non-zero. The
 /// `collector` member says what happened, when, and where the last good snapshot is kept.
 enum FailureRecord {
-    static func document(asset: String, kind: String, host: String, outcome: HostOutcome, at: Date,
-                         lastGood: String?, keptIn: String?, oldData: Value?) -> Value {
+    static func document(
+        asset: String, kind: String, host: String, outcome: HostOutcome, at: Date,
+        lastGood: String?, keptIn: String?, oldData: Value?
+    ) -> Value {
         var parts = SnapshotSchemas.schema(for: kind)?.fieldNames ?? []
         if case .object(let members)? = oldData { for m in members where !parts.contains(m.key) { parts.append(m.key) } }
         if parts.isEmpty { parts = ["data"] }

@@ -100,26 +100,29 @@ public struct FleetCollector: Sendable {
                 if let i = byAsset.firstIndex(where: { $0.asset == s.asset }) { byAsset[i].files.append(file) } else { byAsset.append((s.asset, [file])) }
             }
             r.assets = byAsset.map(\.asset)
-            r.outcome = state.write(owner: host.name) { claims in
-                if let (asset, other) = claims.conflict(byAsset.map(\.asset), owner: host.name) {
-                    return .failure(HostOutcomeError(.failed("asset \(asset) is also \(other)'s; give one of them an asset_name such as '{host}.{site}'")))
-                }
-                do {
-                    let at = Timestamp.string(now())
-                    try folders.replace(byAsset, owner: host.name, outcome: "ok", at: at, lastGood: at, keepOld: keepsGood(host.name, folders),
-                                        keeping: claims.claimedByOthers(host.name))
-                    claims.claim(byAsset.map(\.asset), owner: host.name, good: true)
-                    return .success(())
-                } catch {
-                    return .failure(HostOutcomeError(.failed("its snapshots could not be written: \(error)")))
-                }
-            } ?? .ok
+            r.outcome =
+                state.write(owner: host.name) { claims in
+                    if let (asset, other) = claims.conflict(byAsset.map(\.asset), owner: host.name) {
+                        return .failure(HostOutcomeError(.failed("asset \(asset) is also \(other)'s; give one of them an asset_name such as '{host}.{site}'")))
+                    }
+                    do {
+                        let at = Timestamp.string(now())
+                        try folders.replace(
+                            byAsset, owner: host.name, outcome: "ok", at: at, lastGood: at, keepOld: keepsGood(host.name, folders),
+                            keeping: claims.claimedByOthers(host.name))
+                        claims.claim(byAsset.map(\.asset), owner: host.name, good: true)
+                        return .success(())
+                    } catch {
+                        return .failure(HostOutcomeError(.failed("its snapshots could not be written: \(error)")))
+                    }
+                } ?? .ok
         case .failure(let e):
             r.outcome = e.outcome
         }
         if r.outcome != .ok {
-            r.assets = recordFailure(owner: host.name, host: host.name, defaultAsset: host.assetName.name(site: host.name, host: host.name),
-                                     defaultKind: "hosting", outcome: r.outcome, folders, state)
+            r.assets = recordFailure(
+                owner: host.name, host: host.name, defaultAsset: host.assetName.name(site: host.name, host: host.name),
+                defaultKind: "hosting", outcome: r.outcome, folders, state)
         }
         return r
     }
@@ -131,7 +134,8 @@ public struct FleetCollector: Sendable {
         var r = Result(name: store.asset, source: "shopify", outcome: .ok, assets: [store.asset], seconds: 0, log: [])
         do {
             guard let data = FileManager.default.contents(atPath: store.tokenFile),
-                  let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
+                let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty
+            else {
                 throw CollectorError("shopify-token", "cannot read the token file \(store.tokenFile) (or it is empty)")
             }
             var c = ShopifyCollector(shop: store.shop, token: token)
@@ -146,8 +150,9 @@ public struct FleetCollector: Sendable {
                 }
                 do {
                     let at = Timestamp.string(now())
-                    try folders.replace([(store.asset, [("shopify.json", Data((JSONWriter.string(doc, pretty: true) + "\n").utf8))])],
-                                        owner: owner, outcome: "ok", at: at, lastGood: at, keepOld: keepsGood(owner, folders))
+                    try folders.replace(
+                        [(store.asset, [("shopify.json", Data((JSONWriter.string(doc, pretty: true) + "\n").utf8))])],
+                        owner: owner, outcome: "ok", at: at, lastGood: at, keepOld: keepsGood(owner, folders))
                     claims.claim([store.asset], owner: owner, good: true)
                     return .success(())
                 } catch {
@@ -161,8 +166,9 @@ public struct FleetCollector: Sendable {
             r.outcome = .failed("\(error)")
         }
         if r.outcome != .ok {
-            r.assets = recordFailure(owner: owner, host: "this machine (Shopify \(store.shop))", defaultAsset: store.asset, defaultKind: "shopify",
-                                     outcome: r.outcome, folders, state)
+            r.assets = recordFailure(
+                owner: owner, host: "this machine (Shopify \(store.shop))", defaultAsset: store.asset, defaultKind: "shopify",
+                outcome: r.outcome, folders, state)
         }
         return r
     }
@@ -175,8 +181,10 @@ public struct FleetCollector: Sendable {
     }
 
     /// Writes failure records for the assets `owner` had (or its default asset), and returns them.
-    func recordFailure(owner: String, host: String, defaultAsset: String, defaultKind: String, outcome: HostOutcome,
-                       _ folders: AssetFolders, _ state: SharedState) -> [String] {
+    func recordFailure(
+        owner: String, host: String, defaultAsset: String, defaultKind: String, outcome: HostOutcome,
+        _ folders: AssetFolders, _ state: SharedState
+    ) -> [String] {
         var written: [String] = []
         _ = state.write(owner: owner) { claims in
             let before = folders.ownership(of: owner)
@@ -198,15 +206,17 @@ public struct FleetCollector: Sendable {
                 var files: [(name: String, contents: Data)] = []
                 for kind in kinds.isEmpty ? [defaultKind] : kinds {
                     let old = keepGood ? FailureRecord.data(ofFile: dir + "/" + kind + ".json") : nil
-                    let doc = FailureRecord.document(asset: asset, kind: kind, host: host, outcome: outcome, at: at,
-                                                     lastGood: lastGood, keptIn: kept, oldData: old)
+                    let doc = FailureRecord.document(
+                        asset: asset, kind: kind, host: host, outcome: outcome, at: at,
+                        lastGood: lastGood, keptIn: kept, oldData: old)
                     files.append((kind + ".json", Data((JSONWriter.string(doc, pretty: true) + "\n").utf8)))
                 }
                 records.append((asset, files))
             }
             do {
-                try folders.replace(records, owner: owner, outcome: outcome.name, at: Timestamp.string(at), lastGood: before?.lastGood,
-                                    keepOld: keepGood, keeping: taken)
+                try folders.replace(
+                    records, owner: owner, outcome: outcome.name, at: Timestamp.string(at), lastGood: before?.lastGood,
+                    keepOld: keepGood, keeping: taken)
                 claims.claim(assets, owner: owner, good: false)
                 written = assets
             } catch {

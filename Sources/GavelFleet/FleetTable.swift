@@ -7,8 +7,10 @@ public enum FleetTable {
         let rows = results.sorted { a, b in
             ((a.outcome == .ok ? 1 : 0), a.name) < ((b.outcome == .ok ? 1 : 0), b.name)
         }.map { r -> [String] in
-            [r.source == "shopify" ? "shopify:" + r.name : r.name, r.outcome.name, String(r.assets.count),
-             String(format: "%.1f s", r.seconds), r.outcome.detail]
+            [
+                r.source == "shopify" ? "shopify:" + r.name : r.name, r.outcome.name, String(r.assets.count),
+                String(format: "%.1f s", r.seconds), r.outcome.detail,
+            ]
         }
         let header = ["HOST", "OUTCOME", "ASSETS", "TIME", "DETAIL"]
         var widths = header.map(\.count)

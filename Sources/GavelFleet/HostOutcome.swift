@@ -45,15 +45,18 @@ public enum HostOutcome: Sendable, Equatable {
         let short = lines.filter { !$0.hasPrefix("Someone could be") && !$0.hasPrefix("It is also possible") && !$0.hasPrefix("Please contact") }
             .suffix(3).joined(separator: " ")
         if text.contains("Host key verification failed") || text.contains("HOST IDENTIFICATION HAS CHANGED") || text.contains("No ED25519 host key is known")
-            || text.contains("host key is known") {
+            || text.contains("host key is known")
+        {
             return .hostKey(short)
         }
         if text.contains("Permission denied") || text.contains("Too many authentication failures") { return .authentication(short) }
         // A connection never made is the host being down; one made that then says nothing
         // (no SSH banner) is a host that hangs.
         if text.contains("timed out"), !text.contains("connect to host") { return .timeout(short) }
-        for s in ["Connection timed out", "Connection refused", "No route to host", "Network is unreachable", "Could not resolve hostname",
-                  "Connection closed by", "Connection reset", "kex_exchange_identification", "Name or service not known"] where text.contains(s) {
+        for s in [
+            "Connection timed out", "Connection refused", "No route to host", "Network is unreachable", "Could not resolve hostname",
+            "Connection closed by", "Connection reset", "kex_exchange_identification", "Name or service not known",
+        ] where text.contains(s) {
             return .unreachable(short)
         }
         return .failed(short.isEmpty ? "ssh exited with status 255" : short)

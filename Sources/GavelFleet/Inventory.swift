@@ -22,7 +22,11 @@ public struct Inventory: Sendable {
     public enum HostKeyChecking: String, Sendable, CaseIterable {
         case strict, acceptNew = "accept-new", off
         var sshValue: String {
-            switch self { case .strict: return "yes"; case .acceptNew: return "accept-new"; case .off: return "no" }
+            switch self {
+            case .strict: return "yes";
+            case .acceptNew: return "accept-new";
+            case .off: return "no"
+            }
         }
     }
 

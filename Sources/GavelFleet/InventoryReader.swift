@@ -10,12 +10,16 @@ public enum InventoryReader {
     public static let marker = "inventory/v1"
 
     /// Keys a host, a group or `defaults` may set.
-    static let settingKeys = ["user", "port", "identity_file", "connect_timeout", "timeout", "host_key_checking", "ssh_options",
-                              "sudo", "gavel", "asset_name", "nginx_config", "wordpress", "magento"]
+    static let settingKeys = [
+        "user", "port", "identity_file", "connect_timeout", "timeout", "host_key_checking", "ssh_options",
+        "sudo", "gavel", "asset_name", "nginx_config", "wordpress", "magento",
+    ]
     /// Options Gavel sets itself: the inventory's own keys say them.
-    static let reservedSSHOptions = ["batchmode": "it is always yes (no prompt can be answered at night)",
-                                     "stricthostkeychecking": "use host_key_checking", "connecttimeout": "use connect_timeout",
-                                     "port": "use port", "user": "use user", "identityfile": "use identity_file"]
+    static let reservedSSHOptions = [
+        "batchmode": "it is always yes (no prompt can be answered at night)",
+        "stricthostkeychecking": "use host_key_checking", "connecttimeout": "use connect_timeout",
+        "port": "use port", "user": "use user", "identityfile": "use identity_file",
+    ]
 
     /// The inventory's mistakes, every one found, sorted by position.
     public struct Errors: Error, Sendable { public var diagnostics: [Diagnostic] }
@@ -25,7 +29,8 @@ public enum InventoryReader {
             return .failure(Errors(diagnostics: [Diagnostic("missing-file", "cannot read the inventory \(file)", at: nil)]))
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            return .failure(Errors(diagnostics: [Diagnostic("encoding", "the inventory \(file) is not UTF-8", at: SourceLocation(file: file, line: 1, column: 1))]))
+            return .failure(
+                Errors(diagnostics: [Diagnostic("encoding", "the inventory \(file) is not UTF-8", at: SourceLocation(file: file, line: 1, column: 1))]))
         }
         return read(text: text, file: file)
     }
@@ -121,7 +126,8 @@ public enum InventoryReader {
                 guard let m = MapReader(item, "a Shopify store", diags) else { continue }
                 m.allowOnly(["asset", "shop", "token_file", "api_version", "endpoint", "timeout"])
                 guard let (asset, aAt) = m.string("asset", required: true), let (shop, sAt) = m.string("shop", required: true),
-                      let (token, _) = m.string("token_file", required: true) else { continue }
+                    let (token, _) = m.string("token_file", required: true)
+                else { continue }
                 if AssetNameTemplate.safe(asset) != asset {
                     diags.error("bad-value", "asset '\(asset)' would not be a folder name (no /, no leading .)", at: aAt)
                 }
@@ -132,10 +138,11 @@ public enum InventoryReader {
                 if ShopifyCollector.normalizedShop(shop) == nil {
                     diags.error("bad-value", "shop '\(shop)' is not a STORE.myshopify.com domain (use the permanent domain)", at: sAt)
                 }
-                stores.append(Inventory.ShopifyStore(
-                    asset: asset, shop: ShopifyCollector.normalizedShop(shop) ?? shop, tokenFile: resolve(token, against: folder),
-                    apiVersion: m.string("api_version")?.0, endpoint: m.string("endpoint")?.0,
-                    timeout: number(m["timeout"], "timeout of a Shopify store", diags) ?? 300))
+                stores.append(
+                    Inventory.ShopifyStore(
+                        asset: asset, shop: ShopifyCollector.normalizedShop(shop) ?? shop, tokenFile: resolve(token, against: folder),
+                        apiVersion: m.string("api_version")?.0, endpoint: m.string("endpoint")?.0,
+                        timeout: number(m["timeout"], "timeout of a Shopify store", diags) ?? 300))
             }
         }
         if hosts.isEmpty && stores.isEmpty && !diags.hasErrors {
@@ -156,7 +163,8 @@ public enum InventoryReader {
 
     /// Host and group names become file names (`.gavel-owners/NAME.json`) and `--host-name`.
     static func checkName(_ name: String, _ at: SourceLocation, _ what: String, _ diags: DiagnosticBag) -> Bool {
-        let ok = !name.isEmpty && !name.hasPrefix(".") && !name.hasPrefix("-")
+        let ok =
+            !name.isEmpty && !name.hasPrefix(".") && !name.hasPrefix("-")
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
         if !ok { diags.error("bad-id", "\(what) name '\(name)' may use letters, digits, '-', '_' and '.' only (and not start with '.' or '-')", at: at) }
         return ok
@@ -202,16 +210,23 @@ public enum InventoryReader {
         var ok = true
         var port: Int?
         if let n = node("port") {
-            if case .int(let p)? = n.scalar?.resolved, (1...65535).contains(p) { port = Int(p) } else {
+            if case .int(let p)? = n.scalar?.resolved, (1...65535).contains(p) {
+                port = Int(p)
+            } else {
                 diags.error("bad-value", "port (host '\(name)') must be a number from 1 to 65535, found \(n.scalar?.text ?? n.describedType)", at: n.location)
                 ok = false
             }
         }
         var checking = Inventory.HostKeyChecking.strict
         if let n = node("host_key_checking"), let t = MapReader.text(n, "'host_key_checking'", diags)?.0 {
-            if let c = Inventory.HostKeyChecking(rawValue: t) { checking = c } else {
+            if let c = Inventory.HostKeyChecking(rawValue: t) {
+                checking = c
+            } else {
                 let names = Inventory.HostKeyChecking.allCases.map(\.rawValue)
-                diags.error("bad-value", "host_key_checking (host '\(name)') is one of \(names.joined(separator: ", ")), found '\(t)'\(Suggest.hint(for: t, in: names))", at: n.location)
+                diags.error(
+                    "bad-value",
+                    "host_key_checking (host '\(name)') is one of \(names.joined(separator: ", ")), found '\(t)'\(Suggest.hint(for: t, in: names))",
+                    at: n.location)
                 ok = false
             }
         }
@@ -224,7 +239,9 @@ public enum InventoryReader {
         }
         var gavel = Inventory.RemoteGavel.copy
         if let n = node("gavel"), let t = MapReader.text(n, "'gavel'", diags)?.0, t != "copy" {
-            if t.hasPrefix("/") { gavel = .installed(t) } else {
+            if t.hasPrefix("/") {
+                gavel = .installed(t)
+            } else {
                 diags.error("bad-value", "gavel (host '\(name)') is 'copy' or the absolute path of a gavel installed on the host, found '\(t)'", at: n.location)
                 ok = false
             }

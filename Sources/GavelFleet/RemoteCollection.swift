@@ -39,26 +39,26 @@ public struct RemoteCollection: Sendable {
     /// The script the host's shell runs; `$1` is `copy` or the installed gavel, `$2` the
     /// time limit in seconds, the rest are `collect host`'s arguments.
     static let script = """
-    set -eu
-    umask 077
-    if [ "$1" = copy ]; then
-      d=$(mktemp -d "${TMPDIR:-/tmp}/gavel.XXXXXXXX")
-      trap 'rm -rf "$d"' EXIT
-      trap 'exit 129' HUP
-      trap 'exit 130' INT
-      trap 'exit 143' TERM
-      cat > "$d/gavel"
-      chmod 0700 "$d/gavel"
-      g="$d/gavel"
-    else
-      g="$1"
-    fi
-    limit="$2"
-    shift 2
-    t=""
-    if command -v timeout >/dev/null 2>&1; then t="timeout -k 5 $limit"; fi
-    $t "$g" collect host -o - "$@"
-    """
+        set -eu
+        umask 077
+        if [ "$1" = copy ]; then
+          d=$(mktemp -d "${TMPDIR:-/tmp}/gavel.XXXXXXXX")
+          trap 'rm -rf "$d"' EXIT
+          trap 'exit 129' HUP
+          trap 'exit 130' INT
+          trap 'exit 143' TERM
+          cat > "$d/gavel"
+          chmod 0700 "$d/gavel"
+          g="$d/gavel"
+        else
+          g="$1"
+        fi
+        limit="$2"
+        shift 2
+        t=""
+        if command -v timeout >/dev/null 2>&1; then t="timeout -k 5 $limit"; fi
+        $t "$g" collect host -o - "$@"
+        """
 
     /// Single-quoted for a POSIX shell.
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
@@ -83,9 +83,11 @@ public struct RemoteCollection: Sendable {
     public func sshArguments() -> [String] {
         var a: [String] = []
         if let sshConfig { a += ["-F", sshConfig] }
-        a += ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=\(host.hostKeyChecking.sshValue)",
-              "-o", "ConnectTimeout=\(Int(host.connectTimeout.rounded(.up)))",
-              "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4", "-o", "LogLevel=ERROR"]
+        a += [
+            "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=\(host.hostKeyChecking.sshValue)",
+            "-o", "ConnectTimeout=\(Int(host.connectTimeout.rounded(.up)))",
+            "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4", "-o", "LogLevel=ERROR",
+        ]
         for o in host.sshOptions { a += ["-o", o] }
         if let p = host.port { a += ["-p", String(p)] }
         if let u = host.user { a += ["-l", u] }
@@ -100,8 +102,9 @@ public struct RemoteCollection: Sendable {
         let env = ChildEnvironment.minimal(keeping: ["HOME", "USER", "LOGNAME", "SSH_AUTH_SOCK"])
         let r: Subprocess.Output
         do {
-            r = try Subprocess.run(ssh, sshArguments(), timeout: host.timeout, environment: env,
-                                   stdin: host.gavel == .copy ? binary : nil, outputLimit: Self.outputLimit)
+            r = try Subprocess.run(
+                ssh, sshArguments(), timeout: host.timeout, environment: env,
+                stdin: host.gavel == .copy ? binary : nil, outputLimit: Self.outputLimit)
         } catch let e as CollectorError {
             if e.id == "program-timeout" { return .failure(HostOutcomeError(.timeout("no result within \(Int(host.timeout)) s (the host's timeout)"))) }
             return .failure(HostOutcomeError(.failed(e.message)))
@@ -128,11 +131,13 @@ public struct RemoteCollection: Sendable {
             guard let doc = try? JSONDocument.parse(String(line)) else { return .failure(HostOutcomeError(.failed("line \(n + 1) of its output is not JSON"))) }
             let root = doc.rootNode
             guard root.member("gavel")?.string == "snapshot/v1", let asset = root.member("asset")?.string,
-                  let kind = root.member("kind")?.string else {
+                let kind = root.member("kind")?.string
+            else {
                 return .failure(HostOutcomeError(.failed("line \(n + 1) of its output is not a snapshot/v1 document")))
             }
             guard AssetNameTemplate.safe(asset) == asset, !kind.isEmpty,
-                  kind.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+                kind.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") })
+            else {
                 return .failure(HostOutcomeError(.failed("line \(n + 1): asset \"\(asset)\" or kind \"\(kind)\" cannot be a file name")))
             }
             guard seen.insert(asset + "\u{0}" + kind).inserted else { return .failure(HostOutcomeError(.failed("it sent two \(kind) snapshots for \(asset)"))) }

@@ -71,30 +71,32 @@ public final class HistoryStore {
     /// The document is the last column: a blob made with `zeroblob(N)` and filled
     /// piecewise is only never held in memory when it ends the record.
     static let schema = """
-    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', 'gavel-history/v1');
-    CREATE TABLE IF NOT EXISTS runs (
-      id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
-      policy_digest TEXT NOT NULL, assets INTEGER NOT NULL, evaluations INTEGER NOT NULL, pass INTEGER NOT NULL,
-      fail INTEGER NOT NULL, error INTEGER NOT NULL, waived INTEGER NOT NULL, controls_failing INTEGER NOT NULL,
-      document_sha256 TEXT NOT NULL UNIQUE, previous_hash TEXT NOT NULL, entry_hash TEXT NOT NULL,
-      document BLOB NOT NULL);
-    CREATE TABLE IF NOT EXISTS control_verdicts (
-      run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, control TEXT NOT NULL, verdict TEXT NOT NULL,
-      assets_failing TEXT NOT NULL, PRIMARY KEY (run, control));
-    CREATE INDEX IF NOT EXISTS control_verdicts_by_control ON control_verdicts (control, run);
-    CREATE TABLE IF NOT EXISTS prunes (
-      id INTEGER PRIMARY KEY, pruned_at TEXT NOT NULL, keep_days INTEGER NOT NULL, through_run INTEGER NOT NULL,
-      runs INTEGER NOT NULL, chain_hash TEXT NOT NULL);
-    """
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', 'gavel-history/v1');
+        CREATE TABLE IF NOT EXISTS runs (
+          id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
+          policy_digest TEXT NOT NULL, assets INTEGER NOT NULL, evaluations INTEGER NOT NULL, pass INTEGER NOT NULL,
+          fail INTEGER NOT NULL, error INTEGER NOT NULL, waived INTEGER NOT NULL, controls_failing INTEGER NOT NULL,
+          document_sha256 TEXT NOT NULL UNIQUE, previous_hash TEXT NOT NULL, entry_hash TEXT NOT NULL,
+          document BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS control_verdicts (
+          run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, control TEXT NOT NULL, verdict TEXT NOT NULL,
+          assets_failing TEXT NOT NULL, PRIMARY KEY (run, control));
+        CREATE INDEX IF NOT EXISTS control_verdicts_by_control ON control_verdicts (control, run);
+        CREATE TABLE IF NOT EXISTS prunes (
+          id INTEGER PRIMARY KEY, pruned_at TEXT NOT NULL, keep_days INTEGER NOT NULL, through_run INTEGER NOT NULL,
+          runs INTEGER NOT NULL, chain_hash TEXT NOT NULL);
+        """
 
-    static let columns = "id, started_at, finished_at, recorded_at, policy_digest, assets, evaluations, pass, fail, error, waived, controls_failing, document_sha256, previous_hash, entry_hash"
+    static let columns =
+        "id, started_at, finished_at, recorded_at, policy_digest, assets, evaluations, pass, fail, error, waived, controls_failing, document_sha256, previous_hash, entry_hash"
 
     static func row(_ s: Statement) -> HistoryRun {
-        HistoryRun(id: s.int(0), startedAt: s.text(1) ?? "", finishedAt: s.text(2) ?? "", recordedAt: s.text(3) ?? "", policyDigest: s.text(4) ?? "",
-                   assets: Int(s.int(5)), evaluations: Int(s.int(6)), pass: Int(s.int(7)), fail: Int(s.int(8)), error: Int(s.int(9)),
-                   waived: Int(s.int(10)), controlsFailing: Int(s.int(11)), documentSHA256: s.text(12) ?? "", previousHash: s.text(13) ?? "",
-                   entryHash: s.text(14) ?? "")
+        HistoryRun(
+            id: s.int(0), startedAt: s.text(1) ?? "", finishedAt: s.text(2) ?? "", recordedAt: s.text(3) ?? "", policyDigest: s.text(4) ?? "",
+            assets: Int(s.int(5)), evaluations: Int(s.int(6)), pass: Int(s.int(7)), fail: Int(s.int(8)), error: Int(s.int(9)),
+            waived: Int(s.int(10)), controlsFailing: Int(s.int(11)), documentSHA256: s.text(12) ?? "", previousHash: s.text(13) ?? "",
+            entryHash: s.text(14) ?? "")
     }
 
     /// The chain hash of a run over everything recorded about it (times, policy digest,
@@ -102,7 +104,8 @@ public final class HistoryStore {
     /// next run's `previousHash` must be. Editing any of these shows without reading the
     /// document again.
     public static func entryHash(_ r: HistoryRun, controlsDigest: String) -> String {
-        let facts = "gavel-history/v1\n\(r.id)\n\(r.startedAt)\n\(r.finishedAt)\n\(r.recordedAt)\n\(r.policyDigest)\n"
+        let facts =
+            "gavel-history/v1\n\(r.id)\n\(r.startedAt)\n\(r.finishedAt)\n\(r.recordedAt)\n\(r.policyDigest)\n"
             + "\(r.assets) \(r.evaluations) \(r.pass) \(r.fail) \(r.error) \(r.waived) \(r.controlsFailing)\n"
             + "\(controlsDigest)\n\(r.documentSHA256)\n\(r.previousHash)\n"
         return SHA256.hex(Array(facts.utf8))
@@ -183,10 +186,11 @@ public final class HistoryStore {
                 }
                 let started = Timestamp.string(doc.startedAt), finished = Timestamp.string(doc.finishedAt)
                 let rows = HistoryStore.controlRows(doc)
-                var run = HistoryRun(id: id, startedAt: started, finishedAt: finished, recordedAt: Timestamp.string(now), policyDigest: doc.policyDigest,
-                                     assets: doc.assets.count, evaluations: doc.entries.count, pass: doc.count(.pass), fail: doc.count(.fail),
-                                     error: doc.count(.error), waived: doc.count(.waived), controlsFailing: doc.controls.filter { $0.verdict == .fail }.count,
-                                     documentSHA256: digest, previousHash: previous, entryHash: "")
+                var run = HistoryRun(
+                    id: id, startedAt: started, finishedAt: finished, recordedAt: Timestamp.string(now), policyDigest: doc.policyDigest,
+                    assets: doc.assets.count, evaluations: doc.entries.count, pass: doc.count(.pass), fail: doc.count(.fail),
+                    error: doc.count(.error), waived: doc.count(.waived), controlsFailing: doc.controls.filter { $0.verdict == .fail }.count,
+                    documentSHA256: digest, previousHash: previous, entryHash: "")
                 run.entryHash = HistoryStore.entryHash(run, controlsDigest: HistoryStore.controlsDigest(rows))
                 let hash = run.entryHash
                 let insert = try db.prepare("INSERT INTO runs (\(HistoryStore.columns), document) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").bind([

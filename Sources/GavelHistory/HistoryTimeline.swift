@@ -38,19 +38,23 @@ extension HistoryStore {
     /// inclusive), in the order the runs started.
     public func timeline(control: String, since: Day, until: Day) throws(HistoryError) -> ControlTimeline {
         do {
-            let s = try db.prepare("""
+            let s = try db.prepare(
+                """
                 SELECT \(HistoryStore.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
                        c.verdict, c.assets_failing
                 FROM runs r LEFT JOIN control_verdicts c ON c.run = r.id AND c.control = ?
                 WHERE r.started_at >= ? AND r.started_at < ? ORDER BY r.started_at, r.id
-                """).bind([.text(control), .text(since.description), .text(until.adding(days: 1).description)])
+                """
+            ).bind([.text(control), .text(since.description), .text(until.adding(days: 1).description)])
             var points: [ControlTimeline.Point] = []
             var days = Set<Int>()
             while try s.step() {
                 let run = HistoryStore.row(s)
                 let failing = s.text(16) ?? ""
-                points.append(.init(run: run, verdict: s.text(15).flatMap(Verdict.init(rawValue:)),
-                                    assetsFailing: failing.isEmpty ? [] : failing.split(separator: ",").map(String.init)))
+                points.append(
+                    .init(
+                        run: run, verdict: s.text(15).flatMap(Verdict.init(rawValue:)),
+                        assetsFailing: failing.isEmpty ? [] : failing.split(separator: ",").map(String.init)))
                 if let d = Day(String(run.startedAt.prefix(10))) { days.insert(d.ordinal) }
             }
             let missing = (since.ordinal...max(since.ordinal, until.ordinal)).filter { !days.contains($0) }.map(Day.init(ordinal:))

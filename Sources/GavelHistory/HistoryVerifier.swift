@@ -38,7 +38,9 @@ public struct HistoryVerifier: Sendable {
         for r in all {
             func problem(_ m: String) { problems.append(Problem(run: r.id, message: m)) }
             if r.id != expectedID { problem("expected run #\(expectedID) here: runs are missing from the chain") }
-            if r.previousHash != expected { problem("its link to the previous run does not match (previous hash \(r.previousHash.prefix(16))..., expected \(expected.prefix(16))...)") }
+            if r.previousHash != expected {
+                problem("its link to the previous run does not match (previous hash \(r.previousHash.prefix(16))..., expected \(expected.prefix(16))...)")
+            }
             do {
                 let rows = try store.recordedControlRows(r.id)
                 if HistoryStore.entryHash(r, controlsDigest: HistoryStore.controlsDigest(rows)) != r.entryHash {
@@ -70,10 +72,17 @@ public struct HistoryVerifier: Sendable {
             problem("its results document cannot be read: \(error.message)")
             return
         }
-        if let recorded = doc.recordedDigest, ResultsVerifier.contentDigest(bytes) != recorded { problem("its results document does not match its own document_sha256") }
-        if Timestamp.string(doc.startedAt) != r.startedAt || doc.policyDigest != r.policyDigest { problem("its start time or policy digest differ from its document's") }
-        if (r.assets, r.evaluations, r.pass, r.fail, r.error, r.waived) != (doc.assets.count, doc.entries.count, doc.count(.pass), doc.count(.fail), doc.count(.error), doc.count(.waived))
-            || r.controlsFailing != doc.controls.filter({ $0.verdict == .fail }).count {
+        if let recorded = doc.recordedDigest, ResultsVerifier.contentDigest(bytes) != recorded {
+            problem("its results document does not match its own document_sha256")
+        }
+        if Timestamp.string(doc.startedAt) != r.startedAt || doc.policyDigest != r.policyDigest {
+            problem("its start time or policy digest differ from its document's")
+        }
+        if (r.assets, r.evaluations, r.pass, r.fail, r.error, r.waived) != (
+            doc.assets.count, doc.entries.count, doc.count(.pass), doc.count(.fail), doc.count(.error), doc.count(.waived)
+        )
+            || r.controlsFailing != doc.controls.filter({ $0.verdict == .fail }).count
+        {
             problem("its summary counts differ from its document's")
         }
         do {

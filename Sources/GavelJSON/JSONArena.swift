@@ -115,7 +115,7 @@ final class JSONArena {
 
     /// Runs `body` with this arena as the thread's allocator.
     func with<R>(_ body: () -> R) -> R {
-        _ = JSONKeyHash.seed   // installs the allocator and sets the hash seed
+        _ = JSONKeyHash.seed  // installs the allocator and sets the hash seed
         gavel_arena_enter(state)
         defer { gavel_arena_leave() }
         return body()

@@ -79,7 +79,7 @@ public final class JSONDocument: @unchecked Sendable {
 
     /// Builds a jansson tree from a Swift value (test assets written in YAML, for example).
     public static func from(_ value: Value) -> JSONDocument {
-        _ = JSONKeyHash.seed   // installs the allocator and sets the hash seed
+        _ = JSONKeyHash.seed  // installs the allocator and sets the hash seed
         return JSONDocument(root: build(value), byteCount: 0)
     }
 

@@ -98,12 +98,13 @@ public struct JSONNode: @unchecked Sendable {
         var it = json_object_iter(raw)
         while let i = it, !stop() {
             if let v = json_object_iter_value(i) {
-                body({
-                    let len = json_object_iter_key_len(i)
-                    return json_object_iter_key(i)!.withMemoryRebound(to: UInt8.self, capacity: len) {
-                        String(decoding: UnsafeBufferPointer(start: $0, count: len), as: UTF8.self)
-                    }
-                }, JSONNode(OpaquePointer(v)))
+                body(
+                    {
+                        let len = json_object_iter_key_len(i)
+                        return json_object_iter_key(i)!.withMemoryRebound(to: UInt8.self, capacity: len) {
+                            String(decoding: UnsafeBufferPointer(start: $0, count: len), as: UTF8.self)
+                        }
+                    }, JSONNode(OpaquePointer(v)))
             }
             it = json_object_iter_next(raw, i)
         }

@@ -133,8 +133,9 @@ public struct JSONParts {
         } catch {
             // jansson counts from the part; the first line of the part starts at its column.
             let start = JSONScanner.position(of: part.range.lowerBound, in: bytes)
-            throw ParseError(message: error.message, line: start.line + error.line - 1,
-                             column: error.line == 1 ? start.column + error.column - 1 : error.column)
+            throw ParseError(
+                message: error.message, line: start.line + error.line - 1,
+                column: error.line == 1 ? start.column + error.column - 1 : error.column)
         }
     }
 

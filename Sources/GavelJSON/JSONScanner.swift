@@ -78,7 +78,7 @@ struct JSONScanner {
             while i < bytes.count {
                 switch bytes[i] {
                 case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ":"),
-                     UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "["):
+                    UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "["):
                     return true
                 default: i += 1
                 }

@@ -102,7 +102,8 @@ public final class JSONStringMap: Sendable {
                 if slot.entry < 0 { return nil }
                 let entry = entries[Int(slot.entry)]
                 if slot.hash == hash, Int(entry.keyCount) == key.count,
-                   key.count == 0 || memcmp(key.baseAddress!, text.baseAddress! + Int(entry.key), key.count) == 0 {
+                    key.count == 0 || memcmp(key.baseAddress!, text.baseAddress! + Int(entry.key), key.count) == 0
+                {
                     return String(decoding: text[Int(entry.value)..<Int(entry.value + entry.valueCount)], as: UTF8.self)
                 }
                 s = (s + 1) & (slots.count - 1)

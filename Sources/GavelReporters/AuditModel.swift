@@ -98,7 +98,9 @@ public struct AuditModel: Sendable {
     public func rows(_ c: ResultsDocument.ControlEntry) -> [Row] {
         c.assets.flatMap { a in
             a.rules.map { r in
-                Row(asset: a.asset, rule: rules[r.rule], ruleID: r.rule, entry: entry(r.rule, a.asset), verdict: r.verdict, snapshots: snapshots(r.rule, a.asset))
+                Row(
+                    asset: a.asset, rule: rules[r.rule], ruleID: r.rule, entry: entry(r.rule, a.asset), verdict: r.verdict,
+                    snapshots: snapshots(r.rule, a.asset))
             }
         }
     }

@@ -38,16 +38,19 @@ public struct CSVReporter: Sendable {
                     let e = r.entry
                     let waiver = e?.waiver.map { m.doc.waivers[$0].waiver }
                     let expired = e?.expiredWaiver.map { m.doc.waivers[$0].waiver }
-                    let evidence = (e?.evidence ?? []).map { "\($0.path) = \(AuditModel.show($0.observed)) (expected \($0.op) \(AuditModel.show($0.expected)))" }
+                    let evidence = (e?.evidence ?? []).map {
+                        "\($0.path) = \(AuditModel.show($0.observed)) (expected \($0.op) \(AuditModel.show($0.expected)))"
+                    }
                     let note = expired.map { "waiver expired on \($0.expires)" } ?? (e?.baselined == true ? "known failure (baseline)" : "")
-                    out += line(head + [
-                        r.asset, onAsset[r.asset]?.rawValue ?? "", r.ruleID, r.rule?.title ?? "", r.rule?.severity.rawValue ?? "", r.verdict.rawValue,
-                        e?.message ?? "", evidence.joined(separator: "; "), (e?.evidence ?? []).compactMap(\.provenance).joined(separator: "; "),
-                        r.snapshots.map(\.source).joined(separator: "; "), r.snapshots.map { $0.collectedAt ?? "" }.joined(separator: "; "),
-                        r.snapshots.map(\.sha256).joined(separator: "; "),
-                        waiver?.approvedBy ?? "", waiver?.expires.description ?? "", waiver?.reason ?? "", note,
-                        r.rule?.remediation.summary ?? "",
-                    ])
+                    out += line(
+                        head + [
+                            r.asset, onAsset[r.asset]?.rawValue ?? "", r.ruleID, r.rule?.title ?? "", r.rule?.severity.rawValue ?? "", r.verdict.rawValue,
+                            e?.message ?? "", evidence.joined(separator: "; "), (e?.evidence ?? []).compactMap(\.provenance).joined(separator: "; "),
+                            r.snapshots.map(\.source).joined(separator: "; "), r.snapshots.map { $0.collectedAt ?? "" }.joined(separator: "; "),
+                            r.snapshots.map(\.sha256).joined(separator: "; "),
+                            waiver?.approvedBy ?? "", waiver?.expires.description ?? "", waiver?.reason ?? "", note,
+                            r.rule?.remediation.summary ?? "",
+                        ])
                 }
                 try emit(out)
             }

@@ -24,9 +24,11 @@ public struct CoverageReporter: Sendable {
         for f in c.frameworks {
             out += "\n### \(MarkdownText.text(f.title)) (\(MarkdownText.code(f.framework)))\n\n"
             out += "\(f.count(.automated)) automated, \(f.count(.manual)) manual (\(f.attested) attested), \(f.count(.neither)) neither.\n\n"
-            out += t.table(["control", "title", "covered by", "detail"], f.controls.map {
-                [MarkdownText.code($0.ref.id), MarkdownText.text($0.title), $0.kind.rawValue, MarkdownText.text(detail($0))]
-            })
+            out += t.table(
+                ["control", "title", "covered by", "detail"],
+                f.controls.map {
+                    [MarkdownText.code($0.ref.id), MarkdownText.text($0.title), $0.kind.rawValue, MarkdownText.text(detail($0))]
+                })
         }
         return out
     }

@@ -22,18 +22,25 @@ public struct DiffJUnitReporter: Sendable {
             var detail = "\(c.kind.label): \(DiffSummary.verdict(c.base)) -> \(DiffSummary.verdict(c.head)) (\(c.severity.rawValue))\n"
             if let m = c.message { detail += m + "\n" }
             for ev in c.evidence { detail += "- \(RuleEvaluator.describe(ev))" + (ev.provenance.map { " (at \($0))" } ?? "") + "\n" }
-            cases.append(("verdict changes", "\(c.rule) on \(c.asset)", c.asset,
-                          badVerdicts.contains(c.rule + "\u{0}" + c.asset) ? "\(c.kind.label)\(c.isRegression ? " (regression)" : "")" : nil, detail))
+            cases.append(
+                (
+                    "verdict changes", "\(c.rule) on \(c.asset)", c.asset,
+                    badVerdicts.contains(c.rule + "\u{0}" + c.asset) ? "\(c.kind.label)\(c.isRegression ? " (regression)" : "")" : nil, detail
+                ))
         }
         for c in d.controls {
             let rows = c.assets.isEmpty ? [nil] : c.assets.map(Optional.some)
             for a in rows {
                 let name = a.map { "\(c.ref.description) on \($0.asset)" } ?? c.ref.description
-                let detail = a.map { "\($0.asset): \(DiffSummary.verdict($0.base)) -> \(DiffSummary.verdict($0.head))\n" }
+                let detail =
+                    a.map { "\($0.asset): \(DiffSummary.verdict($0.base)) -> \(DiffSummary.verdict($0.head))\n" }
                     ?? "fleet: \(DiffSummary.verdict(c.base)) -> \(DiffSummary.verdict(c.head))\n"
                 let bad = a.map { badControls.contains(c.ref.description + "\u{0}" + $0.asset) } ?? false
-                cases.append(("control changes", name, c.ref.description, bad ? "\(DiffSummary.verdict(a?.base)) -> \(DiffSummary.verdict(a?.head))" : nil,
-                              c.title + "\n" + detail))
+                cases.append(
+                    (
+                        "control changes", name, c.ref.description, bad ? "\(DiffSummary.verdict(a?.base)) -> \(DiffSummary.verdict(a?.head))" : nil,
+                        c.title + "\n" + detail
+                    ))
             }
         }
         for r in d.rules {

@@ -29,7 +29,8 @@ public struct DiffTextReporter: Sendable {
             out += "\n\(kind.label) (\(changes.count))\n"
             for c in changes {
                 let tag = c.isRegression ? style.red(" REGRESSION") : ""
-                out += "  \(pad(c.severity.rawValue, 8)) \(style.bold(c.rule))  \(c.asset)  \(DiffSummary.verdict(c.base)) -> \(DiffSummary.verdict(c.head))\(tag)\n"
+                out +=
+                    "  \(pad(c.severity.rawValue, 8)) \(style.bold(c.rule))  \(c.asset)  \(DiffSummary.verdict(c.base)) -> \(DiffSummary.verdict(c.head))\(tag)\n"
                 if c.head == .fail || c.head == .error, let m = c.message { out += "           \(m)\n" }
             }
         }

@@ -15,7 +15,9 @@ public struct GitHubReporter: Sendable {
         let problems = doc.problems
         for e in problems {
             let command: String
-            if e.verdict == .error { command = "warning" } else {
+            if e.verdict == .error {
+                command = "warning"
+            } else {
                 switch e.severity {
                 case .critical, .high: command = "error"
                 case .medium: command = "warning"

@@ -20,7 +20,8 @@ public struct HTMLReporter: Sendable {
     /// hundreds of megabytes, which a caller writing it to a file need not hold whole.
     public func render(_ m: AuditModel, to emit: (String) throws -> Void) rethrows {
         var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
+        out +=
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         out += "<meta name=\"generator\" content=\"gavel \(ResultsDocument.toolVersion)\">\n"
         out += "<title>Gavel compliance report, \(esc(Timestamp.string(m.doc.startedAt)))</title>\n"
@@ -59,9 +60,13 @@ public struct HTMLReporter: Sendable {
         if let s = m.source { fact("Results file", "<span class=\"mono\">\(esc(s))</span>") }
         out += "</dl>\n"
         switch m.integrity {
-        case .verified: out += "<p class=\"banner ok\" id=\"integrity\">The results file matches its recorded SHA-256: it has not been edited since Gavel wrote it.</p>\n"
-        case .changed: out += "<p class=\"banner bad\" id=\"integrity\"><strong>The results file was edited after Gavel wrote it</strong>: its content no longer matches its recorded SHA-256. Do not rely on this report; run <code>gavel verify</code>.</p>\n"
-        case .unrecorded: out += "<p class=\"banner bad\" id=\"integrity\">The results file carries no SHA-256 of its own, so edits to it cannot be detected.</p>\n"
+        case .verified:
+            out += "<p class=\"banner ok\" id=\"integrity\">The results file matches its recorded SHA-256: it has not been edited since Gavel wrote it.</p>\n"
+        case .changed:
+            out +=
+                "<p class=\"banner bad\" id=\"integrity\"><strong>The results file was edited after Gavel wrote it</strong>: its content no longer matches its recorded SHA-256. Do not rely on this report; run <code>gavel verify</code>.</p>\n"
+        case .unrecorded:
+            out += "<p class=\"banner bad\" id=\"integrity\">The results file carries no SHA-256 of its own, so edits to it cannot be detected.</p>\n"
         case .fresh: break
         }
         return out + "</header>\n"
@@ -86,7 +91,8 @@ public struct HTMLReporter: Sendable {
         var x = 0.0, out = "<svg viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"controls by verdict\">"
         for (v, colour) in parts where f.count(v) > 0 {
             let w = Double(f.count(v)) * 100 / Double(total)
-            out += "<rect x=\"\(fmt(x))\" y=\"0\" width=\"\(fmt(w))\" height=\"10\" fill=\"\(colour)\"><title>\(f.count(v)) \(AuditModel.verdictWord(v))</title></rect>"
+            out +=
+                "<rect x=\"\(fmt(x))\" y=\"0\" width=\"\(fmt(w))\" height=\"10\" fill=\"\(colour)\"><title>\(f.count(v)) \(AuditModel.verdictWord(v))</title></rect>"
             x += w
         }
         return out + "</svg>"
@@ -104,7 +110,9 @@ public struct HTMLReporter: Sendable {
         }
         out += "</div>\n<h3 id=\"failing\">Failing controls by severity</h3>\n"
         let groups = m.failingBySeverity
-        if groups.isEmpty { out += "<p>No control fails.</p>\n" } else {
+        if groups.isEmpty {
+            out += "<p>No control fails.</p>\n"
+        } else {
             out += "<table><thead><tr><th>severity</th><th>controls</th></tr></thead><tbody>\n"
             for g in groups {
                 out += "<tr><td><span class=\"sev \(g.severity?.rawValue ?? "")\">\(g.severity?.rawValue ?? "manual")</span> (\(g.controls.count))</td><td>"
@@ -123,12 +131,15 @@ public struct HTMLReporter: Sendable {
             return out + "<p class=\"muted\">\(esc(m.noPreviousRun))</p>\n"
         }
         out += "<p>Compared with the run started \(esc(m.previousStartedAt ?? "")): "
-        out += [plural(m.changes([.newlyFailing]).count, "new failure"), "\(m.changes([.newlyPassing]).count) fixed",
-                plural(m.changes([.newlyErroring]).count, "new error"), "\(m.changes([.newlyWaived]).count) newly waived"].joined(separator: ", ")
+        out += [
+            plural(m.changes([.newlyFailing]).count, "new failure"), "\(m.changes([.newlyPassing]).count) fixed",
+            plural(m.changes([.newlyErroring]).count, "new error"), "\(m.changes([.newlyWaived]).count) newly waived",
+        ].joined(separator: ", ")
         out += diff.rules.isEmpty ? ".</p>\n" : "; \(plural(diff.rules.count, "rule")) changed in the policy set.</p>\n"
         let rows = m.changes([.newlyFailing, .newlyErroring, .newlyPassing, .newlyWaived])
         if !rows.isEmpty {
-            out += "<table id=\"changes-table\"><thead><tr><th>change</th><th>rule</th><th>asset</th><th>was</th><th>now</th><th>controls</th></tr></thead><tbody>\n"
+            out +=
+                "<table id=\"changes-table\"><thead><tr><th>change</th><th>rule</th><th>asset</th><th>was</th><th>now</th><th>controls</th></tr></thead><tbody>\n"
             for c in rows {
                 let controls = m.rule(c.rule)?.controls.map(\.description).joined(separator: ", ") ?? ""
                 out += "<tr data-change=\"\(c.kind.rawValue)\"><td>\(esc(c.kind.label))</td><td><code>\(esc(c.rule))</code></td><td>\(esc(c.asset))</td>"
@@ -141,16 +152,19 @@ public struct HTMLReporter: Sendable {
 
     func coverage(_ m: AuditModel) -> String {
         guard let cov = m.doc.coverage else { return "" }
-        var out = "<h3 id=\"coverage\">Control coverage</h3>\n<table><thead><tr><th>framework</th><th>controls</th><th>automated</th><th>manual (attested)</th><th>neither</th></tr></thead><tbody>\n"
+        var out =
+            "<h3 id=\"coverage\">Control coverage</h3>\n<table><thead><tr><th>framework</th><th>controls</th><th>automated</th><th>manual (attested)</th><th>neither</th></tr></thead><tbody>\n"
         for f in cov.frameworks {
-            out += "<tr><td>\(esc(f.title))</td><td>\(f.controls.count)</td><td>\(f.count(.automated))</td><td>\(f.count(.manual)) (\(f.attested))</td><td>\(f.count(.neither))</td></tr>\n"
+            out +=
+                "<tr><td>\(esc(f.title))</td><td>\(f.controls.count)</td><td>\(f.count(.automated))</td><td>\(f.count(.manual)) (\(f.attested))</td><td>\(f.count(.neither))</td></tr>\n"
         }
         out += "</tbody></table>\n"
         let gaps = cov.frameworks.flatMap { f in f.controls.filter(\.isGap) }
         if !gaps.isEmpty {
             out += "<details><summary>\(plural(gaps.count, "control")) without automated rules or an attestation in force</summary>\n<table><tbody>\n"
             for g in gaps {
-                out += "<tr><td><code>\(esc(g.ref.description))</code></td><td>\(esc(g.title))</td><td class=\"muted\">\(g.kind == .manual ? "manual, not attested" : "no rule")</td></tr>\n"
+                out +=
+                    "<tr><td><code>\(esc(g.ref.description))</code></td><td>\(esc(g.title))</td><td class=\"muted\">\(g.kind == .manual ? "manual, not attested" : "no rule")</td></tr>\n"
             }
             out += "</tbody></table>\n</details>\n"
         }
@@ -162,16 +176,19 @@ public struct HTMLReporter: Sendable {
         guard !d.waivers.isEmpty || !d.attestations.isEmpty else { return "" }
         var out = "<h3 id=\"exceptions\">Waivers and attestations</h3>\n"
         if !d.waivers.isEmpty {
-            out += "<table id=\"waivers\"><thead><tr><th>waiver of</th><th>assets</th><th>reason</th><th>approved by</th><th>expires</th><th>status</th><th>applied</th></tr></thead><tbody>\n"
+            out +=
+                "<table id=\"waivers\"><thead><tr><th>waiver of</th><th>assets</th><th>reason</th><th>approved by</th><th>expires</th><th>status</th><th>applied</th></tr></thead><tbody>\n"
             for w in d.waivers {
-                out += "<tr data-status=\"\(w.status.rawValue)\"><td><code>\(esc(w.waiver.rule))</code></td><td>\(esc(w.waiver.assets.joined(separator: ", ")))</td>"
+                out +=
+                    "<tr data-status=\"\(w.status.rawValue)\"><td><code>\(esc(w.waiver.rule))</code></td><td>\(esc(w.waiver.assets.joined(separator: ", ")))</td>"
                 out += "<td class=\"wrap\">\(esc(w.waiver.reason))</td><td>\(esc(w.waiver.approvedBy))</td><td>\(esc(w.waiver.expires.description))</td>"
                 out += "<td>\(esc(w.status.rawValue.replacingOccurrences(of: "_", with: " ")))</td><td>\(w.applied)</td></tr>\n"
             }
             out += "</tbody></table>\n"
         }
         if !d.attestations.isEmpty {
-            out += "<table id=\"attestations\"><thead><tr><th>control</th><th>statement</th><th>attested by</th><th>date</th><th>expires</th><th>status</th></tr></thead><tbody>\n"
+            out +=
+                "<table id=\"attestations\"><thead><tr><th>control</th><th>statement</th><th>attested by</th><th>date</th><th>expires</th><th>status</th></tr></thead><tbody>\n"
             for a in d.attestations { out += attestationRow(a) }
             out += "</tbody></table>\n"
         }
@@ -191,11 +208,13 @@ public struct HTMLReporter: Sendable {
     }
 
     func control(_ c: ResultsDocument.ControlEntry, _ m: AuditModel) -> String {
-        var out = "<article class=\"control \(c.verdict.rawValue)\" id=\"\(anchor(c.ref))\" data-framework=\"\(esc(c.ref.framework))\" data-verdict=\"\(c.verdict.rawValue)\">\n"
+        var out =
+            "<article class=\"control \(c.verdict.rawValue)\" id=\"\(anchor(c.ref))\" data-framework=\"\(esc(c.ref.framework))\" data-verdict=\"\(c.verdict.rawValue)\">\n"
         out += "<h3>\(badge(c.verdict)) <code>\(esc(c.ref.id))</code> \(esc(c.title))</h3>\n"
         if c.manual { out += "<p class=\"note\">Manual control, judged by attestation: \(esc(c.note ?? ""))</p>\n" }
         if !c.attestations.isEmpty {
-            out += "<table class=\"attestations\"><thead><tr><th>control</th><th>statement</th><th>attested by</th><th>date</th><th>expires</th><th>status</th></tr></thead><tbody>\n"
+            out +=
+                "<table class=\"attestations\"><thead><tr><th>control</th><th>statement</th><th>attested by</th><th>date</th><th>expires</th><th>status</th></tr></thead><tbody>\n"
             for i in c.attestations { out += attestationRow(m.doc.attestations[i]) }
             out += "</tbody></table>\n"
         }
@@ -247,14 +266,16 @@ public struct HTMLReporter: Sendable {
                 var expected = ev.op + " " + AuditModel.show(ev.expected)
                 if let c = ev.coercion { expected += " (as \(c))" }
                 out += "<tr><td><code>\(esc(ev.path))</code></td><td class=\"wrap\"><code>\(esc(AuditModel.show(ev.observed)))</code></td>"
-                out += "<td class=\"wrap\"><code>\(esc(expected))</code></td><td>\(esc(ev.result.word))\(ev.note.map { " <span class=\"muted\">(\(esc($0)))</span>" } ?? "")</td>"
+                out +=
+                    "<td class=\"wrap\"><code>\(esc(expected))</code></td><td>\(esc(ev.result.word))\(ev.note.map { " <span class=\"muted\">(\(esc($0)))</span>" } ?? "")</td>"
                 out += "<td class=\"mono\">\(esc(ev.provenance ?? ""))</td></tr>"
             }
             out += "</tbody></table>"
             if e.omitted > 0 { out += "<p class=\"muted\">\(e.omitted) more evidence records omitted.</p>" }
         }
         for s in r.snapshots {
-            out += "<p class=\"muted\">Snapshot <span class=\"mono\">\(esc(s.source))</span>, collected \(esc(s.collectedAt ?? "(unknown)")), SHA-256 <span class=\"mono\">\(esc(s.sha256))</span></p>"
+            out +=
+                "<p class=\"muted\">Snapshot <span class=\"mono\">\(esc(s.source))</span>, collected \(esc(s.collectedAt ?? "(unknown)")), SHA-256 <span class=\"mono\">\(esc(s.sha256))</span></p>"
         }
         if let w = waiverText(e, m) { out += w }
         if e.baselined { out += "<p class=\"muted\">Known failure: suppressed by the baseline.</p>" }
@@ -265,9 +286,11 @@ public struct HTMLReporter: Sendable {
     func appendix(_ m: AuditModel) -> String {
         let d = m.doc
         var out = "<section id=\"appendix\">\n<h2>Inputs</h2>\n<h3>Snapshots</h3>\n"
-        out += "<table id=\"snapshots\"><thead><tr><th>asset</th><th>kind</th><th>file</th><th>collected</th><th>SHA-256</th><th>bytes</th></tr></thead><tbody>\n"
+        out +=
+            "<table id=\"snapshots\"><thead><tr><th>asset</th><th>kind</th><th>file</th><th>collected</th><th>SHA-256</th><th>bytes</th></tr></thead><tbody>\n"
         for s in d.snapshots {
-            out += "<tr><td>\(esc(s.asset))</td><td>\(esc(s.kind))</td><td class=\"mono wrap\">\(esc(s.source))</td><td>\(esc(s.collectedAt ?? "(unknown)"))</td>"
+            out +=
+                "<tr><td>\(esc(s.asset))</td><td>\(esc(s.kind))</td><td class=\"mono wrap\">\(esc(s.source))</td><td>\(esc(s.collectedAt ?? "(unknown)"))</td>"
             out += "<td class=\"mono wrap\">\(esc(s.sha256))</td><td>\(s.bytes)</td></tr>\n"
         }
         out += "</tbody></table>\n<h3>Policy files</h3>\n<table id=\"policy-files\"><thead><tr><th>file</th><th>SHA-256</th></tr></thead><tbody>\n"

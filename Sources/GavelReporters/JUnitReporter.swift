@@ -22,7 +22,9 @@ public struct JUnitReporter: Sendable {
         var byAsset: [String: [Int]] = [:]
         for k in doc.entries.indices { byAsset[doc.entries[k].asset, default: []].append(k) }
         let fails = doc.count(.fail) - doc.suppressed, errs = doc.count(.error)
-        try emit("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gavel eval\" tests=\"\(doc.entries.count)\" failures=\"\(fails)\" errors=\"\(errs)\">\n")
+        try emit(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gavel eval\" tests=\"\(doc.entries.count)\" failures=\"\(fails)\" errors=\"\(errs)\">\n"
+        )
         for asset in doc.assets {
             let indices = byAsset[asset] ?? []
             var failures = 0, errors = 0, skipped = 0
@@ -81,7 +83,8 @@ public struct JUnitReporter: Sendable {
             }
             suites += "  </testsuite>\n"
         }
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gavel test\" tests=\"\(r.checks)\" failures=\"\(r.failures.count)\" errors=\"0\">\n"
+        return
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gavel test\" tests=\"\(r.checks)\" failures=\"\(r.failures.count)\" errors=\"0\">\n"
             + suites + "</testsuites>\n"
     }
 

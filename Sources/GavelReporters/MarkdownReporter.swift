@@ -20,17 +20,26 @@ public struct MarkdownReporter: Sendable {
         let problems = doc.problems
         if !problems.isEmpty {
             out += "\n### Failing and undecided rules\n\n"
-            out += table(["verdict", "severity", "rule", "asset", "finding"], problems.map { e in
-                [e.verdict == .fail ? "FAIL" : "ERROR", e.severity.rawValue, MarkdownText.code(e.rule), MarkdownText.code(e.asset), MarkdownText.code(e.message ?? "")]
-            })
+            out += table(
+                ["verdict", "severity", "rule", "asset", "finding"],
+                problems.map { e in
+                    [
+                        e.verdict == .fail ? "FAIL" : "ERROR", e.severity.rawValue, MarkdownText.code(e.rule), MarkdownText.code(e.asset),
+                        MarkdownText.code(e.message ?? ""),
+                    ]
+                })
         }
         let controls = doc.controlsNotPassing
         if !controls.isEmpty {
             out += "\n### Controls not passing\n\n"
-            out += table(["verdict", "control", "title", "assets"], controls.map { c in
-                [c.verdict == .fail ? "FAIL" : "ERROR", MarkdownText.code(c.ref.description), MarkdownText.text(c.title),
-                 c.note.map(MarkdownText.text) ?? "\(c.assets.filter { $0.verdict == c.verdict }.count) of \(c.assets.count)"]
-            })
+            out += table(
+                ["verdict", "control", "title", "assets"],
+                controls.map { c in
+                    [
+                        c.verdict == .fail ? "FAIL" : "ERROR", MarkdownText.code(c.ref.description), MarkdownText.text(c.title),
+                        c.note.map(MarkdownText.text) ?? "\(c.assets.filter { $0.verdict == c.verdict }.count) of \(c.assets.count)",
+                    ]
+                })
         }
         for e in doc.inputErrors { out += "\n> input error: \(MarkdownText.code(e.description))\n" }
         return out
@@ -43,7 +52,8 @@ public struct MarkdownReporter: Sendable {
         let head = line(header) + "|" + String(repeating: " --- |", count: header.count) + "\n"
         var out = head + rows.prefix(visibleRows).map(line).joined()
         if rows.count > visibleRows {
-            out += "\n<details><summary>\(rows.count - visibleRows) more</summary>\n\n" + head + rows.dropFirst(visibleRows).map(line).joined() + "\n</details>\n"
+            out +=
+                "\n<details><summary>\(rows.count - visibleRows) more</summary>\n\n" + head + rows.dropFirst(visibleRows).map(line).joined() + "\n</details>\n"
         }
         return out
     }

@@ -24,7 +24,7 @@ public enum MarkdownText {
             switch b[i] {
             case 13, 10: return (" ", 1)
             case UInt8(ascii: "|"): return ("\\|", 1)
-            case 0..<32 where b[i] != 9, 127: return ("\u{FFFD}", 1)   // terminal escapes and other controls
+            case 0..<32 where b[i] != 9, 127: return ("\u{FFFD}", 1)  // terminal escapes and other controls
             default: return nil
             }
         }
@@ -54,10 +54,11 @@ public enum MarkdownText {
             case UInt8(ascii: "~"): return ("\\~", 1)
             case UInt8(ascii: "|"): return ("\\|", 1)
             case UInt8(ascii: "&"): return ("\\&", 1)
-            case UInt8(ascii: "$"): return ("\\$", 1)   // GitHub's math spans
+            case UInt8(ascii: "$"): return ("\\$", 1)  // GitHub's math spans
             // Extended autolinks (`https://...`, `www.`) are not made across an escape.
             case UInt8(ascii: ":"): return ("\\:", 1)
-            case UInt8(ascii: ".") where i >= 3 && b[i - 3] | 0x20 == UInt8(ascii: "w") && b[i - 2] | 0x20 == UInt8(ascii: "w") && b[i - 1] | 0x20 == UInt8(ascii: "w"):
+            case UInt8(ascii: ".")
+            where i >= 3 && b[i - 3] | 0x20 == UInt8(ascii: "w") && b[i - 2] | 0x20 == UInt8(ascii: "w") && b[i - 1] | 0x20 == UInt8(ascii: "w"):
                 return ("\\.", 1)
             case 0..<32 where b[i] != 9, 127: return ("\u{FFFD}", 1)
             // GitHub finds mentions in the rendered text, where a backslash no longer is: a

@@ -34,8 +34,8 @@ public struct SARIFReporter: Sendable {
         var at = bytes.count - marker.count
         while at >= 0 && !bytes[at..<(at + marker.count)].elementsEqual(marker) { at -= 1 }
         precondition(at >= 0, "SARIF log without its results list")
-        var out = Array(bytes[..<(at + marker.count - 1)])   // up to the list's "["
-        let depth = 4   // top object > runs > run > results > each result
+        var out = Array(bytes[..<(at + marker.count - 1)])  // up to the list's "["
+        let depth = 4  // top object > runs > run > results > each result
         var count = 0
         func item(_ v: Value) throws {
             if count > 0 { out.append(UInt8(ascii: ",")) }
@@ -69,19 +69,37 @@ public struct SARIFReporter: Sendable {
                 // A waived failure: reported, and suppressed with who and until when. No
                 // `status`: code-scanning tools take a suppression without one as accepted,
                 // and the rtm.4 schema many validators use names that property `state`.
-                r.append(("suppressions", .array([.object([
-                    ("kind", "external"),
-                    ("justification", .string("waived until \(w.expires) by \(w.approvedBy): \(w.reason) (\(w.location))")),
-                ])])))
+                r.append(
+                    (
+                        "suppressions",
+                        .array([
+                            .object([
+                                ("kind", "external"),
+                                ("justification", .string("waived until \(w.expires) by \(w.approvedBy): \(w.reason) (\(w.location))")),
+                            ])
+                        ])
+                    ))
             }
-            r.append(("properties", .object([
-                ("asset", .string(e.asset)), ("verdict", .string(e.verdict.rawValue)), ("severity", .string(e.severity.rawValue)),
-                ("controls", .array(e.controls.map(Value.string))),
-                ("evidence", .array(e.evidence.map { ev in
-                    .object([("path", .string(ev.path)), ("observed", ev.observed ?? .null), ("operator", .string(ev.op)), ("expected", ev.expected)]
-                            + (ev.provenance.map { [("source", Value.string($0))] } ?? []))
-                })),
-            ])))
+            r.append(
+                (
+                    "properties",
+                    .object([
+                        ("asset", .string(e.asset)), ("verdict", .string(e.verdict.rawValue)), ("severity", .string(e.severity.rawValue)),
+                        ("controls", .array(e.controls.map(Value.string))),
+                        (
+                            "evidence",
+                            .array(
+                                e.evidence.map { ev in
+                                    .object(
+                                        [
+                                            ("path", .string(ev.path)), ("observed", ev.observed ?? .null), ("operator", .string(ev.op)),
+                                            ("expected", ev.expected),
+                                        ]
+                                            + (ev.provenance.map { [("source", Value.string($0))] } ?? []))
+                                })
+                        ),
+                    ])
+                ))
             try item(.object(r))
         }
         if count > 0 {
@@ -98,8 +116,10 @@ public struct SARIFReporter: Sendable {
         let ids = Array(Set(diagnostics.map(\.id))).sorted()
         let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         let rules: [Value] = ids.map { id in
-            .object([("id", .string(id)), ("shortDescription", .object([("text", .string("Gavel policy diagnostic \(id)"))])),
-                     ("help", .object([("text", .string("The meaning of \(id) is listed in docs/ERRORS.md of Gavel."))]))])
+            .object([
+                ("id", .string(id)), ("shortDescription", .object([("text", .string("Gavel policy diagnostic \(id)"))])),
+                ("help", .object([("text", .string("The meaning of \(id) is listed in docs/ERRORS.md of Gavel."))])),
+            ])
         }
         let results: [Value] = diagnostics.map { d in
             var r: [(String, Value)] = [
@@ -108,10 +128,21 @@ public struct SARIFReporter: Sendable {
                 ("message", .object([("text", .string(([d.message] + d.notes).joined(separator: "\n")))])),
             ]
             if let at = d.location {
-                r.append(("locations", .array([.object([("physicalLocation", .object([
-                    ("artifactLocation", .object([("uri", .string(uri(at.file)))])),
-                    ("region", .object([("startLine", .integer(max(1, at.line))), ("startColumn", .integer(max(1, at.column)))])),
-                ]))])])))
+                r.append(
+                    (
+                        "locations",
+                        .array([
+                            .object([
+                                (
+                                    "physicalLocation",
+                                    .object([
+                                        ("artifactLocation", .object([("uri", .string(uri(at.file)))])),
+                                        ("region", .object([("startLine", .integer(max(1, at.line))), ("startColumn", .integer(max(1, at.column)))])),
+                                    ])
+                                )
+                            ])
+                        ])
+                    ))
             }
             return .object(r)
         }
@@ -132,9 +163,11 @@ public struct SARIFReporter: Sendable {
         if let fix = r.remediation.fix { markdown += "\n\n```\n\(fix.hasSuffix("\n") ? fix : fix + "\n")```" }
         if !r.remediation.references.isEmpty { markdown += "\n\n" + r.remediation.references.map { "- <\($0)>" }.joined(separator: "\n") }
         markdown += "\n\nControls: " + r.controls.map { "`\($0.description)`" }.joined(separator: ", ")
-        var props: [(String, Value)] = [("tags", .array((["security", "compliance"] + r.controls.map(\.description)).map(Value.string))),
-                                        ("security-severity", .string(securitySeverity(r.severity))),
-                                        ("policy", .string(r.policyID)), ("kinds", .array(r.kindNames.map(Value.string)))]
+        var props: [(String, Value)] = [
+            ("tags", .array((["security", "compliance"] + r.controls.map(\.description)).map(Value.string))),
+            ("security-severity", .string(securitySeverity(r.severity))),
+            ("policy", .string(r.policyID)), ("kinds", .array(r.kindNames.map(Value.string))),
+        ]
         props.append(("precision", "very-high"))
         return .object([
             ("id", .string(r.id)),

@@ -10,7 +10,8 @@ public struct TestReporter: Sendable {
     public func render(_ r: TestRunner.Report, coverage: Bool) -> String {
         var out = ""
         for f in r.failures {
-            out += "\(style.red("FAIL")) \(f.test.location): test '\(f.test.name)': \(f.rule) expected \(f.expected.rawValue), got \(f.observed.verdict.rawValue)\n"
+            out +=
+                "\(style.red("FAIL")) \(f.test.location): test '\(f.test.name)': \(f.rule) expected \(f.expected.rawValue), got \(f.observed.verdict.rawValue)\n"
             if let m = f.observed.message { out += "     \(m)\n" }
             for e in f.observed.evidence.prefix(8) {
                 out += "     - \(RuleEvaluator.describe(e)) [\(e.result.word)]\n"

@@ -21,8 +21,11 @@ public struct TextReporter: Sendable {
             if force || out.utf8.count >= 1 << 20 { try write(out); out = "" }
         }
         let pass = doc.count(.pass), fail = doc.count(.fail), err = doc.count(.error), na = doc.count(.notApplicable)
-        out += style.bold("gavel eval") + ": \(doc.assets.count) asset\(doc.assets.count == 1 ? "" : "s"), \(doc.rules.count) rules, \(doc.entries.count) evaluations: "
-        out += "\(style.green("\(pass) pass")), \(fail > 0 ? style.red("\(fail) fail") : "0 fail"), \(err > 0 ? style.yellow("\(err) error") : "0 error"), \(na) not applicable"
+        out +=
+            style.bold("gavel eval")
+            + ": \(doc.assets.count) asset\(doc.assets.count == 1 ? "" : "s"), \(doc.rules.count) rules, \(doc.entries.count) evaluations: "
+        out +=
+            "\(style.green("\(pass) pass")), \(fail > 0 ? style.red("\(fail) fail") : "0 fail"), \(err > 0 ? style.yellow("\(err) error") : "0 error"), \(na) not applicable"
         let waived = doc.count(.waived)
         out += waived > 0 ? ", \(waived) waived\n" : "\n"
         if let b = doc.baselineSource {
@@ -59,7 +62,9 @@ public struct TextReporter: Sendable {
             try flush()
         }
         let notPassing = doc.controlsNotPassing
-        let counts = Verdict.allCases.filter { $0 != .waived }.map { v in "\(doc.controls.filter { $0.verdict == v }.count) \(v.rawValue.replacingOccurrences(of: "_", with: " "))" }
+        let counts = Verdict.allCases.filter { $0 != .waived }.map { v in
+            "\(doc.controls.filter { $0.verdict == v }.count) \(v.rawValue.replacingOccurrences(of: "_", with: " "))"
+        }
         out += "\ncontrols: \(counts.joined(separator: ", "))\n"
         for c in notPassing {
             let failingAssets = c.assets.filter { $0.verdict == c.verdict }.count

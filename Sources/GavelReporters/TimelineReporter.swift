@@ -22,8 +22,13 @@ public struct TimelineReporter: Sendable {
     public func csv(_ t: ControlTimeline) -> String {
         let csv = CSVReporter()
         var rows: [(key: String, cells: [String])] = t.points.map { p in
-            (p.run.startedAt, [String(p.run.startedAt.prefix(10)), "\(p.run.id)", p.run.startedAt, p.verdict?.rawValue ?? "not_judged",
-                               p.assetsFailing.joined(separator: "; ")])
+            (
+                p.run.startedAt,
+                [
+                    String(p.run.startedAt.prefix(10)), "\(p.run.id)", p.run.startedAt, p.verdict?.rawValue ?? "not_judged",
+                    p.assetsFailing.joined(separator: "; "),
+                ]
+            )
         }
         rows += t.daysWithoutRun.map { d in (d.description, [d.description, "", "", "no_run", ""]) }
         rows.sort { $0.key < $1.key }
@@ -36,10 +41,16 @@ public struct TimelineReporter: Sendable {
         let doc: Value = .object([
             ("gavel", "timeline/v1"), ("control", .string(t.control)), ("since", .string(t.since.description)), ("until", .string(t.until.description)),
             ("counts", .object(counts)),
-            ("runs", .array(t.points.map { p in
-                .object([("run", .int(p.run.id)), ("started_at", .string(p.run.startedAt)), ("verdict", p.verdict.map { .string($0.rawValue) } ?? .null),
-                         ("assets_failing", .array(p.assetsFailing.map { .string($0) })), ("entry_hash", .string(p.run.entryHash))])
-            })),
+            (
+                "runs",
+                .array(
+                    t.points.map { p in
+                        .object([
+                            ("run", .int(p.run.id)), ("started_at", .string(p.run.startedAt)), ("verdict", p.verdict.map { .string($0.rawValue) } ?? .null),
+                            ("assets_failing", .array(p.assetsFailing.map { .string($0) })), ("entry_hash", .string(p.run.entryHash)),
+                        ])
+                    })
+            ),
             ("days_without_run", .array(t.daysWithoutRun.map { .string($0.description) })),
         ])
         return JSONWriter.string(doc, pretty: true) + "\n"

@@ -13,7 +13,7 @@ enum XMLText {
             case 0x09, 0x0A, 0x0D: return nil
             case 0x00..<0x20: return ("\u{FFFD}", 1)
             case 0xEF where i + 2 < b.count && b[i + 1] == 0xBF && (b[i + 2] == 0xBE || b[i + 2] == 0xBF):
-                return ("\u{FFFD}", 3)   // U+FFFE, U+FFFF
+                return ("\u{FFFD}", 3)  // U+FFFE, U+FFFF
             default: return nil
             }
         }

@@ -67,8 +67,10 @@ public final class Database {
 
     /// Fills a blob (made with `zeroblob(N)`) in pieces: `body` hands each piece to `write`
     /// in order; more than the blob's size is an error.
-    public func writeBlob(table: String, column: String, row: Int64,
-                          _ body: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+    public func writeBlob(
+        table: String, column: String, row: Int64,
+        _ body: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) throws {
         var blob: OpaquePointer?
         let rc = sqlite3_blob_open(handle, "main", table, column, row, 1, &blob)
         guard rc == SQLITE_OK, let blob else { throw error(rc) }
@@ -83,8 +85,10 @@ public final class Database {
 
     /// Reads a blob in pieces of `chunk` bytes (incremental blob I/O), so a large value is
     /// never held whole.
-    public func readBlob(table: String, column: String, row: Int64, chunk: Int = 1 << 20,
-                         _ body: (UnsafeRawBufferPointer) -> Void) throws(SQLiteError) {
+    public func readBlob(
+        table: String, column: String, row: Int64, chunk: Int = 1 << 20,
+        _ body: (UnsafeRawBufferPointer) -> Void
+    ) throws(SQLiteError) {
         var blob: OpaquePointer?
         let rc = sqlite3_blob_open(handle, "main", table, column, row, 0, &blob)
         guard rc == SQLITE_OK, let blob else { throw error(rc) }

@@ -35,8 +35,9 @@ public struct MapReader {
     public func allowOnly(_ allowed: [String], id: String = "unknown-key") {
         for p in pairs {
             guard let k = p.key.scalar?.text, !allowed.contains(k) else { continue }
-            diags.error(id, "unknown key '\(k)' in \(what)\(Suggest.hint(for: k, in: allowed))", at: p.key.location,
-                        notes: ["allowed keys: \(allowed.joined(separator: ", "))"])
+            diags.error(
+                id, "unknown key '\(k)' in \(what)\(Suggest.hint(for: k, in: allowed))", at: p.key.location,
+                notes: ["allowed keys: \(allowed.joined(separator: ", "))"])
         }
     }
 

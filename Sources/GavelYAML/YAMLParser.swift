@@ -143,8 +143,9 @@ private struct Builder {
                 throw Diagnostic("yaml-complex-key", "mapping keys must be plain strings, not \(node.describedType)", at: node.location)
             }
             if let first = top.firstKeyAt[k.text] {
-                throw Diagnostic("duplicate-key", "duplicate key '\(k.text)' in this mapping", at: node.location,
-                                 notes: ["first defined at \(first)"])
+                throw Diagnostic(
+                    "duplicate-key", "duplicate key '\(k.text)' in this mapping", at: node.location,
+                    notes: ["first defined at \(first)"])
             }
             top.firstKeyAt[k.text] = node.location
             top.pendingKey = node
@@ -196,9 +197,10 @@ private struct Builder {
         if (context ?? "").contains("flow mapping") || problem.contains("',' or '}'") || flowWildcard {
             let line = lineText(mark)
             if line.contains("[") || line.contains("]") {
-                return Diagnostic("yaml-flow-brackets",
-                                  "inside a flow mapping { ... }, a value containing [ or ] must be quoted, e.g. { path: \"nginx.servers[0].ssl\", equals: true }",
-                                  at: at, notes: notes + ["libyaml: \(problem)"])
+                return Diagnostic(
+                    "yaml-flow-brackets",
+                    "inside a flow mapping { ... }, a value containing [ or ] must be quoted, e.g. { path: \"nginx.servers[0].ssl\", equals: true }",
+                    at: at, notes: notes + ["libyaml: \(problem)"])
             }
         }
         return Diagnostic("yaml-syntax", "invalid YAML: \(problem)", at: at, notes: notes)

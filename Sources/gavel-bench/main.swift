@@ -50,13 +50,16 @@ let profileRules = ProcessInfo.processInfo.environment["PROFILE_RULE"]
 /// One asset's php, nginx and hosting snapshots, in the shape the collectors write them
 /// (docs/snapshots/). With `compliant`, every shipped rule passes.
 func generate(_ i: Int, compliant: Bool = false) -> [String: String] {
-    var r = SplitMix64(seed: UInt64(i))   // the same fleet on every machine
+    var r = SplitMix64(seed: UInt64(i))  // the same fleet on every machine
     func pick<T>(_ xs: [T]) -> T { compliant ? xs[0] : r.pick(xs) }
     func rare() -> Bool { !compliant && r.next() % 50 == 0 }
     let name = "site-\(i).example.com"
     func envelope(_ kind: String, _ data: Value, _ prov: [(String, Value)] = []) -> String {
-        JSONWriter.string(.object([("gavel", "snapshot/v1"), ("asset", .string(name)), ("kind", .string(kind)),
-                                   ("collected_at", "2026-11-21T02:00:04Z"), ("data", data), ("provenance", .object(prov))]))
+        JSONWriter.string(
+            .object([
+                ("gavel", "snapshot/v1"), ("asset", .string(name)), ("kind", .string(kind)),
+                ("collected_at", "2026-11-21T02:00:04Z"), ("data", data), ("provenance", .object(prov)),
+            ]))
     }
     var ini: [(String, Value)] = [
         ("session.cookie_secure", .string(pick(["1", "0", "On"]))), ("session.cookie_httponly", .string(r.pick(["1", "On"]))),
@@ -72,13 +75,20 @@ func generate(_ i: Int, compliant: Bool = false) -> [String: String] {
     for k in 0..<420 { ini.append(("ext\(k % 40).directive_\(k)", .string("value-\(r.next() % 100000)"))) }
     var prov: [(String, Value)] = []
     for (k, (key, _)) in ini.enumerated() where k < 300 { prov.append(("/ini/\(key)", .string("/etc/php/8.2/fpm/php.ini:\(k * 3 + 10)"))) }
-    let php = envelope("php", .object([
-        ("source", "ini"), ("version", .string(pick(["8.2.7", "7.4.33", "8.3.1"]))), ("sapi", "fpm-fcgi"),
-        ("ini_files", .array(["/etc/php/8.2/fpm/php.ini"])), ("ini", .object(ini)), ("extensions", .array([])),
-        ("fpm_pool", .object([("file", "/etc/php/8.2/fpm/pool.d/www.conf"), ("name", "www"),
-                              ("settings", .object([("user", .string(pick(["www-data", "root"]))), ("security.limit_extensions", ".php")])),
-                              ("overrides", .array([]))])),
-    ]), prov)
+    let php = envelope(
+        "php",
+        .object([
+            ("source", "ini"), ("version", .string(pick(["8.2.7", "7.4.33", "8.3.1"]))), ("sapi", "fpm-fcgi"),
+            ("ini_files", .array(["/etc/php/8.2/fpm/php.ini"])), ("ini", .object(ini)), ("extensions", .array([])),
+            (
+                "fpm_pool",
+                .object([
+                    ("file", "/etc/php/8.2/fpm/pool.d/www.conf"), ("name", "www"),
+                    ("settings", .object([("user", .string(pick(["www-data", "root"]))), ("security.limit_extensions", ".php")])),
+                    ("overrides", .array([])),
+                ])
+            ),
+        ]), prov)
 
     let headers: Value = .object([
         ("strict-transport-security", .object([("value", "max-age=63072000"), ("always", true)])),
@@ -108,51 +118,92 @@ func generate(_ i: Int, compliant: Bool = false) -> [String: String] {
     }
     for s in 0..<4 {
         let ssl = s % 2 == 0
-        servers.append(.object([
-            ("names", .array([.string(name)])), ("ssl", .bool(ssl)),
-            ("ssl_protocols", .array(pick([["TLSv1.2", "TLSv1.3"], ["TLSv1", "TLSv1.2"]]).map { .string($0) })),
-            ("ssl_ciphers", .string(pick(["ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256", "HIGH:!aNULL:!MD5", "ALL:!aNULL"]))),
-            ("ssl_session_tickets", .bool(!compliant && r.next() % 2 == 0)),
-            ("ssl_certificates", .array(ssl ? [.object([("certificate", "/etc/ssl/certs/site.pem"), ("key", "/etc/ssl/private/site.key")])] : [])),
-            ("server_tokens", .string(pick(["off", "on"]))), ("redirects_to_https", .bool(!ssl)),
-            ("access_log_off", .bool(rare())), ("client_max_body_size", "40m"), ("client_max_body_size_bytes", 41_943_040),
-            ("headers", headers),
-            ("locations", .array((0..<12).map { l in .object([
-                ("match", .string("/path-\(l)")), ("autoindex", .bool(rare())),
-                ("headers", rare() ? .object([("cache-control", .object([("value", "no-store"), ("always", false)]))]) : headers),
-                ("php_values", .object([("upload_max_filesize", .object([("value", .string("\(l)M")), ("admin", false)]))])),
-            ]) })),
-        ]))
+        servers.append(
+            .object([
+                ("names", .array([.string(name)])), ("ssl", .bool(ssl)),
+                ("ssl_protocols", .array(pick([["TLSv1.2", "TLSv1.3"], ["TLSv1", "TLSv1.2"]]).map { .string($0) })),
+                ("ssl_ciphers", .string(pick(["ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256", "HIGH:!aNULL:!MD5", "ALL:!aNULL"]))),
+                ("ssl_session_tickets", .bool(!compliant && r.next() % 2 == 0)),
+                ("ssl_certificates", .array(ssl ? [.object([("certificate", "/etc/ssl/certs/site.pem"), ("key", "/etc/ssl/private/site.key")])] : [])),
+                ("server_tokens", .string(pick(["off", "on"]))), ("redirects_to_https", .bool(!ssl)),
+                ("access_log_off", .bool(rare())), ("client_max_body_size", "40m"), ("client_max_body_size_bytes", 41_943_040),
+                ("headers", headers),
+                (
+                    "locations",
+                    .array(
+                        (0..<12).map { l in
+                            .object([
+                                ("match", .string("/path-\(l)")), ("autoindex", .bool(rare())),
+                                ("headers", rare() ? .object([("cache-control", .object([("value", "no-store"), ("always", false)]))]) : headers),
+                                ("php_values", .object([("upload_max_filesize", .object([("value", .string("\(l)M")), ("admin", false)]))])),
+                            ])
+                        })
+                ),
+            ]))
     }
     let nginx = envelope("nginx", .object([("source", "config"), ("version", "1.22.1"), ("servers", .array(servers))]), nginxProv)
 
-    let hosting = envelope("hosting", .object([
-        ("os", .object([("id", "debian"), ("version_id", .string(pick(["12", "10"])))])),
-        ("sshd", .object([("source", "sshd_config"), ("settings", .object([
-            ("permitrootlogin", .string(pick(["no", "yes"]))), ("passwordauthentication", .string(pick(["no", "yes"]))),
-            ("kbdinteractiveauthentication", "no"), ("permitemptypasswords", "no"), ("maxauthtries", .string(pick(["3", "6"]))),
-            ("clientaliveinterval", .string(pick(["300", "0"]))), ("x11forwarding", "no"),
-        ]))])),
-        ("listening", .array([22, 80, 443, rare() ? 3306 : 9000].map { p in
-            .object([("protocol", "tcp"), ("address", .string(p == 9000 ? "127.0.0.1" : "0.0.0.0")), ("port", .integer(p)),
-                     ("public", .bool(p != 9000))]) })),
-        ("certificates", .array([.object([("path", "/etc/ssl/certs/site.pem"), ("readable", true), ("days_left", .integer(compliant ? 60 : Int(r.next() % 90))),
-                                          ("key_type", "EC"), ("key_bits", 256), ("signature_algorithm", "ecdsa-with-SHA256")])])),
-        ("firewall", .object([("tools", .array([])), ("active", .bool(!rare())), ("input_policy", "drop")])),
-        ("sudo", .object([("groups", .object([Value.Member]())), ("rules", .array([])), ("rules_readable", true), ("users", .array([]))])),
-        ("files", .array([.object([("path", "/etc/shadow"), ("exists", true), ("world_readable", false), ("world_writable", false)])])),
-        ("time_sync", .object([("service", "systemd-timesyncd"), ("synchronized", true)])),
-        ("updates", .object([("unattended_upgrades_installed", true), ("apt_periodic", .object([("Unattended-Upgrade", "1")])),
-                             ("pending_security", .integer(compliant ? 0 : Int(r.next() % 3)))])),
-        ("logging", .object([("journald", .object([("Storage", "persistent")]))])),
-    ]), [("/os/id", "/etc/os-release:3"), ("/os/version_id", "/etc/os-release:4"), ("/sshd/source", "/etc/ssh/sshd_config:1"),
-         ("/sshd/settings/permitrootlogin", "/etc/ssh/sshd_config:33"), ("/sshd/settings/passwordauthentication", "/etc/ssh/sshd_config:57"),
-         ("/sshd/settings/kbdinteractiveauthentication", "/etc/ssh/sshd_config:62"), ("/sshd/settings/permitemptypasswords", "/etc/ssh/sshd_config:58"),
-         ("/sshd/settings/maxauthtries", "/etc/ssh/sshd_config:35"), ("/sshd/settings/clientaliveinterval", "/etc/ssh/sshd_config:104"),
-         ("/sshd/settings/x11forwarding", "/etc/ssh/sshd_config:89"), ("/listening/0", "/proc/net/tcp:2"), ("/listening/1", "/proc/net/tcp:3"),
-         ("/listening/2", "/proc/net/tcp:4"), ("/listening/3", "/proc/net/tcp:5"), ("/certificates/0", "/etc/ssl/certs/site.pem"),
-         ("/firewall", "/etc/nftables.conf:1"), ("/time_sync", "/etc/systemd/timesyncd.conf:1"),
-         ("/updates/apt_periodic/Unattended-Upgrade", "/etc/apt/apt.conf.d/20auto-upgrades:2"), ("/logging/journald/Storage", "/etc/systemd/journald.conf:15")])
+    let hosting = envelope(
+        "hosting",
+        .object([
+            ("os", .object([("id", "debian"), ("version_id", .string(pick(["12", "10"])))])),
+            (
+                "sshd",
+                .object([
+                    ("source", "sshd_config"),
+                    (
+                        "settings",
+                        .object([
+                            ("permitrootlogin", .string(pick(["no", "yes"]))), ("passwordauthentication", .string(pick(["no", "yes"]))),
+                            ("kbdinteractiveauthentication", "no"), ("permitemptypasswords", "no"), ("maxauthtries", .string(pick(["3", "6"]))),
+                            ("clientaliveinterval", .string(pick(["300", "0"]))), ("x11forwarding", "no"),
+                        ])
+                    ),
+                ])
+            ),
+            (
+                "listening",
+                .array(
+                    [22, 80, 443, rare() ? 3306 : 9000].map { p in
+                        .object([
+                            ("protocol", "tcp"), ("address", .string(p == 9000 ? "127.0.0.1" : "0.0.0.0")), ("port", .integer(p)),
+                            ("public", .bool(p != 9000)),
+                        ])
+                    })
+            ),
+            (
+                "certificates",
+                .array([
+                    .object([
+                        ("path", "/etc/ssl/certs/site.pem"), ("readable", true), ("days_left", .integer(compliant ? 60 : Int(r.next() % 90))),
+                        ("key_type", "EC"), ("key_bits", 256), ("signature_algorithm", "ecdsa-with-SHA256"),
+                    ])
+                ])
+            ),
+            ("firewall", .object([("tools", .array([])), ("active", .bool(!rare())), ("input_policy", "drop")])),
+            ("sudo", .object([("groups", .object([Value.Member]())), ("rules", .array([])), ("rules_readable", true), ("users", .array([]))])),
+            ("files", .array([.object([("path", "/etc/shadow"), ("exists", true), ("world_readable", false), ("world_writable", false)])])),
+            ("time_sync", .object([("service", "systemd-timesyncd"), ("synchronized", true)])),
+            (
+                "updates",
+                .object([
+                    ("unattended_upgrades_installed", true), ("apt_periodic", .object([("Unattended-Upgrade", "1")])),
+                    ("pending_security", .integer(compliant ? 0 : Int(r.next() % 3))),
+                ])
+            ),
+            ("logging", .object([("journald", .object([("Storage", "persistent")]))])),
+        ]),
+        [
+            ("/os/id", "/etc/os-release:3"), ("/os/version_id", "/etc/os-release:4"), ("/sshd/source", "/etc/ssh/sshd_config:1"),
+            ("/sshd/settings/permitrootlogin", "/etc/ssh/sshd_config:33"), ("/sshd/settings/passwordauthentication", "/etc/ssh/sshd_config:57"),
+            ("/sshd/settings/kbdinteractiveauthentication", "/etc/ssh/sshd_config:62"), ("/sshd/settings/permitemptypasswords", "/etc/ssh/sshd_config:58"),
+            ("/sshd/settings/maxauthtries", "/etc/ssh/sshd_config:35"), ("/sshd/settings/clientaliveinterval", "/etc/ssh/sshd_config:104"),
+            ("/sshd/settings/x11forwarding", "/etc/ssh/sshd_config:89"), ("/listening/0", "/proc/net/tcp:2"), ("/listening/1", "/proc/net/tcp:3"),
+            ("/listening/2", "/proc/net/tcp:4"), ("/listening/3", "/proc/net/tcp:5"), ("/certificates/0", "/etc/ssl/certs/site.pem"),
+            ("/firewall", "/etc/nftables.conf:1"), ("/time_sync", "/etc/systemd/timesyncd.conf:1"),
+            ("/updates/apt_periodic/Unattended-Upgrade", "/etc/apt/apt.conf.d/20auto-upgrades:2"),
+            ("/logging/journald/Storage", "/etc/systemd/journald.conf:15"),
+        ])
     return ["php": php, "nginx": nginx, "hosting": hosting]
 }
 
@@ -166,7 +217,8 @@ let fm = FileManager.default
 /// Bumped whenever the generated shape changes, so an old fleet in --dir is rebuilt.
 let generatorVersion = "3"
 if (try? String(contentsOfFile: dir + "/.generator", encoding: .utf8)) != generatorVersion
-    || !fm.fileExists(atPath: dir + "/site-\(assetCount - 1).example.com/hosting.json") {
+    || !fm.fileExists(atPath: dir + "/site-\(assetCount - 1).example.com/hosting.json")
+{
     let t0 = Date()
     try? fm.removeItem(atPath: dir)
     DispatchQueue.concurrentPerform(iterations: assetCount) { i in
@@ -195,43 +247,49 @@ compileTimes.sort()
 print(String(format: "compile:            %.1f ms (median of 20, %d rules)", compileTimes[10] * 1000, program.rules.count))
 
 if profileRules == nil && (only == "all" || only == "full") {
-// 2. Full run: plan, load, parse, evaluate, roll up (what `gavel eval` does).
-let t1 = Date()
-let run = Runner.run(program, SnapshotPlan.make([dir]), jobs: jobs)
-let tDoc = Date()
-let rssAfterRun = rssMB()
-let (assetsRun, mb) = (run.assets.count, Double(run.bytesParsed) / 1e6)
-let doc = ResultsDocument(run: consume run, failOn: .info)   // as `gavel eval` does
-let wall = Date().timeIntervalSince(t1)
-let docTime = Date().timeIntervalSince(tDoc)
-print(String(format: "full run:           %d assets, %.0f MB in %.2f s wall (%d jobs): %.0f assets/s, %.1f MB/s, %d rule evaluations",
-             assetsRun, mb, wall, jobs, Double(assetsRun) / wall, mb / wall, doc.entries.count))
-print(String(format: "  of which:        %.2f s load, parse and evaluate (parallel), %.2f s verdicts and control roll-up", wall - docTime, docTime))
-print(String(format: "peak RSS so far:    %.0f MB (%.0f MB before the verdicts were assembled)", rssMB(), rssAfterRun))
-print(String(format: "  kept:            %d evidence records for %d results that do not pass", doc.entries.reduce(0) { $0 + $1.evidence.count },
-             doc.entries.reduce(0) { $0 + ($1.verdict != .pass ? 1 : 0) }))
-if only == "full" { exit(0) }
+    // 2. Full run: plan, load, parse, evaluate, roll up (what `gavel eval` does).
+    let t1 = Date()
+    let run = Runner.run(program, SnapshotPlan.make([dir]), jobs: jobs)
+    let tDoc = Date()
+    let rssAfterRun = rssMB()
+    let (assetsRun, mb) = (run.assets.count, Double(run.bytesParsed) / 1e6)
+    let doc = ResultsDocument(run: consume run, failOn: .info)  // as `gavel eval` does
+    let wall = Date().timeIntervalSince(t1)
+    let docTime = Date().timeIntervalSince(tDoc)
+    print(
+        String(
+            format: "full run:           %d assets, %.0f MB in %.2f s wall (%d jobs): %.0f assets/s, %.1f MB/s, %d rule evaluations",
+            assetsRun, mb, wall, jobs, Double(assetsRun) / wall, mb / wall, doc.entries.count))
+    print(String(format: "  of which:        %.2f s load, parse and evaluate (parallel), %.2f s verdicts and control roll-up", wall - docTime, docTime))
+    print(String(format: "peak RSS so far:    %.0f MB (%.0f MB before the verdicts were assembled)", rssMB(), rssAfterRun))
+    print(
+        String(
+            format: "  kept:            %d evidence records for %d results that do not pass", doc.entries.reduce(0) { $0 + $1.evidence.count },
+            doc.entries.reduce(0) { $0 + ($1.verdict != .pass ? 1 : 0) }))
+    if only == "full" { exit(0) }
 }
 if profileRules == nil && (only == "all" || only == "parse") {
 
-// 3. jansson alone on the same files (one core), for comparison.
-var files: [Data] = []
-for i in 0..<sample { for k in ["php", "nginx", "hosting"] { files.append(fm.contents(atPath: dir + "/site-\(i).example.com/\(k).json")!) } }
-let sampleBytes = files.reduce(0) { $0 + $1.count }
-let t2 = Date()
-for f in files { _ = f.withUnsafeBytes { try? JSONDocument.parse($0) } }
-let janssonRate = Double(sampleBytes) / 1e6 / Date().timeIntervalSince(t2)
-print(String(format: "jansson parse only: %.1f MB/s on one core (%d files)", janssonRate, files.count))
-// Gavel's own load of the same files: jansson, the envelope's checks, the provenance map
-// read from its text, and the SHA-256.
-let t4 = Date()
-for f in files { _ = f.withUnsafeBytes { LoadedSnapshot.parse($0, source: "memory") } }
-print(String(format: "Gavel load only:    %.1f MB/s on one core (the same files: envelope checked, provenance map indexed, SHA-256)",
-             Double(sampleBytes) / 1e6 / Date().timeIntervalSince(t4)))
-let t3 = Date()
-for f in files { _ = SHA256.hex(f) }
-print(String(format: "SHA-256 only:       %.1f MB/s on one core (the same files)", Double(sampleBytes) / 1e6 / Date().timeIntervalSince(t3)))
-if only == "parse" { exit(0) }
+    // 3. jansson alone on the same files (one core), for comparison.
+    var files: [Data] = []
+    for i in 0..<sample { for k in ["php", "nginx", "hosting"] { files.append(fm.contents(atPath: dir + "/site-\(i).example.com/\(k).json")!) } }
+    let sampleBytes = files.reduce(0) { $0 + $1.count }
+    let t2 = Date()
+    for f in files { _ = f.withUnsafeBytes { try? JSONDocument.parse($0) } }
+    let janssonRate = Double(sampleBytes) / 1e6 / Date().timeIntervalSince(t2)
+    print(String(format: "jansson parse only: %.1f MB/s on one core (%d files)", janssonRate, files.count))
+    // Gavel's own load of the same files: jansson, the envelope's checks, the provenance map
+    // read from its text, and the SHA-256.
+    let t4 = Date()
+    for f in files { _ = f.withUnsafeBytes { LoadedSnapshot.parse($0, source: "memory") } }
+    print(
+        String(
+            format: "Gavel load only:    %.1f MB/s on one core (the same files: envelope checked, provenance map indexed, SHA-256)",
+            Double(sampleBytes) / 1e6 / Date().timeIntervalSince(t4)))
+    let t3 = Date()
+    for f in files { _ = SHA256.hex(f) }
+    print(String(format: "SHA-256 only:       %.1f MB/s on one core (the same files)", Double(sampleBytes) / 1e6 / Date().timeIntervalSince(t3)))
+    if only == "parse" { exit(0) }
 }
 
 // 4. Rule evaluation on already-loaded assets (one core): the generated fleet (about 40% of
@@ -316,13 +374,20 @@ func report(_ name: String, _ count: Int, _ texts: (Int) -> [String]) {
     let cold = rateInTurn((0..<count).map { parse(texts($0)) })
     let t = fresh.tally
     let applicable = Double(t.evals - t.notApplicable) / Double(t.evals)
-    print(String(format: "evaluation only:    %.2f million rule evaluations/s on one core (fastest pass %.2f), %@, each asset right after parsing (%d assets x %d rules x %d)",
-                 fresh.rate / 1e6, fresh.best / 1e6, name, count, rules.count, repeats))
+    print(
+        String(
+            format:
+                "evaluation only:    %.2f million rule evaluations/s on one core (fastest pass %.2f), %@, each asset right after parsing (%d assets x %d rules x %d)",
+            fresh.rate / 1e6, fresh.best / 1e6, name, count, rules.count, repeats))
     // A not-applicable rule costs a bit-mask test: the rate of the rules that apply, in the
     // same time, is the stricter figure.
-    print(String(format: "                    %.2f million/s counting only the %.0f%% of evaluations that apply (the rest: kind absent or 'when' false); %.0f%% fail or error",
-                 fresh.rate * applicable / 1e6, applicable * 100, Double(t.failing) / Double(t.evals) * 100))
-    print(String(format: "                    %.2f million/s with all %d assets parsed first and evaluated in turn (data no longer in cache)", cold / 1e6, count))
+    print(
+        String(
+            format:
+                "                    %.2f million/s counting only the %.0f%% of evaluations that apply (the rest: kind absent or 'when' false); %.0f%% fail or error",
+            fresh.rate * applicable / 1e6, applicable * 100, Double(t.failing) / Double(t.evals) * 100))
+    print(
+        String(format: "                    %.2f million/s with all %d assets parsed first and evaluated in turn (data no longer in cache)", cold / 1e6, count))
 }
 /// The assets PER_RULE times rule by rule: the compliant fleet, or with PER_RULE=generated
 /// the generated one (where failing rules build their evidence).

@@ -6,10 +6,10 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compile the policy set and report every error with file:line:column and an ID.",
         discussion: """
-        Example:
-          gavel check Policies
-          gavel check Policies --format sarif --output check.sarif   # for code scanning
-        """
+            Example:
+              gavel check Policies
+              gavel check Policies --format sarif --output check.sarif   # for code scanning
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, sarif }
@@ -28,8 +28,9 @@ struct Check: ParsableCommand {
     func run() throws {
         guard format == .sarif else {
             let program = try compileOrExit(path)
-            print("\(path): \(program.files.count) files, \(program.rules.count) rules, \(program.catalogs.count) control catalogs, \(program.tests.count) tests: no errors"
-                  + (program.warnings.isEmpty ? "" : " (\(program.warnings.count) warning\(program.warnings.count == 1 ? "" : "s"))"))
+            print(
+                "\(path): \(program.files.count) files, \(program.rules.count) rules, \(program.catalogs.count) control catalogs, \(program.tests.count) tests: no errors"
+                    + (program.warnings.isEmpty ? "" : " (\(program.warnings.count) warning\(program.warnings.count == 1 ? "" : "s"))"))
             return
         }
         let out = Compiler.compile(path: path)

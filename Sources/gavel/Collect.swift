@@ -7,7 +7,10 @@ struct Collect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Snapshot one asset's configuration into a snapshot/v1 JSON document.",
         discussion: "Collectors only read; they never print secrets. See docs/snapshots/ for each kind's fields.",
-        subcommands: [CollectHost.self, CollectFleet.self, CollectFile.self, CollectCommand.self, CollectHosting.self, CollectPHP.self, CollectNginx.self, CollectWordPress.self, CollectMagento.self, CollectShopify.self]
+        subcommands: [
+            CollectHost.self, CollectFleet.self, CollectFile.self, CollectCommand.self, CollectHosting.self, CollectPHP.self, CollectNginx.self,
+            CollectWordPress.self, CollectMagento.self, CollectShopify.self,
+        ]
     )
 }
 
@@ -25,7 +28,8 @@ struct CollectOutput: ParsableArguments {
         guard let output else { return }
         try InputPaths.checkWritable(output, "--output")
         if FileManager.default.fileExists(atPath: output), !CollectOutput.isSnapshot(output) {
-            throw ValidationError("--output \(output) exists and is not a Gavel snapshot (it may be a file collectors read); remove it first or choose another file")
+            throw ValidationError(
+                "--output \(output) exists and is not a Gavel snapshot (it may be a file collectors read); remove it first or choose another file")
         }
     }
 
@@ -60,16 +64,16 @@ struct CollectPHP: ParsableCommand {
         commandName: "php",
         abstract: "Snapshot PHP's configuration from php.ini files or from the php binary.",
         discussion: """
-        With --ini, php.ini and its scan directory are parsed the way PHP reads them and every \
-        directive PHP defines but the files leave unset gets PHP's built-in default. With \
-        --binary, the real PHP reports its effective values.
+            With --ini, php.ini and its scan directory are parsed the way PHP reads them and every \
+            directive PHP defines but the files leave unset gets PHP's built-in default. With \
+            --binary, the real PHP reports its effective values.
 
-        Examples:
-          gavel collect php --asset shop.example.com --ini /etc/php/8.2/fpm/php.ini \\
-              --fpm-pool /etc/php/8.2/fpm/pool.d/www.conf \\
-              -o Snapshots/shop.example.com/php.json
-          gavel collect php --asset shop.example.com --binary /usr/bin/php
-        """
+            Examples:
+              gavel collect php --asset shop.example.com --ini /etc/php/8.2/fpm/php.ini \\
+                  --fpm-pool /etc/php/8.2/fpm/pool.d/www.conf \\
+                  -o Snapshots/shop.example.com/php.json
+              gavel collect php --asset shop.example.com --binary /usr/bin/php
+            """
     )
 
     @OptionGroup var out: CollectOutput
@@ -115,7 +119,8 @@ struct CollectPHP: ParsableCommand {
                 data = try PHPBinaryCollector(binary: binary, ini: ini).collect(into: &b)
             } else {
                 let dirs: [String]? = noScanDir ? [] : scanDirs.isEmpty ? nil : scanDirs
-                data = try PHPIniCollector(ini: ini!, scanDirs: dirs, fpmPool: fpmPool, poolName: pool, sapi: sapi, version: phpVersion, root: root).collect(into: &b)
+                data = try PHPIniCollector(ini: ini!, scanDirs: dirs, fpmPool: fpmPool, poolName: pool, sapi: sapi, version: phpVersion, root: root).collect(
+                    into: &b)
             }
             try out.write(b, data)
         }

@@ -22,15 +22,15 @@ struct CollectFile: ParsableCommand {
         commandName: "file",
         abstract: "Snapshot configuration files of any kind (JSON, YAML, INI, key-value, .env) with the file and line of every value.",
         discussion: """
-        Files are read in the order given; later ones override earlier ones. Values whose names \
-        or text look secret are recorded as {set, length} only; --secret-key adds name words. \
-        What each format becomes is in docs/snapshots/README.md (kinds of your own).
+            Files are read in the order given; later ones override earlier ones. Values whose names \
+            or text look secret are recorded as {set, length} only; --secret-key adds name words. \
+            What each format becomes is in docs/snapshots/README.md (kinds of your own).
 
-        Examples:
-          gavel collect file --kind redis --asset cache-1 --format keyvalue \\
-              --list rename-command /etc/redis/redis.conf -o Snapshots/cache-1/redis.json
-          gavel collect file --kind mariadb-config --asset db-1 --format ini /etc/mysql/my.cnf
-        """
+            Examples:
+              gavel collect file --kind redis --asset cache-1 --format keyvalue \\
+                  --list rename-command /etc/redis/redis.conf -o Snapshots/cache-1/redis.json
+              gavel collect file --kind mariadb-config --asset db-1 --format ini /etc/mysql/my.cnf
+            """
     )
 
     @OptionGroup var out: CollectOutput
@@ -73,15 +73,15 @@ struct CollectCommand: ParsableCommand {
         commandName: "command",
         abstract: "Run a program of your own that prints JSON, and write it as a snapshot of any kind.",
         discussion: """
-        The program's JSON object is the snapshot's data; an object with "gavel": "collector/v1" \
-        carries data and optionally provenance and unavailable maps. It gets a minimal \
-        environment (PATH, LC_ALL=C, and --env names). A non-zero exit, output that is not such \
-        an object, or a timeout is an error and no snapshot is written.
+            The program's JSON object is the snapshot's data; an object with "gavel": "collector/v1" \
+            carries data and optionally provenance and unavailable maps. It gets a minimal \
+            environment (PATH, LC_ALL=C, and --env names). A non-zero exit, output that is not such \
+            an object, or a timeout is an error and no snapshot is written.
 
-        Examples:
-          gavel collect command --kind redis-live --asset cache-1 -- ./redis-config-get.sh
-          gavel collect command --kind cloud --asset acct-1 --timeout 120 -- python3 export.py
-        """
+            Examples:
+              gavel collect command --kind redis-live --asset cache-1 -- ./redis-config-get.sh
+              gavel collect command --kind cloud --asset acct-1 --timeout 120 -- python3 export.py
+            """
     )
 
     @OptionGroup var out: CollectOutput

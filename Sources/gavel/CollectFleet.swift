@@ -9,19 +9,19 @@ struct CollectFleet: ParsableCommand {
         commandName: "fleet",
         abstract: "Collect every host of an inventory over SSH, and its Shopify stores, into one snapshots folder.",
         discussion: """
-        Each host is reached with the system's ssh (your ~/.ssh/config, agent and known_hosts \
-        apply; BatchMode, host keys always checked unless the inventory says otherwise for a \
-        host). By default this gavel is sent to a private temporary folder on the host, runs \
-        'gavel collect host' there and is removed; with 'gavel: /usr/bin/gavel' in the inventory \
-        the installed one runs. A host that cannot be collected keeps its assets, written as \
-        failure records that 'gavel eval' reports as errors; its last good snapshots are kept \
-        under DIR/.gavel-previous/. The inventory's format is in docs/INVENTORY.md.
+            Each host is reached with the system's ssh (your ~/.ssh/config, agent and known_hosts \
+            apply; BatchMode, host keys always checked unless the inventory says otherwise for a \
+            host). By default this gavel is sent to a private temporary folder on the host, runs \
+            'gavel collect host' there and is removed; with 'gavel: /usr/bin/gavel' in the inventory \
+            the installed one runs. A host that cannot be collected keeps its assets, written as \
+            failure records that 'gavel eval' reports as errors; its last good snapshots are kept \
+            under DIR/.gavel-previous/. The inventory's format is in docs/INVENTORY.md.
 
-        Examples:
-          gavel collect fleet --inventory fleet.yaml -o Snapshots/
-          gavel collect fleet --inventory fleet.yaml -o Snapshots/ --jobs 16
-          gavel collect fleet --inventory fleet.yaml -o Snapshots/ --limit 'web-*'
-        """
+            Examples:
+              gavel collect fleet --inventory fleet.yaml -o Snapshots/
+              gavel collect fleet --inventory fleet.yaml -o Snapshots/ --jobs 16
+              gavel collect fleet --inventory fleet.yaml -o Snapshots/ --limit 'web-*'
+            """
     )
 
     @Option(help: "The inventory file (gavel: inventory/v1).")
@@ -68,8 +68,9 @@ struct CollectFleet: ParsableCommand {
         let patterns = (limit ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let (hosts, stores) = FleetCollector.select(inv, patterns)
         if hosts.isEmpty && stores.isEmpty {
-            printError("gavel collect fleet: error[unknown-host]: --limit \(limit ?? "") selects no host, group or Shopify store of \(inventory)"
-                + Suggest.hint(for: patterns.first ?? "", in: inv.hosts.map(\.name) + inv.groups.map(\.name)))
+            printError(
+                "gavel collect fleet: error[unknown-host]: --limit \(limit ?? "") selects no host, group or Shopify store of \(inventory)"
+                    + Suggest.hint(for: patterns.first ?? "", in: inv.hosts.map(\.name) + inv.groups.map(\.name)))
             throw Exit.usage
         }
         let self_ = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -88,8 +89,9 @@ struct CollectFleet: ParsableCommand {
         }
         print(FleetTable.render(results), terminator: "")
         let failed = results.filter { $0.outcome != .ok }
-        printError("gavel collect fleet: \(results.count - failed.count) of \(results.count) collected into \(output)"
-            + (failed.isEmpty ? "" : "; \(failed.count) failed, their assets recorded as errors (gavel eval reports them)"))
+        printError(
+            "gavel collect fleet: \(results.count - failed.count) of \(results.count) collected into \(output)"
+                + (failed.isEmpty ? "" : "; \(failed.count) failed, their assets recorded as errors (gavel eval reports them)"))
         if !failed.isEmpty { throw Exit.failing }
     }
 }

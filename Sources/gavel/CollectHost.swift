@@ -8,21 +8,22 @@ struct CollectHost: ParsableCommand {
         commandName: "host",
         abstract: "Snapshot everything Gavel knows on this machine, one asset per nginx site.",
         discussion: """
-        Reads the host (hosting), nginx's configuration, every PHP-FPM pool, and the WordPress or \
-        Magento install under each site's root, and writes DIR/<asset>/<kind>.json for each site: \
-        the server blocks that share a first server_name are one site, named after it. Each site \
-        carries the host's hosting snapshot and only its own server blocks; its php snapshot is \
-        the pool its fastcgi_pass leads to (unavailable, with the reason, when none listens there). \
-        A host without nginx is one asset named after the host. What was found and skipped is \
-        printed on stderr.
+            Reads the host (hosting), nginx's configuration, every PHP-FPM pool, and the WordPress or \
+            Magento install under each site's root, and writes DIR/<asset>/<kind>.json for each site: \
+            the server blocks that share a first server_name are one site, named after it. Each site \
+            carries the host's hosting snapshot and only its own server blocks; its php snapshot is \
+            the pool its fastcgi_pass leads to (unavailable, with the reason, when none listens there). \
+            A host without nginx is one asset named after the host. What was found and skipped is \
+            printed on stderr.
 
-        Examples:
-          sudo gavel collect host -o /var/lib/gavel/snapshots
-          gavel collect host --root /mnt/image --host-name web-1 -o Snapshots/
-        """
+            Examples:
+              sudo gavel collect host -o /var/lib/gavel/snapshots
+              gavel collect host --root /mnt/image --host-name web-1 -o Snapshots/
+            """
     )
 
-    @Option(name: [.short, .customLong("output")], help: "The folder to write DIR/<asset>/<kind>.json into (created when missing), or - for JSON Lines on stdout.")
+    @Option(
+        name: [.short, .customLong("output")], help: "The folder to write DIR/<asset>/<kind>.json into (created when missing), or - for JSON Lines on stdout.")
     var output: String
 
     @Option(help: "Read files under this directory instead of / (a mounted image); runs no programs.")
@@ -76,14 +77,19 @@ struct CollectHost: ParsableCommand {
                 // it no longer has (a site taken out of nginx) are retired.
                 let folders = try AssetFolders(output)
                 let at = Timestamp.string(collector.now)
-                try folders.replace(outcome.sites.map { site in
-                    (site.asset, site.snapshots.map { (kind: String, doc: Value) in (kind + ".json", Data((JSONWriter.string(doc, pretty: true) + "\n").utf8)) })
-                }, owner: name, outcome: "ok", at: at, lastGood: at)
+                try folders.replace(
+                    outcome.sites.map { site in
+                        (
+                            site.asset,
+                            site.snapshots.map { (kind: String, doc: Value) in (kind + ".json", Data((JSONWriter.string(doc, pretty: true) + "\n").utf8)) }
+                        )
+                    }, owner: name, outcome: "ok", at: at, lastGood: at)
             }
             for f in outcome.found { printError("found    \(f)") }
             for s in outcome.skipped { printError("skipped  \(s)") }
-            printError("gavel collect host: \(outcome.sites.count) asset\(outcome.sites.count == 1 ? "" : "s") written to \(output == "-" ? "stdout" : output): "
-                + outcome.sites.map { "\($0.asset) (\($0.snapshots.map(\.kind).joined(separator: ", ")))" }.joined(separator: "; "))
+            printError(
+                "gavel collect host: \(outcome.sites.count) asset\(outcome.sites.count == 1 ? "" : "s") written to \(output == "-" ? "stdout" : output): "
+                    + outcome.sites.map { "\($0.asset) (\($0.snapshots.map(\.kind).joined(separator: ", ")))" }.joined(separator: "; "))
         }
     }
 }

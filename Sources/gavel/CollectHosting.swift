@@ -7,15 +7,15 @@ struct CollectHosting: ParsableCommand {
         commandName: "hosting",
         abstract: "Snapshot the machine this runs on: OS, sshd, listening sockets, certificates, firewall, accounts, file modes, updates, logging.",
         discussion: """
-        Read-only. Without root, the parts root alone can read (sshd -T, sudoers, the firewall, \
-        other users' processes) are listed under `skipped`. See docs/snapshots/hosting.md.
+            Read-only. Without root, the parts root alone can read (sshd -T, sudoers, the firewall, \
+            other users' processes) are listed under `skipped`. See docs/snapshots/hosting.md.
 
-        Examples:
-          sudo gavel collect hosting --asset web-1.example.com \\
-              --cert /etc/ssl/certs/shop.pem \\
-              -o Snapshots/web-1.example.com/hosting.json
-          gavel collect hosting --asset image --root /mnt/image --file /etc/shadow
-        """
+            Examples:
+              sudo gavel collect hosting --asset web-1.example.com \\
+                  --cert /etc/ssl/certs/shop.pem \\
+                  -o Snapshots/web-1.example.com/hosting.json
+              gavel collect hosting --asset image --root /mnt/image --file /etc/shadow
+            """
     )
 
     @OptionGroup var out: CollectOutput
@@ -23,7 +23,8 @@ struct CollectHosting: ParsableCommand {
     @Option(name: .customLong("cert"), help: "A TLS certificate file (PEM or DER) to describe (repeatable).")
     var certificates: [String] = []
 
-    @Option(name: .customLong("file"), help: "A file whose mode and owner to record (repeatable; default: passwd, shadow, group, gshadow, sudoers, sshd_config).")
+    @Option(
+        name: .customLong("file"), help: "A file whose mode and owner to record (repeatable; default: passwd, shadow, group, gshadow, sudoers, sshd_config).")
     var files: [String] = []
 
     @Option(help: "Read files under this directory instead of / (a mounted image); runs no programs.")

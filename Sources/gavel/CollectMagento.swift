@@ -7,14 +7,14 @@ struct CollectMagento: ParsableCommand {
         commandName: "magento",
         abstract: "Snapshot a Magento 2 install's files: app/etc/env.php and config.php (never executed), version, mode, modules, admin path.",
         discussion: """
-        Secrets (crypt key, passwords) are recorded as presence and length only. The configuration \
-        is merged with Magento's precedence (module defaults < database < config.php < env.php < \
-        CONFIG__ environment); see docs/snapshots/magento.md.
+            Secrets (crypt key, passwords) are recorded as presence and length only. The configuration \
+            is merged with Magento's precedence (module defaults < database < config.php < env.php < \
+            CONFIG__ environment); see docs/snapshots/magento.md.
 
-        Example:
-          gavel collect magento --asset shop.example.com --path /var/www/magento \\
-              -o Snapshots/shop.example.com/magento.json
-        """
+            Example:
+              gavel collect magento --asset shop.example.com --path /var/www/magento \\
+                  -o Snapshots/shop.example.com/magento.json
+            """
     )
 
     @OptionGroup var out: CollectOutput
@@ -25,7 +25,9 @@ struct CollectMagento: ParsableCommand {
     @Flag(name: .customLong("no-database"), help: "Read the files only.")
     var noDatabase = false
 
-    @Option(name: .customLong("config-export"), help: "Read core_config_data from this export (mysql --batch output of SELECT scope, scope_id, path, value) instead of the database.")
+    @Option(
+        name: .customLong("config-export"),
+        help: "Read core_config_data from this export (mysql --batch output of SELECT scope, scope_id, path, value) instead of the database.")
     var configExport: String?
 
     @Option(name: .customLong("env-file"), help: "CONFIG__... = value lines: the environment PHP-FPM gives Magento (highest precedence).")

@@ -7,16 +7,16 @@ struct CollectNginx: ParsableCommand {
         commandName: "nginx",
         abstract: "Snapshot nginx's configuration from its files or from the nginx binary (nginx -T).",
         discussion: """
-        With --config, the file and everything it includes are parsed the way nginx reads them \
-        (relative includes from the main file's directory, globs in byte order). With --binary, \
-        nginx itself checks and dumps its configuration (nginx -T), and the dump is parsed. Both \
-        give the raw directive tree and the per-server, per-location model of docs/snapshots/nginx.md.
+            With --config, the file and everything it includes are parsed the way nginx reads them \
+            (relative includes from the main file's directory, globs in byte order). With --binary, \
+            nginx itself checks and dumps its configuration (nginx -T), and the dump is parsed. Both \
+            give the raw directive tree and the per-server, per-location model of docs/snapshots/nginx.md.
 
-        Examples:
-          gavel collect nginx --asset shop.example.com --config /etc/nginx/nginx.conf \\
-              -o Snapshots/shop.example.com/nginx.json
-          gavel collect nginx --asset shop.example.com --binary /usr/sbin/nginx
-        """
+            Examples:
+              gavel collect nginx --asset shop.example.com --config /etc/nginx/nginx.conf \\
+                  -o Snapshots/shop.example.com/nginx.json
+              gavel collect nginx --asset shop.example.com --binary /usr/sbin/nginx
+            """
     )
 
     @OptionGroup var out: CollectOutput
@@ -36,7 +36,9 @@ struct CollectNginx: ParsableCommand {
     func validate() throws {
         if config == nil && binary == nil { throw ValidationError("give --config FILE or --binary PATH") }
         if binary != nil && root != "/" { throw ValidationError("--root applies to --config, not --binary") }
-        if root != "/" && !(config ?? "").hasPrefix("/") { throw ValidationError("with --root, --config is the absolute path on the machine, e.g. /etc/nginx/nginx.conf") }
+        if root != "/" && !(config ?? "").hasPrefix("/") {
+            throw ValidationError("with --root, --config is the absolute path on the machine, e.g. /etc/nginx/nginx.conf")
+        }
     }
 
     func run() throws {
@@ -47,7 +49,9 @@ struct CollectNginx: ParsableCommand {
             // a third-party module's directive is not modelled. Both are said, not dropped.
             for u in data["unknown_directives"]?.arrayValue ?? [] {
                 let at = "\(u["file"]?.stringValue ?? "?"):\(u["line"].map { JSONWriter.string($0) } ?? "?")"
-                printError("gavel collect: \(at): warning[nginx-unknown-directive]: unknown directive \"\(u["name"]?.stringValue ?? "")\": none of nginx's own modules declares it (a third-party module's, or a typo); it is listed under unknown_directives and not modelled")
+                printError(
+                    "gavel collect: \(at): warning[nginx-unknown-directive]: unknown directive \"\(u["name"]?.stringValue ?? "")\": none of nginx's own modules declares it (a third-party module's, or a typo); it is listed under unknown_directives and not modelled"
+                )
             }
             try out.write(b, data)
         }

@@ -6,19 +6,20 @@ import GavelCore
 struct CollectShopify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shopify",
-        abstract: "Snapshot a Shopify store's security settings through the GraphQL Admin API: plan, staff, apps and their scopes, webhooks, storefront tokens, customer accounts.",
+        abstract:
+            "Snapshot a Shopify store's security settings through the GraphQL Admin API: plan, staff, apps and their scopes, webhooks, storefront tokens, customer accounts.",
         discussion: """
-        The Admin API access token comes from the SHOPIFY_ADMIN_TOKEN environment variable or \
-        from --token-file, and is sent only in the X-Shopify-Access-Token header: it is never \
-        printed, logged or written. Parts the token may not read (staff needs read_users on a \
-        Plus or Advanced store; other apps need read_apps) are recorded as unavailable, and \
-        rules reading them give error. See docs/snapshots/shopify.md for each query and scope.
+            The Admin API access token comes from the SHOPIFY_ADMIN_TOKEN environment variable or \
+            from --token-file, and is sent only in the X-Shopify-Access-Token header: it is never \
+            printed, logged or written. Parts the token may not read (staff needs read_users on a \
+            Plus or Advanced store; other apps need read_apps) are recorded as unavailable, and \
+            rules reading them give error. See docs/snapshots/shopify.md for each query and scope.
 
-        Example:
-          SHOPIFY_ADMIN_TOKEN=... gavel collect shopify --asset telehealth-store \\
-              --shop telehealth-store.myshopify.com \\
-              -o Snapshots/telehealth-store/shopify.json
-        """
+            Example:
+              SHOPIFY_ADMIN_TOKEN=... gavel collect shopify --asset telehealth-store \\
+                  --shop telehealth-store.myshopify.com \\
+                  -o Snapshots/telehealth-store/shopify.json
+            """
     )
 
     @OptionGroup var out: CollectOutput
@@ -29,7 +30,9 @@ struct CollectShopify: ParsableCommand {
     @Option(name: .customLong("token-file"), help: "Read the Admin API access token from this file instead of $SHOPIFY_ADMIN_TOKEN.")
     var tokenFile: String?
 
-    @Option(name: .customLong("api-version"), help: "The Admin API version to request (default: \(ShopifyCollector.pinnedAPIVersion), the version Gavel is tested against).")
+    @Option(
+        name: .customLong("api-version"),
+        help: "The Admin API version to request (default: \(ShopifyCollector.pinnedAPIVersion), the version Gavel is tested against).")
     var apiVersion = ShopifyCollector.pinnedAPIVersion
 
     @Option(help: "Send requests to scheme://host[:port] instead of https://SHOP (a proxy; plain http only to loopback).")

@@ -7,14 +7,14 @@ struct CollectWordPress: ParsableCommand {
         commandName: "wordpress",
         abstract: "Snapshot a WordPress install's files: wp-config.php (never executed), core version, plugins, themes, file modes.",
         discussion: """
-        Keys, salts and DB_PASSWORD are recorded as {set, length, placeholder} only. The database \
-        (options, roles, users) is read with the mariadb/mysql client and the credentials from \
-        wp-config.php or the --db-* options; see docs/snapshots/wordpress.md.
+            Keys, salts and DB_PASSWORD are recorded as {set, length, placeholder} only. The database \
+            (options, roles, users) is read with the mariadb/mysql client and the credentials from \
+            wp-config.php or the --db-* options; see docs/snapshots/wordpress.md.
 
-        Example:
-          gavel collect wordpress --asset shop.example.com --path /var/www/shop \\
-              -o Snapshots/shop.example.com/wordpress.json
-        """
+            Example:
+              gavel collect wordpress --asset shop.example.com --path /var/www/shop \\
+                  -o Snapshots/shop.example.com/wordpress.json
+            """
     )
 
     @OptionGroup var out: CollectOutput
@@ -22,7 +22,11 @@ struct CollectWordPress: ParsableCommand {
     @Option(help: "The WordPress root (the directory with wp-includes/ and wp-content/).")
     var path: String
 
-    @Option(name: .customLong("site-name"), help: "A host name the site is served under; with Debian's packaged WordPress it chooses /etc/wordpress/config-NAME.php (repeatable; default: the asset).")
+    @Option(
+        name: .customLong("site-name"),
+        help:
+            "A host name the site is served under; with Debian's packaged WordPress it chooses /etc/wordpress/config-NAME.php (repeatable; default: the asset)."
+    )
     var siteNames: [String] = []
 
     @Flag(name: .customLong("no-database"), help: "Read the files only.")

@@ -8,11 +8,11 @@ struct Coverage: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show, per framework, which controls have automated rules, which are manual and attested, and which have neither.",
         discussion: """
-        Example:
-          gavel coverage
-          gavel coverage --policies Policies --format markdown -o coverage.md \\
-              --require-coverage
-        """
+            Example:
+              gavel coverage
+              gavel coverage --policies Policies --format markdown -o coverage.md \\
+                  --require-coverage
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }

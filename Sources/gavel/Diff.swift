@@ -8,20 +8,20 @@ struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what changing the policy set does to the verdicts over the same snapshots.",
         discussion: """
-        --base and --head are policy folders or git revisions: a revision reads the head's \
-        policy folder (or REV:FOLDER) at that commit without touching the working tree. \
-        Each snapshot is parsed once and evaluated by both policy sets.
+            --base and --head are policy folders or git revisions: a revision reads the head's \
+            policy folder (or REV:FOLDER) at that commit without touching the working tree. \
+            Each snapshot is parsed once and evaluated by both policy sets.
 
-        Exit 1 when the gate trips: regressions (default: a rule or control that passed on \
-        an asset now fails or errs), failures (anything newly failing or erring, new rules \
-        too), changes (any change), none.
+            Exit 1 when the gate trips: regressions (default: a rule or control that passed on \
+            an asset now fails or errs), failures (anything newly failing or erring, new rules \
+            too), changes (any change), none.
 
-        Example:
-          gavel diff --base origin/main --head Policies --snapshots Snapshots \\
-              --format markdown -o diff.md
-          gavel diff --base old-policies --snapshots Snapshots --gate failures \\
-              --fail-on high
-        """
+            Example:
+              gavel diff --base origin/main --head Policies --snapshots Snapshots \\
+                  --format markdown -o diff.md
+              gavel diff --base old-policies --snapshots Snapshots --gate failures \\
+                  --fail-on high
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, markdown }
@@ -91,9 +91,10 @@ struct Diff: ParsableCommand {
             throw error
         }
         try reportExceptions(headDoc, display: sources.head.display)
-        let diff = PolicyDiff(base: baseDoc, head: headDoc,
-                              baseLabel: sources.base.label, headLabel: sources.head.label,
-                              baseCommit: sources.base.commit, headCommit: sources.head.commit)
+        let diff = PolicyDiff(
+            base: baseDoc, head: headDoc,
+            baseLabel: sources.base.label, headLabel: sources.head.label,
+            baseCommit: sources.base.commit, headCommit: sources.head.commit)
         let text: String
         switch format {
         case .text: text = DiffTextReporter(style: output == nil ? terminalStyle(1) : .plain).render(diff)

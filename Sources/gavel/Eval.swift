@@ -9,12 +9,12 @@ struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate snapshots against the policy set and report per-rule and per-control verdicts.",
         discussion: """
-        Example:
-          gavel eval --policies Policies --snapshots Snapshots
-          gavel eval --snapshots Snapshots --format json --output results.json \\
-              --fail-on high
-          cat fleet.jsonl | gavel eval --snapshots -
-        """
+            Example:
+              gavel eval --policies Policies --snapshots Snapshots
+              gavel eval --snapshots Snapshots --format json --output results.json \\
+                  --fail-on high
+              cat fleet.jsonl | gavel eval --snapshots -
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, sarif, github, markdown, html }
@@ -25,7 +25,10 @@ struct Eval: ParsableCommand {
     @Option(name: .customLong("snapshots"), help: "Snapshot folder (Snapshots/<asset>/<kind>.json), a snapshot file, or - for JSON Lines on stdin. Repeatable.")
     var snapshots: [String] = []
 
-    @Option(help: "text, json (the results/v1 document), junit, sarif (SARIF 2.1.0), github (workflow-command annotations), markdown, or html (the auditor's report, as gavel report writes it).")
+    @Option(
+        help:
+            "text, json (the results/v1 document), junit, sarif (SARIF 2.1.0), github (workflow-command annotations), markdown, or html (the auditor's report, as gavel report writes it)."
+    )
     var format: Format = .text
 
     @Option(name: [.short, .customLong("output")], help: "Write the report to this file (atomically) instead of stdout.")
@@ -128,7 +131,9 @@ struct Eval: ParsableCommand {
         for w in Self.kindTypos(rules: program.enabledRules.flatMap(\.kindNames), snapshots: doc.snapshots.map(\.kind)) { printError(w) }
         if !evaluated {
             let kinds = Set(doc.snapshots.map(\.kind)).sorted()
-            printError("error: nothing was evaluated: no rule applied to any asset (snapshot kinds present: \(kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))")
+            printError(
+                "error: nothing was evaluated: no rule applied to any asset (snapshot kinds present: \(kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))"
+            )
             throw Exit.input
         }
         if !doc.inputErrors.isEmpty { throw Exit.input }
@@ -143,7 +148,8 @@ struct Eval: ParsableCommand {
         let unread = present.subtracting(read).sorted()
         return read.subtracting(present).sorted().compactMap { kind in
             guard let near = Suggest.closest(to: kind, in: unread) else { return nil }
-            return "warning[unknown-kind]: rules read kind '\(kind)', which no snapshot has, and no rule reads the snapshots of kind '\(near)': is one of them misspelt?"
+            return
+                "warning[unknown-kind]: rules read kind '\(kind)', which no snapshot has, and no rule reads the snapshots of kind '\(near)': is one of them misspelt?"
         }
     }
 }

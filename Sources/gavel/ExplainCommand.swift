@@ -7,9 +7,9 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Show a rule: title, severity, controls, the check in words, and the remediation.",
         discussion: """
-        Example:
-          gavel explain PHP-SESS-001
-        """
+            Example:
+              gavel explain PHP-SESS-001
+            """
     )
 
     @Argument(help: "Rule id.")

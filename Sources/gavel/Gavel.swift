@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 
 @main
 struct Gavel: ParsableCommand {
@@ -7,11 +7,14 @@ struct Gavel: ParsableCommand {
         commandName: "gavel",
         abstract: "Policy-as-code checks for PHP, nginx, WordPress, Magento and Shopify hosting.",
         discussion: """
-        Exit codes: 0 nothing failing at or above --fail-on; 1 failing verdicts or tests; \
-        2 usage or policy errors; 3 unreadable inputs or nothing evaluated.
-        """,
+            Exit codes: 0 nothing failing at or above --fail-on; 1 failing verdicts or tests; \
+            2 usage or policy errors; 3 unreadable inputs or nothing evaluated.
+            """,
         version: "0.1.0",
-        subcommands: [Eval.self, Check.self, Test.self, Diff.self, Coverage.self, Report.self, Verify.self, History.self, ExplainCommand.self, Collect.self, SchemaCommand.self]
+        subcommands: [
+            Eval.self, Check.self, Test.self, Diff.self, Coverage.self, Report.self, Verify.self, History.self, ExplainCommand.self, Collect.self,
+            SchemaCommand.self,
+        ]
     )
 
     /// Same as ArgumentParser's main, except that usage errors exit 2 (docs/CLI.md), not 64.

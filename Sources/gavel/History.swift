@@ -51,15 +51,15 @@ struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The history of runs: list, verify the hash chain, compare runs, follow a control, prune.",
         discussion: """
-        Runs are recorded with gavel eval --store PATH (or gavel history add RESULTS.json). \
-        Each keeps its complete results document and the hash of the run before it.
+            Runs are recorded with gavel eval --store PATH (or gavel history add RESULTS.json). \
+            Each keeps its complete results document and the hash of the run before it.
 
-        Example:
-          gavel eval --store history.sqlite --fail-on none
-          gavel history --store history.sqlite
-          gavel history verify --store history.sqlite
-          gavel history control soc2:CC6.1 --since 2026-06-01 --store history.sqlite
-        """,
+            Example:
+              gavel eval --store history.sqlite --fail-on none
+              gavel history --store history.sqlite
+              gavel history verify --store history.sqlite
+              gavel history control soc2:CC6.1 --since 2026-06-01 --store history.sqlite
+            """,
         subcommands: [HistoryList.self, HistoryAdd.self, HistoryVerify.self, HistoryDiff.self, HistoryControl.self, HistoryPrune.self],
         defaultSubcommand: HistoryList.self
     )
@@ -91,13 +91,13 @@ struct HistoryAdd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Record a results document (from gavel eval --format json) as the next run.",
         discussion: """
-        A document that no longer matches its own SHA-256, or that is already recorded, is \
-        refused (exit 3).
+            A document that no longer matches its own SHA-256, or that is already recorded, is \
+            refused (exit 3).
 
-        Example:
-          gavel eval --format json -o results.json --fail-on none
-          gavel history add results.json --store history.sqlite
-        """)
+            Example:
+              gavel eval --format json -o results.json --fail-on none
+              gavel history add results.json --store history.sqlite
+            """)
     @Argument(help: "A results document.") var results: String
     @OptionGroup var options: StoreOption
     @Option(name: .customLong("keep-days"), help: "Then prune runs that started more than this many days ago.") var keepDays: Int?
@@ -126,14 +126,14 @@ struct HistoryVerify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Check the hash chain and every stored run against its document.",
         discussion: """
-        Exit 0 when intact, 1 naming each run that no longer matches. The last line gives \
-        the chain's head hash: keep it elsewhere (a job log) and pass it back with --head to \
-        detect the newest runs being removed or rewritten. Without --deep it hashes but \
-        does not parse the stored documents.
+            Exit 0 when intact, 1 naming each run that no longer matches. The last line gives \
+            the chain's head hash: keep it elsewhere (a job log) and pass it back with --head to \
+            detect the newest runs being removed or rewritten. Without --deep it hashes but \
+            does not parse the stored documents.
 
-        Example:
-          gavel history verify --store history.sqlite --head 7d340cd08d813ed3
-        """)
+            Example:
+              gavel history verify --store history.sqlite --head 7d340cd08d813ed3
+            """)
     @OptionGroup var options: StoreOption
     @Option(help: "The head hash recorded earlier (or its first 12 or more hex digits): the chain must still contain it.") var head: String?
     @Flag(help: "Also read every stored document and compare its own digest, counts and control verdicts with what was recorded.") var deep = false
@@ -154,7 +154,10 @@ struct HistoryVerify: ParsableCommand {
             }
         }
         var out = v.problems.map { "CHANGED  \($0)\n" }.joined()
-        out += v.ok ? "verified: \(v.runs) run\(v.runs == 1 ? "" : "s"), chain intact" : "\(v.problems.count) problem\(v.problems.count == 1 ? "" : "s") in \(v.runs) runs"
+        out +=
+            v.ok
+            ? "verified: \(v.runs) run\(v.runs == 1 ? "" : "s"), chain intact"
+            : "\(v.problems.count) problem\(v.problems.count == 1 ? "" : "s") in \(v.runs) runs"
         out += v.head.map { "; head \($0)\n" } ?? "\n"
         FileHandle.standardOutput.write(Data(out.utf8))
         if !v.ok { throw Exit.failing }
@@ -164,7 +167,8 @@ struct HistoryVerify: ParsableCommand {
 struct HistoryDiff: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff", abstract: "What changed between two recorded runs (default: the last two).",
-        discussion: "New failures, fixes and new errors per rule and asset, and per control and asset.\n\nExample:\n  gavel history diff 41 42 --store history.sqlite")
+        discussion:
+            "New failures, fixes and new errors per rule and asset, and per control and asset.\n\nExample:\n  gavel history diff 41 42 --store history.sqlite")
     @Argument(help: "The earlier run's number (default: the one before the last).") var runA: Int64?
     @Argument(help: "The later run's number (default: the last).") var runB: Int64?
     @OptionGroup var options: StoreOption
@@ -191,8 +195,9 @@ struct HistoryDiff: ParsableCommand {
         }
         let base = try storeOrExit { () throws(HistoryError) in try store.document(a) }
         let head = try storeOrExit { () throws(HistoryError) in try store.document(b) }
-        let d = PolicyDiff(base: base, head: head, baseLabel: "run #\(a) (\(Timestamp.string(base.startedAt)))",
-                           headLabel: "run #\(b) (\(Timestamp.string(head.startedAt)))")
+        let d = PolicyDiff(
+            base: base, head: head, baseLabel: "run #\(a) (\(Timestamp.string(base.startedAt)))",
+            headLabel: "run #\(b) (\(Timestamp.string(head.startedAt)))")
         let text: String
         switch format {
         case .text: text = DiffTextReporter(style: output == nil ? terminalStyle(1) : .plain, title: "gavel history diff").render(d)

@@ -34,7 +34,9 @@ struct InputPaths {
         for d in folders {
             let root = InputPaths.resolved(d.path)
             guard target.hasPrefix(root == "/" ? "/" : root + "/"), d.endings.contains(where: { target.hasSuffix($0) }) else { continue }
-            throw ValidationError("\(option) \(output) is inside \(d.path), which this command reads; a file there would be read as an input (or replace one). Choose a file elsewhere.")
+            throw ValidationError(
+                "\(option) \(output) is inside \(d.path), which this command reads; a file there would be read as an input (or replace one). Choose a file elsewhere."
+            )
         }
     }
 

@@ -75,8 +75,10 @@ enum Git {
         p.arguments = ["git"] + args
         // git needs its configuration (HOME, XDG) and the repository variables a CI job may
         // set; nothing else of Gavel's environment (tokens, secrets) is passed on.
-        p.environment = ChildEnvironment.minimal(keeping: ["HOME", "XDG_CONFIG_HOME", "GIT_DIR", "GIT_WORK_TREE",
-                                                           "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CEILING_DIRECTORIES"])
+        p.environment = ChildEnvironment.minimal(keeping: [
+            "HOME", "XDG_CONFIG_HOME", "GIT_DIR", "GIT_WORK_TREE",
+            "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CEILING_DIRECTORIES",
+        ])
         let errURL = URL(fileURLWithPath: NSTemporaryDirectory() + "gavel-git-\(UUID().uuidString).err")
         FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errURL) }
@@ -126,7 +128,8 @@ enum Git {
             let meta = String(decoding: record[record.startIndex..<tab], as: UTF8.self).split(separator: " ")
             let path = String(decoding: record[(tab + 1)...], as: UTF8.self)
             guard meta.count == 3, meta[1] == "blob", meta[0] == "100644" || meta[0] == "100755",
-                  !path.split(separator: "/").contains("..") else { continue }
+                !path.split(separator: "/").contains("..")
+            else { continue }
             files.append((String(meta[2]), path))
         }
         let batch = try run(["cat-file", "--batch"], input: Data(files.map { $0.sha + "\n" }.joined().utf8))

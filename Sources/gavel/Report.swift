@@ -9,29 +9,29 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a results document as the auditor's report: HTML, CSV or Markdown.",
         discussion: """
-        The report is built from the results document alone (no policies or snapshots are \
-        read), organised by framework and control: verdicts, the rules behind each control, \
-        per asset the evidence with its snapshot's time and SHA-256, remediation, waivers \
-        and attestations, coverage. HTML is one self-contained file (inline CSS, SVG and \
-        script; no network requests) with filters and a print layout. CSV has one row per \
-        control, asset and rule. With --previous (or --store), the summary lists what \
-        changed since that run.
+            The report is built from the results document alone (no policies or snapshots are \
+            read), organised by framework and control: verdicts, the rules behind each control, \
+            per asset the evidence with its snapshot's time and SHA-256, remediation, waivers \
+            and attestations, coverage. HTML is one self-contained file (inline CSS, SVG and \
+            script; no network requests) with filters and a print layout. CSV has one row per \
+            control, asset and rule. With --previous (or --store), the summary lists what \
+            changed since that run.
 
-        With --asset, the report covers only the matching assets (a site's report out of a \
-        fleet's run): their results, and each control judged again over them alone; the \
-        header says how many of the run's assets it shows.
+            With --asset, the report covers only the matching assets (a site's report out of a \
+            fleet's run): their results, and each control judged again over them alone; the \
+            header says how many of the run's assets it shows.
 
-        Exit 0 when written; 1 when the document no longer matches its own SHA-256 (the \
-        report is still written, and says so at the top); 2 when an --asset pattern matches \
-        no asset; 3 when the document cannot be read.
+            Exit 0 when written; 1 when the document no longer matches its own SHA-256 (the \
+            report is still written, and says so at the top); 2 when an --asset pattern matches \
+            no asset; 3 when the document cannot be read.
 
-        Example:
-          gavel eval --format json -o results.json --fail-on none
-          gavel report results.json --format html -o report.html
-          gavel report results.json --format csv -o report.csv \\
-              --previous last-night.json
-          gavel report results.json --asset 'clinic-b.*' -o clinic-b.html
-        """
+            Example:
+              gavel eval --format json -o results.json --fail-on none
+              gavel report results.json --format html -o report.html
+              gavel report results.json --format csv -o report.csv \\
+                  --previous last-night.json
+              gavel report results.json --asset 'clinic-b.*' -o clinic-b.html
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case html, csv, markdown }
@@ -51,9 +51,11 @@ struct Report: ParsableCommand {
     @Option(help: "A history store: the summary lists the changes since the run recorded before this one.")
     var store: String?
 
-    @Option(name: .customLong("asset"), help: ArgumentHelp(
-        "Report only the assets this name or pattern matches ('*' matches any run of characters); repeat for more. Controls are judged again over those assets.",
-        valueName: "pattern"))
+    @Option(
+        name: .customLong("asset"),
+        help: ArgumentHelp(
+            "Report only the assets this name or pattern matches ('*' matches any run of characters); repeat for more. Controls are judged again over those assets.",
+            valueName: "pattern"))
     var assets: [String] = []
 
     func validate() throws {
@@ -85,7 +87,8 @@ struct Report: ParsableCommand {
         case .markdown: try emit(AuditMarkdownReporter().render(model), to: output)
         }
         if integrity == .changed {
-            printError("error[document-changed]: \(results) was edited after Gavel wrote it: its content no longer matches its document_sha256 (see gavel verify)")
+            printError(
+                "error[document-changed]: \(results) was edited after Gavel wrote it: its content no longer matches its document_sha256 (see gavel verify)")
             throw Exit.failing
         }
     }

@@ -6,10 +6,10 @@ struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the policy tests and report rule coverage.",
         discussion: """
-        Example:
-          gavel test Policies --require-coverage
-          gavel test Policies --format junit --output policy-tests.xml
-        """
+            Example:
+              gavel test Policies --require-coverage
+              gavel test Policies --format junit --output policy-tests.xml
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, junit }

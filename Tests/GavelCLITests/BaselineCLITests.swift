@@ -53,8 +53,9 @@ extension CLITests {
         // A results document works as a baseline too.
         let asResults = try gavel(["eval", "--snapshots", snaps, "--baseline", dir + "/r1.json", "--format", "json", "-o", dir + "/r3.json"])
         XCTAssertNotEqual(asResults.code, 3, asResults.err)
-        XCTAssertEqual(try results(dir + "/r3.json").entries.filter { $0["verdict"] as? String == "fail" && $0["baselined"] == nil }.map { $0["rule"] as! String },
-                       ["PHP-EXPOSE-001"])
+        XCTAssertEqual(
+            try results(dir + "/r3.json").entries.filter { $0["verdict"] as? String == "fail" && $0["baselined"] == nil }.map { $0["rule"] as! String },
+            ["PHP-EXPOSE-001"])
     }
 
     func testBadBaselineIsAnInputError() throws {

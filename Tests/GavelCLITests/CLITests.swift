@@ -85,7 +85,8 @@ final class CLITests: XCTestCase {
     /// the exit code at 0: the policy compiles.
     func testCheckPrintsWarningsAndStillPasses() throws {
         let dir = tempDir()
-        try "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - id: R\n    title: t\n    severity: low\n    check: { path: php.sapi, in: [] }\n    remediation: { summary: x }\n"
+        try
+            "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - id: R\n    title: t\n    severity: low\n    check: { path: php.sapi, in: [] }\n    remediation: { summary: x }\n"
             .write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
         let r = try gavel(["check", dir])
         XCTAssertEqual(r.code, 0, r.err)
@@ -160,7 +161,8 @@ final class CLITests: XCTestCase {
         let policies = tempDir()
         try "gavel: controls/v1\nframework: t\ntitle: T\ncontrols:\n  - { id: C1, title: One }\n"
             .write(toFile: policies + "/controls.yaml", atomically: true, encoding: .utf8)
-        try "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - id: R\n    title: R\n    severity: low\n    controls: [t:C1]\n    check: { path: php.sapi, exists: true }\n    remediation: { summary: x }\n"
+        try
+            "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - id: R\n    title: R\n    severity: low\n    controls: [t:C1]\n    check: { path: php.sapi, exists: true }\n    remediation: { summary: x }\n"
             .write(toFile: policies + "/p.yaml", atomically: true, encoding: .utf8)
         let onlyShopify = #"{"gavel":"snapshot/v1","asset":"s","kind":"shopify","data":{}}"#
         let r2 = try gavel(["eval", "--policies", policies, "--snapshots", "-"], stdin: onlyShopify + "\n")
@@ -215,10 +217,12 @@ final class CLITests: XCTestCase {
     /// Every command's help has an example, and each example line fits the 80 columns help
     /// is laid out in: a longer one is wrapped, and a copied command then breaks.
     func testHelpHasExamplesThatAreNotWrapped() throws {
-        for cmd in [["eval"], ["check"], ["test"], ["explain"], ["diff"], ["coverage"], ["report"], ["verify"], ["history"],
-                    ["history", "list"], ["history", "add"], ["history", "verify"], ["history", "diff"], ["history", "control"], ["history", "prune"],
-                    ["collect", "hosting"], ["collect", "php"], ["collect", "nginx"], ["collect", "wordpress"], ["collect", "magento"],
-                    ["collect", "shopify"], ["collect", "host"], ["collect", "fleet"], ["schema"]] {
+        for cmd in [
+            ["eval"], ["check"], ["test"], ["explain"], ["diff"], ["coverage"], ["report"], ["verify"], ["history"],
+            ["history", "list"], ["history", "add"], ["history", "verify"], ["history", "diff"], ["history", "control"], ["history", "prune"],
+            ["collect", "hosting"], ["collect", "php"], ["collect", "nginx"], ["collect", "wordpress"], ["collect", "magento"],
+            ["collect", "shopify"], ["collect", "host"], ["collect", "fleet"], ["schema"],
+        ] {
             let name = cmd.joined(separator: " ")
             let r = try gavel(cmd + ["--help"])
             XCTAssertEqual(r.code, 0)

@@ -4,11 +4,14 @@ import XCTest
 extension CLITests {
     func testCollectPHPFromIniFeedsEval() throws {
         let dir = tempDir()
-        try "[PHP]\nexpose_php = Off\ndisplay_errors = Off\nlog_errors = On\nallow_url_include = Off\nsession.cookie_secure = 1\nsession.cookie_httponly = 1\nsession.use_strict_mode = 1\n"
+        try
+            "[PHP]\nexpose_php = Off\ndisplay_errors = Off\nlog_errors = On\nallow_url_include = Off\nsession.cookie_secure = 1\nsession.cookie_httponly = 1\nsession.use_strict_mode = 1\n"
             .write(toFile: dir + "/php.ini", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: dir + "/snaps/site.example.com", withIntermediateDirectories: true)
         let out = dir + "/snaps/site.example.com/php.json"
-        let r = try gavel(["collect", "php", "--asset", "site.example.com", "--ini", dir + "/php.ini", "--php-version", "8.2.7", "--sapi", "fpm-fcgi", "-o", out])
+        let r = try gavel([
+            "collect", "php", "--asset", "site.example.com", "--ini", dir + "/php.ini", "--php-version", "8.2.7", "--sapi", "fpm-fcgi", "-o", out,
+        ])
         XCTAssertEqual(r.code, 0, r.err)
         let snap = try String(contentsOfFile: out, encoding: .utf8)
         XCTAssertTrue(snap.contains(#""kind": "php""#))
@@ -61,10 +64,13 @@ extension CLITests {
     /// --root reads a copy of a machine (here the example fleet) and keeps the machine's paths.
     func testCollectUnderRootKeepsTheMachinesPaths() throws {
         let root = CLITests.repo + "/examples/fleet/clinic-a.example.com/root"
-        let php = try gavel(["collect", "php", "--asset", "a", "--root", root, "--ini", "/etc/php/8.2/fpm/php.ini",
-                             "--fpm-pool", "/etc/php/8.2/fpm/pool.d/www.conf", "--php-version", "8.2.26"])
+        let php = try gavel([
+            "collect", "php", "--asset", "a", "--root", root, "--ini", "/etc/php/8.2/fpm/php.ini",
+            "--fpm-pool", "/etc/php/8.2/fpm/pool.d/www.conf", "--php-version", "8.2.26",
+        ])
         XCTAssertEqual(php.code, 0, php.err)
-        XCTAssertTrue(php.out.contains(#""/etc/php/8.2/fpm/php.ini","#) && php.out.contains(#""/etc/php/8.2/fpm/conf.d/10-opcache.ini""#), php.out.prefix(600) + "")
+        XCTAssertTrue(
+            php.out.contains(#""/etc/php/8.2/fpm/php.ini","#) && php.out.contains(#""/etc/php/8.2/fpm/conf.d/10-opcache.ini""#), php.out.prefix(600) + "")
         XCTAssertTrue(php.out.contains(#""/ini/expose_php": "/etc/php/8.2/fpm/php.ini:4""#))
         XCTAssertFalse(php.out.contains("examples/fleet"), "the image's location is not the machine's path")
         XCTAssertTrue(php.out.contains(#""/fpm_pool/settings/user": "/etc/php/8.2/fpm/pool.d/www.conf:2""#))

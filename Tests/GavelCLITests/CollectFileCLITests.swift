@@ -87,7 +87,7 @@ extension CLITests {
         var compared = 0
         for (key, value) in data {
             switch key {
-            case "rename-command":   // not a configuration parameter: CONFIG GET does not list it
+            case "rename-command":  // not a configuration parameter: CONFIG GET does not list it
                 XCTAssertEqual(value as? [String], ["FLUSHALL \"\"", "FLUSHDB \"\""])
             case "requirepass":
                 let secret = try XCTUnwrap(value as? [String: Any])
@@ -132,7 +132,7 @@ extension CLITests {
         !include \(dir)/extra.cnf
         !includedir \(dir)/conf.d
 
-        """.write(toFile: dir + "/my.cnf", atomically: true, encoding: .utf8)   // (MariaDB drops a last line's last byte without a newline)
+        """.write(toFile: dir + "/my.cnf", atomically: true, encoding: .utf8)  // (MariaDB drops a last line's last byte without a newline)
         try "[mysqld]\nrequire_secure_transport = ON\nlocal_infile = 1\n".write(toFile: dir + "/extra.cnf", atomically: true, encoding: .utf8)
         try "[mysqld]\nmax_connections=200\n".write(toFile: dir + "/conf.d/b.cnf", atomically: true, encoding: .utf8)
         try "[mysqld]\nmax_connections=100\ntls_version = TLSv1.2,TLSv1.3\n".write(toFile: dir + "/conf.d/a.cnf", atomically: true, encoding: .utf8)
@@ -150,7 +150,11 @@ extension CLITests {
             var expected: [String: String] = [:]
             for line in printed.split(separator: "\n") {
                 let option = line.dropFirst(2)
-                if let eq = option.firstIndex(of: "=") { expected[String(option[..<eq])] = String(option[option.index(after: eq)...]) } else { expected[String(option)] = "" }
+                if let eq = option.firstIndex(of: "=") {
+                    expected[String(option[..<eq])] = String(option[option.index(after: eq)...])
+                } else {
+                    expected[String(option)] = ""
+                }
             }
             let ours = try XCTUnwrap(data[group])
             XCTAssertEqual(Set(ours.keys), Set(expected.keys), group)
@@ -191,7 +195,8 @@ extension CLITests {
         XCTAssertEqual(yp["/users/0/name"], dir + "/app.yaml:6")
 
         let stripe = "sk_live_" + UUID().uuidString.prefix(12)
-        try "# app settings\nexport APP_ENV=production\nDB_HOST=db.internal # primary\nSTRIPE_KEY='\(stripe)'\nMAIL_FROM=\"Clinic <no-reply@example.invalid>\"\nFEATURE_X=x1y2z3\n"
+        try
+            "# app settings\nexport APP_ENV=production\nDB_HOST=db.internal # primary\nSTRIPE_KEY='\(stripe)'\nMAIL_FROM=\"Clinic <no-reply@example.invalid>\"\nFEATURE_X=x1y2z3\n"
             .write(toFile: dir + "/.env", atomically: true, encoding: .utf8)
         let e = try gavel(["collect", "file", "--kind", "app-env", "--asset", "a", "--format", "env", "--secret-key", "feature", dir + "/.env"])
         XCTAssertEqual(e.code, 0, e.err)
@@ -229,7 +234,8 @@ extension CLITests {
         """.write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
         let secret = "s-" + UUID().uuidString
-        let plain = try gavel(["collect", "command", "--kind", "idp", "--asset", "tenant-1", "--env", "MY_SECRET", "--", script, "plain"], env: ["MY_SECRET": secret])
+        let plain = try gavel(
+            ["collect", "command", "--kind", "idp", "--asset", "tenant-1", "--env", "MY_SECRET", "--", script, "plain"], env: ["MY_SECRET": secret])
         XCTAssertEqual(plain.code, 0, plain.err)
         XCTAssertFalse(plain.out.contains(secret), "a secret the program printed is recorded as set/length only")
         let pd = try XCTUnwrap(try snapshotJSON(plain.out)["data"] as? [String: Any])
@@ -261,8 +267,10 @@ extension CLITests {
         let dir = tempDir()
         try "bind 0.0.0.0\nprotected-mode no\nrequirepass foobared\nloglevel notice\n".write(toFile: dir + "/redis.conf", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: dir + "/snapshots/cache-1", withIntermediateDirectories: true)
-        let c = try gavel(["collect", "file", "--kind", "redis", "--asset", "cache-1", "--format", "keyvalue", "--list", "rename-command",
-                           dir + "/redis.conf", "-o", dir + "/snapshots/cache-1/redis.json"])
+        let c = try gavel([
+            "collect", "file", "--kind", "redis", "--asset", "cache-1", "--format", "keyvalue", "--list", "rename-command",
+            dir + "/redis.conf", "-o", dir + "/snapshots/cache-1/redis.json",
+        ])
         XCTAssertEqual(c.code, 0, c.err)
         let e = try gavel(["eval", "--snapshots", dir + "/snapshots", "--format", "json", "--fail-on", "none"])
         XCTAssertEqual(e.code, 0, e.err)
@@ -280,7 +288,8 @@ extension CLITests {
         XCTAssertTrue(text.out.contains("at \(dir)/redis.conf:2 (redis.protected-mode)"), text.out)
         // The reports and the history take the kind like any other.
         let store = dir + "/history.sqlite"
-        XCTAssertEqual(try gavel(["eval", "--snapshots", dir + "/snapshots", "--store", store, "--fail-on", "none", "--format", "json", "-o", dir + "/r.json"]).code, 0)
+        XCTAssertEqual(
+            try gavel(["eval", "--snapshots", dir + "/snapshots", "--store", store, "--fail-on", "none", "--format", "json", "-o", dir + "/r.json"]).code, 0)
         let html = try gavel(["report", dir + "/r.json", "--format", "html", "-o", dir + "/r.html"])
         XCTAssertEqual(html.code, 0, html.err)
         XCTAssertTrue(try String(contentsOfFile: dir + "/r.html", encoding: .utf8).contains("redis.protected-mode"))
@@ -295,11 +304,15 @@ extension CLITests {
         let dir = tempDir()
         try "protected-mode yes\n".write(toFile: dir + "/redis.conf", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: dir + "/s/cache-1", withIntermediateDirectories: true)
-        XCTAssertEqual(try gavel(["collect", "file", "--kind", "rediss", "--asset", "cache-1", "--format", "keyvalue", dir + "/redis.conf",
-                                  "-o", dir + "/s/cache-1/rediss.json"]).code, 0)
+        XCTAssertEqual(
+            try gavel([
+                "collect", "file", "--kind", "rediss", "--asset", "cache-1", "--format", "keyvalue", dir + "/redis.conf",
+                "-o", dir + "/s/cache-1/rediss.json",
+            ]).code, 0)
         let e = try gavel(["eval", "--snapshots", dir + "/s"])
         XCTAssertEqual(e.code, 3)
-        XCTAssertTrue(e.err.contains("warning[unknown-kind]: rules read kind 'redis', which no snapshot has, and no rule reads the snapshots of kind 'rediss'"), e.err)
+        XCTAssertTrue(
+            e.err.contains("warning[unknown-kind]: rules read kind 'redis', which no snapshot has, and no rule reads the snapshots of kind 'rediss'"), e.err)
         XCTAssertTrue(e.err.contains("error: nothing was evaluated"), e.err)
     }
 }

@@ -41,7 +41,8 @@ final class CollectFleetCLITests: XCTestCase {
     override class func setUp() {
         super.setUp()
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip"), FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd"),
-              FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx"), sh("ls /usr/sbin/php-fpm*").code == 0 else {
+            FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx"), sh("ls /usr/sbin/php-fpm*").code == 0
+        else {
             setupError = "needs root, iproute2, openssh-server, nginx and php-fpm"
             return
         }
@@ -57,7 +58,9 @@ final class CollectFleetCLITests: XCTestCase {
             try installDebianWordPress(w)
             // gvh3 is down, gvh4 has another key than known_hosts says, gvh5 hangs.
             _ = sh("ip netns exec gavel-gvh3 ip link set gvh3-b down")
-            _ = sh("ssh-keygen -q -t ed25519 -N '' -f \(w)/other-key && sed -i \"s|^10.213.4.2 .*|10.213.4.2 $(cut -d' ' -f1,2 \(w)/other-key.pub)|\" \(w)/client/known_hosts")
+            _ = sh(
+                "ssh-keygen -q -t ed25519 -N '' -f \(w)/other-key && sed -i \"s|^10.213.4.2 .*|10.213.4.2 $(cut -d' ' -f1,2 \(w)/other-key.pub)|\" \(w)/client/known_hosts"
+            )
             _ = sh("kill -STOP $(cat \(w)/hosts/gvh5/sshd.pid)")
         } catch {
             setupError = "\(error)"
@@ -83,26 +86,34 @@ final class CollectFleetCLITests: XCTestCase {
         try write(h1 + "/etc/php/\(phpv)/fpm/pool.d/shop.conf", pool("shop", listen: "/run/php/shop.sock"))
         try write(h1 + "/etc/php/\(phpv)/fpm/pool.d/blog.conf", pool("blog", listen: "/run/php/blog.sock"))
         try write(h1 + "/etc/php/\(phpv)/fpm/pool.d/api.conf", pool("api", listen: "127.0.0.1:9001"))
-        try write(h1 + "/etc/nginx/sites-enabled/shop", """
-        server { listen 80; server_name shop.gvh1.test; root /var/www/shop; server_tokens off;
-          location ~ \\.php$ { include snippets/fastcgi-php.conf; fastcgi_pass unix:/run/php/shop.sock; } }
-        """)
-        try write(h1 + "/etc/nginx/sites-enabled/blog", """
-        server { listen 80; server_name blog.gvh1.test; root /usr/share/wordpress; server_tokens off;
-          location ~ \\.php$ { include snippets/fastcgi-php.conf; fastcgi_pass unix:/run/php/blog.sock; } }
-        """)
-        try write(h1 + "/etc/nginx/sites-enabled/api", """
-        server { listen 8080; server_name api.gvh1.test; root /srv/api;
-          location / { include fastcgi_params; fastcgi_pass 127.0.0.1:9001; } }
-        """)
+        try write(
+            h1 + "/etc/nginx/sites-enabled/shop",
+            """
+            server { listen 80; server_name shop.gvh1.test; root /var/www/shop; server_tokens off;
+              location ~ \\.php$ { include snippets/fastcgi-php.conf; fastcgi_pass unix:/run/php/shop.sock; } }
+            """)
+        try write(
+            h1 + "/etc/nginx/sites-enabled/blog",
+            """
+            server { listen 80; server_name blog.gvh1.test; root /usr/share/wordpress; server_tokens off;
+              location ~ \\.php$ { include snippets/fastcgi-php.conf; fastcgi_pass unix:/run/php/blog.sock; } }
+            """)
+        try write(
+            h1 + "/etc/nginx/sites-enabled/api",
+            """
+            server { listen 8080; server_name api.gvh1.test; root /srv/api;
+              location / { include fastcgi_params; fastcgi_pass 127.0.0.1:9001; } }
+            """)
         try write(h1 + "/var/www/shop/wp-config.php", "<?php\ndefine('DB_NAME', 'shop');\ndefine('DISALLOW_FILE_EDIT', true);\n$table_prefix = 'wp_';\n")
         try FileManager.default.createDirectory(atPath: h1 + "/srv/api", withIntermediateDirectories: true)
 
         try write(h2 + "/etc/php/\(phpv)/fpm/pool.d/portal.conf", pool("portal", listen: "/run/php/portal.sock"))
-        try write(h2 + "/etc/nginx/sites-enabled/portal", """
-        server { listen 80; server_name portal.gvh2.test; root /var/www/portal;
-          location ~ \\.php$ { fastcgi_pass unix:/run/php/portal.sock; } }
-        """)
+        try write(
+            h2 + "/etc/nginx/sites-enabled/portal",
+            """
+            server { listen 80; server_name portal.gvh2.test; root /var/www/portal;
+              location ~ \\.php$ { fastcgi_pass unix:/run/php/portal.sock; } }
+            """)
         try FileManager.default.createDirectory(atPath: h2 + "/var/www/portal", withIntermediateDirectories: true)
     }
 
@@ -112,22 +123,28 @@ final class CollectFleetCLITests: XCTestCase {
         guard FileManager.default.fileExists(atPath: "/usr/share/wordpress/wp-config.php"), sh("mariadb -e 'SELECT 1'").code == 0 else { return }
         let id = UUID().uuidString.prefix(8).lowercased()
         let db = "gavel_fleet_\(id)", user = "gavel_fleet_\(id)", password = "pw-\(UUID().uuidString)"
-        guard sh("mariadb -e \"CREATE DATABASE \(db); CREATE USER '\(user)'@'localhost' IDENTIFIED BY '\(password)'; GRANT ALL ON \(db).* TO '\(user)'@'localhost';\"").code == 0 else { return }
+        guard
+            sh(
+                "mariadb -e \"CREATE DATABASE \(db); CREATE USER '\(user)'@'localhost' IDENTIFIED BY '\(password)'; GRANT ALL ON \(db).* TO '\(user)'@'localhost';\""
+            ).code == 0
+        else { return }
         database = (db, user)
-        try write(w + "/hosts/gvh1/fs/etc/wordpress/config-blog.gvh1.test.php", """
-        <?php
-        define('DB_NAME', '\(db)');
-        define('DB_USER', '\(user)');
-        define('DB_PASSWORD', '\(password)');
-        define('DB_HOST', 'localhost');
-        define('WP_DEBUG', true);
-        $table_prefix = 'blog_';
-        """)
+        try write(
+            w + "/hosts/gvh1/fs/etc/wordpress/config-blog.gvh1.test.php",
+            """
+            <?php
+            define('DB_NAME', '\(db)');
+            define('DB_USER', '\(user)');
+            define('DB_PASSWORD', '\(password)');
+            define('DB_HOST', 'localhost');
+            define('WP_DEBUG', true);
+            $table_prefix = 'blog_';
+            """)
         let install = """
-        $_SERVER['HTTP_HOST'] = 'blog.gvh1.test'; define('WP_INSTALLING', true); require '/usr/share/wordpress/wp-load.php';
-        require_once ABSPATH . 'wp-admin/includes/upgrade.php'; wp_install('Blog', 'blog-admin', 'admin@example.invalid', true, '', 'pw-\(id)');
-        update_option('users_can_register', 1); echo 'installed';
-        """
+            $_SERVER['HTTP_HOST'] = 'blog.gvh1.test'; define('WP_INSTALLING', true); require '/usr/share/wordpress/wp-load.php';
+            require_once ABSPATH . 'wp-admin/includes/upgrade.php'; wp_install('Blog', 'blog-admin', 'admin@example.invalid', true, '', 'pw-\(id)');
+            update_option('users_can_register', 1); echo 'installed';
+            """
         let r = sh("ssh -F \(w)/client/ssh_config -o BatchMode=yes gvh1 \(quote("php -r " + quote(install)))")
         if !r.out.hasSuffix("installed") { setupError = "WordPress install on gvh1: " + r.out + r.err }
     }
@@ -144,25 +161,27 @@ final class CollectFleetCLITests: XCTestCase {
 
     func inventory(_ w: String, _ extra: String = "") throws -> String {
         let path = w + "/fleet.yaml"
-        try Self.write(path, """
-        gavel: inventory/v1
-        ssh_config: client/ssh_config
-        defaults:
-          gavel: \(ProgramRunner.gavelBinary.path)
-          connect_timeout: 3
-          timeout: 120
-        groups:
-          web:
-            hosts: [gvh1, gvh2]
-        hosts:
-          gvh1: {}
-          gvh2:
-            gavel: copy
-          gvh3: {}
-          gvh4: {}
-          gvh5: {}
-        \(extra)
-        """)
+        try Self.write(
+            path,
+            """
+            gavel: inventory/v1
+            ssh_config: client/ssh_config
+            defaults:
+              gavel: \(ProgramRunner.gavelBinary.path)
+              connect_timeout: 3
+              timeout: 120
+            groups:
+              web:
+                hosts: [gvh1, gvh2]
+            hosts:
+              gvh1: {}
+              gvh2:
+                gavel: copy
+              gvh3: {}
+              gvh4: {}
+              gvh5: {}
+            \(extra)
+            """)
         return path
     }
 
@@ -241,8 +260,9 @@ final class CollectFleetCLITests: XCTestCase {
         XCTAssertEqual(verdict("NGX-TOKENS-001", "portal.gvh2.test"), "fail")
         for host in ["gvh3", "gvh4", "gvh5"] {
             let verdicts = Set(results.filter { $0["asset"] as? String == host }.compactMap { $0["verdict"] as? String })
-            XCTAssertTrue(verdicts.contains("error") && verdicts.isDisjoint(with: ["pass", "fail"]),
-                          "\(host): every rule on a host that could not be collected is an error (other kinds' rules do not apply): \(verdicts)")
+            XCTAssertTrue(
+                verdicts.contains("error") && verdicts.isDisjoint(with: ["pass", "fail"]),
+                "\(host): every rule on a host that could not be collected is an error (other kinds' rules do not apply): \(verdicts)")
         }
     }
 
@@ -281,22 +301,25 @@ final class CollectFleetCLITests: XCTestCase {
         let back = try ProgramRunner.gavel(["collect", "fleet", "--inventory", inv, "-o", out, "--limit", "gvh2"])
         XCTAssertEqual(back.code, 0, back.out + back.err)
         XCTAssertNotNil((try json(out + "/portal.gvh2.test/nginx.json")["data"] as? [String: Any])?["servers"])
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/.gavel-previous/portal.gvh2.test/nginx.json")), good,
-                       "the failure records were not kept as the previous generation")
+        XCTAssertEqual(
+            try Data(contentsOf: URL(fileURLWithPath: out + "/.gavel-previous/portal.gvh2.test/nginx.json")), good,
+            "the failure records were not kept as the previous generation")
     }
 
     /// The host's total time limit: a collection that takes longer is stopped and named.
     func testATotalTimeoutStopsAHost() throws {
         let w = try ready()
         let inv = w + "/slow.yaml"
-        try Self.write(inv, """
-        gavel: inventory/v1
-        ssh_config: client/ssh_config
-        hosts:
-          gvh1:
-            gavel: \(ProgramRunner.gavelBinary.path)
-            timeout: 0.5
-        """)
+        try Self.write(
+            inv,
+            """
+            gavel: inventory/v1
+            ssh_config: client/ssh_config
+            hosts:
+              gvh1:
+                gavel: \(ProgramRunner.gavelBinary.path)
+                timeout: 0.5
+            """)
         let r = try ProgramRunner.gavel(["collect", "fleet", "--inventory", inv, "-o", w + "/slow-out"])
         XCTAssertEqual(r.code, 1)
         XCTAssertTrue(r.out.contains("gvh1") && r.out.contains("timeout") && r.out.contains("no result within"), r.out)
@@ -309,28 +332,34 @@ final class CollectFleetCLITests: XCTestCase {
         let dir = NSTemporaryDirectory() + "gavel-fleet-shopify-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Self.write(dir + "/tokens/northwind", ShopifyTestServer.token + "\n")
-        try Self.write(dir + "/fleet.yaml", """
-        gavel: inventory/v1
-        shopify:
-          - asset: northwind
-            shop: northwind-telehealth.myshopify.com
-            token_file: tokens/northwind
-            endpoint: \(server.endpoint)
-          - asset: other-store
-            shop: other-store.myshopify.com
-            token_file: tokens/missing
-            endpoint: \(server.endpoint)
-        """)
+        try Self.write(
+            dir + "/fleet.yaml",
+            """
+            gavel: inventory/v1
+            shopify:
+              - asset: northwind
+                shop: northwind-telehealth.myshopify.com
+                token_file: tokens/northwind
+                endpoint: \(server.endpoint)
+              - asset: other-store
+                shop: other-store.myshopify.com
+                token_file: tokens/missing
+                endpoint: \(server.endpoint)
+            """)
         let out = dir + "/out"
         let r = try ProgramRunner.gavel(["collect", "fleet", "--inventory", dir + "/fleet.yaml", "-o", out])
         XCTAssertEqual(r.code, 1, r.out + r.err)
-        XCTAssertTrue(r.out.contains("shopify:northwind") && r.out.split(separator: "\n").contains { $0.hasPrefix("shopify:northwind ") && $0.contains(" ok ") }, r.out)
-        XCTAssertTrue(r.out.split(separator: "\n").contains { $0.hasPrefix("shopify:other-store") && $0.contains("failed") && $0.contains("tokens/missing") }, r.out)
+        XCTAssertTrue(
+            r.out.contains("shopify:northwind") && r.out.split(separator: "\n").contains { $0.hasPrefix("shopify:northwind ") && $0.contains(" ok ") }, r.out)
+        XCTAssertTrue(
+            r.out.split(separator: "\n").contains { $0.hasPrefix("shopify:other-store") && $0.contains("failed") && $0.contains("tokens/missing") }, r.out)
         let snap = try json(out + "/northwind/shopify.json")
         XCTAssertEqual(snap["kind"] as? String, "shopify")
         XCTAssertNil(snap["unavailable"])
         XCTAssertEqual((try json(out + "/other-store/shopify.json")["collector"] as? [String: Any])?["outcome"] as? String, "failed")
-        let everything = [r.out, r.err] + (FileManager.default.enumerator(atPath: out)?.compactMap { $0 as? String } ?? [])
+        let everything =
+            [r.out, r.err]
+            + (FileManager.default.enumerator(atPath: out)?.compactMap { $0 as? String } ?? [])
             .compactMap { try? String(contentsOfFile: out + "/" + $0, encoding: .utf8) }
         XCTAssertFalse(everything.contains { $0.contains(ShopifyTestServer.token) }, "the token stays in its file")
     }
@@ -358,7 +387,9 @@ final class CollectFleetCLITests: XCTestCase {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("no script(1)") }
         let dir = NSTemporaryDirectory() + "gavel-fleet-tty-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try Self.write(dir + "/fleet.yaml", "gavel: inventory/v1\nshopify:\n  - {asset: a, shop: a.myshopify.com, token_file: none}\n  - {asset: b, shop: b.myshopify.com, token_file: none}\n")
+        try Self.write(
+            dir + "/fleet.yaml",
+            "gavel: inventory/v1\nshopify:\n  - {asset: a, shop: a.myshopify.com, token_file: none}\n  - {asset: b, shop: b.myshopify.com, token_file: none}\n")
         let command = [ProgramRunner.gavelBinary.path, "collect", "fleet", "--inventory", dir + "/fleet.yaml", "-o", dir + "/out", "--jobs", "1"]
             .map(Self.quote).joined(separator: " ")
         let r = try ProgramRunner.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"])

@@ -15,27 +15,38 @@ extension CLITests {
         let root = tempDir() + "/root"
         try write(root, "/etc/os-release", "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\n")
         try write(root, "/etc/nginx/nginx.conf", "events {}\nhttp {\n  server_tokens off;\n  include /etc/nginx/sites-enabled/*;\n}\n")
-        try write(root, "/etc/nginx/sites-enabled/shop", """
-        server { listen 443 ssl; server_name shop.example.com www.shop.example.com; root /var/www/shop;
-          ssl_protocols TLSv1.2 TLSv1.3;
-          location ~ \\.php$ { fastcgi_pass unix:/run/php/php8.2-fpm-shop.sock; } }
-        server { listen 80; server_name shop.example.com; return 301 https://$host$request_uri; }
-        """)
-        try write(root, "/etc/nginx/sites-enabled/api", """
-        server { listen 443 ssl; server_name api.example.com; root /srv/api/pub;
-          ssl_protocols TLSv1 TLSv1.2;
-          location / { fastcgi_pass 127.0.0.1:9001; } }
-        """)
-        try write(root, "/etc/nginx/sites-enabled/legacy", """
-        server { listen 8080; server_name legacy.example.com; root /var/www/legacy;
-          location / { fastcgi_pass unix:/run/php/gone.sock; } }
-        """)
+        try write(
+            root, "/etc/nginx/sites-enabled/shop",
+            """
+            server { listen 443 ssl; server_name shop.example.com www.shop.example.com; root /var/www/shop;
+              ssl_protocols TLSv1.2 TLSv1.3;
+              location ~ \\.php$ { fastcgi_pass unix:/run/php/php8.2-fpm-shop.sock; } }
+            server { listen 80; server_name shop.example.com; return 301 https://$host$request_uri; }
+            """)
+        try write(
+            root, "/etc/nginx/sites-enabled/api",
+            """
+            server { listen 443 ssl; server_name api.example.com; root /srv/api/pub;
+              ssl_protocols TLSv1 TLSv1.2;
+              location / { fastcgi_pass 127.0.0.1:9001; } }
+            """)
+        try write(
+            root, "/etc/nginx/sites-enabled/legacy",
+            """
+            server { listen 8080; server_name legacy.example.com; root /var/www/legacy;
+              location / { fastcgi_pass unix:/run/php/gone.sock; } }
+            """)
         try write(root, "/etc/php/8.2/fpm/php.ini", "expose_php = Off\nsession.cookie_secure = On\n")
         try write(root, "/etc/php/8.2/fpm/pool.d/shop.conf", "[shop]\nuser = shop\nlisten = /run/php/php8.2-fpm-shop.sock\n")
         try write(root, "/etc/php/8.1/fpm/php.ini", "expose_php = On\n")
         try write(root, "/etc/php/8.1/fpm/pool.d/api.conf", "[api]\nuser = api\nlisten = 9001\n")
-        try write(root, "/var/www/shop/wp-config.php", "<?php\ndefine( 'DB_NAME', 'shop' );\ndefine( 'DB_PASSWORD', 'not-a-real-one' );\ndefine( 'DISALLOW_FILE_EDIT', true );\n$table_prefix = 'wp_';\n")
-        try write(root, "/srv/api/app/etc/env.php", "<?php\nreturn ['backend' => ['frontName' => 'admin'], 'db' => ['connection' => ['default' => ['host' => 'localhost', 'dbname' => 'm', 'username' => 'm', 'password' => 'x']]]];\n")
+        try write(
+            root, "/var/www/shop/wp-config.php",
+            "<?php\ndefine( 'DB_NAME', 'shop' );\ndefine( 'DB_PASSWORD', 'not-a-real-one' );\ndefine( 'DISALLOW_FILE_EDIT', true );\n$table_prefix = 'wp_';\n")
+        try write(
+            root, "/srv/api/app/etc/env.php",
+            "<?php\nreturn ['backend' => ['frontName' => 'admin'], 'db' => ['connection' => ['default' => ['host' => 'localhost', 'dbname' => 'm', 'username' => 'm', 'password' => 'x']]]];\n"
+        )
         try write(root, "/srv/api/app/etc/config.php", "<?php\nreturn ['modules' => ['Magento_Backend' => 1]];\n")
         return root
     }
@@ -49,7 +60,9 @@ extension CLITests {
         let out = tempDir() + "/snapshots"
         let r = try gavel(["collect", "host", "--root", root, "--host-name", "web-1", "-o", out])
         XCTAssertEqual(r.code, 0, r.err)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).filter { !$0.hasPrefix(".") }.sorted(), ["api.example.com", "legacy.example.com", "shop.example.com"])
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: out).filter { !$0.hasPrefix(".") }.sorted(),
+            ["api.example.com", "legacy.example.com", "shop.example.com"])
         XCTAssertTrue(r.err.contains("skipped  legacy.example.com: php: no PHP-FPM pool found listening on unix:/run/php/gone.sock"), r.err)
 
         // Each site's nginx snapshot holds its own server blocks only.
@@ -57,7 +70,8 @@ extension CLITests {
         let shopServers = (shopNginx["data"] as! [String: Any])["servers"] as! [[String: Any]]
         XCTAssertEqual(shopServers.count, 2, "the HTTPS block and its redirect")
         XCTAssertEqual(shopServers.map { ($0["names"] as! [String])[0] }, ["shop.example.com", "shop.example.com"])
-        XCTAssertEqual((shopNginx["provenance"] as! [String: String])["/servers/1"], "/etc/nginx/sites-enabled/shop:4", "provenance follows the renumbered blocks")
+        XCTAssertEqual(
+            (shopNginx["provenance"] as! [String: String])["/servers/1"], "/etc/nginx/sites-enabled/shop:4", "provenance follows the renumbered blocks")
         let apiServers = ((try snapshot(out, "api.example.com", "nginx"))["data"] as! [String: Any])["servers"] as! [[String: Any]]
         XCTAssertEqual(apiServers.count, 1)
         XCTAssertEqual(apiServers[0]["ssl_protocols"] as? [String], ["TLSv1", "TLSv1.2"])
@@ -107,12 +121,14 @@ extension CLITests {
         let lines = r.out.split(separator: "\n")
         let docs = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         XCTAssertEqual(Set(docs.map { $0["asset"] as! String }), ["web-1.shop.example.com", "web-1.api.example.com", "web-1.legacy.example.com"])
-        XCTAssertEqual(docs.filter { $0["asset"] as? String == "web-1.shop.example.com" }.map { $0["kind"] as! String }.sorted(),
-                       ["hosting", "nginx", "php", "wordpress"])
+        XCTAssertEqual(
+            docs.filter { $0["asset"] as? String == "web-1.shop.example.com" }.map { $0["kind"] as! String }.sorted(),
+            ["hosting", "nginx", "php", "wordpress"])
         let e = try gavel(["eval", "--snapshots", "-", "--format", "json", "--fail-on", "none"], stdin: r.out)
         XCTAssertEqual(e.code, 0, e.err)
         let results = (try JSONSerialization.jsonObject(with: Data(e.out.utf8)) as! [String: Any])["results"] as! [[String: Any]]
-        XCTAssertEqual(results.first { $0["rule"] as? String == "NGX-TLS-001" && $0["asset"] as? String == "web-1.api.example.com" }?["verdict"] as? String, "fail")
+        XCTAssertEqual(
+            results.first { $0["rule"] as? String == "NGX-TLS-001" && $0["asset"] as? String == "web-1.api.example.com" }?["verdict"] as? String, "fail")
     }
 
     func testCollectHostRejectsABadAssetNameTemplate() throws {
@@ -137,8 +153,9 @@ extension CLITests {
         XCTAssertEqual(r.code, 0, r.err)
         let listed = try FileManager.default.contentsOfDirectory(atPath: out).filter { !$0.hasPrefix(".") }.sorted()
         XCTAssertEqual(listed, ["api.example.com", "shop.example.com", "store.example"], "legacy retired; another writer's asset kept")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/shop.example.com").sorted(), ["hosting.json", "nginx.json", "php.json"],
-                       "no stale wordpress.json left beside the new snapshots")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: out + "/shop.example.com").sorted(), ["hosting.json", "nginx.json", "php.json"],
+            "no stale wordpress.json left beside the new snapshots")
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/.gavel-previous/shop.example.com/wordpress.json"), "the replaced folder is kept")
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/.gavel-previous/legacy.example.com/nginx.json"))
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: out).contains { $0.hasPrefix(".gavel-staging") })
@@ -154,7 +171,8 @@ extension CLITests {
             throw XCTSkip("nginx is not installed")
         }
         let dir = tempDir()
-        try write(dir, "/nginx.conf", "pid \(dir)/nginx.pid;\nerror_log \(dir)/error.log;\nevents {}\nhttp {\n  access_log off;\n  include \(dir)/sites/*.conf;\n}\n")
+        try write(
+            dir, "/nginx.conf", "pid \(dir)/nginx.pid;\nerror_log \(dir)/error.log;\nevents {}\nhttp {\n  access_log off;\n  include \(dir)/sites/*.conf;\n}\n")
         try write(dir, "/sites/a.conf", "server { listen 8443; server_name a.example.test; server_tokens off; }\n")
         let out = dir + "/out"
         let r = try gavel(["collect", "host", "--nginx-config", dir + "/nginx.conf", "--host-name", "t", "-o", out])
@@ -187,7 +205,8 @@ extension CLITests {
         XCTAssertTrue(((wp["unavailable"] as? [String: String])?["/constants"] ?? "").contains("could not be read"), "\(wp)")
         let e = try gavel(["eval", "--snapshots", out, "--format", "json", "--fail-on", "none"])
         let results = (try JSONSerialization.jsonObject(with: Data(e.out.utf8)) as! [String: Any])["results"] as! [[String: Any]]
-        XCTAssertEqual(results.first { $0["rule"] as? String == "WP-DEBUG-001" && $0["asset"] as? String == "shop.example.com" }?["verdict"] as? String, "error")
+        XCTAssertEqual(
+            results.first { $0["rule"] as? String == "WP-DEBUG-001" && $0["asset"] as? String == "shop.example.com" }?["verdict"] as? String, "error")
     }
 
     /// Extra installs nginx does not lead to are assets of their own.
@@ -195,7 +214,9 @@ extension CLITests {
         let root = try threeSiteHost()
         try write(root, "/srv/intranet/wp-config.php", "<?php\ndefine('DB_NAME', 'intranet');\n")
         let out = tempDir() + "/snapshots"
-        let r = try gavel(["collect", "host", "--root", root, "--host-name", "web-1", "--wordpress", "/srv/intranet", "--wordpress", "/var/www/shop", "-o", out])
+        let r = try gavel([
+            "collect", "host", "--root", root, "--host-name", "web-1", "--wordpress", "/srv/intranet", "--wordpress", "/var/www/shop", "-o", out,
+        ])
         XCTAssertEqual(r.code, 0, r.err)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/web-1-intranet").sorted(), ["hosting.json", "wordpress.json"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/web-1-shop"), "an install a site already has is not collected twice")
@@ -210,7 +231,9 @@ extension CLITests {
         }
         let out = tempDir() + "/snapshots"
         XCTAssertEqual(try gavel(["collect", "host", "--root", try threeSiteHost(), "--host-name", "web-1", "-o", out]).code, 0)
-        let collected = FileManager.default.enumerator(atPath: out)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { out + "/" + $0 }
+        let collected = FileManager.default.enumerator(atPath: out)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map {
+            out + "/" + $0
+        }
         let shipped = FileManager.default.enumerator(atPath: CLITests.repo + "/Snapshots")!.compactMap { $0 as? String }.filter { $0.hasSuffix(".json") }
             .map { CLITests.repo + "/Snapshots/" + $0 }
         XCTAssertGreaterThan(collected.count, 8)
@@ -219,7 +242,8 @@ extension CLITests {
         XCTAssertEqual(r.out.split(separator: "\n").filter { $0.hasSuffix(": valid") }.count, collected.count + shipped.count, r.out)
         // An invalid one is caught.
         let broken = tempDir() + "/php.json"
-        try #"{"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {"ini": {"x": ["not", "a", "string"]}}}"#.write(toFile: broken, atomically: true, encoding: .utf8)
+        try #"{"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {"ini": {"x": ["not", "a", "string"]}}}"#.write(
+            toFile: broken, atomically: true, encoding: .utf8)
         XCTAssertEqual(try program("/usr/bin/python3", [CLITests.repo + "/scripts/validate-snapshots.py", CLITests.repo + "/docs/snapshots", broken]).code, 1)
         for kind in ["php", "shopify"] {
             XCTAssertEqual(try gavel(["schema", kind]).out, try String(contentsOfFile: CLITests.repo + "/docs/snapshots/\(kind).schema.json", encoding: .utf8))

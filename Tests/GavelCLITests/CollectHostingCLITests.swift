@@ -12,12 +12,16 @@ extension CLITests {
     }
 
     func testCollectHostingOnThisMachine() throws {
-        try nginxOrSkip()   // needs openssl
+        try nginxOrSkip()  // needs openssl
         let dir = tempDir()
-        _ = try openssl(["req", "-x509", "-newkey", "rsa:3072", "-nodes", "-days", "30", "-subj", "/CN=rsa.example.com/O=Gavel Test",
-                         "-addext", "subjectAltName=DNS:rsa.example.com,DNS:www.example.com", "-keyout", dir + "/rsa.key", "-out", dir + "/rsa.pem"])
-        _ = try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:secp384r1", "-nodes", "-days", "400", "-sha384",
-                         "-subj", "/CN=ec.example.com", "-keyout", dir + "/ec.key", "-out", dir + "/ec.pem"])
+        _ = try openssl([
+            "req", "-x509", "-newkey", "rsa:3072", "-nodes", "-days", "30", "-subj", "/CN=rsa.example.com/O=Gavel Test",
+            "-addext", "subjectAltName=DNS:rsa.example.com,DNS:www.example.com", "-keyout", dir + "/rsa.key", "-out", dir + "/rsa.pem",
+        ])
+        _ = try openssl([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:secp384r1", "-nodes", "-days", "400", "-sha384",
+            "-subj", "/CN=ec.example.com", "-keyout", dir + "/ec.key", "-out", dir + "/ec.pem",
+        ])
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir + "/rsa.key")
 
         // A listening socket owned by this test process.
@@ -35,8 +39,10 @@ extension CLITests {
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         let port = Int(UInt16(bigEndian: addr.sin_port))
 
-        let r = try gavel(["collect", "hosting", "--asset", "ci-host", "--cert", dir + "/rsa.pem", "--cert", dir + "/ec.pem",
-                           "--file", dir + "/rsa.key", "--file", "/etc/passwd"])
+        let r = try gavel([
+            "collect", "hosting", "--asset", "ci-host", "--cert", dir + "/rsa.pem", "--cert", dir + "/ec.pem",
+            "--file", dir + "/rsa.key", "--file", "/etc/passwd",
+        ])
         XCTAssertEqual(r.code, 0, r.err)
         let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
         XCTAssertEqual(doc["kind"] as? String, "hosting")

@@ -27,8 +27,12 @@ extension CLITests {
         try "file\n".write(toFile: dir + "/www/downloads/a.txt", atomically: true, encoding: .utf8)
         try fm.createDirectory(atPath: dir + "/www/if", withIntermediateDirectories: true)
         try "if\n".write(toFile: dir + "/www/if/index.html", atomically: true, encoding: .utf8)
-        let cert = try program("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                                                     "-subj", "/CN=test.example.com", "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem"])
+        let cert = try program(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=test.example.com", "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem",
+            ])
         XCTAssertEqual(cert.code, 0, cert.err)
         try """
         pid \(dir)/nginx.pid;
@@ -128,8 +132,12 @@ extension CLITests {
         func headers(_ url: String) throws -> String {
             var last = Run(code: 1, out: "", err: "")
             for _ in 0..<50 {
-                last = try program("/usr/bin/curl", ["-k", "-s", "-o", "/dev/null", "-D", "-", "--resolve", "test.example.com:\(port):127.0.0.1",
-                                                     "--resolve", "test.example.com:\(port + 1):127.0.0.1", url])
+                last = try program(
+                    "/usr/bin/curl",
+                    [
+                        "-k", "-s", "-o", "/dev/null", "-D", "-", "--resolve", "test.example.com:\(port):127.0.0.1",
+                        "--resolve", "test.example.com:\(port + 1):127.0.0.1", url,
+                    ])
                 if last.code == 0 { return last.out.lowercased() }
                 usleep(100_000)
             }
@@ -157,7 +165,7 @@ extension CLITests {
     func testNginxErrorsAgreeWithNginxT() throws {
         try nginxOrSkip()
         let cases: [(body: String, id: String, nginxLine: Int, ourLine: Int)] = [
-            ("http {\n  server_tokens off\n  autoindex on;\n}\n", "nginx-directive", 3, 2),   // nginx reports where the ";" is
+            ("http {\n  server_tokens off\n  autoindex on;\n}\n", "nginx-directive", 3, 2),  // nginx reports where the ";" is
             ("http {\n  server_tokens off\n}\n", "nginx-syntax", 3, 3),
             ("http {\n  server {\n    listen 8080;\n  }\n", "nginx-syntax", 5, 5),
             ("http {\n}\n}\n", "nginx-syntax", 3, 3),

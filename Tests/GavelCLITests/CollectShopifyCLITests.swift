@@ -20,8 +20,11 @@ final class ShopifyTestServer {
         let portFile = dir + "/port"
         logPath = dir + "/requests.jsonl"
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", ShopifyTestServer.script, "--store", ShopifyTestServer.store, "--port-file", portFile,
-                             "--log", logPath, "--token", "\(ShopifyTestServer.token)=\(scopes.joined(separator: ","))"] + extra
+        process.arguments =
+            [
+                "python3", ShopifyTestServer.script, "--store", ShopifyTestServer.store, "--port-file", portFile,
+                "--log", logPath, "--token", "\(ShopifyTestServer.token)=\(scopes.joined(separator: ","))",
+            ] + extra
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -48,10 +51,15 @@ final class ShopifyTestServer {
 }
 
 extension CLITests {
-    private func collectShopify(_ server: ShopifyTestServer, _ extra: [String] = [], token: String = ShopifyTestServer.token,
-                                output: String? = nil) throws -> Run {
-        var args = ["collect", "shopify", "--asset", "northwind", "--shop", "northwind-telehealth.myshopify.com",
-                    "--endpoint", server.endpoint, "--page-size", "10"] + extra
+    private func collectShopify(
+        _ server: ShopifyTestServer, _ extra: [String] = [], token: String = ShopifyTestServer.token,
+        output: String? = nil
+    ) throws -> Run {
+        var args =
+            [
+                "collect", "shopify", "--asset", "northwind", "--shop", "northwind-telehealth.myshopify.com",
+                "--endpoint", server.endpoint, "--page-size", "10",
+            ] + extra
         if let output { args += ["-o", output] }
         return try gavel(args, env: ["SHOPIFY_ADMIN_TOKEN": token])
     }
@@ -84,8 +92,9 @@ extension CLITests {
         XCTAssertEqual(staff.filter { $0["shop_owner"] as? Bool == true }.count, 1)
         XCTAssertEqual(Set(staff[0].keys), ["id", "account_type", "active", "shop_owner", "exists"], "ids and types only")
         let apps = data["apps"] as! [String: Any]
-        XCTAssertEqual((apps["installations"] as! [[String: Any]]).map { $0["handle"] as! String },
-                       ["gavel-compliance-reader", "fixture-email-marketing", "fixture-product-reviews", "fixture-rx-intake"])
+        XCTAssertEqual(
+            (apps["installations"] as! [[String: Any]]).map { $0["handle"] as! String },
+            ["gavel-compliance-reader", "fixture-email-marketing", "fixture-product-reviews", "fixture-rx-intake"])
         XCTAssertEqual((apps["current"] as! [String: Any])["scopes"] as! [String], ["read_users", "read_apps", "read_customers"])
         let hooks = data["webhooks"] as! [[String: Any]]
         XCTAssertEqual(hooks.map { $0["scheme"] as! String }, ["https", "http", "pubsub"])
@@ -122,7 +131,7 @@ extension CLITests {
         XCTAssertEqual(errors.compactMap { $0["code"] as? String }, ["ACCESS_DENIED", "ACCESS_DENIED"])
 
         // Rules over the unreadable parts: error with the reason, never pass.
-        let out = tempDir() + "/results.json"   // not among the snapshots, where eval would read it
+        let out = tempDir() + "/results.json"  // not among the snapshots, where eval would read it
         let e = try gavel(["eval", "--snapshots", dir, "--format", "json", "--output", out, "--fail-on", "none"])
         XCTAssertEqual(e.code, 0, e.err)
         let results = json(try String(contentsOfFile: out, encoding: .utf8))["results"] as! [[String: Any]]
@@ -187,8 +196,9 @@ extension CLITests {
         let port = server.port
         server.process.terminate()
         server.process.waitUntilExit()
-        let down = try gavel(["collect", "shopify", "--asset", "a", "--shop", "a.myshopify.com", "--endpoint", "http://127.0.0.1:\(port)"],
-                             env: ["SHOPIFY_ADMIN_TOKEN": ShopifyTestServer.token])
+        let down = try gavel(
+            ["collect", "shopify", "--asset", "a", "--shop", "a.myshopify.com", "--endpoint", "http://127.0.0.1:\(port)"],
+            env: ["SHOPIFY_ADMIN_TOKEN": ShopifyTestServer.token])
         XCTAssertEqual(down.code, 3)
         XCTAssertTrue(down.err.contains("error[shopify-connect]") && down.err.contains("127.0.0.1:\(port)"), down.err)
     }
@@ -228,8 +238,9 @@ extension CLITests {
         let env = ["SHOPIFY_ADMIN_TOKEN": ShopifyTestServer.token]
         let base = ["collect", "shopify", "--asset", "a"]
         XCTAssertEqual(try gavel(base + ["--shop", "shop.example.com"], env: env).code, 2)
-        XCTAssertEqual(try gavel(base + ["--shop", "a.myshopify.com", "--endpoint", "http://203.0.113.9"], env: env).code, 2,
-                       "the token is never sent over plain http beyond loopback")
+        XCTAssertEqual(
+            try gavel(base + ["--shop", "a.myshopify.com", "--endpoint", "http://203.0.113.9"], env: env).code, 2,
+            "the token is never sent over plain http beyond loopback")
         XCTAssertEqual(try gavel(base + ["--shop", "a.myshopify.com", "--api-version", "2024-07"], env: env).code, 2)
         let none = try gavel(base + ["--shop", "a.myshopify.com"], env: ["SHOPIFY_ADMIN_TOKEN": ""])
         XCTAssertEqual(none.code, 2)

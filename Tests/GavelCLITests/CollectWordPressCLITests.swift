@@ -8,15 +8,20 @@ extension CLITests {
     func mariadb(_ sql: String) throws -> Run { try program("/usr/bin/mariadb", ["-e", sql]) }
 
     func testCollectWordPressFromARealInstall() throws {
-        let ready = FileManager.default.fileExists(atPath: "/usr/share/wordpress/wp-settings.php")
+        let ready =
+            FileManager.default.fileExists(atPath: "/usr/share/wordpress/wp-settings.php")
             && FileManager.default.isExecutableFile(atPath: "/usr/bin/mariadb") && (try? mariadb("SELECT 1"))?.code == 0
         if !ready {
-            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("mariadb-server (running) and wordpress must be installed in CI (.ci/run sets them up)") }
+            if ProcessInfo.processInfo.environment["CI"] != nil {
+                XCTFail("mariadb-server (running) and wordpress must be installed in CI (.ci/run sets them up)")
+            }
             throw XCTSkip("MariaDB or Debian's wordpress is not available")
         }
         let id = UUID().uuidString.prefix(8).lowercased()
         let db = "gavel_wp_\(id)", user = "gavel_\(id)", password = "test-only-db-pass-\(id)"
-        XCTAssertEqual(try mariadb("CREATE DATABASE \(db); CREATE USER '\(user)'@'localhost' IDENTIFIED BY '\(password)'; GRANT ALL ON \(db).* TO '\(user)'@'localhost';").code, 0)
+        XCTAssertEqual(
+            try mariadb("CREATE DATABASE \(db); CREATE USER '\(user)'@'localhost' IDENTIFIED BY '\(password)'; GRANT ALL ON \(db).* TO '\(user)'@'localhost';")
+                .code, 0)
         defer { _ = try? mariadb("DROP DATABASE \(db); DROP USER '\(user)'@'localhost';") }
 
         let site = tempDir() + "/site"
@@ -37,20 +42,21 @@ extension CLITests {
         require_once ABSPATH . 'wp-settings.php';
         """.write(toFile: site + "/wp-config.php", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: site + "/wp-content/plugins/gavel-test", withIntermediateDirectories: true)
-        try "<?php\n/**\n * Plugin Name: Gavel Test Plugin\n * Version: 1.2.3\n */\n".write(toFile: site + "/wp-content/plugins/gavel-test/gavel-test.php", atomically: true, encoding: .utf8)
+        try "<?php\n/**\n * Plugin Name: Gavel Test Plugin\n * Version: 1.2.3\n */\n".write(
+            toFile: site + "/wp-content/plugins/gavel-test/gavel-test.php", atomically: true, encoding: .utf8)
 
         let install = """
-        $_SERVER['HTTP_HOST'] = 'clinic.example.com';
-        define('WP_INSTALLING', true);
-        require '\(site)/wp-load.php';
-        require_once ABSPATH . 'wp-admin/includes/upgrade.php';
-        wp_install('Clinic', 'clinic-admin', 'admin@example.invalid', true, '', 'test-only-user-pass');
-        update_option('users_can_register', 1);
-        update_option('default_role', 'editor');
-        update_option('active_plugins', ['gavel-test/gavel-test.php']);
-        wp_insert_user(['user_login' => 'editor-one', 'user_pass' => 'test-only-editor-pass', 'user_email' => 'editor@example.invalid', 'role' => 'editor']);
-        echo 'installed';
-        """
+            $_SERVER['HTTP_HOST'] = 'clinic.example.com';
+            define('WP_INSTALLING', true);
+            require '\(site)/wp-load.php';
+            require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+            wp_install('Clinic', 'clinic-admin', 'admin@example.invalid', true, '', 'test-only-user-pass');
+            update_option('users_can_register', 1);
+            update_option('default_role', 'editor');
+            update_option('active_plugins', ['gavel-test/gavel-test.php']);
+            wp_insert_user(['user_login' => 'editor-one', 'user_pass' => 'test-only-editor-pass', 'user_email' => 'editor@example.invalid', 'role' => 'editor']);
+            echo 'installed';
+            """
         let php = try program("/usr/bin/php", ["-r", install])
         XCTAssertTrue(php.out.hasSuffix("installed"), php.out + php.err)
 

@@ -77,8 +77,9 @@ extension CLITests {
         let repo = try policyRepo()
         XCTAssertEqual(try gavel(["diff", "--base", "main", "--gate", "none"], cwd: repo).code, 0)
         XCTAssertEqual(try gavel(["diff", "--base", "main", "--fail-on", "high"], cwd: repo).code, 0, "the regression is medium")
-        XCTAssertEqual(try gavel(["diff", "--base", "main", "--gate", "changes", "--fail-on", "high"], cwd: repo).code, 1,
-                       "PHP-SESS-003 changed to high")
+        XCTAssertEqual(
+            try gavel(["diff", "--base", "main", "--gate", "changes", "--fail-on", "high"], cwd: repo).code, 1,
+            "PHP-SESS-003 changed to high")
         // --fail-on means the same in diff as in eval: none is accepted, and nothing trips the gate.
         let none = try gavel(["diff", "--base", "main", "--gate", "changes", "--fail-on", "none", "--format", "json"], cwd: repo)
         XCTAssertEqual(none.code, 0, none.err)
@@ -97,7 +98,8 @@ extension CLITests {
         let r = try gavel(["diff", "--base", "main", "--format", "markdown", "-o", "diff.md"], cwd: repo)
         XCTAssertEqual(r.code, 1)
         let md = try String(contentsOfFile: repo + "/diff.md", encoding: .utf8)
-        XCTAssertTrue(md.hasPrefix("**gavel diff** `main:Policies` → `Policies` over 4 assets: 1 newly failing (1 regression), 3 controls changed, 1 rule changed."), md)
+        XCTAssertTrue(
+            md.hasPrefix("**gavel diff** `main:Policies` → `Policies` over 4 assets: 1 newly failing (1 regression), 3 controls changed, 1 rule changed."), md)
         let junit = repo + "/diff.junit.xml"
         XCTAssertEqual(try gavel(["diff", "--base", "main", "--format", "junit", "-o", junit], cwd: repo).code, 1)
         let v = try requireValidator("junit", junit)

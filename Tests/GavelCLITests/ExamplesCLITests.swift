@@ -30,8 +30,10 @@ extension CLITests {
         }
         // Not a rubber stamp: a misspelt key is caught in each.
         let dir = tempDir()
-        for (kind, file, from, to) in [("github-workflow", "examples/ci/github/gavel.yml", "runs-on:", "run-on:"),
-                                       ("gitlab-ci", "examples/ci/gitlab/gitlab-ci.yml", "  script:", "  scripts:")] {
+        for (kind, file, from, to) in [
+            ("github-workflow", "examples/ci/github/gavel.yml", "runs-on:", "run-on:"),
+            ("gitlab-ci", "examples/ci/gitlab/gitlab-ci.yml", "  script:", "  scripts:"),
+        ] {
             let bad = dir + "/bad-" + kind + ".yml"
             try String(contentsOfFile: CLITests.repo + "/" + file, encoding: .utf8).replacingOccurrences(of: from, with: to)
                 .write(toFile: bad, atomically: true, encoding: .utf8)
@@ -63,7 +65,7 @@ extension CLITests {
                 var env = ProcessInfo.processInfo.environment
                 env["PATH"] = gavelBinary.deletingLastPathComponent().path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
                 env["NO_COLOR"] = "1"
-                env["BASE_REF"] = "main"                                    // from ${{ github.base_ref }}
+                env["BASE_REF"] = "main"  // from ${{ github.base_ref }}
                 env["GITHUB_STEP_SUMMARY"] = summary
                 env["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"] = "main"
                 p.environment = env
@@ -75,7 +77,8 @@ extension CLITests {
                 p.waitUntilExit()
                 XCTAssertEqual(p.terminationStatus, expected[key], "\(file) \(key): \(e)")
             }
-            let made = kind == "github-workflow"
+            let made =
+                kind == "github-workflow"
                 ? ["policy-tests.junit.xml", "diff.md", "diff.junit.xml", "results.json", "gavel.sarif", "step-summary.md"]
                 : ["policy-tests.junit.xml", "diff.md", "diff.junit.xml", "results.json", "results.junit.xml"]
             for f in made { XCTAssertTrue(FileManager.default.fileExists(atPath: repo + "/" + f), "\(file) makes \(f)") }

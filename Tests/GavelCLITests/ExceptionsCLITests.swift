@@ -12,14 +12,16 @@ extension CLITests {
         return dir
     }
 
-    private var sessionWaiver: String { """
-      - rule: PHP-SESS-001
-        assets: [clinic-b.example.com]
-        reason: Checkout moves to HTTPS-only cookies with the December release
-        approved_by: security@clinic-b.example.com
-        expires: 2026-12-31
+    private var sessionWaiver: String {
+        """
+          - rule: PHP-SESS-001
+            assets: [clinic-b.example.com]
+            reason: Checkout moves to HTTPS-only cookies with the December release
+            approved_by: security@clinic-b.example.com
+            expires: 2026-12-31
 
-    """ }
+        """
+    }
 
     func testAWaiverInForceWaivesAndAnExpiredOneIsIgnoredEverywhere() throws {
         let policies = try policiesWithWaivers(sessionWaiver)
@@ -33,7 +35,8 @@ extension CLITests {
         XCTAssertTrue(inForce.err.contains("warning: waiver of PHP-SESS-001 for clinic-b.example.com"), inForce.err)
         XCTAssertTrue(inForce.err.contains("expires 2026-12-31 (in 0 days)"), inForce.err)
         let text = try gavel(["eval", "--policies", policies, "--as-of", "2026-12-01", "--warn-expiring", "0"])
-        XCTAssertTrue(text.out.contains("WAIVED high     PHP-SESS-001  clinic-b.example.com  until 2026-12-31, approved by security@clinic-b.example.com"), text.out)
+        XCTAssertTrue(
+            text.out.contains("WAIVED high     PHP-SESS-001  clinic-b.example.com  until 2026-12-31, approved by security@clinic-b.example.com"), text.out)
         XCTAssertFalse(text.err.contains("warning: waiver"), "--warn-expiring 0 warns only about expired ones")
 
         let expired = try gavel(["eval", "--policies", policies, "--format", "json", "--as-of", "2027-01-01"])
@@ -53,7 +56,10 @@ extension CLITests {
         let unknownAsset = try policiesWithWaivers(sessionWaiver.replacingOccurrences(of: "clinic-b.example.com]", with: "clinic-z.example.com]"))
         var r = try gavel(["eval", "--policies", unknownAsset])
         XCTAssertEqual(r.code, 2, r.err)
-        XCTAssertTrue(r.err.contains("/Policies/waivers.yaml:3:5: error[unknown-asset]: waiver for PHP-SESS-001 names asset 'clinic-z.example.com', which matches no asset of this run; did you mean 'clinic-a.example.com'?"), r.err)
+        XCTAssertTrue(
+            r.err.contains(
+                "/Policies/waivers.yaml:3:5: error[unknown-asset]: waiver for PHP-SESS-001 names asset 'clinic-z.example.com', which matches no asset of this run; did you mean 'clinic-a.example.com'?"
+            ), r.err)
         let unknownRule = try policiesWithWaivers(sessionWaiver.replacingOccurrences(of: "PHP-SESS-001", with: "PHP-SES-001"))
         r = try gavel(["check", unknownRule])
         XCTAssertEqual(r.code, 2)

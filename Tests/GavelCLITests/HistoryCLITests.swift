@@ -63,18 +63,26 @@ extension CLITests {
         XCTAssertTrue(r.out.contains("days without a run: 2026-11-04\n"), r.out)
 
         // The same timeline for a workpaper: CSV by day, and JSON.
-        r = try gavel(["history", "control", "soc2:CC6.7", "--since", "2026-11-01", "--until", "2026-11-05", "--store", "h.sqlite",
-                       "--format", "csv"], cwd: dir)
-        XCTAssertEqual(r.out.components(separatedBy: "\r\n").dropLast(), [
-            "day,run,started_at,verdict,assets_failing",
-            "2026-11-01,1,2026-11-01T02:00:00.000Z,pass,",
-            "2026-11-02,2,2026-11-02T02:00:00.000Z,pass,",
-            "2026-11-03,3,2026-11-03T02:00:00.000Z,fail,clinic-a.example.com",
-            "2026-11-04,,,no_run,",
-            "2026-11-05,4,2026-11-05T02:00:00.000Z,pass,",
-        ])
-        r = try gavel(["history", "control", "soc2:CC6.7", "--since", "2026-11-01", "--until", "2026-11-05", "--store", "h.sqlite",
-                       "--format", "json", "-o", "timeline.json"], cwd: dir)
+        r = try gavel(
+            [
+                "history", "control", "soc2:CC6.7", "--since", "2026-11-01", "--until", "2026-11-05", "--store", "h.sqlite",
+                "--format", "csv",
+            ], cwd: dir)
+        XCTAssertEqual(
+            r.out.components(separatedBy: "\r\n").dropLast(),
+            [
+                "day,run,started_at,verdict,assets_failing",
+                "2026-11-01,1,2026-11-01T02:00:00.000Z,pass,",
+                "2026-11-02,2,2026-11-02T02:00:00.000Z,pass,",
+                "2026-11-03,3,2026-11-03T02:00:00.000Z,fail,clinic-a.example.com",
+                "2026-11-04,,,no_run,",
+                "2026-11-05,4,2026-11-05T02:00:00.000Z,pass,",
+            ])
+        r = try gavel(
+            [
+                "history", "control", "soc2:CC6.7", "--since", "2026-11-01", "--until", "2026-11-05", "--store", "h.sqlite",
+                "--format", "json", "-o", "timeline.json",
+            ], cwd: dir)
         let timeline = try jsonObject(dir + "/timeline.json")
         XCTAssertEqual(timeline["gavel"] as? String, "timeline/v1")
         XCTAssertEqual((timeline["runs"] as! [[String: Any]]).map { $0["verdict"] as! String }, ["pass", "pass", "fail", "pass"])
@@ -112,18 +120,22 @@ extension CLITests {
         XCTAssertTrue(r.out.hasPrefix("verified: 4 runs, chain intact; head "), r.out)
         let head = String(r.out.split(separator: " ").last!).trimmingCharacters(in: .whitespacesAndNewlines)
         // Someone marks the failing night as passing, in the summary and the control index.
-        try sh("/usr/bin/python3 -c \"import sqlite3; c = sqlite3.connect('h.sqlite'); "
-               + "c.execute(\\\"UPDATE control_verdicts SET verdict = 'pass', assets_failing = '' WHERE run = 3 AND control = 'soc2:CC6.7'\\\"); c.commit()\"", in: dir)
+        try sh(
+            "/usr/bin/python3 -c \"import sqlite3; c = sqlite3.connect('h.sqlite'); "
+                + "c.execute(\\\"UPDATE control_verdicts SET verdict = 'pass', assets_failing = '' WHERE run = 3 AND control = 'soc2:CC6.7'\\\"); c.commit()\"",
+            in: dir)
         r = try gavel(["history", "verify", "--store", "h.sqlite"], cwd: dir)
         XCTAssertEqual(r.code, 1)
         XCTAssertTrue(r.out.contains("CHANGED  run #3: its entry hash does not match its recorded facts"), r.out)
         r = try gavel(["history", "verify", "--deep", "--store", "h.sqlite"], cwd: dir)
         XCTAssertEqual(r.code, 1)
-        XCTAssertTrue(r.out.contains("CHANGED  run #3: its per-control verdicts differ from its document's (soc2:CC6.7: recorded pass, document says fail)"), r.out)
+        XCTAssertTrue(
+            r.out.contains("CHANGED  run #3: its per-control verdicts differ from its document's (soc2:CC6.7: recorded pass, document says fail)"), r.out)
         // Or removes the newest run entirely: only the head kept elsewhere shows it.
-        try sh("/usr/bin/python3 -c \"import sqlite3; c = sqlite3.connect('h.sqlite'); "
-               + "c.execute(\\\"UPDATE control_verdicts SET verdict = 'fail', assets_failing = 'clinic-a.example.com' WHERE run = 3 AND control = 'soc2:CC6.7'\\\"); "
-               + "c.execute('DELETE FROM control_verdicts WHERE run = 4'); c.execute('DELETE FROM runs WHERE id = 4'); c.commit()\"", in: dir)
+        try sh(
+            "/usr/bin/python3 -c \"import sqlite3; c = sqlite3.connect('h.sqlite'); "
+                + "c.execute(\\\"UPDATE control_verdicts SET verdict = 'fail', assets_failing = 'clinic-a.example.com' WHERE run = 3 AND control = 'soc2:CC6.7'\\\"); "
+                + "c.execute('DELETE FROM control_verdicts WHERE run = 4'); c.execute('DELETE FROM runs WHERE id = 4'); c.commit()\"", in: dir)
         XCTAssertEqual(try gavel(["history", "verify", "--store", "h.sqlite"], cwd: dir).code, 0)
         XCTAssertEqual(try gavel(["history", "verify", "--store", "h.sqlite", "--head", "abc"], cwd: dir).code, 2, "too short to mean anything")
         r = try gavel(["history", "verify", "--store", "h.sqlite", "--head", String(head.prefix(16))], cwd: dir)
@@ -151,7 +163,8 @@ extension CLITests {
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir).contains { $0.contains(".pending-") }, "no temporary file is left")
 
         let text = try String(contentsOfFile: dir + "/results.json", encoding: .utf8)
-        try text.replacingOccurrences(of: #""verdict":"fail""#, with: #""verdict":"pass""#).write(toFile: dir + "/edited.json", atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: #""verdict":"fail""#, with: #""verdict":"pass""#).write(
+            toFile: dir + "/edited.json", atomically: true, encoding: .utf8)
         r = try gavel(["history", "add", "edited.json", "--store", "h.sqlite"], cwd: dir)
         XCTAssertEqual(r.code, 3)
         XCTAssertTrue(r.err.contains("edited.json was edited after Gavel wrote it; not recorded"), r.err)

@@ -7,7 +7,8 @@ import XCTest
 /// command, no invalid XML. Markdown is rendered by cmark-gfm (GitHub's Markdown) and the
 /// HTML it makes is inspected.
 extension CLITests {
-    static let hostile = "![t](https://attacker.example/p.png) @octocat `` ` | <img src=x onerror=alert(1)> [x](javascript:alert(1)) \u{1B}[31m%0A::error::fake\n| row |"
+    static let hostile =
+        "![t](https://attacker.example/p.png) @octocat `` ` | <img src=x onerror=alert(1)> [x](javascript:alert(1)) \u{1B}[31m%0A::error::fake\n| row |"
 
     /// A policy whose one rule fails on a hostile value, and a snapshot holding it under a
     /// hostile asset name.
@@ -84,7 +85,8 @@ extension CLITests {
             XCTAssertFalse(html.contains("<a "), "\(name): a link: \(html)")
             XCTAssertFalse(outside.contains("@octocat"), "\(name): a mention outside code: \(outside)")
             XCTAssertFalse(html.contains("\u{1B}"), "\(name): a raw escape character")
-            XCTAssertTrue(html.contains("<code>php.version is &quot;![t](https://attacker.example/p.png) @octocat"), "\(name): the value shown literally: \(html)")
+            XCTAssertTrue(
+                html.contains("<code>php.version is &quot;![t](https://attacker.example/p.png) @octocat"), "\(name): the value shown literally: \(html)")
             // The finding stays in its row: the failing rule and the failing control, each a
             // table of a header and one row.
             if name == "eval" {
@@ -107,7 +109,8 @@ extension CLITests {
         XCTAssertNoThrow(try XMLDocument(xmlString: junit), "well-formed XML")
         XCTAssertTrue(junit.contains("&lt;img src=x"), junit)
         XCTAssertFalse(junit.contains("<img"), junit)
-        XCTAssertEqual(try gavel(["eval", "--policies", "p", "--snapshots", "s", "--format", "sarif", "-o", "out.sarif", "--fail-on", "none"], cwd: dir).code, 0)
+        XCTAssertEqual(
+            try gavel(["eval", "--policies", "p", "--snapshots", "s", "--format", "sarif", "-o", "out.sarif", "--fail-on", "none"], cwd: dir).code, 0)
         let sarif = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/out.sarif"))) as! [String: Any]
         let result = ((sarif["runs"] as! [[String: Any]])[0]["results"] as! [[String: Any]])[0]
         let message = result["message"] as! [String: Any]

@@ -5,12 +5,14 @@ import XCTest
 extension CLITests {
     func testAShippedPolicyFileCompilesOnItsOwn() throws {
         // Its rules map to frameworks whose catalogs are in Policies/controls/: they are read.
-        for file in ["Policies/nginx/tls.yaml", "Policies/redis/redis.yaml", "Policies/php/session.yaml"] where FileManager.default.fileExists(atPath: CLITests.repo + "/" + file) {
+        for file in ["Policies/nginx/tls.yaml", "Policies/redis/redis.yaml", "Policies/php/session.yaml"]
+        where FileManager.default.fileExists(atPath: CLITests.repo + "/" + file) {
             let r = try gavel(["check", file])
             XCTAssertEqual(r.code, 0, "\(file): \(r.err)")
         }
         let dir = tempDir()
-        try "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - { id: R1, title: t, severity: low, controls: [soc2:CC6.1], check: { path: php.version, exists: true }, remediation: x }\n"
+        try
+            "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - { id: R1, title: t, severity: low, controls: [soc2:CC6.1], check: { path: php.version, exists: true }, remediation: x }\n"
             .write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
         let alone = try gavel(["check", dir + "/p.yaml"])
         XCTAssertEqual(alone.code, 2)
@@ -19,7 +21,8 @@ extension CLITests {
 
     func testTheBracketAdviceIsItselfValid() throws {
         let dir = tempDir()
-        try "gavel: policy/v1\nid: p\nkind: nginx\nrules:\n  - { id: R1, title: t, severity: low, check: { path: nginx.servers[0].ssl, equals: true }, remediation: x }\n"
+        try
+            "gavel: policy/v1\nid: p\nkind: nginx\nrules:\n  - { id: R1, title: t, severity: low, check: { path: nginx.servers[0].ssl, equals: true }, remediation: x }\n"
             .write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
         let bad = try gavel(["check", dir + "/p.yaml"])
         XCTAssertTrue(bad.err.contains("error[yaml-flow-brackets]"), bad.err)

@@ -19,20 +19,26 @@ extension CLITests {
     private var acceptanceCases: [AcceptanceCase] {
         [
             AcceptanceCase(name: "include /dev/null", main: "events {}\nhttp { include /dev/null; }\n"),
-            AcceptanceCase(name: "include of server lines inside upstream",
-                           main: "events {}\nhttp {\n  upstream app { include upstream.conf; }\n  server { listen 127.0.0.1:8080; location / { proxy_pass http://app; } }\n}\n",
-                           files: ["upstream.conf": "server 127.0.0.1:9000;\nserver 127.0.0.1:9001 backup;\n"]),
-            AcceptanceCase(name: "include inside map", main: "events {}\nhttp {\n  map $uri $new { default \"\"; include redirects.map; }\n}\n",
-                           files: ["redirects.map": "/old /new;\n/a /b;\n"]),
+            AcceptanceCase(
+                name: "include of server lines inside upstream",
+                main:
+                    "events {}\nhttp {\n  upstream app { include upstream.conf; }\n  server { listen 127.0.0.1:8080; location / { proxy_pass http://app; } }\n}\n",
+                files: ["upstream.conf": "server 127.0.0.1:9000;\nserver 127.0.0.1:9001 backup;\n"]),
+            AcceptanceCase(
+                name: "include inside map", main: "events {}\nhttp {\n  map $uri $new { default \"\"; include redirects.map; }\n}\n",
+                files: ["redirects.map": "/old /new;\n/a /b;\n"]),
             AcceptanceCase(name: "missing include inside map", main: "events {}\nhttp {\n  map $uri $new { default \"\"; include missing.map; }\n}\n"),
-            AcceptanceCase(name: "include inside types", main: "events {}\nhttp { types { include more.types; } }\n",
-                           files: ["more.types": "text/html html;\n"]),
-            AcceptanceCase(name: "glob matching a dangling link", main: "events {}\nhttp { include sites/*.conf; }\n",
-                           files: ["sites/a.conf": "server { listen 127.0.0.1:8081; }\n"],
-                           prepare: { dir in _ = symlink(dir + "/nowhere.conf", dir + "/sites/b.conf") }),
-            AcceptanceCase(name: "glob matching a folder", main: "events {}\nhttp { include sites/*; }\n",
-                           files: ["sites/a.conf": "server { listen 127.0.0.1:8082; }\n"],
-                           prepare: { dir in try FileManager.default.createDirectory(atPath: dir + "/sites/z", withIntermediateDirectories: true) }),
+            AcceptanceCase(
+                name: "include inside types", main: "events {}\nhttp { types { include more.types; } }\n",
+                files: ["more.types": "text/html html;\n"]),
+            AcceptanceCase(
+                name: "glob matching a dangling link", main: "events {}\nhttp { include sites/*.conf; }\n",
+                files: ["sites/a.conf": "server { listen 127.0.0.1:8081; }\n"],
+                prepare: { dir in _ = symlink(dir + "/nowhere.conf", dir + "/sites/b.conf") }),
+            AcceptanceCase(
+                name: "glob matching a folder", main: "events {}\nhttp { include sites/*; }\n",
+                files: ["sites/a.conf": "server { listen 127.0.0.1:8082; }\n"],
+                prepare: { dir in try FileManager.default.createDirectory(atPath: dir + "/sites/z", withIntermediateDirectories: true) }),
             AcceptanceCase(name: "byte order mark", main: "\u{FEFF}events {}\nhttp { }\n"),
             AcceptanceCase(name: "word of 4095 bytes", main: "events {}\nhttp { server { server_name \(long(4095)); } }\n"),
             AcceptanceCase(name: "word of 4096 bytes", main: "events {}\nhttp { server { server_name \(long(4096)); } }\n"),
@@ -40,14 +46,16 @@ extension CLITests {
             AcceptanceCase(name: "quoted word of 4095 bytes", main: "events {}\nhttp { server { server_name \"\(long(4095))\"; } }\n"),
             // ngx_lua (Debian's libnginx-mod-http-lua) reads its blocks as Lua: braces in
             // strings, long brackets and comments do not count.
-            AcceptanceCase(name: "Lua block with braces in strings and comments", main: Self.lua + """
-                http { server { listen 127.0.0.1:8083; location /l { content_by_lua_block {
-                  local s = "}" -- a } in a comment
-                  local t = [[ } ]] --[==[ { ]==]
-                  if s ~= '{' then ngx.say(s .. t) end
-                } } location /after { return 204; } } }
+            AcceptanceCase(
+                name: "Lua block with braces in strings and comments",
+                main: Self.lua + """
+                    http { server { listen 127.0.0.1:8083; location /l { content_by_lua_block {
+                      local s = "}" -- a } in a comment
+                      local t = [[ } ]] --[==[ { ]==]
+                      if s ~= '{' then ngx.say(s .. t) end
+                    } } location /after { return 204; } } }
 
-                """),
+                    """),
             AcceptanceCase(name: "Lua block left open", main: Self.lua + "http { server { location /l { content_by_lua_block { ngx.say('}') } } }\n"),
         ]
     }
@@ -121,7 +129,8 @@ extension CLITests {
           include sites/*.conf;
         }
         """.write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
-        try "server {\n# configuration file \(dir)/sites/a.conf:\n  listen 127.0.0.1:8084;\n}\n".write(toFile: dir + "/sites/a.conf", atomically: true, encoding: .utf8)
+        try "server {\n# configuration file \(dir)/sites/a.conf:\n  listen 127.0.0.1:8084;\n}\n".write(
+            toFile: dir + "/sites/a.conf", atomically: true, encoding: .utf8)
         let r = try gavel(["collect", "nginx", "--asset", "x", "--binary", Self.nginx, "--config", dir + "/nginx.conf"])
         XCTAssertEqual(r.code, 0, r.err)
         let data = (try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any])["data"] as! [String: Any]
@@ -133,7 +142,8 @@ extension CLITests {
 
     func testMapEntriesReadThroughAnInclude() throws {
         let dir = tempDir()
-        try "events {}\nhttp {\n  map $uri $new { default \"\"; include redirects.map; }\n}\n".write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
+        try "events {}\nhttp {\n  map $uri $new { default \"\"; include redirects.map; }\n}\n".write(
+            toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
         try "/old /new;\n".write(toFile: dir + "/redirects.map", atomically: true, encoding: .utf8)
         let r = try gavel(["collect", "nginx", "--asset", "x", "--config", dir + "/nginx.conf"])
         XCTAssertEqual(r.code, 0, r.err)

@@ -40,10 +40,12 @@ extension CLITests {
         XCTAssertEqual(try gavel(["check", ".."], cwd: dir + "/Policies/php").code, 0)
         XCTAssertEqual(try gavel(["check", "Policies/"], cwd: dir).code, 0)
         XCTAssertEqual(try gavel(["check", "./Policies//"], cwd: dir).code, 0)
-        // A single file: its folder is the policy root, even when named with no folder.
+        // A single file: its folder is the policy root, even when named with no folder, and the
+        // catalogs of the nearest controls/ above it are read.
         let one = try gavel(["check", "session.yaml"], cwd: dir + "/Policies/php")
         assertNoCrash(one, "check session.yaml")
-        XCTAssertTrue(one.err.contains("session.yaml:"), one.err)
+        XCTAssertEqual(one.code, 0, one.err)
+        XCTAssertTrue((one.out + one.err).contains("session.yaml: "), one.out + one.err)
     }
 
     func testNonUTF8PathIsAnErrorNotACrash() throws {
@@ -65,8 +67,11 @@ extension CLITests {
 
     func testOutputNamedWithOneCharacter() throws {
         let dir = tempDir()
-        let r = try gavel(["eval", "--policies", CLITests.repo + "/Policies", "--snapshots", CLITests.repo + "/Snapshots",
-                           "--format", "json", "-o", "o", "--fail-on", "none"], cwd: dir)
+        let r = try gavel(
+            [
+                "eval", "--policies", CLITests.repo + "/Policies", "--snapshots", CLITests.repo + "/Snapshots",
+                "--format", "json", "-o", "o", "--fail-on", "none",
+            ], cwd: dir)
         XCTAssertEqual(r.code, 0, r.err)
         var st = stat()
         XCTAssertEqual(stat(dir + "/o", &st), 0)

@@ -20,8 +20,11 @@ extension CLITests {
     func chromium(_ url: String, _ extra: [String], in dir: String) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try requireChromium())
-        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(dir)/profile", "--no-first-run",
-                       "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps"] + extra + [url]
+        p.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(dir)/profile", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
+            ] + extra + [url]
         var env = ProcessInfo.processInfo.environment
         env["HOME"] = dir
         p.environment = env
@@ -57,9 +60,10 @@ extension CLITests {
         // Filtered through the address: failing controls with a judged rule on clinic-b.
         dom = try chromium("file://\(dir)/report.html#verdict=fail&asset=clinic-b.example.com", ["--dump-dom"], in: dir)
         let expected = controls.filter { c in
-            c["verdict"] as? String == "fail" && (c["assets"] as! [[String: Any]]).contains {
-                $0["asset"] as? String == "clinic-b.example.com" && $0["verdict"] as? String != "not_applicable"
-            }
+            c["verdict"] as? String == "fail"
+                && (c["assets"] as! [[String: Any]]).contains {
+                    $0["asset"] as? String == "clinic-b.example.com" && $0["verdict"] as? String != "not_applicable"
+                }
         }.count
         XCTAssertGreaterThan(expected, 0)
         XCTAssertLessThan(expected, controls.count)
@@ -81,7 +85,8 @@ extension CLITests {
         // background traffic does not.
         let fromPage = (log["events"] as! [[String: Any]]).compactMap { e -> String? in
             guard let p = e["params"] as? [String: Any], let url = p["url"] as? String,
-                  (p["network_isolation_key"] as? String)?.hasPrefix("file://") == true else { return nil }
+                (p["network_isolation_key"] as? String)?.hasPrefix("file://") == true
+            else { return nil }
             return url
         }
         XCTAssertEqual(fromPage.filter { !$0.hasPrefix("file://") }, [])

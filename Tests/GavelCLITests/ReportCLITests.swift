@@ -94,7 +94,8 @@ extension CLITests {
     func testAReportOfAnEditedResultsFileSaysSoAndExitsOne() throws {
         let dir = try evaluatedCopy()
         let original = try String(contentsOfFile: dir + "/results.json", encoding: .utf8)
-        let edited = original.replacingOccurrences(of: #""verdict":"fail""#, with: #""verdict":"pass""#, options: [], range: original.range(of: #""verdict":"fail""#))
+        let edited = original.replacingOccurrences(
+            of: #""verdict":"fail""#, with: #""verdict":"pass""#, options: [], range: original.range(of: #""verdict":"fail""#))
         try edited.write(toFile: dir + "/results.json", atomically: true, encoding: .utf8)
         let r = try gavel(["report", "results.json", "-o", "report.html"], cwd: dir)
         XCTAssertEqual(r.code, 1)

@@ -42,7 +42,8 @@ extension CLITests {
             .write(toFile: "\(dir)/bad.junit", atomically: true, encoding: .utf8)
         XCTAssertEqual(try requireValidator("junit", "\(dir)/bad.junit").code, 1)
         let sarif = try String(contentsOfFile: "\(dir)/results.sarif", encoding: .utf8)
-        try sarif.replacingOccurrences(of: "\"kind\": \"fail\"", with: "\"kind\": \"failed\"").write(toFile: "\(dir)/bad.sarif", atomically: true, encoding: .utf8)
+        try sarif.replacingOccurrences(of: "\"kind\": \"fail\"", with: "\"kind\": \"failed\"").write(
+            toFile: "\(dir)/bad.sarif", atomically: true, encoding: .utf8)
         XCTAssertEqual(try requireValidator("sarif", "\(dir)/bad.sarif").code, 1)
     }
 

@@ -46,7 +46,8 @@ extension CLITests {
         env[STRIPE_KEY] = \(Self.stripeLike)gvplant08
         env[APP_ENV] = production
         """.write(toFile: dir + "/www.conf", atomically: true, encoding: .utf8)
-        let doc = try assertNoPlantedSecret(try gavel(["collect", "php", "--asset", "a", "--ini", dir + "/php.ini", "--fpm-pool", dir + "/www.conf", "--php-version", "8.2.7"]), "php")
+        let doc = try assertNoPlantedSecret(
+            try gavel(["collect", "php", "--asset", "a", "--ini", dir + "/php.ini", "--fpm-pool", dir + "/www.conf", "--php-version", "8.2.7"]), "php")
         let data = doc["data"] as! [String: Any]
         let ini = data["ini"] as! [String: Any]
         XCTAssertNotNil(secretRecord(ini["mysqli.default_pw"]), "\(ini["mysqli.default_pw"] ?? "nil")")
@@ -65,7 +66,8 @@ extension CLITests {
     func testPHPBinarySecretsNeverReachTheSnapshot() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/php") else { throw XCTSkip("php is not installed") }
         let dir = tempDir()
-        try "mysqli.default_pw = gvplant11\nsession.save_path = \"tcp://127.0.0.1:6379?auth=gvplant12\"\n".write(toFile: dir + "/php.ini", atomically: true, encoding: .utf8)
+        try "mysqli.default_pw = gvplant11\nsession.save_path = \"tcp://127.0.0.1:6379?auth=gvplant12\"\n".write(
+            toFile: dir + "/php.ini", atomically: true, encoding: .utf8)
         try assertNoPlantedSecret(try gavel(["collect", "php", "--asset", "a", "--binary", "/usr/bin/php", "--ini", dir + "/php.ini"]), "php --binary")
     }
 
@@ -95,10 +97,12 @@ extension CLITests {
           }
         }
         """.write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
-        let doc = try assertNoPlantedSecret(try gavel(["collect", "nginx", "--asset", "a", "--config", dir + "/nginx.conf", "--nginx-version", "1.22.1"]), "nginx")
+        let doc = try assertNoPlantedSecret(
+            try gavel(["collect", "nginx", "--asset", "a", "--config", dir + "/nginx.conf", "--nginx-version", "1.22.1"]), "nginx")
         let server = ((doc["data"] as! [String: Any])["servers"] as! [[String: Any]])[0]
-        XCTAssertEqual((server["ssl_certificates"] as? [[String: Any]])?.first?["key"] as? String, "/etc/ssl/private/shop.key",
-                       "a key file's path is not a secret: \(server)")
+        XCTAssertEqual(
+            (server["ssl_certificates"] as? [[String: Any]])?.first?["key"] as? String, "/etc/ssl/private/shop.key",
+            "a key file's path is not a secret: \(server)")
         let php = (server["locations"] as! [[String: Any]]).first { $0["fastcgi_pass"] is String }
         XCTAssertEqual(php?["fastcgi_pass"] as? String, "unix:/run/php/php-fpm.sock", "an upstream is not a password")
     }

@@ -69,9 +69,12 @@ extension CLITests {
         // tunnel was asked of the proxy (CONNECT), not opened to the store directly.
         let server = try ShopifyTestServer()
         let proxy = try TinyProxy(port: freePort())
-        let r = try gavel(["collect", "shopify", "--asset", "n", "--shop", "northwind-telehealth.myshopify.com", "--endpoint", "https://127.0.0.1:\(server.port)",
-                           "--timeout", "20"],
-                          env: ["SHOPIFY_ADMIN_TOKEN": ShopifyTestServer.token, "HTTPS_PROXY": "http://127.0.0.1:\(proxy.port)"])
+        let r = try gavel(
+            [
+                "collect", "shopify", "--asset", "n", "--shop", "northwind-telehealth.myshopify.com", "--endpoint", "https://127.0.0.1:\(server.port)",
+                "--timeout", "20",
+            ],
+            env: ["SHOPIFY_ADMIN_TOKEN": ShopifyTestServer.token, "HTTPS_PROXY": "http://127.0.0.1:\(proxy.port)"])
         XCTAssertEqual(r.code, 3, r.err)
         XCTAssertTrue(proxy.log.contains("CONNECT") && proxy.log.contains(":\(server.port)"), "a CONNECT to the store: \(proxy.log)")
         XCTAssertFalse(r.err.contains("error[shopify-connect]"), "the probe reached the proxy: \(r.err)")

@@ -15,7 +15,8 @@ extension CLITests {
 
         // One verdict edited by hand: the document's digest no longer matches.
         let original = try String(contentsOfFile: dir + "/results.json", encoding: .utf8)
-        let edited = original.replacingOccurrences(of: #""verdict":"fail""#, with: #""verdict":"pass""#, options: [], range: original.range(of: #""verdict":"fail""#))
+        let edited = original.replacingOccurrences(
+            of: #""verdict":"fail""#, with: #""verdict":"pass""#, options: [], range: original.range(of: #""verdict":"fail""#))
         XCTAssertNotEqual(edited, original)
         try edited.write(toFile: dir + "/results.json", atomically: true, encoding: .utf8)
         r = try gavel(["verify", "results.json"], cwd: dir)

@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelCollectors
 
 /// What the collectors write must be what docs/snapshots/ and `SnapshotSchemas` (which the
@@ -67,7 +68,7 @@ extension SchemaConformanceTests {
         case let i as Int where type(of: any) == Int.self: return .int(Int64(i))
         case let n as NSNumber:
             let type = String(cString: n.objCType)
-            if type == "c" { return .bool(n.boolValue) }   // JSON true/false
+            if type == "c" { return .bool(n.boolValue) }  // JSON true/false
             if type == "d" || type == "f" { return .double(n.doubleValue) }
             return .int(n.int64Value)
         case let a as [Any]: return .array(a.map(value))

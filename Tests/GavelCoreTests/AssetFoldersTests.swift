@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import GavelCore
 
 final class AssetFoldersTests: XCTestCase {

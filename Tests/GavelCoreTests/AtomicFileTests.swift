@@ -53,10 +53,11 @@ final class AtomicFileTests: XCTestCase {
     func testFailedBodyLeavesTheOldFileAndNoTemporary() throws {
         try AtomicFile.write("old", to: dir + "/r.csv")
         struct Boom: Error {}
-        XCTAssertThrowsError(try AtomicFile.write(to: dir + "/r.csv") { emit in
-            try emit(Data("half".utf8))
-            throw Boom()
-        })
+        XCTAssertThrowsError(
+            try AtomicFile.write(to: dir + "/r.csv") { emit in
+                try emit(Data("half".utf8))
+                throw Boom()
+            })
         XCTAssertEqual(try String(contentsOfFile: dir + "/r.csv", encoding: .utf8), "old")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["r.csv"])
     }
@@ -89,10 +90,11 @@ final class AtomicFileTests: XCTestCase {
         }
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "part 0;part 1;part 2;")
         struct Stop: Error {}
-        XCTAssertThrowsError(try AtomicFile.write(to: path) { emit in
-            try emit(Data("half".utf8))
-            throw Stop()
-        })
+        XCTAssertThrowsError(
+            try AtomicFile.write(to: path) { emit in
+                try emit(Data("half".utf8))
+                throw Stop()
+            })
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "part 0;part 1;part 2;", "a failed write leaves the old file")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["out.json"], "and no temporary file")
     }

@@ -1,16 +1,19 @@
 import Foundation
-import XCTest
-@testable import GavelCore
 import GavelSHAExtensions
+import XCTest
+
+@testable import GavelCore
 
 final class SHA256Tests: XCTestCase {
     func testKnownVectors() {
         XCTAssertEqual(SHA256.hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         XCTAssertEqual(SHA256.hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
-                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        XCTAssertEqual(SHA256.hex(String(repeating: "a", count: 1000)),
-                       "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        XCTAssertEqual(
+            SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(
+            SHA256.hex(String(repeating: "a", count: 1000)),
+            "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 
     func testIncrementalEqualsOneShot() {
@@ -94,12 +97,14 @@ final class DiagnosticRendererTests: XCTestCase {
         var r = DiagnosticRenderer()
         r.register(file: "p.yaml", text: "a: 1\n  bad: x\n")
         let d = Diagnostic("unknown-key", "unknown key 'bad'", at: SourceLocation(file: "p.yaml", line: 2, column: 3))
-        XCTAssertEqual(r.render(d), """
-        p.yaml:2:3: error[unknown-key]: unknown key 'bad'
-          |
-        2 |   bad: x
-          |   ^
-        """)
+        XCTAssertEqual(
+            r.render(d),
+            """
+            p.yaml:2:3: error[unknown-key]: unknown key 'bad'
+              |
+            2 |   bad: x
+              |   ^
+            """)
     }
 
     /// A long line (a minified or generated file) is shown as a window around the column,
@@ -110,8 +115,9 @@ final class DiagnosticRendererTests: XCTestCase {
         r.register(file: "p.yaml", text: line)
         let out = r.render(Diagnostic("yaml-too-deep", "deep", at: SourceLocation(file: "p.yaml", line: 1, column: 301))).split(separator: "\n")
         XCTAssertEqual(out[2], "1 | ..." + String(repeating: "a", count: 60) + "X" + String(repeating: "b", count: 59) + "...")
-        XCTAssertEqual(out[3].firstIndex(of: "^").map { out[3].distance(from: out[3].startIndex, to: $0) },
-                       out[2].firstIndex(of: "X").map { out[2].distance(from: out[2].startIndex, to: $0) })
+        XCTAssertEqual(
+            out[3].firstIndex(of: "^").map { out[3].distance(from: out[3].startIndex, to: $0) },
+            out[2].firstIndex(of: "X").map { out[2].distance(from: out[2].startIndex, to: $0) })
         // Near either end there is only one cut, and a line up to 160 characters is whole.
         let start = r.render(Diagnostic("x", "x", at: SourceLocation(file: "p.yaml", line: 1, column: 2))).split(separator: "\n")
         XCTAssertEqual(start[2], "1 | " + String(repeating: "a", count: 120) + "...")

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import GavelCore
 
 final class JSONPointerTests: XCTestCase {

@@ -1,6 +1,7 @@
 import GavelCore
 import GavelJSON
 import XCTest
+
 @testable import GavelEngine
 
 private func servers(_ s: [Value]) -> Value { .object([("nginx", .object([("servers", .array(s))]))]) }
@@ -12,14 +13,15 @@ private func server(ssl: Bool, protocols: [String] = [], hsts: String? = nil) ->
 
 final class QuantifierTests: XCTestCase {
     let every = """
-    every:
-      path: nginx.servers[*]
-      where: { path: .ssl, equals: true }
-      check: { path: .ssl_protocols, subset_of: [TLSv1.2, TLSv1.3] }
-    """
+        every:
+          path: nginx.servers[*]
+          where: { path: .ssl, equals: true }
+          check: { path: .ssl_protocols, subset_of: [TLSv1.2, TLSv1.3] }
+        """
 
     func testEveryWithFilter() {
-        XCTAssertEqual(verdict(every, servers([server(ssl: true, protocols: ["TLSv1.2"]), server(ssl: false, protocols: ["SSLv3"])]), kind: "nginx")?.verdict, .pass)
+        XCTAssertEqual(
+            verdict(every, servers([server(ssl: true, protocols: ["TLSv1.2"]), server(ssl: false, protocols: ["SSLv3"])]), kind: "nginx")?.verdict, .pass)
         let o = verdict(every, servers([server(ssl: true, protocols: ["TLSv1.2"]), server(ssl: true, protocols: ["TLSv1", "TLSv1.2"])]), kind: "nginx")
         XCTAssertEqual(o?.verdict, .fail)
         XCTAssertEqual(o?.evidence.map(\.path), ["nginx.servers[1].ssl_protocols"], "evidence names the failing element by index")
@@ -52,18 +54,23 @@ final class QuantifierTests: XCTestCase {
     }
 
     func testNestedQuantifiersAndRootPaths() {
-        let asset: Value = .object([("nginx", .object([
-            ("min", 2),
-            ("servers", .array([.object([("locations", .array([.object([("n", 3)]), .object([("n", 1)])]))])])),
-        ]))])
+        let asset: Value = .object([
+            (
+                "nginx",
+                .object([
+                    ("min", 2),
+                    ("servers", .array([.object([("locations", .array([.object([("n", 3)]), .object([("n", 1)])]))])])),
+                ])
+            )
+        ])
         let nested = """
-        every:
-          path: nginx.servers[*]
-          check:
             every:
-              path: .locations[*]
-              check: { path: .n, gte: 1 }
-        """
+              path: nginx.servers[*]
+              check:
+                every:
+                  path: .locations[*]
+                  check: { path: .n, gte: 1 }
+            """
         XCTAssertEqual(verdict(nested, asset, kind: "nginx", schemaless: true)?.verdict, .pass)
         let flat = "some: { path: \"nginx.servers[*].locations[*]\", check: { path: .n, equals: 1 } }"
         XCTAssertEqual(verdict(flat, asset, kind: "nginx", schemaless: true)?.verdict, .pass)
@@ -78,7 +85,9 @@ final class QuantifierTests: XCTestCase {
     }
 
     func testSomeOverObjectValuesStopsAtTheFirstMatchButEvidenceSeesAll() {
-        let asset: Value = .object([("php", .object([("pools", .object([("a", .object([("u", "root")])), ("b", .object([("u", "x")])), ("c", .object([("u", "root")]))]))]))])
+        let asset: Value = .object([
+            ("php", .object([("pools", .object([("a", .object([("u", "root")])), ("b", .object([("u", "x")])), ("c", .object([("u", "root")]))]))]))
+        ])
         XCTAssertEqual(verdict("some: { path: \"php.pools[*]\", check: { path: .u, equals: root } }", asset, schemaless: true)?.verdict, .pass)
         let o = verdict("none: [ { some: { path: \"php.pools[*]\", check: { path: .u, equals: root } } } ]", asset, schemaless: true)
         XCTAssertEqual(o?.verdict, .fail)
@@ -146,17 +155,23 @@ final class ParamAndDatasetTests: XCTestCase {
         XCTAssertEqual(tailored.parameters.first?.value, .int(900))
         // explain names the parameter (the key a tailoring file sets) and whether one did.
         XCTAssertEqual(Explain.describe(base.rules[0].check, indent: 0), "php.ini.t (read as int) is at most 1800 (parameter test.policy.max)\n")
-        XCTAssertEqual(Explain.describe(tailored.rules[0].check, indent: 0),
-                       "php.ini.t (read as int) is at most 900 (parameter test.policy.max, set by tailoring)\n")
+        XCTAssertEqual(
+            Explain.describe(tailored.rules[0].check, indent: 0),
+            "php.ini.t (read as int) is at most 900 (parameter test.policy.max, set by tailoring)\n")
         // The bound of a count or a length, too; an object operand that happens to have a
         // "param" key one level down is a literal, not a parameter.
-        let bounds = compile(["p.yaml": policy("""
-            all:
-              - { count: { path: "php.extensions[*]", gte: { param: n } } }
-              - { path: php.extensions, length: { lte: { param: n } } }
-              - { path: php.ini, equals: { x: { param: n } } }
-            """, params: "n: 2")]).program!
-        XCTAssertEqual(Explain.describe(bounds.rules[0].check, indent: 0), """
+        let bounds = compile([
+            "p.yaml": policy(
+                """
+                all:
+                  - { count: { path: "php.extensions[*]", gte: { param: n } } }
+                  - { path: php.extensions, length: { lte: { param: n } } }
+                  - { path: php.ini, equals: { x: { param: n } } }
+                """, params: "n: 2")
+        ]).program!
+        XCTAssertEqual(
+            Explain.describe(bounds.rules[0].check, indent: 0),
+            """
             all of:
               the number of elements of php.extensions[*] is at least 2 (parameter test.policy.n)
               php.extensions has a length that is at most 2 (parameter test.policy.n)
@@ -190,7 +205,8 @@ final class ParamAndDatasetTests: XCTestCase {
 
 final class WordfenceFeedTests: XCTestCase {
     func testFeedRecordsBecomeAdvisoriesWithTheirBounds() throws {
-        let feed = #"{"abc": {"id": "abc", "title": "T", "cve": "CVE-2024-1", "cvss": {"rating": "High"}, "software": [{"type": "plugin", "slug": "p", "patched_versions": ["2.0"], "affected_versions": {"x": {"from_version": "1.0", "from_inclusive": false, "to_version": "2.0", "to_inclusive": false}}}, {"type": "core", "slug": "wordpress", "affected_versions": {"*": {"from_version": "*", "to_version": "*"}}}]}}"#
+        let feed =
+            #"{"abc": {"id": "abc", "title": "T", "cve": "CVE-2024-1", "cvss": {"rating": "High"}, "software": [{"type": "plugin", "slug": "p", "patched_versions": ["2.0"], "affected_versions": {"x": {"from_version": "1.0", "from_inclusive": false, "to_version": "2.0", "to_inclusive": false}}}, {"type": "core", "slug": "wordpress", "affected_versions": {"*": {"from_version": "*", "to_version": "*"}}}]}}"#
         let out = compile(["p.yaml": policy("{ path: php.ini.x, exists: true }"), "data/feed.json": feed])
         XCTAssertEqual(out.errors.map(\.description), [])
         let entries = WordfenceFeed.entries(try JSONDocument.parse(feed).toValue())

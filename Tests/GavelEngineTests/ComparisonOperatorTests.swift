@@ -1,5 +1,6 @@
 import GavelCore
 import XCTest
+
 @testable import GavelEngine
 
 final class ComparisonOperatorTests: XCTestCase {
@@ -147,7 +148,8 @@ final class LogicTests: XCTestCase {
             ("bytes", 1.5, "gt: 1", .pass), ("duration", "90s", "equals: 90", .pass), ("duration", "90s", "gte: 91", .fail),
             ("duration", "2h", "gt: 7199", .pass), ("duration", "3w", "equals: 1814400", .pass), ("duration", "1h30m", "gt: 5399", .pass),
             ("duration", "500ms", "lt: 1", .pass), ("duration", "500ms", "equals: 0.5", .pass), ("duration", "500ms", "gt: 0.4", .pass),
-            ("duration", "1500ms", "equals: 1.5", .pass), ("duration", "1s500ms", "gt: 1.4", .pass), ("duration", "30", "lte: 30", .pass), ("int", "0030", "equals: 30", .pass),
+            ("duration", "1500ms", "equals: 1.5", .pass), ("duration", "1s500ms", "gt: 1.4", .pass), ("duration", "30", "lte: 30", .pass),
+            ("int", "0030", "equals: 30", .pass),
             ("int", "30", "gt: 29", .pass), ("int", 3.0, "gt: 2", .pass), ("int", 2.5, "gt: 2", .error), ("int", "3k", "gt: 2", .error),
             ("duration", "5x", "gt: 2", .error), ("bytes", "5s", "gt: 2", .error), ("int", "", "gt: 2", .error),
         ]

@@ -2,6 +2,7 @@ import Foundation
 import GavelCore
 import GavelJSON
 import XCTest
+
 @testable import GavelEngine
 
 /// Runs every folder under Conformance/: policy files (plus the test catalog), `asset.json`
@@ -14,7 +15,9 @@ final class ConformanceTests: XCTestCase {
     /// schema): the language means the same on any kind.
     func testConformanceCasesOnKindsNoCollectorMakes() throws {
         let names = ["hosting": "acme-host", "php": "x_php", "nginx": "edge-proxy", "wordpress": "cms", "magento": "store-engine", "shopify": "saas-shop"]
-        let pattern = try NSRegularExpression(pattern: "(?<![A-Za-z0-9_\\\\-])(?<![A-Za-z0-9_]\\.)(hosting|php|nginx|wordpress|magento|shopify)(?=[.\\[,\\] :\"}]|$)", options: [.anchorsMatchLines])
+        let pattern = try NSRegularExpression(
+            pattern: "(?<![A-Za-z0-9_\\\\-])(?<![A-Za-z0-9_]\\.)(hosting|php|nginx|wordpress|magento|shopify)(?=[.\\[,\\] :\"}]|$)",
+            options: [.anchorsMatchLines])
         try runCases(customKinds: true) { text in
             var out = text
             for m in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).reversed() {
@@ -58,8 +61,10 @@ final class ConformanceTests: XCTestCase {
                     let got = ResultsDocument.evidenceValue(e)
                     guard case .object(let fields) = want else { continue }
                     for f in fields {
-                        XCTAssertTrue(got[f.key].map { Value.same($0, f.value) } ?? false,
-                                      "\(name) \(m.key) evidence \(f.key): got \(got[f.key].map { JSONWriter.string($0) } ?? "nothing"), want \(JSONWriter.string(f.value))")
+                        XCTAssertTrue(
+                            got[f.key].map { Value.same($0, f.value) } ?? false,
+                            "\(name) \(m.key) evidence \(f.key): got \(got[f.key].map { JSONWriter.string($0) } ?? "nothing"), want \(JSONWriter.string(f.value))"
+                        )
                     }
                 }
             }

@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelEngine
 
 /// Each file under Diagnostics/ is a malformed policy whose header lists the errors it must
@@ -25,13 +26,19 @@ final class DiagnosticsGoldenTests: XCTestCase {
         XCTAssertEqual(out.errors.map(\.id), ["unknown-field", "unknown-operator"])
         let d = out.errors.last!
         let rendered = out.renderer.render(d)
-        XCTAssertTrue(rendered.hasSuffix("/bad.yaml:7:27: error[unknown-operator]: unknown operator 'equal'; did you mean 'equals'?\n  |\n7 |     check: { path: php.a, equal: 1 }\n  |                           ^"), rendered)
+        XCTAssertTrue(
+            rendered.hasSuffix(
+                "/bad.yaml:7:27: error[unknown-operator]: unknown operator 'equal'; did you mean 'equals'?\n  |\n7 |     check: { path: php.a, equal: 1 }\n  |                           ^"
+            ), rendered)
     }
 
     /// A leaf whose operator is wrong still has its path, 'as' and 'missing' checked.
     func testALeafWithABadOperatorStillHasItsOtherKeysChecked() {
         for op in ["equal: 1", "equals: 1, in: [1]", "frobnicate: 1"] {
-            let out = compile(["p.yaml": "gavel: policy/v1\nid: x\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.versoin, \(op), as: itn, missing: fial }\n"])
+            let out = compile([
+                "p.yaml":
+                    "gavel: policy/v1\nid: x\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.versoin, \(op), as: itn, missing: fial }\n"
+            ])
             let ids = Set(out.errors.map(\.id))
             for id in ["unknown-field", "unknown-coercion", "bad-missing"] { XCTAssertTrue(ids.contains(id), "\(op): \(out.errors.map(\.description))") }
             XCTAssertEqual(out.errors.count, 4, "\(op): \(out.errors.map(\.description))")
@@ -46,25 +53,25 @@ final class DiagnosticsGoldenTests: XCTestCase {
     /// (the list must be empty) is a real requirement.
     func testAnEmptyListOperandIsAWarningUnlessItIsAParameterOrSubsetOf() {
         let text = """
-        gavel: policy/v1
-        id: d.empty
-        kind: php
-        params:
-          banned: []
-        rules:
-          - id: E-1
-            title: empty lists
-            severity: low
-            check:
-              all:
-                - { path: php.sapi, in: [] }
-                - { path: php.sapi, not_in: [] }
-                - { path: php.extensions, superset_of: [] }
-                - { path: php.extensions, disjoint_from: [] }
-                - { path: php.extensions, subset_of: [] }
-                - { path: php.sapi, not_in: { param: banned } }
-                - { path: php.sapi, in: [fpm-fcgi] }
-        """
+            gavel: policy/v1
+            id: d.empty
+            kind: php
+            params:
+              banned: []
+            rules:
+              - id: E-1
+                title: empty lists
+                severity: low
+                check:
+                  all:
+                    - { path: php.sapi, in: [] }
+                    - { path: php.sapi, not_in: [] }
+                    - { path: php.extensions, superset_of: [] }
+                    - { path: php.extensions, disjoint_from: [] }
+                    - { path: php.extensions, subset_of: [] }
+                    - { path: php.sapi, not_in: { param: banned } }
+                    - { path: php.sapi, in: [fpm-fcgi] }
+            """
         let out = compile(["p.yaml": text])
         XCTAssertEqual(out.errors.map(\.description), [])
         XCTAssertNotNil(out.program)
@@ -78,35 +85,35 @@ final class DiagnosticsGoldenTests: XCTestCase {
 
     func testAnOperandThatCanNeverEqualTheSchemaTypeIsAWarning() {
         let text = """
-        gavel: policy/v1
-        id: d.operand-type
-        kind: [nginx, php, hosting]
-        rules:
-          - id: OT-1
-            title: a boolean compared with the string yes
-            severity: low
-            check:
-              every:
-                path: nginx.servers[*]
-                check: { path: .ssl, equals: yes }
-          - id: OT-2
-            title: a number compared with strings only
-            severity: low
-            check: { path: "nginx.servers[0].listen[0].port", in: ["443", "8443"] }
-          - id: OT-3
-            title: a string never equal to a number, negated (always passes)
-            severity: low
-            check: { path: php.version, not_equals: 8 }
-          - id: OT-4
-            title: fine - null fits an optional value, a mixed list has one that fits, as bool converts
-            severity: low
-            check:
-              all:
-                - { path: php.version, equals: null }
-                - { path: "nginx.servers[0].listen[0].port", in: ["443", 443] }
-                - { path: "nginx.servers[0].ssl", as: bool, equals: true }
-                - { path: "nginx.servers[0].ssl", equals: false }
-        """
+            gavel: policy/v1
+            id: d.operand-type
+            kind: [nginx, php, hosting]
+            rules:
+              - id: OT-1
+                title: a boolean compared with the string yes
+                severity: low
+                check:
+                  every:
+                    path: nginx.servers[*]
+                    check: { path: .ssl, equals: yes }
+              - id: OT-2
+                title: a number compared with strings only
+                severity: low
+                check: { path: "nginx.servers[0].listen[0].port", in: ["443", "8443"] }
+              - id: OT-3
+                title: a string never equal to a number, negated (always passes)
+                severity: low
+                check: { path: php.version, not_equals: 8 }
+              - id: OT-4
+                title: fine - null fits an optional value, a mixed list has one that fits, as bool converts
+                severity: low
+                check:
+                  all:
+                    - { path: php.version, equals: null }
+                    - { path: "nginx.servers[0].listen[0].port", in: ["443", 443] }
+                    - { path: "nginx.servers[0].ssl", as: bool, equals: true }
+                    - { path: "nginx.servers[0].ssl", equals: false }
+            """
         let out = compile(["p.yaml": text])
         XCTAssertEqual(out.errors.map(\.description), [])
         XCTAssertNotNil(out.program)
@@ -130,7 +137,10 @@ final class DiagnosticsGoldenTests: XCTestCase {
 
     /// A quantifier's 'where' written in a test is named for what it is, not just "unknown".
     func testWhereBesideATestSaysWhereItBelongs() {
-        let out = compile(["p.yaml": "gavel: policy/v1\nid: x\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.version, exists: true, where: { path: ., exists: true } }\n"])
+        let out = compile([
+            "p.yaml":
+                "gavel: policy/v1\nid: x\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.version, exists: true, where: { path: ., exists: true } }\n"
+        ])
         XCTAssertEqual(out.errors.map(\.id), ["unknown-operator"])
         XCTAssertEqual(out.errors.first?.location?.column, 47)
         XCTAssertTrue(out.errors.first?.message.contains("belongs inside every/some/count") ?? false, out.errors.first?.message ?? "")
@@ -155,8 +165,10 @@ final class DiagnosticsGoldenTests: XCTestCase {
         func tests(_ file: String) -> String {
             "gavel: tests/v1\ntests:\n  - name: t\n    asset_file: \(file)\n    expect: { R: pass }\n"
         }
-        let dir = writeTree(["controls.yaml": testCatalog, "p.yaml": policy, "fixtures/ok.json": #"{"php": {"version": "8.2.7"}}"#,
-                             "t.tests.yaml": tests("fixtures/ok.json")])
+        let dir = writeTree([
+            "controls.yaml": testCatalog, "p.yaml": policy, "fixtures/ok.json": #"{"php": {"version": "8.2.7"}}"#,
+            "t.tests.yaml": tests("fixtures/ok.json"),
+        ])
         XCTAssertEqual(Compiler.compile(path: dir).errors.map(\.id), [])
         let relative = "../" + (outside as NSString).lastPathComponent + "/secret.json"
         try tests(relative).write(toFile: dir + "/t.tests.yaml", atomically: true, encoding: .utf8)
@@ -172,8 +184,10 @@ final class DiagnosticsGoldenTests: XCTestCase {
     /// its lines never appear in a diagnostic.
     func testAPolicyFileLinkedFromOutsideIsNotRead() throws {
         let outside = writeTree(["secret.yaml": "password: hunter2-not-a-policy\n"])
-        let dir = writeTree(["controls.yaml": testCatalog,
-                             "p.yaml": "gavel: policy/v1\nid: x\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.version, exists: true }\n"])
+        let dir = writeTree([
+            "controls.yaml": testCatalog,
+            "p.yaml": "gavel: policy/v1\nid: x\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.version, exists: true }\n",
+        ])
         try FileManager.default.createSymbolicLink(atPath: dir + "/evil.yaml", withDestinationPath: outside + "/secret.yaml")
         try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: dir + "/data/feed.json", withDestinationPath: outside + "/secret.yaml")

@@ -1,5 +1,6 @@
 import GavelCore
 import XCTest
+
 @testable import GavelEngine
 
 final class RegexTests: XCTestCase {
@@ -100,7 +101,6 @@ final class RegexTests: XCTestCase {
         XCTAssertFalse(wide.search("a" + String(repeating: "b", count: 13)))
     }
 }
-
 
 /// Patterns arrive in pull requests: none may stall `gavel check` or exhaust its memory.
 extension RegexTests {

@@ -1,11 +1,14 @@
 import GavelCore
 import XCTest
+
 @testable import GavelEngine
 
 final class ShapeOperatorTests: XCTestCase {
     func testTypeNamesEveryJSONType() {
-        let values: [(Value, String)] = [(.null, "null"), (true, "bool"), (3, "number"), (2.5, "number"), ("x", "string"),
-                                         (.array([]), "array"), (Value.object([(String, Value)]()), "object")]
+        let values: [(Value, String)] = [
+            (.null, "null"), (true, "bool"), (3, "number"), (2.5, "number"), ("x", "string"),
+            (.array([]), "array"), (Value.object([(String, Value)]()), "object"),
+        ]
         for (value, type) in values {
             for name in ["null", "bool", "number", "string", "array", "object"] {
                 let got = verdict("path: php.ini.v\ntype: \"\(name)\"", php([("v", value)]))?.verdict

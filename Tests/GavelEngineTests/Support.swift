@@ -1,17 +1,18 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelEngine
 
 /// A small controls catalog every test policy can map to.
 let testCatalog = """
-gavel: controls/v1
-framework: t
-title: Test framework
-controls:
-  - { id: C1, title: First }
-  - { id: C2, title: Second }
-"""
+    gavel: controls/v1
+    framework: t
+    title: Test framework
+    controls:
+      - { id: C1, title: First }
+      - { id: C2, title: Second }
+    """
 
 /// Writes `files` (relative path -> text) into a fresh folder and returns it.
 func writeTree(_ files: [String: String]) -> String {
@@ -56,8 +57,10 @@ func indent(_ s: String, _ n: Int) -> String {
 }
 
 /// Compiles a one-rule policy and evaluates it on `asset` (a merged document).
-func verdict(_ check: String, _ asset: Value, kind: String = "php", params: String = "", when: String? = nil, schemaless: Bool = false,
-             file: StaticString = #filePath, line: UInt = #line) -> RuleOutcome? {
+func verdict(
+    _ check: String, _ asset: Value, kind: String = "php", params: String = "", when: String? = nil, schemaless: Bool = false,
+    file: StaticString = #filePath, line: UInt = #line
+) -> RuleOutcome? {
     let out = compile(["p.yaml": policy(check, kind: kind, params: params, when: when)], schemaless: schemaless)
     guard let program = out.program else {
         XCTFail("compile failed: \(out.diagnostics.map(\.description))", file: file, line: line)

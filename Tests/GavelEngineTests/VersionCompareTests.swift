@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import GavelEngine
 
 /// Expected values are what PHP's version_compare() returns for the same pairs.
@@ -38,7 +39,7 @@ final class VersionCompareTests: XCTestCase {
 
     func testUnknownWordsSortBeforeDev() {
         XCTAssertEqual(c("1.0foo", "1.0dev"), -1)
-        XCTAssertEqual(c("1.0patch1", "1.0"), 1)   // "patch" starts with "p", which PHP reads as pl
+        XCTAssertEqual(c("1.0patch1", "1.0"), 1)  // "patch" starts with "p", which PHP reads as pl
     }
 
     func testRanges() {

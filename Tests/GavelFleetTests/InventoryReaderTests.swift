@@ -1,5 +1,6 @@
 import GavelCore
 import XCTest
+
 @testable import GavelFleet
 
 final class InventoryReaderTests: XCTestCase {
@@ -13,31 +14,33 @@ final class InventoryReaderTests: XCTestCase {
     }
 
     func testSettingsLayerDefaultsThenGroupsThenTheHost() throws {
-        let inv = try read("""
-        gavel: inventory/v1
-        ssh_config: ssh/config
-        defaults:
-          user: gavel
-          connect_timeout: 5
-          sudo: true
-        groups:
-          clinics:
-            hosts: [web-1, web-2]
-            user: deploy
-            asset_name: "{host}.{site}"
-          legacy:
-            hosts: [web-2, old-1]
-            port: 2222
-            host_key_checking: accept-new
-        hosts:
-          web-1:
-            address: 10.0.0.5
-            gavel: /usr/bin/gavel
-          web-2:
-            user: root
-            ssh_options: ["ProxyJump=bastion"]
-            wordpress: [/srv/blog]
-        """).get()
+        let inv = try read(
+            """
+            gavel: inventory/v1
+            ssh_config: ssh/config
+            defaults:
+              user: gavel
+              connect_timeout: 5
+              sudo: true
+            groups:
+              clinics:
+                hosts: [web-1, web-2]
+                user: deploy
+                asset_name: "{host}.{site}"
+              legacy:
+                hosts: [web-2, old-1]
+                port: 2222
+                host_key_checking: accept-new
+            hosts:
+              web-1:
+                address: 10.0.0.5
+                gavel: /usr/bin/gavel
+              web-2:
+                user: root
+                ssh_options: ["ProxyJump=bastion"]
+                wordpress: [/srv/blog]
+            """
+        ).get()
         XCTAssertEqual(inv.sshConfig, "/inv/ssh/config", "relative to the inventory")
         XCTAssertEqual(inv.hosts.map(\.name), ["web-1", "web-2", "old-1"], "hosts: first, then those only a group names")
         let h = Dictionary(uniqueKeysWithValues: inv.hosts.map { ($0.name, $0) })
@@ -60,35 +63,43 @@ final class InventoryReaderTests: XCTestCase {
     }
 
     func testMistakesAreLocatedWithStableIDs() {
-        let e = errors("""
-        gavel: inventory/v1
-        defaults:
-          usr: gavel
-          port: 70000
-          host_key_checking: strct
-          ssh_options: ["StrictHostKeyChecking=no", "Compression"]
-          asset_name: "{host}"
-          timeout: -3
-          gavel: gavel
-        hosts:
-          "bad name": {}
-          web-1:
-            address: "-oProxyCommand=x"
-        shopify:
-          - asset: s
-            shop: example.com
-        """)
+        let e = errors(
+            """
+            gavel: inventory/v1
+            defaults:
+              usr: gavel
+              port: 70000
+              host_key_checking: strct
+              ssh_options: ["StrictHostKeyChecking=no", "Compression"]
+              asset_name: "{host}"
+              timeout: -3
+              gavel: gavel
+            hosts:
+              "bad name": {}
+              web-1:
+                address: "-oProxyCommand=x"
+            shopify:
+              - asset: s
+                shop: example.com
+            """)
         XCTAssertTrue(e.contains("3:3 unknown-key unknown key 'usr' in 'defaults' in the inventory; did you mean 'user'?"), e.joined(separator: "\n"))
         XCTAssertTrue(e.contains { $0.hasPrefix("4:9 bad-value port (host 'web-1') must be a number from 1 to 65535") }, e.joined(separator: "\n"))
-        XCTAssertTrue(e.contains { $0.hasPrefix("5:22 bad-value host_key_checking (host 'web-1') is one of strict, accept-new, off, found 'strct'; did you mean 'strict'?") }, e.joined(separator: "\n"))
-        XCTAssertTrue(e.contains { $0.hasPrefix("6:16 bad-value ssh option 'StrictHostKeyChecking=no' (host 'web-1') is set by Gavel: use host_key_checking") }, e.joined(separator: "\n"))
-        XCTAssertTrue(e.contains { $0.hasPrefix("6:16 bad-value ssh option 'Compression' (host 'web-1') must be written Key=Value") }, e.joined(separator: "\n"))
+        XCTAssertTrue(
+            e.contains {
+                $0.hasPrefix("5:22 bad-value host_key_checking (host 'web-1') is one of strict, accept-new, off, found 'strct'; did you mean 'strict'?")
+            }, e.joined(separator: "\n"))
+        XCTAssertTrue(
+            e.contains { $0.hasPrefix("6:16 bad-value ssh option 'StrictHostKeyChecking=no' (host 'web-1') is set by Gavel: use host_key_checking") },
+            e.joined(separator: "\n"))
+        XCTAssertTrue(
+            e.contains { $0.hasPrefix("6:16 bad-value ssh option 'Compression' (host 'web-1') must be written Key=Value") }, e.joined(separator: "\n"))
         XCTAssertTrue(e.contains { $0.hasPrefix("7:15 bad-value asset name template \"{host}\" lacks {site}") }, e.joined(separator: "\n"))
         XCTAssertTrue(e.contains { $0.hasPrefix("8:12 bad-value timeout (host 'web-1') must be between 0 and 86400 seconds") }, e.joined(separator: "\n"))
         XCTAssertTrue(e.contains { $0.hasPrefix("9:10 bad-value gavel (host 'web-1') is 'copy' or the absolute path") }, e.joined(separator: "\n"))
         XCTAssertTrue(e.contains { $0.hasPrefix("11:3 bad-id host name 'bad name' may use letters") }, e.joined(separator: "\n"))
         XCTAssertTrue(e.contains { $0.hasPrefix("13:14 bad-value address '-oProxyCommand=x' of host 'web-1'") }, e.joined(separator: "\n"))
-        XCTAssertTrue(e.contains { $0.hasPrefix("15:5 missing-key a Shopify store needs 'token_file'") || $0.hasPrefix("15:5 missing-key") }, e.joined(separator: "\n"))
+        XCTAssertTrue(
+            e.contains { $0.hasPrefix("15:5 missing-key a Shopify store needs 'token_file'") || $0.hasPrefix("15:5 missing-key") }, e.joined(separator: "\n"))
     }
 
     func testTheMarkerAndAnEmptyInventory() {
@@ -100,15 +111,17 @@ final class InventoryReaderTests: XCTestCase {
     }
 
     func testLimitSelectsHostsGroupsAndStores() throws {
-        let inv = try read("""
-        gavel: inventory/v1
-        groups:
-          eu: {hosts: [web-eu-1, db-eu-1]}
-        hosts:
-          web-us-1: {}
-        shopify:
-          - {asset: store-eu, shop: a.myshopify.com, token_file: t}
-        """).get()
+        let inv = try read(
+            """
+            gavel: inventory/v1
+            groups:
+              eu: {hosts: [web-eu-1, db-eu-1]}
+            hosts:
+              web-us-1: {}
+            shopify:
+              - {asset: store-eu, shop: a.myshopify.com, token_file: t}
+            """
+        ).get()
         func names(_ p: [String]) -> [String] {
             let s = FleetCollector.select(inv, p)
             return s.hosts.map(\.name) + s.stores.map(\.asset)

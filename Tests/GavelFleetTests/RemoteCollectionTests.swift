@@ -2,13 +2,17 @@ import Foundation
 import GavelCollectors
 import GavelCore
 import XCTest
+
 @testable import GavelFleet
 
 final class RemoteCollectionTests: XCTestCase {
-    func host(_ name: String = "web-1", gavel: Inventory.RemoteGavel = .copy, sudo: Bool = false, checking: Inventory.HostKeyChecking = .strict) -> Inventory.Host {
-        Inventory.Host(name: name, address: "10.0.0.5", user: "deploy", port: 2222, identityFile: nil, connectTimeout: 7, timeout: 90,
-                       hostKeyChecking: checking, sshOptions: ["ProxyJump=bastion"], sudo: sudo, gavel: gavel, assetName: .default,
-                       nginxConfig: "/etc/nginx/it's.conf", wordpress: ["/srv/blog"], magento: [], groups: [])
+    func host(_ name: String = "web-1", gavel: Inventory.RemoteGavel = .copy, sudo: Bool = false, checking: Inventory.HostKeyChecking = .strict)
+        -> Inventory.Host
+    {
+        Inventory.Host(
+            name: name, address: "10.0.0.5", user: "deploy", port: 2222, identityFile: nil, connectTimeout: 7, timeout: 90,
+            hostKeyChecking: checking, sshOptions: ["ProxyJump=bastion"], sudo: sudo, gavel: gavel, assetName: .default,
+            nginxConfig: "/etc/nginx/it's.conf", wordpress: ["/srv/blog"], magento: [], groups: [])
     }
 
     func testSSHIsNeverAskedAQuestionAndChecksHostKeys() {
@@ -18,7 +22,8 @@ final class RemoteCollectionTests: XCTestCase {
         XCTAssertTrue(joined.contains("-o ProxyJump=bastion -p 2222 -l deploy -T -- 10.0.0.5 "), joined)
         XCTAssertEqual(a[a.count - 2], "10.0.0.5", "the address right after --, so it is never read as an option")
         XCTAssertTrue(RemoteCollection(host: host(checking: .off), sshConfig: nil, binary: "g").sshArguments().contains("StrictHostKeyChecking=no"))
-        XCTAssertTrue(RemoteCollection(host: host(checking: .acceptNew), sshConfig: nil, binary: "g").sshArguments().contains("StrictHostKeyChecking=accept-new"))
+        XCTAssertTrue(
+            RemoteCollection(host: host(checking: .acceptNew), sshConfig: nil, binary: "g").sshArguments().contains("StrictHostKeyChecking=accept-new"))
     }
 
     /// The remote command, run by a local shell as the host's login shell would run it: the
@@ -67,7 +72,8 @@ final class RemoteCollectionTests: XCTestCase {
         XCTAssertEqual(outcome(""), "it sent no snapshots (the output ended early)")
         XCTAssertEqual(outcome(good + "\n{\"gavel\":"), "line 2 of its output is not JSON")
         XCTAssertEqual(outcome(good + "\n" + good), "it sent two php snapshots for a")
-        XCTAssertEqual(outcome(#"{"gavel":"snapshot/v1","asset":"../etc","kind":"php","data":{}}"#), #"line 1: asset "../etc" or kind "php" cannot be a file name"#)
+        XCTAssertEqual(
+            outcome(#"{"gavel":"snapshot/v1","asset":"../etc","kind":"php","data":{}}"#), #"line 1: asset "../etc" or kind "php" cannot be a file name"#)
         XCTAssertEqual(outcome(#"{"gavel":"results/v1"}"#), "line 1 of its output is not a snapshot/v1 document")
     }
 

@@ -1,7 +1,7 @@
 import Foundation
-import XCTest
 @_spi(Fuzzing) import GavelCollectors
 @_spi(Fuzzing) import GavelEngine
+import XCTest
 
 /// Every input kept under Corpus/<target>/ (what fuzzing found, and hand-written hostile
 /// inputs) runs through its fuzz target's entry point: each must return. A crash, a trap or
@@ -26,7 +26,9 @@ final class FuzzRegressionTests: XCTestCase {
     }
 
     func testEveryKeptInputReturns() throws {
-        setenv("GAVEL_FUZZ_POLICIES", URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path + "/Policies", 1)
+        setenv(
+            "GAVEL_FUZZ_POLICIES",
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path + "/Policies", 1)
         let corpus = try XCTUnwrap(Bundle.module.resourcePath) + "/Corpus"
         let dirs = try FileManager.default.contentsOfDirectory(atPath: corpus).sorted()
         XCTAssertEqual(Set(dirs), Set(Self.targets.keys), "one corpus folder per fuzz target")

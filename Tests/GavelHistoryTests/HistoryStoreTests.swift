@@ -3,6 +3,7 @@ import GavelCore
 import GavelEngine
 import GavelSQLite
 import XCTest
+
 @testable import GavelHistory
 
 /// The history store: the chain it builds, what `HistoryVerifier` catches when a row is
@@ -11,13 +12,15 @@ final class HistoryStoreTests: XCTestCase {
     /// One rule (R: php.ini.x equals "1") mapped to t:C1; asset `a` has x = `x` that night.
     static let program: Program = {
         let dir = scratch()
-        write(dir + "/p/p.yaml", """
-        gavel: policy/v1
-        id: p
-        kind: php
-        rules:
-          - { id: R, title: r, severity: high, controls: [t:C1], check: { path: php.ini.x, equals: "1" } }
-        """)
+        write(
+            dir + "/p/p.yaml",
+            """
+            gavel: policy/v1
+            id: p
+            kind: php
+            rules:
+              - { id: R, title: r, severity: high, controls: [t:C1], check: { path: php.ini.x, equals: "1" } }
+            """)
         write(dir + "/p/controls.yaml", "gavel: controls/v1\nframework: t\ntitle: T\ncontrols:\n  - { id: C1, title: First }\n")
         return Compiler.compile(path: dir + "/p").program!
     }()
@@ -106,7 +109,8 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(try problems(s, deep: true), ["run #3: " + factsEdited, "run #3: its summary counts differ from its document's"])
         try tamper(s, "UPDATE runs SET fail = 1 WHERE id = 3; UPDATE control_verdicts SET verdict = 'pass', assets_failing = '' WHERE run = 3")
         XCTAssertEqual(try problems(s), ["run #3: " + factsEdited], "and the control rows")
-        XCTAssertEqual(try problems(s, deep: true).last, "run #3: its per-control verdicts differ from its document's (t:C1: recorded pass, document says fail)")
+        XCTAssertEqual(
+            try problems(s, deep: true).last, "run #3: its per-control verdicts differ from its document's (t:C1: recorded pass, document says fail)")
         try tamper(s, "UPDATE control_verdicts SET verdict = 'fail', assets_failing = 'a' WHERE run = 3")
         XCTAssertEqual(try problems(s, deep: true), [], "restored")
     }
@@ -185,7 +189,9 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertThrowsError(try HistoryStore(path: dir + "/notes.txt", create: false))
         let other = try Database(path: dir + "/other.sqlite", create: true)
         try other.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema', 'something-else')")
-        XCTAssertThrowsError(try HistoryStore(path: dir + "/other.sqlite", create: false)) { XCTAssertTrue("\($0)".contains("is not a Gavel history store"), "\($0)") }
+        XCTAssertThrowsError(try HistoryStore(path: dir + "/other.sqlite", create: false)) {
+            XCTAssertTrue("\($0)".contains("is not a Gavel history store"), "\($0)")
+        }
     }
 }
 

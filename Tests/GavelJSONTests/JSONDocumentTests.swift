@@ -1,5 +1,7 @@
+import Dispatch
 import GavelCore
 import XCTest
+
 @testable import GavelJSON
 
 final class JSONDocumentTests: XCTestCase {
@@ -43,8 +45,6 @@ final class JSONDocumentTests: XCTestCase {
     }
 }
 
-import Dispatch
-
 extension JSONDocumentTests {
     /// Parsed documents live in per-thread arenas: documents parsed at the same time on
     /// several threads, errors in between, and trees built from Swift values (which use
@@ -53,12 +53,14 @@ extension JSONDocumentTests {
         nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 400)
         defer { results.deallocate() }
         DispatchQueue.concurrentPerform(iterations: 400) { i in
-            let text = #"{"i": \#(i), "s": "\#(String(repeating: "x", count: i % 97))", "a": [\#((0..<(i % 30)).map(String.init).joined(separator: ","))], "o": {"k\#(i)": {"deep": [true, null, 1.5]}}}"#
+            let text =
+                #"{"i": \#(i), "s": "\#(String(repeating: "x", count: i % 97))", "a": [\#((0..<(i % 30)).map(String.init).joined(separator: ","))], "o": {"k\#(i)": {"deep": [true, null, 1.5]}}}"#
             let doc = try? JSONDocument.parse(text)
-            _ = try? JSONDocument.parse("{\"broken\": [1, 2,")            // an error mid-parse frees nothing it should keep
+            _ = try? JSONDocument.parse("{\"broken\": [1, 2,")  // an error mid-parse frees nothing it should keep
             let built = JSONDocument.from(.object([("n", .int(Int64(i)))]))  // malloc-backed, freed with json_decref
             let v = doc?.toValue()
-            results[i] = v?["i"] == .int(Int64(i)) && v?["s"]?.stringValue?.count == i % 97
+            results[i] =
+                v?["i"] == .int(Int64(i)) && v?["s"]?.stringValue?.count == i % 97
                 && v?["a"]?.arrayValue?.count == i % 30 && v?["o"]?["k\(i)"]?["deep"]?.arrayValue?.count == 3
                 && built.toValue()["n"] == .int(Int64(i))
         }
@@ -76,7 +78,7 @@ extension JSONDocumentTests {
             let big = i % 40 == 7 ? String(repeating: "y", count: 600_000) : ""
             let items = (0..<(i * 37 % 3000)).map { "\"item-\(i)-\($0)\"" }.joined(separator: ",")
             let doc = try JSONDocument.parse(#"{"i": \#(i), "big": "\#(big)", "items": [\#(items)]}"#)
-            if i % 3 == 0 { alive.append((i, doc)) }   // the others are dropped at once
+            if i % 3 == 0 { alive.append((i, doc)) }  // the others are dropped at once
         }
         for (i, doc) in alive {
             let v = doc.toValue()
@@ -106,7 +108,7 @@ extension JSONDocumentTests {
             let bytes = try XCTUnwrap(item.member("k\(i)")?.stringBytes)
             XCTAssertTrue(arena.holds(UnsafeRawPointer(bytes.baseAddress!)), "string of item \(i)")
         }
-        let big = try XCTUnwrap(doc.rootNode.member("big")?.stringBytes)   // larger than a chunk
+        let big = try XCTUnwrap(doc.rootNode.member("big")?.stringBytes)  // larger than a chunk
         XCTAssertTrue(arena.holds(UnsafeRawPointer(big.baseAddress!)))
         XCTAssertNil(JSONDocument.from(.object([("n", .int(1))])).arena)
     }

@@ -1,5 +1,6 @@
 import GavelCore
 import XCTest
+
 @testable import GavelJSON
 
 /// Keys hashed in advance must find exactly what jansson's own lookup finds.

@@ -1,5 +1,6 @@
 import GavelCore
 import XCTest
+
 @testable import GavelJSON
 
 /// A document read a part at a time must be judged as jansson judges it whole: the same
@@ -28,10 +29,10 @@ final class JSONPartsTests: XCTestCase {
 
     func testMembersAndElementsAreTheValuesJanssonReads() throws {
         let text = #"""
-        { "gavel" : "results/v1", "n": -1.5e3 ,"\u0061b": {"x": "}]\"[{", "y": [1, {"z": null}]},
-          "list": [ {"a": "]"}, "tw\"o", 3, [], {} ],
-          "empty": [], "t": true }
-        """#
+            { "gavel" : "results/v1", "n": -1.5e3 ,"\u0061b": {"x": "}]\"[{", "y": [1, {"z": null}]},
+              "list": [ {"a": "]"}, "tw\"o", 3, [], {} ],
+              "empty": [], "t": true }
+            """#
         let parts = try readAll(Array(text.utf8))
         let whole = try JSONDocument.parse(text).toValue()
         guard case .object(let members) = whole else { return XCTFail("not an object") }
@@ -41,9 +42,11 @@ final class JSONPartsTests: XCTestCase {
     }
 
     func testWhatLiesBetweenThePartsIsChecked() {
-        for (text, line, column) in [("[1, 2]", 1, 1), ("{\"a\": 1 \"b\": 2}", 1, 9), ("{\"a\" 1}", 1, 6), ("{\"a\": 1,}", 1, 9),
-                                     ("{\"a\": 1} x", 1, 10), ("{\"a\": 1, \"a\": 2}", 1, 10), ("{\"a\": [1 2]}", 1, 10), ("{\"a\": ", 1, 6),
-                                     ("{\"a\": ,\"b\": 1}", 1, 7)] {
+        for (text, line, column) in [
+            ("[1, 2]", 1, 1), ("{\"a\": 1 \"b\": 2}", 1, 9), ("{\"a\" 1}", 1, 6), ("{\"a\": 1,}", 1, 9),
+            ("{\"a\": 1} x", 1, 10), ("{\"a\": 1, \"a\": 2}", 1, 10), ("{\"a\": [1 2]}", 1, 10), ("{\"a\": ", 1, 6),
+            ("{\"a\": ,\"b\": 1}", 1, 7),
+        ] {
             do {
                 _ = try readAll(Array(text.utf8))
                 XCTFail("accepted \(text)")

@@ -1,5 +1,6 @@
 import GavelCore
 import XCTest
+
 @testable import GavelJSON
 
 /// A map read from its text must say what jansson says about the same text, or step aside
@@ -11,12 +12,12 @@ final class JSONStringMapTests: XCTestCase {
 
     func testLooksUpEveryEntryAsJanssonReadsIt() throws {
         let text = """
-        {
-          "/ini/session.cookie_secure": "/etc/php/8.2/fpm/php.ini:1427",
-          "/servers/0/locations/3": "/etc/nginx/sites-enabled/a b.conf:12" ,"": "root:1",
-          "/a~1b/c~0d": "x"
-        }
-        """
+            {
+              "/ini/session.cookie_secure": "/etc/php/8.2/fpm/php.ini:1427",
+              "/servers/0/locations/3": "/etc/nginx/sites-enabled/a b.conf:12" ,"": "root:1",
+              "/a~1b/c~0d": "x"
+            }
+            """
         let m = try XCTUnwrap(map(text))
         guard case .object(let members) = try JSONDocument.parse(text).toValue() else { return XCTFail("not an object") }
         XCTAssertEqual(m.count, members.count)
@@ -56,9 +57,11 @@ final class JSONStringMapTests: XCTestCase {
     /// What is not the plain form is left to jansson, valid or not: escapes, characters past
     /// ASCII, values that are not strings, a key twice, anything around or inside that is wrong.
     func testStepsAsideForAnythingButThePlainForm() {
-        for text in [#"{"a\/b": "x"}"#, #"{"a": "C:\\php.ini:1"}"#, #"{"a": "\u0041"}"#, #"{"é": "x"}"#, #"{"a": "café.ini:1"}"#,
-                     #"{"a": 1}"#, #"{"a": null}"#, #"{"a": ["x"]}"#, #"{"a": "x", "a": "y"}"#, #"{"a": "x",}"#, #"{"a": "x""#,
-                     #"{"a" "x"}"#, #"{"a": "x"} 1"#, #"["a"]"#, "", "{\"a\": \"x\ty\"}", "{\"a\": \"x\u{7F}\"}", #"{'a': "x"}"#, "{,}"] {
+        for text in [
+            #"{"a\/b": "x"}"#, #"{"a": "C:\\php.ini:1"}"#, #"{"a": "\u0041"}"#, #"{"é": "x"}"#, #"{"a": "café.ini:1"}"#,
+            #"{"a": 1}"#, #"{"a": null}"#, #"{"a": ["x"]}"#, #"{"a": "x", "a": "y"}"#, #"{"a": "x",}"#, #"{"a": "x""#,
+            #"{"a" "x"}"#, #"{"a": "x"} 1"#, #"["a"]"#, "", "{\"a\": \"x\ty\"}", "{\"a\": \"x\u{7F}\"}", #"{'a': "x"}"#, "{,}",
+        ] {
             XCTAssertNil(map(text), text)
         }
     }
@@ -66,10 +69,11 @@ final class JSONStringMapTests: XCTestCase {
     /// Mutations of a plain map: whatever the map accepts, jansson accepts with the same
     /// entries. (What it refuses, jansson decides.)
     func testWhatItAcceptsJanssonReadsTheSame() throws {
-        let base = Array("""
-        { "/ini/a": "/etc/php.ini:1", "/ini/b": "/etc/php.ini:2",
-         "/servers/0/ssl": "/etc/nginx/nginx.conf:5" }
-        """.utf8)
+        let base = Array(
+            """
+            { "/ini/a": "/etc/php.ini:1", "/ini/b": "/etc/php.ini:2",
+             "/servers/0/ssl": "/etc/nginx/nginx.conf:5" }
+            """.utf8)
         let alphabet = Array(#"{}[]":,\ "ab/01\#n\#t"#.utf8) + [0x7F, 0xC3, 0x00]
         var rng = SplitMix64(seed: 7)
         var accepted = 0

@@ -2,6 +2,7 @@ import Foundation
 import GavelCore
 import GavelEngine
 import XCTest
+
 @testable import GavelReporters
 
 /// Golden files for the auditor's report (HTML, CSV, Markdown), rendered from the policy set

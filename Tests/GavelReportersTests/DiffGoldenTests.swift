@@ -2,6 +2,7 @@ import Foundation
 import GavelCore
 import GavelEngine
 import XCTest
+
 @testable import GavelReporters
 
 /// Golden files for the `gavel diff` reporters, rendered from two small policy sets
@@ -16,8 +17,9 @@ final class DiffGoldenTests: XCTestCase {
         let base = Compiler.compile(path: dir + "/base").program!
         let head = Compiler.compile(path: dir + "/head").program!
         let runs = Runner.run([base, head], SnapshotPlan.make([dir + "/snapshots"]), jobs: 2)
-        return PolicyDiff(base: ResultsDocument(run: runs[0], failOn: nil), head: ResultsDocument(run: runs[1], failOn: nil),
-                          baseLabel: "origin/main:Policies", headLabel: "Policies")
+        return PolicyDiff(
+            base: ResultsDocument(run: runs[0], failOn: nil), head: ResultsDocument(run: runs[1], failOn: nil),
+            baseLabel: "origin/main:Policies", headLabel: "Policies")
     }
 
     private func assertGolden(_ text: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -47,8 +49,9 @@ final class DiffGoldenTests: XCTestCase {
         let p = Compiler.compile(path: Self.dir + "/base").program!
         let runs = Runner.run([p, p], SnapshotPlan.make([Self.dir + "/snapshots"]), jobs: 1)
         let d = PolicyDiff(base: ResultsDocument(run: runs[0], failOn: nil), head: ResultsDocument(run: runs[1], failOn: nil))
-        XCTAssertEqual(DiffTextReporter(style: .plain).render(d),
-                       "gavel diff: base -> head over 2 assets: no verdict, control or rule changes (12 rule and asset pairs compared)\n")
+        XCTAssertEqual(
+            DiffTextReporter(style: .plain).render(d),
+            "gavel diff: base -> head over 2 assets: no verdict, control or rule changes (12 rule and asset pairs compared)\n")
         XCTAssertTrue(DiffMarkdownReporter().render(d).hasPrefix("**gavel diff** `base` → `head` over 2 assets: no verdict changes"))
     }
 }

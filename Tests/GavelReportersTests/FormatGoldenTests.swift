@@ -1,6 +1,7 @@
 import Foundation
 import GavelEngine
 import XCTest
+
 @testable import GavelReporters
 
 /// Golden files for the CI formats, rendered from the shipped sample fleet. Regenerate with

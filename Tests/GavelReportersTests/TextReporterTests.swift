@@ -1,6 +1,7 @@
 import Foundation
 import GavelEngine
 import XCTest
+
 @testable import GavelReporters
 
 /// Golden test: the text report of the shipped sample fleet.

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import GavelReporters
 
 final class XMLTextTests: XCTestCase {
@@ -32,8 +33,10 @@ final class XMLTextTests: XCTestCase {
     }
 
     func testAgreesWithTheRuleOnRandomStrings() {
-        let alphabet: [Unicode.Scalar] = ["a", "Z", " ", "&", "<", ">", "\"", "'", "\t", "\n", "\r", "\u{0}", "\u{7}", "\u{1F}", "\u{7F}",
-                                          "é", "\u{FFFD}", "\u{FFFE}", "\u{FFFF}", "\u{FFFC}", "\u{EFBF}", "日", "\u{1F600}"]
+        let alphabet: [Unicode.Scalar] = [
+            "a", "Z", " ", "&", "<", ">", "\"", "'", "\t", "\n", "\r", "\u{0}", "\u{7}", "\u{1F}", "\u{7F}",
+            "é", "\u{FFFD}", "\u{FFFE}", "\u{FFFF}", "\u{FFFC}", "\u{EFBF}", "日", "\u{1F600}",
+        ]
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<5000 {
             var s = ""

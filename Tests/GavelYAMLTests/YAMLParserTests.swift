@@ -1,5 +1,6 @@
 import GavelCore
 import XCTest
+
 @testable import GavelYAML
 
 final class YAMLParserTests: XCTestCase {

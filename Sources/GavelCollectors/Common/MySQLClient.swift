@@ -11,7 +11,9 @@ struct MySQLClient {
     var host: String
 
     func query(_ sql: String) throws -> [[String]] {
-        let client = ["mariadb", "mysql"].compactMap { Subprocess.which($0) ?? (FileManager.default.isExecutableFile(atPath: "/usr/bin/" + $0) ? "/usr/bin/" + $0 : nil) }.first
+        let client = ["mariadb", "mysql"].compactMap {
+            Subprocess.which($0) ?? (FileManager.default.isExecutableFile(atPath: "/usr/bin/" + $0) ? "/usr/bin/" + $0 : nil)
+        }.first
         guard let client else { throw CollectorError("db-client", "no mariadb or mysql client is installed to read the database") }
         let dir = NSTemporaryDirectory() + "gavel-db-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
@@ -26,7 +28,8 @@ struct MySQLClient {
         }
         let optionFile = dir + "/client.cnf"
         FileManager.default.createFile(atPath: optionFile, contents: Data((lines.joined(separator: "\n") + "\n").utf8), attributes: [.posixPermissions: 0o600])
-        let r = try Subprocess.run(client, ["--defaults-extra-file=" + optionFile, "--batch", "--skip-column-names", "--database=" + database, "-e", sql], timeout: 60)
+        let r = try Subprocess.run(
+            client, ["--defaults-extra-file=" + optionFile, "--batch", "--skip-column-names", "--database=" + database, "-e", sql], timeout: 60)
         guard r.status == 0 else {
             throw CollectorError("db-query", "the database query failed: \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines).prefix(300))")
         }

@@ -23,7 +23,10 @@ public enum SecretClassifier {
     ]
     /// Words that say the value names a file, a place or something public, not a secret itself
     /// (`ssl_certificate_key /etc/ssl/x.key`, `auth_basic_user_file`, `public_key`).
-    static let notSecretWords: Set<String> = ["public", "pub", "publishable", "url", "type", "length", "lifetime", "timeout", "expire", "expires", "ttl", "name", "id", "header", "enabled", "mode", "size"]
+    static let notSecretWords: Set<String> = [
+        "public", "pub", "publishable", "url", "type", "length", "lifetime", "timeout", "expire", "expires", "ttl", "name", "id", "header", "enabled", "mode",
+        "size",
+    ]
     /// Words that say the value is where a secret is kept: not secret when it is a path.
     static let placeWords: Set<String> = ["file", "path", "dir", "directory", "location"]
 
@@ -139,9 +142,11 @@ public enum SecretClassifier {
         let b = Array(v.utf8)
         guard b.count >= 20 else { return nil }
         for i in 0...(b.count - 20) {
-            guard b[i] == 65, b[i + 2] == 73, b[i + 3] == 65, b[i + 1] == 75 || b[i + 1] == 83 else { continue }   // AKIA, ASIA
+            guard b[i] == 65, b[i + 2] == 73, b[i + 3] == 65, b[i + 1] == 75 || b[i + 1] == 83 else { continue }  // AKIA, ASIA
             let rest = b[(i + 4)..<(i + 20)]
-            if rest.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }) && (i + 20 == b.count || !isAlnum(b[i + 20])) && (i == 0 || !isAlnum(b[i - 1])) {
+            if rest.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }) && (i + 20 == b.count || !isAlnum(b[i + 20]))
+                && (i == 0 || !isAlnum(b[i - 1]))
+            {
                 return "it holds an AWS access key id"
             }
         }
@@ -153,8 +158,12 @@ public enum SecretClassifier {
     /// The rest (on/off, key patterns, commands) stays readable for rules.
     public static func redactedACL(_ v: String) -> String? {
         let tokens = v.split(separator: " ", omittingEmptySubsequences: false)
-        let isRule = tokens.contains { $0 == "on" || $0 == "off" || $0.hasPrefix("~") || $0.hasPrefix("+") || $0.hasPrefix("&") || $0 == "nopass" || $0 == "resetpass" }
-        let isPassword = { (t: Substring) in (t.hasPrefix(">") || t.hasPrefix("<")) && t.count > 1 || t.hasPrefix("#") && t.count == 65 || t.hasPrefix("!") && t.count == 65 }
+        let isRule = tokens.contains {
+            $0 == "on" || $0 == "off" || $0.hasPrefix("~") || $0.hasPrefix("+") || $0.hasPrefix("&") || $0 == "nopass" || $0 == "resetpass"
+        }
+        let isPassword = { (t: Substring) in
+            (t.hasPrefix(">") || t.hasPrefix("<")) && t.count > 1 || t.hasPrefix("#") && t.count == 65 || t.hasPrefix("!") && t.count == 65
+        }
         guard isRule, tokens.contains(where: isPassword) else { return nil }
         return tokens.map { isPassword($0) ? String($0.prefix(1)) + "***" : String($0) }.joined(separator: " ")
     }
@@ -216,7 +225,8 @@ public enum SecretClassifier {
         pieces.append(current)
         for (i, piece) in pieces.enumerated() {
             guard let eq = piece.firstIndex(of: "="), eq > piece.startIndex, secretParameters.contains(piece[..<eq].lowercased()),
-                  piece.index(after: eq) < piece.endIndex else { continue }
+                piece.index(after: eq) < piece.endIndex
+            else { continue }
             pieces[i] = String(piece[...eq]) + "***"
             changed = true
         }
@@ -229,7 +239,7 @@ public enum SecretClassifier {
         "", "password", "passwd", "secret", "changeme", "change_me", "change-me", "changethis", "default", "admin",
         "root", "test", "example", "xxx", "xxxx", "123456", "12345678", "1234", "toor", "letmein", "qwerty",
         "put your unique phrase here", "your-secret-key", "your_secret_key", "secretkey", "mysecret", "null", "none",
-        "foobared",   // redis.conf's example requirepass
+        "foobared",  // redis.conf's example requirepass
     ]
 
     public static func isPlaceholder(_ v: String) -> Bool {

@@ -34,7 +34,9 @@ enum SecretRedaction {
             if let why = SecretClassifier.reason(name: name, value: s, extraWords: extra) ?? serializedSecret(s) { return record(s, why) }
             return v
         case .int, .double:
-            if let name, case let text = numberText(v), let why = SecretClassifier.nameReason(name, value: text, extraWords: extra), !SecretClassifier.isSwitch(text) {
+            if let name, case let text = numberText(v), let why = SecretClassifier.nameReason(name, value: text, extraWords: extra),
+                !SecretClassifier.isSwitch(text)
+            {
                 return record(text, why)
             }
             return v
@@ -47,11 +49,18 @@ enum SecretRedaction {
         case .object(let members):
             if isRecordedSecret(members) { return v }
             let pairName = pairNames.lazy.compactMap { key in members.first { $0.key == key }?.value.stringValue }.first
-            return .object(members.map { m in
-                let childName: String?
-                if structural.contains(m.key) { childName = pairName ?? name } else if pairNames.contains(m.key) { childName = nil } else { childName = m.key }
-                return Value.Member(m.key, walk(m.value, name: childName, extra: extra))
-            })
+            return .object(
+                members.map { m in
+                    let childName: String?
+                    if structural.contains(m.key) {
+                        childName = pairName ?? name
+                    } else if pairNames.contains(m.key) {
+                        childName = nil
+                    } else {
+                        childName = m.key
+                    }
+                    return Value.Member(m.key, walk(m.value, name: childName, extra: extra))
+                })
         default:
             return v
         }

@@ -58,14 +58,15 @@ public struct SnapshotBuilder {
     public func document(data: Value) -> Value {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
-        return .object([
-            ("gavel", "snapshot/v1"),
-            ("asset", .string(asset)),
-            ("kind", .string(kind)),
-            ("collected_at", .string(f.string(from: collectedAt))),
-            ("collector", .object([("name", .string(kind)), ("version", .string(collectorVersion)), ("host", .string(host))])),
-            ("data", SecretRedaction.apply(data, extraWords: extraSecretWords)),
-            ("provenance", .object(provenance)),
-        ] + (unavailable.isEmpty ? [] : [("unavailable", .object(unavailable))]))
+        return .object(
+            [
+                ("gavel", "snapshot/v1"),
+                ("asset", .string(asset)),
+                ("kind", .string(kind)),
+                ("collected_at", .string(f.string(from: collectedAt))),
+                ("collector", .object([("name", .string(kind)), ("version", .string(collectorVersion)), ("host", .string(host))])),
+                ("data", SecretRedaction.apply(data, extraWords: extraSecretWords)),
+                ("provenance", .object(provenance)),
+            ] + (unavailable.isEmpty ? [] : [("unavailable", .object(unavailable))]))
     }
 }

@@ -29,9 +29,11 @@ public enum Subprocess {
 
     /// `stdin` is a file the program reads as its standard input (default /dev/null), e.g. the
     /// binary `collect fleet` sends to a host through ssh.
-    public static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 60,
-                           environment: [String: String]? = nil, stdin: String? = nil,
-                           outputLimit: Int = defaultOutputLimit) throws -> Output {
+    public static func run(
+        _ executable: String, _ arguments: [String], timeout: TimeInterval = 60,
+        environment: [String: String]? = nil, stdin: String? = nil,
+        outputLimit: Int = defaultOutputLimit
+    ) throws -> Output {
         let path = executable.contains("/") ? executable : (which(executable) ?? executable)
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw CollectorError("program-not-found", "cannot run \(executable): not found or not executable")
@@ -55,7 +57,7 @@ public enum Subprocess {
             if let k = killAt, now >= k {
                 kill(-child.pid, SIGKILL)
                 killAt = nil
-                giveUpAt = now.addingTimeInterval(1)   // a program that left the group keeps its pipe: stop waiting
+                giveUpAt = now.addingTimeInterval(1)  // a program that left the group keeps its pipe: stop waiting
             }
             if let g = giveUpAt, now >= g { break }
             let wake = [stop == nil ? deadline : nil, killAt, giveUpAt].compactMap { $0 }.min() ?? now.addingTimeInterval(1)
@@ -78,8 +80,9 @@ public enum Subprocess {
         case nil:
             // WIFEXITED / WEXITSTATUS, or the signal that ended it as a negative status.
             let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -(status & 0x7f)
-            return Output(status: code, stdout: String(decoding: streams[0].data, as: UTF8.self),
-                          stderr: String(decoding: streams[1].data, as: UTF8.self))
+            return Output(
+                status: code, stdout: String(decoding: streams[0].data, as: UTF8.self),
+                stderr: String(decoding: streams[1].data, as: UTF8.self))
         }
     }
 

@@ -38,7 +38,8 @@ public struct CommandCollector {
         guard members.first(where: { $0.key == "gavel" })?.value == .string("collector/v1") else { return root }
         let allowed = ["gavel", "data", "provenance", "unavailable"]
         if let extra = members.first(where: { !allowed.contains($0.key) }) {
-            throw CollectorError("command-output", "\(program) printed a collector/v1 object with '\(extra.key)'; it may have \(allowed.joined(separator: ", "))")
+            throw CollectorError(
+                "command-output", "\(program) printed a collector/v1 object with '\(extra.key)'; it may have \(allowed.joined(separator: ", "))")
         }
         guard case .object? = root["data"] else {
             throw CollectorError("command-output", "\(program) printed a collector/v1 object whose 'data' is missing or not an object")

@@ -82,8 +82,13 @@ public struct HostCollector {
             guard !out.sites.contains(where: { $0.asset == asset }) else {
                 throw CollectorError("asset-name", "the application at \(path) would be asset \(asset), which another site already is")
             }
-            out.sites.append(Site(asset: asset, snapshots: [("hosting", hostingBuilder.narrowed(to: asset) { $0 }.document(data: hosting)),
-                                                            application(kind, at: real, asset: asset, siteNames: [], &out)]))
+            out.sites.append(
+                Site(
+                    asset: asset,
+                    snapshots: [
+                        ("hosting", hostingBuilder.narrowed(to: asset) { $0 }.document(data: hosting)),
+                        application(kind, at: real, asset: asset, siteNames: [], &out),
+                    ]))
         }
         return out
     }
@@ -109,8 +114,13 @@ public struct HostCollector {
         if servers.isEmpty {
             // nginx without a site: the host is one asset, with nginx's configuration as it is.
             let asset = assetName.name(site: hostName, host: hostName)
-            out.sites.append(Site(asset: asset, snapshots: [("hosting", hostingBuilder.narrowed(to: asset) { $0 }.document(data: hosting)),
-                                                            ("nginx", nginxBuilder.narrowed(to: asset) { $0 }.document(data: nginxData))]))
+            out.sites.append(
+                Site(
+                    asset: asset,
+                    snapshots: [
+                        ("hosting", hostingBuilder.narrowed(to: asset) { $0 }.document(data: hosting)),
+                        ("nginx", nginxBuilder.narrowed(to: asset) { $0 }.document(data: nginxData)),
+                    ]))
             return
         }
         var named: [String: String] = [:]
@@ -156,8 +166,10 @@ public struct HostCollector {
             for r in Set(group.indices.compactMap { servers[$0]["root"]?.stringValue }).sorted() {
                 if let app = Self.application(at: r, root: root) {
                     covered.insert(app.path)
-                    snaps.append(application(app.kind, at: app.path, asset: group.name,
-                                             siteNames: group.indices.flatMap { Self.serverNames(servers[$0]) }, &out))
+                    snaps.append(
+                        application(
+                            app.kind, at: app.path, asset: group.name,
+                            siteNames: group.indices.flatMap { Self.serverNames(servers[$0]) }, &out))
                     break
                 }
             }

@@ -35,18 +35,28 @@ enum Accounts {
             for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let line = raw.trimmingCharacters(in: .whitespaces)
                 guard !line.isEmpty, !line.hasPrefix("#"), !line.hasPrefix("Defaults"), !line.hasPrefix("@include"),
-                      !["User_Alias", "Runas_Alias", "Host_Alias", "Cmnd_Alias"].contains(where: { line.hasPrefix($0) }),
-                      let principal = line.split(separator: " ").first, line.contains("=") else { continue }
-                rules.append(.object([("principal", .string(String(principal))), ("rule", .string(line)),
-                                      ("nopasswd", .bool(line.contains("NOPASSWD"))), ("at", .string("\(file):\(n + 1)"))]))
+                    !["User_Alias", "Runas_Alias", "Host_Alias", "Cmnd_Alias"].contains(where: { line.hasPrefix($0) }),
+                    let principal = line.split(separator: " ").first, line.contains("=")
+                else { continue }
+                rules.append(
+                    .object([
+                        ("principal", .string(String(principal))), ("rule", .string(line)),
+                        ("nopasswd", .bool(line.contains("NOPASSWD"))), ("at", .string("\(file):\(n + 1)")),
+                    ]))
             }
         }
-        let sudoers: [String] = groups.flatMap { $0.1.arrayValue?.compactMap(\.stringValue) ?? [] }
+        let sudoers: [String] =
+            groups.flatMap { $0.1.arrayValue?.compactMap(\.stringValue) ?? [] }
             + rules.compactMap { $0["principal"]?.stringValue }.filter { !$0.hasPrefix("%") && $0 != "root" }
         return .object([
             ("users", .array(users)),
-            ("sudo", .object([("groups", .object(groups)), ("rules", .array(rules)), ("rules_readable", .bool(readable)),
-                              ("users", .array(Array(Set(sudoers)).sorted().map { .string($0) }))])),
+            (
+                "sudo",
+                .object([
+                    ("groups", .object(groups)), ("rules", .array(rules)), ("rules_readable", .bool(readable)),
+                    ("users", .array(Array(Set(sudoers)).sorted().map { .string($0) })),
+                ])
+            ),
         ])
     }
 }
@@ -56,29 +66,31 @@ enum FileModes {
     static let defaults = ["/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/sudoers", "/etc/ssh/sshd_config"]
 
     static func collect(_ paths: [String], _ host: HostFiles) -> Value {
-        .array(paths.map { path in
-            guard let a = try? FileManager.default.attributesOfItem(atPath: host.real(path)) else {
-                return .object([("path", .string(path)), ("exists", false)])
-            }
-            let mode = (a[.posixPermissions] as? NSNumber)?.intValue ?? 0
-            let type = (a[.type] as? FileAttributeType).map { t -> String in
-                switch t {
-                case .typeDirectory: return "directory"
-                case .typeSymbolicLink: return "symlink"
-                case .typeRegular: return "file"
-                default: return "other"
+        .array(
+            paths.map { path in
+                guard let a = try? FileManager.default.attributesOfItem(atPath: host.real(path)) else {
+                    return .object([("path", .string(path)), ("exists", false)])
                 }
-            } ?? "other"
-            return .object([
-                ("path", .string(path)), ("exists", true), ("type", .string(type)),
-                ("mode", .string(String(format: "%04o", mode))),
-                ("owner", (a[.ownerAccountName] as? String).map { .string($0) } ?? .null),
-                ("group", (a[.groupOwnerAccountName] as? String).map { .string($0) } ?? .null),
-                ("uid", .integer((a[.ownerAccountID] as? NSNumber)?.intValue ?? -1)),
-                ("gid", .integer((a[.groupOwnerAccountID] as? NSNumber)?.intValue ?? -1)),
-                ("world_readable", .bool(mode & 0o004 != 0)), ("world_writable", .bool(mode & 0o002 != 0)),
-                ("group_writable", .bool(mode & 0o020 != 0)),
-            ])
-        })
+                let mode = (a[.posixPermissions] as? NSNumber)?.intValue ?? 0
+                let type =
+                    (a[.type] as? FileAttributeType).map { t -> String in
+                        switch t {
+                        case .typeDirectory: return "directory"
+                        case .typeSymbolicLink: return "symlink"
+                        case .typeRegular: return "file"
+                        default: return "other"
+                        }
+                    } ?? "other"
+                return .object([
+                    ("path", .string(path)), ("exists", true), ("type", .string(type)),
+                    ("mode", .string(String(format: "%04o", mode))),
+                    ("owner", (a[.ownerAccountName] as? String).map { .string($0) } ?? .null),
+                    ("group", (a[.groupOwnerAccountName] as? String).map { .string($0) } ?? .null),
+                    ("uid", .integer((a[.ownerAccountID] as? NSNumber)?.intValue ?? -1)),
+                    ("gid", .integer((a[.groupOwnerAccountID] as? NSNumber)?.intValue ?? -1)),
+                    ("world_readable", .bool(mode & 0o004 != 0)), ("world_writable", .bool(mode & 0o002 != 0)),
+                    ("group_writable", .bool(mode & 0o020 != 0)),
+                ])
+            })
     }
 }

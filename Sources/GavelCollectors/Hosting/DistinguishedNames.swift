@@ -66,15 +66,15 @@ enum DistinguishedNames {
     /// The text of a directory string, or nil for a value that is not one.
     static func decode(_ tag: UInt8, _ c: [UInt8]) -> String? {
         switch tag {
-        case 0x0C, 0x13, 0x16, 0x1A, 0x12:   // UTF8, Printable, IA5, Visible, Numeric
+        case 0x0C, 0x13, 0x16, 0x1A, 0x12:  // UTF8, Printable, IA5, Visible, Numeric
             return String(validating: c, as: UTF8.self) ?? String(decoding: c, as: UTF8.self)
-        case 0x14:   // TeletexString: read as Latin-1, as OpenSSL does
+        case 0x14:  // TeletexString: read as Latin-1, as OpenSSL does
             return String(c.map { Character(Unicode.Scalar($0)) })
-        case 0x1E:   // BMPString: UTF-16 big-endian
+        case 0x1E:  // BMPString: UTF-16 big-endian
             guard c.count % 2 == 0 else { return nil }
             let units = stride(from: 0, to: c.count, by: 2).map { UInt16(c[$0]) << 8 | UInt16(c[$0 + 1]) }
             return String(decoding: units, as: UTF16.self)
-        case 0x1C:   // UniversalString: UTF-32 big-endian
+        case 0x1C:  // UniversalString: UTF-32 big-endian
             guard c.count % 4 == 0 else { return nil }
             var s = ""
             for i in stride(from: 0, to: c.count, by: 4) {

@@ -10,14 +10,23 @@ enum Firewall {
             if r.status == 0 {
                 let (policy, rules) = nft(r.stdout)
                 tools.append(entry("nftables", active: rules > 0 || policy != nil, policy: policy, rules: rules))
-            } else { host.skip("firewall", "nft list ruleset failed (needs root): \(r.stderr.prefix(120))") }
+            } else {
+                host.skip("firewall", "nft list ruleset failed (needs root): \(r.stderr.prefix(120))")
+            }
         }
         if let r = host.run("firewall", "ufw", ["status", "verbose"]) {
             if r.status == 0 {
                 let active = r.stdout.contains("Status: active")
                 let policy = r.stdout.range(of: "Default: ").map { String(r.stdout[$0.upperBound...].prefix { $0 != " " }) }
-                tools.append(entry("ufw", active: active, policy: policy, rules: r.stdout.split(separator: "\n").filter { $0.contains("ALLOW") || $0.contains("DENY") || $0.contains("REJECT") || $0.contains("LIMIT") }.count))
-            } else { host.skip("firewall", "ufw status failed (needs root)") }
+                tools.append(
+                    entry(
+                        "ufw", active: active, policy: policy,
+                        rules: r.stdout.split(separator: "\n").filter {
+                            $0.contains("ALLOW") || $0.contains("DENY") || $0.contains("REJECT") || $0.contains("LIMIT")
+                        }.count))
+            } else {
+                host.skip("firewall", "ufw status failed (needs root)")
+            }
         }
         if let r = host.run("firewall", "iptables", ["-S"]) {
             if r.status == 0 {
@@ -25,7 +34,9 @@ enum Firewall {
                 let policy = lines.first { $0.hasPrefix("-P INPUT ") }.map { $0.dropFirst(9).lowercased() }
                 let rules = lines.filter { $0.hasPrefix("-A ") }.count
                 tools.append(entry("iptables", active: rules > 0 || policy == "drop", policy: policy, rules: rules))
-            } else { host.skip("firewall", "iptables -S failed (needs root)") }
+            } else {
+                host.skip("firewall", "iptables -S failed (needs root)")
+            }
         }
         if tools.isEmpty {
             // No tool could be asked (not root, or --root): read the rules that load at boot.

@@ -30,9 +30,13 @@ public struct HostingCollector {
         var prov: [(String, String, Int)] = []
         var data: [(String, Value)] = []
         data.append(("os", osRelease(&host, &prov)))
-        data.append(("kernel", .object([
-            ("release", text(&host, "/proc/sys/kernel/osrelease")), ("version", text(&host, "/proc/sys/kernel/version")),
-        ])))
+        data.append(
+            (
+                "kernel",
+                .object([
+                    ("release", text(&host, "/proc/sys/kernel/osrelease")), ("version", text(&host, "/proc/sys/kernel/version")),
+                ])
+            ))
         data.append(("hostname", text(&host, "/proc/sys/kernel/hostname")))
         data.append(("collected_as", .object([("uid", .integer(Int(getuid()))), ("root", .bool(getuid() == 0))])))
         data.append(("sshd", SSHDConfig.collect(&host, &prov)))
@@ -44,7 +48,9 @@ public struct HostingCollector {
         data.append(("time_sync", Maintenance.timeSync(&host)))
         data.append(("updates", Maintenance.updates(&host, &prov)))
         data.append(("logging", .object([("journald", Maintenance.journald(&host, &prov)), ("logrotate", Maintenance.logrotate(&host))])))
-        if getuid() != 0 && host.isLiveSystem { host.skip("privileges", "not running as root: sudoers, the firewall and other users' processes may be unreadable") }
+        if getuid() != 0 && host.isLiveSystem {
+            host.skip("privileges", "not running as root: sudoers, the firewall and other users' processes may be unreadable")
+        }
         data.append(("root", .string(root)))
         data.append(("skipped", .array(host.skipped.map { .object([("part", .string($0.part)), ("reason", .string($0.reason))]) })))
         for (p, f, l) in prov { b.source(p, f, l) }
@@ -93,7 +99,10 @@ public struct HostingCollector {
                 ("sha256", .string(leaf.sha256)), ("chain_length", .integer(certs.count)), ("holds_private_key", .bool(holdsKey)),
             ])
         } catch {
-            return .object([("path", .string(path)), ("readable", true), ("error", .string("not a certificate: \((error as? X509Certificate.Malformed)?.what ?? "\(error)")"))])
+            return .object([
+                ("path", .string(path)), ("readable", true),
+                ("error", .string("not a certificate: \((error as? X509Certificate.Malformed)?.what ?? "\(error)")")),
+            ])
         }
     }
 }

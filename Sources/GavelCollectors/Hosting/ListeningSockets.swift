@@ -15,12 +15,15 @@ enum ListeningSockets {
         let owners = host.isLiveSystem ? processes() : [:]
         let sorted = sockets.sorted { ($0.port, $0.proto, $0.address) < ($1.port, $1.proto, $1.address) }
         for (i, s) in sorted.enumerated() { prov.append(("/listening/\(i)", "/proc/net/" + s.proto, s.line)) }
-        return .array(sorted.map { s in
-            .object([("protocol", .string(s.proto.hasPrefix("tcp") ? "tcp" : "udp")), ("family", .string(s.proto.hasSuffix("6") ? "ipv6" : "ipv4")),
-                     ("address", .string(s.address)), ("port", .integer(s.port)), ("uid", .integer(s.uid)),
-                     ("public", .bool(s.address == "0.0.0.0" || s.address == "::")),
-                     ("process", owners[s.inode].map { .string($0) } ?? .null)])
-        })
+        return .array(
+            sorted.map { s in
+                .object([
+                    ("protocol", .string(s.proto.hasPrefix("tcp") ? "tcp" : "udp")), ("family", .string(s.proto.hasSuffix("6") ? "ipv6" : "ipv4")),
+                    ("address", .string(s.address)), ("port", .integer(s.port)), ("uid", .integer(s.uid)),
+                    ("public", .bool(s.address == "0.0.0.0" || s.address == "::")),
+                    ("process", owners[s.inode].map { .string($0) } ?? .null),
+                ])
+            })
     }
 
     /// Rows of a /proc/net table: `sl local_address rem_address st ... uid timeout inode`.

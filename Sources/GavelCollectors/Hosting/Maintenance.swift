@@ -7,7 +7,7 @@ enum Maintenance {
     static func timeSync(_ host: inout HostFiles) -> Value {
         var service: String?
         for (name, path) in [("chrony", "/usr/sbin/chronyd"), ("ntpsec", "/usr/sbin/ntpd"), ("systemd-timesyncd", "/lib/systemd/systemd-timesyncd")]
-            where host.exists(path) { service = name; break }
+        where host.exists(path) { service = name; break }
         var synchronized: Value = .null
         if let r = host.run("time_sync", "timedatectl", ["show", "-p", "NTPSynchronized", "--value"]), r.status == 0 {
             synchronized = .bool(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "yes")
@@ -31,7 +31,7 @@ enum Maintenance {
                 guard t.hasPrefix("APT::Periodic::"), let q = t.firstIndex(of: "\"") else { continue }
                 let key = String(t.dropFirst(15).prefix { $0 != " " && $0 != "\"" })
                 let value = String(t[t.index(after: q)...].prefix { $0 != "\"" })
-                periodic.removeAll { $0.0 == key }   // later files win
+                periodic.removeAll { $0.0 == key }  // later files win
                 periodic.append((key, .string(value)))
                 prov.append(("/updates/apt_periodic/" + key, file, n + 1))
             }
@@ -48,7 +48,8 @@ enum Maintenance {
             security = .integer(sec.count)
             securityPackages = .array(sec.map { .string(String($0.prefix { $0 != "/" })) })
         }
-        let lists = host.list("/var/lib/apt/lists").compactMap { try? FileManager.default.attributesOfItem(atPath: host.real($0))[.modificationDate] as? Date }.max()
+        let lists = host.list("/var/lib/apt/lists").compactMap { try? FileManager.default.attributesOfItem(atPath: host.real($0))[.modificationDate] as? Date }
+            .max()
         var out: [(String, Value)] = [
             ("unattended_upgrades_installed", .bool(unattendedInstalled)),
             ("apt_periodic", .object(periodic)),
@@ -63,7 +64,9 @@ enum Maintenance {
     /// journald.conf and its drop-ins (later files win), with systemd's defaults.
     static func journald(_ host: inout HostFiles, _ prov: inout [(String, String, Int)]) -> Value {
         var settings: [String: String] = ["Storage": "auto", "MaxRetentionSec": "0", "SystemMaxUse": "", "Compress": "yes", "ForwardToSyslog": "no"]
-        let files = ["/etc/systemd/journald.conf"] + host.list("/usr/lib/systemd/journald.conf.d", matching: "*.conf") + host.list("/etc/systemd/journald.conf.d", matching: "*.conf")
+        let files =
+            ["/etc/systemd/journald.conf"] + host.list("/usr/lib/systemd/journald.conf.d", matching: "*.conf")
+            + host.list("/etc/systemd/journald.conf.d", matching: "*.conf")
         for file in files {
             guard let text = host.text(file) else { continue }
             var inJournal = false
@@ -92,9 +95,12 @@ enum Maintenance {
                     if let c = current {
                         var s = global.merging(c.settings) { _, b in b }
                         s.removeValue(forKey: "include")
-                        blocks.append(.object([("paths", .array(c.paths.map { .string($0) })), ("period", .string(s["period"] ?? "weekly")),
-                                               ("rotate", s["rotate"].flatMap { Int($0) }.map { .integer($0) } ?? .integer(0)),
-                                               ("at", .string("\(file):\(c.line)"))]))
+                        blocks.append(
+                            .object([
+                                ("paths", .array(c.paths.map { .string($0) })), ("period", .string(s["period"] ?? "weekly")),
+                                ("rotate", s["rotate"].flatMap { Int($0) }.map { .integer($0) } ?? .integer(0)),
+                                ("at", .string("\(file):\(c.line)")),
+                            ]))
                     }
                     current = nil
                 } else {
@@ -111,7 +117,9 @@ enum Maintenance {
         for file in host.list("/etc/logrotate.d") {
             if let text = host.text(file) { parse(text, file: file, global: &global, blocks: &blocks) }
         }
-        return .object([("installed", .bool(host.exists("/etc/logrotate.conf"))), ("period", .string(global["period"] ?? "weekly")),
-                        ("rotate", global["rotate"].flatMap { Int($0) }.map { .integer($0) } ?? .null), ("files", .array(blocks))])
+        return .object([
+            ("installed", .bool(host.exists("/etc/logrotate.conf"))), ("period", .string(global["period"] ?? "weekly")),
+            ("rotate", global["rotate"].flatMap { Int($0) }.map { .integer($0) } ?? .null), ("files", .array(blocks)),
+        ])
     }
 }

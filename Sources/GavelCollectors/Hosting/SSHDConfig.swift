@@ -7,8 +7,10 @@ import GavelCore
 /// OpenSSH's defaults for the keys policies ask about when the files leave them unset.
 struct SSHDConfig {
     /// Keywords that collect every value instead of keeping the first.
-    static let multi: Set<String> = ["port", "listenaddress", "hostkey", "acceptenv", "allowusers", "denyusers",
-                                     "allowgroups", "denygroups", "subsystem", "setenv", "hostcertificate", "include"]
+    static let multi: Set<String> = [
+        "port", "listenaddress", "hostkey", "acceptenv", "allowusers", "denyusers",
+        "allowgroups", "denygroups", "subsystem", "setenv", "hostcertificate", "include",
+    ]
     /// OpenSSH 9.x defaults (sshd_config(5)) for the settings the shipped policies read.
     static let defaults: [String: String] = [
         "permitrootlogin": "without-password", "passwordauthentication": "yes", "pubkeyauthentication": "yes",
@@ -18,8 +20,10 @@ struct SSHDConfig {
         "permituserenvironment": "no", "maxsessions": "10", "hostbasedauthentication": "no", "ignorerhosts": "yes",
         "strictmodes": "yes", "banner": "none", "port": "22",
     ]
-    private static let words: Set<String> = ["yes", "no", "prohibit-password", "without-password", "forced-commands-only",
-                                             "local", "remote", "all", "none", "any"]
+    private static let words: Set<String> = [
+        "yes", "no", "prohibit-password", "without-password", "forced-commands-only",
+        "local", "remote", "all", "none", "any",
+    ]
 
     struct Setting { var values: [String]; var file: String; var line: Int }
 
@@ -40,8 +44,11 @@ struct SSHDConfig {
             guard !words.isEmpty else { continue }
             let key = words.removeFirst().lowercased()
             if key == "match" {
-                matches.append(.object([("criteria", .string(words.joined(separator: " "))), ("settings", .object([Value.Member]())),
-                                        ("file", .string(path)), ("line", .integer(n + 1))]))
+                matches.append(
+                    .object([
+                        ("criteria", .string(words.joined(separator: " "))), ("settings", .object([Value.Member]())),
+                        ("file", .string(path)), ("line", .integer(n + 1)),
+                    ]))
                 match = matches.count - 1
                 continue
             }
@@ -54,10 +61,13 @@ struct SSHDConfig {
             }
             // Spelled as `sshd -T` prints them: yes/no words lower-case, log levels upper-case.
             // (and prohibit-password under its older name, which is what `sshd -T` prints).
-            let values = key == "loglevel" ? words.map { $0.uppercased() } : words.map {
-                let w = $0.lowercased()
-                return w == "prohibit-password" ? "without-password" : Self.words.contains(w) ? w : $0
-            }
+            let values =
+                key == "loglevel"
+                ? words.map { $0.uppercased() }
+                : words.map {
+                    let w = $0.lowercased()
+                    return w == "prohibit-password" ? "without-password" : Self.words.contains(w) ? w : $0
+                }
             if let m = match {
                 guard case .object(var o) = matches[m], case .object(var s)? = matches[m]["settings"] else { continue }
                 if !s.contains(where: { $0.key == key }) { s.append(Value.Member(key, .string(values.joined(separator: " ")))) }
@@ -79,7 +89,7 @@ struct SSHDConfig {
         var cur = ""
         var quoted = false, any = false
         for ch in line {
-            if ch == "#" && !quoted && !any { break }   // a word starting with # begins a comment
+            if ch == "#" && !quoted && !any { break }  // a word starting with # begins a comment
             if ch == "\"" { quoted.toggle(); any = true; continue }
             if !quoted && (ch == " " || ch == "\t" || ch == "\r" || (ch == "=" && out.isEmpty)) {
                 if any { out.append(cur); cur = ""; any = false }
@@ -111,8 +121,10 @@ struct SSHDConfig {
     static func collect(_ host: inout HostFiles, _ prov: inout [(String, String, Int)]) -> Value {
         if let r = host.run("sshd", "sshd", ["-T"]), r.status == 0 {
             let eff = effective(r.stdout)
-            return .object([("source", "sshd -T"), ("settings", .object(eff.keys.sorted().map { ($0, value($0, eff[$0]!)) })),
-                            ("origin", .object([Value.Member]())), ("matches", .array([])), ("files", .array([]))])
+            return .object([
+                ("source", "sshd -T"), ("settings", .object(eff.keys.sorted().map { ($0, value($0, eff[$0]!)) })),
+                ("origin", .object([Value.Member]())), ("matches", .array([])), ("files", .array([])),
+            ])
         }
         guard host.exists("/etc/ssh/sshd_config") else {
             return .object([("source", .null), ("installed", false)])
@@ -131,7 +143,9 @@ struct SSHDConfig {
             settings.append((k, value(k, [v])))
             origin.append((k, "default"))
         }
-        return .object([("source", "sshd_config"), ("settings", .object(settings)), ("origin", .object(origin)),
-                        ("matches", .array(c.matches)), ("files", .array(c.files.map { .string($0) }))])
+        return .object([
+            ("source", "sshd_config"), ("settings", .object(settings)), ("origin", .object(origin)),
+            ("matches", .array(c.matches)), ("files", .array(c.files.map { .string($0) })),
+        ])
     }
 }

@@ -110,15 +110,20 @@ struct X509Certificate {
             subject = DistinguishedNames.rfc4514(parsed.subject)
             issuer = DistinguishedNames.rfc4514(parsed.issuer)
             if let san = try? parsed.extensions.subjectAlternativeNames {
-                dnsNames = san.compactMap { if case .dnsName(let n) = $0 { return n }; return nil }
-                ipAddresses = san.compactMap { if case .ipAddress(let o) = $0 { return ipAddress(Array(o.bytes)) }; return nil }
+                dnsNames = san.compactMap {
+                    if case .dnsName(let n) = $0 { return n }; return nil
+                }
+                ipAddresses = san.compactMap {
+                    if case .ipAddress(let o) = $0 { return ipAddress(Array(o.bytes)) }; return nil
+                }
             }
             selfSigned = parsed.subject == parsed.issuer && parsed.publicKey.isValidSignature(parsed.signature, for: parsed)
         }
-        return X509Certificate(subject: subject, issuer: issuer, notBefore: notBefore, notAfter: notAfter, keyType: key.type,
-                               keyBits: key.bits, curve: key.curve, signatureAlgorithm: signatureNames[sigOID] ?? sigOID,
-                               serial: serial.map { String(format: "%02X", $0) }.joined(), dnsNames: dnsNames,
-                               ipAddresses: ipAddresses, selfIssued: selfIssued, selfSigned: selfSigned, sha256: SHA256.hex(Array(der)))
+        return X509Certificate(
+            subject: subject, issuer: issuer, notBefore: notBefore, notAfter: notAfter, keyType: key.type,
+            keyBits: key.bits, curve: key.curve, signatureAlgorithm: signatureNames[sigOID] ?? sigOID,
+            serial: serial.map { String(format: "%02X", $0) }.joined(), dnsNames: dnsNames,
+            ipAddresses: ipAddresses, selfIssued: selfIssued, selfSigned: selfSigned, sha256: SHA256.hex(Array(der)))
     }
 
     /// The key's type, size in bits and curve, from its SubjectPublicKeyInfo.
@@ -127,20 +132,20 @@ struct X509Certificate {
         var alg = try info.enter(0x30, "algorithm")
         let keyOID = try oid(alg.element(0x06, "algorithm"))
         let params = alg.atEnd ? nil : try alg.tagged()
-        let keyBits = try info.element(0x03, "subjectPublicKey").dropFirst()   // the unused-bits byte
+        let keyBits = try info.element(0x03, "subjectPublicKey").dropFirst()  // the unused-bits byte
         func integerBits(_ c: ArraySlice<UInt8>) -> Int {
             let v = c.drop { $0 == 0 }
             return v.isEmpty ? 0 : (v.count - 1) * 8 + (8 - v.first!.leadingZeroBitCount)
         }
         switch keyOID {
-        case "1.2.840.113549.1.1.1", "1.2.840.113549.1.1.10":   // rsaEncryption, RSASSA-PSS
+        case "1.2.840.113549.1.1.1", "1.2.840.113549.1.1.10":  // rsaEncryption, RSASSA-PSS
             var key = DERReader(keyBits)
             var seq = try key.enter(0x30, "RSAPublicKey")
             return (keyOID.hasSuffix(".10") ? "RSA-PSS" : "RSA", integerBits(try seq.element(0x02, "modulus")), nil)
-        case "1.2.840.10045.2.1":   // id-ecPublicKey: the curve is the parameter
+        case "1.2.840.10045.2.1":  // id-ecPublicKey: the curve is the parameter
             guard let params, params.0 == 0x06, let c = try? oid(params.1) else { return ("EC", nil, nil) }
             return ("EC", curves[c]?.1, curves[c]?.0 ?? c)
-        case "1.2.840.10040.4.1":   // DSA: the size of p
+        case "1.2.840.10040.4.1":  // DSA: the size of p
             guard let params, params.0 == 0x30 else { return ("DSA", nil, nil) }
             var p = DERReader(params.1)
             return ("DSA", (try? p.element(0x02, "p")).map(integerBits), nil)

@@ -48,7 +48,9 @@ public struct MagentoCollector {
                 guard case .string(let scope) = scopeKey else { continue }
                 var groups: [(String, PHPValue)] = [(scope, scopeValue)]
                 if scope != "default", case .array(let codes) = scopeValue {
-                    groups = codes.compactMap { k, v in if case .string(let code) = k { return ("\(scope)/\(code)", v) }; return nil }
+                    groups = codes.compactMap { k, v in
+                        if case .string(let code) = k { return ("\(scope)/\(code)", v) }; return nil
+                    }
                 }
                 for (scopeName, v) in groups {
                     var flat: [(String, PHPValue)] = []
@@ -79,8 +81,12 @@ public struct MagentoCollector {
             // tab-separated fields. Anything else is not such an export, never an empty one.
             let all = MySQLClient.rows(text)
             guard let header = all.first, header.count >= 4, header[0] == "scope", header[2] == "path",
-                  let bad = Optional(all.dropFirst().firstIndex { $0.count < 4 }), bad == nil else {
-                throw CollectorError("magento-export", "\(configExport) is not an export of core_config_data: expected mysql --batch output of SELECT scope, scope_id, path, value (a header line, then four tab-separated fields per row)")
+                let bad = Optional(all.dropFirst().firstIndex { $0.count < 4 }), bad == nil
+            else {
+                throw CollectorError(
+                    "magento-export",
+                    "\(configExport) is not an export of core_config_data: expected mysql --batch output of SELECT scope, scope_id, path, value (a header line, then four tab-separated fields per row)"
+                )
             }
             rows = Array(all.dropFirst())
             database = .object([("collected", false), ("reason", .string("configuration from the export \(configExport); admin users not read"))])
@@ -144,7 +150,8 @@ public struct MagentoCollector {
             return nil
         }
         guard let name = field(db, "connection", "default", "dbname"), let user = field(db, "connection", "default", "username"),
-              let password = field(db, "connection", "default", "password") else {
+            let password = field(db, "connection", "default", "password")
+        else {
             return (.object([("collected", false), ("reason", "the connection in env.php is not literal values")]), [], none)
         }
         let prefix = field(db, "table_prefix") ?? ""
@@ -162,11 +169,19 @@ public struct MagentoCollector {
             for r in (try? client.query("SELECT store_id, code, website_id FROM \(prefix)store")) ?? [] where r.count == 3 { ids.stores[r[0]] = (r[1], r[2]) }
             let active = admins.filter { $0.first == "1" }.count
             let locked = admins.filter { $0.count > 1 && $0[1] == "1" }.count
-            return (.object([
-                ("collected", true),
-                ("admin_users", .object([("total", .integer(admins.count)), ("active", .integer(active)), ("inactive", .integer(admins.count - active)), ("locked", .integer(locked))])),
-                ("tfa", .object([("table", .bool(hasTFA)), ("configured_users", .integer(tfaUsers))])),
-            ]), rows, ids)
+            return (
+                .object([
+                    ("collected", true),
+                    (
+                        "admin_users",
+                        .object([
+                            ("total", .integer(admins.count)), ("active", .integer(active)), ("inactive", .integer(admins.count - active)),
+                            ("locked", .integer(locked)),
+                        ])
+                    ),
+                    ("tfa", .object([("table", .bool(hasTFA)), ("configured_users", .integer(tfaUsers))])),
+                ]), rows, ids
+            )
         } catch {
             return (.object([("collected", false), ("reason", .string((error as? CollectorError)?.message ?? "\(error)"))]), [], none)
         }
@@ -182,7 +197,11 @@ public struct MagentoCollector {
     }
 
     static func flatten(_ v: PHPValue, prefix: String, into out: inout [(String, PHPValue)]) {
-        if case .array(let items) = v, !items.isEmpty, items.allSatisfy({ if case .string = $0.key { return true }; return false }) {
+        if case .array(let items) = v, !items.isEmpty,
+            items.allSatisfy({
+                if case .string = $0.key { return true }; return false
+            })
+        {
             for (k, child) in items {
                 guard case .string(let name) = k else { continue }
                 flatten(child, prefix: prefix.isEmpty ? name : prefix + "/" + name, into: &out)
@@ -199,22 +218,30 @@ public struct MagentoCollector {
     /// Connections without their passwords.
     private func db(_ v: PHPValue?) -> Value {
         guard case .array(let conns)? = v else { return .object([Value.Member]()) }
-        return .object(conns.compactMap { k, conn in
-            guard case .string(let name) = k, case .array(let fields) = conn else { return nil }
-            return (name, .object(fields.compactMap { fk, fv in
-                guard case .string(let f) = fk else { return nil }
-                return (f, Self.secretKeys.contains(f.lowercased()) ? SecretPresence.of(fv) : fv.json)
-            }))
-        })
+        return .object(
+            conns.compactMap { k, conn in
+                guard case .string(let name) = k, case .array(let fields) = conn else { return nil }
+                return (
+                    name,
+                    .object(
+                        fields.compactMap { fk, fv in
+                            guard case .string(let f) = fk else { return nil }
+                            return (f, Self.secretKeys.contains(f.lowercased()) ? SecretPresence.of(fv) : fv.json)
+                        })
+                )
+            })
     }
 
     /// magento/product-*-edition from composer.lock, else the root composer.json's version.
     private func version() -> Value {
         for (file, key) in [("composer.lock", "packages"), ("composer.json", "")] {
             guard let data = FileManager.default.contents(atPath: path + "/" + file),
-                  let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
+                let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { continue }
             if key.isEmpty {
-                if let name = obj["name"] as? String, let v = obj["version"] as? String { return .object([("package", .string(name)), ("version", .string(v))]) }
+                if let name = obj["name"] as? String, let v = obj["version"] as? String {
+                    return .object([("package", .string(name)), ("version", .string(v))])
+                }
                 if let req = obj["require"] as? [String: Any] {
                     for (n, v) in req where n.hasPrefix("magento/product-") { return .object([("package", .string(n)), ("version", .string("\(v)"))]) }
                 }

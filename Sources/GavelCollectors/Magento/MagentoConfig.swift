@@ -33,8 +33,8 @@ struct MagentoConfig {
     /// Website and store codes by id, and each store's website, so that database rows (by
     /// id) and file or environment entries (by code) name the same scope.
     struct Stores {
-        var websites: [String: String] = [:]          // id -> code
-        var stores: [String: (code: String, website: String)] = [:]   // id -> (code, website code)
+        var websites: [String: String] = [:]  // id -> code
+        var stores: [String: (code: String, website: String)] = [:]  // id -> (code, website code)
     }
     var stores = Stores()
 
@@ -58,7 +58,7 @@ struct MagentoConfig {
             guard let first = parts.first else { continue }
             if first == "default", parts.count >= 2 {
                 set("default", parts.dropFirst().joined(separator: "/"), .string(v), "environment")
-            } else if (first == "websites" || first == "stores"), parts.count >= 3 {
+            } else if first == "websites" || first == "stores", parts.count >= 3 {
                 set("\(first)/\(parts[1])", parts.dropFirst(2).joined(separator: "/"), .string(v), "environment")
             }
         }
@@ -73,11 +73,12 @@ struct MagentoConfig {
             var paths: [String] = []
             var seen = Set<String>()
             for scope in chain.reversed() { for p in order[scope] ?? [] where seen.insert(p).inserted { paths.append(p) } }
-            return .object(paths.map { p in
-                let scope = chain.first { scopes[$0]?[p] != nil }!
-                let e = scopes[scope]![p]!
-                return (p, .object([("value", e.value), ("source", .string(e.source)), ("scope", .string(scope))]))
-            })
+            return .object(
+                paths.map { p in
+                    let scope = chain.first { scopes[$0]?[p] != nil }!
+                    let e = scopes[scope]![p]!
+                    return (p, .object([("value", e.value), ("source", .string(e.source)), ("scope", .string(scope))]))
+                })
         }
         out.append(("default", entries(["default"])))
         var websiteCodes = Set(stores.websites.values)
@@ -94,11 +95,16 @@ struct MagentoConfig {
     }
 
     var value: Value {
-        .object(scopes.keys.sorted { a, b in a == "default" || (b != "default" && a < b) }.map { scope in
-            (scope, .object(order[scope]!.map { p in
-                let e = scopes[scope]![p]!
-                return (p, .object([("value", e.value), ("source", .string(e.source))]))
-            }))
-        })
+        .object(
+            scopes.keys.sorted { a, b in a == "default" || (b != "default" && a < b) }.map { scope in
+                (
+                    scope,
+                    .object(
+                        order[scope]!.map { p in
+                            let e = scopes[scope]![p]!
+                            return (p, .object([("value", e.value), ("source", .string(e.source))]))
+                        })
+                )
+            })
     }
 }

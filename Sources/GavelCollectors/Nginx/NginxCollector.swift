@@ -58,16 +58,22 @@ public struct NginxCollector {
             ("files", .array(files.filter { seen.insert($0).inserted }.map { .string($0) })),
             ("servers", servers),
             ("maps", maps),
-            ("unknown_directives", .array(unknown.map {
-                .object([("name", .string($0.name)), ("file", .string($0.file)), ("line", .integer($0.line))])
-            })),
+            (
+                "unknown_directives",
+                .array(
+                    unknown.map {
+                        .object([("name", .string($0.name)), ("file", .string($0.file)), ("line", .integer($0.line))])
+                    })
+            ),
             ("directives", .array(tree.map(Self.raw))),
         ])
     }
 
     static func raw(_ d: NginxDirective) -> Value {
-        var o: [(String, Value)] = [("directive", .string(d.name)), ("args", .array(d.args.map { .string($0) })),
-                                    ("file", .string(d.file)), ("line", .integer(d.line))]
+        var o: [(String, Value)] = [
+            ("directive", .string(d.name)), ("args", .array(d.args.map { .string($0) })),
+            ("file", .string(d.file)), ("line", .integer(d.line)),
+        ]
         if let inc = d.included { o.append(("included", .array(inc.map { .string($0) }))) }
         if let block = d.block { o.append(("block", .array(block.map(raw)))) }
         return .object(o)

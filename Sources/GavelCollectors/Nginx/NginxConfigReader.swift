@@ -73,7 +73,8 @@ struct NginxConfigReader {
             switch st.end {
             case .endOfFile:
                 if closes, let parent {
-                    throw lx.error("unexpected end of file, expecting \"}\" to close \"\(parent.name)\" opened at line \(parent.line)", line: st.line, column: st.column)
+                    throw lx.error(
+                        "unexpected end of file, expecting \"}\" to close \"\(parent.name)\" opened at line \(parent.line)", line: st.line, column: st.column)
                 }
                 return out
             case .blockEnd:
@@ -93,7 +94,10 @@ struct NginxConfigReader {
                     out.append(d)
                 } else if st.end == .blockStart {
                     guard depth < NginxConfigReader.maxNesting else {
-                        throw CollectorError("nginx-directive", "blocks nested deeper than \(NginxConfigReader.maxNesting) levels: nginx accepts them, but Gavel reads at most \(NginxConfigReader.maxNesting) (its snapshot must stay within what JSON readers accept)", at: d.location)
+                        throw CollectorError(
+                            "nginx-directive",
+                            "blocks nested deeper than \(NginxConfigReader.maxNesting) levels: nginx accepts them, but Gavel reads at most \(NginxConfigReader.maxNesting) (its snapshot must stay within what JSON readers accept)",
+                            at: d.location)
                     }
                     d.block = try block(&lx, context: d, closes: true, depth: depth + 1)
                     out.append(d)
@@ -196,7 +200,9 @@ struct NginxDiskFiles: NginxFileSource {
         }
         // glob(3) keeps every name that exists as a link or entry (lstat), dangling links and
         // folders included; nginx then fails to read them, and so does the reader.
-        return candidates.filter { var st = stat(); return lstat(real($0), &st) == 0 }.sorted(by: NginxGlob.byteOrder)
+        return candidates.filter {
+            var st = stat(); return lstat(real($0), &st) == 0
+        }.sorted(by: NginxGlob.byteOrder)
     }
 }
 

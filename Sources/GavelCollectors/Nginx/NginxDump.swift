@@ -37,8 +37,8 @@ struct NginxDump: NginxFileSource {
         for (k, index) in sections.enumerated() {
             let h = headers[index]
             var stop = k + 1 < sections.count ? headers[sections[k + 1]].start : bytes.count
-            if stop > h.contentStart && bytes[stop - 1] == 0x0A { stop -= 1 }   // the newline nginx appends
-            guard files[h.name] == nil else { continue }   // read() merges a repeated name into the section before
+            if stop > h.contentStart && bytes[stop - 1] == 0x0A { stop -= 1 }  // the newline nginx appends
+            guard files[h.name] == nil else { continue }  // read() merges a repeated name into the section before
             order.append(h.name)
             files[h.name] = Array(bytes[h.contentStart..<max(stop, h.contentStart)])
         }

@@ -36,7 +36,9 @@ struct NginxLexer {
         var sQuoted = false, dQuoted = false, variable = false
         var start = 0, rawStart = 0, startLine = line, startColumn = 1
         if pos == 0, bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            throw error("the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive's name (\"unknown directive\"); save the file without it", line: 1, column: 1)
+            throw error(
+                "the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive's name (\"unknown directive\"); save the file without it",
+                line: 1, column: 1)
         }
         func statement(_ end: End) -> Statement {
             Statement(words: words, end: end, line: words.first?.line ?? line, column: words.first?.column ?? (pos - lineStart))
@@ -89,7 +91,8 @@ struct NginxLexer {
                 case UInt8(ascii: "}"):
                     if !words.isEmpty {
                         let (l, c) = here()
-                        throw error("unexpected \"}\": the directive \"\(words[0].text)\" (line \(words[0].line)) is not terminated by \";\"", line: l, column: c)
+                        throw error(
+                            "unexpected \"}\": the directive \"\(words[0].text)\" (line \(words[0].line)) is not terminated by \";\"", line: l, column: c)
                     }
                     return statement(.blockEnd)
                 case UInt8(ascii: "#"): sharpComment = true; continue
@@ -118,7 +121,9 @@ struct NginxLexer {
                     // opening quote included) that does not fit in it.
                     if pos - 1 - rawStart >= NginxLexer.maxWordBytes {
                         let shown = String(decoding: bytes[start..<min(start + 10, pos - 1)], as: UTF8.self)
-                        throw error("too long parameter \"\(shown)...\" started (nginx takes at most \(NginxLexer.maxWordBytes - 1) bytes)", line: startLine, column: startColumn)
+                        throw error(
+                            "too long parameter \"\(shown)...\" started (nginx takes at most \(NginxLexer.maxWordBytes - 1) bytes)", line: startLine,
+                            column: startColumn)
                     }
                     words.append(Word(text: NginxLexer.unescape(bytes[start..<(pos - 1)]), line: startLine, column: startColumn))
                     if ch == UInt8(ascii: ";") { return statement(.semicolon) }

@@ -75,9 +75,14 @@ struct NginxModel {
         tls("ssl_stapling", { .bool($0.args[0].lowercased() == "on") }, default: false)
         let certs = scope.effective("ssl_certificate")?.directives ?? []
         let keys = scope.effective("ssl_certificate_key")?.directives ?? []
-        fields.append(("ssl_certificates", .array(certs.enumerated().map { i, c in
-            .object([("certificate", .string(c.args[0])), ("key", i < keys.count ? .string(keys[i].args[0]) : .null)])
-        })))
+        fields.append(
+            (
+                "ssl_certificates",
+                .array(
+                    certs.enumerated().map { i, c in
+                        .object([("certificate", .string(c.args[0])), ("key", i < keys.count ? .string(keys[i].args[0]) : .null)])
+                    })
+            ))
         note(ptr + "/ssl_certificates", certs.first)
 
         fields += common(scope, ptr: ptr, dynamic: &dynamic, usedDefaults: &usedDefaults)
@@ -121,16 +126,28 @@ struct NginxModel {
         f.append(("headers_from", from))
 
         let access = scope.effective("access")?.directives ?? []
-        f.append(("access", .array(access.map {
-            .object([("action", .string($0.name)), ("address", .string($0.args[0])), ("file", .string($0.file)), ("line", .integer($0.line))])
-        })))
+        f.append(
+            (
+                "access",
+                .array(
+                    access.map {
+                        .object([("action", .string($0.name)), ("address", .string($0.args[0])), ("file", .string($0.file)), ("line", .integer($0.line))])
+                    })
+            ))
         note(ptr + "/access", access.first)
 
         if let logs = scope.effective("access_log")?.directives {
             let off = logs.contains { $0.args[0] == "off" }
-            f.append(("access_log", .array(off ? [] : logs.map {
-                .object([("path", .string($0.args[0])), ("format", .string($0.args.count > 1 ? $0.args[1] : "combined"))])
-            })))
+            f.append(
+                (
+                    "access_log",
+                    .array(
+                        off
+                            ? []
+                            : logs.map {
+                                .object([("path", .string($0.args[0])), ("format", .string($0.args.count > 1 ? $0.args[1] : "combined"))])
+                            })
+                ))
             f.append(("access_log_off", .bool(off)))
             note(ptr + "/access_log", logs.first)
         } else {
@@ -139,9 +156,14 @@ struct NginxModel {
             usedDefaults.append("access_log")
         }
         if let logs = scope.effective("error_log")?.directives {
-            f.append(("error_log", .array(logs.map {
-                .object([("path", .string($0.args[0])), ("level", .string($0.args.count > 1 ? $0.args[1] : "error"))])
-            })))
+            f.append(
+                (
+                    "error_log",
+                    .array(
+                        logs.map {
+                            .object([("path", .string($0.args[0])), ("level", .string($0.args.count > 1 ? $0.args[1] : "error"))])
+                        })
+                ))
             note(ptr + "/error_log", logs.first)
         } else {
             f.append(("error_log", .array([.object([("path", .string(defaults.errorLog)), ("level", "error")])])))
@@ -172,8 +194,14 @@ struct NginxModel {
                 let key = parts[0].trimmingCharacters(in: .whitespaces)
                 let value = parts[1].trimmingCharacters(in: .whitespaces)
                 out.removeAll { $0.0 == key }
-                out.append((key, .object([("value", .string(value)), ("admin", .bool(param == "PHP_ADMIN_VALUE")),
-                                          ("file", .string(p.file)), ("line", .integer(p.line))])))
+                out.append(
+                    (
+                        key,
+                        .object([
+                            ("value", .string(value)), ("admin", .bool(param == "PHP_ADMIN_VALUE")),
+                            ("file", .string(p.file)), ("line", .integer(p.line)),
+                        ])
+                    ))
                 note(ptr + "/php_values/" + SnapshotBuilder.pointerToken(key), p)
                 if value.contains("$") { dynamic.append("php_values." + key) }
             }
@@ -192,11 +220,15 @@ struct NginxModel {
             if counts[key]! > 1 { continue }
             let value = h.args.count > 1 ? h.args[1] : ""
             let isDynamic = value.contains("$")
-            headers.append((key, .object([
-                ("name", .string(h.args[0])), ("value", .string(value)),
-                ("always", .bool(h.args.count > 2 && h.args[2] == "always")),
-                ("dynamic", .bool(isDynamic)), ("file", .string(h.file)), ("line", .integer(h.line)),
-            ])))
+            headers.append(
+                (
+                    key,
+                    .object([
+                        ("name", .string(h.args[0])), ("value", .string(value)),
+                        ("always", .bool(h.args.count > 2 && h.args[2] == "always")),
+                        ("dynamic", .bool(isDynamic)), ("file", .string(h.file)), ("line", .integer(h.line)),
+                    ])
+                ))
             note(ptr + "/headers/" + SnapshotBuilder.pointerToken(key), h)
             if isDynamic { dynamic.append("headers." + key) }
         }
@@ -218,10 +250,11 @@ struct NginxModel {
             note(p, d)
             var dynamic: [String] = []
             let (headers, from) = responseHeaders(scope.pushing("if", d.block ?? []), ptr: p, dynamic: &dynamic)
-            out.append(.object([
-                ("condition", .string(d.args.joined(separator: " "))), ("file", .string(d.file)), ("line", .integer(d.line)),
-                ("headers", headers), ("headers_from", from), ("dynamic", .array(dynamic.map { .string($0) })),
-            ]))
+            out.append(
+                .object([
+                    ("condition", .string(d.args.joined(separator: " "))), ("file", .string(d.file)), ("line", .integer(d.line)),
+                    ("headers", headers), ("headers_from", from), ("dynamic", .array(dynamic.map { .string($0) })),
+                ]))
         }
         return .array(out)
     }
@@ -271,8 +304,10 @@ struct NginxModel {
             target = first
         }
         if code == 444 { target = nil }
-        return .object([("code", .integer(code)), ("target", target.map { .string($0) } ?? .null),
-                        ("dynamic", .bool(target?.contains("$") ?? false))])
+        return .object([
+            ("code", .integer(code)), ("target", target.map { .string($0) } ?? .null),
+            ("dynamic", .bool(target?.contains("$") ?? false)),
+        ])
     }
 
     private func isHTTPSRedirect(_ d: NginxDirective) -> Bool {
@@ -305,11 +340,17 @@ struct NginxModel {
         var def: Value = .null
         for e in d.block ?? [] {
             let value: Value = e.args.first.map { .string($0) } ?? .null
-            if e.name == "default" { def = value } else if e.included != nil || e.name == "include" && e.args.count == 1 {
-                continue   // an include: the entries it read follow it
-            } else if !["hostnames", "volatile"].contains(e.name) { entries.append((e.name, value)) }
+            if e.name == "default" {
+                def = value
+            } else if e.included != nil || e.name == "include" && e.args.count == 1 {
+                continue  // an include: the entries it read follow it
+            } else if !["hostnames", "volatile"].contains(e.name) {
+                entries.append((e.name, value))
+            }
         }
-        return .object([("source", .string(d.args[0])), ("variable", .string(d.args[1])), ("entries", .object(entries)),
-                        ("default", def), ("file", .string(d.file)), ("line", .integer(d.line))])
+        return .object([
+            ("source", .string(d.args[0])), ("variable", .string(d.args[1])), ("entries", .object(entries)),
+            ("default", def), ("file", .string(d.file)), ("line", .integer(d.line)),
+        ])
     }
 }

@@ -41,9 +41,11 @@ struct NginxListen {
     }
 
     var value: Value {
-        .object([("address", .string(address)), ("port", port.map { .integer($0) } ?? .null), ("ssl", .bool(ssl)),
-                 ("http2", .bool(http2)), ("quic", .bool(quic)), ("default_server", .bool(defaultServer)),
-                 ("params", .array(params.map { .string($0) })), ("implicit", .bool(implicit))])
+        .object([
+            ("address", .string(address)), ("port", port.map { .integer($0) } ?? .null), ("ssl", .bool(ssl)),
+            ("http2", .bool(http2)), ("quic", .bool(quic)), ("default_server", .bool(defaultServer)),
+            ("params", .array(params.map { .string($0) })), ("implicit", .bool(implicit)),
+        ])
     }
 }
 

@@ -130,7 +130,9 @@ public struct IniParser {
         let key = trimmed(start, i)
         if IniParser.boolWord(key.lowercased()) != nil && !key.contains(" ") {
             // PHP scans a leading true/on/yes/false/off/no/none/null as a value, not a name.
-            throw SyntaxError(file: file, line: line, column: start - lineStart + 1, message: "syntax error, unexpected BOOL or NULL '\(key)' where a directive name was expected")
+            throw SyntaxError(
+                file: file, line: line, column: start - lineStart + 1,
+                message: "syntax error, unexpected BOOL or NULL '\(key)' where a directive name was expected")
         }
         var offset: String?
         if c == 91 {
@@ -173,7 +175,13 @@ public struct IniParser {
         i += 1
         var name = ""
         while !atEOF && c != 93 && c != 10 && c != 13 {
-            if c == 34 { name += try quoted() } else if c == 36 && at(1) == 123 { name += try variable() } else { name.append(Character(Unicode.Scalar(c))); i += 1 }
+            if c == 34 {
+                name += try quoted()
+            } else if c == 36 && at(1) == 123 {
+                name += try variable()
+            } else {
+                name.append(Character(Unicode.Scalar(c))); i += 1
+            }
         }
         guard c == 93 else { throw error("syntax error, unexpected \(describe()), expecting ']'") }
         i += 1
@@ -316,7 +324,8 @@ public struct IniParser {
     /// A run that is exactly a CONSTANT token is replaced when PHP knows the constant.
     private mutating func constant(_ word: String, line: Int) -> String {
         guard let f = word.utf8.first, (f >= 65 && f <= 90) || (f >= 97 && f <= 122) || f == 95,
-              word.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) else { return word }
+            word.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 })
+        else { return word }
         if let v = constants[word] { return v }
         if IniConstants.buildDependent.contains(word) { unresolvedConstants.append((word, line)) }
         return word

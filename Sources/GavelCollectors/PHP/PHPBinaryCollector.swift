@@ -15,13 +15,13 @@ public struct PHPBinaryCollector {
     }
 
     static let script = """
-    echo "@@gavel@@", json_encode([
-      'version' => PHP_VERSION, 'sapi' => PHP_SAPI,
-      'loaded' => php_ini_loaded_file(), 'scanned' => php_ini_scanned_files(),
-      'ini' => ini_get_all(null, false),
-      'extensions' => get_loaded_extensions(false), 'zend_extensions' => get_loaded_extensions(true),
-    ]);
-    """
+        echo "@@gavel@@", json_encode([
+          'version' => PHP_VERSION, 'sapi' => PHP_SAPI,
+          'loaded' => php_ini_loaded_file(), 'scanned' => php_ini_scanned_files(),
+          'ini' => ini_get_all(null, false),
+          'extensions' => get_loaded_extensions(false), 'zend_extensions' => get_loaded_extensions(true),
+        ]);
+        """
 
     public func collect(into b: inout SnapshotBuilder) throws -> Value {
         let base = ini.map { ["-c", $0] } ?? []
@@ -68,9 +68,12 @@ public struct PHPBinaryCollector {
         let iniAll = (obj["ini"] as? [String: Any]) ?? [:]
         let ini = iniAll.keys.sorted().map { k -> (String, Value) in (k, .string((iniAll[k] as? String) ?? "")) }
         let loaded = (obj["loaded"] as? String).map { [$0] } ?? []
-        let scanned = ((obj["scanned"] as? String) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        let scanned = ((obj["scanned"] as? String) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter {
+            !$0.isEmpty
+        }
         let zend = Set((obj["zend_extensions"] as? [String]) ?? [])
-        let exts = ((obj["extensions"] as? [String]) ?? []).map { Value.object([("name", .string($0)), ("zend", false)]) }
+        let exts =
+            ((obj["extensions"] as? [String]) ?? []).map { Value.object([("name", .string($0)), ("zend", false)]) }
             + zend.sorted().map { Value.object([("name", .string($0)), ("zend", true)]) }
         return .object([
             ("source", "binary"),
@@ -94,7 +97,9 @@ public struct PHPBinaryCollector {
             let parts = line.components(separatedBy: " => ")
             if scanning {
                 // Continuation lines of "Additional .ini files parsed".
-                if parts.count == 1 && line.hasPrefix("/") { files += line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }; continue }
+                if parts.count == 1 && line.hasPrefix("/") {
+                    files += line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }; continue
+                }
                 scanning = false
             }
             if parts.count == 2 {

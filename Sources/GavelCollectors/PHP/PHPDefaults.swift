@@ -160,7 +160,7 @@ public enum PHPDefaults {
     ]
     /// The CLI SAPI's defaults where they differ from the engine's (php.ini may change them).
     public static let cliDefaults: [String: String] = [
-        "display_errors": "1",
+        "display_errors": "1"
     ]
     /// Values the CLI SAPI forces after reading php.ini (its HARDCODED_INI).
     public static let cliHardcoded: [String: String] = [

@@ -51,7 +51,7 @@ struct PHPFPMPool {
                 }
                 overrides.append(Override(directive: directive, value: value, admin: key.contains("admin"), line: e.line))
             } else if e.offset == nil, poolSettings.contains(key) {
-                settings.removeAll { $0.0 == key }   // a later line wins, as in FPM
+                settings.removeAll { $0.0 == key }  // a later line wins, as in FPM
                 lines.removeAll { $0.0 == key }
                 settings.append((key, .string(e.value)))
                 lines.append((key, e.line))
@@ -61,9 +61,16 @@ struct PHPFPMPool {
             ("file", .string(path)),
             ("name", .string(chosen)),
             ("settings", .object(settings)),
-            ("overrides", .array(overrides.map {
-                .object([("directive", .string($0.directive)), ("value", .string($0.value)), ("admin", .bool($0.admin)), ("at", .string("\(path):\($0.line)"))])
-            })),
+            (
+                "overrides",
+                .array(
+                    overrides.map {
+                        .object([
+                            ("directive", .string($0.directive)), ("value", .string($0.value)), ("admin", .bool($0.admin)),
+                            ("at", .string("\(path):\($0.line)")),
+                        ])
+                    })
+            ),
         ])
         return PHPFPMPool(name: chosen, overrides: overrides, value: value, settingLines: lines)
     }

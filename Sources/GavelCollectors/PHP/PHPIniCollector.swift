@@ -16,7 +16,9 @@ public struct PHPIniCollector {
     /// machine's own.
     public var root: String
 
-    public init(ini: String, scanDirs: [String]? = nil, fpmPool: String? = nil, poolName: String? = nil, sapi: String? = nil, version: String? = nil, root: String = "/") {
+    public init(
+        ini: String, scanDirs: [String]? = nil, fpmPool: String? = nil, poolName: String? = nil, sapi: String? = nil, version: String? = nil, root: String = "/"
+    ) {
         self.ini = ini
         self.root = root
         let confD = PathNames.join(PathNames.folder(of: ini), "conf.d")
@@ -114,15 +116,36 @@ public struct PHPIniCollector {
         data.append(("scan_dirs", .array(scanDirs.map { .string($0) })))
         data.append(("ini", .object(ini)))
         data.append(("origin", .object(origin)))
-        data.append(("extensions", .array(extensions.map {
-            .object([("name", .string($0.name)), ("zend", .bool($0.zend)), ("at", .string("\($0.file):\($0.line)"))])
-        })))
-        data.append(("arrays", .array(arrays.map {
-            .object([("directive", .string($0.key)), ("offset", .string($0.offset)), ("value", .string($0.value)), ("at", .string("\($0.file):\($0.line)"))])
-        })))
-        data.append(("sections", .array(sections.map {
-            .object([("section", .string($0.name)), ("directive", .string($0.key)), ("value", .string($0.value)), ("at", .string("\($0.file):\($0.line)"))])
-        })))
+        data.append(
+            (
+                "extensions",
+                .array(
+                    extensions.map {
+                        .object([("name", .string($0.name)), ("zend", .bool($0.zend)), ("at", .string("\($0.file):\($0.line)"))])
+                    })
+            ))
+        data.append(
+            (
+                "arrays",
+                .array(
+                    arrays.map {
+                        .object([
+                            ("directive", .string($0.key)), ("offset", .string($0.offset)), ("value", .string($0.value)),
+                            ("at", .string("\($0.file):\($0.line)")),
+                        ])
+                    })
+            ))
+        data.append(
+            (
+                "sections",
+                .array(
+                    sections.map {
+                        .object([
+                            ("section", .string($0.name)), ("directive", .string($0.key)), ("value", .string($0.value)),
+                            ("at", .string("\($0.file):\($0.line)")),
+                        ])
+                    })
+            ))
         data.append(("fpm_pool", pool))
         data.append(("unresolved_constants", .array(unresolved)))
         data.append(("environment_reads", .array(envReads)))

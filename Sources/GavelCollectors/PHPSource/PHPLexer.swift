@@ -3,12 +3,12 @@
 /// nowdoc, numbers in every base, names, variables and operators. It reads; it never runs.
 struct PHPLexer {
     enum Kind: Equatable {
-        case name(String)          // identifiers and keywords (case kept)
-        case variable(String)      // $name, without the $
-        case string(String, interpolated: Bool)   // value after escapes; interpolated when it held $var
+        case name(String)  // identifiers and keywords (case kept)
+        case variable(String)  // $name, without the $
+        case string(String, interpolated: Bool)  // value after escapes; interpolated when it held $var
         case int(Int64)
         case float(Double)
-        case punct(String)         // ( ) [ ] { } , ; = => . :: ? : ! && || ...
+        case punct(String)  // ( ) [ ] { } , ; = => . :: ? : ! && || ...
         case end
     }
 
@@ -74,7 +74,7 @@ struct PHPLexer {
             if startsWith("?>") {
                 advance(2)
                 inCode = false
-                return Token(kind: .punct(";"), offset: pos - 2, end: pos, line: line, column: pos - lineStart - 1)   // ?> ends a statement
+                return Token(kind: .punct(";"), offset: pos - 2, end: pos, line: line, column: pos - lineStart - 1)  // ?> ends a statement
             }
             if c == UInt8(ascii: "#") && at(pos + 1) != UInt8(ascii: "[") || startsWith("//") {
                 while pos < bytes.count && at(pos) != 0x0A && !startsWith("?>") { advance() }
@@ -112,8 +112,10 @@ struct PHPLexer {
             while Self.isName(at(pos)) || at(pos) == UInt8(ascii: "\\") { advance() }
             return token(.name(String(decoding: bytes[b..<pos], as: UTF8.self)))
         }
-        for p in ["<=>", "**=", "...", "===", "!==", "<<=", ">>=", "??=", "?->", "=>", "::", "->", "&&", "||", "??", "==", "!=", "<>", "<=", ">=",
-                  "++", "--", "+=", "-=", "*=", "/=", ".=", "%=", "&=", "|=", "^=", "<<", ">>", "**"] where startsWith(p) {
+        for p in [
+            "<=>", "**=", "...", "===", "!==", "<<=", ">>=", "??=", "?->", "=>", "::", "->", "&&", "||", "??", "==", "!=", "<>", "<=", ">=",
+            "++", "--", "+=", "-=", "*=", "/=", ".=", "%=", "&=", "|=", "^=", "<<", ">>", "**",
+        ] where startsWith(p) {
             advance(p.utf8.count)
             return token(.punct(p))
         }
@@ -258,8 +260,9 @@ struct PHPLexer {
     private mutating func number() throws(SyntaxError) -> Kind {
         let b = pos
         while Self.isName(at(pos)) || at(pos) == UInt8(ascii: ".") && at(pos + 1) != UInt8(ascii: ".")
-                || (at(pos) == UInt8(ascii: "+") || at(pos) == UInt8(ascii: "-")) && (at(pos - 1) | 0x20) == UInt8(ascii: "e")
-                    && !String(decoding: bytes[b..<pos], as: UTF8.self).lowercased().hasPrefix("0x") {
+            || (at(pos) == UInt8(ascii: "+") || at(pos) == UInt8(ascii: "-")) && (at(pos - 1) | 0x20) == UInt8(ascii: "e")
+                && !String(decoding: bytes[b..<pos], as: UTF8.self).lowercased().hasPrefix("0x")
+        {
             advance()
         }
         let raw = String(decoding: bytes[b..<pos], as: UTF8.self).replacingOccurrences(of: "_", with: "")

@@ -58,14 +58,15 @@ indirect enum PHPValue: Equatable {
         case .expression(let e): return .object([("expression", .string(e))])
         case .array(let items):
             if items.enumerated().allSatisfy({ $0.element.key == .int(Int64($0.offset)) }) { return .array(items.map(\.value.json)) }
-            return .object(items.map { (k, v) in
-                switch k {
-                case .int(let i): return (String(i), v.json)
-                case .string(let s): return (s, v.json)
-                case .expression(let e): return (e, v.json)
-                default: return (k.phpString ?? "", v.json)
-                }
-            })
+            return .object(
+                items.map { (k, v) in
+                    switch k {
+                    case .int(let i): return (String(i), v.json)
+                    case .string(let s): return (s, v.json)
+                    case .expression(let e): return (e, v.json)
+                    default: return (k.phpString ?? "", v.json)
+                    }
+                })
         }
     }
 }
@@ -137,7 +138,7 @@ struct PHPSourceReader {
             if close == nil && isPunct("}") { throw fail("unexpected '}'") }
             let before = i
             try statement(conditional: conditional)
-            if i == before { throw fail("unexpected token") }   // every statement consumes something
+            if i == before { throw fail("unexpected token") }  // every statement consumes something
         }
     }
 
@@ -231,9 +232,9 @@ struct PHPSourceReader {
             if isPunct("(") || isPunct("[") || isPunct("{") { depth += 1 }
             if isPunct(")") || isPunct("]") { depth -= 1 }
             if isPunct("}") {
-                if depth == 0 { return }   // the enclosing block's end
+                if depth == 0 { return }  // the enclosing block's end
                 depth -= 1
-                if depth == 0 { i += 1; return }   // end of a function or class body
+                if depth == 0 { i += 1; return }  // end of a function or class body
             }
             if isPunct(";") && depth == 0 { i += 1; return }
             i += 1
@@ -246,7 +247,7 @@ struct PHPSourceReader {
         let name = try expression()
         try expect(",", "between the constant's name and value in define()")
         let value = try expression()
-        if isPunct(",") { i += 1; _ = try expression() }   // the old case-insensitive flag
+        if isPunct(",") { i += 1; _ = try expression() }  // the old case-insensitive flag
         if isPunct(",") { i += 1 }
         try expect(")", "to close define(")
         guard case .string(let n) = name else {
@@ -276,7 +277,7 @@ struct PHPSourceReader {
             if !wordOperator, case .punct = tok.kind {} else if !wordOperator { throw fail("expected an operator, ',' or ';' after a value") }
             onlyConcat = false
             i += 1
-            if isPunct(":") { i += 1 }   // the short ternary ?:
+            if isPunct(":") { i += 1 }  // the short ternary ?:
         }
         if onlyConcat && operands.count == 1 { return operands[0] }
         if onlyConcat, operands.allSatisfy(\.isStatic) {
@@ -345,7 +346,9 @@ struct PHPSourceReader {
         case .punct("("):
             i += 1
             // A cast `(int) x`, or a parenthesised expression.
-            if case .name(let n) = tok.kind, isPunct(")", 1), ["int", "integer", "bool", "boolean", "string", "float", "double", "array", "object"].contains(n.lowercased()) {
+            if case .name(let n) = tok.kind, isPunct(")", 1),
+                ["int", "integer", "bool", "boolean", "string", "float", "double", "array", "object"].contains(n.lowercased())
+            {
                 i += 2
                 _ = try operand()
                 return .expression(text(start, i))

@@ -54,12 +54,16 @@ final class GraphQLClient {
                 try pause(w, "waiting \(formatSeconds(w)) for query-cost budget")
             }
             guard remaining > 0 else { throw gaveUp("no time left for \(operation)") }
-            let result = transport.post(url, headers: ["X-Shopify-Access-Token": token, "Content-Type": "application/json",
-                                                       "Accept": "application/json", "User-Agent": "gavel-collector",
-                                                       // A fresh connection per request: libcurl silently re-sends on a
-                                                       // reused connection that died, and loses the body when it does.
-                                                       "Connection": "close"],
-                                        body: body, timeout: min(requestTimeout, remaining))
+            let result = transport.post(
+                url,
+                headers: [
+                    "X-Shopify-Access-Token": token, "Content-Type": "application/json",
+                    "Accept": "application/json", "User-Agent": "gavel-collector",
+                    // A fresh connection per request: libcurl silently re-sends on a
+                    // reused connection that died, and loses the body when it does.
+                    "Connection": "close",
+                ],
+                body: body, timeout: min(requestTimeout, remaining))
             let response: HTTPResponse
             switch result {
             case .failure(let f):

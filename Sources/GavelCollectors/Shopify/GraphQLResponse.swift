@@ -40,9 +40,11 @@ struct GraphQLResponse {
                     if case .int(let i) = p { return String(i) }
                     return p.stringValue ?? ""
                 }
-                errors.append(GraphQLError(message: e["message"]?.stringValue ?? "(no message)", path: path,
-                                           code: e["extensions"]?["code"]?.stringValue,
-                                           requiredAccess: e["extensions"]?["requiredAccess"]?.stringValue))
+                errors.append(
+                    GraphQLError(
+                        message: e["message"]?.stringValue ?? "(no message)", path: path,
+                        code: e["extensions"]?["code"]?.stringValue,
+                        requiredAccess: e["extensions"]?["requiredAccess"]?.stringValue))
             }
         } else if let text = v["errors"]?.stringValue {
             // REST-style `{"errors": "..."}`, as Shopify sends for a bad token.
@@ -51,7 +53,8 @@ struct GraphQLResponse {
         var throttle: ThrottleStatus?
         let cost = v["extensions"]?["cost"]
         if let t = cost?["throttleStatus"], let max = t["maximumAvailable"]?.number, let cur = t["currentlyAvailable"]?.number,
-           let rate = t["restoreRate"]?.number {
+            let rate = t["restoreRate"]?.number
+        {
             throttle = ThrottleStatus(maximumAvailable: max, currentlyAvailable: cur, restoreRate: rate)
         }
         let data = v["data"].flatMap { $0.objectMembers == nil ? nil : $0 }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// One HTTP response, with header names lower-cased.
@@ -36,8 +37,10 @@ final class HTTPTransport: NSObject, URLSessionTaskDelegate, @unchecked Sendable
 
     deinit { session.invalidateAndCancel() }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
         completionHandler(nil)
     }
 
@@ -81,11 +84,11 @@ final class HTTPTransport: NSObject, URLSessionTaskDelegate, @unchecked Sendable
         case NSURLErrorTimedOut:
             return TransportFailure(kind: .timedOut, message: "timed out")
         case NSURLErrorNetworkConnectionLost, NSURLErrorCannotConnectToHost, NSURLErrorNotConnectedToInternet,
-             NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed, NSURLErrorBadServerResponse, NSURLErrorZeroByteResource,
-             NSURLErrorCannotParseResponse:
+            NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed, NSURLErrorBadServerResponse, NSURLErrorZeroByteResource,
+            NSURLErrorCannotParseResponse:
             return TransportFailure(kind: .connection, message: text)
         case NSURLErrorSecureConnectionFailed, NSURLErrorServerCertificateHasBadDate, NSURLErrorServerCertificateUntrusted,
-             NSURLErrorServerCertificateHasUnknownRoot, NSURLErrorServerCertificateNotYetValid, NSURLErrorClientCertificateRejected:
+            NSURLErrorServerCertificateHasUnknownRoot, NSURLErrorServerCertificateNotYetValid, NSURLErrorClientCertificateRejected:
             return TransportFailure(kind: .tls, message: "TLS: \(text)")
         default:
             return TransportFailure(kind: .other, message: text)

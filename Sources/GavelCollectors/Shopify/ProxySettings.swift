@@ -30,7 +30,11 @@ struct ProxySettings: Equatable {
         for entry in list.split(whereSeparator: { $0 == "," || $0 == " " }) {
             var e = entry.lowercased()
             if e == "*" { return true }
-            if e.hasPrefix("[") { e = String(e.dropFirst().prefix { $0 != "]" }) } else if e.filter({ $0 == ":" }).count == 1 { e = String(e.prefix { $0 != ":" }) }
+            if e.hasPrefix("[") {
+                e = String(e.dropFirst().prefix { $0 != "]" })
+            } else if e.filter({ $0 == ":" }).count == 1 {
+                e = String(e.prefix { $0 != ":" })
+            }
             if e.hasPrefix(".") { e.removeFirst() }
             if e.isEmpty { continue }
             if host == e || host.hasSuffix("." + e) { return true }

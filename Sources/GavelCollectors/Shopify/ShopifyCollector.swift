@@ -33,7 +33,8 @@ public struct ShopifyCollector {
         guard s.hasSuffix(".myshopify.com") else { return nil }
         let name = s.dropLast(".myshopify.com".count)
         guard let first = name.first, first.isLetter || first.isNumber,
-              name.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" }) else { return nil }
+            name.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" })
+        else { return nil }
         return s
     }
 
@@ -43,11 +44,14 @@ public struct ShopifyCollector {
             throw CollectorError("shopify-version", "--api-version \(apiVersion) is not a Shopify API version (YYYY-01, -04, -07, -10 or unstable)")
         }
         guard version >= ShopifyAPIVersion.oldestUsable else {
-            throw CollectorError("shopify-version", "--api-version \(apiVersion) predates \(ShopifyAPIVersion.oldestUsable), the oldest version whose schema has every field this collector reads")
+            throw CollectorError(
+                "shopify-version",
+                "--api-version \(apiVersion) predates \(ShopifyAPIVersion.oldestUsable), the oldest version whose schema has every field this collector reads")
         }
         let base = endpoint ?? "https://\(shop)"
         guard let c = URLComponents(string: base), let scheme = c.scheme?.lowercased(), let host = c.host, !host.isEmpty,
-              c.path.isEmpty || c.path == "/", c.query == nil, c.user == nil else {
+            c.path.isEmpty || c.path == "/", c.query == nil, c.user == nil
+        else {
             throw CollectorError("shopify-endpoint", "--endpoint \(base) must be scheme://host[:port] and nothing else")
         }
         let loopback = ["127.0.0.1", "::1", "localhost"].contains(host.lowercased())
@@ -85,18 +89,32 @@ public struct ShopifyCollector {
         var data: [(String, Value)] = []
         var shopRecord: [(String, Value)] = [
             ("id", shop["id"] ?? .null), ("name", shop["name"] ?? .null), ("myshopify_domain", shop["myshopifyDomain"] ?? .null),
-            ("plan", .object([("name", shop["plan"]?["publicDisplayName"] ?? shop["plan"]?["displayName"] ?? .null),
-                              ("shopify_plus", shop["plan"]?["shopifyPlus"] ?? .null),
-                              ("partner_development", shop["plan"]?["partnerDevelopment"] ?? .null)])),
-            ("primary_domain", .object([("host", shop["primaryDomain"]?["host"] ?? .null),
-                                        ("ssl_enabled", shop["primaryDomain"]?["sslEnabled"] ?? .null)])),
+            (
+                "plan",
+                .object([
+                    ("name", shop["plan"]?["publicDisplayName"] ?? shop["plan"]?["displayName"] ?? .null),
+                    ("shopify_plus", shop["plan"]?["shopifyPlus"] ?? .null),
+                    ("partner_development", shop["plan"]?["partnerDevelopment"] ?? .null),
+                ])
+            ),
+            (
+                "primary_domain",
+                .object([
+                    ("host", shop["primaryDomain"]?["host"] ?? .null),
+                    ("ssl_enabled", shop["primaryDomain"]?["sslEnabled"] ?? .null),
+                ])
+            ),
         ]
         if let ca = shop["customerAccountsV2"], ca.objectMembers != nil {
-            shopRecord.append(("customer_accounts", .object([
-                ("version", ca["customerAccountsVersion"] ?? .null),
-                ("login_required_at_checkout", ca["loginRequiredAtCheckout"] ?? .null),
-                ("login_links_visible", ca["loginLinksVisibleOnStorefrontAndCheckout"] ?? .null),
-            ])))
+            shopRecord.append(
+                (
+                    "customer_accounts",
+                    .object([
+                        ("version", ca["customerAccountsVersion"] ?? .null),
+                        ("login_required_at_checkout", ca["loginRequiredAtCheckout"] ?? .null),
+                        ("login_links_visible", ca["loginLinksVisibleOnStorefrontAndCheckout"] ?? .null),
+                    ])
+                ))
         } else {
             b.unavailable("/shop/customer_accounts", Run.reason(r.errors(under: ["shop", "customerAccountsV2"]), "customerAccountsV2"))
         }

@@ -29,59 +29,59 @@ enum ShopifyQueries {
         // ShopPlan.publicDisplayName replaced displayName in 2025-07.
         let planName = v >= ShopifyAPIVersion("2025-07")! ? "publicDisplayName" : "displayName"
         return """
-        query GavelShop {
-          shop {
-            id name myshopifyDomain
-            plan { \(planName) shopifyPlus partnerDevelopment }
-            primaryDomain { host sslEnabled }
-            customerAccountsV2 { customerAccountsVersion loginRequiredAtCheckout loginLinksVisibleOnStorefrontAndCheckout }
-          }
-          publicApiVersions { handle supported }
-          currentAppInstallation { id app { id title handle } accessScopes { handle } }
-        }
-        """
+            query GavelShop {
+              shop {
+                id name myshopifyDomain
+                plan { \(planName) shopifyPlus partnerDevelopment }
+                primaryDomain { host sslEnabled }
+                customerAccountsV2 { customerAccountsVersion loginRequiredAtCheckout loginLinksVisibleOnStorefrontAndCheckout }
+              }
+              publicApiVersions { handle supported }
+              currentAppInstallation { id app { id title handle } accessScopes { handle } }
+            }
+            """
     }
 
     static let staff = """
-    query GavelStaff($first: Int!, $after: String) {
-      staffMembers(first: $first, after: $after) {
-        nodes { id accountType active isShopOwner exists }
-        pageInfo { hasNextPage endCursor }
-      }
-    }
-    """
+        query GavelStaff($first: Int!, $after: String) {
+          staffMembers(first: $first, after: $after) {
+            nodes { id accountType active isShopOwner exists }
+            pageInfo { hasNextPage endCursor }
+          }
+        }
+        """
 
     static let apps = """
-    query GavelApps($first: Int!, $after: String) {
-      appInstallations(first: $first, after: $after) {
-        nodes { id app { id title handle } accessScopes { handle } }
-        pageInfo { hasNextPage endCursor }
-      }
-    }
-    """
+        query GavelApps($first: Int!, $after: String) {
+          appInstallations(first: $first, after: $after) {
+            nodes { id app { id title handle } accessScopes { handle } }
+            pageInfo { hasNextPage endCursor }
+          }
+        }
+        """
 
     static func webhooks(_ v: ShopifyAPIVersion) -> String {
         // WebhookSubscription.uri (any endpoint type) arrived in 2025-10; before it, callbackUrl.
         let destination = v >= ShopifyAPIVersion("2025-10")! ? "uri" : "callbackUrl"
         return """
-        query GavelWebhooks($first: Int!, $after: String) {
-          webhookSubscriptions(first: $first, after: $after) {
-            nodes { id topic format createdAt \(destination) apiVersion { handle supported } }
-            pageInfo { hasNextPage endCursor }
-          }
-        }
-        """
+            query GavelWebhooks($first: Int!, $after: String) {
+              webhookSubscriptions(first: $first, after: $after) {
+                nodes { id topic format createdAt \(destination) apiVersion { handle supported } }
+                pageInfo { hasNextPage endCursor }
+              }
+            }
+            """
     }
 
     /// Never `accessToken`: the token itself is a secret.
     static let storefrontTokens = """
-    query GavelStorefrontTokens($first: Int!, $after: String) {
-      shop {
-        storefrontAccessTokens(first: $first, after: $after) {
-          nodes { id title createdAt accessScopes { handle } }
-          pageInfo { hasNextPage endCursor }
+        query GavelStorefrontTokens($first: Int!, $after: String) {
+          shop {
+            storefrontAccessTokens(first: $first, after: $after) {
+              nodes { id title createdAt accessScopes { handle } }
+              pageInfo { hasNextPage endCursor }
+            }
+          }
         }
-      }
-    }
-    """
+        """
 }

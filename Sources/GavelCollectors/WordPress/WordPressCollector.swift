@@ -42,7 +42,9 @@ public struct WordPressCollector {
         files.machineRoot = machineRoot
         let config = try files.config()
         let core = files.version()
-        let database = readDatabase ? self.database(config.database, prefix: config.tablePrefix.stringValue ?? "wp_")
+        let database =
+            readDatabase
+            ? self.database(config.database, prefix: config.tablePrefix.stringValue ?? "wp_")
             : .object([("collected", false), ("reason", "--no-database")])
         if database["collected"] == .bool(false) {
             let why = "database not read: " + (database["reason"]?.stringValue ?? "unknown")
@@ -72,7 +74,8 @@ public struct WordPressCollector {
             }
             // wp-includes/default-constants.php: without a define, FORCE_SSL_ADMIN follows siteurl's scheme.
             if config.constants["FORCE_SSL_ADMIN"] == nil, let siteurl = options["siteurl"]?.stringValue, case .object(var e) = effective,
-               let i = e.firstIndex(where: { $0.key == "FORCE_SSL_ADMIN" }) {
+                let i = e.firstIndex(where: { $0.key == "FORCE_SSL_ADMIN" })
+            {
                 e[i].value = .bool(siteurl.lowercased().hasPrefix("https://"))
                 effective = .object(e)
             }
@@ -114,12 +117,16 @@ public struct WordPressCollector {
             password = s
         }
         guard let name = value(dbName, "DB_NAME"), let user = value(dbUser, "DB_USER"), let password else {
-            return .object([("collected", false), ("reason", "the database credentials are not literal values in wp-config.php (give --db-name, --db-user and --db-password-file)")])
+            return .object([
+                ("collected", false),
+                ("reason", "the database credentials are not literal values in wp-config.php (give --db-name, --db-user and --db-password-file)"),
+            ])
         }
         guard prefix.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !prefix.isEmpty else {
             return .object([("collected", false), ("reason", .string("unusual $table_prefix '\(prefix)'; not used in a query"))])
         }
-        let db = WordPressDatabase(client: MySQLClient(database: name, user: user, password: password, host: value(dbHost, "DB_HOST") ?? "localhost"), prefix: prefix)
+        let db = WordPressDatabase(
+            client: MySQLClient(database: name, user: user, password: password, host: value(dbHost, "DB_HOST") ?? "localhost"), prefix: prefix)
         do { return try db.collect() } catch {
             return .object([("collected", false), ("reason", .string((error as? CollectorError)?.message ?? "\(error)"))])
         }

@@ -39,7 +39,9 @@ struct WordPressDatabase {
         var perRole: [String: Int] = [:]
         var administrators: [String] = []
         var total = 0
-        for row in try query("SELECT u.user_login, m.meta_value FROM \(p)users u LEFT JOIN \(p)usermeta m ON m.user_id = u.ID AND m.meta_key = '\(p)capabilities' ORDER BY u.user_login") where row.count == 2 {
+        for row in try query(
+            "SELECT u.user_login, m.meta_value FROM \(p)users u LEFT JOIN \(p)usermeta m ON m.user_id = u.ID AND m.meta_key = '\(p)capabilities' ORDER BY u.user_login"
+        ) where row.count == 2 {
             total += 1
             let caps = (try? PHPUnserializer.parse(row[1]))?.objectMembers ?? []
             let userRoles = caps.filter { $0.value == .bool(true) }.map(\.key)
@@ -51,8 +53,13 @@ struct WordPressDatabase {
             ("collected", true),
             ("options", .object(options)),
             ("roles", roles),
-            ("users", .object([("total", .integer(total)), ("per_role", .object(perRole.keys.sorted().map { ($0, .integer(perRole[$0]!)) })),
-                               ("administrators", .array(administrators.map { .string($0) }))])),
+            (
+                "users",
+                .object([
+                    ("total", .integer(total)), ("per_role", .object(perRole.keys.sorted().map { ($0, .integer(perRole[$0]!)) })),
+                    ("administrators", .array(administrators.map { .string($0) })),
+                ])
+            ),
         ])
     }
 
@@ -60,15 +67,19 @@ struct WordPressDatabase {
     static func decode(_ s: String) -> Value {
         let first = s.first
         if s.count >= 2, let first, "abidsNOCE".contains(first), s.dropFirst().first == ":" || s == "N;",
-           let v = try? PHPUnserializer.parse(s) { return v }
+            let v = try? PHPUnserializer.parse(s)
+        {
+            return v
+        }
         return .string(s)
     }
 
     /// `{role: {name, capabilities: [granted...]}}` from the serialized `{prefix}user_roles`.
     static func roles(_ v: Value) -> Value {
-        .object((v.objectMembers ?? []).map { m in
-            let caps = (m.value["capabilities"]?.objectMembers ?? []).filter { $0.value == .bool(true) || $0.value == .int(1) }.map { Value.string($0.key) }
-            return (m.key, .object([("name", m.value["name"] ?? .null), ("capabilities", .array(caps))]))
-        })
+        .object(
+            (v.objectMembers ?? []).map { m in
+                let caps = (m.value["capabilities"]?.objectMembers ?? []).filter { $0.value == .bool(true) || $0.value == .int(1) }.map { Value.string($0.key) }
+                return (m.key, .object([("name", m.value["name"] ?? .null), ("capabilities", .array(caps))]))
+            })
     }
 }

@@ -9,8 +9,10 @@ struct WordPressFiles {
     var prov: [(String, String, Int)] = []
 
     /// WordPress's eight keys and salts: reported as `{set, length, placeholder}` only.
-    static let secrets = ["AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY",
-                          "AUTH_SALT", "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT"]
+    static let secrets = [
+        "AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY",
+        "AUTH_SALT", "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT",
+    ]
     /// Credentials in wp-config.php: presence and length only, like the keys.
     static let credentials: Set<String> = ["DB_PASSWORD"]
 
@@ -31,7 +33,7 @@ struct WordPressFiles {
     /// wp-config.php is looked for in the root, then one directory up (WordPress allows both).
     func configPath() -> String? {
         for p in [path("wp-config.php"), PathNames.join(PathNames.folder(of: root), "wp-config.php")]
-            where FileManager.default.fileExists(atPath: p) { return p }
+        where FileManager.default.fileExists(atPath: p) { return p }
         return nil
     }
 
@@ -70,7 +72,7 @@ struct WordPressFiles {
         var secretValues: [(String, Value)] = []
         var database: [String: PHPValue] = [:]
         for (f, d) in defines where firstFile[d.name] == f && first[d.name]?.line == d.line {
-            if d.name.hasPrefix("DB_") { database[d.name] = d.value }   // kept in memory to connect, never written
+            if d.name.hasPrefix("DB_") { database[d.name] = d.value }  // kept in memory to connect, never written
             if Self.secrets.contains(d.name) || Self.credentials.contains(d.name) {
                 secretValues.append((d.name, Self.secret(d.value)))
                 prov.append(("/secrets/" + d.name, shown(f), d.line))
@@ -112,7 +114,8 @@ struct WordPressFiles {
     mutating func version() -> Value {
         let file = path("wp-includes/version.php")
         guard let bytes = FileManager.default.contents(atPath: file),
-              let r = try? PHPSourceReader.read([UInt8](bytes), file: file) else { return .null }
+            let r = try? PHPSourceReader.read([UInt8](bytes), file: file)
+        else { return .null }
         var out: [(String, Value)] = []
         for name in ["wp_version", "wp_db_version", "required_php_version", "required_mysql_version"] {
             if let a = r.assignments.first(where: { $0.name == name }) {
@@ -165,12 +168,13 @@ struct WordPressFiles {
             }
             for c in candidates {
                 guard let h = Self.headers(c.file, Self.pluginFields), let title = h["Plugin Name"], !title.isEmpty || mustUse else { continue }
-                out.append(.object([
-                    ("slug", .string(isDir.boolValue ? name : String(name.dropLast(4)))), ("file", .string(c.main)),
-                    ("name", .string(h["Plugin Name"] ?? name)), ("version", h["Version"].map { .string($0) } ?? .null),
-                    ("update_uri", h["Update URI"].map { .string($0) } ?? .null),
-                    ("requires_php", h["Requires PHP"].map { .string($0) } ?? .null),
-                ]))
+                out.append(
+                    .object([
+                        ("slug", .string(isDir.boolValue ? name : String(name.dropLast(4)))), ("file", .string(c.main)),
+                        ("name", .string(h["Plugin Name"] ?? name)), ("version", h["Version"].map { .string($0) } ?? .null),
+                        ("update_uri", h["Update URI"].map { .string($0) } ?? .null),
+                        ("requires_php", h["Requires PHP"].map { .string($0) } ?? .null),
+                    ]))
                 break
             }
         }
@@ -181,8 +185,10 @@ struct WordPressFiles {
         let base = content("themes")
         return ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).sorted().compactMap { name in
             guard let h = Self.headers(base + "/" + name + "/style.css", Self.themeFields), let title = h["Theme Name"] else { return nil }
-            return .object([("slug", .string(name)), ("name", .string(title)), ("version", h["Version"].map { .string($0) } ?? .null),
-                            ("parent", h["Template"].map { .string($0) } ?? .null), ("update_uri", h["Update URI"].map { .string($0) } ?? .null)])
+            return .object([
+                ("slug", .string(name)), ("name", .string(title)), ("version", h["Version"].map { .string($0) } ?? .null),
+                ("parent", h["Template"].map { .string($0) } ?? .null), ("update_uri", h["Update URI"].map { .string($0) } ?? .null),
+            ])
         }
     }
 
@@ -191,8 +197,10 @@ struct WordPressFiles {
     func fileFacts(configFile: String) -> Value {
         func mode(_ p: String) -> Value {
             guard let a = try? FileManager.default.attributesOfItem(atPath: p), let m = (a[.posixPermissions] as? NSNumber)?.intValue else { return .null }
-            return .object([("path", .string(p)), ("mode", .string(String(format: "%04o", m))), ("world_readable", .bool(m & 0o004 != 0)),
-                            ("world_writable", .bool(m & 0o002 != 0)), ("owner", (a[.ownerAccountName] as? String).map { .string($0) } ?? .null)])
+            return .object([
+                ("path", .string(p)), ("mode", .string(String(format: "%04o", m))), ("world_readable", .bool(m & 0o004 != 0)),
+                ("world_writable", .bool(m & 0o002 != 0)), ("owner", (a[.ownerAccountName] as? String).map { .string($0) } ?? .null),
+            ])
         }
         var phpInUploads: [Value] = []
         if let e = FileManager.default.enumerator(atPath: content("uploads")) {
@@ -205,7 +213,13 @@ struct WordPressFiles {
         return .object([
             ("wp_config", mode(configFile)), ("uploads", mode(content("uploads"))),
             ("php_in_uploads", .array(phpInUploads)),
-            ("htaccess", FileManager.default.fileExists(atPath: htaccess) ? .object([("present", true), ("lines", .integer(((try? String(contentsOfFile: htaccess, encoding: .utf8)) ?? "").split(separator: "\n").count))]) : .object([("present", false)])),
+            (
+                "htaccess",
+                FileManager.default.fileExists(atPath: htaccess)
+                    ? .object([
+                        ("present", true), ("lines", .integer(((try? String(contentsOfFile: htaccess, encoding: .utf8)) ?? "").split(separator: "\n").count)),
+                    ]) : .object([("present", false)])
+            ),
         ])
     }
 }

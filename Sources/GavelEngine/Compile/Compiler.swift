@@ -21,8 +21,9 @@ public enum Compiler {
         let session = CompileSession()
         session.schemas = schemas
         let program = session.run(path)
-        return Output(program: session.diags.hasErrors ? nil : program,
-                      diagnostics: Diagnostic.sorted(session.diags.items), renderer: session.renderer)
+        return Output(
+            program: session.diags.hasErrors ? nil : program,
+            diagnostics: Diagnostic.sorted(session.diags.items), renderer: session.renderer)
     }
 }
 
@@ -113,11 +114,12 @@ final class CompileSession {
                 return (name: q, value: paramOverrides[q]?.value ?? h.params[name]!.value)
             }
         }
-        return Program(rules: rules, catalogs: catalogs.sorted { $0.framework < $1.framework }, tests: tests,
-                       waivers: waivers, attestations: attestations,
-                       files: inputFiles, root: path, parameters: params,
-                       disabled: disabled.keys.sorted().map { (rule: $0, reason: disabled[$0]!) },
-                       warnings: diags.items.filter { $0.level == .warning })
+        return Program(
+            rules: rules, catalogs: catalogs.sorted { $0.framework < $1.framework }, tests: tests,
+            waivers: waivers, attestations: attestations,
+            files: inputFiles, root: path, parameters: params,
+            disabled: disabled.keys.sorted().map { (rule: $0, reason: disabled[$0]!) },
+            warnings: diags.items.filter { $0.level == .warning })
     }
 
     /// A single policy file is compiled with the control catalogs of the nearest `controls/`
@@ -130,7 +132,8 @@ final class CompileSession {
             let candidate = dir == "/" ? "/controls" : dir + "/controls"
             var isDir: ObjCBool = false
             if fm.fileExists(atPath: candidate, isDirectory: &isDir), isDir.boolValue,
-               let names = try? fm.contentsOfDirectory(atPath: candidate) {
+                let names = try? fm.contentsOfDirectory(atPath: candidate)
+            {
                 let yaml = names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix(".") }.sorted()
                 if !yaml.isEmpty {
                     for name in yaml {
@@ -211,8 +214,9 @@ final class CompileSession {
         }
         guard let value = first.value.scalar?.text, let marker = FileMarker(rawValue: value) else {
             let v = first.value.scalar?.text ?? ""
-            diags.error("unknown-marker", "unknown file kind 'gavel: \(v)'\(Suggest.hint(for: v, in: FileMarker.allCases.map(\.rawValue)))",
-                        at: first.value.location, notes: ["known kinds: \(FileMarker.allCases.map(\.rawValue).joined(separator: ", "))"])
+            diags.error(
+                "unknown-marker", "unknown file kind 'gavel: \(v)'\(Suggest.hint(for: v, in: FileMarker.allCases.map(\.rawValue)))",
+                at: first.value.location, notes: ["known kinds: \(FileMarker.allCases.map(\.rawValue).joined(separator: ", "))"])
             return
         }
         loaded.append(LoadedFile(path: path, root: map, marker: marker))

@@ -37,8 +37,10 @@ extension CompileSession {
         if m.has("path") { return compileLeaf(m, scope) }
         let structural = m.keys.filter { ConditionKeys.combinators.contains($0) || ConditionKeys.quantifiers.contains($0) }
         if structural.count > 1 {
-            diags.error("multiple-conditions", "a condition holds exactly one of all/any/none/not/every/some/count; found \(structural.joined(separator: ", ")); wrap them in 'all:'",
-                        at: m.keyLocation(structural[1]))
+            diags.error(
+                "multiple-conditions",
+                "a condition holds exactly one of all/any/none/not/every/some/count; found \(structural.joined(separator: ", ")); wrap them in 'all:'",
+                at: m.keyLocation(structural[1]))
             return nil
         }
         guard let key = structural.first else {
@@ -46,8 +48,9 @@ extension CompileSession {
                 diags.error("missing-path", "the test '\(op)' needs a 'path:' saying which value it reads", at: node.location)
             } else if let k = m.keys.first {
                 let all = ConditionKeys.combinators + ConditionKeys.quantifiers + ["path"]
-                diags.error("unknown-condition", "unknown condition '\(k)'\(Suggest.hint(for: k, in: all + ConditionKeys.operators))", at: m.keyLocation(k),
-                            notes: ["a condition is one of all, any, none, not, every, some, count, or a test with 'path:'"])
+                diags.error(
+                    "unknown-condition", "unknown condition '\(k)'\(Suggest.hint(for: k, in: all + ConditionKeys.operators))", at: m.keyLocation(k),
+                    notes: ["a condition is one of all, any, none, not, every, some, count, or a test with 'path:'"])
             } else {
                 diags.error("unknown-condition", "empty condition", at: node.location)
             }
@@ -82,7 +85,8 @@ extension CompileSession {
         m.allowOnly(key == "count" ? ["path", "where", "missing"] + numberKeys : ["path", "where", "check", "missing"])
         guard let pathNode = m.require("path"), let (text, _) = MapReader.text(pathNode, "'path'", diags) else { return nil }
         guard let (path, elementType) = compileTypedPath(text, pathNode, scope, wildcard: true) else { return nil }
-        if case .wildcard? = path.steps.last {} else {
+        if case .wildcard? = path.steps.last {
+        } else {
             diags.error("missing-wildcard", "the path of '\(key)' must end in [*] (array elements or object values), e.g. \(text)[*]", at: pathNode.location)
             return nil
         }
@@ -112,8 +116,9 @@ extension CompileSession {
     func compileNumberTest(_ m: MapReader, _ keys: [String], _ what: String, _ scope: CondScope) -> NumberTest? {
         let present = m.keys.filter { keys.contains($0) }
         guard present.count == 1, let key = present.first, let rel = NumberTest.Relation(rawValue: key) else {
-            diags.error(present.isEmpty ? "missing-operator" : "multiple-operators",
-                        "'\(what)' needs exactly one of \(keys.joined(separator: ", "))", at: m.node.location)
+            diags.error(
+                present.isEmpty ? "missing-operator" : "multiple-operators",
+                "'\(what)' needs exactly one of \(keys.joined(separator: ", "))", at: m.node.location)
             return nil
         }
         guard let (v, at) = resolveOperand(m[key]!, scope) else { return nil }
@@ -154,8 +159,9 @@ extension CompileSession {
         }
         if syntax.hasWildcard, !wildcard {
             let seg = syntax.segments.first { $0.suffixes.contains(.wildcard) }!
-            diags.error("wildcard-in-leaf", "[*] is allowed only in the path of every/some/count; a test reads one value. Use 'every:' or 'some:' over \(text)",
-                        at: at(seg.offset))
+            diags.error(
+                "wildcard-in-leaf", "[*] is allowed only in the path of every/some/count; a test reads one value. Use 'every:' or 'some:' over \(text)",
+                at: at(seg.offset))
             return nil
         }
         var segments = syntax.segments[...]
@@ -164,21 +170,27 @@ extension CompileSession {
         if syntax.anchor == .relative {
             type = scope.element
             guard scope.depth > 0 else {
-                diags.error("relative-path-outside-quantifier", "'\(text)' starts with '.', which means the current element; it can only be used inside every/some/count",
-                            at: node.location)
+                diags.error(
+                    "relative-path-outside-quantifier",
+                    "'\(text)' starts with '.', which means the current element; it can only be used inside every/some/count",
+                    at: node.location)
                 return nil
             }
             base = .element
         } else {
             let first = segments.removeFirst()
             guard let kind = first.name, first.suffixes.isEmpty else {
-                diags.error("bad-path", "a path starts with a snapshot kind (\(SnapshotKinds.builtIn.joined(separator: ", ")), or one of your own), found '\(text)'", at: at(first.offset))
+                diags.error(
+                    "bad-path", "a path starts with a snapshot kind (\(SnapshotKinds.builtIn.joined(separator: ", ")), or one of your own), found '\(text)'",
+                    at: at(first.offset))
                 return nil
             }
             guard let index = useKind(kind, at: at(first.offset), "path '\(text)' starts with") else { return nil }
             if let declared = scope.kinds.declared, !declared.contains(kind) {
-                diags.error("kind-mismatch", "path '\(text)' reads kind '\(kind)', but the rule's kinds are [\(declared.joined(separator: ", "))]; add '\(kind)' to the rule's kind",
-                            at: at(first.offset))
+                diags.error(
+                    "kind-mismatch",
+                    "path '\(text)' reads kind '\(kind)', but the rule's kinds are [\(declared.joined(separator: ", "))]; add '\(kind)' to the rule's kind",
+                    at: at(first.offset))
                 return nil
             }
             scope.kinds.used.insert(kind)
@@ -192,10 +204,12 @@ extension CompileSession {
                     let fields = type!.fieldNames
                     if fields.isEmpty {
                         let hint = type!.element != nil ? "; use [*] (in every/some/count) or [N] to reach its elements" : ""
-                        diags.error("path-type", "'\(walked)' is \(type!.describe), so it has no field '\(name)' (in path '\(text)')\(hint)", at: at(seg.offset))
+                        diags.error(
+                            "path-type", "'\(walked)' is \(type!.describe), so it has no field '\(name)' (in path '\(text)')\(hint)", at: at(seg.offset))
                     } else {
-                        diags.error("unknown-field", "'\(walked)' has no field '\(name)'\(Suggest.hint(for: name, in: fields))",
-                                    at: at(seg.offset), notes: ["its fields are: \(fields.joined(separator: ", ")) (see docs/snapshots/)"])
+                        diags.error(
+                            "unknown-field", "'\(walked)' has no field '\(name)'\(Suggest.hint(for: name, in: fields))",
+                            at: at(seg.offset), notes: ["its fields are: \(fields.joined(separator: ", ")) (see docs/snapshots/)"])
                     }
                     return nil
                 }
@@ -240,8 +254,10 @@ extension CompileSession {
         if let m = node.mapping, m.count == 1, m[0].key.scalar?.text == "param" {
             guard let (name, at) = MapReader.text(m[0].value, "param", diags) else { return nil }
             guard let declared = scope.policy.params[name] else {
-                diags.error("unknown-param", "parameter '\(name)' is not declared in the params of policy '\(scope.policy.id)'\(Suggest.hint(for: name, in: scope.policy.params.keys))",
-                            at: at)
+                diags.error(
+                    "unknown-param",
+                    "parameter '\(name)' is not declared in the params of policy '\(scope.policy.id)'\(Suggest.hint(for: name, in: scope.policy.params.keys))",
+                    at: at)
                 return nil
             }
             return finite(paramOverrides["\(scope.policy.id).\(name)"]?.value ?? declared.value, at)
@@ -270,7 +286,10 @@ extension CompileSession {
             }
         }
         guard let d = bad(v) else { return (v, at) }
-        diags.error("bad-number", "the operand holds \(d.isNaN ? ".nan" : d < 0 ? "-.inf" : ".inf"), which no value compares with meaningfully and a results document cannot record; write a finite number", at: at)
+        diags.error(
+            "bad-number",
+            "the operand holds \(d.isNaN ? ".nan" : d < 0 ? "-.inf" : ".inf"), which no value compares with meaningfully and a results document cannot record; write a finite number",
+            at: at)
         return nil
     }
 

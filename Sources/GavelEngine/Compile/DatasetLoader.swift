@@ -77,12 +77,15 @@ extension CompileSession {
                 continue
             }
             guard let range = VersionRange(affectedText) else {
-                diags.error("bad-version-range", "\(label) has an invalid 'affected' range '\(affectedText)'; write e.g. \"<5.3.2\" or \">=2.0 <2.4.1\"", at: at)
+                diags.error(
+                    "bad-version-range", "\(label) has an invalid 'affected' range '\(affectedText)'; write e.g. \"<5.3.2\" or \">=2.0 <2.4.1\"", at: at)
                 continue
             }
             let id = entry["id"]?.stringValue ?? "\(slug)@\(affectedText)"
-            advisories.append(Advisory(id: id, slug: slug, affected: range, fixedIn: entry["fixed_in"]?.stringValue,
-                                       title: entry["title"]?.stringValue ?? id, severity: entry["severity"]?.stringValue))
+            advisories.append(
+                Advisory(
+                    id: id, slug: slug, affected: range, fixedIn: entry["fixed_in"]?.stringValue,
+                    title: entry["title"]?.stringValue ?? id, severity: entry["severity"]?.stringValue))
         }
         datasets[name] = Dataset(name: name, advisories: advisories)
     }

@@ -54,13 +54,17 @@ extension CompileSession {
             }
             if a["control"] == nil { _ = a.require("control") }
             if let ref = refs?.first, let control = controlEntry(ref), !control.manual {
-                diags.add(Diagnostic("attestation-for-automated-control",
-                                     "control '\(ref)' is not manual: its verdict comes from its rules, and this attestation is shown beside them without changing it",
-                                     at: a.keyLocation("control"), level: .warning))
+                diags.add(
+                    Diagnostic(
+                        "attestation-for-automated-control",
+                        "control '\(ref)' is not manual: its verdict comes from its rules, and this attestation is shown beside them without changing it",
+                        at: a.keyLocation("control"), level: .warning))
             }
             if let ref = refs?.first, let statement, let by, let date {
-                attestations.append(Attestation(control: ref, statement: statement, attestedBy: by, date: date, expires: expires,
-                                                evidence: a.string("evidence")?.0, location: a.node.location))
+                attestations.append(
+                    Attestation(
+                        control: ref, statement: statement, attestedBy: by, date: date, expires: expires,
+                        evidence: a.string("evidence")?.0, location: a.node.location))
             }
         }
     }

@@ -10,12 +10,16 @@ extension CompileSession {
     /// The kind's number, or nil (with an error) for a name that cannot be a kind.
     func useKind(_ name: String, at location: SourceLocation, _ what: String) -> Int? {
         guard SnapshotKinds.isValidName(name) else {
-            diags.error("unknown-kind", "\(what) '\(name)', which is not a kind name (lowercase letters, digits, '-' and '_', starting with a letter)"
-                        + Suggest.hint(for: name.lowercased(), in: SnapshotKinds.builtIn + userSchemas.keys.sorted()), at: location)
+            diags.error(
+                "unknown-kind",
+                "\(what) '\(name)', which is not a kind name (lowercase letters, digits, '-' and '_', starting with a letter)"
+                    + Suggest.hint(for: name.lowercased(), in: SnapshotKinds.builtIn + userSchemas.keys.sorted()), at: location)
             return nil
         }
         guard let index = SnapshotKinds.intern(name) else {
-            diags.error("too-many-kinds", "'\(name)' would be kind number \(SnapshotKinds.capacity + 1); at most \(SnapshotKinds.capacity) kinds can be used at once", at: location)
+            diags.error(
+                "too-many-kinds", "'\(name)' would be kind number \(SnapshotKinds.capacity + 1); at most \(SnapshotKinds.capacity) kinds can be used at once",
+                at: location)
             return nil
         }
         if !SnapshotKinds.isBuiltIn(name) {
@@ -37,8 +41,10 @@ extension CompileSession {
             let likelier = withSchema + kindUses.filter { $0.value.count > use.count }.map(\.key).sorted()
             let hint = Suggest.hint(for: name, in: likelier)
             guard !hint.isEmpty else { continue }
-            diags.add(Diagnostic("unknown-kind", "kind '\(name)' has no schema and no collector makes it\(hint)", at: use.location, level: .warning,
-                                 notes: ["a kind of your own is fine: declare its schema in schemas/\(name).schema.json to have its paths checked"]))
+            diags.add(
+                Diagnostic(
+                    "unknown-kind", "kind '\(name)' has no schema and no collector makes it\(hint)", at: use.location, level: .warning,
+                    notes: ["a kind of your own is fine: declare its schema in schemas/\(name).schema.json to have its paths checked"]))
         }
     }
 }

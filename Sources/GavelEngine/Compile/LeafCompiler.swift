@@ -11,13 +11,16 @@ extension CompileSession {
             if let near = Suggest.closest(to: k, in: ConditionKeys.operators) {
                 diags.error("unknown-operator", "unknown operator '\(k)'; did you mean '\(near)'?", at: m.keyLocation(k))
             } else if k == "where" || k == "check" {
-                diags.error("unknown-operator", "'\(k)' belongs inside every/some/count, next to their 'path'; a test has 'path', one operator, and optionally 'as' and 'missing'",
-                            at: m.keyLocation(k))
+                diags.error(
+                    "unknown-operator",
+                    "'\(k)' belongs inside every/some/count, next to their 'path'; a test has 'path', one operator, and optionally 'as' and 'missing'",
+                    at: m.keyLocation(k))
             } else if ConditionKeys.combinators.contains(k) || ConditionKeys.quantifiers.contains(k) {
                 diags.error("multiple-conditions", "'\(k)' cannot sit beside 'path:' in the same mapping; put the test inside it", at: m.keyLocation(k))
             } else {
-                diags.error("unknown-operator", "unknown operator '\(k)'", at: m.keyLocation(k),
-                            notes: ["operators: \(ConditionKeys.operators.joined(separator: ", "))"])
+                diags.error(
+                    "unknown-operator", "unknown operator '\(k)'", at: m.keyLocation(k),
+                    notes: ["operators: \(ConditionKeys.operators.joined(separator: ", "))"])
             }
         }
         let ops = m.keys.filter { ConditionKeys.operators.contains($0) }
@@ -27,7 +30,9 @@ extension CompileSession {
             }
             ok = false
         } else if ops.count > 1 {
-            diags.error("multiple-operators", "a test has exactly one operator; found \(ops.joined(separator: ", ")). Combine tests with 'all:'", at: m.keyLocation(ops[1]))
+            diags.error(
+                "multiple-operators", "a test has exactly one operator; found \(ops.joined(separator: ", ")). Combine tests with 'all:'",
+                at: m.keyLocation(ops[1]))
             ok = false
         }
         // The rest is checked whatever the operator's fate, so that one run reports every error.
@@ -38,8 +43,9 @@ extension CompileSession {
         if let (c, at) = m.string("as") {
             coercion = Coercion(rawValue: c)
             if coercion == nil {
-                diags.error("unknown-coercion", "unknown conversion 'as: \(c)'\(Suggest.hint(for: c, in: Coercion.allCases.map(\.rawValue)))", at: at,
-                            notes: ["conversions: \(Coercion.allCases.map(\.rawValue).joined(separator: ", "))"])
+                diags.error(
+                    "unknown-coercion", "unknown conversion 'as: \(c)'\(Suggest.hint(for: c, in: Coercion.allCases.map(\.rawValue)))", at: at,
+                    notes: ["conversions: \(Coercion.allCases.map(\.rawValue).joined(separator: ", "))"])
                 ok = false
             }
         }
@@ -56,8 +62,10 @@ extension CompileSession {
         // `length: {gte: {param: N}}` has its parameter one level down.
         let operandNode = opName == "length" ? m[opName]!.mapping?.first?.value : m[opName]
         if operandNode.flatMap({ parameter($0, scope) }) == nil { warnIfListIsEmpty(opName, operand.1, m[opName]!.location) }
-        return .leaf(Leaf(path: path, op: operand.0, coercion: coercion, missing: missing, opName: opName, expected: operand.1,
-                          parameter: operandNode.flatMap { parameter($0, scope) }, location: m.node.location))
+        return .leaf(
+            Leaf(
+                path: path, op: operand.0, coercion: coercion, missing: missing, opName: opName, expected: operand.1,
+                parameter: operandNode.flatMap { parameter($0, scope) }, location: m.node.location))
     }
 
     /// `equals` / `in` (and their negations) without `as:` against a value whose type the
@@ -80,7 +88,7 @@ extension CompileSession {
             case (.string, .string), (.bool, .bool): return true
             case (.number, _): return v.number != nil
             case (.string, _), (.bool, _): return false
-            default: return true   // any, arrays and objects: not checked here
+            default: return true  // any, arrays and objects: not checked here
             }
         }
         guard !operands.contains(where: { fits($0, type) }) else { return }
@@ -98,8 +106,10 @@ extension CompileSession {
         notes.append("write the operand as \(type.describe)" + (conversion.map { ", or convert the value first with '\($0)'" } ?? ""))
         let what = op.hasSuffix("in") ? "none of \(JSONWriter.string(operand)) can ever equal it" : "\(describe(operands[0])) can never equal it"
         let outcome = op.hasPrefix("not_") ? "always holds" : "never holds"
-        diags.add(Diagnostic("operand-type", "'\(path)' is \(type.describe) (docs/snapshots/), and \(what), so this '\(op)' \(outcome)",
-                             at: at, level: .warning, notes: notes))
+        diags.add(
+            Diagnostic(
+                "operand-type", "'\(path)' is \(type.describe) (docs/snapshots/), and \(what), so this '\(op)' \(outcome)",
+                at: at, level: .warning, notes: notes))
     }
 
     /// `in: []` and the like, written as such: a list of nothing makes the test's outcome the
@@ -117,8 +127,10 @@ extension CompileSession {
         case "disjoint_from": outcome = "no list shares a member with an empty list, so this test always holds for a list"
         default: return
         }
-        diags.add(Diagnostic("empty-operand", "'\(op): []' lists nothing: \(outcome)", at: at, level: .warning,
-                             notes: ["list the values the test is about" + (op == "in" || op == "not_in" ? ", or use 'exists' to test presence" : "")]))
+        diags.add(
+            Diagnostic(
+                "empty-operand", "'\(op): []' lists nothing: \(outcome)", at: at, level: .warning,
+                notes: ["list the values the test is about" + (op == "in" || op == "not_in" ? ", or use 'exists' to test presence" : "")]))
     }
 
     private func mismatch(_ op: String, _ wants: String, _ v: Value, _ at: SourceLocation) -> (Op, Value)? {
@@ -209,11 +221,14 @@ extension CompileSession {
             let names = ["string", "number", "bool", "array", "object", "null"]
             guard case .string(let t) = v, names.contains(t) else {
                 if v == .null {
-                    diags.error("type-mismatch", "'type' must be one of \(names.joined(separator: ", ")), found a YAML null; to test for null write type: \"null\" (quoted)", at: at)
+                    diags.error(
+                        "type-mismatch",
+                        "'type' must be one of \(names.joined(separator: ", ")), found a YAML null; to test for null write type: \"null\" (quoted)", at: at)
                     return nil
                 }
                 let given = v.stringValue ?? v.display
-                diags.error("type-mismatch", "'type' must be one of \(names.joined(separator: ", ")), found '\(given)'\(Suggest.hint(for: given, in: names))", at: at)
+                diags.error(
+                    "type-mismatch", "'type' must be one of \(names.joined(separator: ", ")), found '\(given)'\(Suggest.hint(for: given, in: names))", at: at)
                 return nil
             }
             return (.type(t), v)
@@ -221,7 +236,9 @@ extension CompileSession {
             if let c = coercion { return coercionMismatch(op, c, at) }
             guard case .string(let name) = v else { return mismatch(op, "a dataset name", v, at) }
             guard let ds = datasets[name] else {
-                diags.error("unknown-dataset", "no dataset '\(name)' (datasets are files in the policy folder's data/)\(Suggest.hint(for: name, in: datasets.keys))", at: at)
+                diags.error(
+                    "unknown-dataset", "no dataset '\(name)' (datasets are files in the policy folder's data/)\(Suggest.hint(for: name, in: datasets.keys))",
+                    at: at)
                 return nil
             }
             return (.advisories(ds), v)

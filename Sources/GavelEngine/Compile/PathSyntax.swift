@@ -21,8 +21,7 @@ struct PathSyntax {
         let s = Array(text.utf8)
         var i = 0
         var anchor = Anchor.absolute
-        if s.starts(with: Array("$.".utf8)) { anchor = .root; i = 2 }
-        else if s.first == UInt8(ascii: ".") { anchor = .relative; i = 1 }
+        if s.starts(with: Array("$.".utf8)) { anchor = .root; i = 2 } else if s.first == UInt8(ascii: ".") { anchor = .relative; i = 1 }
         if s.isEmpty { throw Failure(message: "empty path", offset: 0) }
         if anchor == .relative && i == s.count { return PathSyntax(anchor: .relative, segments: []) }
         var segments: [Segment] = []
@@ -70,7 +69,10 @@ struct PathSyntax {
             segments.append(Segment(name: name, suffixes: suffixes, offset: start))
             if i == s.count { break }
             guard s[i] == UInt8(ascii: ".") else {
-                throw Failure(message: "unexpected '\(Character(Unicode.Scalar(s[i])))' in path; keys with dots or spaces must be quoted: php.ini.\"session.cookie_secure\"", offset: i)
+                throw Failure(
+                    message:
+                        "unexpected '\(Character(Unicode.Scalar(s[i])))' in path; keys with dots or spaces must be quoted: php.ini.\"session.cookie_secure\"",
+                    offset: i)
             }
             i += 1
         }

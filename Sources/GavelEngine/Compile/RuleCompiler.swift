@@ -1,3 +1,4 @@
+import Foundation
 import GavelCore
 import GavelYAML
 
@@ -35,10 +36,12 @@ extension CompileSession {
         headers[id] = header
         for item in m.list("rules", required: true) ?? [] {
             guard let r = item.mapping, let idNode = r.first(where: { $0.key.scalar?.text == "id" })?.value,
-                  let ruleID = idNode.scalar?.text else { continue }
+                let ruleID = idNode.scalar?.text
+            else { continue }
             if let first = ruleLocations[ruleID] {
-                diags.error("duplicate-rule-id", "rule id '\(ruleID)' is already used; rule ids are unique across the whole policy set",
-                            at: idNode.location, notes: ["first defined at \(first)"])
+                diags.error(
+                    "duplicate-rule-id", "rule id '\(ruleID)' is already used; rule ids are unique across the whole policy set",
+                    at: idNode.location, notes: ["first defined at \(first)"])
             } else {
                 ruleLocations[ruleID] = idNode.location
             }
@@ -81,9 +84,12 @@ extension CompileSession {
         }
         var severity = Severity.medium
         if let (s, at) = m.string("severity") {
-            if let sev = Severity(rawValue: s) { severity = sev } else {
-                diags.error("bad-severity", "unknown severity '\(s)'\(Suggest.hint(for: s, in: Severity.allCases.map(\.rawValue)))", at: at,
-                            notes: ["severities: critical, high, medium, low, info"])
+            if let sev = Severity(rawValue: s) {
+                severity = sev
+            } else {
+                diags.error(
+                    "bad-severity", "unknown severity '\(s)'\(Suggest.hint(for: s, in: Severity.allCases.map(\.rawValue)))", at: at,
+                    notes: ["severities: critical, high, medium, low, info"])
             }
         } else if m.has("severity") == false {
             diags.add(Diagnostic("missing-severity", "rule '\(id)' has no severity; it counts as medium", at: idAt, level: .warning))
@@ -101,8 +107,10 @@ extension CompileSession {
         let message = m.string("message").flatMap { compileMessage($0.0, $0.1) }
         let remediation = compileRemediation(m)
         if !m.has("remediation") {
-            diags.add(Diagnostic("missing-remediation", "rule '\(id)' has no remediation; auditors and operators will not see how to fix a failure",
-                                 at: idAt, level: .warning))
+            diags.add(
+                Diagnostic(
+                    "missing-remediation", "rule '\(id)' has no remediation; auditors and operators will not see how to fix a failure",
+                    at: idAt, level: .warning))
         }
         guard let check, diags.errorCount == before else { return nil }
         let kinds = (declared ?? tracker.used.sorted()).compactMap { SnapshotKinds.known.firstIndex(of: $0) }
@@ -110,8 +118,9 @@ extension CompileSession {
             diags.error("unknown-kind", "rule '\(id)' reads no snapshot kind; give it 'kind:' or use absolute paths such as php.ini.x", at: idAt)
             return nil
         }
-        return Rule(id: id, title: title, severity: severity, controls: controls, kinds: kinds, when: when, check: check,
-                    message: message, remediation: remediation, policyID: header.id, location: idAt, disabledReason: disabled[id])
+        return Rule(
+            id: id, title: title, severity: severity, controls: controls, kinds: kinds, when: when, check: check,
+            message: message, remediation: remediation, policyID: header.id, location: idAt, disabledReason: disabled[id])
     }
 
     func compileControlRefs(_ items: [YAMLNode]) -> [ControlRef] {
@@ -125,13 +134,19 @@ extension CompileSession {
             let ref = ControlRef(framework: String(text[..<colon]), id: String(text[text.index(after: colon)...]))
             guard let catalog = catalogs.first(where: { $0.framework == ref.framework }) else {
                 let known = catalogs.map(\.framework)
-                diags.error("unknown-framework", "no controls catalog defines framework '\(ref.framework)'\(Suggest.hint(for: ref.framework, in: known))", at: at,
-                            notes: known.isEmpty ? ["no catalog is loaded: give the policy folder (its controls/ catalogs are read), or put a 'gavel: controls/v1' file for '\(ref.framework)' in a controls/ folder beside or above this file"]
-                                : ["loaded frameworks: \(known.joined(separator: ", "))"])
+                diags.error(
+                    "unknown-framework", "no controls catalog defines framework '\(ref.framework)'\(Suggest.hint(for: ref.framework, in: known))", at: at,
+                    notes: known.isEmpty
+                        ? [
+                            "no catalog is loaded: give the policy folder (its controls/ catalogs are read), or put a 'gavel: controls/v1' file for '\(ref.framework)' in a controls/ folder beside or above this file"
+                        ]
+                        : ["loaded frameworks: \(known.joined(separator: ", "))"])
                 continue
             }
             guard catalog.controls.contains(where: { $0.id == ref.id }) else {
-                diags.error("unknown-control", "framework '\(ref.framework)' has no control '\(ref.id)'\(Suggest.hint(for: ref.id, in: catalog.controls.map(\.id)))", at: at)
+                diags.error(
+                    "unknown-control", "framework '\(ref.framework)' has no control '\(ref.id)'\(Suggest.hint(for: ref.id, in: catalog.controls.map(\.id)))",
+                    at: at)
                 continue
             }
             if !refs.contains(ref) { refs.append(ref) }
@@ -154,8 +169,9 @@ extension CompileSession {
             case "path": parts.append(.path)
             case "asset": parts.append(.asset)
             default:
-                diags.error("unknown-placeholder", "unknown placeholder '{{\(name)}}' in message\(Suggest.hint(for: name, in: ["value", "path", "asset"]))",
-                            at: at, notes: ["placeholders: {{value}}, {{path}}, {{asset}}"])
+                diags.error(
+                    "unknown-placeholder", "unknown placeholder '{{\(name)}}' in message\(Suggest.hint(for: name, in: ["value", "path", "asset"]))",
+                    at: at, notes: ["placeholders: {{value}}, {{path}}, {{asset}}"])
                 return nil
             }
             rest = rest[close.upperBound...]
@@ -175,5 +191,3 @@ extension CompileSession {
         return Remediation(summary: r.string("summary")?.0, fix: r.string("fix")?.0, references: refs)
     }
 }
-
-import Foundation

@@ -11,20 +11,25 @@ extension CompileSession {
             for pair in p.pairs {
                 guard let name = pair.key.scalar?.text else { continue }
                 guard let dot = name.lastIndex(of: "."), let header = headers[String(name[..<dot])],
-                      let declared = header.params[String(name[name.index(after: dot)...])] else {
-                    diags.error("unknown-param", "no policy declares parameter '\(name)' (write POLICY_ID.PARAM)\(Suggest.hint(for: name, in: qualified))",
-                                at: pair.key.location)
+                    let declared = header.params[String(name[name.index(after: dot)...])]
+                else {
+                    diags.error(
+                        "unknown-param", "no policy declares parameter '\(name)' (write POLICY_ID.PARAM)\(Suggest.hint(for: name, in: qualified))",
+                        at: pair.key.location)
                     continue
                 }
                 let value = pair.value.toValue()
                 let sameType = value.typeName == declared.value.typeName
                 if !sameType {
-                    diags.error("type-mismatch", "parameter '\(name)' is a \(declared.value.typeName) (default \(declared.value.display)), but the override is \(describe(value))",
-                                at: pair.value.location)
+                    diags.error(
+                        "type-mismatch",
+                        "parameter '\(name)' is a \(declared.value.typeName) (default \(declared.value.display)), but the override is \(describe(value))",
+                        at: pair.value.location)
                     continue
                 }
                 if let prior = paramOverrides[name] {
-                    diags.error("duplicate-key", "parameter '\(name)' is overridden twice", at: pair.key.location, notes: ["first overridden at \(prior.location)"])
+                    diags.error(
+                        "duplicate-key", "parameter '\(name)' is overridden twice", at: pair.key.location, notes: ["first overridden at \(prior.location)"])
                     continue
                 }
                 paramOverrides[name] = (value, pair.value.location)

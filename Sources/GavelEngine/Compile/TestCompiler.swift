@@ -41,13 +41,17 @@ extension CompileSession {
             for pair in expectMap.pairs {
                 guard let rule = pair.key.scalar?.text else { continue }
                 guard ruleLocations[rule] != nil else {
-                    diags.error("unknown-rule", "test expects a verdict for unknown rule '\(rule)'\(Suggest.hint(for: rule, in: ruleLocations.keys))", at: pair.key.location)
+                    diags.error(
+                        "unknown-rule", "test expects a verdict for unknown rule '\(rule)'\(Suggest.hint(for: rule, in: ruleLocations.keys))",
+                        at: pair.key.location)
                     continue
                 }
                 guard let (v, vAt) = MapReader.text(pair.value, "a verdict", diags) else { continue }
                 guard let verdict = Verdict(rawValue: v) else {
                     let names = Verdict.allCases.map(\.rawValue)
-                    diags.error("bad-verdict", "unknown verdict '\(v)'\(Suggest.hint(for: v, in: names))", at: vAt, notes: ["verdicts: \(names.joined(separator: ", "))"])
+                    diags.error(
+                        "bad-verdict", "unknown verdict '\(v)'\(Suggest.hint(for: v, in: names))", at: vAt,
+                        notes: ["verdicts: \(names.joined(separator: ", "))"])
                     continue
                 }
                 expect.append((rule, verdict))

@@ -38,8 +38,10 @@ struct JSONSchemaReader {
         "format", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
         "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "contentMediaType", "contentEncoding", "$anchor",
     ]
-    static let understood: Set<String> = ["type", "properties", "additionalProperties", "patternProperties", "items", "required",
-                                          "enum", "const", "$defs", "definitions", "$ref", "anyOf", "oneOf"]
+    static let understood: Set<String> = [
+        "type", "properties", "additionalProperties", "patternProperties", "items", "required",
+        "enum", "const", "$defs", "definitions", "$ref", "anyOf", "oneOf",
+    ]
 
     init(file: String, diags: DiagnosticBag) {
         self.file = file
@@ -75,8 +77,12 @@ struct JSONSchemaReader {
         for p in m {
             guard let k = p.key.scalar?.text else { continue }
             if !Self.ignored.contains(k) && !Self.understood.contains(k) {
-                diags.error("bad-schema", "'\(k)' is not in the subset of JSON Schema Gavel reads\(Suggest.hint(for: k, in: Self.understood.union(Self.ignored)))",
-                            at: p.key.location, notes: ["it reads type, properties, additionalProperties, patternProperties, items, required, enum, const, $defs, $ref, anyOf and oneOf (docs/snapshots/README.md)"])
+                diags.error(
+                    "bad-schema", "'\(k)' is not in the subset of JSON Schema Gavel reads\(Suggest.hint(for: k, in: Self.understood.union(Self.ignored)))",
+                    at: p.key.location,
+                    notes: [
+                        "it reads type, properties, additionalProperties, patternProperties, items, required, enum, const, $defs, $ref, anyOf and oneOf (docs/snapshots/README.md)"
+                    ])
             }
         }
         if let ref = node["$ref"] { return reference(ref) }
@@ -109,15 +115,18 @@ struct JSONSchemaReader {
         } else if node["items"] != nil {
             names = ["array"]
         } else if let values = node["enum"]?.sequence ?? node["const"].map({ [$0] }) {
-            names = Array(Set(values.map { v -> String in
-                switch v.scalar?.resolved {
-                case .string?: return "string"
-                case .int?, .double?: return "number"
-                case .bool?: return "boolean"
-                case .null?: return "null"
-                default: return v.mapping != nil ? "object" : "array"
-                }
-            })).sorted()
+            names = Array(
+                Set(
+                    values.map { v -> String in
+                        switch v.scalar?.resolved {
+                        case .string?: return "string"
+                        case .int?, .double?: return "number"
+                        case .bool?: return "boolean"
+                        case .null?: return "null"
+                        default: return v.mapping != nil ? "object" : "array"
+                        }
+                    })
+            ).sorted()
         }
         if let r = node["required"], r.sequence?.allSatisfy({ $0.scalar != nil }) != true {
             diags.error("bad-schema", "'required' must be an array of property names", at: r.location)
@@ -133,7 +142,7 @@ struct JSONSchemaReader {
         case ["string"]: result = .string
         case ["number"]: result = .number
         case ["boolean"]: result = .bool
-        default: result = .any   // several types: paths under it are not checked
+        default: result = .any  // several types: paths under it are not checked
         }
         return optional && kinds.count == 1 ? .optional(result) : result
     }
@@ -156,7 +165,7 @@ struct JSONSchemaReader {
             others += pairs.map { type($0.value) }
         }
         switch node["additionalProperties"] {
-        case nil: others.append(.any)   // JSON Schema's default: any other key is allowed
+        case nil: others.append(.any)  // JSON Schema's default: any other key is allowed
         case let a?:
             if case .bool(false)? = a.scalar?.resolved {} else { others.append(type(a)) }
         }
@@ -169,7 +178,7 @@ struct JSONSchemaReader {
             diags.error("bad-schema", "'$ref' must name a schema of this file's $defs, as \"#/$defs/NAME\"", at: node.location)
             return .any
         }
-        guard resolving.insert(ref).inserted else { return .any }   // a recursive schema: deeper paths are not checked
+        guard resolving.insert(ref).inserted else { return .any }  // a recursive schema: deeper paths are not checked
         defer { resolving.remove(ref) }
         return type(def)
     }
@@ -188,7 +197,9 @@ extension CompileSession {
         let kind = String(name.dropLast(".schema.json".count))
         let at = SourceLocation(file: path, line: 1, column: 1)
         guard SnapshotKinds.isValidName(kind) else {
-            diags.error("bad-schema", "'\(kind)' is not a kind name (lowercase letters, digits, '-' and '_', starting with a letter); name the file KIND.schema.json", at: at)
+            diags.error(
+                "bad-schema", "'\(kind)' is not a kind name (lowercase letters, digits, '-' and '_', starting with a letter); name the file KIND.schema.json",
+                at: at)
             return
         }
         guard !SnapshotKinds.isBuiltIn(kind) else {

@@ -28,9 +28,11 @@ enum WordfenceFeed {
                     let to = range.value["to_version"]?.stringValue ?? "*"
                     if from != "*" && !from.isEmpty { constraints.append((range.value["from_inclusive"] == .bool(false) ? ">" : ">=") + from) }
                     if to != "*" && !to.isEmpty { constraints.append((range.value["to_inclusive"] == .bool(false) ? "<" : "<=") + to) }
-                    var e: [(String, Value)] = [("id", .string(id)), ("slug", .string(slug)),
-                                                ("affected", .string(constraints.isEmpty ? "*" : constraints.joined(separator: " "))),
-                                                ("title", .string(title))]
+                    var e: [(String, Value)] = [
+                        ("id", .string(id)), ("slug", .string(slug)),
+                        ("affected", .string(constraints.isEmpty ? "*" : constraints.joined(separator: " "))),
+                        ("title", .string(title)),
+                    ]
                     if let fixed { e.append(("fixed_in", .string(fixed))) }
                     if let severity { e.append(("severity", .string(severity))) }
                     out.append(.object(e))

@@ -123,4 +123,3 @@ public struct AssetView: @unchecked Sendable {
         return nil
     }
 }
-

@@ -64,8 +64,11 @@ extension Evaluator {
             let result: Truth = unknown ? .unknown : (test.holds(Double(n)) ? .yes : .no)
             if collecting {
                 let (prefix, kind) = elementPlace(q.path)
-                ev!.append(Record(prefix: prefix, tail: q.path.tail, kind: kind, observed: .int(Int64(n)), op: "count \(test.relation.rawValue)", expected: number(test.operand),
-                                  coercion: nil, result: result, note: countNote(n, filtered: q.filter != nil, undecided: undecided + gaps.count)))
+                ev!.append(
+                    Record(
+                        prefix: prefix, tail: q.path.tail, kind: kind, observed: .int(Int64(n)), op: "count \(test.relation.rawValue)",
+                        expected: number(test.operand),
+                        coercion: nil, result: result, note: countNote(n, filtered: q.filter != nil, undecided: undecided + gaps.count)))
                 ev!.append(contentsOf: errors)
             }
             return result
@@ -97,8 +100,10 @@ extension Evaluator {
     func missing(_ problem: CollectionProblem, _ q: Quantifier, _ ev: inout [Record]?) -> Truth {
         let r: Truth = problem.absent ? (q.missing == .pass ? .yes : q.missing == .fail ? .no : .unknown) : .unknown
         if ev != nil {
-            ev!.append(record(problem.parts, problem.kind, observed: problem.observed, op: quantifierName(q), expected: quantifierOperand(q),
-                              coercion: nil, result: r, note: problem.note))
+            ev!.append(
+                record(
+                    problem.parts, problem.kind, observed: problem.observed, op: quantifierName(q), expected: quantifierOperand(q),
+                    coercion: nil, result: r, note: problem.note))
         }
         return r
     }
@@ -111,8 +116,10 @@ extension Evaluator {
     /// An element that decides the quantifier (a failing one under `every`, a passing one
     /// under `some`) is recorded as it is met: once one is met, the result is decided. Only
     /// when none is met are the kept elements found in a second walk.
-    mutating func quantifierEvidence(_ q: Quantifier, _ nodes: (filter: Int32, check: Int32)?, _ start: Frame, all: Bool,
-                                     _ ev: inout [Record]?) -> Truth {
+    mutating func quantifierEvidence(
+        _ q: Quantifier, _ nodes: (filter: Int32, check: Int32)?, _ start: Frame, all: Bool,
+        _ ev: inout [Record]?
+    ) -> Truth {
         let decisive: Truth = all ? .no : .yes
         var seen = (decisive: false, unknown: false, other: false)
         var gaps: [CollectionProblem] = []
@@ -163,7 +170,7 @@ extension Evaluator {
         let wildcards = scan.nodes.isEmpty ? 0 : scan.picks.count / scan.nodes.count
         let nodes = (filter: quant.filter, check: quant.check)
         for (i, el) in scan.nodes.enumerated() {
-            let picks = scan.picks[i * wildcards ..< (i + 1) * wildcards]
+            let picks = scan.picks[i * wildcards..<(i + 1) * wildcards]
             recordElement(q, nodes, Frame(node: el, kind: start.kind, parts: parts(start, q.path, picks)), &ev)
         }
         return result
@@ -253,8 +260,10 @@ extension Evaluator {
     /// stop early. Returns a problem when the path is absent before its first `[*]`, or a
     /// `[*]` there meets a scalar; after a `[*]`, elements lacking the rest are skipped, except
     /// that one running into a part the collector declared unavailable goes to `gaps`.
-    static func walk(_ f: Frame, _ steps: ArraySlice<CompiledPath.Step>, seenWildcard: Bool, collecting: Bool, asset: AssetView,
-                     gaps: inout [CollectionProblem], _ visit: (Frame) -> Bool) -> CollectionProblem? {
+    static func walk(
+        _ f: Frame, _ steps: ArraySlice<CompiledPath.Step>, seenWildcard: Bool, collecting: Bool, asset: AssetView,
+        gaps: inout [CollectionProblem], _ visit: (Frame) -> Bool
+    ) -> CollectionProblem? {
         var stopped = false
         var trail = f.parts
         if collecting { trail.reserveCapacity(trail.count + steps.count) }
@@ -269,9 +278,11 @@ extension Evaluator {
     /// `trail` is the concrete path to `node` when collecting. It is extended and cut back in
     /// place, and each element visited gets it as its parts: an element the visitor does not
     /// keep costs no copy of its path.
-    static func walk(_ node: JSONNode, _ kind: Int, _ trail: inout [PathPart], _ steps: ArraySlice<CompiledPath.Step>, _ seen: Bool,
-                     _ collecting: Bool, _ asset: AssetView, _ gaps: inout [CollectionProblem], _ stopped: inout Bool,
-                     _ visit: (Frame) -> Bool) -> CollectionProblem? {
+    static func walk(
+        _ node: JSONNode, _ kind: Int, _ trail: inout [PathPart], _ steps: ArraySlice<CompiledPath.Step>, _ seen: Bool,
+        _ collecting: Bool, _ asset: AssetView, _ gaps: inout [CollectionProblem], _ stopped: inout Bool,
+        _ visit: (Frame) -> Bool
+    ) -> CollectionProblem? {
         guard let step = steps.first else {
             if !visit(Frame(node: node, kind: kind, parts: collecting ? trail : [])) { stopped = true }
             return nil
@@ -279,7 +290,10 @@ extension Evaluator {
         let rest = steps.dropFirst()
         func absent(_ part: PathPart, _ trail: [PathPart]) -> CollectionProblem? {
             let token: String
-            switch part { case .key(let k): token = k; case .index(let i): token = String(i) }
+            switch part {
+            case .key(let k): token = k;
+            case .index(let i): token = String(i)
+            }
             if let gap = asset.gap(under: node, token) {
                 let p = CollectionProblem(absent: false, parts: trail + [part], kind: kind, observed: nil, note: notCollectable(gap))
                 if !seen { return p }
@@ -288,8 +302,9 @@ extension Evaluator {
             }
             if seen { return nil }
             let parts = trail + [part]
-            return CollectionProblem(absent: true, parts: parts, kind: kind, observed: nil,
-                                     note: "missing evidence: \(display(parts, kind)) is absent")
+            return CollectionProblem(
+                absent: true, parts: parts, kind: kind, observed: nil,
+                note: "missing evidence: \(display(parts, kind)) is absent")
         }
         func down(_ child: JSONNode, _ part: @autoclosure () -> PathPart, _ seen: Bool, _ stopped: inout Bool) -> CollectionProblem? {
             if collecting { trail.append(part()) }
@@ -321,8 +336,9 @@ extension Evaluator {
             default:
                 if seen { return nil }
                 let v = node.toValue()
-                return CollectionProblem(absent: false, parts: trail, kind: kind, observed: v,
-                                         note: "\(display(trail, kind)) is \(v.typeName), not an array or object")
+                return CollectionProblem(
+                    absent: false, parts: trail, kind: kind, observed: v,
+                    note: "\(display(trail, kind)) is \(v.typeName), not an array or object")
             }
             return nil
         }

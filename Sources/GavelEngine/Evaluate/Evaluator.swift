@@ -1,3 +1,4 @@
+import Foundation
 import GavelCore
 import GavelJSON
 
@@ -141,7 +142,9 @@ struct Evaluator {
             let r: Truth = l.missing == .pass ? .yes : l.missing == .fail ? .no : .unknown
             if ev != nil {
                 let (prefix, kind) = elementPlace(l.path)
-                let note = r == .unknown ? "missing evidence: \(Evaluator.display(prefix, l.path.tail, kind))"
+                let note =
+                    r == .unknown
+                    ? "missing evidence: \(Evaluator.display(prefix, l.path.tail, kind))"
                     : l.missing == .pass ? "absent (missing: pass)" : "absent (missing: fail)"
                 ev!.append(leafRecord(l, observed: nil, result: r, note: note))
             }
@@ -169,8 +172,9 @@ struct Evaluator {
 
     private func leafRecord(_ l: Leaf, observed: Value?, result: Truth, note: String?) -> Record {
         let (prefix, kind) = elementPlace(l.path)
-        return Record(prefix: prefix, tail: l.path.tail, kind: kind, observed: observed, op: l.opName, expected: l.expected,
-                      coercion: l.coercion?.rawValue, result: result, note: note)
+        return Record(
+            prefix: prefix, tail: l.path.tail, kind: kind, observed: observed, op: l.opName, expected: l.expected,
+            coercion: l.coercion?.rawValue, result: result, note: note)
     }
 
     func record(_ parts: [PathPart], _ kind: Int?, observed: Value?, op: String, expected: Value, coercion: String?, result: Truth, note: String?) -> Record {
@@ -211,15 +215,17 @@ struct Evaluator {
 
     /// The reported form of a record: display path, kind name and provenance.
     func evidence(_ r: Record) -> Evidence {
-        Evidence(path: Evaluator.display(r.prefix, r.tail, r.kind), kind: r.kind.map { SnapshotKinds.name($0) }, observed: r.observed, op: r.op,
-                 expected: r.expected, coercion: r.coercion, result: r.result, note: r.note, provenance: provenance(r.prefix, r.tail, r.kind))
+        Evidence(
+            path: Evaluator.display(r.prefix, r.tail, r.kind), kind: r.kind.map { SnapshotKinds.name($0) }, observed: r.observed, op: r.op,
+            expected: r.expected, coercion: r.coercion, result: r.result, note: r.note, provenance: provenance(r.prefix, r.tail, r.kind))
     }
 
     /// The reported form of a record that names the same value as `other`, whose path and
     /// provenance it shares (see `Record.names(sameValueAs:)`).
     func evidence(_ r: Record, at other: Evidence) -> Evidence {
-        Evidence(path: other.path, kind: other.kind, observed: r.observed, op: r.op, expected: r.expected, coercion: r.coercion, result: r.result,
-                 note: r.note, provenance: other.provenance)
+        Evidence(
+            path: other.path, kind: other.kind, observed: r.observed, op: r.op, expected: r.expected, coercion: r.coercion, result: r.result,
+            note: r.note, provenance: other.provenance)
     }
 
     /// Where a path starts: the current element's concrete parts and kind, or none and the
@@ -255,10 +261,12 @@ struct Evaluator {
             return tail.pointer.withUnsafeBufferPointer { Evaluator.nearestProvenance(map, $0) }
         }
         let bound = PathTail.pointerBound(prefix) + (tail?.pointer.count ?? 0)
-        return ByteSink.withTemporary(capacity: bound, { s in
-            PathTail.appendPointer(prefix, to: &s)
-            if let tail { s.append(tail.pointer) }
-        }, { Evaluator.nearestProvenance(map, $0) })
+        return ByteSink.withTemporary(
+            capacity: bound,
+            { s in
+                PathTail.appendPointer(prefix, to: &s)
+                if let tail { s.append(tail.pointer) }
+            }, { Evaluator.nearestProvenance(map, $0) })
     }
 
     private static func nearestProvenance(_ map: ProvenanceMap, _ pointer: UnsafeBufferPointer<UInt8>) -> String? {
@@ -270,5 +278,3 @@ struct Evaluator {
         }
     }
 }
-
-import Foundation

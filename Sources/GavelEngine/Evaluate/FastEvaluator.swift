@@ -53,7 +53,8 @@ struct FastEvaluator {
 
     /// Whether the collector declared the absent child `step` of `parent` unavailable.
     private func isGap(_ parent: JSONNode, _ step: FastPlan.Step) -> Bool {
-        let token = step.kind == 0
+        let token =
+            step.kind == 0
             ? String(decoding: UnsafeBufferPointer(start: plan.pool.baseAddress! + Int(step.offset), count: Int(step.length)), as: UTF8.self)
             : String(step.offset)
         return asset.gap(under: parent, token) != nil
@@ -151,14 +152,14 @@ struct FastEvaluator {
             let last = b[end - 1]
             if last < 48 || last > 57 {
                 switch (coercion, last) {
-                case (4, 107), (4, 75): factor = 1024                   // k K
-                case (4, 109), (4, 77): factor = 1024 * 1024            // m M
-                case (4, 103), (4, 71): factor = 1024 * 1024 * 1024     // g G
-                case (5, 115): factor = 1                               // s
-                case (5, 109): factor = 60                              // m
-                case (5, 104): factor = 3600                            // h
-                case (5, 100): factor = 86400                           // d
-                case (5, 119): factor = 604800                          // w
+                case (4, 107), (4, 75): factor = 1024  // k K
+                case (4, 109), (4, 77): factor = 1024 * 1024  // m M
+                case (4, 103), (4, 71): factor = 1024 * 1024 * 1024  // g G
+                case (5, 115): factor = 1  // s
+                case (5, 109): factor = 60  // m
+                case (5, 104): factor = 3600  // h
+                case (5, 100): factor = 86400  // d
+                case (5, 119): factor = 604800  // w
                 default: return nil
                 }
                 end -= 1
@@ -215,14 +216,14 @@ struct FastEvaluator {
                 n = n * 10 + Int64(c - 48); digits += 1; i += 1
             }
             guard digits > 0 else { return nil }
-            if i < b.count { i += 1; guard i < b.count else { return nil } }   // a dot, not the last byte
-            if result != 0 { continue }                                    // decided; still check the form
-            if k == hi { result = 1; continue }                            // the value has more parts
+            if i < b.count { i += 1; guard i < b.count else { return nil } }  // a dot, not the last byte
+            if result != 0 { continue }  // decided; still check the form
+            if k == hi { result = 1; continue }  // the value has more parts
             let x = plan.scalars[k].int
             if n != x { result = n < x ? -1 : 1 }
             k += 1
         }
-        if result == 0 && k < hi { result = -1 }                            // the operand has more parts
+        if result == 0 && k < hi { result = -1 }  // the operand has more parts
         return result
     }
 
@@ -300,7 +301,7 @@ struct FastEvaluator {
         case .string:
             guard let b = node.stringBytes else { return nil }
             var n = 0
-            for c in b where c & 0xC0 != 0x80 { n += 1 }   // one lead byte per scalar (jansson checked the UTF-8)
+            for c in b where c & 0xC0 != 0x80 { n += 1 }  // one lead byte per scalar (jansson checked the UTF-8)
             return n
         default: return nil
         }
@@ -383,8 +384,10 @@ struct FastEvaluator {
 
     /// Mirrors `Evaluator.walk`: absent or scalar before the first `[*]` is a problem; after
     /// it, elements lacking the rest of the path are skipped.
-    private func walk(_ node: JSONNode, _ s: Int, _ end: Int, _ seen: Bool, _ q: FastPlan.Quant, _ decisive: Truth,
-                      _ count: Bool, _ t: inout Tally) -> Problem {
+    private func walk(
+        _ node: JSONNode, _ s: Int, _ end: Int, _ seen: Bool, _ q: FastPlan.Quant, _ decisive: Truth,
+        _ count: Bool, _ t: inout Tally
+    ) -> Problem {
         if s == end {
             visit(node, q, decisive, count, &t)
             return .none

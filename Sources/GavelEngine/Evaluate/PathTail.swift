@@ -113,7 +113,7 @@ final class PathTail: Sendable {
     static func appendDecimal(_ i: Int, to s: inout ByteSink) {
         if i < 0 { s.append(UInt8(ascii: "-")) }
         var n = i.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // room for 24 digits, last first
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 24 digits, last first
         var count = 0
         withUnsafeMutableBytes(of: &digits) { d in
             repeat {

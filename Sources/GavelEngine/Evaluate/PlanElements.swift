@@ -53,8 +53,10 @@ extension FastEvaluator {
         return ok ? scan : nil
     }
 
-    private func elements(_ node: JSONNode, _ s: Int, _ end: Int, _ seen: Bool, _ picks: UnsafeMutablePointer<Pick>, _ depth: Int,
-                          _ q: FastPlan.Quant, _ want: Truth, _ scan: inout ElementScan) -> Bool {
+    private func elements(
+        _ node: JSONNode, _ s: Int, _ end: Int, _ seen: Bool, _ picks: UnsafeMutablePointer<Pick>, _ depth: Int,
+        _ q: FastPlan.Quant, _ want: Truth, _ scan: inout ElementScan
+    ) -> Bool {
         if s == end {
             guard let t = element(node, filter: q.filter, check: q.check) else { return true }
             switch t {

@@ -73,8 +73,10 @@ public enum RuleEvaluator {
         }
     }
 
-    private static func outcome(_ verdict: Verdict, _ records: [Evaluator.Record], _ evaluator: Evaluator, _ rule: Rule, _ asset: AssetView,
-                                prefix: String) -> RuleOutcome {
+    private static func outcome(
+        _ verdict: Verdict, _ records: [Evaluator.Record], _ evaluator: Evaluator, _ rule: Rule, _ asset: AssetView,
+        prefix: String
+    ) -> RuleOutcome {
         var kept: [Evidence] = []
         kept.reserveCapacity(min(records.count, evidenceCap))
         for (i, r) in records.prefix(evidenceCap).enumerated() {

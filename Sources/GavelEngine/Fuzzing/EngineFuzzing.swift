@@ -14,25 +14,25 @@ import GavelCore
     /// A small valid policy set the fuzzed file is compiled beside, so that waivers,
     /// attestations, tailoring and tests written against it reach their deeper checks.
     static let companion = """
-    gavel: policy/v1
-    id: fuzz
-    kind: php
-    params:
-      max_lifetime: { type: number, default: 1440 }
-    rules:
-      - id: FUZZ-001
-        title: a rule
-        severity: high
-        controls: [fz:C1]
-        check: { path: 'php.ini."session.gc_maxlifetime"', as: int, lte: { param: max_lifetime } }
-        remediation: fix it
-      - id: FUZZ-002
-        title: another rule
-        severity: low
-        controls: [fz:C1]
-        check: { every: { path: "php.fpm_pool.overrides[*]", check: { path: .admin, equals: true } } }
-        remediation: fix it
-    """
+        gavel: policy/v1
+        id: fuzz
+        kind: php
+        params:
+          max_lifetime: { type: number, default: 1440 }
+        rules:
+          - id: FUZZ-001
+            title: a rule
+            severity: high
+            controls: [fz:C1]
+            check: { path: 'php.ini."session.gc_maxlifetime"', as: int, lte: { param: max_lifetime } }
+            remediation: fix it
+          - id: FUZZ-002
+            title: another rule
+            severity: low
+            controls: [fz:C1]
+            check: { every: { path: "php.fpm_pool.overrides[*]", check: { path: .admin, equals: true } } }
+            remediation: fix it
+        """
     static let catalog = "gavel: controls/v1\nframework: fz\ntitle: Fuzz\ncontrols:\n  - { id: C1, title: One }\n  - { id: C2, title: Two, manual: true }\n"
 
     /// A policy-set YAML file (policy, tests, waivers, attestations, tailoring, controls),

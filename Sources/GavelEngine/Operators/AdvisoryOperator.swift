@@ -17,6 +17,7 @@ extension Op {
         let list = hits.map { a in
             "\(a.id) \(a.title) (affected \(a.affected)\(a.fixedIn.map { ", fixed in \($0)" } ?? ""))"
         }
-        return OpResult(truth: .no, note: "\(slug) \(version) matches \(hits.count) advisor\(hits.count == 1 ? "y" : "ies") of \(ds.name): " + list.joined(separator: "; "))
+        return OpResult(
+            truth: .no, note: "\(slug) \(version) matches \(hits.count) advisor\(hits.count == 1 ? "y" : "ies") of \(ds.name): " + list.joined(separator: "; "))
     }
 }

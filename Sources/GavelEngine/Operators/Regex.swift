@@ -26,7 +26,10 @@ public final class Regex: Sendable {
         var parser = RegexParser(Array(pattern.utf8))
         let tree = try parser.parseAll()
         guard RegexParser.programSize(tree) <= RegexParser.maxProgram else {
-            throw SyntaxError(message: "the pattern is too large: its repetitions expand to more than \(RegexParser.maxProgram) instructions (counts multiply when repeated groups nest)", offset: 0)
+            throw SyntaxError(
+                message:
+                    "the pattern is too large: its repetitions expand to more than \(RegexParser.maxProgram) instructions (counts multiply when repeated groups nest)",
+                offset: 0)
         }
         var program: [Inst] = []
         program.reserveCapacity(RegexParser.programSize(tree) + 1)

@@ -52,7 +52,8 @@ struct RegexDFA: Sendable {
         for c in 0...255 {
             let byte = UInt8(c)
             // A byte tested on its own is a class of its own; others differ only by the sets.
-            let signature = [distinctBytes[c]] + (distinctBytes[c] ? (0..<256).map { $0 == c } : [])
+            let signature =
+                [distinctBytes[c]] + (distinctBytes[c] ? (0..<256).map { $0 == c } : [])
                 + tests.map { $0.contains(byte) }
             if let known = signatures[signature] {
                 classOf[c] = known

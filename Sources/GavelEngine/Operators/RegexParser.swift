@@ -49,13 +49,18 @@ struct RegexParser {
             var atom = try parseAtom()
             while let q = peek {
                 let at = i
-                if q == UInt8(ascii: "*") { i += 1; atom = .repeatNode(atom, min: 0, max: nil) }
-                else if q == UInt8(ascii: "+") { i += 1; atom = .repeatNode(atom, min: 1, max: nil) }
-                else if q == UInt8(ascii: "?") { i += 1; atom = .repeatNode(atom, min: 0, max: 1) }
-                else if q == UInt8(ascii: "{"), i + 1 < p.count, isDigit(p[i + 1]) {
+                if q == UInt8(ascii: "*") {
+                    i += 1; atom = .repeatNode(atom, min: 0, max: nil)
+                } else if q == UInt8(ascii: "+") {
+                    i += 1; atom = .repeatNode(atom, min: 1, max: nil)
+                } else if q == UInt8(ascii: "?") {
+                    i += 1; atom = .repeatNode(atom, min: 0, max: 1)
+                } else if q == UInt8(ascii: "{"), i + 1 < p.count, isDigit(p[i + 1]) {
                     let (lo, hi) = try parseBound()
                     atom = .repeatNode(atom, min: lo, max: hi)
-                } else { break }
+                } else {
+                    break
+                }
                 if case .repeatNode(let inner, _, _) = atom, case .lineStart = inner {
                     throw Regex.SyntaxError(message: "nothing to repeat before '\(Character(Unicode.Scalar(q)))'", offset: at)
                 }
@@ -211,7 +216,8 @@ struct RegexParser {
                 i += 1
                 if hi == UInt8(ascii: "\\"), let e = peek { hi = e; i += 1 }
                 guard lo <= hi else {
-                    throw Regex.SyntaxError(message: "invalid range '\(Character(Unicode.Scalar(lo)))-\(Character(Unicode.Scalar(hi)))' (end before start)", offset: rangeAt - 1)
+                    throw Regex.SyntaxError(
+                        message: "invalid range '\(Character(Unicode.Scalar(lo)))-\(Character(Unicode.Scalar(hi)))' (end before start)", offset: rangeAt - 1)
                 }
                 set.insert(lo...hi)
             } else {

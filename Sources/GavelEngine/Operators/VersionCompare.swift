@@ -19,7 +19,7 @@ public enum VersionCompare {
     static func canonicalize(_ v: [UInt8]) -> [UInt8] {
         guard let first = v.first else { return [] }
         var out: [UInt8] = []
-        out.reserveCapacity(v.count * 2)   // at most a dot before each byte: one allocation
+        out.reserveCapacity(v.count * 2)  // at most a dot before each byte: one allocation
         out.append(first)
         var last = first
         let dot = UInt8(ascii: ".")

@@ -203,8 +203,9 @@ final class FastPlan: @unchecked Sendable {
             case .lower: coercion = 2
             case .version: coercion = 6
             }
-            var op = LeafOp(path: path(l.path), code: 3, negated: false, missing: missing(l.missing), coercion: coercion,
-                            lo: 0, hi: 0, test: NumberTest(relation: .gte, operand: 0))
+            var op = LeafOp(
+                path: path(l.path), code: 3, negated: false, missing: missing(l.missing), coercion: coercion,
+                lo: 0, hi: 0, test: NumberTest(relation: .gte, operand: 0))
             switch l.op {
             case .exists(let want): op.code = 0; op.negated = !want
             case .equals(let x, let negated): flatten([x], negated, &op)

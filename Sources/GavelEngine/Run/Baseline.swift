@@ -61,11 +61,15 @@ public struct Baseline: Sendable {
     public static func document(of doc: ResultsDocument) -> Value {
         let f = ISO8601DateFormatter()
         let failures: [Value] = doc.entries.filter { $0.verdict == .fail }.map { e in
-            .object([("rule", .string(e.rule)), ("asset", .string(e.asset)), ("fingerprint", .string(e.fingerprint)),
-                     ("message", e.message.map(Value.string) ?? .null)])
+            .object([
+                ("rule", .string(e.rule)), ("asset", .string(e.asset)), ("fingerprint", .string(e.fingerprint)),
+                ("message", e.message.map(Value.string) ?? .null),
+            ])
         }
-        return .object([("gavel", "baseline/v1"), ("created_at", .string(f.string(from: doc.finishedAt))),
-                        ("policy_digest", .string(doc.policyDigest)), ("failures", .array(failures))])
+        return .object([
+            ("gavel", "baseline/v1"), ("created_at", .string(f.string(from: doc.finishedAt))),
+            ("policy_digest", .string(doc.policyDigest)), ("failures", .array(failures)),
+        ])
     }
 }
 

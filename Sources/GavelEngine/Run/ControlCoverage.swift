@@ -38,12 +38,14 @@ public struct ControlCoverage: Sendable {
             attested[a.control] = a
         }
         frameworks = program.catalogs.map { cat in
-            Framework(framework: cat.framework, title: cat.title, controls: cat.controls.map { c in
-                let ref = ControlRef(framework: cat.framework, id: c.id)
-                let rules = rulesByControl[ref] ?? []
-                let kind: Kind = c.manual ? .manual : rules.isEmpty ? .neither : .automated
-                return Entry(ref: ref, title: c.title, kind: kind, rules: c.manual ? [] : rules, attestation: c.manual ? attested[ref] : nil)
-            }.sorted { $0.ref < $1.ref })
+            Framework(
+                framework: cat.framework, title: cat.title,
+                controls: cat.controls.map { c in
+                    let ref = ControlRef(framework: cat.framework, id: c.id)
+                    let rules = rulesByControl[ref] ?? []
+                    let kind: Kind = c.manual ? .manual : rules.isEmpty ? .neither : .automated
+                    return Entry(ref: ref, title: c.title, kind: kind, rules: c.manual ? [] : rules, attestation: c.manual ? attested[ref] : nil)
+                }.sorted { $0.ref < $1.ref })
         }
     }
 
@@ -58,16 +60,29 @@ public struct ControlCoverage: Sendable {
 extension ControlCoverage.Framework {
     /// One framework as written in coverage/v1 and in a results document's `coverage`.
     public var value: Value {
-        .object([("framework", .string(framework)), ("title", .string(title)),
-                 ("automated", .int(Int64(count(.automated)))), ("manual", .int(Int64(count(.manual)))),
-                 ("attested", .int(Int64(attested))), ("neither", .int(Int64(count(.neither)))),
-                 ("controls", .array(controls.map { e in
-                     .object([("control", .string(e.ref.id)), ("title", .string(e.title)), ("covered_by", .string(e.kind.rawValue)),
-                              ("rules", .array(e.rules.map { .string($0) })),
-                              ("attestation", e.attestation.map { a in
-                                  .object([("attested_by", .string(a.attestedBy)), ("date", .string(a.date.description)),
-                                           ("expires", a.expires.map { .string($0.description) } ?? .null), ("source", .string(a.location.description))])
-                              } ?? .null)])
-                 }))])
+        .object([
+            ("framework", .string(framework)), ("title", .string(title)),
+            ("automated", .int(Int64(count(.automated)))), ("manual", .int(Int64(count(.manual)))),
+            ("attested", .int(Int64(attested))), ("neither", .int(Int64(count(.neither)))),
+            (
+                "controls",
+                .array(
+                    controls.map { e in
+                        .object([
+                            ("control", .string(e.ref.id)), ("title", .string(e.title)), ("covered_by", .string(e.kind.rawValue)),
+                            ("rules", .array(e.rules.map { .string($0) })),
+                            (
+                                "attestation",
+                                e.attestation.map { a in
+                                    .object([
+                                        ("attested_by", .string(a.attestedBy)), ("date", .string(a.date.description)),
+                                        ("expires", a.expires.map { .string($0.description) } ?? .null), ("source", .string(a.location.description)),
+                                    ])
+                                } ?? .null
+                            ),
+                        ])
+                    })
+            ),
+        ])
     }
 }

@@ -26,9 +26,11 @@ extension ResultsDocument {
         let names = Set(assets)
         for w in list {
             for pattern in w.assets where !assets.contains(where: { Waiver.glob(pattern, $0) }) {
-                policyErrors.append(Diagnostic("unknown-asset",
-                                               "waiver for \(w.rule) names asset '\(pattern)', which matches no asset of this run\(Suggest.hint(for: pattern, in: names))",
-                                               at: w.location))
+                policyErrors.append(
+                    Diagnostic(
+                        "unknown-asset",
+                        "waiver for \(w.rule) names asset '\(pattern)', which matches no asset of this run\(Suggest.hint(for: pattern, in: names))",
+                        at: w.location))
             }
         }
     }
@@ -50,19 +52,25 @@ extension ResultsDocument {
                 let inForce = mine.filter { attestations[$0].status.inForce }
                 let verdict: Verdict
                 let note: String
-                if let best = inForce.max(by: { (attestations[$0].attestation.expires ?? Day(ordinal: .max)) < (attestations[$1].attestation.expires ?? Day(ordinal: .max)) }) {
+                if let best = inForce.max(by: {
+                    (attestations[$0].attestation.expires ?? Day(ordinal: .max)) < (attestations[$1].attestation.expires ?? Day(ordinal: .max))
+                }) {
                     let a = attestations[best].attestation
                     verdict = .pass
                     note = "attested by \(a.attestedBy) on \(a.date)" + (a.expires.map { ", until \($0)" } ?? "")
-                } else if let last = mine.filter({ attestations[$0].status == .expired }).max(by: { attestations[$0].attestation.expires! < attestations[$1].attestation.expires! }) {
+                } else if let last = mine.filter({ attestations[$0].status == .expired }).max(by: {
+                    attestations[$0].attestation.expires! < attestations[$1].attestation.expires!
+                }) {
                     verdict = .fail
                     note = "attestation expired on \(attestations[last].attestation.expires!)"
                 } else {
                     verdict = .fail
                     note = mine.isEmpty ? "not attested" : "attestation not valid until \(attestations[mine[0]].attestation.date)"
                 }
-                controls.append(ControlEntry(ref: ref, title: c.title, manual: true, verdict: verdict, rules: [], assets: [], note: note,
-                                             worstFailing: nil, attestations: mine))
+                controls.append(
+                    ControlEntry(
+                        ref: ref, title: c.title, manual: true, verdict: verdict, rules: [], assets: [], note: note,
+                        worstFailing: nil, attestations: mine))
             }
         }
         controls.sort { $0.ref < $1.ref }

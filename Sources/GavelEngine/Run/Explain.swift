@@ -37,7 +37,8 @@ public enum Explain {
             switch q.kind {
             case .every: head = "every element of \(q.path.text)"
             case .some: head = "at least one element of \(q.path.text)"
-            case .count(let t): head = "the number of elements of \(q.path.text)"
+            case .count(let t):
+                head = "the number of elements of \(q.path.text)"
                 if q.filter != nil { head += " matching the filter" }
                 head += " \(relation(t.relation)) \(JSONWriter.formatDouble(t.operand).replacingOccurrences(of: ".0", with: ""))"
             }
@@ -74,8 +75,10 @@ public enum Explain {
         case .supersetOf: phrase = "includes all of " + operand
         case .disjointFrom: phrase = "includes none of " + operand
         case .version(let r, let v):
-            let words = [VersionRelation.lt: "is a version before", .lte: "is a version at or before", .gt: "is a version after",
-                         .gte: "is a version at or after", .equals: "is version"]
+            let words = [
+                VersionRelation.lt: "is a version before", .lte: "is a version at or before", .gt: "is a version after",
+                .gte: "is a version at or after", .equals: "is version",
+            ]
             phrase = "\(words[r]!) \(v)"
         case .length(let t): phrase = "has a length that \(relation(t.relation)) \(JSONWriter.formatDouble(t.operand).replacingOccurrences(of: ".0", with: ""))"
         case .type(let t): phrase = "is of type \(t)"

@@ -92,8 +92,10 @@ public struct PolicyDiff: Sendable {
     /// Rule and asset pairs evaluated on both sides (or either) whose verdict did not change.
     public var unchanged = 0
 
-    public init(base: ResultsDocument, head: ResultsDocument, baseLabel: String = "base", headLabel: String = "head",
-                baseCommit: String? = nil, headCommit: String? = nil) {
+    public init(
+        base: ResultsDocument, head: ResultsDocument, baseLabel: String = "base", headLabel: String = "head",
+        baseCommit: String? = nil, headCommit: String? = nil
+    ) {
         self.base = base
         self.head = head
         self.baseLabel = baseLabel
@@ -114,7 +116,9 @@ public struct PolicyDiff: Sendable {
     /// What trips `gate` at or above `threshold`: the verdict changes, control changes (on an
     /// asset) and rule changes that make `gavel diff` exit 1. No threshold (`--fail-on none`):
     /// nothing.
-    public func tripped(_ gate: Gate, atOrAbove threshold: Severity?) -> (verdicts: [VerdictChange], controls: [(ControlChange, ControlAssetChange)], rules: [RuleChange]) {
+    public func tripped(_ gate: Gate, atOrAbove threshold: Severity?) -> (
+        verdicts: [VerdictChange], controls: [(ControlChange, ControlAssetChange)], rules: [RuleChange]
+    ) {
         guard let threshold else { return ([], [], []) }
         let controlAssets = controls.flatMap { c in c.assets.map { (c, $0) } }
         func severe(_ s: Severity?) -> Bool { (s ?? .info) >= threshold }
@@ -129,8 +133,10 @@ public struct PolicyDiff: Sendable {
         case .changes:
             let headRules = Dictionary(uniqueKeysWithValues: head.rules.map { ($0.id, $0.severity) })
             let baseRules = Dictionary(uniqueKeysWithValues: base.rules.map { ($0.id, $0.severity) })
-            return (verdicts.filter { severe($0.severity) }, controlAssets.filter { $0.1.severity == nil || severe($0.1.severity) },
-                    rules.filter { severe(headRules[$0.rule] ?? baseRules[$0.rule]) })
+            return (
+                verdicts.filter { severe($0.severity) }, controlAssets.filter { $0.1.severity == nil || severe($0.1.severity) },
+                rules.filter { severe(headRules[$0.rule] ?? baseRules[$0.rule]) }
+            )
         }
     }
 
@@ -189,9 +195,11 @@ public struct PolicyDiff: Sendable {
                     kind = .noLongerEvaluated
                 }
                 let shown = (hv == .fail || hv == .error) ? he : (bv == .fail || bv == .error) ? be : he ?? be
-                out.append(VerdictChange(rule: rule, asset: asset, base: bv, head: hv, kind: kind,
-                                         severity: he?.severity ?? be?.severity ?? .info,
-                                         message: shown?.message, evidence: shown?.evidence ?? []))
+                out.append(
+                    VerdictChange(
+                        rule: rule, asset: asset, base: bv, head: hv, kind: kind,
+                        severity: he?.severity ?? be?.severity ?? .info,
+                        message: shown?.message, evidence: shown?.evidence ?? []))
             }
         }
         return out

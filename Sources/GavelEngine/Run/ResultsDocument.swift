@@ -22,8 +22,10 @@ public struct ResultsDocument: Sendable {
         /// A failure the baseline (`--baseline`) already knows.
         public var baselined = false
 
-        public init(rule: String, asset: String, verdict: Verdict, severity: Severity, controls: [String], message: String?,
-                    evidence: [Evidence], omitted: Int) {
+        public init(
+            rule: String, asset: String, verdict: Verdict, severity: Severity, controls: [String], message: String?,
+            evidence: [Evidence], omitted: Int
+        ) {
             self.rule = rule
             self.asset = asset
             self.controls = controls
@@ -158,8 +160,10 @@ public struct ResultsDocument: Sendable {
             let name = run.assets[ai].name
             for (i, o) in outcomes.enumerated() {
                 let r = run.rules[i]
-                entries.append(Entry(rule: r.id, asset: name, verdict: o.verdict, severity: r.severity, controls: controlLists[i],
-                                     message: o.message, evidence: o.evidence, omitted: o.omitted))
+                entries.append(
+                    Entry(
+                        rule: r.id, asset: name, verdict: o.verdict, severity: r.severity, controls: controlLists[i],
+                        message: o.message, evidence: o.evidence, omitted: o.omitted))
             }
         }
         self.entries = entries
@@ -206,14 +210,15 @@ public struct ResultsDocument: Sendable {
                 worst = max(worst ?? run.rules[i].severity, run.rules[i].severity)
             }
         }
-        return ControlEntry(ref: ref, title: control?.title ?? ref.id, manual: false,
-                            verdict: ControlVerdicts.combine(perAsset.map(\.verdict)),
-                            rules: ids, assets: perAsset, note: nil, worstFailing: worst)
+        return ControlEntry(
+            ref: ref, title: control?.title ?? ref.id, manual: false,
+            verdict: ControlVerdicts.combine(perAsset.map(\.verdict)),
+            rules: ids, assets: perAsset, note: nil, worstFailing: worst)
     }
 
     public func count(_ v: Verdict) -> Int {
         var n = 0
-        for i in entries.indices where entries[i].verdict == v { n += 1 }   // read in place, not copied
+        for i in entries.indices where entries[i].verdict == v { n += 1 }  // read in place, not copied
         return n
     }
 

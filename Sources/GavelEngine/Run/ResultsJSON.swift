@@ -119,10 +119,16 @@ extension ResultsDocument {
             ("policy_files", .array(policyFiles.map { .object([("path", .string($0.path)), ("sha256", .string($0.sha256))]) })),
             ("parameters", .object(parameters.map { Value.Member($0.name, $0.value) })),
             ("disabled_rules", .array(disabled.map { .object([("rule", .string($0.rule)), ("reason", .string($0.reason))]) })),
-            ("snapshots", .array(snapshots.map { s in
-                .object([("source", .string(s.source)), ("asset", .string(s.asset)), ("kind", .string(s.kind)),
-                         ("collected_at", s.collectedAt.map { .string($0) } ?? .null), ("sha256", .string(s.sha256)), ("bytes", .int(Int64(s.bytes)))])
-            })),
+            (
+                "snapshots",
+                .array(
+                    snapshots.map { s in
+                        .object([
+                            ("source", .string(s.source)), ("asset", .string(s.asset)), ("kind", .string(s.kind)),
+                            ("collected_at", s.collectedAt.map { .string($0) } ?? .null), ("sha256", .string(s.sha256)), ("bytes", .int(Int64(s.bytes))),
+                        ])
+                    })
+            ),
         ])
     }
 
@@ -142,15 +148,16 @@ extension ResultsDocument {
         for s in Severity.allCases.reversed() { bySeverity.append((s.rawValue, .int(Int64(failing[s] ?? 0)))) }
         var controlCounts: [(String, Value)] = []
         for v in Verdict.allCases { controlCounts.append((v.rawValue, .int(Int64(controls.filter { $0.verdict == v }.count)))) }
-        return .object([
-            ("assets", .int(Int64(assets.count))),
-            ("rules", .int(Int64(rules.count))),
-            ("evaluations", .int(Int64(entries.count))),
-            ("verdicts", .object(verdicts)),
-            ("failing_by_severity", .object(bySeverity)),
-            ("controls", .object(controlCounts)),
-            ("input_errors", .int(Int64(inputErrors.count))),
-        ] + (baselineSource.map { [("baseline", .object([("source", .string($0)), ("suppressed", .int(Int64(suppressed)))]))] } ?? []))
+        return .object(
+            [
+                ("assets", .int(Int64(assets.count))),
+                ("rules", .int(Int64(rules.count))),
+                ("evaluations", .int(Int64(entries.count))),
+                ("verdicts", .object(verdicts)),
+                ("failing_by_severity", .object(bySeverity)),
+                ("controls", .object(controlCounts)),
+                ("input_errors", .int(Int64(inputErrors.count))),
+            ] + (baselineSource.map { [("baseline", .object([("source", .string($0)), ("suppressed", .int(Int64(suppressed)))]))] } ?? []))
     }
 
     static func ruleValue(_ r: RuleInfo) -> Value {
@@ -159,22 +166,29 @@ extension ResultsDocument {
             ("policy", .string(r.policyID)), ("kinds", .array(r.kindNames.map { .string($0) })),
             ("controls", .array(r.controls.map { .string($0.description) })),
             ("source", .string(r.location.description)),
-            ("remediation", .object([
-                ("summary", r.remediation.summary.map { .string($0) } ?? .null),
-                ("fix", r.remediation.fix.map { .string($0) } ?? .null),
-                ("references", .array(r.remediation.references.map { .string($0) })),
-            ])),
+            (
+                "remediation",
+                .object([
+                    ("summary", r.remediation.summary.map { .string($0) } ?? .null),
+                    ("fix", r.remediation.fix.map { .string($0) } ?? .null),
+                    ("references", .array(r.remediation.references.map { .string($0) })),
+                ])
+            ),
         ])
     }
 
     static func inputErrorValue(_ e: InputError) -> Value {
-        .object([("file", .string(e.file)), ("line", e.line.map { .int(Int64($0)) } ?? .null),
-                 ("column", e.column.map { .int(Int64($0)) } ?? .null), ("id", .string(e.id)), ("message", .string(e.message))])
+        .object([
+            ("file", .string(e.file)), ("line", e.line.map { .int(Int64($0)) } ?? .null),
+            ("column", e.column.map { .int(Int64($0)) } ?? .null), ("id", .string(e.id)), ("message", .string(e.message)),
+        ])
     }
 
     static func evidenceValue(_ e: Evidence) -> Value {
-        var m: [(String, Value)] = [("path", .string(e.path)), ("observed", e.observed ?? .null), ("present", .bool(e.observed != nil)),
-                                    ("operator", .string(e.op)), ("expected", e.expected), ("result", .string(e.result.word))]
+        var m: [(String, Value)] = [
+            ("path", .string(e.path)), ("observed", e.observed ?? .null), ("present", .bool(e.observed != nil)),
+            ("operator", .string(e.op)), ("expected", e.expected), ("result", .string(e.result.word)),
+        ]
         if let c = e.coercion { m.append(("as", .string(c))) }
         if let n = e.note { m.append(("note", .string(n))) }
         if let p = e.provenance { m.append(("source", .string(p))) }
@@ -182,9 +196,11 @@ extension ResultsDocument {
     }
 
     static func waiverValue(_ w: Waiver, status: ExceptionStatus? = nil, applied: Int? = nil) -> Value {
-        var m: [(String, Value)] = [("rule", .string(w.rule)), ("assets", .array(w.assets.map { .string($0) })), ("reason", .string(w.reason)),
-                                    ("approved_by", .string(w.approvedBy)), ("expires", .string(w.expires.description)),
-                                    ("source", .string(w.location.description))]
+        var m: [(String, Value)] = [
+            ("rule", .string(w.rule)), ("assets", .array(w.assets.map { .string($0) })), ("reason", .string(w.reason)),
+            ("approved_by", .string(w.approvedBy)), ("expires", .string(w.expires.description)),
+            ("source", .string(w.location.description)),
+        ]
         if let status { m.append(("status", .string(status.rawValue))) }
         if let applied { m.append(("applied", .int(Int64(applied)))) }
         return .object(m)
@@ -192,15 +208,19 @@ extension ResultsDocument {
 
     static func attestationValue(_ s: AttestationState) -> Value {
         let a = s.attestation
-        return .object([("control", .string(a.control.description)), ("statement", .string(a.statement)), ("attested_by", .string(a.attestedBy)),
-                        ("date", .string(a.date.description)), ("expires", a.expires.map { .string($0.description) } ?? .null),
-                        ("evidence", a.evidence.map { .string($0) } ?? .null), ("status", .string(s.status.rawValue)),
-                        ("source", .string(a.location.description))])
+        return .object([
+            ("control", .string(a.control.description)), ("statement", .string(a.statement)), ("attested_by", .string(a.attestedBy)),
+            ("date", .string(a.date.description)), ("expires", a.expires.map { .string($0.description) } ?? .null),
+            ("evidence", a.evidence.map { .string($0) } ?? .null), ("status", .string(s.status.rawValue)),
+            ("source", .string(a.location.description)),
+        ])
     }
 
     func entryValue(_ e: Entry) -> Value {
-        var m: [(String, Value)] = [("rule", .string(e.rule)), ("asset", .string(e.asset)), ("verdict", .string(e.verdict.rawValue)),
-                                    ("severity", .string(e.severity.rawValue)), ("controls", .array(e.controls.map { .string($0) }))]
+        var m: [(String, Value)] = [
+            ("rule", .string(e.rule)), ("asset", .string(e.asset)), ("verdict", .string(e.verdict.rawValue)),
+            ("severity", .string(e.severity.rawValue)), ("controls", .array(e.controls.map { .string($0) })),
+        ]
         if let msg = e.message { m.append(("message", .string(msg))) }
         if !e.evidence.isEmpty { m.append(("evidence", .array(e.evidence.map(ResultsDocument.evidenceValue)))) }
         if e.omitted > 0 { m.append(("evidence_omitted", .int(Int64(e.omitted)))) }
@@ -211,14 +231,23 @@ extension ResultsDocument {
     }
 
     func controlValue(_ c: ControlEntry) -> Value {
-        var m: [(String, Value)] = [("framework", .string(c.ref.framework)), ("control", .string(c.ref.id)), ("title", .string(c.title)),
-                                    ("verdict", .string(c.verdict.rawValue)), ("manual", .bool(c.manual)), ("rules", .array(c.rules.map { .string($0) }))]
+        var m: [(String, Value)] = [
+            ("framework", .string(c.ref.framework)), ("control", .string(c.ref.id)), ("title", .string(c.title)),
+            ("verdict", .string(c.verdict.rawValue)), ("manual", .bool(c.manual)), ("rules", .array(c.rules.map { .string($0) })),
+        ]
         if let n = c.note { m.append(("note", .string(n))) }
         if !c.attestations.isEmpty { m.append(("attestations", .array(c.attestations.map { ResultsDocument.attestationValue(attestations[$0]) }))) }
-        m.append(("assets", .array(c.assets.map { a in
-            .object([("asset", .string(a.asset)), ("verdict", .string(a.verdict.rawValue)),
-                     ("rules", .object(a.rules.map { Value.Member($0.rule, .string($0.verdict.rawValue)) }))])
-        })))
+        m.append(
+            (
+                "assets",
+                .array(
+                    c.assets.map { a in
+                        .object([
+                            ("asset", .string(a.asset)), ("verdict", .string(a.verdict.rawValue)),
+                            ("rules", .object(a.rules.map { Value.Member($0.rule, .string($0.verdict.rawValue)) })),
+                        ])
+                    })
+            ))
         return .object(m)
     }
 }

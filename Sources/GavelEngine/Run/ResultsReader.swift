@@ -33,8 +33,9 @@ extension ResultsDocument {
             do throws(InputError) {
                 let root = try RecordedRoot(raw, file: file)
                 guard root["gavel"]?.stringValue == "results/v1" else {
-                    throw InputError(id: "bad-results", file: file, line: nil, column: nil,
-                                     message: "not a Gavel results document: expected \"gavel\": \"results/v1\" (from gavel eval --format json)")
+                    throw InputError(
+                        id: "bad-results", file: file, line: nil, column: nil,
+                        message: "not a Gavel results document: expected \"gavel\": \"results/v1\" (from gavel eval --format json)")
                 }
                 let doc = try ResultsDocument(recorded: root, reader: RecordReader(file: file), keep: keep)
                 try root.checkUnread()
@@ -60,9 +61,10 @@ extension ResultsDocument {
             (rule: try r.string(v, "rule", at), reason: try r.string(v, "reason", at))
         }
         snapshots = try r.list(run, "snapshots", "/run") { v, at throws(InputError) in
-            SnapshotInfo(source: try r.string(v, "source", at), asset: try r.string(v, "asset", at), kind: try r.string(v, "kind", at),
-                         collectedAt: v["collected_at"]?.stringValue, collector: nil, sha256: try r.string(v, "sha256", at),
-                         bytes: try r.count(v, "bytes", at, default: 0))
+            SnapshotInfo(
+                source: try r.string(v, "source", at), asset: try r.string(v, "asset", at), kind: try r.string(v, "kind", at),
+                collectedAt: v["collected_at"]?.stringValue, collector: nil, sha256: try r.string(v, "sha256", at),
+                bytes: try r.count(v, "bytes", at, default: 0))
         }
         failOn = run["fail_on"]?.stringValue.flatMap(Severity.init(rawValue:))
         jobs = try r.count(run, "jobs", "/run", default: 1)
@@ -71,12 +73,14 @@ extension ResultsDocument {
         baselineSource = root["summary"]?["baseline"]?["source"]?.stringValue
         rules = try root.list("rules", r) { v, at throws(InputError) in
             let rem = v["remediation"]
-            return RuleInfo(id: try r.string(v, "id", at), title: try r.string(v, "title", at), severity: try r.severity(v, "severity", at),
-                            controls: try r.strings(v, "controls", at).map { s throws(InputError) in try r.control(s, at + "/controls") },
-                            kindNames: try r.strings(v, "kinds", at), policyID: try r.string(v, "policy", at),
-                            location: RecordReader.location(try r.string(v, "source", at)),
-                            remediation: Remediation(summary: rem?["summary"]?.stringValue, fix: rem?["fix"]?.stringValue,
-                                                     references: (rem?["references"]?.arrayValue ?? []).compactMap(\.stringValue)))
+            return RuleInfo(
+                id: try r.string(v, "id", at), title: try r.string(v, "title", at), severity: try r.severity(v, "severity", at),
+                controls: try r.strings(v, "controls", at).map { s throws(InputError) in try r.control(s, at + "/controls") },
+                kindNames: try r.strings(v, "kinds", at), policyID: try r.string(v, "policy", at),
+                location: RecordReader.location(try r.string(v, "source", at)),
+                remediation: Remediation(
+                    summary: rem?["summary"]?.stringValue, fix: rem?["fix"]?.stringValue,
+                    references: (rem?["references"]?.arrayValue ?? []).compactMap(\.stringValue)))
         }
         waivers = try root.list("waivers", r) { v, at throws(InputError) in
             WaiverState(waiver: try r.waiver(v, at), status: try r.status(v, at), applied: try r.count(v, "applied", at, default: 0))
@@ -102,10 +106,11 @@ extension ResultsDocument {
             let rule = once(try r.string(v, "rule", at))
             var controls = try r.strings(v, "controls", at)
             if let known = controlLists[rule], known == controls { controls = known } else { controlLists[rule] = controls }
-            var e = Entry(rule: rule, asset: once(asset), verdict: try r.verdict(v["verdict"], at + "/verdict"),
-                          severity: try r.severity(v, "severity", at), controls: controls, message: v["message"]?.stringValue,
-                          evidence: try r.list(v, "evidence", at, optional: true) { ev, eat throws(InputError) in try r.evidence(ev, eat) },
-                          omitted: try r.count(v, "evidence_omitted", at, default: 0))
+            var e = Entry(
+                rule: rule, asset: once(asset), verdict: try r.verdict(v["verdict"], at + "/verdict"),
+                severity: try r.severity(v, "severity", at), controls: controls, message: v["message"]?.stringValue,
+                evidence: try r.list(v, "evidence", at, optional: true) { ev, eat throws(InputError) in try r.evidence(ev, eat) },
+                omitted: try r.count(v, "evidence_omitted", at, default: 0))
             e.baselined = v["baselined"]?.bool == true
             e.waiver = waiverRef(v["waiver"])
             e.expiredWaiver = waiverRef(v["expired_waiver"])
@@ -130,13 +135,15 @@ extension ResultsDocument {
             let mine = (v["attestations"]?.arrayValue ?? []).compactMap { x in
                 attestationsRef.firstIndex { $0.attestation.location.description == x["source"]?.stringValue && $0.attestation.control == ref }
             }
-            return ControlEntry(ref: ref, title: try r.string(v, "title", at), manual: v["manual"]?.bool == true,
-                                verdict: try r.verdict(v["verdict"], at + "/verdict"), rules: try r.strings(v, "rules", at),
-                                assets: perAsset, note: v["note"]?.stringValue, worstFailing: worst, attestations: mine)
+            return ControlEntry(
+                ref: ref, title: try r.string(v, "title", at), manual: v["manual"]?.bool == true,
+                verdict: try r.verdict(v["verdict"], at + "/verdict"), rules: try r.strings(v, "rules", at),
+                assets: perAsset, note: v["note"]?.stringValue, worstFailing: worst, attestations: mine)
         }
         inputErrors = try root.list("input_errors", r) { v, at throws(InputError) in
-            InputError(id: try r.string(v, "id", at), file: try r.string(v, "file", at), line: try r.position(v, "line", at),
-                       column: try r.position(v, "column", at), message: try r.string(v, "message", at))
+            InputError(
+                id: try r.string(v, "id", at), file: try r.string(v, "file", at), line: try r.position(v, "line", at),
+                column: try r.position(v, "column", at), message: try r.string(v, "message", at))
         }
         if root.has("coverage") {
             coverage = ControlCoverage(asOf: asOf, frameworks: try root.list("coverage", r) { v, at throws(InputError) in try r.framework(v, at) })
@@ -189,7 +196,9 @@ struct RecordReader {
         return out
     }
 
-    func list<T>(_ v: JSONNode, _ key: String, _ at: String, optional: Bool = false, _ each: (JSONNode, String) throws(InputError) -> T) throws(InputError) -> [T] {
+    func list<T>(_ v: JSONNode, _ key: String, _ at: String, optional: Bool = false, _ each: (JSONNode, String) throws(InputError) -> T) throws(InputError)
+        -> [T]
+    {
         guard let a = v[key]?.arrayValue else {
             if optional && v[key] == nil { return [] }
             throw bad(at + "/" + key, "an array")
@@ -247,39 +256,47 @@ struct RecordReader {
         default: result = .unknown
         }
         let path = try string(v, "path", at)
-        return Evidence(path: path, kind: path.split(separator: ".").first.map(String.init),
-                        observed: v["present"]?.bool == false ? nil : v["observed"]?.toValue() ?? .null, op: try string(v, "operator", at),
-                        expected: v["expected"]?.toValue() ?? .null, coercion: v["as"]?.stringValue, result: result, note: v["note"]?.stringValue,
-                        provenance: v["source"]?.stringValue)
+        return Evidence(
+            path: path, kind: path.split(separator: ".").first.map(String.init),
+            observed: v["present"]?.bool == false ? nil : v["observed"]?.toValue() ?? .null, op: try string(v, "operator", at),
+            expected: v["expected"]?.toValue() ?? .null, coercion: v["as"]?.stringValue, result: result, note: v["note"]?.stringValue,
+            provenance: v["source"]?.stringValue)
     }
 
     func waiver(_ v: JSONNode, _ at: String) throws(InputError) -> Waiver {
-        Waiver(rule: try string(v, "rule", at), assets: try strings(v, "assets", at), reason: try string(v, "reason", at),
-               approvedBy: try string(v, "approved_by", at), expires: try day(v, "expires", at), location: Self.location(try string(v, "source", at)))
+        Waiver(
+            rule: try string(v, "rule", at), assets: try strings(v, "assets", at), reason: try string(v, "reason", at),
+            approvedBy: try string(v, "approved_by", at), expires: try day(v, "expires", at), location: Self.location(try string(v, "source", at)))
     }
 
     func attestation(_ v: JSONNode, _ at: String) throws(InputError) -> Attestation {
-        Attestation(control: try control(try string(v, "control", at), at + "/control"), statement: try string(v, "statement", at),
-                    attestedBy: try string(v, "attested_by", at), date: try day(v, "date", at),
-                    expires: v["expires"]?.stringValue == nil ? nil : try day(v, "expires", at), evidence: v["evidence"]?.stringValue,
-                    location: Self.location(try string(v, "source", at)))
+        Attestation(
+            control: try control(try string(v, "control", at), at + "/control"), statement: try string(v, "statement", at),
+            attestedBy: try string(v, "attested_by", at), date: try day(v, "date", at),
+            expires: v["expires"]?.stringValue == nil ? nil : try day(v, "expires", at), evidence: v["evidence"]?.stringValue,
+            location: Self.location(try string(v, "source", at)))
     }
 
     func framework(_ v: JSONNode, _ at: String) throws(InputError) -> ControlCoverage.Framework {
         let fw = try string(v, "framework", at)
-        return ControlCoverage.Framework(framework: fw, title: try string(v, "title", at), controls: try list(v, "controls", at) { c, cat throws(InputError) in
-            let kindText = try string(c, "covered_by", cat)
-            guard let kind = ControlCoverage.Kind(rawValue: kindText) else { throw bad(cat + "/covered_by", "automated, manual or neither, got '\(kindText)'") }
-            let ref = ControlRef(framework: fw, id: try string(c, "control", cat))
-            var att: Attestation?
-            if let a = c["attestation"], !a.isNull {
-                att = Attestation(control: ref, statement: "", attestedBy: try string(a, "attested_by", cat + "/attestation"),
-                                  date: try day(a, "date", cat + "/attestation"),
-                                  expires: a["expires"]?.stringValue == nil ? nil : try day(a, "expires", cat + "/attestation"),
-                                  evidence: nil, location: Self.location(try string(a, "source", cat + "/attestation")))
-            }
-            return ControlCoverage.Entry(ref: ref, title: try string(c, "title", cat), kind: kind, rules: try strings(c, "rules", cat), attestation: att)
-        })
+        return ControlCoverage.Framework(
+            framework: fw, title: try string(v, "title", at),
+            controls: try list(v, "controls", at) { c, cat throws(InputError) in
+                let kindText = try string(c, "covered_by", cat)
+                guard let kind = ControlCoverage.Kind(rawValue: kindText) else {
+                    throw bad(cat + "/covered_by", "automated, manual or neither, got '\(kindText)'")
+                }
+                let ref = ControlRef(framework: fw, id: try string(c, "control", cat))
+                var att: Attestation?
+                if let a = c["attestation"], !a.isNull {
+                    att = Attestation(
+                        control: ref, statement: "", attestedBy: try string(a, "attested_by", cat + "/attestation"),
+                        date: try day(a, "date", cat + "/attestation"),
+                        expires: a["expires"]?.stringValue == nil ? nil : try day(a, "expires", cat + "/attestation"),
+                        evidence: nil, location: Self.location(try string(a, "source", cat + "/attestation")))
+                }
+                return ControlCoverage.Entry(ref: ref, title: try string(c, "title", cat), kind: kind, rules: try strings(c, "rules", cat), attestation: att)
+            })
     }
 
     /// `file:line:col` back into a location; anything else is a file with no position.

@@ -8,7 +8,7 @@ public struct ResultsVerifier {
     public enum Status: String, Sendable { case ok, changed, missing, unverifiable }
 
     public struct Check: Sendable {
-        public var what: String      // "document", "policy", "snapshot"
+        public var what: String  // "document", "policy", "snapshot"
         public var path: String
         public var status: Status
         public var detail: String?
@@ -65,7 +65,9 @@ public struct ResultsVerifier {
         let actual = contentDigest(bytes) ?? ""
         return actual == recorded
             ? Check(what: "document", path: path, status: .ok, detail: nil)
-            : Check(what: "document", path: path, status: .changed, detail: "content digest \(actual.prefix(16))... does not match the recorded \(recorded.prefix(16))...")
+            : Check(
+                what: "document", path: path, status: .changed,
+                detail: "content digest \(actual.prefix(16))... does not match the recorded \(recorded.prefix(16))...")
     }
 
     /// SHA-256 of the bytes before the last `"document_sha256"` key: what a results
@@ -82,7 +84,8 @@ public struct ResultsVerifier {
             return Check(what: what, path: path, status: .missing, detail: "no longer readable")
         }
         let actual = SHA256.hex([UInt8](data))
-        return actual == recorded ? Check(what: what, path: path, status: .ok, detail: nil)
+        return actual == recorded
+            ? Check(what: what, path: path, status: .ok, detail: nil)
             : Check(what: what, path: path, status: .changed, detail: "SHA-256 is now \(actual.prefix(16))..., was \(recorded.prefix(16))...")
     }
 }

@@ -36,7 +36,7 @@ public enum Runner {
     /// once (`gavel diff`): result `i` belongs to `programs[i]`.
     public static func run(_ programs: [Program], _ plan: SnapshotPlan, jobs: Int) -> [RunResult] {
         let started = Date()
-        
+
         let units = plan.units
         let slots = UnsafeMutableBufferPointer<Result<[AssetResult], InputError>?>.allocate(capacity: units.count)
         slots.initialize(repeating: nil)
@@ -59,9 +59,10 @@ public enum Runner {
                     box.slots[i] = .failure(e)
                 case .success(let asset):
                     _ = bytes.increment(by: asset.snapshots.reduce(0) { $0 + $1.bytes })
-                    box.slots[i] = .success(programs.map { program in
-                        AssetResult(name: asset.name, snapshots: asset.snapshots, outcomes: RuleEvaluator.evaluate(program, on: asset.view))
-                    })
+                    box.slots[i] = .success(
+                        programs.map { program in
+                            AssetResult(name: asset.name, snapshots: asset.snapshots, outcomes: RuleEvaluator.evaluate(program, on: asset.view))
+                        })
                 }
             }
         }
@@ -74,8 +75,10 @@ public enum Runner {
             case .success(let results)?:
                 let a = results[0]
                 if let other = seen[a.name] {
-                    errors.append(InputError(id: "duplicate-asset", file: a.snapshots.first?.source ?? a.name, line: nil, column: nil,
-                                             message: "asset \"\(a.name)\" also has snapshots in \(other); only the first was evaluated"))
+                    errors.append(
+                        InputError(
+                            id: "duplicate-asset", file: a.snapshots.first?.source ?? a.name, line: nil, column: nil,
+                            message: "asset \"\(a.name)\" also has snapshots in \(other); only the first was evaluated"))
                     continue
                 }
                 seen[a.name] = a.snapshots.first?.source ?? a.name
@@ -86,8 +89,9 @@ public enum Runner {
         }
         let finished = Date()
         return programs.indices.map { p in
-            RunResult(program: programs[p], rules: programs[p].enabledRules, assets: assets[p].sorted { $0.name < $1.name }, inputErrors: errors,
-                      startedAt: started, finishedAt: finished, bytesParsed: bytes.value, jobs: workers)
+            RunResult(
+                program: programs[p], rules: programs[p].enabledRules, assets: assets[p].sorted { $0.name < $1.name }, inputErrors: errors,
+                startedAt: started, finishedAt: finished, bytesParsed: bytes.value, jobs: workers)
         }
     }
 }

@@ -41,7 +41,8 @@ public enum TestRunner {
             }
         }
         let ids = program.rules.map(\.id)
-        return Report(tests: program.tests.count, testsRun: program.tests, checks: checks, failures: failures,
-                      lackingPass: ids.filter { !passed.contains($0) }, lackingFail: ids.filter { !failed.contains($0) })
+        return Report(
+            tests: program.tests.count, testsRun: program.tests, checks: checks, failures: failures,
+            lackingPass: ids.filter { !passed.contains($0) }, lackingFail: ids.filter { !failed.contains($0) })
     }
 }

@@ -46,13 +46,16 @@ public struct LoadedSnapshot: @unchecked Sendable {
         switch parseJSON(bom ? UnsafeRawBufferPointer(rebasing: bytes[3...]) : bytes) {
         case .success(let parsed): (doc, plainProvenance) = parsed
         case .failure(let error):
-            return .failure(InputError(id: "bad-json", file: source, line: error.line + line - 1, column: error.column, message: "invalid JSON: \(error.message)"))
+            return .failure(
+                InputError(id: "bad-json", file: source, line: error.line + line - 1, column: error.column, message: "invalid JSON: \(error.message)"))
         }
         /// Points at the value of `key` when the envelope has it, else at its opening brace.
         func bad(_ msg: String, at key: String? = nil) -> Result<LoadedSnapshot, InputError> {
             let at = JSONLocator.member(key, in: bytes) ?? JSONLocator.start(of: bytes)
-            return .failure(InputError(id: "bad-snapshot", file: source, line: at.map { $0.line + line - 1 } ?? (line == 1 ? nil : line),
-                                       column: at?.column, message: msg))
+            return .failure(
+                InputError(
+                    id: "bad-snapshot", file: source, line: at.map { $0.line + line - 1 } ?? (line == 1 ? nil : line),
+                    column: at?.column, message: msg))
         }
         let root = doc.rootNode
         guard root.type == .object else { return bad("a snapshot must be a JSON object with \"gavel\": \"snapshot/v1\"") }
@@ -60,12 +63,16 @@ public struct LoadedSnapshot: @unchecked Sendable {
             return bad("not a Gavel snapshot: missing \"gavel\": \"snapshot/v1\"", at: "gavel")
         }
         guard marker == "snapshot/v1" else { return bad("unsupported snapshot format \"\(marker)\"; this Gavel reads snapshot/v1", at: "gavel") }
-        guard let asset = root.member("asset")?.string, !asset.isEmpty else { return bad("missing or empty \"asset\" (the site, store or host this describes)", at: "asset") }
+        guard let asset = root.member("asset")?.string, !asset.isEmpty else {
+            return bad("missing or empty \"asset\" (the site, store or host this describes)", at: "asset")
+        }
         guard let kind = root.member("kind")?.string else {
             return bad("missing \"kind\" (\(SnapshotKinds.builtIn.joined(separator: ", ")), or a name of your own such as \"redis\")", at: "kind")
         }
         guard SnapshotKinds.isValidName(kind) else {
-            return bad("snapshot kind \"\(kind)\" is not a kind name: lowercase letters, digits, '-' and '_', starting with a letter\(Suggest.hint(for: kind.lowercased(), in: SnapshotKinds.known))", at: "kind")
+            return bad(
+                "snapshot kind \"\(kind)\" is not a kind name: lowercase letters, digits, '-' and '_', starting with a letter\(Suggest.hint(for: kind.lowercased(), in: SnapshotKinds.known))",
+                at: "kind")
         }
         guard let data = root.member("data") else { return bad("missing \"data\"") }
         guard data.type == .object else { return bad("\"data\" must be an object", at: "data") }
@@ -74,14 +81,19 @@ public struct LoadedSnapshot: @unchecked Sendable {
         let provenance = plainProvenance.map(ProvenanceMap.strings) ?? prov.map(ProvenanceMap.tree)
         var unavailable: [(pointer: String, reason: String)] = []
         if let u = root.member("unavailable") {
-            guard u.type == .object else { return bad("\"unavailable\" must be an object mapping JSON Pointers into \"data\" to the reason they could not be collected", at: "unavailable") }
+            guard u.type == .object else {
+                return bad("\"unavailable\" must be an object mapping JSON Pointers into \"data\" to the reason they could not be collected", at: "unavailable")
+            }
             var problem: String?
             u.forEachMember(until: { problem != nil }) { key, value in
                 let pointer = key()
                 guard pointer.hasPrefix("/") else { problem = "\"unavailable\" key \"\(pointer)\" is not a JSON Pointer (it must start with /)"; return }
-                guard let reason = value.string, !reason.isEmpty else { problem = "\"unavailable\" entry \"\(pointer)\" must give the reason as a non-empty string"; return }
+                guard let reason = value.string, !reason.isEmpty else {
+                    problem = "\"unavailable\" entry \"\(pointer)\" must give the reason as a non-empty string"; return
+                }
                 if AssetView.anchor(pointer, reason, in: data) == nil {
-                    problem = "\"unavailable\" entry \"\(pointer)\" names a value that \"data\" has (or one under a scalar); a part is either collected or unavailable"
+                    problem =
+                        "\"unavailable\" entry \"\(pointer)\" names a value that \"data\" has (or one under a scalar); a part is either collected or unavailable"
                     return
                 }
                 unavailable.append((pointer, reason))
@@ -92,12 +104,14 @@ public struct LoadedSnapshot: @unchecked Sendable {
         if let at = root.member("collected_at") {
             // Reports show it to auditors as when the evidence was taken: a time, or absent.
             guard let text = at.string, Timestamp.isRFC3339(text) else {
-                return bad("\"collected_at\" must be an RFC 3339 time such as \"2026-11-21T02:00:04Z\", found \(JSONWriter.string(at.toValue()))", at: "collected_at")
+                return bad(
+                    "\"collected_at\" must be an RFC 3339 time such as \"2026-11-21T02:00:04Z\", found \(JSONWriter.string(at.toValue()))", at: "collected_at")
             }
             collectedAt = text
         }
-        let info = SnapshotInfo(source: source, asset: asset, kind: kind, collectedAt: collectedAt, collector: root.member("collector")?.toValue(),
-                                sha256: SHA256.hex(bytes.bindMemory(to: UInt8.self)), bytes: bytes.count)
+        let info = SnapshotInfo(
+            source: source, asset: asset, kind: kind, collectedAt: collectedAt, collector: root.member("collector")?.toValue(),
+            sha256: SHA256.hex(bytes.bindMemory(to: UInt8.self)), bytes: bytes.count)
         return .success(LoadedSnapshot(info: info, document: doc, data: data, provenance: provenance, unavailable: unavailable))
     }
 
@@ -108,7 +122,8 @@ public struct LoadedSnapshot: @unchecked Sendable {
     /// position are jansson's own, as if the map had never been taken out.
     static func parseJSON(_ text: UnsafeRawBufferPointer) -> Result<(JSONDocument, JSONStringMap?), JSONDocument.ParseError> {
         if let range = JSONParts.topLevelMember("provenance", in: text), range.count > 2,
-           let map = JSONStringMap(UnsafeRawBufferPointer(rebasing: text[range])) {
+            let map = JSONStringMap(UnsafeRawBufferPointer(rebasing: text[range]))
+        {
             var spliced: [UInt8] = []
             spliced.reserveCapacity(text.count - range.count + 2)
             spliced.append(contentsOf: text[..<range.lowerBound])
@@ -142,12 +157,18 @@ public struct LoadedAsset: Sendable {
         var seen: [String: String] = [:]
         for s in snaps {
             if s.info.asset != first.info.asset {
-                return .failure(InputError(id: "mixed-assets", file: s.info.source, line: nil, column: nil,
-                                           message: "this snapshot is for asset \"\(s.info.asset)\" but \(first.info.source) in the same folder is for \"\(first.info.asset)\"; keep one asset per folder"))
+                return .failure(
+                    InputError(
+                        id: "mixed-assets", file: s.info.source, line: nil, column: nil,
+                        message:
+                            "this snapshot is for asset \"\(s.info.asset)\" but \(first.info.source) in the same folder is for \"\(first.info.asset)\"; keep one asset per folder"
+                    ))
             }
             if let other = seen[s.info.kind] {
-                return .failure(InputError(id: "duplicate-kind", file: s.info.source, line: nil, column: nil,
-                                           message: "asset \"\(s.info.asset)\" has two \(s.info.kind) snapshots: \(other) and this one"))
+                return .failure(
+                    InputError(
+                        id: "duplicate-kind", file: s.info.source, line: nil, column: nil,
+                        message: "asset \"\(s.info.asset)\" has two \(s.info.kind) snapshots: \(other) and this one"))
             }
             seen[s.info.kind] = s.info.source
             // A kind no compiled policy names has no number: no rule reads it.

@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelCollectors
 
 /// The one classifier every collector's output goes through: what it calls a secret, what
@@ -56,8 +57,12 @@ final class SecretClassifierTests: XCTestCase {
 
     func testRedactionRecordsPresenceLengthReasonAndPlaceholder() {
         let data: Value = .object([
-            .init("ini", .object([.init("mysqli.default_pw", "hunter22"), .init("expose_php", "0"),
-                                  .init("session.save_path", "tcp://10.0.0.5:6379?auth=hunter22")])),
+            .init(
+                "ini",
+                .object([
+                    .init("mysqli.default_pw", "hunter22"), .init("expose_php", "0"),
+                    .init("session.save_path", "tcp://10.0.0.5:6379?auth=hunter22"),
+                ])),
             .init("constants", .object([.init("DB_PASSWORD", .object([.init("value", "changeme"), .init("line", 3)]))])),
             .init("headers", .array([.object([.init("name", "X-Api-Key"), .init("value", "k-123456")])])),
             .init("directives", .array([.object([.init("name", "fastcgi_param"), .init("args", .array(["DB_PASSWORD", "hunter22"]))])])),

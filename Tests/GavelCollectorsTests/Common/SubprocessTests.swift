@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import GavelCollectors
 
 /// The programs collectors run see none of Gavel's environment, are ended when they

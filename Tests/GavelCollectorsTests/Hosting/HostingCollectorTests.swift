@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelCollectors
 
 /// The hosting collector against a fixture root (`--root`): each file format read as its
@@ -26,7 +27,8 @@ final class HostingCollectorTests: XCTestCase {
             """,
             "/etc/ssh/sshd_config.d/50-hardening.conf": "passwordauthentication no   # first value wins\nPermitRootLogin no\n",
             "/etc/ssh/sshd_config.d/10-first.conf": "PermitRootLogin prohibit-password\n",
-            "/etc/passwd": "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nalice:x:1000:1000:Alice Example,,,:/home/alice:/bin/bash\n",
+            "/etc/passwd":
+                "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nalice:x:1000:1000:Alice Example,,,:/home/alice:/bin/bash\n",
             "/etc/group": "root:x:0:\nsudo:x:27:alice\n",
             "/etc/sudoers": "Defaults env_reset\nroot ALL=(ALL:ALL) ALL\n%sudo ALL=(ALL:ALL) ALL\n",
             "/etc/sudoers.d/deploy": "deploy ALL=(ALL) NOPASSWD: /usr/bin/systemctl\n",
@@ -41,7 +43,8 @@ final class HostingCollectorTests: XCTestCase {
                0: 00000000000000000000000000000000:01BB 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 2001 1 0 100 0 0 10 0
                1: 0000000000000000FFFF00000100007F:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000    33        0 2002 1 0 100 0 0 10 0
             """,
-            "/proc/net/udp": "  sl  local_address rem_address   st\n   0: 00000000:007B 00000000:0000 07 00000000:00000000 00:00000000 00000000   0 0 3001 2 0\n",
+            "/proc/net/udp":
+                "  sl  local_address rem_address   st\n   0: 00000000:007B 00000000:0000 07 00000000:00000000 00:00000000 00000000   0 0 3001 2 0\n",
             "/etc/systemd/journald.conf": "[Journal]\n#Storage=auto\nStorage=persistent\n",
             "/etc/systemd/journald.conf.d/retention.conf": "[Journal]\nMaxRetentionSec=1year\n",
             "/etc/logrotate.conf": "weekly\nrotate 4\ninclude /etc/logrotate.d\n",
@@ -73,7 +76,8 @@ final class HostingCollectorTests: XCTestCase {
         XCTAssertEqual(s["allowusers"], .array(["alice", "bob"]))
         XCTAssertEqual(s["maxauthtries"], "6", "OpenSSH's default fills a key the files leave unset")
         XCTAssertEqual(d["sshd"]?["origin"]?["maxauthtries"], "default")
-        XCTAssertEqual(d["sshd"]?["files"], .array(["/etc/ssh/sshd_config", "/etc/ssh/sshd_config.d/10-first.conf", "/etc/ssh/sshd_config.d/50-hardening.conf"]))
+        XCTAssertEqual(
+            d["sshd"]?["files"], .array(["/etc/ssh/sshd_config", "/etc/ssh/sshd_config.d/10-first.conf", "/etc/ssh/sshd_config.d/50-hardening.conf"]))
         let match = try XCTUnwrap(d["sshd"]?["matches"]?.arrayValue?.first)
         XCTAssertEqual(match["criteria"], "User backup")
         XCTAssertEqual(match["settings"]?["x11forwarding"], "yes")
@@ -85,11 +89,15 @@ final class HostingCollectorTests: XCTestCase {
         XCTAssertEqual(prov["/listening/0"], "/proc/net/tcp:3", "port 22 is the third line of /proc/net/tcp")
         let l = try XCTUnwrap(d["listening"]?.arrayValue)
         let rows = l.map { "\($0["protocol"]!.display) \($0["address"]!.display):\($0["port"]!.display) public=\($0["public"]!.display)" }
-        XCTAssertEqual(rows, ["tcp 0.0.0.0:22 public=true", "udp 0.0.0.0:123 public=true", "tcp :::443 public=true",
-                              "tcp 127.0.0.1:3306 public=false", "tcp ::ffff:127.0.0.1:8080 public=false"].sorted { a, b in
-            // same order as the collector: by port
-            Int(a.split(separator: ":").last!.split(separator: " ").first!)! < Int(b.split(separator: ":").last!.split(separator: " ").first!)!
-        })
+        XCTAssertEqual(
+            rows,
+            [
+                "tcp 0.0.0.0:22 public=true", "udp 0.0.0.0:123 public=true", "tcp :::443 public=true",
+                "tcp 127.0.0.1:3306 public=false", "tcp ::ffff:127.0.0.1:8080 public=false",
+            ].sorted { a, b in
+                // same order as the collector: by port
+                Int(a.split(separator: ":").last!.split(separator: " ").first!)! < Int(b.split(separator: ":").last!.split(separator: " ").first!)!
+            })
         XCTAssertFalse(rows.contains { $0.contains("53488") }, "established connections are not listening sockets")
         XCTAssertEqual(ListeningSockets.address("B80D0120000000000000000001000000"), "2001:db8::1")
     }
@@ -133,7 +141,7 @@ final class HostingCollectorTests: XCTestCase {
         let certs = try XCTUnwrap(d["certificates"]?.arrayValue)
         XCTAssertTrue(certs[0]["error"]?.stringValue?.hasPrefix("not a certificate") ?? false, "\(certs[0])")
         XCTAssertEqual(certs[1]["readable"], false)
-        for _ in 0..<300 {   // random bytes never crash the DER walker
+        for _ in 0..<300 {  // random bytes never crash the DER walker
             let junk = (0..<Int.random(in: 0..<64)).map { _ in UInt8.random(in: 0...255) }
             _ = try? X509Certificate.parse([0x30, 0x82, 0x01, 0x00] + junk)
             _ = try? X509Certificate.parse(junk)

@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelCollectors
 
 /// sshd itself is the oracle: for a config with includes, first-value-wins duplicates, `=`

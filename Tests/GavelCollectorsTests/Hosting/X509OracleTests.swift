@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import GavelCollectors
 
 /// The certificate reader against openssl, on a corpus of odd certificates the test makes
@@ -50,11 +51,12 @@ final class X509OracleTests: XCTestCase {
         let bits = text.range(of: #"Public-Key: \((\d+) bit\)"#, options: .regularExpression).map { Int(text[$0].filter(\.isNumber))! }
         let verify = try openssl(["verify", "-no-CApath", "-check_ss_sig", "-CAfile", file, file])
         let fp = try openssl(["x509", "-in", file, "-noout", "-fingerprint", "-sha256"])
-        return Oracle(subject: String(names[0].dropFirst("subject=".count)), issuer: String(names[1].dropFirst("issuer=".count)),
-                      dns: entries.filter { $0.hasPrefix("DNS:") }.map { String($0.dropFirst(4)) },
-                      ips: entries.filter { $0.hasPrefix("IP Address:") }.map { Self.normalIP(String($0.dropFirst(11))) },
-                      keyBits: bits, selfSigned: verify.hasSuffix(": OK\n"),
-                      sha256: fp.split(separator: "=").last!.replacingOccurrences(of: ":", with: "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased())
+        return Oracle(
+            subject: String(names[0].dropFirst("subject=".count)), issuer: String(names[1].dropFirst("issuer=".count)),
+            dns: entries.filter { $0.hasPrefix("DNS:") }.map { String($0.dropFirst(4)) },
+            ips: entries.filter { $0.hasPrefix("IP Address:") }.map { Self.normalIP(String($0.dropFirst(11))) },
+            keyBits: bits, selfSigned: verify.hasSuffix(": OK\n"),
+            sha256: fp.split(separator: "=").last!.replacingOccurrences(of: ":", with: "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased())
     }
 
     static func normalIP(_ s: String) -> String {
@@ -82,19 +84,23 @@ final class X509OracleTests: XCTestCase {
 
     func testOddCertificatesReadAsOpenSSLReadsThem() throws {
         // Escaping: a comma, a quote, angle brackets and a semicolon in the names.
-        try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "k1", "-out", "escaped.pem", "-days", "2",
-                     "-subj", "/CN=a\\, b.example.com/O=Exa\"mple<>;/OU= padded ",
-                     "-addext", "subjectAltName=DNS:a.example.com,IP:192.0.2.1,IP:2001:db8::1"])
+        try openssl([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "k1", "-out", "escaped.pem", "-days", "2",
+            "-subj", "/CN=a\\, b.example.com/O=Exa\"mple<>;/OU= padded ",
+            "-addext", "subjectAltName=DNS:a.example.com,IP:192.0.2.1,IP:2001:db8::1",
+        ])
         try check("escaped.pem", keyType: "RSA", selfSigned: true)
         let escaped = try X509Certificate.load(Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/escaped.pem")))).certificates[0]
         XCTAssertTrue(escaped.subject.contains(#"CN=a\, b.example.com"#), "a comma cannot split the name: \(escaped.subject)")
 
         // BMPString names (openssl's default string mask) and a brainpool key.
         try "[req]\ndistinguished_name=dn\nstring_mask=default\n[dn]\n".write(toFile: dir + "/bmp.cnf", atomically: true, encoding: .utf8)
-        try openssl(["req", "-config", "bmp.cnf", "-utf8", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:brainpoolP256r1", "-nodes",
-                     "-keyout", "k2", "-out", "bmp.pem", "-days", "2", "-subj", "/CN=Zürich 名前/O=Ärzte"])
+        try openssl([
+            "req", "-config", "bmp.cnf", "-utf8", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:brainpoolP256r1", "-nodes",
+            "-keyout", "k2", "-out", "bmp.pem", "-days", "2", "-subj", "/CN=Zürich 名前/O=Ärzte",
+        ])
         XCTAssertTrue(try openssl(["asn1parse", "-in", "bmp.pem"]).contains("BMPSTRING"), "the corpus has a BMPString")
-        try check("bmp.pem", keyType: "EC", selfSigned: nil)   // swift-certificates does not check brainpool signatures
+        try check("bmp.pem", keyType: "EC", selfSigned: nil)  // swift-certificates does not check brainpool signatures
 
         // An RSA-PSS key.
         try openssl(["genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:3072", "-out", "k3"])
@@ -108,7 +114,10 @@ final class X509OracleTests: XCTestCase {
 
         // Issuer name equal to the subject, but signed by another key: not self-signed.
         try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=same"])
-        try openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=same"])
+        try openssl([
+            "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj",
+            "/CN=same",
+        ])
         try openssl(["x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "leaf.pem", "-days", "2"])
         try check("leaf.pem", keyType: "EC", selfSigned: false)
         try check("ca.pem", keyType: "RSA", selfSigned: true)

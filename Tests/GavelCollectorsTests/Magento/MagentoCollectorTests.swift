@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelCollectors
 
 final class MagentoCollectorTests: XCTestCase {
@@ -20,10 +21,13 @@ final class MagentoCollectorTests: XCTestCase {
             ]],
         ];
         """.write(toFile: root + "/app/etc/config.php", atomically: true, encoding: .utf8)
-        try #"{"packages": [{"name": "magento/product-community-edition", "version": "2.4.7-p3"}]}"#.write(toFile: root + "/composer.lock", atomically: true, encoding: .utf8)
+        try #"{"packages": [{"name": "magento/product-community-edition", "version": "2.4.7-p3"}]}"#.write(
+            toFile: root + "/composer.lock", atomically: true, encoding: .utf8)
 
-        try "CONFIG__DEFAULT__ADMIN__SECURITY__SESSION_LIFETIME=600\nCONFIG__WEBSITES__BASE__WEB__SECURE__USE_IN_FRONTEND=1\n".write(toFile: root + "/fpm.env", atomically: true, encoding: .utf8)
-        try "scope\tscope_id\tpath\tvalue\ndefault\t0\tadmin/security/session_lifetime\t86400\ndefault\t0\tdev/debug/debug_logging\t0\ndefault\t0\tadmin/captcha/enable\t1\nwebsites\t1\tweb/secure/use_in_frontend\t0\n"
+        try "CONFIG__DEFAULT__ADMIN__SECURITY__SESSION_LIFETIME=600\nCONFIG__WEBSITES__BASE__WEB__SECURE__USE_IN_FRONTEND=1\n".write(
+            toFile: root + "/fpm.env", atomically: true, encoding: .utf8)
+        try
+            "scope\tscope_id\tpath\tvalue\ndefault\t0\tadmin/security/session_lifetime\t86400\ndefault\t0\tdev/debug/debug_logging\t0\ndefault\t0\tadmin/captcha/enable\t1\nwebsites\t1\tweb/secure/use_in_frontend\t0\n"
             .write(toFile: root + "/ccd.tsv", atomically: true, encoding: .utf8)
         var b = SnapshotBuilder(asset: "m", kind: "magento")
         var c = MagentoCollector(path: root)
@@ -57,7 +61,8 @@ final class MagentoCollectorTests: XCTestCase {
         XCTAssertFalse(json.contains("test-only-not-a-secret"), "no secret value in the snapshot")
         XCTAssertEqual(SnapshotSchemas.magento.violations(d), [])
         // From an export, admin users were not read: rules on them error with the reason.
-        XCTAssertEqual(b.document(data: d)["unavailable"]?["/database/admin_users"]?.stringValue?.hasPrefix("database not read: configuration from the export"), true)
+        XCTAssertEqual(
+            b.document(data: d)["unavailable"]?["/database/admin_users"]?.stringValue?.hasPrefix("database not read: configuration from the export"), true)
     }
 
     func testMissingEnvIsAClearError() {

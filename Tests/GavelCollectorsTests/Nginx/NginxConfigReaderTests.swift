@@ -1,5 +1,6 @@
 import GavelCore
 import XCTest
+
 @testable import GavelCollectors
 
 /// Files held in memory, so reader tests name exactly the files they need.
@@ -28,12 +29,14 @@ func nginxError(_ text: String, _ extra: [String: String] = [:]) -> CollectorErr
 
 final class NginxConfigReaderTests: XCTestCase {
     func testWordsQuotesEscapesAndComments() throws {
-        let tree = try readNginx(["/etc/nginx/nginx.conf": """
-        # comment line
-        a "double \\"q\\" x" 'single; {x}' plain\\;semi;
-        b a#notcomment ${var}suffix "tab\\there"; # trailing
-        if ($scheme != "https") { return 301; }
-        """])
+        let tree = try readNginx([
+            "/etc/nginx/nginx.conf": """
+            # comment line
+            a "double \\"q\\" x" 'single; {x}' plain\\;semi;
+            b a#notcomment ${var}suffix "tab\\there"; # trailing
+            if ($scheme != "https") { return 301; }
+            """
+        ])
         XCTAssertEqual(tree.map(\.name), ["a", "b", "if"])
         XCTAssertEqual(tree[0].args, [#"double "q" x"#, "single; {x}", "plain\\;semi"])
         XCTAssertEqual(tree[0].line, 2)
@@ -98,7 +101,7 @@ final class NginxConfigReaderTests: XCTestCase {
             "/etc/nginx/conf.d/Z.conf": "Z;\n",
             "/etc/nginx/conf.d/.hidden.conf": "hidden;\n",
             "/etc/nginx/conf.d/a.conf.bak": "bak;\n",
-            "/etc/nginx/snippets/s.conf": "s;\n",          // relative to the prefix, not to conf.d
+            "/etc/nginx/snippets/s.conf": "s;\n",  // relative to the prefix, not to conf.d
             "/etc/nginx/extra": "x;\n",
         ])
         let http = try XCTUnwrap(tree.first?.block)
@@ -122,19 +125,20 @@ final class NginxConfigReaderTests: XCTestCase {
     }
 
     func testDumpSectionsParseLikeTheFiles() throws {
-        let dump = try NginxDump("""
-        # configuration file /etc/nginx/nginx.conf:
-        http {
-            include sites/*.conf;
-        }
+        let dump = try NginxDump(
+            """
+            # configuration file /etc/nginx/nginx.conf:
+            http {
+                include sites/*.conf;
+            }
 
-        # configuration file /etc/nginx/sites/a.conf:
-        server {
-            listen 443 ssl;
-        }
+            # configuration file /etc/nginx/sites/a.conf:
+            server {
+                listen 443 ssl;
+            }
 
 
-        """)
+            """)
         XCTAssertEqual(dump.main, "/etc/nginx/nginx.conf")
         var r = NginxConfigReader(prefix: "/etc/nginx", source: dump)
         let tree = try r.read(main: dump.main)
@@ -152,8 +156,10 @@ extension NginxConfigReaderTests {
     func testRandomInputNeverTraps() {
         var state: UInt64 = 20261122
         func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
-        let pieces = ["http", "server", "location", "/", "{", "}", ";", " ", "\n", "\"", "'", "\\", "#", "$", "${x}", "listen", "443", "ssl",
-                      "add_header", "X-A", "always", "include", "a.conf", "*.conf", "return", "301", "https://x", "if", "(", ")", "map", "é"]
+        let pieces = [
+            "http", "server", "location", "/", "{", "}", ";", " ", "\n", "\"", "'", "\\", "#", "$", "${x}", "listen", "443", "ssl",
+            "add_header", "X-A", "always", "include", "a.conf", "*.conf", "return", "301", "https://x", "if", "(", ")", "map", "é",
+        ]
         var errors = 0
         for _ in 0..<2000 {
             let text = (0..<(next() % 40)).map { _ in pieces[next() % pieces.count] }.joined()
@@ -181,21 +187,21 @@ extension NginxConfigReaderTests {
 extension NginxConfigReaderTests {
     func testACommentThatLooksLikeADumpHeaderStaysInItsFile() throws {
         let dump = """
-        # configuration file /etc/nginx/nginx.conf:
-        events {}
-        http {
-        # configuration file /x.conf:
-            server_tokens off;
-            include /etc/nginx/sites/*.conf;
-        }
+            # configuration file /etc/nginx/nginx.conf:
+            events {}
+            http {
+            # configuration file /x.conf:
+                server_tokens off;
+                include /etc/nginx/sites/*.conf;
+            }
 
-        # configuration file /etc/nginx/sites/a.conf:
-        server {
-        # configuration file /etc/nginx/sites/a.conf:
-            listen 443 ssl;
-        }
+            # configuration file /etc/nginx/sites/a.conf:
+            server {
+            # configuration file /etc/nginx/sites/a.conf:
+                listen 443 ssl;
+            }
 
-        """
+            """
         let (parsed, reader, tree) = try NginxDump.read(dump)
         XCTAssertEqual(parsed.main, "/etc/nginx/nginx.conf")
         XCTAssertEqual(reader.files, ["/etc/nginx/nginx.conf", "/etc/nginx/sites/a.conf"])

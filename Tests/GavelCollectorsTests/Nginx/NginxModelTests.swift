@@ -1,5 +1,6 @@
 import GavelCore
 import XCTest
+
 @testable import GavelCollectors
 
 /// The derived model against nginx's documented behaviour: add_header, allow/deny and
@@ -15,20 +16,21 @@ final class NginxModelTests: XCTestCase {
     }
 
     func testAddHeaderInLocationDropsInheritedHeaders() throws {
-        let (s, prov) = try servers("""
-        http {
-            add_header X-Http-Level 1;
-            server {
-                listen 443 ssl http2;
-                add_header Strict-Transport-Security "max-age=63072000" always;
-                add_header X-Content-Type-Options nosniff;
-                location / { }
-                location /api/ {
-                    add_header Cache-Control no-store;
+        let (s, prov) = try servers(
+            """
+            http {
+                add_header X-Http-Level 1;
+                server {
+                    listen 443 ssl http2;
+                    add_header Strict-Transport-Security "max-age=63072000" always;
+                    add_header X-Content-Type-Options nosniff;
+                    location / { }
+                    location /api/ {
+                        add_header Cache-Control no-store;
+                    }
                 }
             }
-        }
-        """)
+            """)
         let server = s[0]
         let headers = try XCTUnwrap(server["headers"]?.objectMembers)
         XCTAssertEqual(headers.map(\.key), ["strict-transport-security", "x-content-type-options"], "the server's own add_header drops the http-level one")
@@ -45,18 +47,18 @@ final class NginxModelTests: XCTestCase {
 
     func testListenTLSAndDefaultsByVersion() throws {
         let conf = """
-        http {
-            ssl_protocols TLSv1.2 TLSv1.3;
-            server {
-                listen [::]:443 ssl http2 default_server;
-                listen 127.0.0.1:8443 ssl;
-                ssl_certificate /etc/ssl/a.pem;
-                ssl_certificate_key /etc/ssl/a.key;
-                ssl_session_tickets off;
+            http {
+                ssl_protocols TLSv1.2 TLSv1.3;
+                server {
+                    listen [::]:443 ssl http2 default_server;
+                    listen 127.0.0.1:8443 ssl;
+                    ssl_certificate /etc/ssl/a.pem;
+                    ssl_certificate_key /etc/ssl/a.key;
+                    ssl_session_tickets off;
+                }
+                server { server_name plain.example.com; }
             }
-            server { server_name plain.example.com; }
-        }
-        """
+            """
         let (s, prov) = try servers(conf)
         let listen = try XCTUnwrap(s[0]["listen"]?.arrayValue)
         XCTAssertEqual(listen[0]["address"], "[::]")
@@ -80,24 +82,25 @@ final class NginxModelTests: XCTestCase {
     }
 
     func testSettingsInheritFromHttpAndLocationsOverride() throws {
-        let (s, _) = try servers("""
-        http {
-            server_tokens off;
-            client_max_body_size 20m;
-            allow 10.0.0.0/8;
-            deny all;
-            server {
-                location / { autoindex on; }
-                location /public/ { allow all; }
-                location ~ \\.php$ {
-                    fastcgi_pass unix:/run/php/php8.2-fpm.sock;
-                    fastcgi_param PHP_VALUE "upload_max_filesize=64M\\npost_max_size=64M";
-                    fastcgi_param PHP_ADMIN_VALUE "expose_php=Off";
-                    location ~ /nested { server_tokens on; }
+        let (s, _) = try servers(
+            """
+            http {
+                server_tokens off;
+                client_max_body_size 20m;
+                allow 10.0.0.0/8;
+                deny all;
+                server {
+                    location / { autoindex on; }
+                    location /public/ { allow all; }
+                    location ~ \\.php$ {
+                        fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+                        fastcgi_param PHP_VALUE "upload_max_filesize=64M\\npost_max_size=64M";
+                        fastcgi_param PHP_ADMIN_VALUE "expose_php=Off";
+                        location ~ /nested { server_tokens on; }
+                    }
                 }
             }
-        }
-        """)
+            """)
         let server = s[0]
         XCTAssertEqual(server["server_tokens"], "off")
         XCTAssertEqual(server["client_max_body_size_bytes"], .int(20 * 1024 * 1024))
@@ -140,12 +143,13 @@ final class NginxModelTests: XCTestCase {
     }
 
     func testVariablesAreRecordedNotGuessed() throws {
-        let (s, _) = try servers("""
-        http {
-            map $scheme $hsts { https "max-age=63072000"; default ""; }
-            server { add_header Strict-Transport-Security $hsts always; }
-        }
-        """)
+        let (s, _) = try servers(
+            """
+            http {
+                map $scheme $hsts { https "max-age=63072000"; default ""; }
+                server { add_header Strict-Transport-Security $hsts always; }
+            }
+            """)
         XCTAssertEqual(s[0]["headers"]?["strict-transport-security"]?["value"], "$hsts")
         XCTAssertEqual(s[0]["headers"]?["strict-transport-security"]?["dynamic"], true)
         XCTAssertEqual(s[0]["dynamic"], .array(["headers.strict-transport-security"]))

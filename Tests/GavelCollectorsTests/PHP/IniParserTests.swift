@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelCollectors
 
 final class IniParserTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelCollectors
 
 /// PHP itself is the oracle: for every php.ini in the corpus (ours plus the production and
@@ -61,11 +62,11 @@ final class PHPOracleTests: XCTestCase {
     /// Runs PHP on the file and returns `{ini: ini_get_all(), cfg: {key: get_cfg_var(key)}}`.
     func ask(_ file: String, keys: [String]) throws -> [String: Any] {
         let script = """
-        $keys = json_decode(file_get_contents('php://stdin'), true);
-        $cfg = [];
-        foreach ($keys as $k) { $cfg[$k] = get_cfg_var($k); }
-        echo "\\n@@gavel@@", json_encode(['ini' => ini_get_all(null, false), 'cfg' => $cfg]);
-        """
+            $keys = json_decode(file_get_contents('php://stdin'), true);
+            $cfg = [];
+            foreach ($keys as $k) { $cfg[$k] = get_cfg_var($k); }
+            echo "\\n@@gavel@@", json_encode(['ini' => ini_get_all(null, false), 'cfg' => $cfg]);
+            """
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.php)
         p.arguments = ["-n", "-c", file, "-r", script]

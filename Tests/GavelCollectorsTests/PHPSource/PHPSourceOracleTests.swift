@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelCollectors
 
 /// PHP itself is the oracle: for every file of the corpus, each constant, variable and
@@ -9,11 +10,11 @@ import XCTest
 /// PHP to evaluate.
 final class PHPSourceOracleTests: XCTestCase {
     static let harness = #"""
-    function gavel_load($__f) { $__r = include $__f; $__v = get_defined_vars(); unset($__v['__f'], $__v['__r']); return [$__r, $__v]; }
-    [$r, $v] = gavel_load($argv[1]);
-    echo json_encode(['return' => $r, 'vars' => (object)$v, 'constants' => (object)(get_defined_constants(true)['user'] ?? [])],
-                     JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_SLASHES);
-    """#
+        function gavel_load($__f) { $__r = include $__f; $__v = get_defined_vars(); unset($__v['__f'], $__v['__r']); return [$__r, $__v]; }
+        [$r, $v] = gavel_load($argv[1]);
+        echo json_encode(['return' => $r, 'vars' => (object)$v, 'constants' => (object)(get_defined_constants(true)['user'] ?? [])],
+                         JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_SLASHES);
+        """#
 
     func php(_ file: String) throws -> Value {
         try PHPOracleTests.phpOrSkip()
@@ -42,16 +43,21 @@ final class PHPSourceOracleTests: XCTestCase {
             let oracle = try php(path)
             for d in r.defines {
                 guard d.value.isStatic else { expressions.append("\(name):\(d.name)=\(d.value.json.display)"); continue }
-                XCTAssertTrue(Value.same(d.value.json, oracle["constants"]?[d.name] ?? .null), "\(name): \(d.name): ours \(d.value.json.display), php \(oracle["constants"]?[d.name]?.display ?? "absent")")
+                XCTAssertTrue(
+                    Value.same(d.value.json, oracle["constants"]?[d.name] ?? .null),
+                    "\(name): \(d.name): ours \(d.value.json.display), php \(oracle["constants"]?[d.name]?.display ?? "absent")")
                 compared += 1
             }
             for a in r.assignments {
                 guard a.value.isStatic else { expressions.append("\(name):$\(a.name)"); continue }
-                XCTAssertTrue(Value.same(a.value.json, oracle["vars"]?[a.name] ?? .null), "\(name): $\(a.name): ours \(a.value.json.display), php \(oracle["vars"]?[a.name]?.display ?? "absent")")
+                XCTAssertTrue(
+                    Value.same(a.value.json, oracle["vars"]?[a.name] ?? .null),
+                    "\(name): $\(a.name): ours \(a.value.json.display), php \(oracle["vars"]?[a.name]?.display ?? "absent")")
                 compared += 1
             }
             if let ret = r.returned {
-                XCTAssertTrue(Value.same(ret.json, oracle["return"] ?? .null), "\(name): return: ours \(ret.json.display)\nphp \(oracle["return"]?.display ?? "absent")")
+                XCTAssertTrue(
+                    Value.same(ret.json, oracle["return"] ?? .null), "\(name): return: ours \(ret.json.display)\nphp \(oracle["return"]?.display ?? "absent")")
                 compared += 1
             }
         }

@@ -1,23 +1,27 @@
 import GavelCore
 import XCTest
+
 @testable import GavelCollectors
 
 final class PHPSourceReaderTests: XCTestCase {
     func read(_ s: String) throws -> PHPSourceReader { try PHPSourceReader.read(Array(s.utf8), file: "/site/wp-config.php") }
 
     func testNonStaticValuesAreExpressionsNotGuesses() throws {
-        let r = try read("""
-        <?php
-        define('WP_HOME', 'https://' . $_SERVER['HTTP_HOST']);
-        define('DEBUG', getenv('DEBUG') ?: false);
-        define('PATH', dirname(__FILE__) . '/x');
-        define('SAME', OTHER_CONSTANT);
-        return [\\PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT => false, 'mode' => $mode ?? 'default', 'obj' => new Foo(1, 2)];
-        """)
-        XCTAssertEqual(r.defines.map(\.value), [
-            .expression("'https://' . $_SERVER['HTTP_HOST']"), .expression("getenv('DEBUG') ?: false"),
-            .expression("dirname(__FILE__) . '/x'"), .expression("OTHER_CONSTANT"),
-        ])
+        let r = try read(
+            """
+            <?php
+            define('WP_HOME', 'https://' . $_SERVER['HTTP_HOST']);
+            define('DEBUG', getenv('DEBUG') ?: false);
+            define('PATH', dirname(__FILE__) . '/x');
+            define('SAME', OTHER_CONSTANT);
+            return [\\PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT => false, 'mode' => $mode ?? 'default', 'obj' => new Foo(1, 2)];
+            """)
+        XCTAssertEqual(
+            r.defines.map(\.value),
+            [
+                .expression("'https://' . $_SERVER['HTTP_HOST']"), .expression("getenv('DEBUG') ?: false"),
+                .expression("dirname(__FILE__) . '/x'"), .expression("OTHER_CONSTANT"),
+            ])
         guard case .array(let items)? = r.returned else { return XCTFail("no array") }
         XCTAssertEqual(items[0].key, .expression("\\PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT"))
         XCTAssertEqual(items[0].value, .bool(false))
@@ -26,18 +30,19 @@ final class PHPSourceReaderTests: XCTestCase {
     }
 
     func testStatementsItSkipsAndTagsAroundCode() throws {
-        let r = try read("""
-        #!/usr/bin/env php
-        Some text before the tag.
-        <?php
-        require_once __DIR__ . '/wp-settings.php';
-        function f($x) { if ($x) { return ';'; } return '}'; }
-        class C { const A = 1; public function g() { return [1, 2]; } }
-        $after = 'read';
-        ?>
-        <p>html</p>
-        <?php define('LATE', 1) ?>
-        """)
+        let r = try read(
+            """
+            #!/usr/bin/env php
+            Some text before the tag.
+            <?php
+            require_once __DIR__ . '/wp-settings.php';
+            function f($x) { if ($x) { return ';'; } return '}'; }
+            class C { const A = 1; public function g() { return [1, 2]; } }
+            $after = 'read';
+            ?>
+            <p>html</p>
+            <?php define('LATE', 1) ?>
+            """)
         XCTAssertEqual(r.assignments.map(\.name), ["after"])
         XCTAssertEqual(r.defines.map(\.name), ["LATE"], "a class constant is not a global define")
         XCTAssertEqual(r.defines.first?.line, 10)
@@ -87,7 +92,9 @@ final class PHPSourceReaderTests: XCTestCase {
     /// run of hex digits once overflowed the reader.
     func testCodepointTooLargeIsASyntaxError() throws {
         for text in ["<?php $a = \"\\u{110000}\";", "<?php $a = \"\\u{FFFFFFFFFFFFFFFFFFFFFFFFFFFFFF}\";"] {
-            XCTAssertThrowsError(try read(text)) { e in XCTAssertTrue("\(e)".contains("wp-config.php:1:13: error[php-source-syntax]: invalid UTF-8 codepoint escape sequence"), "\(e)") }
+            XCTAssertThrowsError(try read(text)) { e in
+                XCTAssertTrue("\(e)".contains("wp-config.php:1:13: error[php-source-syntax]: invalid UTF-8 codepoint escape sequence"), "\(e)")
+            }
         }
         XCTAssertEqual(try read("<?php $a = \"\\u{10FFFF}\";").assignments.first?.value, .string("\u{10FFFF}"))
     }
@@ -95,7 +102,10 @@ final class PHPSourceReaderTests: XCTestCase {
     func testRandomInputNeverTraps() {
         var state: UInt64 = 7
         func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
-        let pieces = ["<?php", "define", "(", ")", "'a'", "\"b$x\"", ",", ";", "[", "]", "=>", "array", "$v", "=", ".", "1", "0x", "1e", "9223372036854775807", "1e30", "\"\\u{FFFFFFFFFFFFFFFFFFFF}\"", "<<<E\n", "\nE", "/*", "*/", "//", "\n", "{", "}", "if", "!", "?", ":", "return", "const", "\\"]
+        let pieces = [
+            "<?php", "define", "(", ")", "'a'", "\"b$x\"", ",", ";", "[", "]", "=>", "array", "$v", "=", ".", "1", "0x", "1e", "9223372036854775807", "1e30",
+            "\"\\u{FFFFFFFFFFFFFFFFFFFF}\"", "<<<E\n", "\nE", "/*", "*/", "//", "\n", "{", "}", "if", "!", "?", ":", "return", "const", "\\",
+        ]
         for _ in 0..<3000 {
             let text = (0..<(next() % 30)).map { _ in pieces[next() % pieces.count] }.joined(separator: " ")
             _ = try? PHPSourceReader.read(Array(text.utf8), file: "r.php")

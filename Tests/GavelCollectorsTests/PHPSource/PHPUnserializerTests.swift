@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelCollectors
 
 final class PHPUnserializerTests: XCTestCase {
@@ -10,21 +11,21 @@ final class PHPUnserializerTests: XCTestCase {
     func testAgreesWithPHPSerialize() throws {
         try PHPOracleTests.phpOrSkip()
         let script = #"""
-        $cases = [
-            ['akismet/akismet.php', 'woocommerce/woocommerce.php', 'wordfence/wordfence.php'],
-            ['administrator' => ['name' => 'Administrator', 'capabilities' => ['switch_themes' => true, 'edit_users' => true, 'level_10' => true]],
-             'shop_manager' => ['name' => 'Shop manager', 'capabilities' => ['read' => true, 'manage_woocommerce' => true]]],
-            [2 => ['title' => 'Opening hours', 'text' => "Mon–Fri 9–17\n\"quoted\" ; {braces}"], '_multiwidget' => 1],
-            [1732240800 => ['wp_version_check' => ['40cd750bba9870f18aada2478b24840a' => ['schedule' => 'twicedaily', 'args' => [], 'interval' => 43200]]]],
-            [true, false, null, -42, 1.5, 0.1, 1e100, ''],
-            'a plain string with "quotes" and ; semicolons',
-            3,
-            [5 => 'a', 7 => 'b'],
-        ];
-        $out = [];
-        foreach ($cases as $c) { $out[] = [serialize($c), $c]; }
-        echo json_encode($out, JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_UNICODE);
-        """#
+            $cases = [
+                ['akismet/akismet.php', 'woocommerce/woocommerce.php', 'wordfence/wordfence.php'],
+                ['administrator' => ['name' => 'Administrator', 'capabilities' => ['switch_themes' => true, 'edit_users' => true, 'level_10' => true]],
+                 'shop_manager' => ['name' => 'Shop manager', 'capabilities' => ['read' => true, 'manage_woocommerce' => true]]],
+                [2 => ['title' => 'Opening hours', 'text' => "Mon–Fri 9–17\n\"quoted\" ; {braces}"], '_multiwidget' => 1],
+                [1732240800 => ['wp_version_check' => ['40cd750bba9870f18aada2478b24840a' => ['schedule' => 'twicedaily', 'args' => [], 'interval' => 43200]]]],
+                [true, false, null, -42, 1.5, 0.1, 1e100, ''],
+                'a plain string with "quotes" and ; semicolons',
+                3,
+                [5 => 'a', 7 => 'b'],
+            ];
+            $out = [];
+            foreach ($cases as $c) { $out[] = [serialize($c), $c]; }
+            echo json_encode($out, JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_UNICODE);
+            """#
         let p = Process()
         p.executableURL = URL(fileURLWithPath: PHPOracleTests.php)
         p.arguments = ["-n", "-r", script]
@@ -63,7 +64,8 @@ final class PHPUnserializerTests: XCTestCase {
         XCTAssertEqual(err("i:1;extra"), "unexpected data after the value at byte 4")
         XCTAssertEqual(err("x:1;"), "unknown type 'x' at byte 0")
         XCTAssertEqual(err("a:99999999:{"), "impossible count 99999999 at byte 11")
-        XCTAssertNotNil(err(String(repeating: "a:1:{i:0;", count: 1000) + "N;" + String(repeating: "}", count: 1000)), "deep nesting is refused, not a stack overflow")
+        XCTAssertNotNil(
+            err(String(repeating: "a:1:{i:0;", count: 1000) + "N;" + String(repeating: "}", count: 1000)), "deep nesting is refused, not a stack overflow")
         var state: UInt64 = 3
         for _ in 0..<3000 {
             let text = (0..<(Int(state % 40))).map { _ -> String in

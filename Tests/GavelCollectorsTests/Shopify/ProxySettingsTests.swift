@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import GavelCollectors
 
 /// The proxy a Shopify request goes through, read from the environment as libcurl reads it.
@@ -7,10 +8,12 @@ final class ProxySettingsTests: XCTestCase {
     let store = URL(string: "https://shop.myshopify.com/admin/api/2026-10/graphql.json")!
 
     func testHTTPSProxyInEitherCaseAndAllProxy() {
-        XCTAssertEqual(ProxySettings.forURL(store, environment: ["HTTPS_PROXY": "http://proxy.corp:3128"]),
-                       ProxySettings(host: "proxy.corp", port: 3128, variable: "HTTPS_PROXY"))
-        XCTAssertEqual(ProxySettings.forURL(store, environment: ["https_proxy": "proxy.corp:8080", "HTTPS_PROXY": "other:1"])?.host, "proxy.corp",
-                       "lower case first, as curl")
+        XCTAssertEqual(
+            ProxySettings.forURL(store, environment: ["HTTPS_PROXY": "http://proxy.corp:3128"]),
+            ProxySettings(host: "proxy.corp", port: 3128, variable: "HTTPS_PROXY"))
+        XCTAssertEqual(
+            ProxySettings.forURL(store, environment: ["https_proxy": "proxy.corp:8080", "HTTPS_PROXY": "other:1"])?.host, "proxy.corp",
+            "lower case first, as curl")
         XCTAssertEqual(ProxySettings.forURL(store, environment: ["ALL_PROXY": "socks.corp"])?.port, 1080, "curl's default proxy port")
         XCTAssertEqual(ProxySettings.forURL(store, environment: ["https_proxy": "http://user:pw@proxy.corp:3128"])?.host, "proxy.corp")
         XCTAssertNil(ProxySettings.forURL(store, environment: ["http_proxy": "proxy.corp:3128"]), "http_proxy is for http only")

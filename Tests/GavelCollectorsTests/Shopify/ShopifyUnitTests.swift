@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelCollectors
 
 final class RetryPolicyTests: XCTestCase {
@@ -59,8 +60,10 @@ final class ShopifyRecordsTests: XCTestCase {
     }
 
     func testStaffRecordsKeepIdsAndTypesOnly() {
-        let node = Value.object([("id", "gid://shopify/StaffMember/1"), ("accountType", "INVITED"), ("active", true), ("isShopOwner", false),
-                                 ("exists", true), ("name", "Dana Example"), ("email", "dana@staff.invalid")])
+        let node = Value.object([
+            ("id", "gid://shopify/StaffMember/1"), ("accountType", "INVITED"), ("active", true), ("isShopOwner", false),
+            ("exists", true), ("name", "Dana Example"), ("email", "dana@staff.invalid"),
+        ])
         XCTAssertEqual(ShopifyRecords.staff(node).objectMembers?.map(\.key), ["id", "account_type", "active", "shop_owner", "exists"])
     }
 }
@@ -96,10 +99,12 @@ final class ShopifyCollectorTests: XCTestCase {
     }
 
     func testDenialReasonsNameTheScope() {
-        let denied = GraphQLError(message: "Access denied for staffMembers field. Required access: `read_users` access scope.", path: ["staffMembers"],
-                                  code: "ACCESS_DENIED", requiredAccess: "`read_users` access scope.")
-        XCTAssertEqual(ShopifyCollector.Run.reason([denied], "staffMembers"),
-                       "needs read_users (Shopify: Access denied for staffMembers field. Required access: `read_users` access scope.)")
+        let denied = GraphQLError(
+            message: "Access denied for staffMembers field. Required access: `read_users` access scope.", path: ["staffMembers"],
+            code: "ACCESS_DENIED", requiredAccess: "`read_users` access scope.")
+        XCTAssertEqual(
+            ShopifyCollector.Run.reason([denied], "staffMembers"),
+            "needs read_users (Shopify: Access denied for staffMembers field. Required access: `read_users` access scope.)")
         let vague = GraphQLError(message: "access denied", path: ["appInstallations"], code: "ACCESS_DENIED", requiredAccess: nil)
         XCTAssertEqual(ShopifyCollector.Run.reason([vague], "appInstallations"), "access denied (Shopify: access denied)")
         XCTAssertEqual(ShopifyCollector.Run.reason([], "webhookSubscriptions"), "Shopify returned no webhookSubscriptions")
@@ -107,10 +112,10 @@ final class ShopifyCollectorTests: XCTestCase {
 
     func testResponsesKeepPartialDataErrorsAndCost() throws {
         let body = #"""
-        {"errors":[{"message":"Access denied for staffMembers field.","path":["staffMembers"],"extensions":{"code":"ACCESS_DENIED"}}],
-         "data":{"staffMembers":null,"shop":{"name":"x"}},
-         "extensions":{"cost":{"requestedQueryCost":12,"actualQueryCost":3,"throttleStatus":{"maximumAvailable":1000.0,"currentlyAvailable":988.0,"restoreRate":50.0}}}}
-        """#
+            {"errors":[{"message":"Access denied for staffMembers field.","path":["staffMembers"],"extensions":{"code":"ACCESS_DENIED"}}],
+             "data":{"staffMembers":null,"shop":{"name":"x"}},
+             "extensions":{"cost":{"requestedQueryCost":12,"actualQueryCost":3,"throttleStatus":{"maximumAvailable":1000.0,"currentlyAvailable":988.0,"restoreRate":50.0}}}}
+            """#
         let r = try XCTUnwrap(GraphQLResponse.decode(Data(body.utf8)))
         XCTAssertEqual(r.data?["shop"]?["name"], "x")
         XCTAssertEqual(r.errors(under: ["staffMembers"]).map(\.code), ["ACCESS_DENIED"])

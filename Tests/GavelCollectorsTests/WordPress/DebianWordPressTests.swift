@@ -1,16 +1,19 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelCollectors
 
 /// Debian's packaged WordPress: the master wp-config.php (the file from Debian 12's
 /// `wordpress` 6.1.9+dfsg1-0+deb12u1, unchanged) requires `/etc/wordpress/config-HOST.php`.
 final class DebianWordPressTests: XCTestCase {
     func testCandidatesFollowDebiansOrder() {
-        XCTAssertEqual(DebianWordPress.candidates(siteNames: ["Blog.Clinic.example:8443", "www.clinic.example"]), [
-            "/etc/wordpress/config-blog.clinic.example.php", "/etc/wordpress/config-www.clinic.example.php",
-            "/etc/wordpress/config-clinic.example.php", "/etc/wordpress/config-default.php",
-        ])
+        XCTAssertEqual(
+            DebianWordPress.candidates(siteNames: ["Blog.Clinic.example:8443", "www.clinic.example"]),
+            [
+                "/etc/wordpress/config-blog.clinic.example.php", "/etc/wordpress/config-www.clinic.example.php",
+                "/etc/wordpress/config-clinic.example.php", "/etc/wordpress/config-default.php",
+            ])
         XCTAssertEqual(DebianWordPress.candidates(siteNames: ["we<i>rd"]), ["/etc/wordpress/config-weird.php", "/etc/wordpress/config-default.php"])
     }
 
@@ -47,14 +50,15 @@ final class DebianWordPressTests: XCTestCase {
 
     func testReadsTheSitesOwnFileBeforeTheMaster() throws {
         let password = "pw-" + UUID().uuidString
-        let image = try makeImage(siteFile: """
-        <?php
-        define('DB_NAME', 'clinic_blog');
-        define('DB_USER', 'clinic');
-        define('DB_PASSWORD', '\(password)');
-        define('WP_DEBUG', true);
-        $table_prefix = 'cb_';
-        """, defaultFile: "<?php\ndefine('DB_NAME', 'not-this-one');\n")
+        let image = try makeImage(
+            siteFile: """
+                <?php
+                define('DB_NAME', 'clinic_blog');
+                define('DB_USER', 'clinic');
+                define('DB_PASSWORD', '\(password)');
+                define('WP_DEBUG', true);
+                $table_prefix = 'cb_';
+                """, defaultFile: "<?php\ndefine('DB_NAME', 'not-this-one');\n")
         let (d, doc) = try collect(image, names: ["blog.clinic.example"])
         XCTAssertEqual(d["site_config_file"], "/etc/wordpress/config-blog.clinic.example.php")
         XCTAssertEqual(d["constants"]?["DB_NAME"]?["value"], "clinic_blog", "the site's define wins over the master's default")

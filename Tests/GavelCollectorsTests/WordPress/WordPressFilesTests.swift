@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelCollectors
 
 /// The file side of the WordPress collector on a WordPress tree written by the test.
@@ -11,7 +12,8 @@ final class WordPressFilesTests: XCTestCase {
             "wp-includes/version.php": "<?php\n$wp_version = '6.4.5';\n$wp_db_version = 56657;\n$required_php_version = '7.0.0';\n",
             "wp-content/plugins/woocommerce/woocommerce.php": "<?php\n/**\n * Plugin Name: WooCommerce\n * Version: 8.9.3\n * Requires PHP: 7.4\n */\n",
             "wp-content/plugins/two-factor/readme.php": "<?php // no header here\n",
-            "wp-content/plugins/two-factor/two-factor.php": "<?php\n/*\nPlugin Name: Two Factor\nVersion: 0.9.1\nUpdate URI: https://updates.example.com/two-factor\n*/\n",
+            "wp-content/plugins/two-factor/two-factor.php":
+                "<?php\n/*\nPlugin Name: Two Factor\nVersion: 0.9.1\nUpdate URI: https://updates.example.com/two-factor\n*/\n",
             "wp-content/plugins/hello.php": "<?php\n/*\n * @package Hello_Dolly\n * Plugin Name: Hello Dolly\n * Version: 1.7.2\n */\n",
             "wp-content/plugins/not-a-plugin/notes.txt": "x",
             "wp-content/mu-plugins/force-ssl.php": "<?php\n/* Plugin Name: Force SSL (MU) */\n",
@@ -69,8 +71,9 @@ final class WordPressFilesTests: XCTestCase {
         XCTAssertEqual(d["files"]?["htaccess"]?["present"], true)
         XCTAssertEqual(d["database"]?["collected"], false)
         let unavailable = b.document(data: d)["unavailable"]
-        XCTAssertEqual(unavailable?.objectMembers?.map(\.key), ["/database/options", "/database/roles", "/database/users"],
-                       "rules reading the database give error, not a pass")
+        XCTAssertEqual(
+            unavailable?.objectMembers?.map(\.key), ["/database/options", "/database/roles", "/database/users"],
+            "rules reading the database give error, not a pass")
         XCTAssertEqual(unavailable?["/database/options"]?.stringValue?.hasPrefix("database not read: "), true)
         XCTAssertEqual(d["security_plugins"], .array(["two-factor"]), "activity unknown without the database: listed")
         XCTAssertEqual(b.document(data: d)["provenance"]?["/constants/WP_DEBUG_DISPLAY"]?.stringValue?.hasSuffix("wp-config.php:24"), true)

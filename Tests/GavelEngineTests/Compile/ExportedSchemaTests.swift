@@ -2,12 +2,14 @@ import Foundation
 import GavelCore
 import GavelYAML
 import XCTest
+
 @testable import GavelEngine
 
 /// docs/snapshots/KIND.schema.json are the collectors' schemas, exported; read back as a
 /// schema of one's own they allow exactly the same paths.
 final class ExportedSchemaTests: XCTestCase {
-    static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let docs =
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path + "/docs/snapshots"
 
     func testTheExportedSchemasAreTheCode() throws {
@@ -32,6 +34,7 @@ final class ExportedSchemaTests: XCTestCase {
         let php = try String(contentsOfFile: Self.docs + "/php.schema.json", encoding: .utf8)
         let files = ["p.yaml": policy("{ path: legacy-php.versoin, exists: true }", kind: "legacy-php"), "schemas/legacy-php.schema.json": php]
         XCTAssertEqual(compile(files).errors.map(\.id), ["unknown-field"])
-        XCTAssertEqual(compile(["p.yaml": policy("{ path: legacy-php.ini.x, exists: true }", kind: "legacy-php"), "schemas/legacy-php.schema.json": php]).errors, [])
+        XCTAssertEqual(
+            compile(["p.yaml": policy("{ path: legacy-php.ini.x, exists: true }", kind: "legacy-php"), "schemas/legacy-php.schema.json": php]).errors, [])
     }
 }

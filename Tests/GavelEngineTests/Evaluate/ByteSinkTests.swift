@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import GavelEngine
 
 /// Evidence writes paths into memory sized by a bound worked out first; the bounds must hold

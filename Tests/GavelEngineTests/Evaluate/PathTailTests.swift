@@ -1,7 +1,8 @@
-import XCTest
-@testable import GavelEngine
 import GavelCore
 import GavelJSON
+import XCTest
+
+@testable import GavelEngine
 
 /// The two spellings of a concrete path that evidence carries: the language's own (what a
 /// report shows) and the JSON Pointer its provenance is looked up by. Both are written as
@@ -16,10 +17,12 @@ final class PathTailTests: XCTestCase {
     }
 
     func testDisplayQuotesOnlyKeysThatAreNotIdentifiers() {
-        XCTAssertEqual(display([.key("servers"), .index(0), .key("locations"), .index(11), .key("autoindex")]),
-                       ".servers[0].locations[11].autoindex")
-        XCTAssertEqual(display([.key("headers"), .key("strict-transport-security"), .key("value")]),
-                       ".headers.strict-transport-security.value")
+        XCTAssertEqual(
+            display([.key("servers"), .index(0), .key("locations"), .index(11), .key("autoindex")]),
+            ".servers[0].locations[11].autoindex")
+        XCTAssertEqual(
+            display([.key("headers"), .key("strict-transport-security"), .key("value")]),
+            ".headers.strict-transport-security.value")
         XCTAssertEqual(display([.key("ini"), .key("session.cookie_secure")]), ".ini.\"session.cookie_secure\"")
         XCTAssertEqual(display([.key("9lives")]), ".\"9lives\"")
         XCTAssertEqual(display([.key("")]), ".\"\"")

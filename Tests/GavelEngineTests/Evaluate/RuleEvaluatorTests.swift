@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelEngine
 
 /// A run evaluates every enabled rule from the program's single plan; a test or `explain`
@@ -35,27 +36,27 @@ final class RuleEvaluatorTests: XCTestCase {
     /// Kinds, `when` and tailoring: entry i of the program's plan must be enabled rule i.
     func testEntriesFollowTheEnabledRulesKindsAndWhen() throws {
         let php = """
-        gavel: policy/v1
-        id: p
-        kind: php
-        rules:
-          - { id: P1, title: a, severity: low, controls: [t:C1], check: { path: php.a, equals: 1 }, remediation: { summary: x } }
-          - { id: P2, title: b, severity: low, controls: [t:C1], check: { path: php.a, equals: 2 }, remediation: { summary: x } }
-          - id: P3
-            title: c
-            severity: low
-            controls: [t:C1]
-            when: { path: php.b, exists: true }
-            check: { path: php.b, equals: 1 }
-            remediation: { summary: x }
-        """
+            gavel: policy/v1
+            id: p
+            kind: php
+            rules:
+              - { id: P1, title: a, severity: low, controls: [t:C1], check: { path: php.a, equals: 1 }, remediation: { summary: x } }
+              - { id: P2, title: b, severity: low, controls: [t:C1], check: { path: php.a, equals: 2 }, remediation: { summary: x } }
+              - id: P3
+                title: c
+                severity: low
+                controls: [t:C1]
+                when: { path: php.b, exists: true }
+                check: { path: php.b, equals: 1 }
+                remediation: { summary: x }
+            """
         let nginx = """
-        gavel: policy/v1
-        id: n
-        kind: nginx
-        rules:
-          - { id: N1, title: d, severity: low, controls: [t:C1], check: { path: nginx.x, equals: 1 }, remediation: { summary: x } }
-        """
+            gavel: policy/v1
+            id: n
+            kind: nginx
+            rules:
+              - { id: N1, title: d, severity: low, controls: [t:C1], check: { path: nginx.x, equals: 1 }, remediation: { summary: x } }
+            """
         let tailoring = "gavel: tailoring/v1\ndisable: [P1]\nreasons: { P1: not ours }\n"
         // Files in path order: n.yaml's rule comes first.
         let program = try XCTUnwrap(compile(["p.yaml": php, "n.yaml": nginx, "t.yaml": tailoring], schemaless: true).program)

@@ -1,14 +1,17 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelEngine
 
 /// A part a collector declares `unavailable` makes every rule reading it `error`, never
 /// `pass`, whatever `missing:`, `exists` or an empty quantifier would otherwise say.
 final class UnavailableTests: XCTestCase {
     /// A php-kind asset with `ini.a = 1`, where `ini.hidden` and `/modules` are unavailable.
-    private func outcome(_ check: String, unavailable: [(pointer: String, reason: String)] = [("/ini/hidden", "needs read_users"), ("/modules", "needs root")],
-                         file: StaticString = #filePath, line: UInt = #line) -> RuleOutcome? {
+    private func outcome(
+        _ check: String, unavailable: [(pointer: String, reason: String)] = [("/ini/hidden", "needs read_users"), ("/modules", "needs root")],
+        file: StaticString = #filePath, line: UInt = #line
+    ) -> RuleOutcome? {
         let out = compile(["p.yaml": policy(check)], schemaless: true)
         guard let program = out.program else {
             XCTFail("compile failed: \(out.diagnostics.map(\.description))", file: file, line: line)
@@ -98,10 +101,12 @@ final class UnavailableTests: XCTestCase {
     }
 
     func testEnvelopeUnavailableMistakesAreInputErrors() {
-        for (bad, expected) in [(#"{"/shop/name":"x"}"#, "names a value that \"data\" has"),
-                                (#"{"staff":"x"}"#, "not a JSON Pointer"),
-                                (#"{"/staff":""}"#, "non-empty string"),
-                                (#"["/staff"]"#, "must be an object")] {
+        for (bad, expected) in [
+            (#"{"/shop/name":"x"}"#, "names a value that \"data\" has"),
+            (#"{"staff":"x"}"#, "not a JSON Pointer"),
+            (#"{"/staff":""}"#, "non-empty string"),
+            (#"["/staff"]"#, "must be an object"),
+        ] {
             guard case .failure(let e) = load(bad) else { XCTFail("accepted \(bad)"); continue }
             XCTAssertEqual(e.id, "bad-snapshot")
             XCTAssertTrue(e.message.contains(expected), "\(bad): \(e.message)")
@@ -111,17 +116,18 @@ final class UnavailableTests: XCTestCase {
     // MARK: Policy tests can declare unavailable parts
 
     func testPolicyTestsDeclareUnavailableParts() {
-        let yaml = policy("{ path: php.ini.hidden, equals: 1, missing: pass }") + """
+        let yaml =
+            policy("{ path: php.ini.hidden, equals: 1, missing: pass }") + """
 
-        tests:
-          - name: unreadable
-            asset: { php: { ini: {} } }
-            unavailable: { php: { /ini/hidden: needs root } }
-            expect: { R1: error }
-          - name: merely absent
-            asset: { php: { ini: {} } }
-            expect: { R1: pass }
-        """
+                tests:
+                  - name: unreadable
+                    asset: { php: { ini: {} } }
+                    unavailable: { php: { /ini/hidden: needs root } }
+                    expect: { R1: error }
+                  - name: merely absent
+                    asset: { php: { ini: {} } }
+                    expect: { R1: pass }
+                """
         let out = compile(["p.yaml": yaml], schemaless: true)
         guard let program = out.program else { return XCTFail("\(out.diagnostics.map(\.description))") }
         let report = TestRunner.run(program)
@@ -130,14 +136,15 @@ final class UnavailableTests: XCTestCase {
     }
 
     func testPolicyTestUnavailableForAKindTheAssetLacksIsAnError() {
-        let yaml = policy("{ path: php.ini.a, equals: 1 }") + """
+        let yaml =
+            policy("{ path: php.ini.a, equals: 1 }") + """
 
-        tests:
-          - name: t
-            asset: { php: { ini: {} } }
-            unavailable: { nginx: { /servers: x } }
-            expect: { R1: fail }
-        """
+                tests:
+                  - name: t
+                    asset: { php: { ini: {} } }
+                    unavailable: { nginx: { /servers: x } }
+                    expect: { R1: fail }
+                """
         XCTAssertEqual(compile(["p.yaml": yaml], schemaless: true).errors.map(\.id), ["unknown-kind"])
     }
 }

@@ -1,5 +1,6 @@
 import GavelCore
 import XCTest
+
 @testable import GavelEngine
 
 /// The flat pass-path evaluator must give the same truth as the tree evaluator, in both of
@@ -10,15 +11,19 @@ import XCTest
 final class FastPlanAgreementTests: XCTestCase {
     typealias RNG = SplitMix64
 
-    static let scalarsYAML = ["\"On\"", "\"off\"", "\"yes\"", "\"\"", "\"1\"", "1", "0", "2.5", "1.0", "true", "false", "null", "\"abc\"", "\"é\"", "\"e\u{301}\""]
-    static let scalarsJSON: [Value] = [.string("On"), .string("off"), .string("yes"), .string(""), .string("1"), .int(1), .int(0), .double(2.5),
-                                       .double(1.0), .bool(true), .bool(false), .null, .string("abc"), .string("é"), .string("e\u{301}"),
-                                       // for as: int / bytes / duration: plain forms the flat plan decides, and forms it leaves
-                                       // to the general path (spaces, signs, fractions, compound durations, overflow)
-                                       .string("128M"), .string("2k"), .string("7G"), .string("30"), .string("0012"), .string("90s"),
-                                       .string("1h"), .string("3w"), .string(" 5 "), .string("+3"), .string("1.5"), .string("1h30m"),
-                                       .string("500ms"), .string("99999999999999999999"), .string("9999999999G"), .string("m"),
-                                       .int(-4), .double(3.0), .double(1e19), .int(4096)]
+    static let scalarsYAML = [
+        "\"On\"", "\"off\"", "\"yes\"", "\"\"", "\"1\"", "1", "0", "2.5", "1.0", "true", "false", "null", "\"abc\"", "\"é\"", "\"e\u{301}\"",
+    ]
+    static let scalarsJSON: [Value] = [
+        .string("On"), .string("off"), .string("yes"), .string(""), .string("1"), .int(1), .int(0), .double(2.5),
+        .double(1.0), .bool(true), .bool(false), .null, .string("abc"), .string("é"), .string("e\u{301}"),
+        // for as: int / bytes / duration: plain forms the flat plan decides, and forms it leaves
+        // to the general path (spaces, signs, fractions, compound durations, overflow)
+        .string("128M"), .string("2k"), .string("7G"), .string("30"), .string("0012"), .string("90s"),
+        .string("1h"), .string("3w"), .string(" 5 "), .string("+3"), .string("1.5"), .string("1h30m"),
+        .string("500ms"), .string("99999999999999999999"), .string("9999999999G"), .string("m"),
+        .int(-4), .double(3.0), .double(1e19), .int(4096),
+    ]
 
     /// Strings for `as: lower` and the set operators: cases, non-ASCII (KELVIN SIGN is
     /// canonically equivalent to K), empty.
@@ -46,7 +51,9 @@ final class FastPlanAgreementTests: XCTestCase {
         var parts = ["path: \"\(path)\""]
         if !relative && r.int(4) == 0 {
             // length, the set operators and as: lower, on arrays, objects and strings
-            let tag = { (r: inout RNG) in "\"\(r.pick(Self.tags).unicodeScalars.map { $0.isASCII ? String($0) : "\\u\(String(format: "%04X", $0.value))" }.joined())\"" }
+            let tag = { (r: inout RNG) in
+                "\"\(r.pick(Self.tags).unicodeScalars.map { $0.isASCII ? String($0) : "\\u\(String(format: "%04X", $0.value))" }.joined())\""
+            }
             let target = r.pick(["php.tags", "php.list", "php.obj", "php.a", "php.tags", "php.none", "php.tags[0]"])
             var parts = ["path: \"\(target)\""]
             switch r.int(5) {
@@ -110,14 +117,15 @@ final class FastPlanAgreementTests: XCTestCase {
         var r = RNG(seed: 20261122)
         var rules: [String] = []
         for i in 0..<400 {
-            rules.append("""
-              - id: R\(i)
-                title: random \(i)
-                severity: low
-                controls: [t:C1]
-                check: \(cond(&r, depth: 3, relative: false))
-                remediation: { summary: none }
-            """)
+            rules.append(
+                """
+                  - id: R\(i)
+                    title: random \(i)
+                    severity: low
+                    controls: [t:C1]
+                    check: \(cond(&r, depth: 3, relative: false))
+                    remediation: { summary: none }
+                """)
         }
         let text = "gavel: policy/v1\nid: random\nkind: php\nrules:\n" + rules.joined(separator: "\n")
         let out = compile(["p.yaml": text], schemaless: true)
@@ -174,7 +182,7 @@ final class FastPlanAgreementTests: XCTestCase {
             ("{ path: php.tags, disjoint_from: [\"K\"] }", .no),
             ("{ path: php.tags, disjoint_from: [\"k\", \"e\"] }", .yes),
             ("{ path: \"php.tags[0]\", equals: \"K\" }", .yes),
-            ("{ path: \"php.tags[0]\", as: lower, equals: \"k\" }", .yes),   // KELVIN SIGN lower-cases to k
+            ("{ path: \"php.tags[0]\", as: lower, equals: \"k\" }", .yes),  // KELVIN SIGN lower-cases to k
             ("{ path: php.word, as: lower, in: [\"k\", \"deny\"] }", .yes),
             ("{ path: php.word, as: lower, equals: \"DENY\" }", .no),
             ("{ path: \"php.tags[1]\", length: { equals: 1 } }", .yes),
@@ -182,12 +190,20 @@ final class FastPlanAgreementTests: XCTestCase {
             ("{ path: php.tags, length: { equals: 2 } }", .yes),
             ("{ path: php.word, length: { equals: 4 } }", .yes),
         ]
-        let asset = Value.object([("php", .object([("tags", .array([.string("\u{212A}"), .string("\u{E9}")])), ("word", .string("DeNy")),
-                                                 ("decomposed", .string("e\u{301}"))]))])
+        let asset = Value.object([
+            (
+                "php",
+                .object([
+                    ("tags", .array([.string("\u{212A}"), .string("\u{E9}")])), ("word", .string("DeNy")),
+                    ("decomposed", .string("e\u{301}")),
+                ])
+            )
+        ])
         let view = AssetView(name: "a", merged: asset)
         for (check, want) in cases {
-            let out = compile(["p.yaml": "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - { id: R, title: r, severity: low, controls: [t:C1], check: \(check) }\n"],
-                              schemaless: true)
+            let out = compile(
+                ["p.yaml": "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - { id: R, title: r, severity: low, controls: [t:C1], check: \(check) }\n"],
+                schemaless: true)
             let rule = try XCTUnwrap(out.program?.rules.first, "\(check): \(out.errors)")
             var tree = Evaluator(asset: view)
             var none: [Evaluator.Record]? = nil
@@ -201,8 +217,10 @@ final class FastPlanAgreementTests: XCTestCase {
     /// flat plan as on the tree, whichever of the two decides it.
     func testCoercedNumbersAgreeAtTheBoundary() throws {
         var r = RNG(seed: 7)
-        var texts = ["0", "7", "0012", "128M", "2k", "2K", "3m", "1G", "1g", "90s", "15m", "2h", "1d", "3w", "1h30m", "500ms",
-                     " 5 ", "+3", "999999999G", "123456789012345", "1234567890123456", "999999999999w"]
+        var texts = [
+            "0", "7", "0012", "128M", "2k", "2K", "3m", "1G", "1g", "90s", "15m", "2h", "1d", "3w", "1h30m", "500ms",
+            " 5 ", "+3", "999999999G", "123456789012345", "1234567890123456", "999999999999w",
+        ]
         for _ in 0..<40 {
             let digits = String((0..<(1 + r.int(16))).map { _ in Character(String(r.int(10))) })
             texts.append(digits + r.pick(["", "", "k", "M", "g", "s", "m", "h", "d", "w"]))
@@ -214,8 +232,9 @@ final class FastPlanAgreementTests: XCTestCase {
                 let operand = n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : "\(n)"
                 for (test, want) in [("gte", Truth.yes), ("gt", .no)] {
                     let check = "{ path: php.ini.v, as: \(coercion.rawValue), \(test): \(operand) }"
-                    let out = compile(["p.yaml": "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - { id: R, title: r, severity: low, controls: [t:C1], check: \(check) }\n"],
-                                      schemaless: true)
+                    let out = compile(
+                        ["p.yaml": "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - { id: R, title: r, severity: low, controls: [t:C1], check: \(check) }\n"],
+                        schemaless: true)
                     let rule = try XCTUnwrap(out.program?.rules.first, "\(check): \(out.errors)")
                     let view = AssetView(name: "a", merged: .object([("php", .object([("ini", .object([("v", .string(text))]))]))]))
                     var tree = Evaluator(asset: view)
@@ -233,8 +252,10 @@ final class FastPlanAgreementTests: XCTestCase {
     /// part and leaves other forms to `VersionCompare`; both must order as PHP does.
     func testVersionComparisonsAgree() throws {
         var r = RNG(seed: 11)
-        var values = ["12", "8.2", "8.2.0", "8.2.7", "8.10", "08.2", "8.2.", ".8", "1..2", "1.0rc1", "8.2-dev", "v8", "",
-                      "99999999999999999999", "8.2.99999999999999999999", "1.2.3.4.5"]
+        var values = [
+            "12", "8.2", "8.2.0", "8.2.7", "8.10", "08.2", "8.2.", ".8", "1..2", "1.0rc1", "8.2-dev", "v8", "",
+            "99999999999999999999", "8.2.99999999999999999999", "1.2.3.4.5",
+        ]
         for _ in 0..<60 {
             values.append((0..<(1 + r.int(4))).map { _ in String(r.int(r.int(2) == 0 ? 12 : 1000)) }.joined(separator: "."))
         }

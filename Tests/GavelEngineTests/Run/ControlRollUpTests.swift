@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelEngine
 
 /// Controls are rolled up in parallel, each into its own slot: the result must not depend on
@@ -47,9 +48,11 @@ final class ControlRollUpTests: XCTestCase {
         let snap = ControlRollUpTests.snapshot
         let dir = writeTree(["a/php.json": snap("a", "1", "1"), "b/php.json": snap("b", "0", "1"), "c/php.json": snap("c", "1", "0")])
         let doc = ResultsDocument(run: Runner.run(out.program!, SnapshotPlan.make([dir]), jobs: 3), failOn: nil)
-        XCTAssertEqual(summary(doc), [
-            "t:C1 fail worst=high rules=[\"R\", \"S\"] a=pass,b=fail,c=fail",
-            "t:C2 fail worst=high rules=[\"S\"] a=pass,b=pass,c=fail",
-        ])
+        XCTAssertEqual(
+            summary(doc),
+            [
+                "t:C1 fail worst=high rules=[\"R\", \"S\"] a=pass,b=fail,c=fail",
+                "t:C2 fail worst=high rules=[\"S\"] a=pass,b=pass,c=fail",
+            ])
     }
 }

@@ -1,26 +1,27 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelEngine
 
 /// Waivers and attestations, compiled and applied to a run.
 final class ExceptionsTests: XCTestCase {
     private let policy = """
-    gavel: policy/v1
-    id: p
-    kind: php
-    rules:
-      - { id: R, title: r, severity: high, controls: [t:C1], check: { path: php.ini.x, equals: "1" } }
-      - { id: S, title: s, severity: low, controls: [t:C1], check: { path: php.ini.y, equals: "1" } }
-    """
+        gavel: policy/v1
+        id: p
+        kind: php
+        rules:
+          - { id: R, title: r, severity: high, controls: [t:C1], check: { path: php.ini.x, equals: "1" } }
+          - { id: S, title: s, severity: low, controls: [t:C1], check: { path: php.ini.y, equals: "1" } }
+        """
     private let catalog = """
-    gavel: controls/v1
-    framework: t
-    title: T
-    controls:
-      - { id: C1, title: First }
-      - { id: C2, title: Training, manual: true }
-    """
+        gavel: controls/v1
+        framework: t
+        title: T
+        controls:
+          - { id: C1, title: First }
+          - { id: C2, title: Training, manual: true }
+        """
 
     private func waiver(_ rule: String = "R", assets: String = "[b]", expires: String = "2026-12-31", reason: String = "vendor fix pending") -> String {
         "  - { rule: \(rule), assets: \(assets), reason: \"\(reason)\", approved_by: ciso@example.com, expires: \(expires) }\n"
@@ -97,7 +98,8 @@ final class ExceptionsTests: XCTestCase {
     }
 
     func testManualControlsAreJudgedByAttestationsOnly() {
-        let att = "  - { control: t:C2, statement: Staff trained, attested_by: hr@example.com, date: 2026-09-01, expires: 2027-09-01, evidence: https://example.com/t.pdf }\n"
+        let att =
+            "  - { control: t:C2, statement: Staff trained, attested_by: hr@example.com, date: 2026-09-01, expires: 2027-09-01, evidence: https://example.com/t.pdf }\n"
         let c2 = { (d: ResultsDocument) in d.controls.first { $0.ref.id == "C2" }! }
         XCTAssertEqual(c2(run()).verdict, .fail)
         XCTAssertEqual(c2(run()).note, "not attested")
@@ -113,27 +115,33 @@ final class ExceptionsTests: XCTestCase {
 
     func testCompileErrorsNameTheFileLineAndID() {
         let bad = """
-        gavel: waivers/v1
-        waivers:
-          - { rule: RR, assets: [b], reason: x, approved_by: y, expires: 2026-12-31 }
-          - { rule: R, assets: [], reason: x, approved_by: y, expires: 2026-02-30 }
-          - { rule: R, assets: [b], reason: "", approved_by: y, expires: 2026-12-31, until: 2027-01-01 }
-        """
+            gavel: waivers/v1
+            waivers:
+              - { rule: RR, assets: [b], reason: x, approved_by: y, expires: 2026-12-31 }
+              - { rule: R, assets: [], reason: x, approved_by: y, expires: 2026-02-30 }
+              - { rule: R, assets: [b], reason: "", approved_by: y, expires: 2026-12-31, until: 2027-01-01 }
+            """
         let att = """
-        gavel: attestations/v1
-        attestations:
-          - { control: t:C9, statement: s, attested_by: a, date: 2026-01-01 }
-          - { control: t:C2, statement: s, attested_by: a, date: 2026-01-01, expires: 2025-01-01 }
-          - { control: t:C2, attested_by: a, date: 2026-01-01 }
-        """
+            gavel: attestations/v1
+            attestations:
+              - { control: t:C9, statement: s, attested_by: a, date: 2026-01-01 }
+              - { control: t:C2, statement: s, attested_by: a, date: 2026-01-01, expires: 2025-01-01 }
+              - { control: t:C2, attested_by: a, date: 2026-01-01 }
+            """
         let got = errors(["p.yaml": policy, "controls.yaml": catalog, "w.yaml": bad, "a.yaml": att]).sorted()
         // Waivers: unknown rule (3:13), empty assets (4:24), 2026-02-30 (4:64), empty reason
         // (5:37), unknown key `until` (5:78). Attestations: unknown control (3:16), expires
         // before its date (4:70), no statement (5:5).
-        XCTAssertEqual(got, ["3:13 unknown-rule", "3:16 unknown-control", "4:24 bad-asset-pattern", "4:64 bad-date",
-                             "4:70 bad-date", "5:37 missing-key", "5:5 missing-key", "5:78 unknown-key"], "\(got)")
-        let automated = compile(["p.yaml": policy, "controls.yaml": catalog,
-                                 "a.yaml": "gavel: attestations/v1\nattestations:\n  - { control: t:C1, statement: s, attested_by: a, date: 2026-01-01 }\n"])
+        XCTAssertEqual(
+            got,
+            [
+                "3:13 unknown-rule", "3:16 unknown-control", "4:24 bad-asset-pattern", "4:64 bad-date",
+                "4:70 bad-date", "5:37 missing-key", "5:5 missing-key", "5:78 unknown-key",
+            ], "\(got)")
+        let automated = compile([
+            "p.yaml": policy, "controls.yaml": catalog,
+            "a.yaml": "gavel: attestations/v1\nattestations:\n  - { control: t:C1, statement: s, attested_by: a, date: 2026-01-01 }\n",
+        ])
         XCTAssertEqual(automated.diagnostics.map(\.id).filter { $0.hasPrefix("attestation") }, ["attestation-for-automated-control"])
         XCTAssertNotNil(automated.program)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelEngine
 
 /// How `PolicyDiff` classifies verdict, control and rule changes, and what each gate trips on.
@@ -8,17 +9,17 @@ final class PolicyDiffTests: XCTestCase {
     /// One rule R on php.ini.x, with the given check, severity and controls.
     private func set(_ check: String, severity: String = "medium", controls: String = "[t:C1]", extra: String = "", tailoring: String? = nil) -> Program {
         let yaml = """
-        gavel: policy/v1
-        id: p
-        kind: php
-        rules:
-          - id: R
-            title: r
-            severity: \(severity)
-            controls: \(controls)
-            check: \(check)
-        \(extra)
-        """
+            gavel: policy/v1
+            id: p
+            kind: php
+            rules:
+              - id: R
+                title: r
+                severity: \(severity)
+                controls: \(controls)
+                check: \(check)
+            \(extra)
+            """
         var files = ["p.yaml": yaml]
         if let tailoring { files["t.yaml"] = tailoring }
         let out = compile(files)
@@ -27,12 +28,12 @@ final class PolicyDiffTests: XCTestCase {
     }
 
     private let other = """
-      - id: S
-        title: s
-        severity: low
-        controls: [t:C2]
-        check: { path: php.ini.y, equals: "1", missing: fail }
-    """
+          - id: S
+            title: s
+            severity: low
+            controls: [t:C2]
+            check: { path: php.ini.y, equals: "1", missing: fail }
+        """
 
     /// Two assets: a has x=1, y=1; b has x=2 and no y (S fails there: `missing: fail`).
     private func diff(_ base: Program, _ head: Program) -> PolicyDiff {
@@ -45,7 +46,9 @@ final class PolicyDiffTests: XCTestCase {
     }
 
     private func changes(_ d: PolicyDiff) -> [String] {
-        d.verdicts.map { "\($0.rule)@\($0.asset) \($0.base?.rawValue ?? "absent")->\($0.head?.rawValue ?? "absent") \($0.kind.rawValue)\($0.isRegression ? " regression" : "")" }
+        d.verdicts.map {
+            "\($0.rule)@\($0.asset) \($0.base?.rawValue ?? "absent")->\($0.head?.rawValue ?? "absent") \($0.kind.rawValue)\($0.isRegression ? " regression" : "")"
+        }
     }
 
     func testPassToFailAndPassToErrorAreRegressions() {
@@ -73,8 +76,9 @@ final class PolicyDiffTests: XCTestCase {
         XCTAssertEqual(d.rules.first?.aspects, [.added])
         XCTAssertTrue(d.tripped(.regressions, atOrAbove: .info).verdicts.isEmpty)
         XCTAssertEqual(d.tripped(.failures, atOrAbove: .info).verdicts.map(\.asset), ["b"])
-        XCTAssertEqual(d.tripped(.failures, atOrAbove: .info).controls.map { "\($0.0.ref)@\($0.1.asset)" }, ["t:C2@b"],
-                       "C2 had no rule before; now it fails on b")
+        XCTAssertEqual(
+            d.tripped(.failures, atOrAbove: .info).controls.map { "\($0.0.ref)@\($0.1.asset)" }, ["t:C2@b"],
+            "C2 had no rule before; now it fails on b")
     }
 
     func testARemovedRuleIsNoLongerEvaluatedWhereItApplied() {
@@ -84,8 +88,9 @@ final class PolicyDiffTests: XCTestCase {
     }
 
     func testRemappingAFailingRuleRegressesTheControlItJoins() {
-        let d = diff(set(#"{ path: php.ini.x, equals: "1" }"#, controls: "[t:C1]", extra: other),
-                     set(#"{ path: php.ini.x, equals: "1" }"#, controls: "[t:C1, t:C2]", extra: other))
+        let d = diff(
+            set(#"{ path: php.ini.x, equals: "1" }"#, controls: "[t:C1]", extra: other),
+            set(#"{ path: php.ini.x, equals: "1" }"#, controls: "[t:C1, t:C2]", extra: other))
         XCTAssertTrue(d.verdicts.isEmpty, "no rule verdict changes")
         XCTAssertEqual(d.rules.first?.aspects, [.controls(added: ["t:C2"], removed: [])])
         // R fails on b only; S passes on a and fails on b. So C2 on a stays pass (R passes
@@ -93,14 +98,15 @@ final class PolicyDiffTests: XCTestCase {
         XCTAssertTrue(d.controls.isEmpty)
         // With a C2 rule that passes on b, mapping R (failing on b) to C2 regresses C2 on b.
         let passing = """
-          - id: S
-            title: s
-            severity: low
-            controls: [t:C2]
-            check: { path: php.ini.x, in: ["1", "2"] }
-        """
-        let d2 = diff(set(#"{ path: php.ini.x, equals: "1" }"#, controls: "[t:C1]", extra: passing),
-                      set(#"{ path: php.ini.x, equals: "1" }"#, controls: "[t:C1, t:C2]", extra: passing))
+              - id: S
+                title: s
+                severity: low
+                controls: [t:C2]
+                check: { path: php.ini.x, in: ["1", "2"] }
+            """
+        let d2 = diff(
+            set(#"{ path: php.ini.x, equals: "1" }"#, controls: "[t:C1]", extra: passing),
+            set(#"{ path: php.ini.x, equals: "1" }"#, controls: "[t:C1, t:C2]", extra: passing))
         XCTAssertTrue(d2.verdicts.isEmpty)
         let c2 = d2.controls.first { $0.ref.description == "t:C2" }
         XCTAssertEqual(c2?.assets.map { "\($0.asset) \($0.base!)->\($0.head!)" }, ["b pass->fail"])

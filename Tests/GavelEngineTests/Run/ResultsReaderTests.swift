@@ -2,6 +2,7 @@ import Foundation
 import GavelCore
 import GavelJSON
 import XCTest
+
 @testable import GavelEngine
 
 /// A results document read back must say exactly what the run wrote: written again, it is
@@ -84,7 +85,8 @@ final class ResultsReaderTests: XCTestCase {
         doc.write(jobs: 3) { pieces.append($0) }
         XCTAssertGreaterThan(pieces.count, 0)
         XCTAssertEqual(String(decoding: pieces.joined(), as: UTF8.self), doc.json(), "streamed, threaded and whole agree byte for byte")
-        XCTAssertEqual(ResultsDocument.render(0..<5000, jobs: 3) { Array("<\($0)>".utf8) }, (0..<5000).map { Array("<\($0)>".utf8) }, "batches keep their order")
+        XCTAssertEqual(
+            ResultsDocument.render(0..<5000, jobs: 3) { Array("<\($0)>".utf8) }, (0..<5000).map { Array("<\($0)>".utf8) }, "batches keep their order")
         XCTAssertEqual(ResultsDocument.render(0..<10, jobs: 4) { Array("\($0)".utf8) }, (0..<10).map { Array("\($0)".utf8) })
     }
 
@@ -94,8 +96,9 @@ final class ResultsReaderTests: XCTestCase {
 
     func testBadDocumentsNameWhatIsWrong() throws {
         let program = Compiler.compile(path: Self.repo + "/Policies").program!
-        let doc = ResultsDocument(run: Runner.run(program, SnapshotPlan.make([Self.repo + "/Snapshots/pharmacy-c.example.com"]), jobs: 1),
-                                  failOn: nil)
+        let doc = ResultsDocument(
+            run: Runner.run(program, SnapshotPlan.make([Self.repo + "/Snapshots/pharmacy-c.example.com"]), jobs: 1),
+            failOn: nil)
         let good = doc.json()
         let firstPass = doc.entries.firstIndex { $0.verdict == .pass }!
         let e1 = readError("{\"gavel\": \"results/v1\",\n  \"run\": [}")
@@ -108,11 +111,13 @@ final class ResultsReaderTests: XCTestCase {
         XCTAssertEqual(readError(noRun)?.description, "r.json: error[bad-results]: /run/started_at: expected a string")
         // A position no Int holds once trapped the reader.
         XCTAssertTrue(good.contains("\"input_errors\": []"))
-        let hugeLine = good.replacingOccurrences(of: "\"input_errors\": []",
-                                                 with: "\"input_errors\":[{\"id\":\"bad-json\",\"file\":\"x.json\",\"line\":1e300,\"column\":null,\"message\":\"m\"}]")
+        let hugeLine = good.replacingOccurrences(
+            of: "\"input_errors\": []",
+            with: "\"input_errors\":[{\"id\":\"bad-json\",\"file\":\"x.json\",\"line\":1e300,\"column\":null,\"message\":\"m\"}]")
         XCTAssertEqual(readError(hugeLine)?.message, "/input_errors/0/line: expected a whole number of at least 0")
-        let fine = good.replacingOccurrences(of: "\"input_errors\": []",
-                                             with: "\"input_errors\":[{\"id\":\"bad-json\",\"file\":\"x.json\",\"line\":3,\"column\":null,\"message\":\"m\"}]")
+        let fine = good.replacingOccurrences(
+            of: "\"input_errors\": []",
+            with: "\"input_errors\":[{\"id\":\"bad-json\",\"file\":\"x.json\",\"line\":3,\"column\":null,\"message\":\"m\"}]")
         let read = try ResultsDocument.read(bytes: Array(fine.utf8), file: "r.json")
         XCTAssertEqual(read.inputErrors.map { "\($0.line ?? -1) \($0.column ?? -1)" }, ["3 -1"])
     }
@@ -126,8 +131,10 @@ final class ResultsReaderTests: XCTestCase {
         let results = good.range(of: "\"results\"")!.upperBound
         let controls = good.range(of: "\"controls\"")!.upperBound
         var cases: [String] = []
-        for (after, from, to) in [(results, "\"verdict\":", "\"verdict\";"), (controls, "\"assets\":[", "\"assets\":[,"),
-                                  (results, "\"rule\":\"", "\"rule\":\"\\x")] {
+        for (after, from, to) in [
+            (results, "\"verdict\":", "\"verdict\";"), (controls, "\"assets\":[", "\"assets\":[,"),
+            (results, "\"rule\":\"", "\"rule\":\"\\x"),
+        ] {
             let r = good[after...].range(of: from)!
             cases.append(good.replacingCharacters(in: r, with: to))
         }

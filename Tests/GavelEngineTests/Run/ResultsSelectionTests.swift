@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelEngine
 
 /// A report of some of a run's assets judges each control again over those assets alone.
@@ -13,32 +14,42 @@ final class ResultsSelectionTests: XCTestCase {
     }
 
     private func fleetRun() -> ResultsDocument {
-        let out = compile(["p.yaml": ControlRollUpTests.twoRules, "w.yaml": """
-            gavel: waivers/v1
-            waivers:
-              - { rule: R, assets: [b.example], reason: pending, approved_by: sec@example.com, expires: 2099-12-31 }
-            """], schemaless: true)
+        let out = compile(
+            [
+                "p.yaml": ControlRollUpTests.twoRules,
+                "w.yaml": """
+                gavel: waivers/v1
+                waivers:
+                  - { rule: R, assets: [b.example], reason: pending, approved_by: sec@example.com, expires: 2099-12-31 }
+                """,
+            ], schemaless: true)
         XCTAssertTrue(out.errors.isEmpty, "\(out.errors)")
         let snap = ControlRollUpTests.snapshot
-        let dir = writeTree(["a/php.json": snap("a.example", "1", "1"), "b/php.json": snap("b.example", "0", "1"),
-                             "c/php.json": snap("c.other", "0", "0")])
+        let dir = writeTree([
+            "a/php.json": snap("a.example", "1", "1"), "b/php.json": snap("b.example", "0", "1"),
+            "c/php.json": snap("c.other", "0", "0"),
+        ])
         return ResultsDocument(run: Runner.run(out.program!, SnapshotPlan.make([dir]), jobs: 2), failOn: nil)
     }
 
     func testControlsAreJudgedAgainOverTheSelectedAssets() {
         let full = fleetRun()
-        XCTAssertEqual(summary(full), [
-            "t:C1 fail worst=high a.example=pass,b.example=pass,c.other=fail",
-            "t:C2 fail worst=high a.example=pass,b.example=pass,c.other=fail",
-        ])
+        XCTAssertEqual(
+            summary(full),
+            [
+                "t:C1 fail worst=high a.example=pass,b.example=pass,c.other=fail",
+                "t:C2 fail worst=high a.example=pass,b.example=pass,c.other=fail",
+            ])
         XCTAssertEqual(full.waivers.map(\.applied), [1])
 
         let examples = full.selecting(assets: ["*.example"])
         XCTAssertEqual(examples.assets, ["a.example", "b.example"])
-        XCTAssertEqual(summary(examples), [
-            "t:C1 pass worst=- a.example=pass,b.example=pass",
-            "t:C2 pass worst=- a.example=pass,b.example=pass",
-        ])
+        XCTAssertEqual(
+            summary(examples),
+            [
+                "t:C1 pass worst=- a.example=pass,b.example=pass",
+                "t:C2 pass worst=- a.example=pass,b.example=pass",
+            ])
         XCTAssertEqual(Set(examples.entries.map(\.asset)), ["a.example", "b.example"])
         XCTAssertEqual(examples.entries.count, 4)
         XCTAssertEqual(Set(examples.snapshots.map(\.asset)), ["a.example", "b.example"])
@@ -48,10 +59,12 @@ final class ResultsSelectionTests: XCTestCase {
         XCTAssertEqual(examples.selection?.of, 3)
 
         let other = full.selecting(assets: ["c.other", "nothing-*"])
-        XCTAssertEqual(summary(other), [
-            "t:C1 fail worst=high c.other=fail",
-            "t:C2 fail worst=high c.other=fail",
-        ])
+        XCTAssertEqual(
+            summary(other),
+            [
+                "t:C1 fail worst=high c.other=fail",
+                "t:C2 fail worst=high c.other=fail",
+            ])
         XCTAssertEqual(other.waivers.map(\.applied), [0])
         // Selecting again keeps the size of the whole run.
         XCTAssertEqual(examples.selecting(assets: ["a.*"]).selection?.of, 3)
@@ -65,8 +78,9 @@ final class ResultsSelectionTests: XCTestCase {
             let after = try ResultsDocument.read(bytes: text, file: "r.json").selecting(assets: patterns)
             let during = try ResultsDocument.read(bytes: text, file: "r.json", assets: patterns)
             XCTAssertEqual(summary(during), summary(after), "\(patterns)")
-            XCTAssertEqual(during.entries.map { "\($0.rule) \($0.asset) \($0.verdict) \($0.message ?? "")" },
-                           after.entries.map { "\($0.rule) \($0.asset) \($0.verdict) \($0.message ?? "")" })
+            XCTAssertEqual(
+                during.entries.map { "\($0.rule) \($0.asset) \($0.verdict) \($0.message ?? "")" },
+                after.entries.map { "\($0.rule) \($0.asset) \($0.verdict) \($0.message ?? "")" })
             XCTAssertEqual(during.assets, after.assets)
             XCTAssertEqual(during.snapshots.map(\.source), after.snapshots.map(\.source))
             XCTAssertEqual(during.waivers.map(\.applied), after.waivers.map(\.applied))

@@ -1,5 +1,6 @@
 import GavelCore
 import XCTest
+
 @testable import GavelEngine
 
 /// `gavel test` runs the rules as the folder compiles them: tailored parameters apply, a
@@ -40,18 +41,21 @@ final class TestRunnerTests: XCTestCase {
 
     func testTailoredParametersApplyToTests() throws {
         let report = try runTests(["tailoring.yaml": "gavel: tailoring/v1\nparams: { php.session.max_seconds: 900 }\n"])
-        XCTAssertEqual(report.failures.map { "\($0.rule): expected \($0.expected.rawValue), got \($0.observed.verdict.rawValue)" },
-                       ["LIFE-001: expected pass, got fail"])
+        XCTAssertEqual(
+            report.failures.map { "\($0.rule): expected \($0.expected.rawValue), got \($0.observed.verdict.rawValue)" },
+            ["LIFE-001: expected pass, got fail"])
         // The expectation did not hold, so it covers nothing.
         XCTAssertEqual(report.lackingPass, ["LIFE-001"])
     }
 
     func testARuleTailoringDisablesIsStillTested() throws {
-        let report = try runTests(["tailoring.yaml": """
+        let report = try runTests([
+            "tailoring.yaml": """
             gavel: tailoring/v1
             disable: [TAGS-001]
             reasons: { TAGS-001: "legacy templates use short tags" }
-            """])
+            """
+        ])
         XCTAssertEqual(report.checks, 3)
         XCTAssertTrue(report.failures.isEmpty)
         XCTAssertFalse(report.lackingFail.contains("TAGS-001"))

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import GavelEngine
 
 /// The read-ahead thread stays within its window of the workers and stops when asked, even

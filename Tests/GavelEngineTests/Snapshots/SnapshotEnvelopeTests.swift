@@ -1,6 +1,7 @@
 import GavelCore
 import GavelJSON
 import XCTest
+
 @testable import GavelEngine
 
 /// The envelope's optional members are checked when present, never guessed at.
@@ -20,8 +21,10 @@ final class SnapshotEnvelopeTests: XCTestCase {
             XCTAssertEqual(snap.info.collectedAt.map { "\"\($0)\"" }, good)
         }
         XCTAssertNil(try load(envelope(collectedAt: nil)).get().info.collectedAt)
-        for bad in [#""yesterday""#, #""2026-11-21""#, #""2026-11-21T02:00:04""#, #""2026-13-01T00:00:00Z""#, #""2026-11-21T02:00:04+24:00""#,
-                    "1795395600", "null", #""""#] {
+        for bad in [
+            #""yesterday""#, #""2026-11-21""#, #""2026-11-21T02:00:04""#, #""2026-13-01T00:00:00Z""#, #""2026-11-21T02:00:04+24:00""#,
+            "1795395600", "null", #""""#,
+        ] {
             guard case .failure(let e) = load(envelope(collectedAt: bad)) else { XCTFail("accepted collected_at \(bad)"); continue }
             XCTAssertEqual(e.id, "bad-snapshot")
             XCTAssertTrue(e.message.contains("collected_at") && e.message.contains("RFC 3339"), e.message)
@@ -72,9 +75,12 @@ final class SnapshotEnvelopeTests: XCTestCase {
     /// A map in the plain form collectors write is read from the text; any other map is
     /// jansson's. Either way the same entries are found.
     func testTheProvenanceMapIsReadFromItsTextWhenPlain() throws {
-        let plain = try provenance(#"{"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {"ini": {"x": "1"}}, "provenance": {"/ini/x": "/etc/php.ini:3", "": "php -i"}}"#)
+        let plain = try provenance(
+            #"{"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {"ini": {"x": "1"}}, "provenance": {"/ini/x": "/etc/php.ini:3", "": "php -i"}}"#)
         guard case .strings = plain else { return XCTFail("a plain map should be read from its text") }
-        let escaped = try provenance(#"{"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {"ini": {"x": "1"}}, "provenance": {"\/ini\/x": "/etc/php.ini:3", "": "php -i", "/n": 1}}"#)
+        let escaped = try provenance(
+            #"{"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {"ini": {"x": "1"}}, "provenance": {"\/ini\/x": "/etc/php.ini:3", "": "php -i", "/n": 1}}"#
+        )
         guard case .tree = escaped else { return XCTFail("a map with escapes is jansson's") }
         for map in [plain, escaped] {
             XCTAssertEqual(lookup(map, "/ini/x"), "/etc/php.ini:3")
@@ -90,8 +96,10 @@ final class SnapshotEnvelopeTests: XCTestCase {
     /// duplicate key.
     func testInvalidTextAroundAPlainMapIsJanssonsError() {
         let envelope = #"{"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {}, "provenance": {"/a": "f:1", "/b": "f:2"}"#
-        for text in [envelope + ", \"x\": tru}", envelope + ",\n \"x\": [1,]}", envelope + "}}", envelope + ", \"provenance\": {}}",
-                     "{\"provenance\": {\"/a\": \"f:1\"}, \"gavel\": \"snapshot/v1\", \"asset\": \"a\", \"kind\": \"php\", \"data\": {},, }"] {
+        for text in [
+            envelope + ", \"x\": tru}", envelope + ",\n \"x\": [1,]}", envelope + "}}", envelope + ", \"provenance\": {}}",
+            "{\"provenance\": {\"/a\": \"f:1\"}, \"gavel\": \"snapshot/v1\", \"asset\": \"a\", \"kind\": \"php\", \"data\": {},, }",
+        ] {
             var jansson: JSONDocument.ParseError?
             do { _ = try JSONDocument.parse(text) } catch { jansson = error }
             guard case .failure(let e) = load(Array(text.utf8)) else { XCTFail("accepted \(text)"); continue }
@@ -104,10 +112,11 @@ final class SnapshotEnvelopeTests: XCTestCase {
     /// Mutated snapshots: loaded exactly when jansson reads the whole text, and when not,
     /// refused at jansson's position; a loaded one finds what jansson's tree finds.
     func testMutatedSnapshotsAreJudgedAsJanssonJudgesTheWholeText() throws {
-        let base = Array(#"""
-        {"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {"ini": {"x": "1", "y": [2]}},
-         "provenance": {"/ini/x": "/etc/php.ini:3", "/ini/y": "/etc/php.ini:4"}, "collected_at": "2026-11-21T02:00:04Z"}
-        """#.utf8)
+        let base = Array(
+            #"""
+            {"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {"ini": {"x": "1", "y": [2]}},
+             "provenance": {"/ini/x": "/etc/php.ini:3", "/ini/y": "/etc/php.ini:4"}, "collected_at": "2026-11-21T02:00:04Z"}
+            """#.utf8)
         let alphabet = Array(#"{}[]":,\ "xy/01\#n"#.utf8) + [0xC3, 0x00]
         var rng = SplitMix64(seed: 11)
         var loaded = 0

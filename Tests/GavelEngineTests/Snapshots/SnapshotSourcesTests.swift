@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import XCTest
+
 @testable import GavelEngine
 
 /// How a folder of snapshots becomes units of work: one unit per asset folder, its
@@ -22,8 +23,9 @@ final class SnapshotSourcesTests: XCTestCase {
             "a/.hidden.json": "{ not even JSON",
         ])
         let files = try SnapshotUnit.jsonFiles(under: dir + "/a").get()
-        XCTAssertEqual(files.map { String($0.dropFirst(dir.count + 3)) },
-                       ["b.json", "php.json", "web/nginx.json", "web/z/hosting.json"])
+        XCTAssertEqual(
+            files.map { String($0.dropFirst(dir.count + 3)) },
+            ["b.json", "php.json", "web/nginx.json", "web/z/hosting.json"])
     }
 
     func testEachAssetFolderIsOneUnitThatMergesItsKinds() throws {
