@@ -70,3 +70,16 @@ extension CLITests {
         XCTAssertTrue(r.err.contains("error[unknown-rule]: cannot disable unknown rule 'NGX-NOPE-001'"), r.err)
     }
 }
+
+extension CLITests {
+    /// With --root, an error names the file actually read, not only the machine's path.
+    func testRootedErrorsNameTheFileRead() throws {
+        let root = tempDir()
+        let php = try gavel(["collect", "php", "--asset", "a", "--root", root, "--ini", "/etc/php/8.2/fpm/php.ini"])
+        XCTAssertEqual(php.code, 3)
+        XCTAssertTrue(php.err.contains("cannot read /etc/php/8.2/fpm/php.ini (read as \(root)/etc/php/8.2/fpm/php.ini, under --root \(root))"), php.err)
+        let nginx = try gavel(["collect", "nginx", "--asset", "a", "--root", root, "--config", "/etc/nginx/nginx.conf"])
+        XCTAssertEqual(nginx.code, 3)
+        XCTAssertTrue(nginx.err.contains("(under --root \(root))"), nginx.err)
+    }
+}

@@ -33,4 +33,9 @@ enum RootPath {
     static func join(_ root: String, _ path: String) -> String {
         root == "/" || root.isEmpty ? path : (root.hasSuffix("/") ? String(root.dropLast()) : root) + path
     }
+
+    /// A machine path as an error names it: with `--root`, also the file actually read.
+    static func shown(_ root: String, _ path: String) -> String {
+        root == "/" || root.isEmpty ? path : "\(path) (read as \(join(root, path)), under --root \(root))"
+    }
 }

@@ -44,7 +44,10 @@ public struct NginxCollector {
             source = "config"
             main = root == "/" ? Self.absolute(config!) : config!
             var reader = NginxConfigReader(prefix: PathNames.folder(of: main), source: NginxDiskFiles(root: root))
-            tree = try reader.read(main: main)
+            do { tree = try reader.read(main: main) } catch let e as CollectorError where root != "/" && e.id == "nginx-include" {
+                // Name the file read under --root too, not only the machine's path.
+                throw CollectorError(e.id, e.message + " (under --root \(root))", at: e.location)
+            }
             files = reader.files
             unknown = reader.unknown
         }

@@ -165,7 +165,7 @@ public struct PHPIniCollector {
 
     static func read(_ path: String, root: String = "/") throws -> String {
         guard let data = FileManager.default.contents(atPath: RootPath.join(root, path)) else {
-            throw CollectorError("unreadable-file", "cannot read \(path)")
+            throw CollectorError("unreadable-file", "cannot read \(RootPath.shown(root, path))")
         }
         return String(decoding: data, as: UTF8.self)
     }
