@@ -70,11 +70,6 @@ func emitPieces(to output: String?, _ render: (_ emit: (String) throws -> Void) 
 
 extension Severity: ExpressibleByArgument {}
 
-func validateExceptionOptions(asOf: String?, warnExpiring: Int) throws {
-    if let asOf, Day(asOf) == nil { throw ValidationError("--as-of must be a date written YYYY-MM-DD (got '\(asOf)')") }
-    guard warnExpiring >= 0 else { throw ValidationError("--warn-expiring must be 0 or more days") }
-}
-
 /// Prints lapsing waivers and attestations as warnings, and stops with exit 2 when a waiver
 /// names an asset the run does not have.
 func reportExceptions(_ doc: ResultsDocument, warnings: Bool = true, display: (String) -> String = { $0 }) throws {

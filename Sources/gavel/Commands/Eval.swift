@@ -22,8 +22,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Policy folder (or one policy file).")
     var policies = "Policies"
 
-    @Option(name: .customLong("snapshots"), help: "Snapshot folder (Snapshots/<asset>/<kind>.json), a snapshot file, or - for JSON Lines on stdin. Repeatable.")
-    var snapshots: [String] = []
+    @OptionGroup var snapshotInputs: SnapshotsOption
 
     @Option(
         help:
@@ -31,8 +30,8 @@ struct Eval: ParsableCommand {
     )
     var format: Format = .text
 
-    @Option(name: [.short, .customLong("output")], help: "Write the report to this file (atomically) instead of stdout.")
-    var output: String?
+    @OptionGroup var out: ReportOutputOption
+    var output: String? { out.output }
 
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a rule at or above this severity fails or errs (none: the verdicts never decide the exit code).")
     var failOn: FailOn = .atOrAbove(.info)
@@ -43,11 +42,8 @@ struct Eval: ParsableCommand {
     @Option(name: .customLong("write-baseline"), help: "Write every current failure to this file (atomically) as a baseline.")
     var writeBaseline: String?
 
-    @Option(name: .customLong("as-of"), help: "Judge waivers and attestations on this day (YYYY-MM-DD, UTC) instead of today.")
-    var asOf: String?
-
-    @Option(name: .customLong("warn-expiring"), help: "Warn about waivers and attestations that lapse within this many days (0: only expired ones).")
-    var warnExpiring: Int = 30
+    @OptionGroup var asOf: AsOfOption
+    @OptionGroup var expiring: WarnExpiringOption
 
     @Option(help: "Record this run in a history store (an SQLite file, created on first use); see gavel history.")
     var store: String?
@@ -55,16 +51,14 @@ struct Eval: ParsableCommand {
     @Option(name: .customLong("keep-days"), help: "With --store: then prune runs that started more than this many days ago.")
     var keepDays: Int?
 
-    @Option(help: "Worker threads (default: all cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var workers: JobsOption
+    var jobs: Int { workers.jobs }
 
     func validate() throws {
         try failOn.check()
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        try validateSnapshotInputs(snapshots)
         var inputs = InputPaths()
         inputs.add(policies, reading: InputPaths.policyEndings)
-        for s in snapshots.isEmpty ? ["Snapshots"] : snapshots { inputs.add(s, reading: InputPaths.snapshotEndings) }
+        for s in snapshotInputs.inputs { inputs.add(s, reading: InputPaths.snapshotEndings) }
         if let store { inputs.files.append(store) }
         // Refreshing a baseline in place (--baseline b.json --write-baseline b.json) is asked for.
         try inputs.check(writeBaseline, "--write-baseline")
@@ -74,17 +68,16 @@ struct Eval: ParsableCommand {
             guard store != nil else { throw ValidationError("--keep-days needs --store") }
             guard keepDays >= 1 else { throw ValidationError("--keep-days must be at least 1") }
         }
-        try validateExceptionOptions(asOf: asOf, warnExpiring: warnExpiring)
     }
 
     func run() throws {
         let program = try compileOrExit(policies, showWarnings: false)
-        let plan = try snapshotPlanOrExit(snapshots)
+        let plan = try snapshotPlanOrExit(snapshotInputs.snapshots)
         let run = Runner.run(program, plan, jobs: jobs)
         let threshold = failOn.threshold
         let evaluated = run.evaluatedSomething
         // The run is handed over: its per-asset outcomes are freed as the entries are made.
-        var doc = ResultsDocument(run: consume run, failOn: threshold, asOf: asOf.flatMap(Day.init), expiringWithin: warnExpiring)
+        var doc = ResultsDocument(run: consume run, failOn: threshold, asOf: asOf.day, expiringWithin: expiring.warnExpiring)
         try reportExceptions(doc)
         if let baseline {
             switch Baseline.load(baseline) {

@@ -28,8 +28,9 @@ struct CollectFile: ParsableCommand {
 
             Examples:
               gavel collect file --kind redis --asset cache-1 --format keyvalue \\
-                  --list rename-command /etc/redis/redis.conf -o Snapshots/cache-1/redis.json
-              gavel collect file --kind mariadb-config --asset db-1 --format ini /etc/mysql/my.cnf
+                  --list rename-command -o cache-1/redis.json /etc/redis/redis.conf
+              gavel collect file --kind mariadb-config --asset db-1 --format ini \\
+                  /etc/mysql/my.cnf
             """
     )
 
@@ -79,8 +80,10 @@ struct CollectCommand: ParsableCommand {
             an object, or a timeout is an error and no snapshot is written.
 
             Examples:
-              gavel collect command --kind redis-live --asset cache-1 -- ./redis-config-get.sh
-              gavel collect command --kind cloud --asset acct-1 --timeout 120 -- python3 export.py
+              gavel collect command --kind redis-live --asset cache-1 \\
+                  -- ./redis-config-get.sh
+              gavel collect command --kind cloud --asset acct-1 --timeout 120 \\
+                  -- python3 export.py
             """
     )
 

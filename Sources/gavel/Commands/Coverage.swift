@@ -23,17 +23,15 @@ struct Coverage: ParsableCommand {
     @Option(help: "text, json (coverage/v1) or markdown.")
     var format: Format = .text
 
-    @Option(name: [.short, .customLong("output")], help: "Write the report to this file (atomically) instead of stdout.")
-    var output: String?
+    @OptionGroup var out: ReportOutputOption
+    var output: String? { out.output }
 
-    @Option(name: .customLong("as-of"), help: "Judge attestations on this day (YYYY-MM-DD, UTC) instead of today.")
-    var asOf: String?
+    @OptionGroup var asOf: AsOfOption
 
     @Flag(name: .customLong("require-coverage"), help: "Exit 1 when a control has neither rules nor an attestation in force.")
     var requireCoverage = false
 
     func validate() throws {
-        try validateExceptionOptions(asOf: asOf, warnExpiring: 0)
         var inputs = InputPaths()
         inputs.add(policies, reading: InputPaths.policyEndings)
         try inputs.check(output, "--output")
@@ -41,7 +39,7 @@ struct Coverage: ParsableCommand {
 
     func run() throws {
         let program = try compileOrExit(policies, showWarnings: false)
-        let coverage = ControlCoverage(program: program, asOf: asOf.flatMap(Day.init) ?? Day(Date()))
+        let coverage = ControlCoverage(program: program, asOf: asOf.day ?? Day(Date()))
         let r = CoverageReporter()
         switch format {
         case .text: try emit(r.text(coverage), to: output)

@@ -32,14 +32,13 @@ struct Diff: ParsableCommand {
     @Option(help: "The policy set after the change: a folder or a git revision.")
     var head = "Policies"
 
-    @Option(name: .customLong("snapshots"), help: "Snapshot folder, file, or - for JSON Lines on stdin. Repeatable.")
-    var snapshots: [String] = []
+    @OptionGroup var snapshotInputs: SnapshotsOption
 
     @Option(help: "text, json (the diff/v1 document), junit or markdown.")
     var format: Format = .text
 
-    @Option(name: [.short, .customLong("output")], help: "Write the report to this file (atomically) instead of stdout.")
-    var output: String?
+    @OptionGroup var out: ReportOutputOption
+    var output: String? { out.output }
 
     @Option(help: "What makes the exit code 1: regressions, failures, changes or none.")
     var gate: PolicyDiff.Gate = .regressions
@@ -47,25 +46,18 @@ struct Diff: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Only changes to rules at or above this severity trip the gate (none: nothing trips it).")
     var failOn: FailOn = .atOrAbove(.info)
 
-    @Option(name: .customLong("as-of"), help: "Judge waivers and attestations on this day (YYYY-MM-DD, UTC) instead of today.")
-    var asOf: String?
+    @OptionGroup var asOf: AsOfOption
+    @OptionGroup var expiring: WarnExpiringOption
 
-    @Option(name: .customLong("warn-expiring"), help: "Warn about the head's waivers and attestations that lapse within this many days.")
-    var warnExpiring: Int = 30
-
-    @Option(help: "Worker threads (default: all cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var workers: JobsOption
 
     func validate() throws {
         try failOn.check()
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        try validateSnapshotInputs(snapshots)
         var inputs = InputPaths()
         inputs.add(head, reading: InputPaths.policyEndings)
         inputs.add(base, reading: InputPaths.policyEndings)
-        for s in snapshots.isEmpty ? ["Snapshots"] : snapshots { inputs.add(s, reading: InputPaths.snapshotEndings) }
+        for s in snapshotInputs.inputs { inputs.add(s, reading: InputPaths.snapshotEndings) }
         try inputs.check(output, "--output")
-        try validateExceptionOptions(asOf: asOf, warnExpiring: warnExpiring)
     }
 
     func run() throws {
@@ -81,11 +73,11 @@ struct Diff: ParsableCommand {
         defer { sources.base.cleanUp(); sources.head.cleanUp() }
         let baseProgram = try compile(sources.base, role: "base")
         let headProgram = try compile(sources.head, role: "head")
-        let plan = try snapshotPlanOrExit(snapshots)
-        let runs = Runner.run([baseProgram, headProgram], plan, jobs: jobs)
-        let day = asOf.flatMap(Day.init)
+        let plan = try snapshotPlanOrExit(snapshotInputs.snapshots)
+        let runs = Runner.run([baseProgram, headProgram], plan, jobs: workers.jobs)
+        let day = asOf.day
         let baseDoc = ResultsDocument(run: runs[0], failOn: nil, asOf: day, expiringWithin: 0)
-        let headDoc = ResultsDocument(run: runs[1], failOn: nil, asOf: day, expiringWithin: warnExpiring)
+        let headDoc = ResultsDocument(run: runs[1], failOn: nil, asOf: day, expiringWithin: expiring.warnExpiring)
         do { try reportExceptions(baseDoc, warnings: false, display: sources.base.display) } catch {
             printError("(in the base policy set \(sources.base.label))")
             throw error
