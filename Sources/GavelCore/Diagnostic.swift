@@ -11,8 +11,8 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     /// Extra lines shown under the caret ("first defined here", hints).
     public var notes: [String]
 
-    public init(_ id: String, _ message: String, at location: SourceLocation?, level: Level = .error, notes: [String] = []) {
-        self.id = id
+    public init(_ id: DiagnosticID, _ message: String, at location: SourceLocation?, level: Level = .error, notes: [String] = []) {
+        self.id = id.rawValue
         self.level = level
         self.message = message
         self.location = location
@@ -47,7 +47,7 @@ public final class DiagnosticBag: @unchecked Sendable {
     public func add(_ d: Diagnostic) {
         if seen.insert(d).inserted { items.append(d) }
     }
-    public func error(_ id: String, _ message: String, at loc: SourceLocation?, notes: [String] = []) {
+    public func error(_ id: DiagnosticID, _ message: String, at loc: SourceLocation?, notes: [String] = []) {
         add(Diagnostic(id, message, at: loc, notes: notes))
     }
     public var hasErrors: Bool { items.contains { $0.level == .error } }

@@ -136,7 +136,7 @@ public struct FleetCollector: Sendable {
             guard let data = FileManager.default.contents(atPath: store.tokenFile),
                 let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty
             else {
-                throw CollectorError("shopify-token", "cannot read the token file \(store.tokenFile) (or it is empty)")
+                throw CollectorError(.shopifyToken, "cannot read the token file \(store.tokenFile) (or it is empty)")
             }
             var c = ShopifyCollector(shop: store.shop, token: token)
             if let v = store.apiVersion { c.apiVersion = v }

@@ -26,11 +26,11 @@ public enum InventoryReader {
 
     public static func read(file: String) -> Result<Inventory, Errors> {
         guard let data = FileManager.default.contents(atPath: file) else {
-            return .failure(Errors(diagnostics: [Diagnostic("missing-file", "cannot read the inventory \(file)", at: nil)]))
+            return .failure(Errors(diagnostics: [Diagnostic(.missingFile, "cannot read the inventory \(file)", at: nil)]))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             return .failure(
-                Errors(diagnostics: [Diagnostic("encoding", "the inventory \(file) is not UTF-8", at: SourceLocation(file: file, line: 1, column: 1))]))
+                Errors(diagnostics: [Diagnostic(.encoding, "the inventory \(file) is not UTF-8", at: SourceLocation(file: file, line: 1, column: 1))]))
         }
         return read(text: text, file: file)
     }
@@ -52,11 +52,11 @@ public enum InventoryReader {
     static func parse(_ root: YAMLNode, file: String, _ diags: DiagnosticBag) -> Inventory? {
         guard let top = MapReader(root, "the inventory", diags) else { return nil }
         guard let first = top.pairs.first, first.key.scalar?.text == "gavel" else {
-            diags.error("missing-marker", "the first key of an inventory must be 'gavel: \(marker)'", at: top.pairs.first?.key.location ?? root.location)
+            diags.error(.missingMarker, "the first key of an inventory must be 'gavel: \(marker)'", at: top.pairs.first?.key.location ?? root.location)
             return nil
         }
         if let (m, at) = top.string("gavel"), m != marker {
-            diags.error("unknown-marker", "this is 'gavel: \(m)'; an inventory starts with 'gavel: \(marker)'", at: at)
+            diags.error(.unknownMarker, "this is 'gavel: \(m)'; an inventory starts with 'gavel: \(marker)'", at: at)
             return nil
         }
         top.allowOnly(["gavel", "ssh_config", "defaults", "groups", "hosts", "shopify"])
@@ -81,13 +81,13 @@ public enum InventoryReader {
                     own[name] = layer(m, allowing: settingKeys + ["address"], diags)
                     if let (a, aAt) = m.string("address") {
                         if a.isEmpty || a.hasPrefix("-") || a.contains(where: { $0.isWhitespace }) {
-                            diags.error("bad-value", "address '\(a)' of host '\(name)' is not a host name or IP address", at: aAt)
+                            diags.error(.badValue, "address '\(a)' of host '\(name)' is not a host name or IP address", at: aAt)
                         }
                         address[name] = a
                     }
                 }
             } else {
-                diags.error("wrong-type", "'hosts' must be a mapping of host name to its settings, found \(hosts.describedType)", at: hosts.location)
+                diags.error(.wrongType, "'hosts' must be a mapping of host name to its settings, found \(hosts.describedType)", at: hosts.location)
             }
         }
         var groups: [(name: String, hosts: [String], layer: Layer)] = []
@@ -105,11 +105,11 @@ public enum InventoryReader {
                     groups.append((name, members, layer(m, allowing: settingKeys + ["hosts"], diags, skipping: ["hosts"])))
                 }
             } else {
-                diags.error("wrong-type", "'groups' must be a mapping of group name to {hosts: [...], settings}, found \(g.describedType)", at: g.location)
+                diags.error(.wrongType, "'groups' must be a mapping of group name to {hosts: [...], settings}, found \(g.describedType)", at: g.location)
             }
         }
         for g in groups where order.contains(g.name) {
-            diags.error("bad-value", "'\(g.name)' is both a group and a host; --limit could not tell them apart", at: top.keyLocation("groups"))
+            diags.error(.badValue, "'\(g.name)' is both a group and a host; --limit could not tell them apart", at: top.keyLocation("groups"))
         }
 
         var hosts: [Inventory.Host] = []
@@ -129,14 +129,14 @@ public enum InventoryReader {
                     let (token, _) = m.string("token_file", required: true)
                 else { continue }
                 if AssetNameTemplate.safe(asset) != asset {
-                    diags.error("bad-value", "asset '\(asset)' would not be a folder name (no /, no leading .)", at: aAt)
+                    diags.error(.badValue, "asset '\(asset)' would not be a folder name (no /, no leading .)", at: aAt)
                 }
                 if let other = seen[asset] {
-                    diags.error("bad-value", "asset '\(asset)' is listed twice (first at \(other))", at: aAt)
+                    diags.error(.badValue, "asset '\(asset)' is listed twice (first at \(other))", at: aAt)
                 }
                 seen[asset] = aAt
                 if ShopifyCollector.normalizedShop(shop) == nil {
-                    diags.error("bad-value", "shop '\(shop)' is not a STORE.myshopify.com domain (use the permanent domain)", at: sAt)
+                    diags.error(.badValue, "shop '\(shop)' is not a STORE.myshopify.com domain (use the permanent domain)", at: sAt)
                 }
                 stores.append(
                     Inventory.ShopifyStore(
@@ -146,7 +146,7 @@ public enum InventoryReader {
             }
         }
         if hosts.isEmpty && stores.isEmpty && !diags.hasErrors {
-            diags.error("empty-list", "the inventory lists no hosts and no Shopify stores: a fleet run would collect nothing", at: root.location)
+            diags.error(.emptyList, "the inventory lists no hosts and no Shopify stores: a fleet run would collect nothing", at: root.location)
         }
         return Inventory(file: file, sshConfig: sshConfig, hosts: hosts, groups: groups.map { ($0.name, $0.hosts) }, shopify: stores)
     }
@@ -166,7 +166,7 @@ public enum InventoryReader {
         let ok =
             !name.isEmpty && !name.hasPrefix(".") && !name.hasPrefix("-")
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
-        if !ok { diags.error("bad-id", "\(what) name '\(name)' may use letters, digits, '-', '_' and '.' only (and not start with '.' or '-')", at: at) }
+        if !ok { diags.error(.badId, "\(what) name '\(name)' may use letters, digits, '-', '_' and '.' only (and not start with '.' or '-')", at: at) }
         return ok
     }
 
@@ -177,11 +177,11 @@ public enum InventoryReader {
         case .int(let i)?: v = Double(i)
         case .double(let d)?: v = d
         default:
-            diags.error("wrong-type", "\(what) must be a number of seconds, found \(node.describedType)", at: node.location)
+            diags.error(.wrongType, "\(what) must be a number of seconds, found \(node.describedType)", at: node.location)
             return nil
         }
         guard v > 0, v <= 86_400, v.isFinite else {
-            diags.error("bad-value", "\(what) must be between 0 and 86400 seconds, found \(node.scalar?.text ?? "")", at: node.location)
+            diags.error(.badValue, "\(what) must be between 0 and 86400 seconds, found \(node.scalar?.text ?? "")", at: node.location)
             return nil
         }
         return v
@@ -198,13 +198,13 @@ public enum InventoryReader {
         func strings(_ k: String) -> [String] {
             guard let n = node(k) else { return [] }
             let items = n.sequence ?? (n.scalar != nil ? [n] : [])
-            if n.mapping != nil { diags.error("wrong-type", "'\(k)' (host '\(name)') must be a list of strings, found a mapping", at: n.location) }
+            if n.mapping != nil { diags.error(.wrongType, "'\(k)' (host '\(name)') must be a list of strings, found a mapping", at: n.location) }
             return items.compactMap { MapReader.text($0, "an item of '\(k)' (host '\(name)')", diags)?.0 }
         }
         func bool(_ k: String) -> Bool? {
             guard let n = node(k) else { return nil }
             if case .bool(let b)? = n.scalar?.resolved { return b }
-            diags.error("wrong-type", "'\(k)' (host '\(name)') must be true or false, found \(n.describedType)", at: n.location)
+            diags.error(.wrongType, "'\(k)' (host '\(name)') must be true or false, found \(n.describedType)", at: n.location)
             return nil
         }
         var ok = true
@@ -213,7 +213,7 @@ public enum InventoryReader {
             if case .int(let p)? = n.scalar?.resolved, (1...65535).contains(p) {
                 port = Int(p)
             } else {
-                diags.error("bad-value", "port (host '\(name)') must be a number from 1 to 65535, found \(n.scalar?.text ?? n.describedType)", at: n.location)
+                diags.error(.badValue, "port (host '\(name)') must be a number from 1 to 65535, found \(n.scalar?.text ?? n.describedType)", at: n.location)
                 ok = false
             }
         }
@@ -224,7 +224,7 @@ public enum InventoryReader {
             } else {
                 let names = Inventory.HostKeyChecking.allCases.map(\.rawValue)
                 diags.error(
-                    "bad-value",
+                    .badValue,
                     "host_key_checking (host '\(name)') is one of \(names.joined(separator: ", ")), found '\(t)'\(Suggest.hint(for: t, in: names))",
                     at: n.location)
                 ok = false
@@ -234,7 +234,7 @@ public enum InventoryReader {
         if let n = node("asset_name"), let t = MapReader.text(n, "'asset_name'", diags)?.0 {
             switch AssetNameTemplate.parse(t) {
             case .success(let a): template = a
-            case .failure(let e): diags.error("bad-value", e.message + " (host '\(name)')", at: n.location); ok = false
+            case .failure(let e): diags.error(.badValue, e.message + " (host '\(name)')", at: n.location); ok = false
             }
         }
         var gavel = Inventory.RemoteGavel.copy
@@ -242,7 +242,7 @@ public enum InventoryReader {
             if t.hasPrefix("/") {
                 gavel = .installed(t)
             } else {
-                diags.error("bad-value", "gavel (host '\(name)') is 'copy' or the absolute path of a gavel installed on the host, found '\(t)'", at: n.location)
+                diags.error(.badValue, "gavel (host '\(name)') is 'copy' or the absolute path of a gavel installed on the host, found '\(t)'", at: n.location)
                 ok = false
             }
         }
@@ -251,10 +251,10 @@ public enum InventoryReader {
             for o in options {
                 let key = o.split(separator: "=", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
                 if !o.contains("=") || key.isEmpty || key.contains(" ") {
-                    diags.error("bad-value", "ssh option '\(o)' (host '\(name)') must be written Key=Value, as after ssh -o", at: n.location)
+                    diags.error(.badValue, "ssh option '\(o)' (host '\(name)') must be written Key=Value, as after ssh -o", at: n.location)
                     ok = false
                 } else if let why = reservedSSHOptions[key] {
-                    diags.error("bad-value", "ssh option '\(o)' (host '\(name)') is set by Gavel: \(why)", at: n.location)
+                    diags.error(.badValue, "ssh option '\(o)' (host '\(name)') is set by Gavel: \(why)", at: n.location)
                     ok = false
                 }
             }

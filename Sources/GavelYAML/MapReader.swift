@@ -12,7 +12,7 @@ public struct MapReader {
     /// Nil (with a diagnostic) when `node` is not a mapping.
     public init?(_ node: YAMLNode, _ what: String, _ diags: DiagnosticBag) {
         guard let pairs = node.mapping else {
-            diags.error("wrong-type", "\(what) must be a mapping, found \(node.describedType)", at: node.location)
+            diags.error(.wrongType, "\(what) must be a mapping, found \(node.describedType)", at: node.location)
             return nil
         }
         self.node = node
@@ -32,7 +32,7 @@ public struct MapReader {
     }
 
     /// Reports every key not in `allowed`.
-    public func allowOnly(_ allowed: [String], id: String = "unknown-key") {
+    public func allowOnly(_ allowed: [String], id: DiagnosticID = .unknownKey) {
         for p in pairs {
             guard let k = p.key.scalar?.text, !allowed.contains(k) else { continue }
             diags.error(
@@ -43,7 +43,7 @@ public struct MapReader {
 
     public func require(_ key: String) -> YAMLNode? {
         if let v = self[key] { return v }
-        diags.error("missing-key", "\(what) needs '\(key)'", at: node.location)
+        diags.error(.missingKey, "\(what) needs '\(key)'", at: node.location)
         return nil
     }
 
@@ -56,18 +56,18 @@ public struct MapReader {
 
     public static func text(_ v: YAMLNode, _ what: String, _ diags: DiagnosticBag) -> (String, SourceLocation)? {
         guard let s = v.scalar else {
-            diags.error("wrong-type", "\(what) must be a string, found \(v.describedType)", at: v.location)
+            diags.error(.wrongType, "\(what) must be a string, found \(v.describedType)", at: v.location)
             return nil
         }
         if case .string(let t) = s.resolved { return (t, v.location) }
-        diags.error("wrong-type", "\(what) must be a string, found \(v.describedType); quote it: \"\(s.text)\"", at: v.location)
+        diags.error(.wrongType, "\(what) must be a string, found \(v.describedType); quote it: \"\(s.text)\"", at: v.location)
         return nil
     }
 
     public func bool(_ key: String) -> Bool? {
         guard let v = self[key] else { return nil }
         if case .bool(let b)? = v.scalar?.resolved { return b }
-        diags.error("wrong-type", "'\(key)' in \(what) must be true or false, found \(v.describedType)", at: v.location)
+        diags.error(.wrongType, "'\(key)' in \(what) must be true or false, found \(v.describedType)", at: v.location)
         return nil
     }
 
@@ -76,7 +76,7 @@ public struct MapReader {
         guard let v = required ? require(key) : self[key] else { return nil }
         if let items = v.sequence { return items }
         if scalarOK, v.scalar != nil { return [v] }
-        diags.error("wrong-type", "'\(key)' in \(what) must be a list, found \(v.describedType)", at: v.location)
+        diags.error(.wrongType, "'\(key)' in \(what) must be a list, found \(v.describedType)", at: v.location)
         return nil
     }
 

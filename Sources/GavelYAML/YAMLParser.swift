@@ -10,7 +10,7 @@ public enum YAMLParser {
     public static func parse(_ text: String, file: String) throws(Diagnostic) -> YAMLNode {
         let bytes = Array(text.utf8)
         if bytes.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 }) {
-            throw Diagnostic("empty-file", "the file is empty; it needs a 'gavel:' marker and content", at: SourceLocation(file: file, line: 1, column: 1))
+            throw Diagnostic(.emptyFile, "the file is empty; it needs a 'gavel:' marker and content", at: SourceLocation(file: file, line: 1, column: 1))
         }
         let result: Result<YAMLNode, Diagnostic> = bytes.withUnsafeBufferPointer { buf in
             do throws(Diagnostic) { return .success(try parseBuffer(buf, bytes: bytes, file: file)) } catch { return .failure(error) }
@@ -22,7 +22,7 @@ public enum YAMLParser {
         do {
             var parser = yaml_parser_t()
             guard yaml_parser_initialize(&parser) == 1 else {
-                throw Diagnostic("yaml-syntax", "libyaml could not be initialised", at: nil)
+                throw Diagnostic(.yamlSyntax, "libyaml could not be initialised", at: nil)
             }
             defer { yaml_parser_delete(&parser) }
             yaml_parser_set_input_string(&parser, buf.baseAddress, buf.count)
@@ -36,7 +36,7 @@ public enum YAMLParser {
                 if try builder.handle(&event) { break }
             }
             guard let root = builder.root else {
-                throw Diagnostic("empty-file", "the file has no YAML document", at: SourceLocation(file: file, line: 1, column: 1))
+                throw Diagnostic(.emptyFile, "the file has no YAML document", at: SourceLocation(file: file, line: 1, column: 1))
             }
             return root
         }
@@ -88,10 +88,10 @@ private struct Builder {
         case YAML_DOCUMENT_START_EVENT:
             documents += 1
             if documents > 1 {
-                throw Diagnostic("yaml-multi-document", "a file may hold only one YAML document; split this one into its own file", at: at)
+                throw Diagnostic(.yamlMultiDocument, "a file may hold only one YAML document; split this one into its own file", at: at)
             }
         case YAML_ALIAS_EVENT:
-            throw Diagnostic("yaml-alias", "YAML aliases (*name) are not supported; write the value out in full", at: at)
+            throw Diagnostic(.yamlAlias, "YAML aliases (*name) are not supported; write the value out in full", at: at)
         case YAML_SCALAR_EVENT:
             let s = e.data.scalar
             try checkAnchor(s.anchor, at)
@@ -140,11 +140,11 @@ private struct Builder {
             top.pendingKey = nil
         } else {
             guard let k = node.scalar else {
-                throw Diagnostic("yaml-complex-key", "mapping keys must be plain strings, not \(node.describedType)", at: node.location)
+                throw Diagnostic(.yamlComplexKey, "mapping keys must be plain strings, not \(node.describedType)", at: node.location)
             }
             if let first = top.firstKeyAt[k.text] {
                 throw Diagnostic(
-                    "duplicate-key", "duplicate key '\(k.text)' in this mapping", at: node.location,
+                    .duplicateKey, "duplicate key '\(k.text)' in this mapping", at: node.location,
                     notes: ["first defined at \(first)"])
             }
             top.firstKeyAt[k.text] = node.location
@@ -159,14 +159,14 @@ private struct Builder {
 
     func checkDepth(_ at: SourceLocation) throws(Diagnostic) {
         if stack.count >= Builder.maxDepth {
-            throw Diagnostic("yaml-too-deep", "mappings and sequences are nested more than \(Builder.maxDepth) deep here; no Gavel file needs that", at: at)
+            throw Diagnostic(.yamlTooDeep, "mappings and sequences are nested more than \(Builder.maxDepth) deep here; no Gavel file needs that", at: at)
         }
     }
 
     func checkAnchor(_ anchor: UnsafeMutablePointer<yaml_char_t>?, _ at: SourceLocation) throws(Diagnostic) {
         if let anchor {
             let name = String(cString: anchor)
-            throw Diagnostic("yaml-alias", "YAML anchors (&\(name)) and aliases are not supported; write the value out in full", at: at)
+            throw Diagnostic(.yamlAlias, "YAML anchors (&\(name)) and aliases are not supported; write the value out in full", at: at)
         }
     }
 
@@ -176,7 +176,7 @@ private struct Builder {
         let t = String(cString: tag)
         let core = "tag:yaml.org,2002:"
         guard t.hasPrefix(core), ["str", "int", "float", "bool", "null", "seq", "map"].contains(t.dropFirst(core.count)) else {
-            throw Diagnostic("yaml-tag", "YAML tag '\(t)' is not supported; only the core tags such as !!str are", at: at)
+            throw Diagnostic(.yamlTag, "YAML tag '\(t)' is not supported; only the core tags such as !!str are", at: at)
         }
         return t == core + "str"
     }
@@ -190,7 +190,7 @@ private struct Builder {
         var notes: [String] = []
         if let context { notes.append("libyaml: \(context) (\(loc(p.context_mark)))") }
         if offset < source.count, source[offset] == UInt8(ascii: "\t") || (problem.contains("tab")) {
-            return Diagnostic("yaml-tab", "a tab character cannot be used here; YAML indents with spaces only", at: at, notes: notes)
+            return Diagnostic(.yamlTab, "a tab character cannot be used here; YAML indents with spaces only", at: at, notes: notes)
         }
         // `{ path: a[*].b }` inside a flow collection: `[` opens a sequence and `*` an alias.
         let flowWildcard = (context ?? "").contains("alias") && lineText(mark).contains("[*")
@@ -198,12 +198,12 @@ private struct Builder {
             let line = lineText(mark)
             if line.contains("[") || line.contains("]") {
                 return Diagnostic(
-                    "yaml-flow-brackets",
+                    .yamlFlowBrackets,
                     "inside a flow mapping { ... }, a value containing [ or ] must be quoted, e.g. { path: \"nginx.servers[0].ssl\", equals: true }",
                     at: at, notes: notes + ["libyaml: \(problem)"])
             }
         }
-        return Diagnostic("yaml-syntax", "invalid YAML: \(problem)", at: at, notes: notes)
+        return Diagnostic(.yamlSyntax, "invalid YAML: \(problem)", at: at, notes: notes)
     }
 
     func lineText(_ mark: yaml_mark_t) -> String {

@@ -96,7 +96,7 @@ final class DiagnosticRendererTests: XCTestCase {
     func testCaretUnderColumn() {
         var r = DiagnosticRenderer()
         r.register(file: "p.yaml", text: "a: 1\n  bad: x\n")
-        let d = Diagnostic("unknown-key", "unknown key 'bad'", at: SourceLocation(file: "p.yaml", line: 2, column: 3))
+        let d = Diagnostic(.unknownKey, "unknown key 'bad'", at: SourceLocation(file: "p.yaml", line: 2, column: 3))
         XCTAssertEqual(
             r.render(d),
             """
@@ -113,13 +113,13 @@ final class DiagnosticRendererTests: XCTestCase {
         var r = DiagnosticRenderer()
         let line = String(repeating: "a", count: 300) + "X" + String(repeating: "b", count: 300)
         r.register(file: "p.yaml", text: line)
-        let out = r.render(Diagnostic("yaml-too-deep", "deep", at: SourceLocation(file: "p.yaml", line: 1, column: 301))).split(separator: "\n")
+        let out = r.render(Diagnostic(.yamlTooDeep, "deep", at: SourceLocation(file: "p.yaml", line: 1, column: 301))).split(separator: "\n")
         XCTAssertEqual(out[2], "1 | ..." + String(repeating: "a", count: 60) + "X" + String(repeating: "b", count: 59) + "...")
         XCTAssertEqual(
             out[3].firstIndex(of: "^").map { out[3].distance(from: out[3].startIndex, to: $0) },
             out[2].firstIndex(of: "X").map { out[2].distance(from: out[2].startIndex, to: $0) })
         // Near either end there is only one cut, and a line up to 160 characters is whole.
-        let start = r.render(Diagnostic("x", "x", at: SourceLocation(file: "p.yaml", line: 1, column: 2))).split(separator: "\n")
+        let start = r.render(Diagnostic(.badPath, "x", at: SourceLocation(file: "p.yaml", line: 1, column: 2))).split(separator: "\n")
         XCTAssertEqual(start[2], "1 | " + String(repeating: "a", count: 120) + "...")
         XCTAssertEqual(start[3], "  |  ^")
         XCTAssertEqual(DiagnosticRenderer.excerpt(String(repeating: "c", count: 160), column: 150).0.count, 160)
@@ -127,9 +127,9 @@ final class DiagnosticRendererTests: XCTestCase {
     }
 
     func testSortedByFileThenPosition() {
-        let a = Diagnostic("x", "", at: SourceLocation(file: "b.yaml", line: 1, column: 1))
-        let b = Diagnostic("x", "", at: SourceLocation(file: "a.yaml", line: 9, column: 1))
-        let c = Diagnostic("x", "", at: SourceLocation(file: "a.yaml", line: 2, column: 5))
+        let a = Diagnostic(.badPath, "", at: SourceLocation(file: "b.yaml", line: 1, column: 1))
+        let b = Diagnostic(.badPath, "", at: SourceLocation(file: "a.yaml", line: 9, column: 1))
+        let c = Diagnostic(.badPath, "", at: SourceLocation(file: "a.yaml", line: 2, column: 5))
         XCTAssertEqual(Diagnostic.sorted([a, b, c]).map { $0.location!.description }, ["a.yaml:2:5", "a.yaml:9:1", "b.yaml:1:1"])
     }
 }

@@ -1,12 +1,15 @@
+import GavelCore
+
 /// Why a collector could not produce a snapshot. `location` is `file:line[:column]` when the
 /// problem is in a file the collector read.
 public struct CollectorError: Error, Sendable, CustomStringConvertible {
-    public var id: String
+    public var code: DiagnosticID
+    public var id: String { code.rawValue }
     public var message: String
     public var location: String?
 
-    public init(_ id: String, _ message: String, at location: String? = nil) {
-        self.id = id
+    public init(_ id: DiagnosticID, _ message: String, at location: String? = nil) {
+        self.code = id
         self.message = message
         self.location = location
     }

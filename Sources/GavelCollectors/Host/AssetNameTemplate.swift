@@ -1,4 +1,5 @@
 import Foundation
+import GavelCore
 
 /// How `collect host` (and `collect fleet`, per host) names a site's asset: a text with the
 /// placeholders `{site}` (the site's first server name, or `<host>-<port>`) and `{host}` (the
@@ -13,7 +14,7 @@ public struct AssetNameTemplate: Sendable, Equatable, CustomStringConvertible {
     /// Nil with the reason when `text` is not a usable template.
     public static func parse(_ text: String) -> Result<AssetNameTemplate, CollectorError> {
         func bad(_ why: String) -> Result<AssetNameTemplate, CollectorError> {
-            .failure(CollectorError("asset-name", "asset name template \"\(text)\" \(why)"))
+            .failure(CollectorError(.assetName, "asset name template \"\(text)\" \(why)"))
         }
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "{") {

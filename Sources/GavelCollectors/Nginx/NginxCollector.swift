@@ -33,7 +33,7 @@ public struct NginxCollector {
             let r = try Subprocess.run(binary, args)
             guard r.status == 0 else {
                 let why = r.stderr.split(separator: "\n").filter { $0.contains("[emerg]") }.joined(separator: "; ")
-                throw CollectorError("nginx-test-failed", "\(binary) -T rejected the configuration: \(why.isEmpty ? r.stderr : why)")
+                throw CollectorError(.nginxTestFailed, "\(binary) -T rejected the configuration: \(why.isEmpty ? r.stderr : why)")
             }
             let (dump, reader, read) = try NginxDump.read(r.stdout)
             main = dump.main
@@ -46,7 +46,7 @@ public struct NginxCollector {
             var reader = NginxConfigReader(prefix: PathNames.folder(of: main), source: NginxDiskFiles(root: root))
             do { tree = try reader.read(main: main) } catch let e as CollectorError where root != "/" && e.id == "nginx-include" {
                 // Name the file read under --root too, not only the machine's path.
-                throw CollectorError(e.id, e.message + " (under --root \(root))", at: e.location)
+                throw CollectorError(e.code, e.message + " (under --root \(root))", at: e.location)
             }
             files = reader.files
             unknown = reader.unknown

@@ -24,7 +24,7 @@ struct NginxLexer {
     private func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
 
     func error(_ message: String, line: Int, column: Int) -> CollectorError {
-        CollectorError("nginx-syntax", message, at: "\(file):\(line):\(column)")
+        CollectorError(.nginxSyntax, message, at: "\(file):\(line):\(column)")
     }
 
     private func here() -> (Int, Int) { (line, pos - lineStart) }

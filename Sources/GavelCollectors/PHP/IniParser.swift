@@ -27,7 +27,7 @@ public struct IniParser {
         public var line: Int
         public var column: Int
         public var message: String
-        public var description: String { "\(file):\(line):\(column): error[php-ini-syntax]: \(message)" }
+        public var description: String { "\(file):\(line):\(column): error[\(DiagnosticID.phpIniSyntax)]: \(message)" }
     }
 
     /// Looks up `${NAME}` among directives set by earlier files. The parser itself tries this

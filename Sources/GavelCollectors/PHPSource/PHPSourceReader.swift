@@ -100,7 +100,7 @@ struct PHPSourceReader {
         r.file = file
         var lexer = PHPLexer(bytes)
         do { r.toks = try lexer.tokens() } catch {
-            throw CollectorError("php-source-syntax", error.message, at: "\(file):\(error.line):\(error.column)")
+            throw CollectorError(.phpSourceSyntax, error.message, at: "\(file):\(error.line):\(error.column)")
         }
         try r.statements(until: nil, conditional: false)
         return r
@@ -115,7 +115,7 @@ struct PHPSourceReader {
         return false
     }
     private func fail(_ message: String) -> CollectorError {
-        CollectorError("php-source-syntax", message, at: "\(file):\(tok.line):\(tok.column)")
+        CollectorError(.phpSourceSyntax, message, at: "\(file):\(tok.line):\(tok.column)")
     }
     private mutating func expect(_ p: String, _ what: String) throws {
         guard isPunct(p) else { throw fail("expected '\(p)' \(what)") }

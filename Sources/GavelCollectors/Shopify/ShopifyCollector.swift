@@ -41,22 +41,22 @@ public struct ShopifyCollector {
     /// The GraphQL endpoint, after checking that the token will not travel in clear text.
     public func endpointURL() throws -> URL {
         guard let version = ShopifyAPIVersion(apiVersion) else {
-            throw CollectorError("shopify-version", "--api-version \(apiVersion) is not a Shopify API version (YYYY-01, -04, -07, -10 or unstable)")
+            throw CollectorError(.shopifyVersion, "--api-version \(apiVersion) is not a Shopify API version (YYYY-01, -04, -07, -10 or unstable)")
         }
         guard version >= ShopifyAPIVersion.oldestUsable else {
             throw CollectorError(
-                "shopify-version",
+                .shopifyVersion,
                 "--api-version \(apiVersion) predates \(ShopifyAPIVersion.oldestUsable), the oldest version whose schema has every field this collector reads")
         }
         let base = endpoint ?? "https://\(shop)"
         guard let c = URLComponents(string: base), let scheme = c.scheme?.lowercased(), let host = c.host, !host.isEmpty,
             c.path.isEmpty || c.path == "/", c.query == nil, c.user == nil
         else {
-            throw CollectorError("shopify-endpoint", "--endpoint \(base) must be scheme://host[:port] and nothing else")
+            throw CollectorError(.shopifyEndpoint, "--endpoint \(base) must be scheme://host[:port] and nothing else")
         }
         let loopback = ["127.0.0.1", "::1", "localhost"].contains(host.lowercased())
         guard scheme == "https" || (scheme == "http" && loopback) else {
-            throw CollectorError("shopify-endpoint", "--endpoint \(base): the access token is only sent over https (plain http only to a loopback address)")
+            throw CollectorError(.shopifyEndpoint, "--endpoint \(base): the access token is only sent over https (plain http only to a loopback address)")
         }
         var u = c
         u.path = "/admin/api/\(apiVersion)/graphql.json"
@@ -69,10 +69,10 @@ public struct ShopifyCollector {
         let port = url.port ?? (url.scheme == "https" ? 443 : 80)
         if let proxy = ProxySettings.forURL(url, environment: ProcessEnvironment.all) {
             if let problem = TCPProbe.connect(host: proxy.host, port: proxy.port, timeout: connectTimeout) {
-                throw CollectorError("shopify-connect", "the proxy from \(proxy.variable): " + problem + " (--connect-timeout)")
+                throw CollectorError(.shopifyConnect, "the proxy from \(proxy.variable): " + problem + " (--connect-timeout)")
             }
         } else if let problem = TCPProbe.connect(host: url.host!, port: port, timeout: connectTimeout) {
-            throw CollectorError("shopify-connect", problem + " (--connect-timeout)")
+            throw CollectorError(.shopifyConnect, problem + " (--connect-timeout)")
         }
         let client = GraphQLClient(url: url, token: token, requestTimeout: requestTimeout, totalTimeout: totalTimeout)
         client.retry = retry
@@ -84,7 +84,7 @@ public struct ShopifyCollector {
         run.keep(r.errors)
         guard let shop = r.data?["shop"], shop.objectMembers != nil else {
             let why = r.errors.first?.message ?? "no shop in the response"
-            throw CollectorError("shopify-response", "the store itself could not be read: \(why)")
+            throw CollectorError(.shopifyResponse, "the store itself could not be read: \(why)")
         }
         var data: [(String, Value)] = []
         var shopRecord: [(String, Value)] = [
@@ -201,7 +201,7 @@ public struct ShopifyCollector {
                 pages += 1
                 guard conn["pageInfo"]?["hasNextPage"] == .bool(true) else { return .nodes(nodes) }
                 guard let cursor = conn["pageInfo"]?["endCursor"]?.stringValue, pages < 10_000 else {
-                    throw CollectorError("shopify-response", "\(op): hasNextPage without an endCursor")
+                    throw CollectorError(.shopifyResponse, "\(op): hasNextPage without an endCursor")
                 }
                 after = .string(cursor)
             }

@@ -50,7 +50,7 @@ enum DebianWordPress {
             guard FileManager.default.fileExists(atPath: real) else { continue }
             guard let text = FileManager.default.contents(atPath: real) else {
                 throw CollectorError(
-                    "wordpress-config", "cannot read \(c), the site's configuration that Debian's wp-config.php requires (run as a user that can)")
+                    .wordpressConfig, "cannot read \(c), the site's configuration that Debian's wp-config.php requires (run as a user that can)")
             }
             return (real, try PHPSourceReader.read([UInt8](text), file: c))
         }

@@ -32,10 +32,10 @@ public struct WordPressCollector {
     public func collect(into b: inout SnapshotBuilder) throws -> Value {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
-            throw CollectorError("wordpress-path", "\(path) is not a directory")
+            throw CollectorError(.wordpressPath, "\(path) is not a directory")
         }
         if let dbPasswordFile, !FileManager.default.isReadableFile(atPath: dbPasswordFile) {
-            throw CollectorError("wordpress-db-password-file", "cannot read the --db-password-file \(dbPasswordFile)")
+            throw CollectorError(.wordpressDbPasswordFile, "cannot read the --db-password-file \(dbPasswordFile)")
         }
         var files = WordPressFiles(root: path)
         files.siteNames = siteNames

@@ -8,10 +8,10 @@ extension CompileSession {
         m.allowOnly(["gavel", "framework", "title", "version", "description", "controls"])
         guard let (framework, fwAt) = m.string("framework", required: true) else { return }
         if !isIdentifier(framework, extra: "._-") {
-            diags.error("bad-id", "framework name '\(framework)' must be letters, digits, '.', '_' or '-'", at: fwAt)
+            diags.error(.badId, "framework name '\(framework)' must be letters, digits, '.', '_' or '-'", at: fwAt)
         }
         if let other = catalogs.first(where: { $0.framework == framework }) {
-            diags.error("duplicate-framework", "framework '\(framework)' is already defined", at: fwAt, notes: ["first defined in \(other.file)"])
+            diags.error(.duplicateFramework, "framework '\(framework)' is already defined", at: fwAt, notes: ["first defined in \(other.file)"])
             return
         }
         let title = m.string("title")?.0 ?? framework
@@ -22,7 +22,7 @@ extension CompileSession {
             c.allowOnly(["id", "title", "manual", "description", "tags"])
             guard let (id, at) = c.string("id", required: true) else { continue }
             if let first = seen[id] {
-                diags.error("duplicate-control-id", "control '\(id)' appears twice in framework '\(framework)'", at: at, notes: ["first defined at \(first)"])
+                diags.error(.duplicateControlId, "control '\(id)' appears twice in framework '\(framework)'", at: at, notes: ["first defined at \(first)"])
                 continue
             }
             seen[id] = at

@@ -95,7 +95,7 @@ final class CompileSession {
         for f in dataFiles { loadDataset(f) }
         for f in schemaFiles { loadSchema(f) }
         if yamlFiles.isEmpty, !diags.hasErrors {
-            diags.error("no-policies", "no policy files (*.yaml, *.yml) found under \(path)", at: nil)
+            diags.error(.noPolicies, "no policy files (*.yaml, *.yml) found under \(path)", at: nil)
         }
         for f in loaded where f.marker == .controls { compileCatalog(f) }
         for f in loaded where f.marker == .policy { compileHeader(f) }
@@ -106,7 +106,7 @@ final class CompileSession {
         for f in loaded where f.marker == .waivers { compileWaivers(f) }
         for f in loaded where f.marker == .attestations { compileAttestations(f) }
         if !diags.hasErrors, rules.isEmpty, !yamlFiles.isEmpty {
-            diags.error("no-rules", "the policy set under \(path) defines no rules", at: nil)
+            diags.error(.noRules, "the policy set under \(path) defines no rules", at: nil)
         }
         let params = headers.values.sorted { $0.id < $1.id }.flatMap { h in
             h.params.keys.sorted().map { name in
@@ -157,7 +157,7 @@ final class CompileSession {
     func discover(_ path: String) -> (yaml: [String], data: [String], schemas: [String]) {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            diags.error("io-error", "policy path \(path) does not exist", at: nil)
+            diags.error(.ioError, "policy path \(path) does not exist", at: nil)
             return ([], [], [])
         }
         if !isDir.boolValue { return ([path], [], []) }
@@ -173,7 +173,7 @@ final class CompileSession {
             guard rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") || rel.hasSuffix(".json") else { continue }
             let (inside, resolved) = insidePolicyFolder(full)
             guard inside else {
-                diags.error("outside-policy-folder", "\(full) links to \(resolved), outside the policy folder; it is not read", at: nil)
+                diags.error(.outsidePolicyFolder, "\(full) links to \(resolved), outside the policy folder; it is not read", at: nil)
                 continue
             }
             if parts.first == "schemas", parts.count == 2, rel.hasSuffix(".schema.json") {
@@ -189,7 +189,7 @@ final class CompileSession {
 
     func readFile(_ path: String) -> Data? {
         guard let data = FileManager.default.contents(atPath: path) else {
-            diags.error("io-error", "cannot read \(path)", at: nil)
+            diags.error(.ioError, "cannot read \(path)", at: nil)
             return nil
         }
         inputFiles.append(InputFile(path: path, sha256: SHA256.hex(data), bytes: data.count))
@@ -199,7 +199,7 @@ final class CompileSession {
     func load(_ path: String) {
         guard let data = readFile(path) else { return }
         guard let text = String(data: data, encoding: .utf8) else {
-            diags.error("encoding", "\(path) is not UTF-8 text", at: SourceLocation(file: path, line: 1, column: 1))
+            diags.error(.encoding, "\(path) is not UTF-8 text", at: SourceLocation(file: path, line: 1, column: 1))
             return
         }
         renderer.register(file: path, text: text)
@@ -209,13 +209,13 @@ final class CompileSession {
         let markers = FileMarker.allCases.map { "gavel: \($0.rawValue)" }
         guard let first = map.pairs.first, first.key.scalar?.text == "gavel" else {
             let at = map.pairs.first?.key.location ?? root.location
-            diags.error("missing-marker", "the first key of a Gavel file must be 'gavel:' naming its kind (\(markers.joined(separator: ", ")))", at: at)
+            diags.error(.missingMarker, "the first key of a Gavel file must be 'gavel:' naming its kind (\(markers.joined(separator: ", ")))", at: at)
             return
         }
         guard let value = first.value.scalar?.text, let marker = FileMarker(rawValue: value) else {
             let v = first.value.scalar?.text ?? ""
             diags.error(
-                "unknown-marker", "unknown file kind 'gavel: \(v)'\(Suggest.hint(for: v, in: FileMarker.allCases.map(\.rawValue)))",
+                .unknownMarker, "unknown file kind 'gavel: \(v)'\(Suggest.hint(for: v, in: FileMarker.allCases.map(\.rawValue)))",
                 at: first.value.location, notes: ["known kinds: \(FileMarker.allCases.map(\.rawValue).joined(separator: ", "))"])
             return
         }

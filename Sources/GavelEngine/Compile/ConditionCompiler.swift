@@ -38,21 +38,21 @@ extension CompileSession {
         let structural = m.keys.filter { ConditionKeys.combinators.contains($0) || ConditionKeys.quantifiers.contains($0) }
         if structural.count > 1 {
             diags.error(
-                "multiple-conditions",
+                .multipleConditions,
                 "a condition holds exactly one of all/any/none/not/every/some/count; found \(structural.joined(separator: ", ")); wrap them in 'all:'",
                 at: m.keyLocation(structural[1]))
             return nil
         }
         guard let key = structural.first else {
             if let op = m.keys.first(where: { ConditionKeys.operators.contains($0) }) {
-                diags.error("missing-path", "the test '\(op)' needs a 'path:' saying which value it reads", at: node.location)
+                diags.error(.missingPath, "the test '\(op)' needs a 'path:' saying which value it reads", at: node.location)
             } else if let k = m.keys.first {
                 let all = ConditionKeys.combinators + ConditionKeys.quantifiers + ["path"]
                 diags.error(
-                    "unknown-condition", "unknown condition '\(k)'\(Suggest.hint(for: k, in: all + ConditionKeys.operators))", at: m.keyLocation(k),
+                    .unknownCondition, "unknown condition '\(k)'\(Suggest.hint(for: k, in: all + ConditionKeys.operators))", at: m.keyLocation(k),
                     notes: ["a condition is one of all, any, none, not, every, some, count, or a test with 'path:'"])
             } else {
-                diags.error("unknown-condition", "empty condition", at: node.location)
+                diags.error(.unknownCondition, "empty condition", at: node.location)
             }
             return nil
         }
@@ -63,11 +63,11 @@ extension CompileSession {
             return compileCondition(value, scope).map { .not($0) }
         case "all", "any", "none":
             guard let items = value.sequence else {
-                diags.error("wrong-type", "'\(key)' takes a list of conditions, found \(value.describedType)", at: value.location)
+                diags.error(.wrongType, "'\(key)' takes a list of conditions, found \(value.describedType)", at: value.location)
                 return nil
             }
             if items.isEmpty {
-                diags.error("empty-list", "'\(key)' needs at least one condition", at: value.location)
+                diags.error(.emptyList, "'\(key)' needs at least one condition", at: value.location)
                 return nil
             }
             let parts = items.map { compileCondition($0, scope) }
@@ -87,7 +87,7 @@ extension CompileSession {
         guard let (path, elementType) = compileTypedPath(text, pathNode, scope, wildcard: true) else { return nil }
         if case .wildcard? = path.steps.last {
         } else {
-            diags.error("missing-wildcard", "the path of '\(key)' must end in [*] (array elements or object values), e.g. \(text)[*]", at: pathNode.location)
+            diags.error(.missingWildcard, "the path of '\(key)' must end in [*] (array elements or object values), e.g. \(text)[*]", at: pathNode.location)
             return nil
         }
         var inner = scope
@@ -117,13 +117,13 @@ extension CompileSession {
         let present = m.keys.filter { keys.contains($0) }
         guard present.count == 1, let key = present.first, let rel = NumberTest.Relation(rawValue: key) else {
             diags.error(
-                present.isEmpty ? "missing-operator" : "multiple-operators",
+                present.isEmpty ? .missingOperator : .multipleOperators,
                 "'\(what)' needs exactly one of \(keys.joined(separator: ", "))", at: m.node.location)
             return nil
         }
         guard let (v, at) = resolveOperand(m[key]!, scope) else { return nil }
         guard let n = v.number else {
-            diags.error("type-mismatch", "'\(key)' in '\(what)' compares numbers, but the operand is \(describe(v))", at: at)
+            diags.error(.typeMismatch, "'\(key)' in '\(what)' compares numbers, but the operand is \(describe(v))", at: at)
             return nil
         }
         return NumberTest(relation: rel, operand: n)
@@ -132,7 +132,7 @@ extension CompileSession {
     func compileMissing(_ m: MapReader) -> MissingPolicy? {
         guard let (text, at) = m.string("missing") else { return nil }
         guard let p = MissingPolicy(rawValue: text) else {
-            diags.error("bad-missing", "'missing' must be pass or fail, found '\(text)'", at: at)
+            diags.error(.badMissing, "'missing' must be pass or fail, found '\(text)'", at: at)
             return nil
         }
         return p
@@ -154,13 +154,13 @@ extension CompileSession {
         }
         let syntax: PathSyntax
         do { syntax = try PathSyntax.parse(text) } catch {
-            diags.error("bad-path", "invalid path '\(text)': \(error.message)", at: at(error.offset))
+            diags.error(.badPath, "invalid path '\(text)': \(error.message)", at: at(error.offset))
             return nil
         }
         if syntax.hasWildcard, !wildcard {
             let seg = syntax.segments.first { $0.suffixes.contains(.wildcard) }!
             diags.error(
-                "wildcard-in-leaf", "[*] is allowed only in the path of every/some/count; a test reads one value. Use 'every:' or 'some:' over \(text)",
+                .wildcardInLeaf, "[*] is allowed only in the path of every/some/count; a test reads one value. Use 'every:' or 'some:' over \(text)",
                 at: at(seg.offset))
             return nil
         }
@@ -171,7 +171,7 @@ extension CompileSession {
             type = scope.element
             guard scope.depth > 0 else {
                 diags.error(
-                    "relative-path-outside-quantifier",
+                    .relativePathOutsideQuantifier,
                     "'\(text)' starts with '.', which means the current element; it can only be used inside every/some/count",
                     at: node.location)
                 return nil
@@ -181,14 +181,14 @@ extension CompileSession {
             let first = segments.removeFirst()
             guard let kind = first.name, first.suffixes.isEmpty else {
                 diags.error(
-                    "bad-path", "a path starts with a snapshot kind (\(SnapshotKinds.builtIn.joined(separator: ", ")), or one of your own), found '\(text)'",
+                    .badPath, "a path starts with a snapshot kind (\(SnapshotKinds.builtIn.joined(separator: ", ")), or one of your own), found '\(text)'",
                     at: at(first.offset))
                 return nil
             }
             guard let index = useKind(kind, at: at(first.offset), "path '\(text)' starts with") else { return nil }
             if let declared = scope.kinds.declared, !declared.contains(kind) {
                 diags.error(
-                    "kind-mismatch",
+                    .kindMismatch,
                     "path '\(text)' reads kind '\(kind)', but the rule's kinds are [\(declared.joined(separator: ", "))]; add '\(kind)' to the rule's kind",
                     at: at(first.offset))
                 return nil
@@ -205,10 +205,10 @@ extension CompileSession {
                     if fields.isEmpty {
                         let hint = type!.element != nil ? "; use [*] (in every/some/count) or [N] to reach its elements" : ""
                         diags.error(
-                            "path-type", "'\(walked)' is \(type!.describe), so it has no field '\(name)' (in path '\(text)')\(hint)", at: at(seg.offset))
+                            .pathType, "'\(walked)' is \(type!.describe), so it has no field '\(name)' (in path '\(text)')\(hint)", at: at(seg.offset))
                     } else {
                         diags.error(
-                            "unknown-field", "'\(walked)' has no field '\(name)'\(Suggest.hint(for: name, in: fields))",
+                            .unknownField, "'\(walked)' has no field '\(name)'\(Suggest.hint(for: name, in: fields))",
                             at: at(seg.offset), notes: ["its fields are: \(fields.joined(separator: ", ")) (see docs/snapshots/)"])
                     }
                     return nil
@@ -218,7 +218,7 @@ extension CompileSession {
             }
             for _ in seg.suffixes {
                 guard let t = type!.element else {
-                    diags.error("path-type", "'\(walked)' is \(type!.describe); [N] and [*] apply to arrays and maps (in path '\(text)')", at: at(seg.offset))
+                    diags.error(.pathType, "'\(walked)' is \(type!.describe); [N] and [*] apply to arrays and maps (in path '\(text)')", at: at(seg.offset))
                     return nil
                 }
                 type = t
@@ -255,7 +255,7 @@ extension CompileSession {
             guard let (name, at) = MapReader.text(m[0].value, "param", diags) else { return nil }
             guard let declared = scope.policy.params[name] else {
                 diags.error(
-                    "unknown-param",
+                    .unknownParam,
                     "parameter '\(name)' is not declared in the params of policy '\(scope.policy.id)'\(Suggest.hint(for: name, in: scope.policy.params.keys))",
                     at: at)
                 return nil
@@ -287,7 +287,7 @@ extension CompileSession {
         }
         guard let d = bad(v) else { return (v, at) }
         diags.error(
-            "bad-number",
+            .badNumber,
             "the operand holds \(d.isNaN ? ".nan" : d < 0 ? "-.inf" : ".inf"), which no value compares with meaningfully and a results document cannot record; write a finite number",
             at: at)
         return nil

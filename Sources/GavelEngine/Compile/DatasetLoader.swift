@@ -41,14 +41,14 @@ extension CompileSession {
         if path.hasSuffix(".json") {
             let doc: JSONDocument
             do { doc = try JSONDocument.parse([UInt8](data)) } catch {
-                diags.error("bad-dataset", "invalid JSON: \(error.message)", at: SourceLocation(file: path, line: error.line, column: error.column))
+                diags.error(.badDataset, "invalid JSON: \(error.message)", at: SourceLocation(file: path, line: error.line, column: error.column))
                 return
             }
             var root = doc.toValue()
             if WordfenceFeed.recognises(root) { root = .array(WordfenceFeed.entries(root)) }
             if let inner = root["advisories"] { root = inner }
             guard case .array(let items) = root else {
-                diags.error("bad-dataset", "a dataset must be a list of advisories or an object with an 'advisories' list", at: fileStart)
+                diags.error(.badDataset, "a dataset must be a list of advisories or an object with an 'advisories' list", at: fileStart)
                 return
             }
             entries = items.map { ($0, fileStart) }
@@ -60,25 +60,25 @@ extension CompileSession {
             var list = root.sequence
             if list == nil, let inner = root["advisories"] { list = inner.sequence }
             guard let list else {
-                diags.error("bad-dataset", "a dataset must be a list of advisories or a mapping with an 'advisories' list", at: root.location)
+                diags.error(.badDataset, "a dataset must be a list of advisories or a mapping with an 'advisories' list", at: root.location)
                 return
             }
             entries = list.map { ($0.toValue(), $0.location) }
         }
         if datasets[name] != nil {
-            diags.error("duplicate-dataset", "dataset '\(name)' is defined twice (a .json and a .yaml file?)", at: fileStart)
+            diags.error(.duplicateDataset, "dataset '\(name)' is defined twice (a .json and a .yaml file?)", at: fileStart)
             return
         }
         var advisories: [Advisory] = []
         for (n, (entry, at)) in entries.enumerated() {
             let label = "advisory #\(n + 1) of dataset '\(name)'"
             guard let slug = entry["slug"]?.stringValue, let affectedText = entry["affected"]?.stringValue else {
-                diags.error("bad-dataset", "\(label) needs string fields 'slug' and 'affected'", at: at)
+                diags.error(.badDataset, "\(label) needs string fields 'slug' and 'affected'", at: at)
                 continue
             }
             guard let range = VersionRange(affectedText) else {
                 diags.error(
-                    "bad-version-range", "\(label) has an invalid 'affected' range '\(affectedText)'; write e.g. \"<5.3.2\" or \">=2.0 <2.4.1\"", at: at)
+                    .badVersionRange, "\(label) has an invalid 'affected' range '\(affectedText)'; write e.g. \"<5.3.2\" or \">=2.0 <2.4.1\"", at: at)
                 continue
             }
             let id = entry["id"]?.stringValue ?? "\(slug)@\(affectedText)"

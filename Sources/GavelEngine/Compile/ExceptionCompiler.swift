@@ -12,19 +12,19 @@ extension CompileSession {
             w.allowOnly(["rule", "assets", "reason", "approved_by", "expires", "ticket"])
             let rule = w.string("rule", required: true)
             if let (id, at) = rule, ruleLocations[id] == nil {
-                diags.error("unknown-rule", "waiver for unknown rule '\(id)'\(Suggest.hint(for: id, in: ruleLocations.keys))", at: at)
+                diags.error(.unknownRule, "waiver for unknown rule '\(id)'\(Suggest.hint(for: id, in: ruleLocations.keys))", at: at)
             }
             var assets: [String] = []
             for a in w.list("assets", required: true, scalarOK: true) ?? [] {
                 guard let (pattern, at) = MapReader.text(a, "an asset name or pattern", diags) else { continue }
                 if pattern.isEmpty || pattern.contains(where: \.isWhitespace) {
-                    diags.error("bad-asset-pattern", "asset pattern '\(pattern)' must be an asset name, with '*' for any run of characters", at: at)
+                    diags.error(.badAssetPattern, "asset pattern '\(pattern)' must be an asset name, with '*' for any run of characters", at: at)
                     continue
                 }
                 assets.append(pattern)
             }
             if let list = w["assets"], list.sequence?.isEmpty == true {
-                diags.error("bad-asset-pattern", "a waiver needs at least one asset (write [\"*\"] for every asset)", at: list.location)
+                diags.error(.badAssetPattern, "a waiver needs at least one asset (write [\"*\"] for every asset)", at: list.location)
             }
             let reason = nonEmpty(w, "reason")
             let approver = nonEmpty(w, "approved_by")
@@ -49,14 +49,14 @@ extension CompileSession {
             let date = day(a, "date", required: true)
             let expires = day(a, "expires", required: false)
             if let date, let expires, expires < date {
-                diags.error("bad-date", "the attestation expires (\(expires)) before it is dated (\(date))", at: a.keyLocation("expires"))
+                diags.error(.badDate, "the attestation expires (\(expires)) before it is dated (\(date))", at: a.keyLocation("expires"))
                 continue
             }
             if a["control"] == nil { _ = a.require("control") }
             if let ref = refs?.first, let control = controlEntry(ref), !control.manual {
                 diags.add(
                     Diagnostic(
-                        "attestation-for-automated-control",
+                        .attestationForAutomatedControl,
                         "control '\(ref)' is not manual: its verdict comes from its rules, and this attestation is shown beside them without changing it",
                         at: a.keyLocation("control"), level: .warning))
             }
@@ -76,7 +76,7 @@ extension CompileSession {
     private func nonEmpty(_ m: MapReader, _ key: String) -> String? {
         guard let (text, at) = m.string(key, required: true) else { return nil }
         if text.trimmingCharacters(in: .whitespaces).isEmpty {
-            diags.error("missing-key", "'\(key)' in \(m.what) must not be empty: auditors read it", at: at)
+            diags.error(.missingKey, "'\(key)' in \(m.what) must not be empty: auditors read it", at: at)
             return nil
         }
         return text
@@ -86,7 +86,7 @@ extension CompileSession {
     private func day(_ m: MapReader, _ key: String, required: Bool) -> Day? {
         guard let (text, at) = m.string(key, required: required) else { return nil }
         guard let d = Day(text) else {
-            diags.error("bad-date", "'\(key)' must be a date written YYYY-MM-DD, found '\(text)'", at: at)
+            diags.error(.badDate, "'\(key)' must be a date written YYYY-MM-DD, found '\(text)'", at: at)
             return nil
         }
         return d

@@ -11,14 +11,14 @@ extension CompileSession {
     func useKind(_ name: String, at location: SourceLocation, _ what: String) -> Int? {
         guard SnapshotKinds.isValidName(name) else {
             diags.error(
-                "unknown-kind",
+                .unknownKind,
                 "\(what) '\(name)', which is not a kind name (lowercase letters, digits, '-' and '_', starting with a letter)"
                     + Suggest.hint(for: name.lowercased(), in: SnapshotKinds.builtIn + userSchemas.keys.sorted()), at: location)
             return nil
         }
         guard let index = SnapshotKinds.intern(name) else {
             diags.error(
-                "too-many-kinds", "'\(name)' would be kind number \(SnapshotKinds.capacity + 1); at most \(SnapshotKinds.capacity) kinds can be used at once",
+                .tooManyKinds, "'\(name)' would be kind number \(SnapshotKinds.capacity + 1); at most \(SnapshotKinds.capacity) kinds can be used at once",
                 at: location)
             return nil
         }
@@ -43,7 +43,7 @@ extension CompileSession {
             guard !hint.isEmpty else { continue }
             diags.add(
                 Diagnostic(
-                    "unknown-kind", "kind '\(name)' has no schema and no collector makes it\(hint)", at: use.location, level: .warning,
+                    .unknownKind, "kind '\(name)' has no schema and no collector makes it\(hint)", at: use.location, level: .warning,
                     notes: ["a kind of your own is fine: declare its schema in schemas/\(name).schema.json to have its paths checked"]))
         }
     }

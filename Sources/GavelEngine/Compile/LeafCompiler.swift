@@ -9,29 +9,29 @@ extension CompileSession {
         for k in m.keys where !ConditionKeys.leafKeys.contains(k) && !ConditionKeys.operators.contains(k) {
             ok = false
             if let near = Suggest.closest(to: k, in: ConditionKeys.operators) {
-                diags.error("unknown-operator", "unknown operator '\(k)'; did you mean '\(near)'?", at: m.keyLocation(k))
+                diags.error(.unknownOperator, "unknown operator '\(k)'; did you mean '\(near)'?", at: m.keyLocation(k))
             } else if k == "where" || k == "check" {
                 diags.error(
-                    "unknown-operator",
+                    .unknownOperator,
                     "'\(k)' belongs inside every/some/count, next to their 'path'; a test has 'path', one operator, and optionally 'as' and 'missing'",
                     at: m.keyLocation(k))
             } else if ConditionKeys.combinators.contains(k) || ConditionKeys.quantifiers.contains(k) {
-                diags.error("multiple-conditions", "'\(k)' cannot sit beside 'path:' in the same mapping; put the test inside it", at: m.keyLocation(k))
+                diags.error(.multipleConditions, "'\(k)' cannot sit beside 'path:' in the same mapping; put the test inside it", at: m.keyLocation(k))
             } else {
                 diags.error(
-                    "unknown-operator", "unknown operator '\(k)'", at: m.keyLocation(k),
+                    .unknownOperator, "unknown operator '\(k)'", at: m.keyLocation(k),
                     notes: ["operators: \(ConditionKeys.operators.joined(separator: ", "))"])
             }
         }
         let ops = m.keys.filter { ConditionKeys.operators.contains($0) }
         if ops.isEmpty {
             if ok {
-                diags.error("missing-operator", "a test needs one operator beside 'path:' (e.g. equals, matches, gte, exists)", at: m.node.location)
+                diags.error(.missingOperator, "a test needs one operator beside 'path:' (e.g. equals, matches, gte, exists)", at: m.node.location)
             }
             ok = false
         } else if ops.count > 1 {
             diags.error(
-                "multiple-operators", "a test has exactly one operator; found \(ops.joined(separator: ", ")). Combine tests with 'all:'",
+                .multipleOperators, "a test has exactly one operator; found \(ops.joined(separator: ", ")). Combine tests with 'all:'",
                 at: m.keyLocation(ops[1]))
             ok = false
         }
@@ -44,7 +44,7 @@ extension CompileSession {
             coercion = Coercion(rawValue: c)
             if coercion == nil {
                 diags.error(
-                    "unknown-coercion", "unknown conversion 'as: \(c)'\(Suggest.hint(for: c, in: Coercion.allCases.map(\.rawValue)))", at: at,
+                    .unknownCoercion, "unknown conversion 'as: \(c)'\(Suggest.hint(for: c, in: Coercion.allCases.map(\.rawValue)))", at: at,
                     notes: ["conversions: \(Coercion.allCases.map(\.rawValue).joined(separator: ", "))"])
                 ok = false
             }
@@ -54,7 +54,7 @@ extension CompileSession {
         guard ops.count == 1 else { return nil }
         let opName = ops[0]
         if opName == "exists", m.has("missing") {
-            diags.error("conflicting-keys", "'missing' has no effect on 'exists', which already says what absence means", at: m.keyLocation("missing"))
+            diags.error(.conflictingKeys, "'missing' has no effect on 'exists', which already says what absence means", at: m.keyLocation("missing"))
             ok = false
         }
         guard ok, let path, let operand = compileOperator(opName, m[opName]!, coercion, scope) else { return nil }
@@ -108,7 +108,7 @@ extension CompileSession {
         let outcome = op.hasPrefix("not_") ? "always holds" : "never holds"
         diags.add(
             Diagnostic(
-                "operand-type", "'\(path)' is \(type.describe) (docs/snapshots/), and \(what), so this '\(op)' \(outcome)",
+                .operandType, "'\(path)' is \(type.describe) (docs/snapshots/), and \(what), so this '\(op)' \(outcome)",
                 at: at, level: .warning, notes: notes))
     }
 
@@ -129,12 +129,12 @@ extension CompileSession {
         }
         diags.add(
             Diagnostic(
-                "empty-operand", "'\(op): []' lists nothing: \(outcome)", at: at, level: .warning,
+                .emptyOperand, "'\(op): []' lists nothing: \(outcome)", at: at, level: .warning,
                 notes: ["list the values the test is about" + (op == "in" || op == "not_in" ? ", or use 'exists' to test presence" : "")]))
     }
 
     private func mismatch(_ op: String, _ wants: String, _ v: Value, _ at: SourceLocation) -> (Op, Value)? {
-        diags.error("type-mismatch", "'\(op)' needs \(wants), but the operand is \(describe(v))", at: at)
+        diags.error(.typeMismatch, "'\(op)' needs \(wants), but the operand is \(describe(v))", at: at)
         return nil
     }
 
@@ -190,7 +190,7 @@ extension CompileSession {
             } catch {
                 var l = at
                 l.column += error.offset + (quoted ? 1 : 0)
-                diags.error("bad-regex", "invalid regular expression \"\(pattern)\": \(error.message) (at character \(error.offset + 1))", at: l)
+                diags.error(.badRegex, "invalid regular expression \"\(pattern)\": \(error.message) (at character \(error.offset + 1))", at: l)
                 return nil
             }
         case "contains", "not_contains":
@@ -222,13 +222,13 @@ extension CompileSession {
             guard case .string(let t) = v, names.contains(t) else {
                 if v == .null {
                     diags.error(
-                        "type-mismatch",
+                        .typeMismatch,
                         "'type' must be one of \(names.joined(separator: ", ")), found a YAML null; to test for null write type: \"null\" (quoted)", at: at)
                     return nil
                 }
                 let given = v.stringValue ?? v.display
                 diags.error(
-                    "type-mismatch", "'type' must be one of \(names.joined(separator: ", ")), found '\(given)'\(Suggest.hint(for: given, in: names))", at: at)
+                    .typeMismatch, "'type' must be one of \(names.joined(separator: ", ")), found '\(given)'\(Suggest.hint(for: given, in: names))", at: at)
                 return nil
             }
             return (.type(t), v)
@@ -237,7 +237,7 @@ extension CompileSession {
             guard case .string(let name) = v else { return mismatch(op, "a dataset name", v, at) }
             guard let ds = datasets[name] else {
                 diags.error(
-                    "unknown-dataset", "no dataset '\(name)' (datasets are files in the policy folder's data/)\(Suggest.hint(for: name, in: datasets.keys))",
+                    .unknownDataset, "no dataset '\(name)' (datasets are files in the policy folder's data/)\(Suggest.hint(for: name, in: datasets.keys))",
                     at: at)
                 return nil
             }
@@ -256,7 +256,7 @@ extension CompileSession {
     }
 
     private func coercionMismatch(_ op: String, _ c: Coercion, _ at: SourceLocation) -> (Op, Value)? {
-        diags.error("type-mismatch", "'as: \(c.rawValue)' gives a \(c.resultType), which '\(op)' cannot test", at: at)
+        diags.error(.typeMismatch, "'as: \(c.rawValue)' gives a \(c.resultType), which '\(op)' cannot test", at: at)
         return nil
     }
 }

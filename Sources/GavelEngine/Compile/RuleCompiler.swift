@@ -9,10 +9,10 @@ extension CompileSession {
         m.allowOnly(["gavel", "id", "title", "description", "kind", "params", "rules", "tests"])
         guard let (id, idAt) = m.string("id", required: true) else { return }
         if !isIdentifier(id, extra: "._-") {
-            diags.error("bad-id", "policy id '\(id)' must be letters, digits, '.', '_' or '-'", at: idAt)
+            diags.error(.badId, "policy id '\(id)' must be letters, digits, '.', '_' or '-'", at: idAt)
         }
         if let other = headers[id] {
-            diags.error("duplicate-policy-id", "policy id '\(id)' is already used", at: idAt, notes: ["first used in \(other.file)"])
+            diags.error(.duplicatePolicyId, "policy id '\(id)' is already used", at: idAt, notes: ["first used in \(other.file)"])
             return
         }
         var header = PolicyHeader(id: id, file: f.path, params: [:], kinds: nil)
@@ -24,10 +24,10 @@ extension CompileSession {
             for pair in p.pairs {
                 guard let name = pair.key.scalar?.text else { continue }
                 if !isIdentifier(name, extra: "_") {
-                    diags.error("bad-id", "parameter name '\(name)' must be letters, digits or '_'", at: pair.key.location)
+                    diags.error(.badId, "parameter name '\(name)' must be letters, digits or '_'", at: pair.key.location)
                 }
                 if case .mapping = pair.value.content {
-                    diags.error("wrong-type", "parameter '\(name)' must be a scalar or a list, found a mapping", at: pair.value.location)
+                    diags.error(.wrongType, "parameter '\(name)' must be a scalar or a list, found a mapping", at: pair.value.location)
                     continue
                 }
                 header.params[name] = (pair.value.toValue(), pair.value.location)
@@ -40,7 +40,7 @@ extension CompileSession {
             else { continue }
             if let first = ruleLocations[ruleID] {
                 diags.error(
-                    "duplicate-rule-id", "rule id '\(ruleID)' is already used; rule ids are unique across the whole policy set",
+                    .duplicateRuleId, "rule id '\(ruleID)' is already used; rule ids are unique across the whole policy set",
                     at: idNode.location, notes: ["first defined at \(first)"])
             } else {
                 ruleLocations[ruleID] = idNode.location
@@ -58,7 +58,7 @@ extension CompileSession {
             if !out.contains(k) { out.append(k) }
         }
         if out.isEmpty {
-            diags.error("wrong-type", "kind must name at least one snapshot kind", at: node.location)
+            diags.error(.wrongType, "kind must name at least one snapshot kind", at: node.location)
             return nil
         }
         return out
@@ -76,11 +76,11 @@ extension CompileSession {
         m.allowOnly(["id", "title", "description", "severity", "controls", "kind", "when", "check", "message", "remediation"])
         guard let (id, idAt) = m.string("id", required: true) else { return nil }
         if !isIdentifier(id, extra: "._-") {
-            diags.error("bad-id", "rule id '\(id)' must be letters, digits, '.', '_' or '-'", at: idAt)
+            diags.error(.badId, "rule id '\(id)' must be letters, digits, '.', '_' or '-'", at: idAt)
         }
         let title = m.string("title")?.0 ?? id
         if !m.has("title") {
-            diags.add(Diagnostic("missing-title", "rule '\(id)' has no title; reports will show its id", at: idAt, level: .warning))
+            diags.add(Diagnostic(.missingTitle, "rule '\(id)' has no title; reports will show its id", at: idAt, level: .warning))
         }
         var severity = Severity.medium
         if let (s, at) = m.string("severity") {
@@ -88,11 +88,11 @@ extension CompileSession {
                 severity = sev
             } else {
                 diags.error(
-                    "bad-severity", "unknown severity '\(s)'\(Suggest.hint(for: s, in: Severity.allCases.map(\.rawValue)))", at: at,
+                    .badSeverity, "unknown severity '\(s)'\(Suggest.hint(for: s, in: Severity.allCases.map(\.rawValue)))", at: at,
                     notes: ["severities: critical, high, medium, low, info"])
             }
         } else if m.has("severity") == false {
-            diags.add(Diagnostic("missing-severity", "rule '\(id)' has no severity; it counts as medium", at: idAt, level: .warning))
+            diags.add(Diagnostic(.missingSeverity, "rule '\(id)' has no severity; it counts as medium", at: idAt, level: .warning))
         }
         let controls = compileControlRefs(m.list("controls", scalarOK: true) ?? [])
 
@@ -109,13 +109,13 @@ extension CompileSession {
         if !m.has("remediation") {
             diags.add(
                 Diagnostic(
-                    "missing-remediation", "rule '\(id)' has no remediation; auditors and operators will not see how to fix a failure",
+                    .missingRemediation, "rule '\(id)' has no remediation; auditors and operators will not see how to fix a failure",
                     at: idAt, level: .warning))
         }
         guard let check, diags.errorCount == before else { return nil }
         let kinds = (declared ?? tracker.used.sorted()).compactMap { SnapshotKinds.known.firstIndex(of: $0) }
         if kinds.isEmpty {
-            diags.error("unknown-kind", "rule '\(id)' reads no snapshot kind; give it 'kind:' or use absolute paths such as php.ini.x", at: idAt)
+            diags.error(.unknownKind, "rule '\(id)' reads no snapshot kind; give it 'kind:' or use absolute paths such as php.ini.x", at: idAt)
             return nil
         }
         return Rule(
@@ -128,14 +128,14 @@ extension CompileSession {
         for item in items {
             guard let (text, at) = MapReader.text(item, "a control reference", diags) else { continue }
             guard let colon = text.firstIndex(of: ":") else {
-                diags.error("bad-control-ref", "control '\(text)' must be written FRAMEWORK:CONTROL_ID, e.g. soc2:CC6.1", at: at)
+                diags.error(.badControlRef, "control '\(text)' must be written FRAMEWORK:CONTROL_ID, e.g. soc2:CC6.1", at: at)
                 continue
             }
             let ref = ControlRef(framework: String(text[..<colon]), id: String(text[text.index(after: colon)...]))
             guard let catalog = catalogs.first(where: { $0.framework == ref.framework }) else {
                 let known = catalogs.map(\.framework)
                 diags.error(
-                    "unknown-framework", "no controls catalog defines framework '\(ref.framework)'\(Suggest.hint(for: ref.framework, in: known))", at: at,
+                    .unknownFramework, "no controls catalog defines framework '\(ref.framework)'\(Suggest.hint(for: ref.framework, in: known))", at: at,
                     notes: known.isEmpty
                         ? [
                             "no catalog is loaded: give the policy folder (its controls/ catalogs are read), or put a 'gavel: controls/v1' file for '\(ref.framework)' in a controls/ folder beside or above this file"
@@ -145,7 +145,7 @@ extension CompileSession {
             }
             guard catalog.controls.contains(where: { $0.id == ref.id }) else {
                 diags.error(
-                    "unknown-control", "framework '\(ref.framework)' has no control '\(ref.id)'\(Suggest.hint(for: ref.id, in: catalog.controls.map(\.id)))",
+                    .unknownControl, "framework '\(ref.framework)' has no control '\(ref.id)'\(Suggest.hint(for: ref.id, in: catalog.controls.map(\.id)))",
                     at: at)
                 continue
             }
@@ -160,7 +160,7 @@ extension CompileSession {
         while let open = rest.range(of: "{{") {
             if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
             guard let close = rest[open.upperBound...].range(of: "}}") else {
-                diags.error("bad-message", "'{{' without a closing '}}' in message", at: at)
+                diags.error(.badMessage, "'{{' without a closing '}}' in message", at: at)
                 return nil
             }
             let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
@@ -170,7 +170,7 @@ extension CompileSession {
             case "asset": parts.append(.asset)
             default:
                 diags.error(
-                    "unknown-placeholder", "unknown placeholder '{{\(name)}}' in message\(Suggest.hint(for: name, in: ["value", "path", "asset"]))",
+                    .unknownPlaceholder, "unknown placeholder '{{\(name)}}' in message\(Suggest.hint(for: name, in: ["value", "path", "asset"]))",
                     at: at, notes: ["placeholders: {{value}}, {{path}}, {{asset}}"])
                 return nil
             }

@@ -14,7 +14,7 @@ extension CompileSession {
                     let declared = header.params[String(name[name.index(after: dot)...])]
                 else {
                     diags.error(
-                        "unknown-param", "no policy declares parameter '\(name)' (write POLICY_ID.PARAM)\(Suggest.hint(for: name, in: qualified))",
+                        .unknownParam, "no policy declares parameter '\(name)' (write POLICY_ID.PARAM)\(Suggest.hint(for: name, in: qualified))",
                         at: pair.key.location)
                     continue
                 }
@@ -22,14 +22,14 @@ extension CompileSession {
                 let sameType = value.typeName == declared.value.typeName
                 if !sameType {
                     diags.error(
-                        "type-mismatch",
+                        .typeMismatch,
                         "parameter '\(name)' is a \(declared.value.typeName) (default \(declared.value.display)), but the override is \(describe(value))",
                         at: pair.value.location)
                     continue
                 }
                 if let prior = paramOverrides[name] {
                     diags.error(
-                        "duplicate-key", "parameter '\(name)' is overridden twice", at: pair.key.location, notes: ["first overridden at \(prior.location)"])
+                        .duplicateKey, "parameter '\(name)' is overridden twice", at: pair.key.location, notes: ["first overridden at \(prior.location)"])
                     continue
                 }
                 paramOverrides[name] = (value, pair.value.location)
@@ -51,11 +51,11 @@ extension CompileSession {
             guard let (rule, at) = MapReader.text(item, "a rule id", diags) else { continue }
             named.insert(rule)
             guard ruleLocations[rule] != nil else {
-                diags.error("unknown-rule", "cannot disable unknown rule '\(rule)'\(Suggest.hint(for: rule, in: ruleLocations.keys))", at: at)
+                diags.error(.unknownRule, "cannot disable unknown rule '\(rule)'\(Suggest.hint(for: rule, in: ruleLocations.keys))", at: at)
                 continue
             }
             guard let reason = reasons[rule], !reason.isEmpty else {
-                diags.error("missing-reason", "disabling '\(rule)' needs a reason under 'reasons:'; reports show it to auditors", at: at)
+                diags.error(.missingReason, "disabling '\(rule)' needs a reason under 'reasons:'; reports show it to auditors", at: at)
                 continue
             }
             disabledHere.insert(rule)
@@ -64,7 +64,7 @@ extension CompileSession {
         if let r = m.mapping("reasons") {
             for pair in r.pairs {
                 if let rule = pair.key.scalar?.text, !disabledHere.contains(rule), !named.contains(rule) {
-                    diags.error("unknown-rule", "a reason is given for '\(rule)', which this file does not disable", at: pair.key.location)
+                    diags.error(.unknownRule, "a reason is given for '\(rule)', which this file does not disable", at: pair.key.location)
                 }
             }
         }

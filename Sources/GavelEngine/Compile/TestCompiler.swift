@@ -15,19 +15,19 @@ extension CompileSession {
             m.allowOnly(["name", "asset", "asset_file", "unavailable", "expect"])
             guard let (name, at) = m.string("name", required: true) else { continue }
             if let first = names[name] {
-                diags.error("duplicate-test-name", "test name '\(name)' is used twice in this file", at: at, notes: ["first used at \(first)"])
+                diags.error(.duplicateTestName, "test name '\(name)' is used twice in this file", at: at, notes: ["first used at \(first)"])
             }
             names[name] = at
             var asset: Value?
             if m.has("asset") && m.has("asset_file") {
-                diags.error("conflicting-keys", "a test has either 'asset' or 'asset_file', not both", at: m.keyLocation("asset_file"))
+                diags.error(.conflictingKeys, "a test has either 'asset' or 'asset_file', not both", at: m.keyLocation("asset_file"))
                 continue
             } else if let a = m["asset"] {
                 asset = testAsset(a)
             } else if let (file, fileAt) = m.string("asset_file") {
                 asset = loadAssetFile(dir.isEmpty ? file : dir + "/" + file, fileAt)
             } else {
-                diags.error("missing-key", "a test needs 'asset' (inline) or 'asset_file'", at: item.location)
+                diags.error(.missingKey, "a test needs 'asset' (inline) or 'asset_file'", at: item.location)
                 continue
             }
             var unavailable: [String: [(pointer: String, reason: String)]] = [:]
@@ -36,13 +36,13 @@ extension CompileSession {
             var expect: [(rule: String, verdict: Verdict)] = []
             if expectMap.pairs.isEmpty {
                 // A test that expects nothing can never fail.
-                diags.error("empty-list", "'expect' needs at least one rule and its verdict, e.g. { PHP-VER-001: pass }", at: expectMap.node.location)
+                diags.error(.emptyList, "'expect' needs at least one rule and its verdict, e.g. { PHP-VER-001: pass }", at: expectMap.node.location)
             }
             for pair in expectMap.pairs {
                 guard let rule = pair.key.scalar?.text else { continue }
                 guard ruleLocations[rule] != nil else {
                     diags.error(
-                        "unknown-rule", "test expects a verdict for unknown rule '\(rule)'\(Suggest.hint(for: rule, in: ruleLocations.keys))",
+                        .unknownRule, "test expects a verdict for unknown rule '\(rule)'\(Suggest.hint(for: rule, in: ruleLocations.keys))",
                         at: pair.key.location)
                     continue
                 }
@@ -50,7 +50,7 @@ extension CompileSession {
                 guard let verdict = Verdict(rawValue: v) else {
                     let names = Verdict.allCases.map(\.rawValue)
                     diags.error(
-                        "bad-verdict", "unknown verdict '\(v)'\(Suggest.hint(for: v, in: names))", at: vAt,
+                        .badVerdict, "unknown verdict '\(v)'\(Suggest.hint(for: v, in: names))", at: vAt,
                         notes: ["verdicts: \(names.joined(separator: ", "))"])
                     continue
                 }
@@ -68,14 +68,14 @@ extension CompileSession {
             guard let kind = pair.key.scalar?.text else { continue }
             guard useKind(kind, at: pair.key.location, "'unavailable' key") != nil else { continue }
             if let asset, asset[kind] == nil {
-                diags.error("unknown-kind", "'unavailable' names kind '\(kind)' but the test asset has no \(kind) data", at: pair.key.location)
+                diags.error(.unknownKind, "'unavailable' names kind '\(kind)' but the test asset has no \(kind) data", at: pair.key.location)
                 continue
             }
             guard let entries = MapReader(pair.value, "the unavailable parts of \(kind)", diags) else { continue }
             for e in entries.pairs {
                 guard let pointer = e.key.scalar?.text, let (reason, _) = MapReader.text(e.value, "a reason", diags) else { continue }
                 guard pointer.hasPrefix("/") else {
-                    diags.error("bad-pointer", "'\(pointer)' is not a JSON Pointer into the \(kind) data (it must start with /)", at: e.key.location)
+                    diags.error(.badPointer, "'\(pointer)' is not a JSON Pointer into the \(kind) data (it must start with /)", at: e.key.location)
                     continue
                 }
                 out[kind, default: []].append((pointer, reason))
@@ -97,16 +97,16 @@ extension CompileSession {
     /// A JSON fixture: either a merged asset document (`{"php": {...}}`) or one snapshot envelope.
     private func loadAssetFile(_ path: String, _ at: SourceLocation) -> Value? {
         if FileManager.default.fileExists(atPath: path), !insidePolicyFolder(path).inside {
-            diags.error("outside-policy-folder", "asset_file \(path) is outside the policy folder \(policyRoot); keep fixtures beside the policies", at: at)
+            diags.error(.outsidePolicyFolder, "asset_file \(path) is outside the policy folder \(policyRoot); keep fixtures beside the policies", at: at)
             return nil
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            diags.error("missing-file", "asset_file \(path) does not exist or cannot be read", at: at)
+            diags.error(.missingFile, "asset_file \(path) does not exist or cannot be read", at: at)
             return nil
         }
         let doc: JSONDocument
         do { doc = try JSONDocument.parse([UInt8](data)) } catch {
-            diags.error("bad-json", "asset_file is not valid JSON: \(error.message)", at: SourceLocation(file: path, line: error.line, column: error.column))
+            diags.error(.badJson, "asset_file is not valid JSON: \(error.message)", at: SourceLocation(file: path, line: error.line, column: error.column))
             return nil
         }
         let v = doc.toValue()
@@ -114,7 +114,7 @@ extension CompileSession {
             return .object([(kind, data)])
         }
         guard case .object = v else {
-            diags.error("bad-json", "asset_file must hold a JSON object keyed by snapshot kind", at: at)
+            diags.error(.badJson, "asset_file must hold a JSON object keyed by snapshot kind", at: at)
             return nil
         }
         return v

@@ -51,12 +51,12 @@ struct JSONSchemaReader {
     /// The schema of the whole file, or nil (with diagnostics).
     mutating func read(_ root: YAMLNode) -> SchemaType? {
         guard let m = root.mapping else {
-            diags.error("bad-schema", "a JSON Schema is an object, found \(root.describedType)", at: root.location)
+            diags.error(.badSchema, "a JSON Schema is an object, found \(root.describedType)", at: root.location)
             return nil
         }
         for p in m where ["$defs", "definitions"].contains(p.key.scalar?.text ?? "") {
             guard let defs = p.value.mapping else {
-                diags.error("bad-schema", "'\(p.key.scalar?.text ?? "")' must be an object of named schemas", at: p.value.location)
+                diags.error(.badSchema, "'\(p.key.scalar?.text ?? "")' must be an object of named schemas", at: p.value.location)
                 return nil
             }
             for d in defs { if let name = d.key.scalar?.text { self.defs[(p.key.scalar?.text ?? "") + "/" + name] = d.value } }
@@ -71,14 +71,14 @@ struct JSONSchemaReader {
     mutating func type(_ node: YAMLNode) -> SchemaType {
         if case .bool(let b)? = node.scalar?.resolved { return b ? .any : .object([], other: nil) }
         guard let m = node.mapping else {
-            diags.error("bad-schema", "a schema is an object (or true/false), found \(node.describedType)", at: node.location)
+            diags.error(.badSchema, "a schema is an object (or true/false), found \(node.describedType)", at: node.location)
             return .any
         }
         for p in m {
             guard let k = p.key.scalar?.text else { continue }
             if !Self.ignored.contains(k) && !Self.understood.contains(k) {
                 diags.error(
-                    "bad-schema", "'\(k)' is not in the subset of JSON Schema Gavel reads\(Suggest.hint(for: k, in: Self.understood.union(Self.ignored)))",
+                    .badSchema, "'\(k)' is not in the subset of JSON Schema Gavel reads\(Suggest.hint(for: k, in: Self.understood.union(Self.ignored)))",
                     at: p.key.location,
                     notes: [
                         "it reads type, properties, additionalProperties, patternProperties, items, required, enum, const, $defs, $ref, anyOf and oneOf (docs/snapshots/README.md)"
@@ -89,7 +89,7 @@ struct JSONSchemaReader {
         for key in ["anyOf", "oneOf"] {
             if let branches = node[key] {
                 guard let items = branches.sequence, !items.isEmpty else {
-                    diags.error("bad-schema", "'\(key)' must be a non-empty array of schemas", at: branches.location)
+                    diags.error(.badSchema, "'\(key)' must be a non-empty array of schemas", at: branches.location)
                     return .any
                 }
                 // `{"$ref": "#/$defs/secret"}` (a secret record, which any string or number may
@@ -105,7 +105,7 @@ struct JSONSchemaReader {
         if let t = node["type"] {
             for item in t.sequence ?? [t] {
                 guard let n = item.scalar?.text, ["object", "array", "string", "number", "integer", "boolean", "null"].contains(n) else {
-                    diags.error("bad-schema", "'type' is one of object, array, string, number, integer, boolean, null (or a list of them)", at: item.location)
+                    diags.error(.badSchema, "'type' is one of object, array, string, number, integer, boolean, null (or a list of them)", at: item.location)
                     return .any
                 }
                 names.append(n)
@@ -129,7 +129,7 @@ struct JSONSchemaReader {
             ).sorted()
         }
         if let r = node["required"], r.sequence?.allSatisfy({ $0.scalar != nil }) != true {
-            diags.error("bad-schema", "'required' must be an array of property names", at: r.location)
+            diags.error(.badSchema, "'required' must be an array of property names", at: r.location)
         }
         let optional = names.contains("null")
         let kinds = names.filter { $0 != "null" }
@@ -151,7 +151,7 @@ struct JSONSchemaReader {
         var fields: [(String, SchemaType)] = []
         if let props = node["properties"] {
             guard let pairs = props.mapping else {
-                diags.error("bad-schema", "'properties' must be an object of property schemas", at: props.location)
+                diags.error(.badSchema, "'properties' must be an object of property schemas", at: props.location)
                 return .any
             }
             for p in pairs { if let name = p.key.scalar?.text { fields.append((name, type(p.value))) } }
@@ -159,7 +159,7 @@ struct JSONSchemaReader {
         var others: [SchemaType] = []
         if let pattern = node["patternProperties"] {
             guard let pairs = pattern.mapping else {
-                diags.error("bad-schema", "'patternProperties' must be an object of pattern -> schema", at: pattern.location)
+                diags.error(.badSchema, "'patternProperties' must be an object of pattern -> schema", at: pattern.location)
                 return .any
             }
             others += pairs.map { type($0.value) }
@@ -175,7 +175,7 @@ struct JSONSchemaReader {
     /// `#/$defs/NAME` (or `#/definitions/NAME`) in the same file.
     mutating func reference(_ node: YAMLNode) -> SchemaType {
         guard let ref = node.scalar?.text, ref.hasPrefix("#/"), let def = defs[String(ref.dropFirst(2))] else {
-            diags.error("bad-schema", "'$ref' must name a schema of this file's $defs, as \"#/$defs/NAME\"", at: node.location)
+            diags.error(.badSchema, "'$ref' must name a schema of this file's $defs, as \"#/$defs/NAME\"", at: node.location)
             return .any
         }
         guard resolving.insert(ref).inserted else { return .any }  // a recursive schema: deeper paths are not checked
@@ -198,17 +198,17 @@ extension CompileSession {
         let at = SourceLocation(file: path, line: 1, column: 1)
         guard SnapshotKinds.isValidName(kind) else {
             diags.error(
-                "bad-schema", "'\(kind)' is not a kind name (lowercase letters, digits, '-' and '_', starting with a letter); name the file KIND.schema.json",
+                .badSchema, "'\(kind)' is not a kind name (lowercase letters, digits, '-' and '_', starting with a letter); name the file KIND.schema.json",
                 at: at)
             return
         }
         guard !SnapshotKinds.isBuiltIn(kind) else {
-            diags.error("bad-schema", "'\(kind)' is a built-in kind; its schema is its collector's (docs/snapshots/\(kind).schema.json)", at: at)
+            diags.error(.badSchema, "'\(kind)' is a built-in kind; its schema is its collector's (docs/snapshots/\(kind).schema.json)", at: at)
             return
         }
         guard let data = readFile(path) else { return }
         guard let text = String(data: data, encoding: .utf8) else {
-            diags.error("encoding", "\(path) is not UTF-8 text", at: at)
+            diags.error(.encoding, "\(path) is not UTF-8 text", at: at)
             return
         }
         renderer.register(file: path, text: text)

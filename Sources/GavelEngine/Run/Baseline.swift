@@ -26,10 +26,10 @@ public struct Baseline: Sendable {
     /// Reads a `gavel: baseline/v1` file, or a `gavel: results/v1` document (its failures).
     public static func load(_ path: String) -> Result<Baseline, InputError> {
         func bad(_ m: String, _ line: Int? = nil, _ col: Int? = nil) -> Result<Baseline, InputError> {
-            .failure(InputError(id: "bad-baseline", file: path, line: line, column: col, message: m))
+            .failure(InputError(id: .badBaseline, file: path, line: line, column: col, message: m))
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(InputError(id: "unreadable", file: path, line: nil, column: nil, message: "cannot read the baseline"))
+            return .failure(InputError(id: .unreadable, file: path, line: nil, column: nil, message: "cannot read the baseline"))
         }
         let v: Value
         do { v = try JSONDocument.parse([UInt8](data)).toValue() } catch { return bad("invalid JSON: \(error.message)", error.line, error.column) }

@@ -28,7 +28,7 @@ extension ResultsDocument {
             for pattern in w.assets where !assets.contains(where: { Waiver.glob(pattern, $0) }) {
                 policyErrors.append(
                     Diagnostic(
-                        "unknown-asset",
+                        .unknownAsset,
                         "waiver for \(w.rule) names asset '\(pattern)', which matches no asset of this run\(Suggest.hint(for: pattern, in: names))",
                         at: w.location))
             }

@@ -22,7 +22,7 @@ final class RecordedRoot {
     }
 
     static func badJSON(_ e: JSONDocument.ParseError, _ file: String) -> InputError {
-        InputError(id: "bad-json", file: file, line: e.line, column: e.column, message: e.message)
+        InputError(id: .badJson, file: file, line: e.line, column: e.column, message: e.message)
     }
 
     /// An object or scalar member (an array is only listed).

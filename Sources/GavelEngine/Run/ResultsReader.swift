@@ -9,7 +9,7 @@ import GavelJSON
 extension ResultsDocument {
     public static func read(path: String) throws(InputError) -> ResultsDocument {
         guard let bytes = FileBytes.read(path) else {
-            throw InputError(id: "unreadable", file: path, line: nil, column: nil, message: "cannot read \(path)")
+            throw InputError(id: .unreadable, file: path, line: nil, column: nil, message: "cannot read \(path)")
         }
         return try read(bytes: bytes, file: path)
     }
@@ -34,7 +34,7 @@ extension ResultsDocument {
                 let root = try RecordedRoot(raw, file: file)
                 guard root["gavel"]?.stringValue == "results/v1" else {
                     throw InputError(
-                        id: "bad-results", file: file, line: nil, column: nil,
+                        id: .badResults, file: file, line: nil, column: nil,
                         message: "not a Gavel results document: expected \"gavel\": \"results/v1\" (from gavel eval --format json)")
                 }
                 let doc = try ResultsDocument(recorded: root, reader: RecordReader(file: file), keep: keep)
@@ -142,7 +142,7 @@ extension ResultsDocument {
         }
         inputErrors = try root.list("input_errors", r) { v, at throws(InputError) in
             InputError(
-                id: try r.string(v, "id", at), file: try r.string(v, "file", at), line: try r.position(v, "line", at),
+                recordedID: try r.string(v, "id", at), file: try r.string(v, "file", at), line: try r.position(v, "line", at),
                 column: try r.position(v, "column", at), message: try r.string(v, "message", at))
         }
         if root.has("coverage") {
@@ -157,7 +157,7 @@ struct RecordReader {
     let file: String
 
     func bad(_ at: String, _ expected: String) -> InputError {
-        InputError(id: "bad-results", file: file, line: nil, column: nil, message: "\(at.isEmpty ? "/" : at): expected \(expected)")
+        InputError(id: .badResults, file: file, line: nil, column: nil, message: "\(at.isEmpty ? "/" : at): expected \(expected)")
     }
 
     func object(_ v: JSONNode, _ key: String, _ at: String) throws(InputError) -> JSONNode {

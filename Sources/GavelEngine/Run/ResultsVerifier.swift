@@ -20,7 +20,7 @@ public struct ResultsVerifier {
     /// Throws `InputError` when the file is unreadable or not a results document.
     public init(path: String) throws {
         guard let bytes = FileBytes.read(path) else {
-            throw InputError(id: "unreadable", file: path, line: nil, column: nil, message: "cannot read \(path)")
+            throw InputError(id: .unreadable, file: path, line: nil, column: nil, message: "cannot read \(path)")
         }
         // Read a part at a time, as `gavel report` reads it: the whole tree of a fleet's
         // document would take gigabytes, and only `run` and the digest are needed (the rest is
@@ -29,7 +29,7 @@ public struct ResultsVerifier {
             do throws(InputError) {
                 let root = try RecordedRoot(raw, file: path)
                 guard root["gavel"]?.string == "results/v1", let run = root["run"] else {
-                    throw InputError(id: "bad-results", file: path, line: nil, column: nil, message: "\(path) is not a gavel results/v1 document")
+                    throw InputError(id: .badResults, file: path, line: nil, column: nil, message: "\(path) is not a gavel results/v1 document")
                 }
                 try root.checkUnread()
                 return .success((root[ResultsDocument.digestKey]?.string, Self.fileChecks(run)))

@@ -77,7 +77,7 @@ public enum Runner {
                 if let other = seen[a.name] {
                     errors.append(
                         InputError(
-                            id: "duplicate-asset", file: a.snapshots.first?.source ?? a.name, line: nil, column: nil,
+                            id: .duplicateAsset, file: a.snapshots.first?.source ?? a.name, line: nil, column: nil,
                             message: "asset \"\(a.name)\" also has snapshots in \(other); only the first was evaluated"))
                     continue
                 }

@@ -21,6 +21,23 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
     public var column: Int?
     public var message: String
 
+    public init(id: DiagnosticID, file: String, line: Int?, column: Int?, message: String) {
+        self.id = id.rawValue
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// An input error as a results document recorded it (its ID as written then).
+    public init(recordedID: String, file: String, line: Int?, column: Int?, message: String) {
+        self.id = recordedID
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
     public var description: String {
         let pos = line.map { ":\($0)" + (column.map { ":\($0)" } ?? "") } ?? ""
         return "\(file)\(pos): error[\(id)]: \(message)"
@@ -47,14 +64,14 @@ public struct LoadedSnapshot: @unchecked Sendable {
         case .success(let parsed): (doc, plainProvenance) = parsed
         case .failure(let error):
             return .failure(
-                InputError(id: "bad-json", file: source, line: error.line + line - 1, column: error.column, message: "invalid JSON: \(error.message)"))
+                InputError(id: .badJson, file: source, line: error.line + line - 1, column: error.column, message: "invalid JSON: \(error.message)"))
         }
         /// Points at the value of `key` when the envelope has it, else at its opening brace.
         func bad(_ msg: String, at key: String? = nil) -> Result<LoadedSnapshot, InputError> {
             let at = JSONLocator.member(key, in: bytes) ?? JSONLocator.start(of: bytes)
             return .failure(
                 InputError(
-                    id: "bad-snapshot", file: source, line: at.map { $0.line + line - 1 } ?? (line == 1 ? nil : line),
+                    id: .badSnapshot, file: source, line: at.map { $0.line + line - 1 } ?? (line == 1 ? nil : line),
                     column: at?.column, message: msg))
         }
         let root = doc.rootNode
@@ -136,7 +153,7 @@ public struct LoadedSnapshot: @unchecked Sendable {
 
     public static func load(file: String) -> Result<LoadedSnapshot, InputError> {
         guard let data = FileManager.default.contents(atPath: file) else {
-            return .failure(InputError(id: "unreadable", file: file, line: nil, column: nil, message: "cannot read file"))
+            return .failure(InputError(id: .unreadable, file: file, line: nil, column: nil, message: "cannot read file"))
         }
         return data.withUnsafeBytes { parse($0, source: file) }
     }
@@ -151,7 +168,7 @@ public struct LoadedAsset: Sendable {
     /// Merges snapshots of one asset; two of the same kind is an error.
     public static func merge(_ snaps: [LoadedSnapshot]) -> Result<LoadedAsset, InputError> {
         guard let first = snaps.first else {
-            return .failure(InputError(id: "no-snapshots", file: "-", line: nil, column: nil, message: "no snapshots"))
+            return .failure(InputError(id: .noSnapshots, file: "-", line: nil, column: nil, message: "no snapshots"))
         }
         var parts: [Int: AssetView.Part] = [:]
         var seen: [String: String] = [:]
@@ -159,7 +176,7 @@ public struct LoadedAsset: Sendable {
             if s.info.asset != first.info.asset {
                 return .failure(
                     InputError(
-                        id: "mixed-assets", file: s.info.source, line: nil, column: nil,
+                        id: .mixedAssets, file: s.info.source, line: nil, column: nil,
                         message:
                             "this snapshot is for asset \"\(s.info.asset)\" but \(first.info.source) in the same folder is for \"\(first.info.asset)\"; keep one asset per folder"
                     ))
@@ -167,7 +184,7 @@ public struct LoadedAsset: Sendable {
             if let other = seen[s.info.kind] {
                 return .failure(
                     InputError(
-                        id: "duplicate-kind", file: s.info.source, line: nil, column: nil,
+                        id: .duplicateKind, file: s.info.source, line: nil, column: nil,
                         message: "asset \"\(s.info.asset)\" has two \(s.info.kind) snapshots: \(other) and this one"))
             }
             seen[s.info.kind] = s.info.source

@@ -28,7 +28,7 @@ public enum SnapshotUnit: Sendable {
                 }
             }
             if snaps.isEmpty {
-                return .failure(InputError(id: "no-snapshots", file: dir, line: nil, column: nil, message: "folder holds no *.json snapshots"))
+                return .failure(InputError(id: .noSnapshots, file: dir, line: nil, column: nil, message: "folder holds no *.json snapshots"))
             }
             return LoadedAsset.merge(snaps)
         }
@@ -62,7 +62,7 @@ public struct SnapshotPlan: Sendable {
             }
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: input, isDirectory: &isDir) else {
-                errors.append(InputError(id: "unreadable", file: input, line: nil, column: nil, message: "no such file or directory"))
+                errors.append(InputError(id: .unreadable, file: input, line: nil, column: nil, message: "no such file or directory"))
                 continue
             }
             if !isDir.boolValue {
@@ -129,7 +129,7 @@ extension SnapshotUnit {
     static func entries(of path: String, followingLinks: Bool) -> Result<[(name: String, isFolder: Bool)], InputError> {
         guard let d = opendir(path) else {
             let reason = String(cString: strerror(errno))
-            return .failure(InputError(id: "unreadable", file: path, line: nil, column: nil, message: "cannot list this folder: \(reason)"))
+            return .failure(InputError(id: .unreadable, file: path, line: nil, column: nil, message: "cannot list this folder: \(reason)"))
         }
         defer { closedir(d) }
         var out: [(name: String, isFolder: Bool)] = []

@@ -54,7 +54,7 @@ func collecting(_ body: () throws -> Void) throws {
         printError("gavel collect: " + e.description)
         throw Exit.input
     } catch let e as AssetFolders.Failure {
-        printError("gavel collect: error[output]: \(e)")
+        printError("gavel collect: error[\(DiagnosticID.output)]: \(e)")
         throw Exit.input
     }
 }

@@ -69,7 +69,7 @@ struct CollectFleet: ParsableCommand {
         let (hosts, stores) = FleetCollector.select(inv, patterns)
         if hosts.isEmpty && stores.isEmpty {
             printError(
-                "gavel collect fleet: error[unknown-host]: --limit \(limit ?? "") selects no host, group or Shopify store of \(inventory)"
+                "gavel collect fleet: error[\(DiagnosticID.unknownHost)]: --limit \(limit ?? "") selects no host, group or Shopify store of \(inventory)"
                     + Suggest.hint(for: patterns.first ?? "", in: inv.hosts.map(\.name) + inv.groups.map(\.name)))
             throw Exit.usage
         }
@@ -84,7 +84,7 @@ struct CollectFleet: ParsableCommand {
                 printError("\r\u{1B}[K[\(p.done)/\(p.total)\(failed)] \(p.last.name): \(p.last.outcome.name)", newline: p.done == p.total)
             }
         } catch let e as AssetFolders.Failure {
-            printError("gavel collect fleet: error[output]: \(e)")
+            printError("gavel collect fleet: error[\(DiagnosticID.output)]: \(e)")
             throw Exit.input
         }
         print(FleetTable.render(results), terminator: "")

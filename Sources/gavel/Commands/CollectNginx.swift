@@ -50,7 +50,7 @@ struct CollectNginx: ParsableCommand {
             for u in data["unknown_directives"]?.arrayValue ?? [] {
                 let at = "\(u["file"]?.stringValue ?? "?"):\(u["line"].map { JSONWriter.string($0) } ?? "?")"
                 printError(
-                    "gavel collect: \(at): warning[nginx-unknown-directive]: unknown directive \"\(u["name"]?.stringValue ?? "")\": none of nginx's own modules declares it (a third-party module's, or a typo); it is listed under unknown_directives and not modelled"
+                    "gavel collect: \(at): warning[\(DiagnosticID.nginxUnknownDirective)]: unknown directive \"\(u["name"]?.stringValue ?? "")\": none of nginx's own modules declares it (a third-party module's, or a typo); it is listed under unknown_directives and not modelled"
                 )
             }
             try out.write(b, data)

@@ -70,19 +70,19 @@ struct CollectShopify: ParsableCommand {
     private func readToken() throws -> String {
         if let tokenFile {
             guard let data = FileManager.default.contents(atPath: tokenFile), let text = String(data: data, encoding: .utf8) else {
-                printError("gavel collect: error[shopify-token]: cannot read --token-file \(tokenFile)")
+                printError("gavel collect: error[\(DiagnosticID.shopifyToken)]: cannot read --token-file \(tokenFile)")
                 throw Exit.input
             }
             let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !t.isEmpty else {
-                printError("gavel collect: error[shopify-token]: --token-file \(tokenFile) is empty")
+                printError("gavel collect: error[\(DiagnosticID.shopifyToken)]: --token-file \(tokenFile) is empty")
                 throw Exit.input
             }
             return t
         }
         let t = (ProcessInfo.processInfo.environment["SHOPIFY_ADMIN_TOKEN"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !t.isEmpty else {
-            printError("gavel collect shopify: error[shopify-token]: no access token: set SHOPIFY_ADMIN_TOKEN or give --token-file")
+            printError("gavel collect shopify: error[\(DiagnosticID.shopifyToken)]: no access token: set SHOPIFY_ADMIN_TOKEN or give --token-file")
             throw Exit.usage
         }
         return t

@@ -142,7 +142,7 @@ struct Eval: ParsableCommand {
         return read.subtracting(present).sorted().compactMap { kind in
             guard let near = Suggest.closest(to: kind, in: unread) else { return nil }
             return
-                "warning[unknown-kind]: rules read kind '\(kind)', which no snapshot has, and no rule reads the snapshots of kind '\(near)': is one of them misspelt?"
+                "warning[\(DiagnosticID.unknownKind)]: rules read kind '\(kind)', which no snapshot has, and no rule reads the snapshots of kind '\(near)': is one of them misspelt?"
         }
     }
 }

@@ -68,7 +68,8 @@ struct Report: ParsableCommand {
         let selected = assets.isEmpty ? nil : assets
         let (doc, integrity) = try readResultsOrExit(results, assets: selected)
         for p in assets where doc.assets(matching: [p]).isEmpty {
-            printError("error[unknown-asset]: no asset of \(results) matches --asset '\(p)' (it has \(doc.selection?.of ?? doc.assets.count) assets)")
+            printError(
+                "error[\(DiagnosticID.unknownAsset)]: no asset of \(results) matches --asset '\(p)' (it has \(doc.selection?.of ?? doc.assets.count) assets)")
             throw Exit.usage
         }
         var before = try previous.map { try readResultsOrExit($0, assets: selected).doc }
@@ -88,7 +89,8 @@ struct Report: ParsableCommand {
         }
         if integrity == .changed {
             printError(
-                "error[document-changed]: \(results) was edited after Gavel wrote it: its content no longer matches its document_sha256 (see gavel verify)")
+                "error[\(DiagnosticID.documentChanged)]: \(results) was edited after Gavel wrote it: its content no longer matches its document_sha256 (see gavel verify)"
+            )
             throw Exit.failing
         }
     }
@@ -100,7 +102,7 @@ func readResultsOrExit(_ path: String, assets: [String]? = nil) throws -> (doc: 
     // Read straight into bytes, held once (a fleet's document is hundreds of megabytes).
     let bytes: [UInt8]
     do { bytes = try FileBytes.contents(path) } catch {
-        printError("error[unreadable]: cannot read \(path): \(error)")
+        printError("error[\(DiagnosticID.unreadable)]: cannot read \(path): \(error)")
         throw Exit.input
     }
     do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GavelCore
 import GavelEngine
 import GavelReporters
 
@@ -34,7 +35,7 @@ struct Test: ParsableCommand {
     func run() throws {
         let program = try compileOrExit(path, showWarnings: false)
         if program.tests.isEmpty {
-            printError("error[no-tests]: \(path) has no tests (add 'tests:' to a policy file or a 'gavel: tests/v1' file)")
+            printError("error[\(DiagnosticID.noTests)]: \(path) has no tests (add 'tests:' to a policy file or a 'gavel: tests/v1' file)")
             throw Exit.input
         }
         let report = TestRunner.run(program)
