@@ -20,6 +20,27 @@ final class DiagnosticsGoldenTests: XCTestCase {
         }
     }
 
+    /// The messages too: each file's diagnostics, errors and warnings, as `LINE:COL level[ID]:
+    /// message` with their notes, are pinned in `NAME.expected` beside it
+    /// (`GAVEL_UPDATE_GOLDEN=1 swift test --filter DiagnosticsGoldenTests` rewrites them after
+    /// a wording change is meant).
+    func testGoldenMessages() throws {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/Diagnostics"
+        let update = ProcessInfo.processInfo.environment["GAVEL_UPDATE_GOLDEN"] != nil
+        for name in try FileManager.default.contentsOfDirectory(atPath: source).filter({ $0.hasSuffix(".yaml") }).sorted() {
+            let text = try String(contentsOfFile: source + "/" + name, encoding: .utf8)
+            let out = compile([name: text], catalog: true)
+            let lines = out.diagnostics.filter { $0.location?.file.hasSuffix("/" + name) ?? false }.map { d -> String in
+                let at = d.location.map { "\($0.line):\($0.column)" } ?? "-"
+                return (["\(at) \(d.level.rawValue)[\(d.id)]: \(d.message)"] + d.notes.map { "    note: " + $0 }).joined(separator: "\n")
+            }
+            let rendered = lines.joined(separator: "\n") + "\n"
+            let golden = source + "/" + name.replacingOccurrences(of: ".yaml", with: ".expected")
+            if update { try rendered.write(toFile: golden, atomically: true, encoding: .utf8); continue }
+            XCTAssertEqual(rendered, try String(contentsOfFile: golden, encoding: .utf8), "\(name): the messages changed; if meant, regenerate with GAVEL_UPDATE_GOLDEN=1")
+        }
+    }
+
     func testRenderedDiagnosticHasFileLineColumnIDAndCaret() {
         let out = compile(["bad.yaml": "gavel: policy/v1\nid: x\nkind: php\nrules:\n  - id: R\n    severity: low\n    check: { path: php.a, equal: 1 }\n"])
         // Both of the leaf's errors: 'php' has no field 'a', and the operator is misspelt.
