@@ -27,7 +27,7 @@ public final class Program: Sendable {
     ) {
         self.rules = rules
         enabledRules = rules.filter { $0.disabledReason == nil }
-        plan = FastPlan(enabledRules.map { ($0.kinds, $0.when, $0.check) })
+        plan = FlatPlan(enabledRules.map { ($0.kinds, $0.when, $0.check) })
         self.catalogs = catalogs
         self.tests = tests
         self.waivers = waivers
@@ -48,7 +48,7 @@ public final class Program: Sendable {
     /// The rules tailoring left on, in file order: the rules a run evaluates.
     public let enabledRules: [Rule]
     /// The enabled rules' plans in one, in `enabledRules` order (see `RuleEvaluator.evaluate(_:on:)`).
-    let plan: FastPlan
+    let plan: FlatPlan
 
     public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
 
@@ -78,7 +78,7 @@ public final class Rule: Sendable {
     public let location: SourceLocation
     public let disabledReason: String?
     /// `when` and `check` flattened for the pass path.
-    let plan: FastPlan
+    let plan: FlatPlan
 
     init(
         id: String, title: String, severity: Severity, controls: [ControlRef], kinds: [Int], when: Cond?, check: Cond,
@@ -96,7 +96,7 @@ public final class Rule: Sendable {
         self.policyID = policyID
         self.location = location
         self.disabledReason = disabledReason
-        self.plan = FastPlan([(kinds, when, check)])
+        self.plan = FlatPlan([(kinds, when, check)])
     }
 
     public var kindNames: [String] { kinds.map { SnapshotKinds.name($0) } }

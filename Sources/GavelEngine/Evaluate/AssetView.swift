@@ -12,7 +12,7 @@ public struct AssetView: @unchecked Sendable {
         let provenance: [ProvenanceMap?]
         let gaps: [Gap]
         let documents: [JSONDocument]
-        /// The kinds present, a bit per index (as `FastPlan.Entry.kinds`).
+        /// The kinds present, a bit per index (as `FlatPlan.Entry.kinds`).
         let kinds: UInt64
         /// `roots` in plain memory and whether there are gaps: what the pass path reads, without
         /// the reference counting that reading an array property costs.
@@ -20,7 +20,7 @@ public struct AssetView: @unchecked Sendable {
         let hasGaps: Bool
         init(name: String, roots: [JSONNode?], provenance: [ProvenanceMap?], gaps: [Gap], documents: [JSONDocument]) {
             (self.name, self.roots, self.provenance, self.gaps, self.documents) = (name, roots, provenance, gaps, documents)
-            kinds = FastPlan.mask(roots.indices.filter { roots[$0] != nil })
+            kinds = FlatPlan.mask(roots.indices.filter { roots[$0] != nil })
             rootBuffer = .allocate(capacity: roots.count)
             _ = rootBuffer.initialize(from: roots)
             hasGaps = !gaps.isEmpty

@@ -91,7 +91,7 @@ extension Evaluator {
     }
 
     /// Quantifier node `n` of the plan (its path, `where` and `check` nodes), if it is known.
-    func planQuant(_ n: Int32) -> FastPlan.Quant? {
+    func planQuant(_ n: Int32) -> FlatPlan.Quant? {
         guard n >= 0, let plan = fast?.plan else { return nil }
         return plan.quants[Int(plan.nodes[Int(n)].a)]
     }
@@ -155,10 +155,10 @@ extension Evaluator {
 
     /// `quantifierEvidence` on the flat plan, for an asset without declared gaps: the same
     /// elements recorded in the same order, but decided and found by
-    /// `FastEvaluator.scanElements`, so that only the elements recorded have their concrete
+    /// `PlanEvaluator.scanElements`, so that only the elements recorded have their concrete
     /// paths spelled out. nil, having recorded nothing, when the path is absent or not a
     /// collection before its first `[*]` (the general `quantifierEvidence` explains that).
-    mutating func planQuantifierEvidence(_ q: Quantifier, _ quant: FastPlan.Quant, _ start: Frame, all: Bool, _ ev: inout [Record]?) -> Truth? {
+    mutating func planQuantifierEvidence(_ q: Quantifier, _ quant: FlatPlan.Quant, _ start: Frame, all: Bool, _ ev: inout [Record]?) -> Truth? {
         let fast = fast!
         let decisive: Truth = all ? .no : .yes
         guard var scan = fast.scanElements(start.node, quant, want: decisive) else { return nil }
@@ -178,7 +178,7 @@ extension Evaluator {
 
     /// The concrete path of an element of `path` reached from `start` by `picks`: what
     /// `Evaluator.walk` builds as it goes.
-    func parts(_ start: Frame, _ path: CompiledPath, _ picks: ArraySlice<FastEvaluator.Pick>) -> [PathPart] {
+    func parts(_ start: Frame, _ path: CompiledPath, _ picks: ArraySlice<PlanEvaluator.Pick>) -> [PathPart] {
         var parts = start.parts
         parts.reserveCapacity(parts.count + path.steps.count)
         var w = picks.startIndex

@@ -22,12 +22,12 @@ struct Evaluator {
     var frame: Frame?
     /// The rule's flat plan, when the caller keeps the rule alive: a quantifier's elements
     /// are then decided on it (the pass path's code) before any is recorded.
-    let fast: FastEvaluator?
+    let fast: PlanEvaluator?
 
-    /// `plan` must outlive the evaluator (see `FastEvaluator`).
-    init(asset: AssetView, plan: FastPlan? = nil) {
+    /// `plan` must outlive the evaluator (see `PlanEvaluator`).
+    init(asset: AssetView, plan: FlatPlan? = nil) {
         self.asset = asset
-        fast = plan.map { FastEvaluator(plan: $0, asset: asset) }
+        fast = plan.map { PlanEvaluator(plan: $0, asset: asset) }
     }
 
     /// `c` on the tree alone.

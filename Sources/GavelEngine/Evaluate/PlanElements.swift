@@ -7,7 +7,7 @@ import GavelJSON
 /// element costs more than deciding the elements; here each element is reached keeping only
 /// the choice made at each `[*]` (an index, or the bytes of a member's key as the document
 /// holds them), and `Evaluator` spells out the paths of just the elements it records.
-extension FastEvaluator {
+extension PlanEvaluator {
     /// How an element was reached through one `[*]` of its path.
     enum Pick {
         case index(Int)
@@ -44,7 +44,7 @@ extension FastEvaluator {
     /// nil, having decided nothing, when the path is absent or meets a scalar before its first
     /// `[*]`: the general path explains those. Only for an asset without declared gaps, which
     /// this does not look for.
-    func scanElements(_ root: JSONNode, _ q: FastPlan.Quant, want: Truth) -> ElementScan? {
+    func scanElements(_ root: JSONNode, _ q: FlatPlan.Quant, want: Truth) -> ElementScan? {
         let first = Int(q.path.first)
         var scan = ElementScan()
         let ok = withUnsafeTemporaryAllocation(of: Pick.self, capacity: max(Int(q.path.count), 1)) { picks in
@@ -55,7 +55,7 @@ extension FastEvaluator {
 
     private func elements(
         _ node: JSONNode, _ s: Int, _ end: Int, _ seen: Bool, _ picks: UnsafeMutablePointer<Pick>, _ depth: Int,
-        _ q: FastPlan.Quant, _ want: Truth, _ scan: inout ElementScan
+        _ q: FlatPlan.Quant, _ want: Truth, _ scan: inout ElementScan
     ) -> Bool {
         if s == end {
             guard let t = element(node, filter: q.filter, check: q.check) else { return true }

@@ -15,7 +15,7 @@ public enum RuleEvaluator {
 
     /// Kinds first (a missing kind is not_applicable), then `when`, then `check`.
     public static func evaluate(_ rule: Rule, on asset: AssetView) -> RuleOutcome {
-        let fast = FastEvaluator(plan: rule.plan, asset: asset)
+        let fast = PlanEvaluator(plan: rule.plan, asset: asset)
         return finish(rule, quick(fast, rule.plan.entries[0], asset), on: asset)
     }
 
@@ -23,10 +23,10 @@ public enum RuleEvaluator {
     /// does it: from the program's single plan, so the pass path reads the rules' plans as one
     /// contiguous piece of memory, and touches a `Rule` only for a rule it cannot pass.
     public static func evaluate(_ program: Program, on asset: AssetView) -> [RuleOutcome] {
-        // `program` and `asset` are parameters, alive for the whole call: the fast evaluator
+        // `program` and `asset` are parameters, alive for the whole call: the plan evaluator (PlanEvaluator)
         // borrows the plan and the asset's storage without reference counting.
         let plan = program.plan
-        let fast = FastEvaluator(plan: plan, asset: asset)
+        let fast = PlanEvaluator(plan: plan, asset: asset)
         var out: [RuleOutcome] = []
         out.reserveCapacity(plan.entries.count)
         for i in 0..<plan.entries.count {
@@ -43,7 +43,7 @@ public enum RuleEvaluator {
     private enum Quick { case notApplicable, pass, whenUnknown, notPassing }
 
     @inline(__always)
-    private static func quick(_ fast: FastEvaluator, _ e: FastPlan.Entry, _ asset: AssetView) -> Quick {
+    private static func quick(_ fast: PlanEvaluator, _ e: FlatPlan.Entry, _ asset: AssetView) -> Quick {
         if e.kinds & ~asset.storage.kinds != 0 { return .notApplicable }
         if e.when >= 0 {
             switch fast.eval(e.when, nil) {

@@ -1,17 +1,17 @@
 import GavelCore
 import GavelJSON
 
-/// Decides a rule's truth from its `FastPlan`, without evidence: the path every rule takes
+/// Decides a rule's truth from its `FlatPlan`, without evidence: the path every rule takes
 /// first. It must give the same truth as `Evaluator` on the tree; a rule that does not come
 /// out `.yes` is evaluated again by `Evaluator` to collect its evidence.
 ///
 /// It is made for one rule on one asset, and holds both without reference counting: the
 /// caller (`RuleEvaluator.evaluate`) keeps the rule and the view alive for the whole call.
-struct FastEvaluator {
-    unowned(unsafe) let plan: FastPlan
+struct PlanEvaluator {
+    unowned(unsafe) let plan: FlatPlan
     unowned(unsafe) let asset: AssetView.Storage
 
-    init(plan: FastPlan, asset: AssetView) {
+    init(plan: FlatPlan, asset: AssetView) {
         self.plan = plan
         self.asset = asset.storage
     }
@@ -31,7 +31,7 @@ struct FastEvaluator {
     }
 
     @inline(__always)
-    private func group(_ n: FastPlan.Node, decisive: Truth, _ el: JSONNode?) -> Truth {
+    private func group(_ n: FlatPlan.Node, decisive: Truth, _ el: JSONNode?) -> Truth {
         var unknown = false
         for k in Int(n.a)..<Int(n.a + n.b) {
             let r = eval(plan.kids[k], el)
@@ -42,17 +42,17 @@ struct FastEvaluator {
     }
 
     @inline(__always)
-    private func start(_ p: FastPlan.Path, _ el: JSONNode?) -> JSONNode? {
+    private func start(_ p: FlatPlan.Path, _ el: JSONNode?) -> JSONNode? {
         p.base < 0 ? el : asset.rootBuffer[Int(p.base)]
     }
 
     @inline(__always)
-    func key(_ s: FastPlan.Step, _ node: JSONNode) -> JSONNode? {
+    func key(_ s: FlatPlan.Step, _ node: JSONNode) -> JSONNode? {
         node.member(bytes: plan.pool.baseAddress! + Int(s.offset), count: Int(s.length), hash: s.hash)
     }
 
     /// Whether the collector declared the absent child `step` of `parent` unavailable.
-    private func isGap(_ parent: JSONNode, _ step: FastPlan.Step) -> Bool {
+    private func isGap(_ parent: JSONNode, _ step: FlatPlan.Step) -> Bool {
         let token =
             step.kind == 0
             ? String(decoding: UnsafeBufferPointer(start: plan.pool.baseAddress! + Int(step.offset), count: Int(step.length)), as: UTF8.self)
@@ -65,7 +65,7 @@ struct FastEvaluator {
 
     // MARK: Leaves
 
-    private func leaf(_ op: FastPlan.LeafOp, _ index: Int, _ el: JSONNode?) -> Truth {
+    private func leaf(_ op: FlatPlan.LeafOp, _ index: Int, _ el: JSONNode?) -> Truth {
         var node = start(op.path, el)
         var s = Int(op.path.first)
         let end = s + Int(op.path.count)
@@ -247,7 +247,7 @@ struct FastEvaluator {
     /// `Value.same` on a node and a scalar operand; `.unknown` when only the general path can
     /// tell (different bytes that Unicode normalisation might still make equal).
     @inline(__always)
-    private func same(_ node: JSONNode, _ x: FastPlan.Scalar) -> Truth {
+    private func same(_ node: JSONNode, _ x: FlatPlan.Scalar) -> Truth {
         switch x.kind {
         case 0:
             let pool = plan.pool.baseAddress! + Int(x.offset)
@@ -279,7 +279,7 @@ struct FastEvaluator {
     /// (whose lower case is ASCII's); `.unknown` for any other string, or an operand that
     /// only Unicode equivalence could match.
     @inline(__always)
-    private func sameLowered(_ a: UnsafeBufferPointer<UInt8>, _ x: FastPlan.Scalar) -> Truth {
+    private func sameLowered(_ a: UnsafeBufferPointer<UInt8>, _ x: FlatPlan.Scalar) -> Truth {
         for b in a where b >= 0x80 { return .unknown }
         guard x.kind == 0 else { return .no }
         let pool = plan.pool.baseAddress! + Int(x.offset)
@@ -310,7 +310,7 @@ struct FastEvaluator {
     /// Whether `same` holds for one of `scalars[lo..<hi]`: `.yes` at the first that does,
     /// `.unknown` when none does but only the general path can tell for some.
     @inline(__always)
-    private func oneOf(_ lo: Int, _ hi: Int, _ same: (FastPlan.Scalar) -> Truth) -> Truth {
+    private func oneOf(_ lo: Int, _ hi: Int, _ same: (FlatPlan.Scalar) -> Truth) -> Truth {
         var undecided = false
         for i in lo..<hi {
             switch same(plan.scalars[i]) {
@@ -329,7 +329,7 @@ struct FastEvaluator {
     /// `subset_of` (8), `superset_of` (9), `disjoint_from` (10) on an array node, as
     /// `Op.applySet` decides them; nil for a node that is not an array or a membership only
     /// the general path can decide.
-    private func setTest(_ node: JSONNode, _ op: FastPlan.LeafOp) -> Truth? {
+    private func setTest(_ node: JSONNode, _ op: FlatPlan.LeafOp) -> Truth? {
         guard node.type == .array else { return nil }
         let (lo, hi) = (Int(op.lo), Int(op.hi))
         let n = node.count
@@ -369,7 +369,7 @@ struct FastEvaluator {
 
     private enum Problem { case none, absent, notCollection }
 
-    private func quantifier(_ q: FastPlan.Quant, decisive: Truth, count: Bool, _ el: JSONNode?) -> Truth {
+    private func quantifier(_ q: FlatPlan.Quant, decisive: Truth, count: Bool, _ el: JSONNode?) -> Truth {
         guard let root = start(q.path, el) else { return missing(q.missing) }
         var t = Tally()
         let first = Int(q.path.first)
@@ -385,7 +385,7 @@ struct FastEvaluator {
     /// Mirrors `Evaluator.walk`: absent or scalar before the first `[*]` is a problem; after
     /// it, elements lacking the rest of the path are skipped.
     private func walk(
-        _ node: JSONNode, _ s: Int, _ end: Int, _ seen: Bool, _ q: FastPlan.Quant, _ decisive: Truth,
+        _ node: JSONNode, _ s: Int, _ end: Int, _ seen: Bool, _ q: FlatPlan.Quant, _ decisive: Truth,
         _ count: Bool, _ t: inout Tally
     ) -> Problem {
         if s == end {
@@ -425,7 +425,7 @@ struct FastEvaluator {
 
     /// An absent step: a declared gap before the first `[*]` makes the collection unknown, one
     /// after it an unknown element (as `Evaluator.walk` does).
-    private func absent(_ parent: JSONNode, _ step: FastPlan.Step, _ seen: Bool, _ t: inout Tally) -> Problem {
+    private func absent(_ parent: JSONNode, _ step: FlatPlan.Step, _ seen: Bool, _ t: inout Tally) -> Problem {
         if asset.hasGaps && isGap(parent, step) {
             if !seen { return .notCollection }
             t.unknown = true
@@ -434,7 +434,7 @@ struct FastEvaluator {
     }
 
     @inline(__always)
-    private func visit(_ el: JSONNode, _ q: FastPlan.Quant, _ decisive: Truth, _ count: Bool, _ t: inout Tally) {
+    private func visit(_ el: JSONNode, _ q: FlatPlan.Quant, _ decisive: Truth, _ count: Bool, _ t: inout Tally) {
         if count {
             if q.filter < 0 { t.n += 1; return }
             let r = eval(q.filter, el)

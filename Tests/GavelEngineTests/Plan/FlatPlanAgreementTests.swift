@@ -8,7 +8,7 @@ import XCTest
 /// failure reproduces) exercise the corners: missing values and `missing:` policies, null,
 /// int vs float, `as: bool` spellings, `as: int / bytes / duration` forms, `type`, non-ASCII
 /// strings, scalars under `[*]`, nesting.
-final class FastPlanAgreementTests: XCTestCase {
+final class FlatPlanAgreementTests: XCTestCase {
     typealias RNG = SplitMix64
 
     static let scalarsYAML = [
@@ -142,7 +142,7 @@ final class FastPlanAgreementTests: XCTestCase {
         for _ in 0..<60 {
             let view = AssetView(name: "a", merged: randomAsset(&r))
             for rule in program.rules {
-                let fast = FastEvaluator(plan: rule.plan, asset: view).eval(rule.plan.entries[0].check, nil)
+                let fast = PlanEvaluator(plan: rule.plan, asset: view).eval(rule.plan.entries[0].check, nil)
                 var tree = Evaluator(asset: view)
                 var none: [Evaluator.Record]? = nil
                 let quick = tree.eval(rule.check, &none)
@@ -208,7 +208,7 @@ final class FastPlanAgreementTests: XCTestCase {
             var tree = Evaluator(asset: view)
             var none: [Evaluator.Record]? = nil
             XCTAssertEqual(tree.eval(rule.check, &none), want, "tree: \(check)")
-            XCTAssertEqual(FastEvaluator(plan: rule.plan, asset: view).eval(rule.plan.entries[0].check, nil), want, "flat: \(check)")
+            XCTAssertEqual(PlanEvaluator(plan: rule.plan, asset: view).eval(rule.plan.entries[0].check, nil), want, "flat: \(check)")
         }
     }
 
@@ -239,7 +239,7 @@ final class FastPlanAgreementTests: XCTestCase {
                     let view = AssetView(name: "a", merged: .object([("php", .object([("ini", .object([("v", .string(text))]))]))]))
                     var tree = Evaluator(asset: view)
                     var none: [Evaluator.Record]? = nil
-                    XCTAssertEqual(FastEvaluator(plan: rule.plan, asset: view).eval(rule.plan.entries[0].check, nil), want, "flat: \(text) \(check)")
+                    XCTAssertEqual(PlanEvaluator(plan: rule.plan, asset: view).eval(rule.plan.entries[0].check, nil), want, "flat: \(text) \(check)")
                     XCTAssertEqual(tree.eval(rule.check, &none), want, "tree: \(text) \(check)")
                     checked += 1
                 }
@@ -281,7 +281,7 @@ final class FastPlanAgreementTests: XCTestCase {
                 case .gte: want = c >= 0
                 case .equals: want = c == 0
                 }
-                let fast = FastEvaluator(plan: rule.plan, asset: view).eval(rule.plan.entries[0].check, nil)
+                let fast = PlanEvaluator(plan: rule.plan, asset: view).eval(rule.plan.entries[0].check, nil)
                 XCTAssertEqual(fast, want ? .yes : .no, "\(value) \(relation.rawValue) \(operand)")
             }
         }

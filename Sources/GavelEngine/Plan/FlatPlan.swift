@@ -12,7 +12,7 @@ import GavelJSON
 ///
 /// The tree form (`Cond`) stays the source of truth: it produces the evidence of a rule that
 /// did not pass, and the flat form must agree with it on every truth value.
-final class FastPlan: @unchecked Sendable {
+final class FlatPlan: @unchecked Sendable {
     enum Tag: UInt8 { case leaf, not, all, any, none, every, some, count }
 
     /// all/any/none: `a` = first index into `kids`, `b` = count. not: `a` = child node.
@@ -32,7 +32,7 @@ final class FastPlan: @unchecked Sendable {
     /// code 0 exists (`negated` = wants absence), 1 one of `scalars[lo..<hi]`, 2 number test,
     /// 3 general (the `Leaf` decides), 4 `matches` / `not_matches` (`negated`) with
     /// `regexes[lo]`, searched on a string node's bytes in place, 5 `type` (`lo` is the
-    /// type's code, see `FastEvaluator.typeCode`), 6 a version comparison with a plain
+    /// type's code, see `PlanEvaluator.typeCode`), 6 a version comparison with a plain
     /// dotted-number operand whose parts are `scalars[lo..<hi]` (`test` holds for the
     /// comparison's -1, 0 or 1), 7 `length` (`test`), 8 / 9 / 10 `subset_of` / `superset_of` /
     /// `disjoint_from` with the scalar operands `scalars[lo..<hi]`. `missing`: 0 error,
@@ -78,19 +78,19 @@ final class FastPlan: @unchecked Sendable {
         for r in rules {
             let when = r.when.map { b.add($0) } ?? -1
             let check = b.add(r.check)
-            entries.append(Entry(kinds: FastPlan.mask(r.kinds), when: when, check: check))
+            entries.append(Entry(kinds: FlatPlan.mask(r.kinds), when: when, check: check))
         }
-        self.entries = FastPlan.copy(entries)
-        nodes = FastPlan.copy(b.nodes)
-        kids = FastPlan.copy(b.kids)
-        steps = FastPlan.copy(b.steps)
-        leafOps = FastPlan.copy(b.leafOps)
-        quants = FastPlan.copy(b.quants)
-        scalars = FastPlan.copy(b.scalars)
-        pool = FastPlan.copy(b.pool)
+        self.entries = FlatPlan.copy(entries)
+        nodes = FlatPlan.copy(b.nodes)
+        kids = FlatPlan.copy(b.kids)
+        steps = FlatPlan.copy(b.steps)
+        leafOps = FlatPlan.copy(b.leafOps)
+        quants = FlatPlan.copy(b.quants)
+        scalars = FlatPlan.copy(b.scalars)
+        pool = FlatPlan.copy(b.pool)
         leaves = b.leaves
         regexes = b.regexes
-        regexRefs = FastPlan.copy(b.regexes.map { Unmanaged.passUnretained($0) })
+        regexRefs = FlatPlan.copy(b.regexes.map { Unmanaged.passUnretained($0) })
     }
 
     deinit {
@@ -215,13 +215,13 @@ final class FastPlan: @unchecked Sendable {
                 op.code = 4; op.negated = negated; op.lo = Int32(regexes.count)
                 regexes.append(re)
             case .type(let name):
-                if let code = FastEvaluator.typeNames.firstIndex(of: name) { op.code = 5; op.lo = Int32(code) }
+                if let code = PlanEvaluator.typeNames.firstIndex(of: name) { op.code = 5; op.lo = Int32(code) }
             case .length(let t): op.code = 7; op.test = t
             case .subsetOf(let xs): flatten(xs, false, &op); if op.code == 1 { op.code = 8 }
             case .supersetOf(let xs): flatten(xs, false, &op); if op.code == 1 { op.code = 9 }
             case .disjointFrom(let xs): flatten(xs, false, &op); if op.code == 1 { op.code = 10 }
             case .version(let relation, let operand) where l.coercion == nil:
-                guard let parts = FastEvaluator.plainVersion(Array(operand.utf8)) else { break }
+                guard let parts = PlanEvaluator.plainVersion(Array(operand.utf8)) else { break }
                 op.code = 6
                 op.lo = Int32(scalars.count)
                 for x in parts { scalars.append(Scalar(kind: 2, offset: 0, length: 0, int: x, double: 0)) }
