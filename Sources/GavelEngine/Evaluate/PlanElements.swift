@@ -72,13 +72,13 @@ extension PlanEvaluator {
         }
         let step = plan.steps[s]
         switch step.kind {
-        case 0:
+        case .key:
             guard let child = key(step, node) else { return seen }
             return elements(child, s + 1, end, seen, picks, depth, q, want, &scan)
-        case 1:
+        case .index:
             guard let child = node.element(Int(step.offset)) else { return seen }
             return elements(child, s + 1, end, seen, picks, depth, q, want, &scan)
-        default:
+        case .wildcard:
             switch node.type {
             case .array:
                 for i in 0..<node.count {

@@ -54,14 +54,14 @@ struct PlanEvaluator {
     /// Whether the collector declared the absent child `step` of `parent` unavailable.
     private func isGap(_ parent: JSONNode, _ step: FlatPlan.Step) -> Bool {
         let token =
-            step.kind == 0
+            step.kind == .key
             ? String(decoding: UnsafeBufferPointer(start: plan.pool.baseAddress! + Int(step.offset), count: Int(step.length)), as: UTF8.self)
             : String(step.offset)
         return asset.gap(under: parent, token) != nil
     }
 
     @inline(__always)
-    private func missing(_ m: UInt8) -> Truth { m == 1 ? .yes : m == 2 ? .no : .unknown }
+    private func missing(_ m: FlatPlan.MissingCode) -> Truth { m == .pass ? .yes : m == .fail ? .no : .unknown }
 
     // MARK: Leaves
 
@@ -72,44 +72,44 @@ struct PlanEvaluator {
         while s < end, let current = node {
             let step = plan.steps[s]
             switch step.kind {
-            case 0: node = key(step, current)
-            case 1: node = current.element(Int(step.offset))
-            default: node = nil
+            case .key: node = key(step, current)
+            case .index: node = current.element(Int(step.offset))
+            case .wildcard: node = nil  // a leaf's path has none (the compiler refuses [*] there)
             }
             if node == nil && asset.hasGaps && isGap(current, step) { return .unknown }
             s += 1
         }
-        if op.code == 0 { return (node == nil) == op.negated ? .yes : .no }
+        if op.code == .exists { return (node == nil) == op.negated ? .yes : .no }
         guard let node else { return missing(op.missing) }
-        if op.code == 2 && (3...5).contains(op.coercion), let n = coercedNumber(node, op.coercion) {
+        if op.code == .number && op.coercion.isNumeric, let n = coercedNumber(node, op.coercion) {
             return op.test.holds(n) ? .yes : .no
         }
-        if op.code == 5 { return typeCode(node) == Int(op.lo) ? .yes : .no }
-        if op.code == 6, let c = versionOrder(node, Int(op.lo), Int(op.hi)) { return op.test.holds(Double(c)) ? .yes : .no }
-        if op.coercion == 1 && op.code == 1, let b = asBool(node) {
+        if op.code == .type { return typeCode(node) == Int(op.lo) ? .yes : .no }
+        if op.code == .version, let c = versionOrder(node, Int(op.lo), Int(op.hi)) { return op.test.holds(Double(c)) ? .yes : .no }
+        if op.coercion == .bool && op.code == .oneOf, let b = asBool(node) {
             var any = false
-            for i in Int(op.lo)..<Int(op.hi) where plan.scalars[i].kind == 1 && (plan.scalars[i].int != 0) == b { any = true; break }
+            for i in Int(op.lo)..<Int(op.hi) where plan.scalars[i].kind == .bool && (plan.scalars[i].int != 0) == b { any = true; break }
             return any != op.negated ? .yes : .no
         }
-        if op.coercion == 2 && op.code == 1, let b = node.stringBytes {
+        if op.coercion == .lower && op.code == .oneOf, let b = node.stringBytes {
             let found = oneOf(Int(op.lo), Int(op.hi)) { sameLowered(b, $0) }
             if found != .unknown { return (found == .yes) != op.negated ? .yes : .no }
         }
-        if op.coercion == 0 {
+        if op.coercion == .none {
             switch op.code {
-            case 1:
+            case .oneOf:
                 let found = member(node, Int(op.lo), Int(op.hi))
                 if found != .unknown { return (found == .yes) != op.negated ? .yes : .no }
-            case 2:
+            case .number:
                 if let d = node.number { return op.test.holds(d) ? .yes : .no }
-            case 4:
+            case .matches:
                 if let bytes = node.stringBytes {
                     let found = plan.regexRefs[Int(op.lo)]._withUnsafeGuaranteedRef { $0.search(bytes: bytes) }
                     return found != op.negated ? .yes : .no
                 }
-            case 7:
+            case .length:
                 if let n = length(node) { return op.test.holds(Double(n)) ? .yes : .no }
-            case 8, 9, 10:
+            case .subsetOf, .supersetOf, .disjointFrom:
                 if let t = setTest(node, op) { return t }
             default: break
             }
@@ -138,12 +138,12 @@ struct PlanEvaluator {
     /// (at most 12 digits with a unit).
     /// nil for anything else, which the general path decides (and explains if it fails).
     @inline(__always)
-    private func coercedNumber(_ node: JSONNode, _ coercion: UInt8) -> Double? {
+    private func coercedNumber(_ node: JSONNode, _ coercion: FlatPlan.CoercionCode) -> Double? {
         switch node.type {
         case .integer: return Double(node.integer!)
         case .real:
             let d = node.real!
-            if coercion != 3 { return d }
+            if coercion != .int { return d }
             return d == d.rounded() && abs(d) < 9e18 ? d : nil
         case .string:
             guard let b = node.stringBytes, !b.isEmpty, b.count <= 16 else { return nil }
@@ -152,20 +152,20 @@ struct PlanEvaluator {
             let last = b[end - 1]
             if last < 48 || last > 57 {
                 switch (coercion, last) {
-                case (4, 107), (4, 75): factor = 1024  // k K
-                case (4, 109), (4, 77): factor = 1024 * 1024  // m M
-                case (4, 103), (4, 71): factor = 1024 * 1024 * 1024  // g G
-                case (5, 115): factor = 1  // s
-                case (5, 109): factor = 60  // m
-                case (5, 104): factor = 3600  // h
-                case (5, 100): factor = 86400  // d
-                case (5, 119): factor = 604800  // w
+                case (.bytes, UInt8(ascii: "k")), (.bytes, UInt8(ascii: "K")): factor = 1024
+                case (.bytes, UInt8(ascii: "m")), (.bytes, UInt8(ascii: "M")): factor = 1024 * 1024
+                case (.bytes, UInt8(ascii: "g")), (.bytes, UInt8(ascii: "G")): factor = 1024 * 1024 * 1024
+                case (.duration, UInt8(ascii: "s")): factor = 1
+                case (.duration, UInt8(ascii: "m")): factor = 60
+                case (.duration, UInt8(ascii: "h")): factor = 3600
+                case (.duration, UInt8(ascii: "d")): factor = 86400
+                case (.duration, UInt8(ascii: "w")): factor = 604800
                 default: return nil
                 }
                 end -= 1
             }
             // Few enough digits that the product fits an Int64 and is exact as a Double.
-            guard end >= 1, end <= (factor == 1 ? 15 : coercion == 4 ? 9 : 12) else { return nil }
+            guard end >= 1, end <= (factor == 1 ? 15 : coercion == .bytes ? 9 : 12) else { return nil }
             var n: Int64 = 0
             for i in 0..<end {
                 let c = b[i]
@@ -249,7 +249,7 @@ struct PlanEvaluator {
     @inline(__always)
     private func same(_ node: JSONNode, _ x: FlatPlan.Scalar) -> Truth {
         switch x.kind {
-        case 0:
+        case .string:
             let pool = plan.pool.baseAddress! + Int(x.offset)
             guard let a = node.stringBytes else { return .no }
             if a.count == Int(x.length) {
@@ -260,17 +260,17 @@ struct PlanEvaluator {
             for b in a where b >= 0x80 { return .unknown }
             for i in 0..<Int(x.length) where pool[i] >= 0x80 { return .unknown }
             return .no
-        case 1:
+        case .bool:
             guard let b = node.bool else { return .no }
             return b == (x.int != 0) ? .yes : .no
-        case 2:
+        case .int:
             if let n = node.integer { return n == x.int ? .yes : .no }
             if let d = node.real { return d == Double(x.int) ? .yes : .no }
             return .no
-        case 3:
+        case .double:
             guard let d = node.number else { return .no }
             return d == x.double ? .yes : .no
-        default:
+        case .null:
             return node.isNull ? .yes : .no
         }
     }
@@ -281,7 +281,7 @@ struct PlanEvaluator {
     @inline(__always)
     private func sameLowered(_ a: UnsafeBufferPointer<UInt8>, _ x: FlatPlan.Scalar) -> Truth {
         for b in a where b >= 0x80 { return .unknown }
-        guard x.kind == 0 else { return .no }
+        guard x.kind == .string else { return .no }
         let pool = plan.pool.baseAddress! + Int(x.offset)
         if a.count == Int(x.length) {
             var equal = true
@@ -333,7 +333,7 @@ struct PlanEvaluator {
         guard node.type == .array else { return nil }
         let (lo, hi) = (Int(op.lo), Int(op.hi))
         let n = node.count
-        if op.code == 9 {
+        if op.code == .supersetOf {
             for i in lo..<hi {
                 var found = false
                 var undecided = false
@@ -352,8 +352,8 @@ struct PlanEvaluator {
         for k in 0..<n {
             switch member(node.element(k)!, lo, hi) {
             case .unknown: return nil
-            case .yes: if op.code == 10 { return .no }
-            case .no: if op.code == 8 { return .no }
+            case .yes: if op.code == .disjointFrom { return .no }
+            case .no: if op.code == .subsetOf { return .no }
             }
         }
         return .yes
@@ -394,13 +394,13 @@ struct PlanEvaluator {
         }
         let step = plan.steps[s]
         switch step.kind {
-        case 0:
+        case .key:
             guard let child = key(step, node) else { return absent(node, step, seen, &t) }
             return walk(child, s + 1, end, seen, q, decisive, count, &t)
-        case 1:
+        case .index:
             guard let child = node.element(Int(step.offset)) else { return absent(node, step, seen, &t) }
             return walk(child, s + 1, end, seen, q, decisive, count, &t)
-        default:
+        case .wildcard:
             switch node.type {
             case .array:
                 var i = 0

@@ -21,38 +21,65 @@ final class FlatPlan: @unchecked Sendable {
 
     /// key: bytes `offset..<offset+length` of `pool`, and the key's `JSONKey.hash`; index:
     /// `offset`; wildcard.
-    struct Step { var kind: UInt8; var offset: Int32; var length: Int32; var hash: UInt32 = 0 }
+    struct Step { var kind: StepKind; var offset: Int32; var length: Int32; var hash: UInt32 = 0 }
+    enum StepKind: UInt8 { case key, index, wildcard }
 
     /// `base` is a kind index, or -1 for the current element; steps `first..<first+count`.
     struct Path { var base: Int32; var first: Int32; var count: Int32 }
 
-    /// A scalar operand of equals / in: kind 0 string (pool bytes), 1 bool, 2 int, 3 double, 4 null.
-    struct Scalar { var kind: UInt8; var offset: Int32; var length: Int32; var int: Int64; var double: Double }
+    /// A scalar operand of equals / in: a string (pool bytes), a bool or int (`int`), a double, or null.
+    struct Scalar { var kind: ScalarKind; var offset: Int32; var length: Int32; var int: Int64; var double: Double }
+    enum ScalarKind: UInt8 { case string, bool, int, double, null }
 
-    /// code 0 exists (`negated` = wants absence), 1 one of `scalars[lo..<hi]`, 2 number test,
-    /// 3 general (the `Leaf` decides), 4 `matches` / `not_matches` (`negated`) with
-    /// `regexes[lo]`, searched on a string node's bytes in place, 5 `type` (`lo` is the
-    /// type's code, see `PlanEvaluator.typeCode`), 6 a version comparison with a plain
-    /// dotted-number operand whose parts are `scalars[lo..<hi]` (`test` holds for the
-    /// comparison's -1, 0 or 1), 7 `length` (`test`), 8 / 9 / 10 `subset_of` / `superset_of` /
-    /// `disjoint_from` with the scalar operands `scalars[lo..<hi]`. `missing`: 0 error,
-    /// 1 pass, 2 fail.
+    /// What a leaf's plan decides with.
+    enum LeafCode: UInt8 {
+        /// `exists` (`negated` = wants absence).
+        case exists
+        /// One of `scalars[lo..<hi]` (equals / in).
+        case oneOf
+        /// A number test (`test`).
+        case number
+        /// The `Leaf` decides (the general path).
+        case general
+        /// `matches` / `not_matches` (`negated`) with `regexes[lo]`, searched on a string
+        /// node's bytes in place.
+        case matches
+        /// `type`: `lo` is the type's code (`PlanEvaluator.typeCode`).
+        case type
+        /// A version comparison with a plain dotted-number operand whose parts are
+        /// `scalars[lo..<hi]` (`test` holds for the comparison's -1, 0 or 1).
+        case version
+        /// `length` (`test`).
+        case length
+        /// `subset_of` / `superset_of` / `disjoint_from` with the scalar operands `scalars[lo..<hi]`.
+        case subsetOf, supersetOf, disjointFrom
+    }
+
+    /// What a missing value makes of a leaf or quantifier.
+    enum MissingCode: UInt8 { case error, pass, fail }
+
+    /// The conversion a leaf applies: `bool` (decided here for equals / in), `lower` (decided
+    /// here for equals / in on an ASCII string), `int`, `bytes`, `duration` (decided here for a
+    /// number test when the value is a number or a plain string like `128M`), `version`
+    /// (the general path).
+    enum CoercionCode: UInt8 {
+        case none, bool, lower, int, bytes, duration, version
+        /// int, bytes and duration: the number tests the plan decides itself.
+        var isNumeric: Bool { self == .int || self == .bytes || self == .duration }
+    }
+
     struct LeafOp {
         var path: Path
-        var code: UInt8
+        var code: LeafCode
         var negated: Bool
-        var missing: UInt8
-        /// 0 none, 1 `as: bool` (decided here for equals / in), 2 `as: lower` (decided here for
-        /// equals / in on an ASCII string), 3 `as: int`, 4 `as: bytes`, 5 `as: duration`
-        /// (decided here for a number test when the value is a number or a plain string like
-        /// `128M`), 6 `as: version` (general path).
-        var coercion: UInt8
+        var missing: MissingCode
+        var coercion: CoercionCode
         var lo: Int32, hi: Int32
         var test: NumberTest
     }
 
     /// `filter`/`check` are node indices or -1; `test` is used by count.
-    struct Quant { var path: Path; var filter: Int32; var check: Int32; var missing: UInt8; var test: NumberTest }
+    struct Quant { var path: Path; var filter: Int32; var check: Int32; var missing: MissingCode; var test: NumberTest }
 
     let nodes: UnsafeMutableBufferPointer<Node>
     let kids: UnsafeMutableBufferPointer<Int32>
@@ -113,10 +140,13 @@ final class FlatPlan: @unchecked Sendable {
         }
     }
 
+    /// `xs` in a buffer of exactly its count. The allocation has room for at least one
+    /// element, so the base address is never nil; an empty list's buffer still has count 0
+    /// (a count of 1 left an uninitialized element for anyone iterating the buffer).
     private static func copy<T>(_ xs: [T]) -> UnsafeMutableBufferPointer<T> {
         let p = UnsafeMutableBufferPointer<T>.allocate(capacity: max(xs.count, 1))
         _ = p.initialize(from: xs)
-        return p
+        return UnsafeMutableBufferPointer(start: p.baseAddress, count: xs.count)
     }
 
     private struct Builder {
@@ -164,7 +194,7 @@ final class FlatPlan: @unchecked Sendable {
             return node(tag, first, Int32(children.count))
         }
 
-        private func missing(_ m: MissingPolicy?) -> UInt8 { m == .pass ? 1 : m == .fail ? 2 : 0 }
+        private func missing(_ m: MissingPolicy?) -> MissingCode { m == .pass ? .pass : m == .fail ? .fail : .error }
 
         private mutating func bytes(_ s: String) -> (Int32, Int32) {
             let offset = Int32(pool.count)
@@ -178,9 +208,9 @@ final class FlatPlan: @unchecked Sendable {
                 switch s {
                 case .key(let k):
                     let (o, n) = bytes(k.text)
-                    steps.append(Step(kind: 0, offset: o, length: n, hash: k.hash))
-                case .index(let i): steps.append(Step(kind: 1, offset: Int32(clamping: i), length: 0))
-                case .wildcard: steps.append(Step(kind: 2, offset: 0, length: 0))
+                    steps.append(Step(kind: .key, offset: o, length: n, hash: k.hash))
+                case .index(let i): steps.append(Step(kind: .index, offset: Int32(clamping: i), length: 0))
+                case .wildcard: steps.append(Step(kind: .wildcard, offset: 0, length: 0))
                 }
             }
             let base: Int32
@@ -193,38 +223,38 @@ final class FlatPlan: @unchecked Sendable {
 
         private mutating func leaf(_ l: Leaf) -> Int32 {
             leaves.append(l)
-            let coercion: UInt8
+            let coercion: CoercionCode
             switch l.coercion {
-            case nil: coercion = 0
-            case .bool: coercion = 1
-            case .int: coercion = 3
-            case .bytes: coercion = 4
-            case .duration: coercion = 5
-            case .lower: coercion = 2
-            case .version: coercion = 6
+            case nil: coercion = .none
+            case .bool: coercion = .bool
+            case .int: coercion = .int
+            case .bytes: coercion = .bytes
+            case .duration: coercion = .duration
+            case .lower: coercion = .lower
+            case .version: coercion = .version
             }
             var op = LeafOp(
-                path: path(l.path), code: 3, negated: false, missing: missing(l.missing), coercion: coercion,
+                path: path(l.path), code: .general, negated: false, missing: missing(l.missing), coercion: coercion,
                 lo: 0, hi: 0, test: NumberTest(relation: .gte, operand: 0))
             switch l.op {
-            case .exists(let want): op.code = 0; op.negated = !want
+            case .exists(let want): op.code = .exists; op.negated = !want
             case .equals(let x, let negated): flatten([x], negated, &op)
             case .oneOf(let xs, let negated): flatten(xs, negated, &op)
-            case .number(let t): op.code = 2; op.test = t
+            case .number(let t): op.code = .number; op.test = t
             case .matches(let re, let negated):
-                op.code = 4; op.negated = negated; op.lo = Int32(regexes.count)
+                op.code = .matches; op.negated = negated; op.lo = Int32(regexes.count)
                 regexes.append(re)
             case .type(let name):
-                if let code = PlanEvaluator.typeNames.firstIndex(of: name) { op.code = 5; op.lo = Int32(code) }
-            case .length(let t): op.code = 7; op.test = t
-            case .subsetOf(let xs): flatten(xs, false, &op); if op.code == 1 { op.code = 8 }
-            case .supersetOf(let xs): flatten(xs, false, &op); if op.code == 1 { op.code = 9 }
-            case .disjointFrom(let xs): flatten(xs, false, &op); if op.code == 1 { op.code = 10 }
+                if let code = PlanEvaluator.typeNames.firstIndex(of: name) { op.code = .type; op.lo = Int32(code) }
+            case .length(let t): op.code = .length; op.test = t
+            case .subsetOf(let xs): flatten(xs, false, &op); if op.code == .oneOf { op.code = .subsetOf }
+            case .supersetOf(let xs): flatten(xs, false, &op); if op.code == .oneOf { op.code = .supersetOf }
+            case .disjointFrom(let xs): flatten(xs, false, &op); if op.code == .oneOf { op.code = .disjointFrom }
             case .version(let relation, let operand) where l.coercion == nil:
                 guard let parts = PlanEvaluator.plainVersion(Array(operand.utf8)) else { break }
-                op.code = 6
+                op.code = .version
                 op.lo = Int32(scalars.count)
-                for x in parts { scalars.append(Scalar(kind: 2, offset: 0, length: 0, int: x, double: 0)) }
+                for x in parts { scalars.append(Scalar(kind: .int, offset: 0, length: 0, int: x, double: 0)) }
                 op.hi = Int32(scalars.count)
                 let r: NumberTest.Relation
                 switch relation {
@@ -246,15 +276,15 @@ final class FlatPlan: @unchecked Sendable {
             var out: [Scalar] = []
             for x in xs {
                 switch x {
-                case .string(let s): let (o, n) = bytes(s); out.append(Scalar(kind: 0, offset: o, length: n, int: 0, double: 0))
-                case .bool(let v): out.append(Scalar(kind: 1, offset: 0, length: 0, int: v ? 1 : 0, double: 0))
-                case .int(let v): out.append(Scalar(kind: 2, offset: 0, length: 0, int: v, double: 0))
-                case .double(let v): out.append(Scalar(kind: 3, offset: 0, length: 0, int: 0, double: v))
-                case .null: out.append(Scalar(kind: 4, offset: 0, length: 0, int: 0, double: 0))
+                case .string(let s): let (o, n) = bytes(s); out.append(Scalar(kind: .string, offset: o, length: n, int: 0, double: 0))
+                case .bool(let v): out.append(Scalar(kind: .bool, offset: 0, length: 0, int: v ? 1 : 0, double: 0))
+                case .int(let v): out.append(Scalar(kind: .int, offset: 0, length: 0, int: v, double: 0))
+                case .double(let v): out.append(Scalar(kind: .double, offset: 0, length: 0, int: 0, double: v))
+                case .null: out.append(Scalar(kind: .null, offset: 0, length: 0, int: 0, double: 0))
                 default: return
                 }
             }
-            op.code = 1
+            op.code = .oneOf
             op.negated = negated
             op.lo = Int32(scalars.count)
             scalars.append(contentsOf: out)

@@ -133,7 +133,7 @@ final class FlatPlanAgreementTests: XCTestCase {
         // Every flat leaf form is generated (else agreement says nothing about it).
         var forms: Set<String> = []
         for rule in program.rules {
-            for op in rule.plan.leafOps { forms.insert("\(op.code)/\(op.coercion)") }
+            for op in rule.plan.leafOps { forms.insert("\(op.code.rawValue)/\(op.coercion.rawValue)") }
         }
         for form in ["0/0", "1/0", "1/1", "1/2", "2/0", "2/3", "2/4", "2/5", "4/0", "5/0", "7/0", "8/0", "9/0", "10/0"] {
             XCTAssertTrue(forms.contains(form), "no leaf of flat form \(form) in \(forms.sorted())")
