@@ -12,18 +12,15 @@ enum FailureRecord {
         asset: String, kind: String, host: String, outcome: HostOutcome, at: Date,
         lastGood: String?, keptIn: String?, oldData: Value?
     ) -> Value {
-        var parts = SnapshotSchemas.schema(for: kind)?.fieldNames ?? []
-        if case .object(let members)? = oldData { for m in members where !parts.contains(m.key) { parts.append(m.key) } }
-        if parts.isEmpty { parts = ["data"] }
+        var oldParts: [String] = []
+        if case .object(let members)? = oldData { oldParts = members.map(\.key) }
         var reason = "\(host) was not collected at \(Timestamp.string(at)): \(outcome.summary)"
         if let lastGood {
             reason += "; the last good snapshot (collected \(lastGood))" + (keptIn.map { " is kept in \($0)" } ?? " is not kept")
         } else {
             reason += "; it was never collected successfully"
         }
-        var b = SnapshotBuilder(asset: asset, kind: kind, collectedAt: at, host: host)
-        for p in parts { b.unavailable("/" + SnapshotBuilder.pointerToken(p), reason) }
-        var doc = b.document(data: .object([Value.Member]()))
+        var doc = SnapshotBuilder(asset: asset, kind: kind, collectedAt: at, host: host).unreadableDocument(reason, parts: oldParts)
         if case .object(var members) = doc, let i = members.firstIndex(where: { $0.key == "collector" }) {
             members[i].value = .object([
                 ("name", "gavel collect fleet"), ("host", .string(host)), ("outcome", .string(outcome.name)),

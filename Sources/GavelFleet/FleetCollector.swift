@@ -133,11 +133,7 @@ public struct FleetCollector: Sendable {
         let owner = "shopify@" + store.asset
         var r = Result(name: store.asset, source: "shopify", outcome: .ok, assets: [store.asset], seconds: 0, log: [])
         do {
-            guard let data = FileManager.default.contents(atPath: store.tokenFile),
-                let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty
-            else {
-                throw CollectorError(.shopifyToken, "cannot read the token file \(store.tokenFile) (or it is empty)")
-            }
+            let token = try ShopifyCollector.token(fromFile: store.tokenFile)
             var c = ShopifyCollector(shop: store.shop, token: token)
             if let v = store.apiVersion { c.apiVersion = v }
             c.endpoint = store.endpoint

@@ -40,7 +40,8 @@ public enum JSONLocator {
 extension JSONLocator {
     /// The line each value of a JSON text starts on, by JSON Pointer (`""` for the root):
     /// for the provenance of a file read with `collect file --format json`. The text must be
-    /// valid JSON (parse it with jansson first); nil when it is not.
+    /// valid JSON (parse it with jansson first); nil when it is not. jansson keeps no
+    /// positions, and `JSONScanner` only skips strings, so this walk decodes keys itself.
     public static func valueLines(in bytes: UnsafeRawBufferPointer) -> [String: Int]? {
         var walker = LineWalker(bytes: bytes)
         walker.skipSpace()

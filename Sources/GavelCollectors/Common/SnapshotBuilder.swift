@@ -55,6 +55,17 @@ public struct SnapshotBuilder {
 
     /// The snapshot document. Every value `SecretClassifier` calls a secret is replaced by
     /// `{set, length, secret, placeholder}` here, whichever collector made `data`.
+    /// A snapshot of this kind that holds nothing: every top-level part the kind's schema
+    /// names, and `parts` (for a kind without a schema, the keys it used to have), is
+    /// `unavailable` for `reason`, so every rule reading it is `error`, never `pass`.
+    public func unreadableDocument(_ reason: String, parts: [String] = []) -> Value {
+        var b = self
+        var names = SnapshotSchemas.schema(for: kind)?.fieldNames ?? []
+        for p in parts where !names.contains(p) { names.append(p) }
+        for name in names { b.unavailable("/" + SnapshotBuilder.pointerToken(name), reason) }
+        return b.document(data: .object([Value.Member]()))
+    }
+
     public func document(data: Value) -> Value {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]

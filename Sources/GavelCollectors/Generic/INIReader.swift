@@ -12,6 +12,9 @@ import GavelCore
 ///   with a newline (configparser's multi-line values, as in fail2ban's jail.conf);
 /// - `!include FILE` reads that file there, `!includedir DIR` its `*.cnf` files in name order
 ///   (MariaDB's order), each at most once.
+///
+/// This is not PHP's ini dialect (`IniParser` reads php.ini as PHP does: constants, `${}`
+/// expansion, PHP's quoting and booleans), which is why it is a reader of its own.
 struct INIReader {
     var root: String
     var entries: [ConfigEntry] = []

@@ -202,9 +202,7 @@ public struct HostCollector {
 
     /// A snapshot of `kind` whose every part is unavailable, for the reason given.
     static func unreadable(_ asset: String, _ kind: String, _ now: Date, _ why: String) -> Value {
-        var b = SnapshotBuilder(asset: asset, kind: kind, collectedAt: now)
-        for field in SnapshotSchemas.schema(for: kind)?.fieldNames ?? [] { b.unavailable("/" + SnapshotBuilder.pointerToken(field), why) }
-        return b.document(data: Value.object([Value.Member]()))
+        SnapshotBuilder(asset: asset, kind: kind, collectedAt: now).unreadableDocument(why)
     }
 
     /// A server block's literal names (no `_`, `localhost`, wildcard or regex).

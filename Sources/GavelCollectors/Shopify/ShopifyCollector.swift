@@ -28,6 +28,16 @@ public struct ShopifyCollector {
     }
 
     /// `STORE.myshopify.com`, lower-cased; nil when `text` is not one.
+    /// The Admin API token kept in `file` (surrounding whitespace trimmed); never echoed.
+    public static func token(fromFile file: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            throw CollectorError(.shopifyToken, "cannot read the token file \(file)")
+        }
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !t.isEmpty else { throw CollectorError(.shopifyToken, "the token file \(file) is empty") }
+        return t
+    }
+
     public static func normalizedShop(_ text: String) -> String? {
         let s = text.lowercased()
         guard s.hasSuffix(".myshopify.com") else { return nil }

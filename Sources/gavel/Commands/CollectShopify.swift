@@ -69,16 +69,9 @@ struct CollectShopify: ParsableCommand {
     /// The token, from --token-file or the environment; never echoed.
     private func readToken() throws -> String {
         if let tokenFile {
-            guard let data = FileManager.default.contents(atPath: tokenFile), let text = String(data: data, encoding: .utf8) else {
-                printError("gavel collect: error[\(DiagnosticID.shopifyToken)]: cannot read --token-file \(tokenFile)")
-                throw Exit.input
-            }
-            let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !t.isEmpty else {
-                printError("gavel collect: error[\(DiagnosticID.shopifyToken)]: --token-file \(tokenFile) is empty")
-                throw Exit.input
-            }
-            return t
+            var token = ""
+            try collecting { token = try ShopifyCollector.token(fromFile: tokenFile) }
+            return token
         }
         let t = (ProcessInfo.processInfo.environment["SHOPIFY_ADMIN_TOKEN"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !t.isEmpty else {
