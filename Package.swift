@@ -2,10 +2,11 @@
 import PackageDescription
 
 // Dependency direction (top to bottom):
-//   gavel (CLI) -> GavelReporters -> GavelHistory -> GavelEngine -> GavelYAML / GavelJSON -> GavelCore
+//   gavel (CLI) -> GavelPolicyReporters -> GavelReporters -> GavelHistory -> GavelResults -> GavelJSON -> GavelCore
+//   GavelPolicyReporters -> GavelEngine -> GavelResults, GavelYAML / GavelJSON -> GavelCore
 //   gavel (CLI) -> GavelFleet -> GavelCollectors -> GavelJSON / GavelYAML -> GavelCore
 //   GavelFleet -> GavelYAML (the inventory)
-//   gavel (CLI) -> GavelHistory -> GavelEngine, GavelSQLite
+//   gavel (CLI) -> GavelHistory -> GavelResults, GavelSQLite
 //   GavelCore -> GavelSHAExtensions (SHA-256 on the CPU's SHA instructions), swift-system
 //   GavelCollectors -> swift-certificates (X.509)
 //   gavel-fuzz -> GavelEngine, GavelCollectors (their @_spi(Fuzzing) entry points)
@@ -44,16 +45,19 @@ let package = Package(
         ]),
         .target(name: "GavelYAML", dependencies: ["CYAML", "GavelCore"]),
         .target(name: "GavelJSON", dependencies: ["CJansson", "GavelCore"]),
-        .target(name: "GavelEngine", dependencies: ["GavelCore", "GavelYAML", "GavelJSON"]),
-        .target(name: "GavelReporters", dependencies: ["GavelCore", "GavelEngine", "GavelHistory"]),
+        .target(name: "GavelResults", dependencies: ["GavelCore", "GavelJSON"]),
+        .target(name: "GavelEngine", dependencies: ["GavelCore", "GavelYAML", "GavelJSON", "GavelResults"]),
+        .target(name: "GavelReporters", dependencies: ["GavelCore", "GavelResults", "GavelHistory"]),
+        // Reports about a policy set rather than a run (explain, test): these need the compiler.
+        .target(name: "GavelPolicyReporters", dependencies: ["GavelCore", "GavelResults", "GavelEngine", "GavelReporters"]),
         .target(name: "GavelCollectors", dependencies: [
             "GavelCore", "GavelJSON", "GavelYAML", .product(name: "X509", package: "swift-certificates"),
         ]),
         .target(name: "GavelFleet", dependencies: ["GavelCore", "GavelYAML", "GavelJSON", "GavelCollectors"]),
         .target(name: "GavelSQLite", dependencies: ["CSQLite"]),
-        .target(name: "GavelHistory", dependencies: ["GavelCore", "GavelEngine", "GavelSQLite"]),
+        .target(name: "GavelHistory", dependencies: ["GavelCore", "GavelResults", "GavelSQLite"]),
         .executableTarget(name: "gavel", dependencies: [
-            "GavelCore", "GavelEngine", "GavelReporters", "GavelCollectors", "GavelFleet", "GavelHistory",
+            "GavelCore", "GavelResults", "GavelEngine", "GavelReporters", "GavelPolicyReporters", "GavelCollectors", "GavelFleet", "GavelHistory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The fuzz targets (scripts/fuzz.sh builds them with libFuzzer and AddressSanitizer).
@@ -64,15 +68,15 @@ let package = Package(
         .testTarget(name: "GavelCoreTests", dependencies: ["GavelCore", "GavelSHAExtensions"]),
         .testTarget(name: "GavelYAMLTests", dependencies: ["GavelYAML"]),
         .testTarget(name: "GavelJSONTests", dependencies: ["GavelJSON"]),
-        .testTarget(name: "GavelEngineTests", dependencies: ["GavelEngine", "GavelJSON", "GavelYAML"],
+        .testTarget(name: "GavelEngineTests", dependencies: ["GavelEngine", "GavelResults", "GavelPolicyReporters", "GavelJSON", "GavelYAML"],
                     resources: [.copy("Conformance"), .copy("Diagnostics")]),
-        .testTarget(name: "GavelReportersTests", dependencies: ["GavelReporters", "GavelEngine"],
+        .testTarget(name: "GavelReportersTests", dependencies: ["GavelReporters", "GavelPolicyReporters", "GavelResults", "GavelEngine"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "GavelCollectorsTests", dependencies: ["GavelCollectors", "GavelCore", "GavelJSON"],
                     resources: [.copy("PHP/Corpus"), .copy("PHPSource/PHPSourceCorpus"), .copy("WordPress/Debian")]),
         .testTarget(name: "GavelFleetTests", dependencies: ["GavelFleet", "GavelCollectors", "GavelCore"]),
-        .testTarget(name: "GavelHistoryTests", dependencies: ["GavelHistory", "GavelEngine", "GavelSQLite", "GavelCore"]),
+        .testTarget(name: "GavelHistoryTests", dependencies: ["GavelHistory", "GavelResults", "GavelEngine", "GavelSQLite", "GavelCore"]),
         .testTarget(name: "GavelCLITests", dependencies: []),
-        .testTarget(name: "GavelFuzzTests", dependencies: ["GavelEngine", "GavelCollectors"], resources: [.copy("Corpus")]),
+        .testTarget(name: "GavelFuzzTests", dependencies: ["GavelEngine", "GavelResults", "GavelCollectors"], resources: [.copy("Corpus")]),
     ]
 )

@@ -1,6 +1,6 @@
 import Foundation
 import GavelCore
-import GavelEngine
+import GavelResults
 import GavelSQLite
 
 /// A failure of the history store, for the command line to print.

@@ -1,5 +1,5 @@
 import GavelCore
-import GavelEngine
+import GavelResults
 
 /// `gavel history verify`: walks the chain from its start (or from where pruning left it)
 /// and checks every run: the link to the previous run, the entry hash over its recorded

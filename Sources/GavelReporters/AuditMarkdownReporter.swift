@@ -1,5 +1,5 @@
 import GavelCore
-import GavelEngine
+import GavelResults
 
 /// `gavel report --format markdown`: the HTML report's content as Markdown (a wiki page, an
 /// audit ticket): summary, then per framework every control with its rows per asset and

@@ -1,5 +1,5 @@
 import GavelCore
-import GavelEngine
+import GavelResults
 
 /// What the auditor reports (`gavel report`: HTML, CSV, Markdown) show, worked out once from
 /// a results document: controls grouped by framework, each control's rows per asset and

@@ -1,5 +1,4 @@
 import GavelCore
-import GavelEngine
 
 /// `gavel report --format csv`: one row per control, asset and rule (RFC 4180, CRLF line
 /// ends, a header row), for auditors' spreadsheets. A manual control is one row without

@@ -1,5 +1,5 @@
 import GavelCore
-import GavelEngine
+import GavelResults
 
 /// `gavel coverage`: per framework, which controls have automated rules, which are manual
 /// (and attested or not), which have neither. Text, Markdown or JSON.

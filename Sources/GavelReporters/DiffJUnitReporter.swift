@@ -1,5 +1,5 @@
 import GavelCore
-import GavelEngine
+import GavelResults
 
 /// `gavel diff --format junit`: one suite for verdict changes (a case per rule and asset that
 /// changed), one for control changes (a case per control and asset), one for rule changes.
@@ -21,7 +21,7 @@ public struct DiffJUnitReporter: Sendable {
         for c in d.verdicts {
             var detail = "\(c.kind.label): \(DiffSummary.verdict(c.base)) -> \(DiffSummary.verdict(c.head)) (\(c.severity.rawValue))\n"
             if let m = c.message { detail += m + "\n" }
-            for ev in c.evidence { detail += "- \(RuleEvaluator.describe(ev))" + (ev.provenance.map { " (at \($0))" } ?? "") + "\n" }
+            for ev in c.evidence { detail += "- \(ev.sentence)" + (ev.provenance.map { " (at \($0))" } ?? "") + "\n" }
             cases.append(
                 (
                     "verdict changes", "\(c.rule) on \(c.asset)", c.asset,

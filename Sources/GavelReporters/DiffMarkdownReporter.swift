@@ -1,5 +1,5 @@
 import GavelCore
-import GavelEngine
+import GavelResults
 
 /// `gavel diff --format markdown`, for a pull-request comment: one summary line first, then
 /// tables of the rules, verdicts and controls that changed, long tables folded.

@@ -1,5 +1,5 @@
 import GavelCore
-import GavelEngine
+import GavelResults
 
 /// The human report of `gavel diff`: a summary line, then the rules that changed, every
 /// verdict that changed grouped by kind (regressions marked), and the controls that changed.

@@ -1,5 +1,5 @@
 import GavelCore
-import GavelEngine
+import GavelResults
 
 /// Wording shared by the diff reporters.
 enum DiffSummary {

@@ -1,5 +1,5 @@
 import GavelCore
-import GavelEngine
+import GavelResults
 
 /// GitHub Actions workflow commands (`::error file=...,title=...::message`): each failing or
 /// erring rule and asset becomes an annotation on the snapshot file, with the provenance of

@@ -1,5 +1,5 @@
 import GavelCore
-import GavelEngine
+import GavelResults
 
 /// The auditor's report (`gavel report --format html`, `gavel eval --format html`): one
 /// self-contained HTML file, organised by framework and control. Summary first (pass rate

@@ -1,4 +1,4 @@
-import GavelEngine
+import GavelResults
 
 /// `--format json`: the results document itself.
 public struct JSONReporter: Sendable {

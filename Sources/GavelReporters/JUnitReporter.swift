@@ -1,5 +1,5 @@
 import GavelCore
-import GavelEngine
+import GavelResults
 
 /// JUnit XML, as CI systems read it: for `gavel eval`, one test suite per asset and one test
 /// case per rule (failures carry the evidence and the fix; `error` verdicts are errors;
@@ -62,37 +62,11 @@ public struct JUnitReporter: Sendable {
         try emit("</testsuites>\n")
     }
 
-    /// `gavel test`: a suite per test, a case per expected verdict.
-    public func render(_ r: TestRunner.Report) -> String {
-        var failed: [String: [TestRunner.Failure]] = [:]
-        for f in r.failures { failed["\(f.test.location)|\(f.test.name)|\(f.rule)", default: []].append(f) }
-        var suites = ""
-        for t in r.testsRun {
-            let failures = t.expect.filter { failed["\(t.location)|\(t.name)|\($0.rule)"] != nil }.count
-            suites += "  <testsuite name=\"\(x(t.name))\" tests=\"\(t.expect.count)\" failures=\"\(failures)\" errors=\"0\" file=\"\(x(t.location.file))\">\n"
-            for (rule, verdict) in t.expect {
-                suites += "    <testcase classname=\"\(x(t.location.description))\" name=\"\(x(rule)) is \(verdict.rawValue)\""
-                if let f = failed["\(t.location)|\(t.name)|\(rule)"]?.first {
-                    var body = f.observed.message.map { $0 + "\n" } ?? ""
-                    for e in f.observed.evidence.prefix(8) { body += "- \(RuleEvaluator.describe(e))\n" }
-                    suites += ">\n      <failure type=\"expectation\" message=\"expected \(verdict.rawValue), got \(f.observed.verdict.rawValue)\">"
-                    suites += x(body) + "</failure>\n    </testcase>\n"
-                } else {
-                    suites += "/>\n"
-                }
-            }
-            suites += "  </testsuite>\n"
-        }
-        return
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gavel test\" tests=\"\(r.checks)\" failures=\"\(r.failures.count)\" errors=\"0\">\n"
-            + suites + "</testsuites>\n"
-    }
-
     /// The failure text: message, evidence with its source, and the fix.
     private func details(_ e: ResultsDocument.Entry, _ rule: RuleInfo?) -> String {
         var s = (e.message ?? "") + "\n"
         for ev in e.evidence {
-            s += "- \(RuleEvaluator.describe(ev))" + (ev.provenance.map { " (at \($0))" } ?? "") + "\n"
+            s += "- \(ev.sentence)" + (ev.provenance.map { " (at \($0))" } ?? "") + "\n"
         }
         if e.omitted > 0 { s += "- ... \(e.omitted) more evidence records\n" }
         if let r = rule {

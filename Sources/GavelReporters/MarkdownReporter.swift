@@ -1,5 +1,5 @@
 import GavelCore
-import GavelEngine
+import GavelResults
 
 /// A Markdown summary of `gavel eval` for a pull-request comment or a CI job summary: one
 /// line with the counts first, then the failing and erring rules and the controls that do

@@ -1,6 +1,6 @@
 import Foundation
 import GavelCore
-import GavelEngine
+import GavelResults
 
 /// SARIF 2.1.0 for code-scanning tools. `gavel eval`: one SARIF rule per policy rule (help
 /// text = remediation, tags = controls, GitHub's `security-severity`), one result per failing

@@ -1,5 +1,5 @@
 import GavelCore
-import GavelEngine
+import GavelResults
 
 /// The human report of `gavel eval`: a summary line, every fail and error with its evidence
 /// and fix, then the controls that did not pass.

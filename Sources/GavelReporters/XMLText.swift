@@ -1,8 +1,8 @@
 /// Escaping for XML 1.0 attribute values and text. Characters XML 1.0 cannot carry at all
 /// (control characters other than tab, newline and carriage return, and U+FFFE/U+FFFF)
 /// become U+FFFD.
-enum XMLText {
-    static func escape(_ s: String) -> String {
+package enum XMLText {
+    package static func escape(_ s: String) -> String {
         ByteEscaping.replacing(s) { b, i in
             switch b[i] {
             case 0x26: return ("&amp;", 1)

@@ -2,6 +2,7 @@ import Foundation
 import GavelCore
 import GavelEngine
 import GavelJSON
+import GavelResults
 
 // gavel-bench: generates a deterministic fleet and reports throughput figures.
 // It reports; it never passes or fails.

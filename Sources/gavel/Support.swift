@@ -3,6 +3,7 @@ import Foundation
 import GavelCore
 import GavelEngine
 import GavelReporters
+import GavelResults
 
 /// Exit codes (docs/CLI.md).
 enum Exit {

@@ -1,5 +1,6 @@
 import GavelCore
 import GavelJSON
+import GavelPolicyReporters
 import XCTest
 
 @testable import GavelEngine

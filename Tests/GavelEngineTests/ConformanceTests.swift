@@ -4,6 +4,7 @@ import GavelJSON
 import XCTest
 
 @testable import GavelEngine
+@testable import GavelResults
 
 /// Runs every folder under Conformance/: policy files (plus the test catalog), `asset.json`
 /// (a merged asset document) and `expected.json` (verdict, optional message, and evidence

@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import GavelEngine
+import GavelResults
 import XCTest
 
 @testable import GavelReporters

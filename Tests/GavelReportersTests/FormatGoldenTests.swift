@@ -1,5 +1,7 @@
 import Foundation
 import GavelEngine
+import GavelPolicyReporters
+import GavelResults
 import XCTest
 
 @testable import GavelReporters
@@ -57,7 +59,7 @@ final class FormatGoldenTests: XCTestCase {
 
     func testPolicyTestsAsJUnit() throws {
         let program = Compiler.compile(path: FormatGoldenTests.repo + "/Policies").program!
-        let text = JUnitReporter().render(TestRunner.run(program)).replacingOccurrences(of: FormatGoldenTests.repo + "/", with: "")
+        let text = TestJUnitReporter().render(TestRunner.run(program)).replacingOccurrences(of: FormatGoldenTests.repo + "/", with: "")
         try assertGolden(text, "policy-tests.junit.xml")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GavelEngine
+import GavelResults
 import XCTest
 
 @testable import GavelReporters

@@ -1,5 +1,6 @@
 import Foundation
 import GavelCore
+import GavelResults
 import GavelYAML
 
 /// Compiles a policy directory into a `Program`, reporting every error of the whole set.

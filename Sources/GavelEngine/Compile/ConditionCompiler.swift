@@ -23,11 +23,7 @@ struct CondScope {
 enum ConditionKeys {
     static let combinators = ["all", "any", "none", "not"]
     static let quantifiers = ["every", "some", "count"]
-    static let operators = [
-        "exists", "equals", "not_equals", "in", "not_in", "gt", "gte", "lt", "lte", "matches", "not_matches",
-        "contains", "not_contains", "subset_of", "superset_of", "disjoint_from",
-        "version_lt", "version_lte", "version_gt", "version_gte", "version_equals", "length", "type", "advisories",
-    ]
+    static let operators = OperatorName.allCases.map(\.rawValue)
     static let leafKeys = ["path", "as", "missing"]
 }
 

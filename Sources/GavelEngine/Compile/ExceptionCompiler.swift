@@ -1,4 +1,5 @@
 import GavelCore
+import GavelResults
 import GavelYAML
 
 extension CompileSession {

@@ -53,18 +53,19 @@ extension CompileSession {
         if m.has("missing"), missing == nil { ok = false }
         guard ops.count == 1 else { return nil }
         let opName = ops[0]
-        if opName == "exists", m.has("missing") {
+        let name = OperatorName(rawValue: opName)!
+        if name == .exists, m.has("missing") {
             diags.error(.conflictingKeys, "'missing' has no effect on 'exists', which already says what absence means", at: m.keyLocation("missing"))
             ok = false
         }
-        guard ok, let path, let operand = compileOperator(opName, m[opName]!, coercion, scope) else { return nil }
-        if coercion == nil, let type = typed?.1 { warnIfOperandCannotMatch(opName, operand.1, type, text, m[opName]!.location) }
+        guard ok, let path, let operand = compileOperator(name, m[opName]!, coercion, scope) else { return nil }
+        if coercion == nil, let type = typed?.1 { warnIfOperandCannotMatch(name, operand.1, type, text, m[opName]!.location) }
         // `length: {gte: {param: N}}` has its parameter one level down.
-        let operandNode = opName == "length" ? m[opName]!.mapping?.first?.value : m[opName]
-        if operandNode.flatMap({ parameter($0, scope) }) == nil { warnIfListIsEmpty(opName, operand.1, m[opName]!.location) }
+        let operandNode = name == .length ? m[opName]!.mapping?.first?.value : m[opName]
+        if operandNode.flatMap({ parameter($0, scope) }) == nil { warnIfListIsEmpty(name, operand.1, m[opName]!.location) }
         return .leaf(
             Leaf(
-                path: path, op: operand.0, coercion: coercion, missing: missing, opName: opName, expected: operand.1,
+                path: path, op: operand.0, coercion: coercion, missing: missing, operator: name, expected: operand.1,
                 parameter: operandNode.flatMap { parameter($0, scope) }, location: m.node.location))
     }
 
@@ -72,11 +73,12 @@ extension CompileSession {
     /// kind's schema fixes: an operand of another type is never equal to it, so the test
     /// always fails (or, negated, always passes). The language defines that outcome, so this
     /// is a warning (`operand-type`), with the fix; `check` shows it.
-    private func warnIfOperandCannotMatch(_ op: String, _ operand: Value, _ type: SchemaType, _ path: String, _ at: SourceLocation) {
+    private func warnIfOperandCannotMatch(_ name: OperatorName, _ operand: Value, _ type: SchemaType, _ path: String, _ at: SourceLocation) {
+        let op = name.rawValue
         let operands: [Value]
-        switch op {
-        case "equals", "not_equals": operands = [operand]
-        case "in", "not_in":
+        switch name {
+        case .equals, .notEquals: operands = [operand]
+        case .in, .notIn:
             guard case .array(let items) = operand, !items.isEmpty else { return }
             operands = items
         default: return
@@ -117,20 +119,12 @@ extension CompileSession {
     /// empty on purpose (`not_in: {param: banned}` with nothing banned), so only a literal
     /// list is warned about (`empty-operand`). `subset_of: []` (the list must be empty) is a
     /// real requirement and is not.
-    private func warnIfListIsEmpty(_ op: String, _ operand: Value, _ at: SourceLocation) {
-        guard case .array(let items) = operand, items.isEmpty else { return }
-        let outcome: String
-        switch op {
-        case "in": outcome = "no value is in an empty list, so this test never holds"
-        case "not_in": outcome = "no value is in an empty list, so this test always holds"
-        case "superset_of": outcome = "every list contains all of an empty list, so this test always holds for a list"
-        case "disjoint_from": outcome = "no list shares a member with an empty list, so this test always holds for a list"
-        default: return
-        }
+    private func warnIfListIsEmpty(_ name: OperatorName, _ operand: Value, _ at: SourceLocation) {
+        guard case .array(let items) = operand, items.isEmpty, let outcome = name.declaration.whenListIsEmpty else { return }
         diags.add(
             Diagnostic(
-                .emptyOperand, "'\(op): []' lists nothing: \(outcome)", at: at, level: .warning,
-                notes: ["list the values the test is about" + (op == "in" || op == "not_in" ? ", or use 'exists' to test presence" : "")]))
+                .emptyOperand, "'\(name.rawValue): []' lists nothing: \(outcome)", at: at, level: .warning,
+                notes: ["list the values the test is about" + (name == .in || name == .notIn ? ", or use 'exists' to test presence" : "")]))
     }
 
     private func mismatch(_ op: String, _ wants: String, _ v: Value, _ at: SourceLocation) -> (Op, Value)? {
@@ -148,62 +142,64 @@ extension CompileSession {
         }
     }
 
-    private func compileOperator(_ op: String, _ node: YAMLNode, _ coercion: Coercion?, _ scope: CondScope) -> (Op, Value)? {
-        if op == "length" {
-            guard let m = MapReader(node, "'length'", diags) else { return nil }
+    /// An operand checked against its operator's declaration (`OperatorDeclaration.Operand`).
+    private enum CheckedOperand {
+        case bool(Bool), value(Value), list([Value]), number(Double), regex(Regex), version(String), numberTest(NumberTest)
+        case typeName(String), dataset(Dataset)
+    }
+
+    /// Checks the operand (after parameters) and the conversion against the operator's
+    /// declaration, then makes the operator. Returns it with the operand as evidence shows it.
+    private func compileOperator(_ name: OperatorName, _ node: YAMLNode, _ coercion: Coercion?, _ scope: CondScope) -> (Op, Value)? {
+        let op = name.rawValue
+        let decl = name.declaration
+        if case .numberTest = decl.operand {
+            guard let m = MapReader(node, "'\(op)'", diags) else { return nil }
             let keys = NumberTest.Relation.allCases.map(\.rawValue)
             m.allowOnly(keys)
             if let c = coercion { return coercionMismatch(op, c, node.location) }
-            guard let t = compileNumberTest(m, keys, "length", scope) else { return nil }
-            return (.length(t), .object([(t.relation.rawValue, .double(t.operand))]))
+            guard let t = compileNumberTest(m, keys, op, scope) else { return nil }
+            return (makeOp(name, .numberTest(t)), .object([(t.relation.rawValue, .double(t.operand))]))
         }
         guard let (v, at) = resolveOperand(node, scope) else { return nil }
-        let quoted = node.scalar?.style == .singleQuoted || node.scalar?.style == .doubleQuoted
-        switch op {
-        case "exists":
+        if case .bool = decl.operand {
             guard case .bool(let b) = v else { return mismatch(op, "true or false", v, at) }
             if let c = coercion { return coercionMismatch(op, c, at) }
-            return (.exists(b), v)
-        case "equals", "not_equals":
+            return (makeOp(name, .bool(b)), v)
+        }
+        if let c = coercion, !decl.conversions.allows(c) { return coercionMismatch(op, c, at) }
+        switch decl.operand {
+        case .bool, .numberTest:
+            return nil  // handled above
+        case .value:
             let operand = convertOperand(v, coercion)
             guard fits(operand, coercion) else {
                 return mismatch(op, "a \(coercion!.resultType) (as: \(coercion!.rawValue) gives a \(coercion!.resultType))", v, at)
             }
-            return (.equals(operand, negated: op == "not_equals"), operand)
-        case "in", "not_in":
+            return (makeOp(name, .value(operand)), operand)
+        case .list:
             guard case .array(let items) = v else { return mismatch(op, "a list of values", v, at) }
             let converted = items.map { convertOperand($0, coercion) }
             if let bad = converted.first(where: { !fits($0, coercion) }) {
                 return mismatch(op, "a list of \(coercion!.resultType)s (as: \(coercion!.rawValue))", bad, at)
             }
-            return (.oneOf(converted, negated: op == "not_in"), .array(converted))
-        case "gt", "gte", "lt", "lte":
-            if let c = coercion, c.resultType != "number" { return coercionMismatch(op, c, at) }
+            return (makeOp(name, .list(converted)), .array(converted))
+        case .number:
             let operand = convertOperand(v, coercion)
             guard let n = operand.number else { return mismatch(op, "a number", v, at) }
-            return (.number(NumberTest(relation: NumberTest.Relation(rawValue: op)!, operand: n)), operand)
-        case "matches", "not_matches":
-            if let c = coercion, c.resultType != "string" { return coercionMismatch(op, c, at) }
+            return (makeOp(name, .number(n)), operand)
+        case .pattern:
             guard case .string(let pattern) = v else { return mismatch(op, "a regular expression string", v, at) }
             do {
-                return (.matches(try Regex(pattern), negated: op == "not_matches"), v)
+                return (makeOp(name, .regex(try Regex(pattern))), v)
             } catch {
+                let quoted = node.scalar?.style == .singleQuoted || node.scalar?.style == .doubleQuoted
                 var l = at
                 l.column += error.offset + (quoted ? 1 : 0)
                 diags.error(.badRegex, "invalid regular expression \"\(pattern)\": \(error.message) (at character \(error.offset + 1))", at: l)
                 return nil
             }
-        case "contains", "not_contains":
-            if let c = coercion, c != .lower { return coercionMismatch(op, c, at) }
-            if coercion == .lower, v.stringValue == nil { return mismatch(op, "a string (as: lower)", v, at) }
-            return (.contains(v, negated: op == "not_contains"), v)
-        case "subset_of", "superset_of", "disjoint_from":
-            if let c = coercion { return coercionMismatch(op, c, at) }
-            guard case .array(let items) = v else { return mismatch(op, "a list of values", v, at) }
-            let o: Op = op == "subset_of" ? .subsetOf(items) : op == "superset_of" ? .supersetOf(items) : .disjointFrom(items)
-            return (o, v)
-        case "version_lt", "version_lte", "version_gt", "version_gte", "version_equals":
-            if let c = coercion, c != .version { return coercionMismatch(op, c, at) }
+        case .version:
             let text: String
             switch v {
             case .string(let s): text = s
@@ -215,35 +211,56 @@ extension CompileSession {
             default: return mismatch(op, "a version string such as \"6.4.2\"", v, at)
             }
             guard !text.isEmpty else { return mismatch(op, "a non-empty version string", v, at) }
-            return (.version(VersionRelation(rawValue: op)!, text), .string(text))
-        case "type":
-            if let c = coercion { return coercionMismatch(op, c, at) }
-            let names = ["string", "number", "bool", "array", "object", "null"]
+            return (makeOp(name, .version(text)), .string(text))
+        case .typeName:
+            let names = OperatorDeclaration.typeNames
             guard case .string(let t) = v, names.contains(t) else {
                 if v == .null {
                     diags.error(
                         .typeMismatch,
-                        "'type' must be one of \(names.joined(separator: ", ")), found a YAML null; to test for null write type: \"null\" (quoted)", at: at)
+                        "'\(op)' must be one of \(names.joined(separator: ", ")), found a YAML null; to test for null write type: \"null\" (quoted)", at: at)
                     return nil
                 }
                 let given = v.stringValue ?? v.display
                 diags.error(
-                    .typeMismatch, "'type' must be one of \(names.joined(separator: ", ")), found '\(given)'\(Suggest.hint(for: given, in: names))", at: at)
+                    .typeMismatch, "'\(op)' must be one of \(names.joined(separator: ", ")), found '\(given)'\(Suggest.hint(for: given, in: names))", at: at)
                 return nil
             }
-            return (.type(t), v)
-        case "advisories":
-            if let c = coercion { return coercionMismatch(op, c, at) }
-            guard case .string(let name) = v else { return mismatch(op, "a dataset name", v, at) }
-            guard let ds = datasets[name] else {
+            return (makeOp(name, .typeName(t)), v)
+        case .dataset:
+            guard case .string(let dataset) = v else { return mismatch(op, "a dataset name", v, at) }
+            guard let ds = datasets[dataset] else {
                 diags.error(
-                    .unknownDataset, "no dataset '\(name)' (datasets are files in the policy folder's data/)\(Suggest.hint(for: name, in: datasets.keys))",
-                    at: at)
+                    .unknownDataset,
+                    "no dataset '\(dataset)' (datasets are files in the policy folder's data/)\(Suggest.hint(for: dataset, in: datasets.keys))", at: at)
                 return nil
             }
-            return (.advisories(ds), v)
-        default:
-            return nil
+            return (makeOp(name, .dataset(ds)), v)
+        }
+    }
+
+    /// What each operator does, from its checked operand: the one place an operator's name
+    /// meets its implementation (exhaustive, so a new `OperatorName` does not compile without
+    /// a line here).
+    private func makeOp(_ name: OperatorName, _ operand: CheckedOperand) -> Op {
+        switch (name, operand) {
+        case (.exists, .bool(let b)): return .exists(b)
+        case (.equals, .value(let x)), (.notEquals, .value(let x)): return .equals(x, negated: name == .notEquals)
+        case (.in, .list(let xs)), (.notIn, .list(let xs)): return .oneOf(xs, negated: name == .notIn)
+        case (.gt, .number(let n)), (.gte, .number(let n)), (.lt, .number(let n)), (.lte, .number(let n)):
+            return .number(NumberTest(relation: NumberTest.Relation(rawValue: name.rawValue)!, operand: n))
+        case (.matches, .regex(let re)), (.notMatches, .regex(let re)): return .matches(re, negated: name == .notMatches)
+        case (.contains, .value(let x)), (.notContains, .value(let x)): return .contains(x, negated: name == .notContains)
+        case (.subsetOf, .list(let xs)): return .subsetOf(xs)
+        case (.supersetOf, .list(let xs)): return .supersetOf(xs)
+        case (.disjointFrom, .list(let xs)): return .disjointFrom(xs)
+        case (.versionLt, .version(let v)), (.versionLte, .version(let v)), (.versionGt, .version(let v)), (.versionGte, .version(let v)),
+            (.versionEquals, .version(let v)):
+            return .version(VersionRelation(rawValue: name.rawValue)!, v)
+        case (.length, .numberTest(let t)): return .length(t)
+        case (.type, .typeName(let t)): return .type(t)
+        case (.advisories, .dataset(let ds)): return .advisories(ds)
+        default: preconditionFailure("operator \(name.rawValue) declared with another operand shape than LeafCompiler.makeOp gives it")
         }
     }
 

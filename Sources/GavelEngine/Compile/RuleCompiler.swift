@@ -1,5 +1,6 @@
 import Foundation
 import GavelCore
+import GavelResults
 import GavelYAML
 
 extension CompileSession {

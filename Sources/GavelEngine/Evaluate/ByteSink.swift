@@ -1,3 +1,5 @@
+import GavelResults
+
 /// Bytes written into memory sized beforehand by a bound the writer works out first.
 ///
 /// Evidence spells each failing value's path twice (for the report, and as the JSON Pointer

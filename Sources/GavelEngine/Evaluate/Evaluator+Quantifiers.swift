@@ -1,5 +1,6 @@
 import GavelCore
 import GavelJSON
+import GavelResults
 
 /// `every`, `some` and `count`: the elements a quantifier's path denotes, their truths, and
 /// the records of the elements whose truth is the quantifier's result.

@@ -1,6 +1,7 @@
 import Foundation
 import GavelCore
 import GavelJSON
+import GavelResults
 
 /// Evaluates compiled conditions over one asset.
 ///

@@ -1,4 +1,5 @@
 import GavelJSON
+import GavelResults
 
 /// The elements of a quantifier's path, decided on the flat plan, for evidence.
 ///

@@ -1,5 +1,6 @@
 import GavelCore
 import GavelJSON
+import GavelResults
 
 /// Decides a rule's truth from its `FlatPlan`, without evidence: the path every rule takes
 /// first. It must give the same truth as `Evaluator` on the tree; a rule that does not come

@@ -1,5 +1,6 @@
 import Foundation
 import GavelCore
+import GavelResults
 
 /// Entry points for the coverage-guided fuzz targets (`gavel-fuzz`, `scripts/fuzz.sh`) and
 /// their regression tests: policy files through the compiler, snapshots through loading and

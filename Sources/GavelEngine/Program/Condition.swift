@@ -19,7 +19,8 @@ public final class Leaf: Sendable {
     public let coercion: Coercion?
     public let missing: MissingPolicy?
     /// The operator as written and its operand (after parameters), for evidence and explain.
-    public let opName: String
+    public let `operator`: OperatorName
+    public var opName: String { `operator`.rawValue }
     public let expected: Value
     /// The parameter the operand was written as (`POLICY.NAME`, the key a tailoring file
     /// overrides), and whether a tailoring file set it: for `explain`.
@@ -27,14 +28,14 @@ public final class Leaf: Sendable {
     public let location: SourceLocation
 
     init(
-        path: CompiledPath, op: Op, coercion: Coercion?, missing: MissingPolicy?, opName: String, expected: Value,
+        path: CompiledPath, op: Op, coercion: Coercion?, missing: MissingPolicy?, operator: OperatorName, expected: Value,
         parameter: (name: String, tailored: Bool)? = nil, location: SourceLocation
     ) {
         self.path = path
         self.op = op
         self.coercion = coercion
         self.missing = missing
-        self.opName = opName
+        self.operator = `operator`
         self.expected = expected
         self.parameter = parameter
         self.location = location

@@ -1,5 +1,6 @@
 import GavelCore
 import GavelJSON
+import GavelResults
 
 /// The compiled, immutable form of a policy set. Evaluation reads only this and the
 /// snapshots: no YAML, no path parsing, no regex compilation.
@@ -55,10 +56,4 @@ public final class Program: Sendable {
     public func control(_ ref: ControlRef) -> Control? {
         catalogs.first { $0.framework == ref.framework }?.controls.first { $0.id == ref.id }
     }
-}
-
-public struct InputFile: Sendable, Hashable {
-    public var path: String
-    public var sha256: String
-    public var bytes: Int
 }

@@ -1,5 +1,6 @@
 import GavelCore
 import GavelJSON
+import GavelResults
 
 public final class Rule: Sendable {
     public let id: String
@@ -40,44 +41,13 @@ public final class Rule: Sendable {
     public var kindNames: [String] { kinds.map { SnapshotKinds.name($0) } }
 }
 
-public struct Remediation: Sendable {
-    public var summary: String?
-    public var fix: String?
-    public var references: [String]
-}
-
 /// `message:` split into literal text and `{{value}}` / `{{path}}` / `{{asset}}` holes.
 public struct MessageTemplate: Sendable {
     public enum Part: Sendable { case text(String), value, path, asset }
     public var parts: [Part]
 }
 
-/// What a report says about a rule: everything but its check. A results document carries
-/// these, so it can be read back (`gavel report`, `gavel history`) without the policy set.
-public struct RuleInfo: Sendable {
-    public var id: String
-    public var title: String
-    public var severity: Severity
-    public var controls: [ControlRef]
-    public var kindNames: [String]
-    public var policyID: String
-    public var location: SourceLocation
-    public var remediation: Remediation
-
-    public init(
-        id: String, title: String, severity: Severity, controls: [ControlRef], kindNames: [String], policyID: String,
-        location: SourceLocation, remediation: Remediation
-    ) {
-        self.id = id
-        self.title = title
-        self.severity = severity
-        self.controls = controls
-        self.kindNames = kindNames
-        self.policyID = policyID
-        self.location = location
-        self.remediation = remediation
-    }
-
+extension RuleInfo {
     public init(_ r: Rule) {
         self.init(
             id: r.id, title: r.title, severity: r.severity, controls: r.controls, kindNames: r.kindNames, policyID: r.policyID,

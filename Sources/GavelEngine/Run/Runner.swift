@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import GavelCore
+import GavelResults
 
 /// One asset's verdicts: `outcomes[i]` belongs to `program.enabledRules[i]`.
 public struct AssetResult: Sendable {

@@ -1,6 +1,6 @@
 import GavelCore
 
-/// Runs section-9 policy tests and measures rule coverage.
+/// Runs a policy set's tests (`gavel: test/v1`, docs/LANGUAGE.md) and measures rule coverage.
 public enum TestRunner {
     public struct Failure: Sendable {
         public var test: PolicyTest

@@ -1,5 +1,6 @@
 import Foundation
 import GavelCore
+import GavelResults
 
 /// Where snapshots come from, split into units of work that load independently.
 ///

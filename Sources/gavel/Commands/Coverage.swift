@@ -3,6 +3,7 @@ import Foundation
 import GavelCore
 import GavelEngine
 import GavelReporters
+import GavelResults
 
 struct Coverage: ParsableCommand {
     static let configuration = CommandConfiguration(

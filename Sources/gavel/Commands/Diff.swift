@@ -3,6 +3,7 @@ import Foundation
 import GavelCore
 import GavelEngine
 import GavelReporters
+import GavelResults
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,6 +4,7 @@ import GavelCore
 import GavelEngine
 import GavelHistory
 import GavelReporters
+import GavelResults
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import GavelCore
 import GavelEngine
+import GavelPolicyReporters
 
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,6 +4,7 @@ import GavelCore
 import GavelEngine
 import GavelHistory
 import GavelReporters
+import GavelResults
 
 struct StoreOption: ParsableArguments {
     @Option(help: "The history store (an SQLite file; gavel eval --store creates it).")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import GavelCore
 import GavelEngine
+import GavelPolicyReporters
 import GavelReporters
 
 struct Test: ParsableCommand {
@@ -43,7 +44,7 @@ struct Test: ParsableCommand {
         case .text:
             try emit(TestReporter(style: output == nil ? terminalStyle(1) : .plain).render(report, coverage: coverage || requireCoverage), to: output)
         case .junit:
-            try emit(JUnitReporter().render(report), to: output)
+            try emit(TestJUnitReporter().render(report), to: output)
             if requireCoverage && report.hasCoverageGap {
                 printError(TestReporter(style: .plain).render(report, coverage: true))
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GavelEngine
+import GavelResults
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(

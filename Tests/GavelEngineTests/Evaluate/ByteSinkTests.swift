@@ -1,3 +1,4 @@
+import GavelResults
 import XCTest
 
 @testable import GavelEngine

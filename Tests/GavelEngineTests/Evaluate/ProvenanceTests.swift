@@ -1,5 +1,6 @@
 import Foundation
 import GavelCore
+import GavelResults
 import XCTest
 
 @testable import GavelEngine

@@ -1,4 +1,5 @@
 import GavelCore
+import GavelResults
 import XCTest
 
 @testable import GavelEngine
@@ -168,7 +169,7 @@ final class FlatPlanAgreementTests: XCTestCase {
     }
 
     private func render(_ e: Evidence) -> String {
-        "\(e.path) | \(RuleEvaluator.describe(e)) | \(e.provenance ?? "-")"
+        "\(e.path) | \(e.sentence) | \(e.provenance ?? "-")"
     }
 
     /// Strings equal only under Unicode canonical equivalence (KELVIN SIGN and K, é composed

@@ -3,6 +3,7 @@ import GavelCore
 import XCTest
 
 @testable import GavelEngine
+@testable import GavelResults
 
 /// Waivers and attestations, compiled and applied to a run.
 final class ExceptionsTests: XCTestCase {

@@ -4,6 +4,7 @@ import GavelJSON
 import XCTest
 
 @testable import GavelEngine
+@testable import GavelResults
 
 /// A results document read back must say exactly what the run wrote: written again, it is
 /// byte for byte the same document (so every report of a recorded run matches a fresh one).

@@ -1,5 +1,6 @@
 import GavelCore
 import GavelJSON
+import GavelResults
 import XCTest
 
 @testable import GavelEngine

@@ -27,6 +27,14 @@ public struct Waiver: Sendable {
         }
         return true
     }
+    public init(rule: String, assets: [String], reason: String, approvedBy: String, expires: Day, location: SourceLocation) {
+        self.rule = rule
+        self.assets = assets
+        self.reason = reason
+        self.approvedBy = approvedBy
+        self.expires = expires
+        self.location = location
+    }
 }
 
 /// `gavel: attestations/v1`: a person's signed statement that a control operates, from a
@@ -39,6 +47,15 @@ public struct Attestation: Sendable {
     public var expires: Day?
     public var evidence: String?
     public var location: SourceLocation
+    public init(control: ControlRef, statement: String, attestedBy: String, date: Day, expires: Day?, evidence: String?, location: SourceLocation) {
+        self.control = control
+        self.statement = statement
+        self.attestedBy = attestedBy
+        self.date = date
+        self.expires = expires
+        self.evidence = evidence
+        self.location = location
+    }
 }
 
 /// Whether a waiver or attestation holds on a given day.

@@ -1,5 +1,7 @@
 import GavelCore
 import GavelEngine
+import GavelReporters
+import GavelResults
 
 /// Output of `gavel test`: each failing expectation with the observed verdict and evidence,
 /// then the coverage of rules by passing and failing tests.
@@ -14,7 +16,7 @@ public struct TestReporter: Sendable {
                 "\(style.red("FAIL")) \(f.test.location): test '\(f.test.name)': \(f.rule) expected \(f.expected.rawValue), got \(f.observed.verdict.rawValue)\n"
             if let m = f.observed.message { out += "     \(m)\n" }
             for e in f.observed.evidence.prefix(8) {
-                out += "     - \(RuleEvaluator.describe(e)) [\(e.result.word)]\n"
+                out += "     - \(e.sentence) [\(e.result.word)]\n"
             }
         }
         let passedChecks = r.checks - r.failures.count

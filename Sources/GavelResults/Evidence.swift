@@ -3,7 +3,7 @@ import GavelCore
 /// Three-valued truth: `unknown` is an evaluation error (missing or unconvertible value).
 public enum Truth: Sendable {
     case yes, no, unknown
-    var negated: Truth { self == .yes ? .no : self == .no ? .yes : .unknown }
+    package var negated: Truth { self == .yes ? .no : self == .no ? .yes : .unknown }
     public var word: String { self == .yes ? "true" : self == .no ? "false" : "error" }
 }
 
@@ -22,14 +22,17 @@ public struct Evidence: Sendable {
     public var note: String?
     /// `file:line` from the snapshot's provenance map, when it has one.
     public var provenance: String?
-}
-
-/// Result of applying an operator to an observed (coerced) value.
-struct OpResult {
-    var truth: Truth
-    var note: String?
-    static let yes = OpResult(truth: .yes)
-    static let no = OpResult(truth: .no)
-    static func of(_ b: Bool) -> OpResult { b ? .yes : .no }
-    static func error(_ note: String) -> OpResult { OpResult(truth: .unknown, note: note) }
+    public init(
+        path: String, kind: String?, observed: Value?, op: String, expected: Value, coercion: String?, result: Truth, note: String?, provenance: String?
+    ) {
+        self.path = path
+        self.kind = kind
+        self.observed = observed
+        self.op = op
+        self.expected = expected
+        self.coercion = coercion
+        self.result = result
+        self.note = note
+        self.provenance = provenance
+    }
 }

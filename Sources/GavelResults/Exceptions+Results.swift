@@ -4,7 +4,7 @@ import GavelCore
 /// the reports are all built from a `ResultsDocument`): waivers turn in-force failures
 /// into `waived`, attestations judge manual controls.
 extension ResultsDocument {
-    mutating func applyWaivers(_ list: [Waiver]) {
+    package mutating func applyWaivers(_ list: [Waiver]) {
         waivers = list.map { WaiverState(waiver: $0, status: ExceptionStatus.of(until: $0.expires, on: asOf, window: expiringWithin), applied: 0) }
         guard !list.isEmpty else { return }
         var byRule: [String: [Int]] = [:]
@@ -33,47 +33,6 @@ extension ResultsDocument {
                         at: w.location))
             }
         }
-    }
-
-    /// Manual controls are judged by attestations only: pass while one is in force, else fail
-    /// ("not attested", or when the latest expired). Attestations of automated controls are
-    /// listed beside them without changing their verdict.
-    mutating func judgeManualControls(_ program: Program) {
-        attestations = program.attestations.map {
-            AttestationState(attestation: $0, status: ExceptionStatus.of(from: $0.date, until: $0.expires, on: asOf, window: expiringWithin))
-        }
-        var byControl: [ControlRef: [Int]] = [:]
-        for (i, a) in program.attestations.enumerated() { byControl[a.control, default: []].append(i) }
-        for i in controls.indices { controls[i].attestations = byControl[controls[i].ref] ?? [] }
-        for cat in program.catalogs {
-            for c in cat.controls where c.manual {
-                let ref = ControlRef(framework: cat.framework, id: c.id)
-                let mine = byControl[ref] ?? []
-                let inForce = mine.filter { attestations[$0].status.inForce }
-                let verdict: Verdict
-                let note: String
-                if let best = inForce.max(by: {
-                    (attestations[$0].attestation.expires ?? Day(ordinal: .max)) < (attestations[$1].attestation.expires ?? Day(ordinal: .max))
-                }) {
-                    let a = attestations[best].attestation
-                    verdict = .pass
-                    note = "attested by \(a.attestedBy) on \(a.date)" + (a.expires.map { ", until \($0)" } ?? "")
-                } else if let last = mine.filter({ attestations[$0].status == .expired }).max(by: {
-                    attestations[$0].attestation.expires! < attestations[$1].attestation.expires!
-                }) {
-                    verdict = .fail
-                    note = "attestation expired on \(attestations[last].attestation.expires!)"
-                } else {
-                    verdict = .fail
-                    note = mine.isEmpty ? "not attested" : "attestation not valid until \(attestations[mine[0]].attestation.date)"
-                }
-                controls.append(
-                    ControlEntry(
-                        ref: ref, title: c.title, manual: true, verdict: verdict, rules: [], assets: [], note: note,
-                        worstFailing: nil, attestations: mine))
-            }
-        }
-        controls.sort { $0.ref < $1.ref }
     }
 
     /// Waivers and attestations that lapse within `expiringWithin` days or have lapsed, for

@@ -1,4 +1,6 @@
 import GavelCore
+import GavelEngine
+import GavelReporters
 
 /// Puts a compiled rule into words for `gavel explain`.
 public enum Explain {
@@ -49,40 +51,22 @@ public enum Explain {
         }
     }
 
-    static func relation(_ r: NumberTest.Relation) -> String {
-        switch r {
-        case .gt: return "is greater than"
-        case .gte: return "is at least"
-        case .lt: return "is less than"
-        case .lte: return "is at most"
-        case .equals: return "equals"
-        case .notEquals: return "does not equal"
-        }
-    }
+    static func relation(_ r: NumberTest.Relation) -> String { r.operatorName.declaration.words }
 
+    /// The test in words, from its operator's declaration.
     static func leaf(_ l: Leaf) -> String {
         let subject = l.path.text + (l.coercion.map { " (read as \($0.rawValue))" } ?? "")
-        let operand = JSONWriter.string(l.expected)
+        let decl = l.operator.declaration
         let phrase: String
         switch l.op {
-        case .exists(let b): phrase = b ? "is present" : "is absent"
-        case .equals(_, let n): phrase = (n ? "does not equal " : "equals ") + operand
-        case .oneOf(_, let n): phrase = (n ? "is none of " : "is one of ") + operand
-        case .number(let t): phrase = relation(t.relation) + " " + operand
-        case .matches(_, let n): phrase = (n ? "does not match " : "matches ") + "/\(l.expected.display)/"
-        case .contains(_, let n): phrase = (n ? "does not contain " : "contains ") + operand
-        case .subsetOf: phrase = "has only values from " + operand
-        case .supersetOf: phrase = "includes all of " + operand
-        case .disjointFrom: phrase = "includes none of " + operand
-        case .version(let r, let v):
-            let words = [
-                VersionRelation.lt: "is a version before", .lte: "is a version at or before", .gt: "is a version after",
-                .gte: "is a version at or after", .equals: "is version",
-            ]
-            phrase = "\(words[r]!) \(v)"
-        case .length(let t): phrase = "has a length that \(relation(t.relation)) \(JSONWriter.formatDouble(t.operand).replacingOccurrences(of: ".0", with: ""))"
-        case .type(let t): phrase = "is of type \(t)"
-        case .advisories(let d): phrase = "matches no advisory in dataset \(d.name)"
+        case .exists(let b): phrase = b ? decl.words : "is absent"
+        case .length(let t): phrase = "\(decl.words) \(relation(t.relation)) \(JSONWriter.formatDouble(t.operand).replacingOccurrences(of: ".0", with: ""))"
+        default:
+            switch decl.operandWords {
+            case .json: phrase = decl.words + " " + JSONWriter.string(l.expected)
+            case .pattern: phrase = decl.words + " /\(l.expected.display)/"
+            case .text: phrase = decl.words + " " + l.expected.display
+            }
         }
         let missing = l.missing.map { " (if absent: \($0.rawValue))" } ?? ""
         return "\(subject) \(phrase)\(parameterNote(l.parameter))\(missing)"

@@ -58,11 +58,22 @@ public struct ResultsDocument: Sendable {
         public var status: ExceptionStatus
         /// Rule and asset pairs it waived in this run.
         public var applied: Int
+
+        public init(waiver: Waiver, status: ExceptionStatus, applied: Int) {
+            self.waiver = waiver
+            self.status = status
+            self.applied = applied
+        }
     }
 
     public struct AttestationState: Sendable {
         public var attestation: Attestation
         public var status: ExceptionStatus
+
+        public init(attestation: Attestation, status: ExceptionStatus) {
+            self.attestation = attestation
+            self.status = status
+        }
     }
 
     public struct ControlAsset: Sendable {
@@ -76,7 +87,7 @@ public struct ResultsDocument: Sendable {
             self.init(asset: asset, verdict: verdict, ruleIDs: rules.map(\.rule), verdicts: rules.map(\.verdict))
         }
 
-        init(asset: String, verdict: Verdict, ruleIDs: [String], verdicts: [Verdict]) {
+        package init(asset: String, verdict: Verdict, ruleIDs: [String], verdicts: [Verdict]) {
             self.asset = asset
             self.verdict = verdict
             self.ruleIDs = ruleIDs
@@ -98,6 +109,21 @@ public struct ResultsDocument: Sendable {
         public var worstFailing: Severity?
         /// Indices into `attestations` of those for this control.
         public var attestations: [Int] = []
+
+        public init(
+            ref: ControlRef, title: String, manual: Bool, verdict: Verdict, rules: [String], assets: [ControlAsset], note: String?, worstFailing: Severity?,
+            attestations: [Int] = []
+        ) {
+            self.ref = ref
+            self.title = title
+            self.manual = manual
+            self.verdict = verdict
+            self.rules = rules
+            self.assets = assets
+            self.note = note
+            self.worstFailing = worstFailing
+            self.attestations = attestations
+        }
     }
 
     public var startedAt: Date
@@ -133,87 +159,29 @@ public struct ResultsDocument: Sendable {
     /// (`selecting(assets:)`): the patterns, and how many assets the run had.
     public var selection: (patterns: [String], of: Int)?
 
-    /// `asOf` defaults to the day the run started; `expiringWithin` 0 never warns.
-    /// Pass the run with `consume` when it is not needed afterwards: each asset's outcomes are
-    /// then freed as soon as its entries are made, instead of both being held at the peak.
-    public init(run: consuming RunResult, failOn: Severity?, asOf: Day? = nil, expiringWithin: Int = 30) {
-        startedAt = run.startedAt
-        finishedAt = run.finishedAt
-        policyDigest = run.program.digest
-        policyFiles = run.program.files
-        parameters = run.program.parameters
-        disabled = run.program.disabled
-        snapshots = run.assets.flatMap(\.snapshots)
-        inputErrors = run.inputErrors
+    /// A document of a run's entries, before waivers, control roll-up and coverage are added
+    /// (the engine's `init(run:)` adds them).
+    public init(
+        startedAt: Date, finishedAt: Date, policyDigest: String, policyFiles: [InputFile], parameters: [(name: String, value: Value)],
+        disabled: [(rule: String, reason: String)], snapshots: [SnapshotInfo], inputErrors: [InputError], failOn: Severity?, jobs: Int,
+        rules: [RuleInfo], assets: [String], entries: [Entry], asOf: Day, expiringWithin: Int
+    ) {
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.policyDigest = policyDigest
+        self.policyFiles = policyFiles
+        self.parameters = parameters
+        self.disabled = disabled
+        self.snapshots = snapshots
+        self.inputErrors = inputErrors
         self.failOn = failOn
-        jobs = run.jobs
-        rules = run.rules.map(RuleInfo.init)
-        assets = run.assets.map(\.name)
-        var entries: [Entry] = []
-        entries.reserveCapacity(run.assets.count * run.rules.count)
-        // One controls list per rule, shared by all its entries (copy-on-write), not one per
-        // entry: on a large fleet that is most of the document's memory.
-        let controlLists = run.rules.map { $0.controls.map(\.description) }
-        for ai in run.assets.indices {
-            let outcomes = run.assets[ai].outcomes
-            run.assets[ai].outcomes = []
-            let name = run.assets[ai].name
-            for (i, o) in outcomes.enumerated() {
-                let r = run.rules[i]
-                entries.append(
-                    Entry(
-                        rule: r.id, asset: name, verdict: o.verdict, severity: r.severity, controls: controlLists[i],
-                        message: o.message, evidence: o.evidence, omitted: o.omitted))
-            }
-        }
+        self.jobs = jobs
+        self.rules = rules
+        self.assets = assets
         self.entries = entries
-        self.asOf = asOf ?? Day(run.startedAt)
+        self.controls = []
+        self.asOf = asOf
         self.expiringWithin = expiringWithin
-        controls = []
-        applyWaivers(run.program.waivers)
-        controls = rollUp(run)
-        judgeManualControls(run.program)
-        coverage = ControlCoverage(program: run.program, asOf: self.asOf)
-    }
-
-    /// Per control and asset, then per control over the fleet (docs/LANGUAGE.md#controls-catalogs), from the
-    /// entries' verdicts (so after waivers). Controls are rolled up on the run's jobs, each
-    /// into its own slot, so the order is the same whatever the number of jobs.
-    func rollUp(_ run: RunResult) -> [ControlEntry] {
-        var byControl: [ControlRef: [Int]] = [:]
-        for (i, r) in run.rules.enumerated() { for c in r.controls { byControl[c, default: []].append(i) } }
-        let refs = byControl.keys.sorted().filter { run.program.control($0)?.manual != true }
-        let slots = UnsafeMutableBufferPointer<ControlEntry?>.allocate(capacity: max(refs.count, 1))
-        slots.initialize(repeating: nil)
-        defer { _ = slots.deinitialize(); slots.deallocate() }
-        nonisolated(unsafe) let out = slots
-        let (doc, rules) = (self, byControl)
-        let workers = max(1, min(run.jobs, refs.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for k in stride(from: w, to: refs.count, by: workers) { out[k] = doc.rollUp(refs[k], rules[refs[k]]!, run) }
-        }
-        return slots.prefix(refs.count).map { $0! }
-    }
-
-    /// One control: its verdict per asset and over the fleet, and the worst failing severity.
-    private func rollUp(_ ref: ControlRef, _ ruleIdx: [Int], _ run: RunResult) -> ControlEntry {
-        let control = run.program.control(ref)
-        var perAsset: [ControlAsset] = []
-        perAsset.reserveCapacity(run.assets.count)
-        var worst: Severity?
-        let ids = ruleIdx.map { run.rules[$0].id }
-        for (ai, a) in run.assets.enumerated() {
-            let base = ai * run.rules.count
-            let vs = ruleIdx.map { entries[base + $0].verdict }
-            perAsset.append(ControlAsset(asset: a.name, verdict: ControlVerdicts.combine(vs), ruleIDs: ids, verdicts: vs))
-            for i in ruleIdx where entries[base + i].verdict == .fail {
-                worst = max(worst ?? run.rules[i].severity, run.rules[i].severity)
-            }
-        }
-        return ControlEntry(
-            ref: ref, title: control?.title ?? ref.id, manual: false,
-            verdict: ControlVerdicts.combine(perAsset.map(\.verdict)),
-            rules: ids, assets: perAsset, note: nil, worstFailing: worst)
     }
 
     public func count(_ v: Verdict) -> Int {

@@ -15,6 +15,14 @@ public struct ControlCoverage: Sendable {
         public var attestation: Attestation?
         /// Manual and not attested on the day, or neither automated nor manual.
         public var isGap: Bool { kind == .neither || (kind == .manual && attestation == nil) }
+
+        public init(ref: ControlRef, title: String, kind: Kind, rules: [String], attestation: Attestation?) {
+            self.ref = ref
+            self.title = title
+            self.kind = kind
+            self.rules = rules
+            self.attestation = attestation
+        }
     }
 
     public struct Framework: Sendable {
@@ -23,31 +31,16 @@ public struct ControlCoverage: Sendable {
         public var controls: [Entry]
         public func count(_ k: Kind) -> Int { controls.filter { $0.kind == k }.count }
         public var attested: Int { controls.filter { $0.kind == .manual && $0.attestation != nil }.count }
+
+        public init(framework: String, title: String, controls: [Entry]) {
+            self.framework = framework
+            self.title = title
+            self.controls = controls
+        }
     }
 
     public var asOf: Day
     public var frameworks: [Framework]
-
-    public init(program: Program, asOf: Day) {
-        self.asOf = asOf
-        var rulesByControl: [ControlRef: [String]] = [:]
-        for r in program.enabledRules { for c in r.controls { rulesByControl[c, default: []].append(r.id) } }
-        var attested: [ControlRef: Attestation] = [:]
-        for a in program.attestations where ExceptionStatus.of(from: a.date, until: a.expires, on: asOf, window: 0).inForce {
-            if let prior = attested[a.control], (prior.expires ?? Day(ordinal: .max)) >= (a.expires ?? Day(ordinal: .max)) { continue }
-            attested[a.control] = a
-        }
-        frameworks = program.catalogs.map { cat in
-            Framework(
-                framework: cat.framework, title: cat.title,
-                controls: cat.controls.map { c in
-                    let ref = ControlRef(framework: cat.framework, id: c.id)
-                    let rules = rulesByControl[ref] ?? []
-                    let kind: Kind = c.manual ? .manual : rules.isEmpty ? .neither : .automated
-                    return Entry(ref: ref, title: c.title, kind: kind, rules: c.manual ? [] : rules, attestation: c.manual ? attested[ref] : nil)
-                }.sorted { $0.ref < $1.ref })
-        }
-    }
 
     public init(asOf: Day, frameworks: [Framework]) {
         self.asOf = asOf
