@@ -3,6 +3,7 @@
 /// people search for them); each is documented in docs/ERRORS.md, which a test holds to this
 /// list in both directions. Messages may improve; the ID of a mistake does not change.
 public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertible {
+    case alreadyRecorded = "already-recorded"
     case assetName = "asset-name"
     case attestationForAutomatedControl = "attestation-for-automated-control"
     case badAssetPattern = "bad-asset-pattern"
@@ -47,6 +48,7 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
     case emptyOperand = "empty-operand"
     case encoding = "encoding"
     case fpmPool = "fpm-pool"
+    case historyStore = "history-store"
     case hostingRoot = "hosting-root"
     case ioError = "io-error"
     case kindMismatch = "kind-mismatch"
@@ -72,10 +74,14 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
     case nginxSyntax = "nginx-syntax"
     case nginxTestFailed = "nginx-test-failed"
     case nginxUnknownDirective = "nginx-unknown-directive"
+    case noHistoryStore = "no-history-store"
     case noPolicies = "no-policies"
     case noRules = "no-rules"
     case noSnapshots = "no-snapshots"
+    case noSuchRun = "no-such-run"
     case noTests = "no-tests"
+    case notAHistoryStore = "not-a-history-store"
+    case nothingEvaluated = "nothing-evaluated"
     case operandType = "operand-type"
     case output = "output"
     case outsidePolicyFolder = "outside-policy-folder"
@@ -84,6 +90,7 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
     case phpIniSyntax = "php-ini-syntax"
     case phpScanDir = "php-scan-dir"
     case phpSourceSyntax = "php-source-syntax"
+    case policySource = "policy-source"
     case programInput = "program-input"
     case programNotFound = "program-not-found"
     case programOutput = "program-output"

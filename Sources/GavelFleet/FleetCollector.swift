@@ -156,7 +156,7 @@ public struct FleetCollector: Sendable {
                 }
             }
             if let outcome { r.outcome = outcome }
-        } catch let e as CollectorError {
+        } catch let e as Diagnostic {
             r.outcome = e.id == "shopify-timeout" ? .timeout(e.message) : .failed(e.description)
         } catch {
             r.outcome = .failed("\(error)")

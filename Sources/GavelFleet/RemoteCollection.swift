@@ -105,7 +105,7 @@ public struct RemoteCollection: Sendable {
             r = try Subprocess.run(
                 ssh, sshArguments(), timeout: host.timeout, environment: env,
                 stdin: host.gavel == .copy ? binary : nil, outputLimit: Self.outputLimit)
-        } catch let e as CollectorError {
+        } catch let e as Diagnostic {
             if e.id == "program-timeout" { return .failure(HostOutcomeError(.timeout("no result within \(Int(host.timeout)) s (the host's timeout)"))) }
             return .failure(HostOutcomeError(.failed(e.message)))
         } catch {

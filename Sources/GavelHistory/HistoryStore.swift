@@ -3,13 +3,6 @@ import GavelCore
 import GavelResults
 import GavelSQLite
 
-/// A failure of the history store, for the command line to print.
-public struct HistoryError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// One recorded run: its results document's facts, and its link in the hash chain.
 public struct HistoryRun: Sendable, Equatable {
     public var id: Int64
@@ -45,10 +38,10 @@ public final class HistoryStore {
 
     /// Opens the store; `create` makes the file and its tables when missing, otherwise a
     /// missing file is an error.
-    public init(path: String, create: Bool) throws(HistoryError) {
+    public init(path: String, create: Bool) throws(Diagnostic) {
         self.path = path
         if !create && !FileManager.default.fileExists(atPath: path) {
-            throw HistoryError("no history store at \(path) (runs are recorded with gavel eval --store \(path))")
+            throw Diagnostic(.noHistoryStore, "no history store at \(path) (runs are recorded with gavel eval --store \(path))")
         }
         do {
             db = try Database(path: path, create: create)
@@ -60,11 +53,11 @@ public final class HistoryStore {
             }
             // Reading commands never write: a store that lacks the tables is not one.
             let v = try db.prepare("SELECT value FROM meta WHERE key = 'schema'")
-            guard try v.step(), v.text(0) == "gavel-history/v1" else { throw HistoryError("\(path) is not a Gavel history store") }
-        } catch let e as HistoryError {
+            guard try v.step(), v.text(0) == "gavel-history/v1" else { throw Diagnostic(.notAHistoryStore, "\(path) is not a Gavel history store") }
+        } catch let e as Diagnostic {
             throw e
         } catch {
-            throw HistoryError("\(path): \(error) (is it a Gavel history store?)")
+            throw Diagnostic(.notAHistoryStore, "\(path): \(error) (is it a Gavel history store?)")
         }
     }
 
@@ -132,15 +125,15 @@ public final class HistoryStore {
 
     /// Appends a run: `bytes` is its results document, `doc` the same document read. A
     /// document already recorded is refused (a retried nightly job does not record twice).
-    public func append(bytes: [UInt8], doc: ResultsDocument, now: Date = Date()) throws(HistoryError) -> HistoryRun {
+    public func append(bytes: [UInt8], doc: ResultsDocument, now: Date = Date()) throws(Diagnostic) -> HistoryRun {
         do { return try bytes.withUnsafeBytes { raw in try append(raw: raw, doc: doc, now: now) } } catch { throw HistoryStore.typed(error) }
     }
 
-    static func typed(_ error: any Error) -> HistoryError { error as? HistoryError ?? HistoryError("\(error)") }
+    static func typed(_ error: any Error) -> Diagnostic { error as? Diagnostic ?? Diagnostic(.historyStore, "\(error)") }
 
     /// The same, from a file (a large document is never held in memory: it is hashed, then
     /// copied into the store, a megabyte at a time).
-    public func append(file: String, doc: ResultsDocument, now: Date = Date()) throws(HistoryError) -> HistoryRun {
+    public func append(file: String, doc: ResultsDocument, now: Date = Date()) throws(Diagnostic) -> HistoryRun {
         var h = SHA256()
         var size = 0
         do {
@@ -148,13 +141,13 @@ public final class HistoryStore {
                 h.update(piece)
                 size += piece.count
             }
-        } catch { throw HistoryError("cannot read \(file): \(error)") }
+        } catch { throw Diagnostic(.historyStore, "cannot read \(file): \(error)") }
         let digest = h.finalizeHex()
         return try insert(digest: digest, body: .file(file, size: size), doc: doc, now: now)
     }
 
     static func eachPiece(of file: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: file) else { throw HistoryError("cannot open \(file)") }
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw Diagnostic(.historyStore, "cannot open \(file)") }
         defer { try? handle.close() }
         while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
             try data.withUnsafeBytes { try body($0) }
@@ -166,15 +159,15 @@ public final class HistoryStore {
         case file(String, size: Int)
     }
 
-    func append(raw bytes: UnsafeRawBufferPointer, doc: ResultsDocument, now: Date) throws(HistoryError) -> HistoryRun {
+    func append(raw bytes: UnsafeRawBufferPointer, doc: ResultsDocument, now: Date) throws(Diagnostic) -> HistoryRun {
         try insert(digest: SHA256.hex(bytes), body: .memory(bytes), doc: doc, now: now)
     }
 
-    func insert(digest: String, body: Body, doc: ResultsDocument, now: Date) throws(HistoryError) -> HistoryRun {
+    func insert(digest: String, body: Body, doc: ResultsDocument, now: Date) throws(Diagnostic) -> HistoryRun {
         do {
             return try db.writeTransaction { () throws -> HistoryRun in
                 let dup = try db.prepare("SELECT id FROM runs WHERE document_sha256 = ?").bind([.text(digest)])
-                if try dup.step() { throw HistoryError("this results document is already recorded as run #\(dup.int(0)) in \(path)") }
+                if try dup.step() { throw Diagnostic(.alreadyRecorded, "this results document is already recorded as run #\(dup.int(0)) in \(path)") }
                 let last = try db.prepare("SELECT id, entry_hash FROM runs ORDER BY id DESC LIMIT 1")
                 var id: Int64 = 1, previous = HistoryStore.genesis
                 if try last.step() {
@@ -214,7 +207,7 @@ public final class HistoryStore {
                     }
                     // The file must not have changed between hashing and copying.
                     guard copied.finalizeHex() == digest else {
-                        throw HistoryError("\(file) changed while it was being recorded")
+                        throw Diagnostic(.documentChanged, "\(file) changed while it was being recorded")
                     }
                 }
                 if ProcessInfo.processInfo.environment[HistoryStore.stallVariable] != nil {
@@ -225,45 +218,45 @@ public final class HistoryStore {
                 for c in rows { try ins.run([.int(id), .text(c.control), .text(c.verdict), .text(c.assets)]) }
                 return run
             }
-        } catch let e as HistoryError {
+        } catch let e as Diagnostic {
             throw e
         } catch {
-            throw HistoryError("cannot record the run in \(path): \(error)")
+            throw Diagnostic(.historyStore, "cannot record the run in \(path): \(error)")
         }
     }
 
     /// Every run, oldest first (by id: the order they were recorded in).
-    public func runs() throws(HistoryError) -> [HistoryRun] {
+    public func runs() throws(Diagnostic) -> [HistoryRun] {
         do {
             let s = try db.prepare("SELECT \(HistoryStore.columns) FROM runs ORDER BY id")
             var out: [HistoryRun] = []
             while try s.step() { out.append(HistoryStore.row(s)) }
             return out
-        } catch { throw HistoryError("cannot read \(path): \(error)") }
+        } catch { throw Diagnostic(.historyStore, "cannot read \(path): \(error)") }
     }
 
     /// A run's stored results document, as bytes.
-    public func documentBytes(_ id: Int64) throws(HistoryError) -> [UInt8] {
+    public func documentBytes(_ id: Int64) throws(Diagnostic) -> [UInt8] {
         do {
             let s = try db.prepare("SELECT document FROM runs WHERE id = ?").bind([.int(id)])
-            guard try s.step() else { throw HistoryError("no run #\(id) in \(path)") }
+            guard try s.step() else { throw Diagnostic(.noSuchRun, "no run #\(id) in \(path)") }
             return s.blob(0)
-        } catch let e as HistoryError { throw e } catch { throw HistoryError("cannot read \(path): \(error)") }
+        } catch let e as Diagnostic { throw e } catch { throw Diagnostic(.historyStore, "cannot read \(path): \(error)") }
     }
 
     /// SHA-256 of a run's stored document, read in pieces.
-    public func documentDigest(_ id: Int64) throws(HistoryError) -> String {
+    public func documentDigest(_ id: Int64) throws(Diagnostic) -> String {
         var h = SHA256()
         do { try db.readBlob(table: "runs", column: "document", row: id) { h.update($0) } } catch {
-            throw HistoryError("cannot read run #\(id) in \(path): \(error)")
+            throw Diagnostic(.historyStore, "cannot read run #\(id) in \(path): \(error)")
         }
         return h.finalizeHex()
     }
 
-    public func document(_ id: Int64) throws(HistoryError) -> ResultsDocument {
-        do { return try ResultsDocument.read(bytes: try documentBytes(id), file: "\(path)#\(id)") } catch let e as InputError {
-            throw HistoryError(e.description)
-        } catch { throw HistoryError("\(error)") }
+    public func document(_ id: Int64) throws(Diagnostic) -> ResultsDocument {
+        do { return try ResultsDocument.read(bytes: try documentBytes(id), file: "\(path)#\(id)") } catch let e as Diagnostic {
+            throw e
+        } catch { throw Diagnostic(.historyStore, "\(error)") }
     }
 
     /// Where the chain starts after pruning: the last pruned run's id and entry hash.

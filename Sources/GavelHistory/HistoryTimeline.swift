@@ -25,18 +25,18 @@ public struct ControlTimeline: Sendable {
 
 extension HistoryStore {
     /// Every control id (`framework:id`) any stored run judged.
-    public func knownControls() throws(HistoryError) -> [String] {
+    public func knownControls() throws(Diagnostic) -> [String] {
         do {
             let s = try db.prepare("SELECT DISTINCT control FROM control_verdicts ORDER BY control")
             var out: [String] = []
             while try s.step() { out.append(s.text(0) ?? "") }
             return out
-        } catch { throw HistoryError("cannot read \(path): \(error)") }
+        } catch { throw Diagnostic(.historyStore, "cannot read \(path): \(error)") }
     }
 
     /// The control's verdict in each run that started from `since` to `until` (UTC days,
     /// inclusive), in the order the runs started.
-    public func timeline(control: String, since: Day, until: Day) throws(HistoryError) -> ControlTimeline {
+    public func timeline(control: String, since: Day, until: Day) throws(Diagnostic) -> ControlTimeline {
         do {
             let s = try db.prepare(
                 """
@@ -59,7 +59,7 @@ extension HistoryStore {
             }
             let missing = (since.ordinal...max(since.ordinal, until.ordinal)).filter { !days.contains($0) }.map(Day.init(ordinal:))
             return ControlTimeline(control: control, since: since, until: until, points: points, daysWithoutRun: missing)
-        } catch { throw HistoryError("cannot read \(path): \(error)") }
+        } catch { throw Diagnostic(.historyStore, "cannot read \(path): \(error)") }
     }
 
     /// Removes the oldest runs that started more than `keepDays` days before `now`, keeping
@@ -67,7 +67,7 @@ extension HistoryStore {
     /// hash is kept (with when and how many) as where the chain now starts. Returns how
     /// many runs were removed.
     @discardableResult
-    public func prune(keepDays: Int, now: Date = Date()) throws(HistoryError) -> Int {
+    public func prune(keepDays: Int, now: Date = Date()) throws(Diagnostic) -> Int {
         let cutoff = Day(now).adding(days: -keepDays).description
         do {
             return try db.writeTransaction { () throws -> Int in
@@ -92,16 +92,16 @@ extension HistoryStore {
                 try db.prepare("DELETE FROM runs WHERE id <= ?").run([.int(through)])
                 return n
             }
-        } catch { throw HistoryError("cannot prune \(path): \(error)") }
+        } catch { throw Diagnostic(.historyStore, "cannot prune \(path): \(error)") }
     }
 
     /// Every pruning, oldest first: when, the retention applied, through which run, how many.
-    public func prunes() throws(HistoryError) -> [(at: String, keepDays: Int, throughRun: Int64, runs: Int, chainHash: String)] {
+    public func prunes() throws(Diagnostic) -> [(at: String, keepDays: Int, throughRun: Int64, runs: Int, chainHash: String)] {
         do {
             let s = try db.prepare("SELECT pruned_at, keep_days, through_run, runs, chain_hash FROM prunes ORDER BY id")
             var out: [(String, Int, Int64, Int, String)] = []
             while try s.step() { out.append((s.text(0) ?? "", Int(s.int(1)), s.int(2), Int(s.int(3)), s.text(4) ?? "")) }
             return out
-        } catch { throw HistoryError("cannot read \(path): \(error)") }
+        } catch { throw Diagnostic(.historyStore, "cannot read \(path): \(error)") }
     }
 }

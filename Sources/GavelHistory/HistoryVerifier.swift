@@ -24,7 +24,7 @@ public struct HistoryVerifier: Sendable {
     public var head: String?
     public var ok: Bool { problems.isEmpty }
 
-    public init(_ store: HistoryStore, deep: Bool = false) throws(HistoryError) {
+    public init(_ store: HistoryStore, deep: Bool = false) throws(Diagnostic) {
         let all = try store.runs()
         runs = all.count
         var expected = HistoryStore.genesis
@@ -34,7 +34,7 @@ public struct HistoryVerifier: Sendable {
                 expected = base.hash
                 expectedID = base.id + 1
             }
-        } catch { throw HistoryError("cannot read \(store.path): \(error)") }
+        } catch { throw Diagnostic(.historyStore, "cannot read \(store.path): \(error)") }
         for r in all {
             func problem(_ m: String) { problems.append(Problem(run: r.id, message: m)) }
             if r.id != expectedID { problem("expected run #\(expectedID) here: runs are missing from the chain") }

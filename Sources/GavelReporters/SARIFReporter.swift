@@ -125,28 +125,33 @@ public struct SARIFReporter: Sendable {
             var r: [(String, Value)] = [
                 ("ruleId", .string(d.id)), ("ruleIndex", .integer(index[d.id]!)),
                 ("level", .string(d.level == .error ? "error" : d.level == .warning ? "warning" : "note")),
-                ("message", .object([("text", .string(([d.message] + d.notes).joined(separator: "\n")))])),
+                ("message", .object([("text", .string(([d.message] + d.notes.map(\.description)).joined(separator: "\n")))])),
             ]
-            if let at = d.location {
+            if let at = d.location { r.append(("locations", .array([.object([("physicalLocation", physical(at))])]))) }
+            // Notes that point at another place ("first defined at ...") are related locations.
+            let related = d.notes.compactMap { n in n.location.map { (n.message, $0) } }
+            if !related.isEmpty {
                 r.append(
                     (
-                        "locations",
-                        .array([
-                            .object([
-                                (
-                                    "physicalLocation",
-                                    .object([
-                                        ("artifactLocation", .object([("uri", .string(uri(at.file)))])),
-                                        ("region", .object([("startLine", .integer(max(1, at.line))), ("startColumn", .integer(max(1, at.column)))])),
-                                    ])
-                                )
-                            ])
-                        ])
+                        "relatedLocations",
+                        .array(
+                            related.enumerated().map { i, n in
+                                .object([("id", .integer(i)), ("physicalLocation", physical(n.1)), ("message", .object([("text", .string(n.0))]))])
+                            })
                     ))
             }
             return .object(r)
         }
         return log(rules: rules, results: results)
+    }
+
+    /// A SARIF physical location of a file, line and column (the region left out when the line is not known).
+    private func physical(_ at: SourceLocation) -> Value {
+        var loc: [(String, Value)] = [("artifactLocation", .object([("uri", .string(uri(at.file)))]))]
+        if let line = at.knownLine {
+            loc.append(("region", .object([("startLine", .integer(line)), ("startColumn", .integer(max(1, at.column)))])))
+        }
+        return .object(loc)
     }
 
     private func log(rules: [Value], results: [Value]) -> String {

@@ -24,12 +24,12 @@ public struct Baseline: Sendable {
     }
 
     /// Reads a `gavel: baseline/v1` file, or a `gavel: results/v1` document (its failures).
-    public static func load(_ path: String) -> Result<Baseline, InputError> {
-        func bad(_ m: String, _ line: Int? = nil, _ col: Int? = nil) -> Result<Baseline, InputError> {
-            .failure(InputError(id: .badBaseline, file: path, line: line, column: col, message: m))
+    public static func load(_ path: String) -> Result<Baseline, Diagnostic> {
+        func bad(_ m: String, _ line: Int? = nil, _ col: Int? = nil) -> Result<Baseline, Diagnostic> {
+            .failure(Diagnostic(.badBaseline, m, at: SourceLocation(file: path, line: line, column: col)))
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(InputError(id: .unreadable, file: path, line: nil, column: nil, message: "cannot read the baseline"))
+            return .failure(Diagnostic(.unreadable, "cannot read the baseline", at: SourceLocation(file: path)))
         }
         let v: Value
         do { v = try JSONDocument.parse([UInt8](data)).toValue() } catch { return bad("invalid JSON: \(error.message)", error.line, error.column) }

@@ -1,3 +1,4 @@
+import GavelCore
 import GavelJSON
 
 /// A results document's top-level members: objects and scalars parsed when it is opened,
@@ -9,7 +10,7 @@ final class RecordedRoot {
     private var listed: Set<String> = []
 
     /// `bytes` must outlive this object.
-    init(_ bytes: UnsafeRawBufferPointer, file: String) throws(InputError) {
+    init(_ bytes: UnsafeRawBufferPointer, file: String) throws(Diagnostic) {
         self.file = file
         do throws(JSONDocument.ParseError) {
             parts = try JSONParts(bytes)
@@ -21,8 +22,8 @@ final class RecordedRoot {
         }
     }
 
-    static func badJSON(_ e: JSONDocument.ParseError, _ file: String) -> InputError {
-        InputError(id: .badJson, file: file, line: e.line, column: e.column, message: e.message)
+    static func badJSON(_ e: JSONDocument.ParseError, _ file: String) -> Diagnostic {
+        Diagnostic(.badJson, e.message, at: SourceLocation(file: file, line: e.line, column: e.column))
     }
 
     /// An object or scalar member (an array is only listed).
@@ -31,7 +32,7 @@ final class RecordedRoot {
     func has(_ key: String) -> Bool { parts.part(key) != nil }
 
     /// Each element of the array member `key`, which must be an object, through `each`.
-    func list<T>(_ key: String, _ r: RecordReader, _ each: (JSONNode, String) throws(InputError) -> T) throws(InputError) -> [T] {
+    func list<T>(_ key: String, _ r: RecordReader, _ each: (JSONNode, String) throws(Diagnostic) -> T) throws(Diagnostic) -> [T] {
         listed.insert(key)
         guard let part = parts.part(key), let elements = try json({ () throws(JSONDocument.ParseError) in try parts.elements(part) }) else {
             throw r.bad("/" + key, "an array")
@@ -41,7 +42,7 @@ final class RecordedRoot {
         for (i, element) in elements.enumerated() {
             let doc = try json { () throws(JSONDocument.ParseError) in try parts.parse(element) }
             let at = "/\(key)/\(i)"
-            let value = try withExtendedLifetime(doc) { () throws(InputError) -> T in
+            let value = try withExtendedLifetime(doc) { () throws(Diagnostic) -> T in
                 guard doc.rootNode.type == .object else { throw r.bad(at, "an object") }
                 return try each(doc.rootNode, at)
             }
@@ -51,13 +52,13 @@ final class RecordedRoot {
     }
 
     /// A jansson or scan error as the reader reports it.
-    private func json<T>(_ body: () throws(JSONDocument.ParseError) -> T) throws(InputError) -> T {
+    private func json<T>(_ body: () throws(JSONDocument.ParseError) -> T) throws(Diagnostic) -> T {
         do throws(JSONDocument.ParseError) { return try body() } catch { throw RecordedRoot.badJSON(error, file) }
     }
 
     /// Parses the array members no one listed, so that invalid JSON anywhere is reported
     /// as it would be had the document been parsed whole.
-    func checkUnread() throws(InputError) {
+    func checkUnread() throws(Diagnostic) {
         do throws(JSONDocument.ParseError) {
             for (key, part) in parts.members where parsed[key] == nil && !listed.contains(key) {
                 for element in try parts.elements(part) ?? [] { _ = try parts.parse(element) }

@@ -133,7 +133,7 @@ public struct ResultsDocument: Sendable {
     public var parameters: [(name: String, value: Value)]
     public var disabled: [(rule: String, reason: String)]
     public var snapshots: [SnapshotInfo]
-    public var inputErrors: [InputError]
+    public var inputErrors: [Diagnostic]
     public var failOn: Severity?
     public var jobs: Int
     public var rules: [RuleInfo]
@@ -163,7 +163,7 @@ public struct ResultsDocument: Sendable {
     /// (the engine's `init(run:)` adds them).
     public init(
         startedAt: Date, finishedAt: Date, policyDigest: String, policyFiles: [InputFile], parameters: [(name: String, value: Value)],
-        disabled: [(rule: String, reason: String)], snapshots: [SnapshotInfo], inputErrors: [InputError], failOn: Severity?, jobs: Int,
+        disabled: [(rule: String, reason: String)], snapshots: [SnapshotInfo], inputErrors: [Diagnostic], failOn: Severity?, jobs: Int,
         rules: [RuleInfo], assets: [String], entries: [Entry], asOf: Day, expiringWithin: Int
     ) {
         self.startedAt = startedAt

@@ -177,10 +177,12 @@ extension ResultsDocument {
         ])
     }
 
-    static func inputErrorValue(_ e: InputError) -> Value {
-        .object([
-            ("file", .string(e.file)), ("line", e.line.map { .int(Int64($0)) } ?? .null),
-            ("column", e.column.map { .int(Int64($0)) } ?? .null), ("id", .string(e.id)), ("message", .string(e.message)),
+    static func inputErrorValue(_ e: Diagnostic) -> Value {
+        let line: Value = e.location?.knownLine.map { .int(Int64($0)) } ?? .null
+        let column: Value = e.location?.knownColumn.map { .int(Int64($0)) } ?? .null
+        return .object([
+            ("file", .string(e.location?.file ?? "")), ("line", line), ("column", column), ("id", .string(e.id)),
+            ("message", .string(e.message)),
         ])
     }
 

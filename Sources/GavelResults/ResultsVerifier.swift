@@ -17,19 +17,19 @@ public struct ResultsVerifier {
     public var checks: [Check] = []
     public var ok: Bool { !checks.contains { $0.status == .changed || $0.status == .missing } }
 
-    /// Throws `InputError` when the file is unreadable or not a results document.
-    public init(path: String) throws {
+    /// Throws `Diagnostic` when the file is unreadable or not a results document.
+    public init(path: String) throws(Diagnostic) {
         guard let bytes = FileBytes.read(path) else {
-            throw InputError(id: .unreadable, file: path, line: nil, column: nil, message: "cannot read \(path)")
+            throw Diagnostic(.unreadable, "cannot read \(path)", at: SourceLocation(file: path))
         }
         // Read a part at a time, as `gavel report` reads it: the whole tree of a fleet's
         // document would take gigabytes, and only `run` and the digest are needed (the rest is
         // still checked to be JSON).
-        let read: Result<(String?, [Check]), InputError> = bytes.withUnsafeBytes { raw in
-            do throws(InputError) {
+        let read: Result<(String?, [Check]), Diagnostic> = bytes.withUnsafeBytes { raw in
+            do throws(Diagnostic) {
                 let root = try RecordedRoot(raw, file: path)
                 guard root["gavel"]?.string == "results/v1", let run = root["run"] else {
-                    throw InputError(id: .badResults, file: path, line: nil, column: nil, message: "\(path) is not a gavel results/v1 document")
+                    throw Diagnostic(.badResults, "\(path) is not a gavel results/v1 document", at: SourceLocation(file: path))
                 }
                 try root.checkUnread()
                 return .success((root[ResultsDocument.digestKey]?.string, Self.fileChecks(run)))

@@ -145,7 +145,7 @@ private struct Builder {
             if let first = top.firstKeyAt[k.text] {
                 throw Diagnostic(
                     .duplicateKey, "duplicate key '\(k.text)' in this mapping", at: node.location,
-                    notes: ["first defined at \(first)"])
+                    notes: [.init("first defined", at: first)])
             }
             top.firstKeyAt[k.text] = node.location
             top.pendingKey = node
@@ -187,7 +187,7 @@ private struct Builder {
         let mark = p.problem_mark
         let at = loc(mark)
         let offset = Int(mark.index)
-        var notes: [String] = []
+        var notes: [Diagnostic.Note] = []
         if let context { notes.append("libyaml: \(context) (\(loc(p.context_mark)))") }
         if offset < source.count, source[offset] == UInt8(ascii: "\t") || (problem.contains("tab")) {
             return Diagnostic(.yamlTab, "a tab character cannot be used here; YAML indents with spaces only", at: at, notes: notes)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GavelCore
 
 @main
 struct Gavel: ParsableCommand {
@@ -17,11 +18,18 @@ struct Gavel: ParsableCommand {
         ]
     )
 
-    /// Same as ArgumentParser's main, except that usage errors exit 2 (docs/CLI.md), not 64.
+    /// Same as ArgumentParser's main, except that usage errors exit 2 (docs/CLI.md), not 64,
+    /// and a command's failure (`CommandFailure`, or a `Diagnostic`) is printed here, once.
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let failure as CommandFailure {
+            printError(failure.text)
+            Foundation.exit(failure.exit.rawValue)
+        } catch let diagnostic as Diagnostic {
+            printError(diagnostic.description)
+            Foundation.exit(Exit.input.rawValue)
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))

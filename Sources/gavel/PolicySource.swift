@@ -24,7 +24,7 @@ struct PolicySource {
             sub = String(spec[spec.index(after: colon)...])
         }
         guard let commitData = try? Git.run(["rev-parse", "--verify", "--quiet", "\(rev)^{commit}"]) else {
-            throw SourceError("'\(spec)' is neither an existing policy folder nor a git revision here")
+            throw Diagnostic(.policySource, "'\(spec)' is neither an existing policy folder nor a git revision here")
         }
         if rev == spec || sub.hasPrefix("./") || sub.hasPrefix("../") || sub == "." || sub == ".." {
             fromTop = try Git.relativeToTop(sub)
@@ -35,7 +35,7 @@ struct PolicySource {
         let tree = "\(commit):\(fromTop)"
         let listing: Data
         do { listing = try Git.run(["ls-tree", "-r", "-z", "--full-tree", tree]) } catch {
-            throw SourceError("'\(sub)' is not a folder at \(rev) (\(commit.prefix(12)))")
+            throw Diagnostic(.policySource, "'\(sub)' is not a folder at \(rev) (\(commit.prefix(12)))")
         }
         let tmp = NSTemporaryDirectory() + "gavel-base-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         do {
@@ -58,11 +58,6 @@ struct PolicySource {
     func cleanUp() {
         if let temporary { try? FileManager.default.removeItem(atPath: temporary) }
     }
-}
-
-struct SourceError: Error, CustomStringConvertible {
-    let description: String
-    init(_ s: String) { description = s }
 }
 
 /// The few git plumbing commands `PolicySource` needs, run in the current directory.
@@ -95,12 +90,12 @@ enum Git {
         defer { if let inURL { try? FileManager.default.removeItem(at: inURL) } }
         let out = Pipe()
         p.standardOutput = out
-        do { try p.run() } catch { throw SourceError("cannot run git: \(error)") }
+        do { try p.run() } catch { throw Diagnostic(.policySource, "cannot run git: \(error)") }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
             let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-            throw SourceError("git \(args.first ?? ""): \(err.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw Diagnostic(.policySource, "git \(args.first ?? ""): \(err.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         return data
     }
@@ -116,7 +111,7 @@ enum Git {
             if resolved == root || absolute == root { return "" }
             for candidate in [resolved, absolute] where candidate.hasPrefix(root + "/") { return String(candidate.dropFirst(root.count + 1)) }
         }
-        throw SourceError("\(path) is outside the git work tree \(top)")
+        throw Diagnostic(.policySource, "\(path) is outside the git work tree \(top)")
     }
 
     /// Writes every regular file of an `ls-tree -r -z` listing below `dir`, reading all blobs
@@ -135,10 +130,10 @@ enum Git {
         let batch = try run(["cat-file", "--batch"], input: Data(files.map { $0.sha + "\n" }.joined().utf8))
         var at = batch.startIndex
         for f in files {
-            guard let nl = batch[at...].firstIndex(of: 10) else { throw SourceError("git cat-file: short output") }
+            guard let nl = batch[at...].firstIndex(of: 10) else { throw Diagnostic(.policySource, "git cat-file: short output") }
             let header = String(decoding: batch[at..<nl], as: UTF8.self).split(separator: " ")
             guard header.count == 3, let size = Int(header[2]), nl + 1 + size <= batch.endIndex else {
-                throw SourceError("git cat-file: unexpected header for \(f.path)")
+                throw Diagnostic(.policySource, "git cat-file: unexpected header for \(f.path)")
             }
             let target = dir + "/" + f.path
             try FileManager.default.createDirectory(atPath: PathNames.folder(of: target), withIntermediateDirectories: true)

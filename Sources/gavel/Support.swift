@@ -20,16 +20,16 @@ func terminalStyle(_ fd: Int32) -> Style {
     Style(enabled: isatty(fd) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
 }
 
-/// Compiles the policy set, prints its diagnostics to stderr, and stops with exit 2 on errors.
-/// `display` renames file paths in what is printed (a git revision's temporary copy).
+/// Compiles the policy set and prints its warnings to stderr; on errors, stops with exit 2
+/// and the diagnostics. `display` renames file paths in what is printed (a git revision's
+/// temporary copy).
 func compileOrExit(_ path: String, showWarnings: Bool = true, display: (String) -> String = { $0 }) throws -> Program {
     let out = Compiler.compile(path: path)
     let shown = out.diagnostics.filter { showWarnings || $0.level == .error }
-    if !shown.isEmpty { printError(display(out.renderer.render(shown)) + "\n") }
     guard let program = out.program else {
-        printError("\(out.errors.count) error\(out.errors.count == 1 ? "" : "s") in \(display(path))")
-        throw Exit.usage
+        throw CommandFailure.rendered(Exit.usage, display(out.renderer.render(shown)), count: out.errors.count, in: display(path))
     }
+    if !shown.isEmpty { printError(display(out.renderer.render(shown)) + "\n") }
     return program
 }
 
@@ -37,8 +37,7 @@ func compileOrExit(_ path: String, showWarnings: Bool = true, display: (String) 
 func emit(_ text: String, to output: String?) throws {
     if let output {
         do { try AtomicFile.write(text, to: output) } catch {
-            printError("error: \(error)")
-            throw Exit.input
+            throw CommandFailure.input(.output, "\(error)")
         }
     } else {
         FileHandle.standardOutput.write(Data(text.utf8))
@@ -54,8 +53,7 @@ func emitStreaming(to output: String?, _ body: (_ out: ([UInt8]) throws -> Void)
                 try withoutActuallyEscaping(write) { w in try body { try w(Data($0)) } }
             }
         } catch {
-            printError("error: \(error)")
-            throw Exit.input
+            throw CommandFailure.input(.output, "\(error)")
         }
     } else {
         try body { FileHandle.standardOutput.write(Data($0)) }
@@ -76,13 +74,8 @@ extension Severity: ExpressibleByArgument {}
 func reportExceptions(_ doc: ResultsDocument, warnings: Bool = true, display: (String) -> String = { $0 }) throws {
     if warnings { for line in doc.lapsing { printError("warning: " + display(line)) } }
     guard !doc.policyErrors.isEmpty else { return }
-    var renderer = DiagnosticRenderer()
-    for f in Set(doc.policyErrors.compactMap { $0.location?.file }) {
-        if let text = try? String(contentsOfFile: f, encoding: .utf8) { renderer.register(file: f, text: text) }
-    }
-    printError(display(renderer.render(doc.policyErrors)) + "\n")
-    printError("\(doc.policyErrors.count) error\(doc.policyErrors.count == 1 ? "" : "s") in the waivers")
-    throw Exit.usage
+    let rendered = display(DiagnosticRenderer().render(doc.policyErrors))
+    throw CommandFailure.rendered(Exit.usage, rendered, count: doc.policyErrors.count, in: "the waivers")
 }
 
 /// The snapshot plan for `--snapshots` (default `Snapshots`); stops with exit 3, after the
@@ -91,9 +84,9 @@ func snapshotPlanOrExit(_ snapshots: [String]) throws -> SnapshotPlan {
     let inputs = snapshots.isEmpty ? ["Snapshots"] : snapshots
     let plan = SnapshotPlan.make(inputs)
     if plan.units.isEmpty {
-        for e in plan.errors { printError(e.description) }
-        printError("error: no snapshots to evaluate in \(inputs.joined(separator: ", "))")
-        throw Exit.input
+        let reasons = plan.errors.map { $0.description + "\n" }.joined()
+        let none = Diagnostic(.nothingEvaluated, "no snapshots to evaluate in \(inputs.joined(separator: ", "))")
+        throw CommandFailure(Exit.input, text: reasons + none.description)
     }
     return plan
 }

@@ -313,6 +313,6 @@ extension CLITests {
         XCTAssertEqual(e.code, 3)
         XCTAssertTrue(
             e.err.contains("warning[unknown-kind]: rules read kind 'redis', which no snapshot has, and no rule reads the snapshots of kind 'rediss'"), e.err)
-        XCTAssertTrue(e.err.contains("error: nothing was evaluated"), e.err)
+        XCTAssertTrue(e.err.contains("error[nothing-evaluated]: nothing was evaluated"), e.err)
     }
 }

@@ -35,7 +35,7 @@ final class DiagnosticsGoldenTests: XCTestCase {
             let folder = mine.first.flatMap { $0.location.map { String($0.file.dropLast(name.count)) } } ?? "\u{0}"
             let lines = mine.map { d -> String in
                 let at = d.location.map { "\($0.line):\($0.column)" } ?? "-"
-                let text = (["\(at) \(d.level.rawValue)[\(d.id)]: \(d.message)"] + d.notes.map { "    note: " + $0 }).joined(separator: "\n")
+                let text = (["\(at) \(d.level.rawValue)[\(d.id)]: \(d.message)"] + d.notes.map { "    note: " + $0.description }).joined(separator: "\n")
                 return text.replacingOccurrences(of: folder, with: "POLICIES/")
             }
             let rendered = lines.joined(separator: "\n") + "\n"
@@ -106,7 +106,7 @@ final class DiagnosticsGoldenTests: XCTestCase {
         XCTAssertTrue(warnings.allSatisfy { $0.level == .warning })
         XCTAssertTrue(warnings[0].message.hasPrefix("'in: []' lists nothing") && warnings[0].message.contains("never holds"), warnings[0].message)
         XCTAssertTrue(warnings[1].message.contains("always holds"), warnings[1].message)
-        XCTAssertTrue(warnings[0].notes.contains { $0.contains("'exists'") }, "\(warnings[0].notes)")
+        XCTAssertTrue(warnings[0].notes.contains { $0.message.contains("'exists'") }, "\(warnings[0].notes)")
     }
 
     func testAnOperandThatCanNeverEqualTheSchemaTypeIsAWarning() {
@@ -146,13 +146,13 @@ final class DiagnosticsGoldenTests: XCTestCase {
         let warnings = out.diagnostics.filter { $0.id == "operand-type" }
         XCTAssertEqual(warnings.map { "\($0.location!.line):\($0.location!.column)" }, ["11:38", "15:59", "19:45"])
         XCTAssertTrue(warnings.allSatisfy { $0.level == .warning })
-        XCTAssertTrue(warnings[0].notes.contains { $0.contains("yes, no, on and off are strings") }, "\(warnings[0].notes)")
+        XCTAssertTrue(warnings[0].notes.contains { $0.message.contains("yes, no, on and off are strings") }, "\(warnings[0].notes)")
         XCTAssertTrue(warnings[0].message.contains("never holds"), warnings[0].message)
         XCTAssertTrue(warnings[2].message.contains("always holds"), warnings[2].message)
         XCTAssertTrue(warnings[1].message.contains(#"none of ["443","8443"] can ever equal it"#), warnings[1].message)
         // A string value compared with a number can be converted; a boolean cannot become "yes".
-        XCTAssertTrue(warnings[2].notes.contains { $0.contains("'as: int'") }, "\(warnings[2].notes)")
-        XCTAssertFalse(warnings[0].notes.contains { $0.contains("as: ") }, "\(warnings[0].notes)")
+        XCTAssertTrue(warnings[2].notes.contains { $0.message.contains("'as: int'") }, "\(warnings[2].notes)")
+        XCTAssertFalse(warnings[0].notes.contains { $0.message.contains("as: ") }, "\(warnings[0].notes)")
     }
 
     func testEveryErrorOfTheSetIsReportedInOneRun() {

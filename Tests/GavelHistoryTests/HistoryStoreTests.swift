@@ -185,9 +185,12 @@ final class HistoryStoreTests: XCTestCase {
 
     func testAFileThatIsNotAStoreIsRefused() throws {
         let dir = Self.scratch()
-        XCTAssertThrowsError(try HistoryStore(path: dir + "/missing.sqlite", create: false)) { XCTAssertTrue("\($0)".hasPrefix("no history store at")) }
+        XCTAssertThrowsError(try HistoryStore(path: dir + "/missing.sqlite", create: false)) {
+            XCTAssertEqual(($0 as? Diagnostic)?.code, .noHistoryStore)
+            XCTAssertTrue(($0 as? Diagnostic)?.message.hasPrefix("no history store at") == true, "\($0)")
+        }
         Self.write(dir + "/notes.txt", "not a database at all, just some text that is long enough to be a header\n")
-        XCTAssertThrowsError(try HistoryStore(path: dir + "/notes.txt", create: false))
+        XCTAssertThrowsError(try HistoryStore(path: dir + "/notes.txt", create: false)) { XCTAssertEqual(($0 as? Diagnostic)?.code, .notAHistoryStore) }
         let other = try Database(path: dir + "/other.sqlite", create: true)
         try other.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema', 'something-else')")
         XCTAssertThrowsError(try HistoryStore(path: dir + "/other.sqlite", create: false)) {

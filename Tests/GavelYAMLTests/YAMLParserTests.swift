@@ -33,7 +33,8 @@ final class YAMLParserTests: XCTestCase {
         let d = diag("a: 1\nb: 2\na: 3\n")
         XCTAssertEqual(d?.id, "duplicate-key")
         XCTAssertEqual(d?.location?.line, 3)
-        XCTAssertEqual(d?.notes, ["first defined at t.yaml:1:1"])
+        XCTAssertEqual(d?.notes.map(\.description), ["first defined at t.yaml:1:1"])
+        XCTAssertEqual(d?.notes.first?.location, SourceLocation(file: "t.yaml", line: 1, column: 1))
     }
 
     func testAliasesAreRejected() {

@@ -15,7 +15,7 @@ struct MySQLClient {
         let client = ["mariadb", "mysql"].compactMap {
             Subprocess.which($0) ?? (FileManager.default.isExecutableFile(atPath: "/usr/bin/" + $0) ? "/usr/bin/" + $0 : nil)
         }.first
-        guard let client else { throw CollectorError(.dbClient, "no mariadb or mysql client is installed to read the database") }
+        guard let client else { throw Diagnostic(.dbClient, "no mariadb or mysql client is installed to read the database") }
         let dir = NSTemporaryDirectory() + "gavel-db-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -32,7 +32,7 @@ struct MySQLClient {
         let r = try Subprocess.run(
             client, ["--defaults-extra-file=" + optionFile, "--batch", "--skip-column-names", "--database=" + database, "-e", sql], timeout: 60)
         guard r.status == 0 else {
-            throw CollectorError(.dbQuery, "the database query failed: \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines).prefix(300))")
+            throw Diagnostic(.dbQuery, "the database query failed: \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines).prefix(300))")
         }
         return Self.rows(r.stdout)
     }

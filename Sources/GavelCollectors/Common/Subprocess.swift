@@ -36,7 +36,7 @@ public enum Subprocess {
     ) throws -> Output {
         let path = executable.contains("/") ? executable : (which(executable) ?? executable)
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw CollectorError(.programNotFound, "cannot run \(executable): not found or not executable")
+            throw Diagnostic(.programNotFound, "cannot run \(executable): not found or not executable")
         }
         let env = (environment ?? ChildEnvironment.minimal()).map { "\($0.key)=\($0.value)" }
         let child = try spawn(path, [path] + arguments, env, stdin: stdin ?? "/dev/null")
@@ -74,9 +74,9 @@ public enum Subprocess {
         while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {}
         switch stop {
         case .timedOut:
-            throw CollectorError(.programTimeout, "\(executable) did not finish within \(Int(timeout)) s")
+            throw Diagnostic(.programTimeout, "\(executable) did not finish within \(Int(timeout)) s")
         case .tooLarge:
-            throw CollectorError(.programOutput, "\(executable) wrote more than \(outputLimit >> 20) MiB; its output is not read")
+            throw Diagnostic(.programOutput, "\(executable) wrote more than \(outputLimit >> 20) MiB; its output is not read")
         case nil:
             // WIFEXITED / WEXITSTATUS, or the signal that ended it as a negative status.
             let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -(status & 0x7f)
@@ -112,7 +112,7 @@ public enum Subprocess {
     /// pipes, in a new process group, with default signal handling and nothing else inherited
     /// (descriptors are close-on-exec in Gavel).
     private static func spawn(_ path: String, _ argv: [String], _ env: [String], stdin: String) throws -> Child {
-        guard access(stdin, R_OK) == 0 else { throw CollectorError(.programInput, "cannot read \(stdin): \(String(cString: strerror(errno)))") }
+        guard access(stdin, R_OK) == 0 else { throw Diagnostic(.programInput, "cannot read \(stdin): \(String(cString: strerror(errno)))") }
         var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
         guard pipe(&out) == 0 else { throw spawnError(path, errno) }
         guard pipe(&err) == 0 else { close(out[0]); close(out[1]); throw spawnError(path, errno) }
@@ -146,8 +146,8 @@ public enum Subprocess {
         return Child(pid: pid, stdout: out[0], stderr: err[0])
     }
 
-    private static func spawnError(_ path: String, _ code: Int32) -> CollectorError {
-        CollectorError(.programNotFound, "cannot run \(path): \(String(cString: strerror(code)))")
+    private static func spawnError(_ path: String, _ code: Int32) -> Diagnostic {
+        Diagnostic(.programNotFound, "cannot run \(path): \(String(cString: strerror(code)))")
     }
 
     public static func which(_ name: String) -> String? {

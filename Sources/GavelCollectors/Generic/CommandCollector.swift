@@ -25,31 +25,31 @@ public struct CommandCollector {
         let r = try Subprocess.run(program, arguments, timeout: timeout, environment: ChildEnvironment.minimal(keeping: keepEnvironment))
         guard r.status == 0 else {
             let tail = r.stderr.split(whereSeparator: \.isNewline).suffix(3).joined(separator: " / ")
-            throw CollectorError(.commandFailed, "\(program) exited with status \(r.status)" + (tail.isEmpty ? "" : ": \(tail)"))
+            throw Diagnostic(.commandFailed, "\(program) exited with status \(r.status)" + (tail.isEmpty ? "" : ": \(tail)"))
         }
         let doc: JSONDocument
         do { doc = try JSONDocument.parse(r.stdout) } catch {
-            throw CollectorError(.commandOutput, "\(program) did not print JSON: \(error.message) (line \(error.line), column \(error.column) of its output)")
+            throw Diagnostic(.commandOutput, "\(program) did not print JSON: \(error.message) (line \(error.line), column \(error.column) of its output)")
         }
         let root = doc.rootNode.toValue()
         guard case .object(let members) = root else {
-            throw CollectorError(.commandOutput, "\(program) printed JSON that is not an object; print {\"key\": ...} (it becomes the snapshot's data)")
+            throw Diagnostic(.commandOutput, "\(program) printed JSON that is not an object; print {\"key\": ...} (it becomes the snapshot's data)")
         }
         guard members.first(where: { $0.key == "gavel" })?.value == .string("collector/v1") else { return root }
         let allowed = ["gavel", "data", "provenance", "unavailable"]
         if let extra = members.first(where: { !allowed.contains($0.key) }) {
-            throw CollectorError(
+            throw Diagnostic(
                 .commandOutput, "\(program) printed a collector/v1 object with '\(extra.key)'; it may have \(allowed.joined(separator: ", "))")
         }
         guard case .object? = root["data"] else {
-            throw CollectorError(.commandOutput, "\(program) printed a collector/v1 object whose 'data' is missing or not an object")
+            throw Diagnostic(.commandOutput, "\(program) printed a collector/v1 object whose 'data' is missing or not an object")
         }
         for key in ["provenance", "unavailable"] {
             guard let map = root[key] else { continue }
-            guard case .object(let entries) = map else { throw CollectorError(.commandOutput, "'\(key)' must be an object of JSON Pointer -> text") }
+            guard case .object(let entries) = map else { throw Diagnostic(.commandOutput, "'\(key)' must be an object of JSON Pointer -> text") }
             for e in entries {
                 guard e.key.hasPrefix("/"), let text = e.value.stringValue else {
-                    throw CollectorError(.commandOutput, "'\(key)' entry '\(e.key)' must map a JSON Pointer (starting with /) to a string")
+                    throw Diagnostic(.commandOutput, "'\(key)' entry '\(e.key)' must map a JSON Pointer (starting with /) to a string")
                 }
                 if key == "provenance" { b.source(e.key, text) } else { b.unavailable(e.key, text) }
             }

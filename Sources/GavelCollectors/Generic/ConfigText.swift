@@ -6,11 +6,11 @@ extension FileBytes {
     static func text(_ real: String, shown: String) throws -> String {
         let bytes: [UInt8]
         do { bytes = try FileBytes.contents(real) } catch {
-            throw CollectorError(.configRead, "cannot read \(shown): \(error)")
+            throw Diagnostic(.configRead, "cannot read \(shown): \(error)")
         }
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         guard let text = String(validating: body, as: UTF8.self) else {
-            throw CollectorError(.configRead, "\(shown) is not UTF-8 text")
+            throw Diagnostic(.configRead, "\(shown) is not UTF-8 text")
         }
         return text
     }

@@ -16,11 +16,11 @@ struct EnvFileReader {
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
             guard let eq = line.firstIndex(of: "=") else {
-                throw CollectorError(.configSyntax, "expected KEY=value", at: "\(path):\(n + 1)")
+                throw Diagnostic(.configSyntax, "expected KEY=value", at: SourceLocation(file: path, line: n + 1))
             }
             let key = line[..<eq].trimmingCharacters(in: .whitespaces)
             guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-" }) else {
-                throw CollectorError(.configSyntax, "'\(key)' is not a variable name", at: "\(path):\(n + 1)")
+                throw Diagnostic(.configSyntax, "'\(key)' is not a variable name", at: SourceLocation(file: path, line: n + 1))
             }
             var v = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
             if let q = v.first, q == "'" || q == "\"", v.count >= 2, v.last == q {

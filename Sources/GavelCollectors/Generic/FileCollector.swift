@@ -91,10 +91,10 @@ public struct FileCollector {
 
     func json(_ path: String) throws -> (Value, [String: Int]) {
         let bytes: [UInt8]
-        do { bytes = try FileBytes.contents(RootPath.join(root, path)) } catch { throw CollectorError(.configRead, "cannot read \(path): \(error)") }
+        do { bytes = try FileBytes.contents(RootPath.join(root, path)) } catch { throw Diagnostic(.configRead, "cannot read \(path): \(error)") }
         let doc: JSONDocument
         do { doc = try JSONDocument.parse(bytes) } catch {
-            throw CollectorError(.configSyntax, "invalid JSON: \(error.message)", at: "\(path):\(error.line):\(error.column)")
+            throw Diagnostic(.configSyntax, "invalid JSON: \(error.message)", at: SourceLocation(file: path, line: error.line, column: error.column))
         }
         let lines = bytes.withUnsafeBytes { JSONLocator.valueLines(in: $0) } ?? [:]
         return Self.top(doc.rootNode.toValue(), lines)
@@ -104,7 +104,7 @@ public struct FileCollector {
         let text = try FileBytes.text(RootPath.join(root, path), shown: path)
         let node: YAMLNode
         do { node = try YAMLParser.parse(text, file: path) } catch {
-            throw CollectorError(.configSyntax, "\(error.id): \(error.message)", at: error.location.map { "\($0.file):\($0.line):\($0.column)" } ?? path)
+            throw Diagnostic(.configSyntax, "\(error.id): \(error.message)", at: error.location ?? SourceLocation(file: path))
         }
         var lines: [String: Int] = [:]
         func walk(_ n: YAMLNode, _ pointer: String) {

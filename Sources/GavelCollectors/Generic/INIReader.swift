@@ -27,7 +27,7 @@ struct INIReader {
         if read.count > 1 {
             var st = stat()
             guard stat(real, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-                throw CollectorError(.configRead, "!include \(path): not a regular file")
+                throw Diagnostic(.configRead, "!include \(path): not a regular file")
             }
         }
         let text = try FileBytes.text(real, shown: path)
@@ -54,7 +54,7 @@ struct INIReader {
             }
             if trimmed.hasPrefix("[") {
                 guard let close = trimmed.firstIndex(of: "]") else {
-                    throw CollectorError(.configSyntax, "a section header without its ]", at: "\(path):\(lineNo)")
+                    throw Diagnostic(.configSyntax, "a section header without its ]", at: SourceLocation(file: path, line: lineNo))
                 }
                 section = String(trimmed[trimmed.index(after: trimmed.startIndex)..<close]).trimmingCharacters(in: .whitespaces)
                 last = nil
@@ -67,7 +67,7 @@ struct INIReader {
             }
             let sep = trimmed.firstIndex(of: "=") ?? trimmed.firstIndex(of: ":")
             let key = (sep.map { String(trimmed[..<$0]) } ?? trimmed).trimmingCharacters(in: .whitespaces)
-            guard !key.isEmpty else { throw CollectorError(.configSyntax, "a line without a key", at: "\(path):\(lineNo)") }
+            guard !key.isEmpty else { throw Diagnostic(.configSyntax, "a line without a key", at: SourceLocation(file: path, line: lineNo)) }
             let value: Value = sep.map { .string(Self.value(String(trimmed[trimmed.index(after: $0)...]))) } ?? .bool(true)
             entries.append(ConfigEntry(section: section, key: key, value: value, file: path, line: lineNo))
             last = entries.count - 1

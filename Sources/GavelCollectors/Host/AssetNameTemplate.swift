@@ -12,9 +12,9 @@ public struct AssetNameTemplate: Sendable, Equatable, CustomStringConvertible {
     private init(checked: String) { text = checked }
 
     /// Nil with the reason when `text` is not a usable template.
-    public static func parse(_ text: String) -> Result<AssetNameTemplate, CollectorError> {
-        func bad(_ why: String) -> Result<AssetNameTemplate, CollectorError> {
-            .failure(CollectorError(.assetName, "asset name template \"\(text)\" \(why)"))
+    public static func parse(_ text: String) -> Result<AssetNameTemplate, Diagnostic> {
+        func bad(_ why: String) -> Result<AssetNameTemplate, Diagnostic> {
+            .failure(Diagnostic(.assetName, "asset name template \"\(text)\" \(why)"))
         }
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "{") {

@@ -80,7 +80,7 @@ public struct HostCollector {
             covered.insert(real)
             let asset = assetName.name(site: "\(hostName)-\(PathNames.lastComponent(of: path))", host: hostName)
             guard !out.sites.contains(where: { $0.asset == asset }) else {
-                throw CollectorError(.assetName, "the application at \(path) would be asset \(asset), which another site already is")
+                throw Diagnostic(.assetName, "the application at \(path) would be asset \(asset), which another site already is")
             }
             out.sites.append(
                 Site(
@@ -128,7 +128,7 @@ public struct HostCollector {
             let site = group.name
             group.name = assetName.name(site: site, host: hostName)
             if let other = named[group.name] {
-                throw CollectorError(.assetName, "the sites \(other) and \(site) would both be asset \(group.name): put {site} in the asset name template")
+                throw Diagnostic(.assetName, "the sites \(other) and \(site) would both be asset \(group.name): put {site} in the asset name template")
             }
             named[group.name] = site
             var snaps: [(String, Value)] = [("hosting", hostingBuilder.narrowed(to: group.name) { $0 }.document(data: hosting))]

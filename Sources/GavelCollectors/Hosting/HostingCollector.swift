@@ -19,12 +19,12 @@ public struct HostingCollector {
 
     public func collect(into b: inout SnapshotBuilder) throws -> Value {
         guard FileManager.default.fileExists(atPath: root) else {
-            throw CollectorError(.hostingRoot, "the root directory \(root) does not exist")
+            throw Diagnostic(.hostingRoot, "the root directory \(root) does not exist")
         }
         // A root that is not a machine's (a wrong --root) would give a snapshot of nothing
         // that evaluates as a smaller success: every Linux system has an os-release.
         guard ["/etc/os-release", "/usr/lib/os-release"].contains(where: { FileManager.default.fileExists(atPath: RootPath.join(root, $0)) }) else {
-            throw CollectorError(.hostingRoot, "\(root) does not look like a machine's root: it has neither etc/os-release nor usr/lib/os-release")
+            throw Diagnostic(.hostingRoot, "\(root) does not look like a machine's root: it has neither etc/os-release nor usr/lib/os-release")
         }
         var host = HostFiles(root: root)
         var prov: [(String, String, Int)] = []

@@ -63,7 +63,7 @@ public struct MagentoCollector {
         var environment: [String: String] = [:]
         if let environmentFile {
             guard let text = try? String(contentsOfFile: environmentFile, encoding: .utf8) else {
-                throw CollectorError(.magentoEnvFile, "cannot read \(environmentFile)")
+                throw Diagnostic(.magentoEnvFile, "cannot read \(environmentFile)")
             }
             for line in text.split(separator: "\n") {
                 let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -75,7 +75,7 @@ public struct MagentoCollector {
         var storeRows = (websites: [String: String](), stores: [String: (code: String, website: String)]())
         if let configExport {
             guard let text = try? String(contentsOfFile: configExport, encoding: .utf8) else {
-                throw CollectorError(.magentoExport, "cannot read \(configExport)")
+                throw Diagnostic(.magentoExport, "cannot read \(configExport)")
             }
             // mysql --batch output: a header line `scope	scope_id	path	value`, then rows of four
             // tab-separated fields. Anything else is not such an export, never an empty one.
@@ -83,7 +83,7 @@ public struct MagentoCollector {
             guard let header = all.first, header.count >= 4, header[0] == "scope", header[2] == "path",
                 let bad = Optional(all.dropFirst().firstIndex { $0.count < 4 }), bad == nil
             else {
-                throw CollectorError(
+                throw Diagnostic(
                     .magentoExport,
                     "\(configExport) is not an export of core_config_data: expected mysql --batch output of SELECT scope, scope_id, path, value (a header line, then four tab-separated fields per row)"
                 )
@@ -183,14 +183,14 @@ public struct MagentoCollector {
                 ]), rows, ids
             )
         } catch {
-            return (.object([("collected", false), ("reason", .string((error as? CollectorError)?.message ?? "\(error)"))]), [], none)
+            return (.object([("collected", false), ("reason", .string((error as? Diagnostic)?.message ?? "\(error)"))]), [], none)
         }
     }
 
     private func read(_ rel: String, required: Bool) throws -> PHPSourceReader? {
         let file = path + "/" + rel
         guard let bytes = FileManager.default.contents(atPath: file) else {
-            if required { throw CollectorError(.magentoConfig, "cannot read \(file) (is --path the Magento root?)") }
+            if required { throw Diagnostic(.magentoConfig, "cannot read \(file) (is --path the Magento root?)") }
             return nil
         }
         return try PHPSourceReader.read([UInt8](bytes), file: file)

@@ -33,7 +33,7 @@ public struct NginxCollector {
             let r = try Subprocess.run(binary, args)
             guard r.status == 0 else {
                 let why = r.stderr.split(separator: "\n").filter { $0.contains("[emerg]") }.joined(separator: "; ")
-                throw CollectorError(.nginxTestFailed, "\(binary) -T rejected the configuration: \(why.isEmpty ? r.stderr : why)")
+                throw Diagnostic(.nginxTestFailed, "\(binary) -T rejected the configuration: \(why.isEmpty ? r.stderr : why)")
             }
             let (dump, reader, read) = try NginxDump.read(r.stdout)
             main = dump.main
@@ -44,9 +44,10 @@ public struct NginxCollector {
             source = "config"
             main = root == "/" ? Self.absolute(config!) : config!
             var reader = NginxConfigReader(prefix: PathNames.folder(of: main), source: NginxDiskFiles(root: root))
-            do { tree = try reader.read(main: main) } catch let e as CollectorError where root != "/" && e.id == "nginx-include" {
+            do { tree = try reader.read(main: main) } catch var e as Diagnostic where root != "/" && e.code == .nginxInclude {
                 // Name the file read under --root too, not only the machine's path.
-                throw CollectorError(e.code, e.message + " (under --root \(root))", at: e.location)
+                e.message += " (under --root \(root))"
+                throw e
             }
             files = reader.files
             unknown = reader.unknown

@@ -13,7 +13,7 @@ public struct NginxDirective: Sendable {
     public var block: [NginxDirective]?
     public var included: [String]?
 
-    public var location: String { "\(file):\(line)" }
+    public var location: SourceLocation { SourceLocation(file: file, line: line) }
 }
 
 /// Where configuration files come from: the disk, or the file sections of an `nginx -T` dump.
@@ -47,7 +47,7 @@ struct NginxConfigReader {
     mutating func read(main path: String) throws -> [NginxDirective] {
         let bytes: [UInt8]
         do { bytes = try source.read(path) } catch {
-            throw CollectorError(.nginxInclude, "cannot open the configuration file \(path): \(error)")
+            throw Diagnostic(.nginxInclude, "cannot open the configuration file \(path): \(error)")
         }
         return try parse(bytes, file: path, context: nil, depth: 0)
     }
@@ -94,7 +94,7 @@ struct NginxConfigReader {
                     out.append(d)
                 } else if st.end == .blockStart {
                     guard depth < NginxConfigReader.maxNesting else {
-                        throw CollectorError(
+                        throw Diagnostic(
                             .nginxDirective,
                             "blocks nested deeper than \(NginxConfigReader.maxNesting) levels: nginx accepts them, but Gavel reads at most \(NginxConfigReader.maxNesting) (its snapshot must stay within what JSON readers accept)",
                             at: d.location)
@@ -103,7 +103,7 @@ struct NginxConfigReader {
                     out.append(d)
                 } else if name == "include" && (!opaque || opaqueIncludes) {
                     if opaqueIncludes, d.args.count != 1 {
-                        throw CollectorError(.nginxDirective, "invalid number of arguments in \"include\" directive", at: d.location)
+                        throw Diagnostic(.nginxDirective, "invalid number of arguments in \"include\" directive", at: d.location)
                     }
                     let (paths, included) = try include(d, context: parent, depth: depth)
                     d.included = paths
@@ -123,17 +123,17 @@ struct NginxConfigReader {
 
     private func check(_ d: NginxDirective, _ s: NginxDirectiveTable.Shape, opensBlock: Bool, _ lx: NginxLexer) throws {
         if s.block && !opensBlock {
-            throw CollectorError(.nginxDirective, "directive \"\(d.name)\" has no opening \"{\"", at: d.location)
+            throw Diagnostic(.nginxDirective, "directive \"\(d.name)\" has no opening \"{\"", at: d.location)
         }
         if !s.block && opensBlock {
-            throw CollectorError(.nginxDirective, "directive \"\(d.name)\" is not terminated by \";\"", at: d.location)
+            throw Diagnostic(.nginxDirective, "directive \"\(d.name)\" is not terminated by \";\"", at: d.location)
         }
         if d.args.count < s.min || d.args.count > s.max {
             let hint = d.args.count > s.max ? " (a missing \";\" joins it with the next line)" : ""
-            throw CollectorError(.nginxDirective, "invalid number of arguments in \"\(d.name)\" directive\(hint)", at: d.location)
+            throw Diagnostic(.nginxDirective, "invalid number of arguments in \"\(d.name)\" directive\(hint)", at: d.location)
         }
         if s.flag, let v = d.args.first, v.lowercased() != "on" && v.lowercased() != "off" {
-            throw CollectorError(.nginxDirective, "invalid value \"\(v)\" in \"\(d.name)\" directive, it must be \"on\" or \"off\"", at: d.location)
+            throw Diagnostic(.nginxDirective, "invalid value \"\(v)\" in \"\(d.name)\" directive, it must be \"on\" or \"off\"", at: d.location)
         }
     }
 
@@ -143,7 +143,7 @@ struct NginxConfigReader {
         includeDepth += 1
         defer { includeDepth -= 1 }
         guard includeDepth <= 32 else {
-            throw CollectorError(.nginxInclude, "includes nested deeper than 32 levels (does a file include itself?)", at: d.location)
+            throw Diagnostic(.nginxInclude, "includes nested deeper than 32 levels (does a file include itself?)", at: d.location)
         }
         let raw = d.args[0]
         let path = raw.hasPrefix("/") ? raw : prefix + "/" + raw
@@ -152,7 +152,7 @@ struct NginxConfigReader {
         for p in paths {
             let bytes: [UInt8]
             do { bytes = try source.read(p) } catch {
-                throw CollectorError(.nginxInclude, "open() \"\(p)\" failed (\(error))", at: d.location)
+                throw Diagnostic(.nginxInclude, "open() \"\(p)\" failed (\(error))", at: d.location)
             }
             out += try parse(bytes, file: p, context: context, depth: depth)
         }

@@ -32,7 +32,7 @@ struct NginxDump: NginxFileSource {
         }
         sections = headers.indices.filter { !notHeaders.contains($0) }
         guard !sections.isEmpty else {
-            throw CollectorError(.nginxDump, "the nginx -T output has no \"# configuration file\" sections")
+            throw Diagnostic(.nginxDump, "the nginx -T output has no \"# configuration file\" sections")
         }
         for (k, index) in sections.enumerated() {
             let h = headers[index]

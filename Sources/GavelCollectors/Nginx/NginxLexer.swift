@@ -2,6 +2,8 @@
 /// `ngx_conf_read_token` does: words separated by blanks, `;` ending a directive, `{` opening
 /// and `}` closing a block, `#` starting a comment only at the start of a word, single and
 /// double quotes, backslash escapes, and `${name}` kept inside a word.
+import GavelCore
+
 struct NginxLexer {
     struct Word { var text: String; var line: Int; var column: Int }
     enum End { case semicolon, blockStart, blockEnd, endOfFile }
@@ -23,8 +25,8 @@ struct NginxLexer {
 
     private func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
 
-    func error(_ message: String, line: Int, column: Int) -> CollectorError {
-        CollectorError(.nginxSyntax, message, at: "\(file):\(line):\(column)")
+    func error(_ message: String, line: Int, column: Int) -> Diagnostic {
+        Diagnostic(.nginxSyntax, message, at: SourceLocation(file: file, line: line, column: column))
     }
 
     private func here() -> (Int, Int) { (line, pos - lineStart) }

@@ -32,7 +32,7 @@ public struct PHPBinaryCollector {
         }
         let info = try Subprocess.run(binary, base + ["-i"], environment: env)
         guard info.status == 0, info.stdout.contains("PHP Version => ") else {
-            throw CollectorError(.phpBinary, "\(binary) answered neither -r nor -i: \(String((r.stderr + info.stderr).prefix(300)))")
+            throw Diagnostic(.phpBinary, "\(binary) answered neither -r nor -i: \(String((r.stderr + info.stderr).prefix(300)))")
         }
         return PHPBinaryCollector.fromInfo(info.stdout)
     }
@@ -63,7 +63,7 @@ public struct PHPBinaryCollector {
 
     private func fromJSON(_ text: String) throws -> Value {
         guard let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw CollectorError(.phpBinary, "\(binary) printed output that is not JSON")
+            throw Diagnostic(.phpBinary, "\(binary) printed output that is not JSON")
         }
         let iniAll = (obj["ini"] as? [String: Any]) ?? [:]
         let ini = iniAll.keys.sorted().map { k -> (String, Value) in (k, .string((iniAll[k] as? String) ?? "")) }

@@ -19,20 +19,20 @@ struct PHPFPMPool {
         let entries: [IniParser.Entry]
         switch parser.parse(text, file: path) {
         case .success(let e): entries = e
-        case .failure(let e): throw CollectorError(.phpIniSyntax, e.message, at: "\(e.file):\(e.line):\(e.column)")
+        case .failure(let e): throw Diagnostic(.phpIniSyntax, e.message, at: SourceLocation(file: e.file, line: e.line, column: e.column))
         }
         var names: [String] = []
         for e in entries { if let h = e.header, !names.contains(h) { names.append(h) } }
-        guard !names.isEmpty else { throw CollectorError(.fpmPool, "\(path) defines no [pool] section") }
+        guard !names.isEmpty else { throw Diagnostic(.fpmPool, "\(path) defines no [pool] section") }
         let chosen: String
         if let select {
             guard names.contains(select) else {
-                throw CollectorError(.fpmPool, "\(path) has no pool '\(select)' (pools: \(names.joined(separator: ", ")))")
+                throw Diagnostic(.fpmPool, "\(path) has no pool '\(select)' (pools: \(names.joined(separator: ", ")))")
             }
             chosen = select
         } else {
             guard names.count == 1 else {
-                throw CollectorError(.fpmPool, "\(path) defines \(names.count) pools (\(names.joined(separator: ", "))); choose one with --pool")
+                throw Diagnostic(.fpmPool, "\(path) defines \(names.count) pools (\(names.joined(separator: ", "))); choose one with --pool")
             }
             chosen = names[0]
         }
@@ -45,7 +45,7 @@ struct PHPFPMPool {
                 var value = e.value
                 if key.hasSuffix("_flag") {
                     guard let b = flag(value) else {
-                        throw CollectorError(.fpmPool, "\(key)[\(directive)] needs on/off, got '\(value)'", at: "\(path):\(e.line)")
+                        throw Diagnostic(.fpmPool, "\(key)[\(directive)] needs on/off, got '\(value)'", at: SourceLocation(file: path, line: e.line))
                     }
                     value = b ? "1" : "0"
                 }

@@ -53,7 +53,7 @@ public struct PHPIniCollector {
             let entries: [IniParser.Entry]
             switch parser.parse(text, file: path) {
             case .success(let e): entries = e
-            case .failure(let e): throw CollectorError(.phpIniSyntax, e.message, at: "\(e.file):\(e.line):\(e.column)")
+            case .failure(let e): throw Diagnostic(.phpIniSyntax, e.message, at: SourceLocation(file: e.file, line: e.line, column: e.column))
             }
             files.append(path)
             for e in entries {
@@ -74,7 +74,7 @@ public struct PHPIniCollector {
         try load(ini)
         for dir in scanDirs where !dir.isEmpty {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: RootPath.join(root, dir)) else {
-                throw CollectorError(.phpScanDir, "cannot read the scan directory \(dir)")
+                throw Diagnostic(.phpScanDir, "cannot read the scan directory \(dir)")
             }
             // PHP sorts with alphasort (byte order in the C locale) and reads only *.ini.
             for name in names.filter({ $0.hasSuffix(".ini") }).sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
@@ -165,7 +165,7 @@ public struct PHPIniCollector {
 
     static func read(_ path: String, root: String = "/") throws -> String {
         guard let data = FileManager.default.contents(atPath: RootPath.join(root, path)) else {
-            throw CollectorError(.unreadableFile, "cannot read \(RootPath.shown(root, path))")
+            throw Diagnostic(.unreadableFile, "cannot read \(RootPath.shown(root, path))")
         }
         return String(decoding: data, as: UTF8.self)
     }

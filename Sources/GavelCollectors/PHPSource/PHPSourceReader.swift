@@ -100,7 +100,7 @@ struct PHPSourceReader {
         r.file = file
         var lexer = PHPLexer(bytes)
         do { r.toks = try lexer.tokens() } catch {
-            throw CollectorError(.phpSourceSyntax, error.message, at: "\(file):\(error.line):\(error.column)")
+            throw Diagnostic(.phpSourceSyntax, error.message, at: SourceLocation(file: file, line: error.line, column: error.column))
         }
         try r.statements(until: nil, conditional: false)
         return r
@@ -114,8 +114,8 @@ struct PHPSourceReader {
         if i + k < toks.count, case .name(let s) = toks[i + k].kind { return s.lowercased() == n }
         return false
     }
-    private func fail(_ message: String) -> CollectorError {
-        CollectorError(.phpSourceSyntax, message, at: "\(file):\(tok.line):\(tok.column)")
+    private func fail(_ message: String) -> Diagnostic {
+        Diagnostic(.phpSourceSyntax, message, at: SourceLocation(file: file, line: tok.line, column: tok.column))
     }
     private mutating func expect(_ p: String, _ what: String) throws {
         guard isPunct(p) else { throw fail("expected '\(p)' \(what)") }

@@ -32,8 +32,8 @@ final class GraphQLClient {
 
     private var remaining: TimeInterval { deadline.timeIntervalSinceNow }
 
-    private func gaveUp(_ why: String) -> CollectorError {
-        CollectorError(.shopifyTimeout, "gave up on \(url.host ?? "the store") after the collection's \(formatSeconds(budget)) budget (--timeout): \(why)")
+    private func gaveUp(_ why: String) -> Diagnostic {
+        Diagnostic(.shopifyTimeout, "gave up on \(url.host ?? "the store") after the collection's \(formatSeconds(budget)) budget (--timeout): \(why)")
     }
 
     /// Waits `seconds`, or throws when the wait would run past the deadline.
@@ -67,7 +67,7 @@ final class GraphQLClient {
             let response: HTTPResponse
             switch result {
             case .failure(let f):
-                guard f.retryable else { throw CollectorError(.shopifyConnection, "\(operation): \(f.message)") }
+                guard f.retryable else { throw Diagnostic(.shopifyConnection, "\(operation): \(f.message)") }
                 try backOff(&failures, "\(operation): \(f.message)")
                 continue
             case .success(let r): response = r
@@ -83,10 +83,10 @@ final class GraphQLClient {
                 try backOff(&failures, "\(operation): HTTP \(response.status) from Shopify")
                 continue
             default:
-                throw CollectorError(.shopifyHttp, "\(operation): \(GraphQLClient.explain(response.status, host: url.host ?? ""))")
+                throw Diagnostic(.shopifyHttp, "\(operation): \(GraphQLClient.explain(response.status, host: url.host ?? ""))")
             }
             guard let decoded = GraphQLResponse.decode(response.body) else {
-                throw CollectorError(.shopifyResponse, "\(operation): the response is not a GraphQL JSON object")
+                throw Diagnostic(.shopifyResponse, "\(operation): the response is not a GraphQL JSON object")
             }
             if let t = decoded.throttle { bucket = (t, Date()) }
             if let c = decoded.requestedCost { costs[operation] = c }
@@ -98,7 +98,7 @@ final class GraphQLClient {
                 continue
             }
             if let e = decoded.errors.first(where: { $0.code == "MAX_COST_EXCEEDED" }) {
-                throw CollectorError(.shopifyCost, "\(operation): \(e.message) (lower --page-size)")
+                throw Diagnostic(.shopifyCost, "\(operation): \(e.message) (lower --page-size)")
             }
             return decoded
         }
@@ -107,7 +107,7 @@ final class GraphQLClient {
     /// Counts a transient failure and waits before the next attempt, or gives up.
     private func backOff(_ failures: inout Int, _ what: String) throws {
         failures += 1
-        if failures >= retry.maxAttempts { throw CollectorError(.shopifyUnavailable, "\(what); gave up after \(failures) attempts") }
+        if failures >= retry.maxAttempts { throw Diagnostic(.shopifyUnavailable, "\(what); gave up after \(failures) attempts") }
         try pause(retry.backoff(afterAttempt: failures, unit: Double.random(in: 0..<1)), what)
     }
 

@@ -31,10 +31,10 @@ public struct ShopifyCollector {
     /// The Admin API token kept in `file` (surrounding whitespace trimmed); never echoed.
     public static func token(fromFile file: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw CollectorError(.shopifyToken, "cannot read the token file \(file)")
+            throw Diagnostic(.shopifyToken, "cannot read the token file \(file)")
         }
         let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !t.isEmpty else { throw CollectorError(.shopifyToken, "the token file \(file) is empty") }
+        guard !t.isEmpty else { throw Diagnostic(.shopifyToken, "the token file \(file) is empty") }
         return t
     }
 
@@ -51,10 +51,10 @@ public struct ShopifyCollector {
     /// The GraphQL endpoint, after checking that the token will not travel in clear text.
     public func endpointURL() throws -> URL {
         guard let version = ShopifyAPIVersion(apiVersion) else {
-            throw CollectorError(.shopifyVersion, "--api-version \(apiVersion) is not a Shopify API version (YYYY-01, -04, -07, -10 or unstable)")
+            throw Diagnostic(.shopifyVersion, "--api-version \(apiVersion) is not a Shopify API version (YYYY-01, -04, -07, -10 or unstable)")
         }
         guard version >= ShopifyAPIVersion.oldestUsable else {
-            throw CollectorError(
+            throw Diagnostic(
                 .shopifyVersion,
                 "--api-version \(apiVersion) predates \(ShopifyAPIVersion.oldestUsable), the oldest version whose schema has every field this collector reads")
         }
@@ -62,11 +62,11 @@ public struct ShopifyCollector {
         guard let c = URLComponents(string: base), let scheme = c.scheme?.lowercased(), let host = c.host, !host.isEmpty,
             c.path.isEmpty || c.path == "/", c.query == nil, c.user == nil
         else {
-            throw CollectorError(.shopifyEndpoint, "--endpoint \(base) must be scheme://host[:port] and nothing else")
+            throw Diagnostic(.shopifyEndpoint, "--endpoint \(base) must be scheme://host[:port] and nothing else")
         }
         let loopback = ["127.0.0.1", "::1", "localhost"].contains(host.lowercased())
         guard scheme == "https" || (scheme == "http" && loopback) else {
-            throw CollectorError(.shopifyEndpoint, "--endpoint \(base): the access token is only sent over https (plain http only to a loopback address)")
+            throw Diagnostic(.shopifyEndpoint, "--endpoint \(base): the access token is only sent over https (plain http only to a loopback address)")
         }
         var u = c
         u.path = "/admin/api/\(apiVersion)/graphql.json"
@@ -79,10 +79,10 @@ public struct ShopifyCollector {
         let port = url.port ?? (url.scheme == "https" ? 443 : 80)
         if let proxy = ProxySettings.forURL(url, environment: ProcessEnvironment.all) {
             if let problem = TCPProbe.connect(host: proxy.host, port: proxy.port, timeout: connectTimeout) {
-                throw CollectorError(.shopifyConnect, "the proxy from \(proxy.variable): " + problem + " (--connect-timeout)")
+                throw Diagnostic(.shopifyConnect, "the proxy from \(proxy.variable): " + problem + " (--connect-timeout)")
             }
         } else if let problem = TCPProbe.connect(host: url.host!, port: port, timeout: connectTimeout) {
-            throw CollectorError(.shopifyConnect, problem + " (--connect-timeout)")
+            throw Diagnostic(.shopifyConnect, problem + " (--connect-timeout)")
         }
         let client = GraphQLClient(url: url, token: token, requestTimeout: requestTimeout, totalTimeout: totalTimeout)
         client.retry = retry
@@ -94,7 +94,7 @@ public struct ShopifyCollector {
         run.keep(r.errors)
         guard let shop = r.data?["shop"], shop.objectMembers != nil else {
             let why = r.errors.first?.message ?? "no shop in the response"
-            throw CollectorError(.shopifyResponse, "the store itself could not be read: \(why)")
+            throw Diagnostic(.shopifyResponse, "the store itself could not be read: \(why)")
         }
         var data: [(String, Value)] = []
         var shopRecord: [(String, Value)] = [
@@ -211,7 +211,7 @@ public struct ShopifyCollector {
                 pages += 1
                 guard conn["pageInfo"]?["hasNextPage"] == .bool(true) else { return .nodes(nodes) }
                 guard let cursor = conn["pageInfo"]?["endCursor"]?.stringValue, pages < 10_000 else {
-                    throw CollectorError(.shopifyResponse, "\(op): hasNextPage without an endCursor")
+                    throw Diagnostic(.shopifyResponse, "\(op): hasNextPage without an endCursor")
                 }
                 after = .string(cursor)
             }

@@ -49,7 +49,7 @@ enum DebianWordPress {
             let real = RootPath.join(machineRoot, c)
             guard FileManager.default.fileExists(atPath: real) else { continue }
             guard let text = FileManager.default.contents(atPath: real) else {
-                throw CollectorError(
+                throw Diagnostic(
                     .wordpressConfig, "cannot read \(c), the site's configuration that Debian's wp-config.php requires (run as a user that can)")
             }
             return (real, try PHPSourceReader.read([UInt8](text), file: c))

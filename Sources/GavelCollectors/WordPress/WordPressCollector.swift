@@ -32,10 +32,10 @@ public struct WordPressCollector {
     public func collect(into b: inout SnapshotBuilder) throws -> Value {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
-            throw CollectorError(.wordpressPath, "\(path) is not a directory")
+            throw Diagnostic(.wordpressPath, "\(path) is not a directory")
         }
         if let dbPasswordFile, !FileManager.default.isReadableFile(atPath: dbPasswordFile) {
-            throw CollectorError(.wordpressDbPasswordFile, "cannot read the --db-password-file \(dbPasswordFile)")
+            throw Diagnostic(.wordpressDbPasswordFile, "cannot read the --db-password-file \(dbPasswordFile)")
         }
         var files = WordPressFiles(root: path)
         files.siteNames = siteNames
@@ -128,7 +128,7 @@ public struct WordPressCollector {
         let db = WordPressDatabase(
             client: MySQLClient(database: name, user: user, password: password, host: value(dbHost, "DB_HOST") ?? "localhost"), prefix: prefix)
         do { return try db.collect() } catch {
-            return .object([("collected", false), ("reason", .string((error as? CollectorError)?.message ?? "\(error)"))])
+            return .object([("collected", false), ("reason", .string((error as? Diagnostic)?.message ?? "\(error)"))])
         }
     }
 }

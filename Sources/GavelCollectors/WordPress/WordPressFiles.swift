@@ -49,10 +49,10 @@ struct WordPressFiles {
 
     mutating func config() throws -> (constants: Value, effective: Value, secrets: Value, tablePrefix: Value, database: [String: PHPValue], file: String) {
         guard let file = configPath() else {
-            throw CollectorError(.wordpressConfig, "no wp-config.php in \(root) or its parent directory")
+            throw Diagnostic(.wordpressConfig, "no wp-config.php in \(root) or its parent directory")
         }
         guard let bytes = FileManager.default.contents(atPath: file) else {
-            throw CollectorError(.wordpressConfig, "cannot read \(file) (run as a user that can, e.g. the site's owner)")
+            throw Diagnostic(.wordpressConfig, "cannot read \(file) (run as a user that can, e.g. the site's owner)")
         }
         // Debian's master file requires the site's own file first; its defines win (PHP
         // runs it first, and the master only defines what is still undefined).

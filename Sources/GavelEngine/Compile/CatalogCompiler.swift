@@ -11,7 +11,9 @@ extension CompileSession {
             diags.error(.badId, "framework name '\(framework)' must be letters, digits, '.', '_' or '-'", at: fwAt)
         }
         if let other = catalogs.first(where: { $0.framework == framework }) {
-            diags.error(.duplicateFramework, "framework '\(framework)' is already defined", at: fwAt, notes: ["first defined in \(other.file)"])
+            diags.error(
+                .duplicateFramework, "framework '\(framework)' is already defined", at: fwAt,
+                notes: [.init("first defined", at: SourceLocation(file: other.file))])
             return
         }
         let title = m.string("title")?.0 ?? framework
@@ -22,7 +24,8 @@ extension CompileSession {
             c.allowOnly(["id", "title", "manual", "description", "tags"])
             guard let (id, at) = c.string("id", required: true) else { continue }
             if let first = seen[id] {
-                diags.error(.duplicateControlId, "control '\(id)' appears twice in framework '\(framework)'", at: at, notes: ["first defined at \(first)"])
+                diags.error(
+                    .duplicateControlId, "control '\(id)' appears twice in framework '\(framework)'", at: at, notes: [.init("first defined", at: first)])
                 continue
             }
             seen[id] = at

@@ -111,7 +111,7 @@ extension CompileSession {
         diags.add(
             Diagnostic(
                 .operandType, "'\(path)' is \(type.describe) (docs/snapshots/), and \(what), so this '\(op)' \(outcome)",
-                at: at, level: .warning, notes: notes))
+                at: at, level: .warning, notes: notes.map { .init($0) }))
     }
 
     /// `in: []` and the like, written as such: a list of nothing makes the test's outcome the
@@ -124,7 +124,7 @@ extension CompileSession {
         diags.add(
             Diagnostic(
                 .emptyOperand, "'\(name.rawValue): []' lists nothing: \(outcome)", at: at, level: .warning,
-                notes: ["list the values the test is about" + (name == .in || name == .notIn ? ", or use 'exists' to test presence" : "")]))
+                notes: [.init("list the values the test is about" + (name == .in || name == .notIn ? ", or use 'exists' to test presence" : ""))]))
     }
 
     private func mismatch(_ op: String, _ wants: String, _ v: Value, _ at: SourceLocation) -> (Op, Value)? {

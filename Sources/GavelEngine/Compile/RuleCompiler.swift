@@ -13,7 +13,7 @@ extension CompileSession {
             diags.error(.badId, "policy id '\(id)' must be letters, digits, '.', '_' or '-'", at: idAt)
         }
         if let other = headers[id] {
-            diags.error(.duplicatePolicyId, "policy id '\(id)' is already used", at: idAt, notes: ["first used in \(other.file)"])
+            diags.error(.duplicatePolicyId, "policy id '\(id)' is already used", at: idAt, notes: [.init("first used", at: SourceLocation(file: other.file))])
             return
         }
         var header = PolicyHeader(id: id, file: f.path, params: [:], kinds: nil)
@@ -42,7 +42,7 @@ extension CompileSession {
             if let first = ruleLocations[ruleID] {
                 diags.error(
                     .duplicateRuleId, "rule id '\(ruleID)' is already used; rule ids are unique across the whole policy set",
-                    at: idNode.location, notes: ["first defined at \(first)"])
+                    at: idNode.location, notes: [.init("first defined", at: first)])
             } else {
                 ruleLocations[ruleID] = idNode.location
             }

@@ -29,7 +29,7 @@ extension CompileSession {
                 }
                 if let prior = paramOverrides[name] {
                     diags.error(
-                        .duplicateKey, "parameter '\(name)' is overridden twice", at: pair.key.location, notes: ["first overridden at \(prior.location)"])
+                        .duplicateKey, "parameter '\(name)' is overridden twice", at: pair.key.location, notes: [.init("first overridden", at: prior.location)])
                     continue
                 }
                 paramOverrides[name] = (value, pair.value.location)

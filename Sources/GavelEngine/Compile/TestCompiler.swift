@@ -15,7 +15,7 @@ extension CompileSession {
             m.allowOnly(["name", "asset", "asset_file", "unavailable", "expect"])
             guard let (name, at) = m.string("name", required: true) else { continue }
             if let first = names[name] {
-                diags.error(.duplicateTestName, "test name '\(name)' is used twice in this file", at: at, notes: ["first used at \(first)"])
+                diags.error(.duplicateTestName, "test name '\(name)' is used twice in this file", at: at, notes: [.init("first used", at: first)])
             }
             names[name] = at
             var asset: Value?

@@ -14,7 +14,7 @@ public struct RunResult: Sendable {
     public var program: Program
     public var rules: [Rule]
     public var assets: [AssetResult]
-    public var inputErrors: [InputError]
+    public var inputErrors: [Diagnostic]
     public var startedAt: Date
     public var finishedAt: Date
     public var bytesParsed: Int
@@ -39,7 +39,7 @@ public enum Runner {
         let started = Date()
 
         let units = plan.units
-        let slots = UnsafeMutableBufferPointer<Result<[AssetResult], InputError>?>.allocate(capacity: units.count)
+        let slots = UnsafeMutableBufferPointer<Result<[AssetResult], Diagnostic>?>.allocate(capacity: units.count)
         slots.initialize(repeating: nil)
         defer { _ = slots.deinitialize(); slots.deallocate() }
         let next = Counter()
@@ -77,9 +77,9 @@ public enum Runner {
                 let a = results[0]
                 if let other = seen[a.name] {
                     errors.append(
-                        InputError(
-                            id: .duplicateAsset, file: a.snapshots.first?.source ?? a.name, line: nil, column: nil,
-                            message: "asset \"\(a.name)\" also has snapshots in \(other); only the first was evaluated"))
+                        Diagnostic(
+                            .duplicateAsset, "asset \"\(a.name)\" also has snapshots in \(other); only the first was evaluated",
+                            at: SourceLocation(file: a.snapshots.first?.source ?? a.name)))
                     continue
                 }
                 seen[a.name] = a.snapshots.first?.source ?? a.name
@@ -98,8 +98,8 @@ public enum Runner {
 }
 
 private final class SlotBox: @unchecked Sendable {
-    let slots: UnsafeMutableBufferPointer<Result<[AssetResult], InputError>?>
-    init(slots: UnsafeMutableBufferPointer<Result<[AssetResult], InputError>?>) { self.slots = slots }
+    let slots: UnsafeMutableBufferPointer<Result<[AssetResult], Diagnostic>?>
+    init(slots: UnsafeMutableBufferPointer<Result<[AssetResult], Diagnostic>?>) { self.slots = slots }
 }
 
 final class Counter: @unchecked Sendable {

@@ -13,7 +13,7 @@ public struct LoadedSnapshot: @unchecked Sendable {
     let unavailable: [(pointer: String, reason: String)]
 
     /// Parses and validates an envelope. `line` is the line of `source` it starts on (JSON Lines).
-    public static func parse(_ bytes: UnsafeRawBufferPointer, source: String, line: Int = 1) -> Result<LoadedSnapshot, InputError> {
+    public static func parse(_ bytes: UnsafeRawBufferPointer, source: String, line: Int = 1) -> Result<LoadedSnapshot, Diagnostic> {
         // A UTF-8 byte order mark (which some Windows editors add) is skipped, as RFC 8259
         // allows; the SHA-256 is still of the file as it is.
         let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
@@ -23,15 +23,14 @@ public struct LoadedSnapshot: @unchecked Sendable {
         case .success(let parsed): (doc, plainProvenance) = parsed
         case .failure(let error):
             return .failure(
-                InputError(id: .badJson, file: source, line: error.line + line - 1, column: error.column, message: "invalid JSON: \(error.message)"))
+                Diagnostic(.badJson, "invalid JSON: \(error.message)", at: SourceLocation(file: source, line: error.line + line - 1, column: error.column)))
         }
         /// Points at the value of `key` when the envelope has it, else at its opening brace.
-        func bad(_ msg: String, at key: String? = nil) -> Result<LoadedSnapshot, InputError> {
+        func bad(_ msg: String, at key: String? = nil) -> Result<LoadedSnapshot, Diagnostic> {
             let at = JSONLocator.member(key, in: bytes) ?? JSONLocator.start(of: bytes)
             return .failure(
-                InputError(
-                    id: .badSnapshot, file: source, line: at.map { $0.line + line - 1 } ?? (line == 1 ? nil : line),
-                    column: at?.column, message: msg))
+                Diagnostic(
+                    .badSnapshot, msg, at: SourceLocation(file: source, line: at.map { $0.line + line - 1 } ?? (line == 1 ? nil : line), column: at?.column)))
         }
         let root = doc.rootNode
         guard root.type == .object else { return bad("a snapshot must be a JSON object with \"gavel\": \"snapshot/v1\"") }
@@ -110,9 +109,9 @@ public struct LoadedSnapshot: @unchecked Sendable {
         do { return .success((try JSONDocument.parse(text), nil)) } catch { return .failure(error) }
     }
 
-    public static func load(file: String) -> Result<LoadedSnapshot, InputError> {
+    public static func load(file: String) -> Result<LoadedSnapshot, Diagnostic> {
         guard let data = FileManager.default.contents(atPath: file) else {
-            return .failure(InputError(id: .unreadable, file: file, line: nil, column: nil, message: "cannot read file"))
+            return .failure(Diagnostic(.unreadable, "cannot read file", at: SourceLocation(file: file)))
         }
         return data.withUnsafeBytes { parse($0, source: file) }
     }
@@ -125,26 +124,25 @@ public struct LoadedAsset: Sendable {
     public var view: AssetView
 
     /// Merges snapshots of one asset; two of the same kind is an error.
-    public static func merge(_ snaps: [LoadedSnapshot]) -> Result<LoadedAsset, InputError> {
+    public static func merge(_ snaps: [LoadedSnapshot]) -> Result<LoadedAsset, Diagnostic> {
         guard let first = snaps.first else {
-            return .failure(InputError(id: .noSnapshots, file: "-", line: nil, column: nil, message: "no snapshots"))
+            return .failure(Diagnostic(.noSnapshots, "no snapshots", at: SourceLocation(file: "-")))
         }
         var parts: [Int: AssetView.Part] = [:]
         var seen: [String: String] = [:]
         for s in snaps {
             if s.info.asset != first.info.asset {
                 return .failure(
-                    InputError(
-                        id: .mixedAssets, file: s.info.source, line: nil, column: nil,
-                        message:
-                            "this snapshot is for asset \"\(s.info.asset)\" but \(first.info.source) in the same folder is for \"\(first.info.asset)\"; keep one asset per folder"
-                    ))
+                    Diagnostic(
+                        .mixedAssets,
+                        "this snapshot is for asset \"\(s.info.asset)\" but \(first.info.source) in the same folder is for \"\(first.info.asset)\"; keep one asset per folder",
+                        at: SourceLocation(file: s.info.source)))
             }
             if let other = seen[s.info.kind] {
                 return .failure(
-                    InputError(
-                        id: .duplicateKind, file: s.info.source, line: nil, column: nil,
-                        message: "asset \"\(s.info.asset)\" has two \(s.info.kind) snapshots: \(other) and this one"))
+                    Diagnostic(
+                        .duplicateKind, "asset \"\(s.info.asset)\" has two \(s.info.kind) snapshots: \(other) and this one",
+                        at: SourceLocation(file: s.info.source)))
             }
             seen[s.info.kind] = s.info.source
             // A kind no compiled policy names has no number: no rule reads it.

@@ -12,7 +12,7 @@ public enum SnapshotUnit: Sendable {
     case folder(String)
     case loaded([LoadedSnapshot])
 
-    public func load() -> Result<LoadedAsset, InputError> {
+    public func load() -> Result<LoadedAsset, Diagnostic> {
         switch self {
         case .loaded(let snaps): return LoadedAsset.merge(snaps)
         case .folder(let dir):
@@ -29,7 +29,7 @@ public enum SnapshotUnit: Sendable {
                 }
             }
             if snaps.isEmpty {
-                return .failure(InputError(id: .noSnapshots, file: dir, line: nil, column: nil, message: "folder holds no *.json snapshots"))
+                return .failure(Diagnostic(.noSnapshots, "folder holds no *.json snapshots", at: SourceLocation(file: dir)))
             }
             return LoadedAsset.merge(snaps)
         }
@@ -38,12 +38,12 @@ public enum SnapshotUnit: Sendable {
 
 public struct SnapshotPlan: Sendable {
     public var units: [SnapshotUnit]
-    public var errors: [InputError]
+    public var errors: [Diagnostic]
 
     /// Plans the inputs: directories, single files, or `-` for JSON Lines on standard input.
     public static func make(_ inputs: [String], stdin: () -> Data = { FileHandle.standardInput.readDataToEndOfFile() }) -> SnapshotPlan {
         var units: [SnapshotUnit] = []
-        var errors: [InputError] = []
+        var errors: [Diagnostic] = []
         var loose: [LoadedSnapshot] = []
         let fm = FileManager.default
         for input in inputs {
@@ -63,7 +63,7 @@ public struct SnapshotPlan: Sendable {
             }
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: input, isDirectory: &isDir) else {
-                errors.append(InputError(id: .unreadable, file: input, line: nil, column: nil, message: "no such file or directory"))
+                errors.append(Diagnostic(.unreadable, "no such file or directory", at: SourceLocation(file: input)))
                 continue
             }
             if !isDir.boolValue {
@@ -104,9 +104,9 @@ extension SnapshotUnit {
     /// names starting with `.` are skipped at any depth, and symbolic links to folders are
     /// not followed. A folder that cannot be read is an error, never a silently smaller asset.
     /// On a fleet this runs once per asset.
-    static func jsonFiles(under dir: String) -> Result<[String], InputError> {
+    static func jsonFiles(under dir: String) -> Result<[String], Diagnostic> {
         var found: [String] = []
-        var failure: InputError?
+        var failure: Diagnostic?
         func visit(_ relative: String) {
             let path = relative.isEmpty ? dir : dir + "/" + relative
             switch entries(of: path, followingLinks: false) {
@@ -127,10 +127,10 @@ extension SnapshotUnit {
     /// with whether it is a folder. Read with `readdir`, whose entry type saves a `stat` per
     /// entry (it matters on a fleet's top folder when the disk is cold); a symbolic link
     /// counts as what it points to when `followingLinks`, otherwise as a file.
-    static func entries(of path: String, followingLinks: Bool) -> Result<[(name: String, isFolder: Bool)], InputError> {
+    static func entries(of path: String, followingLinks: Bool) -> Result<[(name: String, isFolder: Bool)], Diagnostic> {
         guard let d = opendir(path) else {
             let reason = String(cString: strerror(errno))
-            return .failure(InputError(id: .unreadable, file: path, line: nil, column: nil, message: "cannot list this folder: \(reason)"))
+            return .failure(Diagnostic(.unreadable, "cannot list this folder: \(reason)", at: SourceLocation(file: path)))
         }
         defer { closedir(d) }
         var out: [(name: String, isFolder: Bool)] = []

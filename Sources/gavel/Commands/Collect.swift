@@ -50,12 +50,10 @@ struct CollectOutput: ParsableArguments {
 
 /// Maps a collector failure to a message and exit 3 (an input could not be read).
 func collecting(_ body: () throws -> Void) throws {
-    do { try body() } catch let e as CollectorError {
-        printError("gavel collect: " + e.description)
-        throw Exit.input
+    do { try body() } catch let e as Diagnostic {
+        throw CommandFailure(Exit.input, text: "gavel collect: " + e.description)
     } catch let e as AssetFolders.Failure {
-        printError("gavel collect: error[\(DiagnosticID.output)]: \(e)")
-        throw Exit.input
+        throw CommandFailure.input(.output, "\(e)").prefixed("gavel collect: ")
     }
 }
 

@@ -58,20 +58,17 @@ struct CollectFleet: ParsableCommand {
         switch InventoryReader.read(file: inventory) {
         case .success(let i): inv = i
         case .failure(let e):
-            var renderer = DiagnosticRenderer()
-            if let text = try? String(contentsOfFile: inventory, encoding: .utf8) { renderer.register(file: inventory, text: text) }
-            printError(renderer.render(e.diagnostics) + "\n")
-            printError("\(e.diagnostics.count) error\(e.diagnostics.count == 1 ? "" : "s") in the inventory \(inventory)")
-            throw Exit.input
+            throw CommandFailure.rendered(Exit.input, DiagnosticRenderer().render(e.diagnostics), count: e.diagnostics.count, in: "the inventory \(inventory)")
         }
         if let sshConfig { inv.sshConfig = sshConfig }
         let patterns = (limit ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let (hosts, stores) = FleetCollector.select(inv, patterns)
         if hosts.isEmpty && stores.isEmpty {
-            printError(
-                "gavel collect fleet: error[\(DiagnosticID.unknownHost)]: --limit \(limit ?? "") selects no host, group or Shopify store of \(inventory)"
-                    + Suggest.hint(for: patterns.first ?? "", in: inv.hosts.map(\.name) + inv.groups.map(\.name)))
-            throw Exit.usage
+            throw CommandFailure.usage(
+                .unknownHost,
+                "--limit \(limit ?? "") selects no host, group or Shopify store of \(inventory)"
+                    + Suggest.hint(for: patterns.first ?? "", in: inv.hosts.map(\.name) + inv.groups.map(\.name))
+            ).prefixed("gavel collect fleet: ")
         }
         let self_ = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let fleet = FleetCollector(inventory: inv, output: output, binary: binary ?? self_, jobs: jobs)
@@ -84,8 +81,7 @@ struct CollectFleet: ParsableCommand {
                 printError("\r\u{1B}[K[\(p.done)/\(p.total)\(failed)] \(p.last.name): \(p.last.outcome.name)", newline: p.done == p.total)
             }
         } catch let e as AssetFolders.Failure {
-            printError("gavel collect fleet: error[\(DiagnosticID.output)]: \(e)")
-            throw Exit.input
+            throw CommandFailure.input(.output, "\(e)").prefixed("gavel collect fleet: ")
         }
         print(FleetTable.render(results), terminator: "")
         let failed = results.filter { $0.outcome != .ok }

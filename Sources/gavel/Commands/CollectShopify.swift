@@ -63,7 +63,7 @@ struct CollectShopify: ParsableCommand {
         var probe = ShopifyCollector(shop: ShopifyCollector.normalizedShop(shop)!, token: "")
         probe.apiVersion = apiVersion
         probe.endpoint = endpoint
-        do { _ = try probe.endpointURL() } catch let e as CollectorError { throw ValidationError(e.message) }
+        do { _ = try probe.endpointURL() } catch let e as Diagnostic { throw ValidationError(e.message) }
     }
 
     /// The token, from --token-file or the environment; never echoed.
@@ -75,8 +75,7 @@ struct CollectShopify: ParsableCommand {
         }
         let t = (ProcessInfo.processInfo.environment["SHOPIFY_ADMIN_TOKEN"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !t.isEmpty else {
-            printError("gavel collect shopify: error[\(DiagnosticID.shopifyToken)]: no access token: set SHOPIFY_ADMIN_TOKEN or give --token-file")
-            throw Exit.usage
+            throw CommandFailure.usage(.shopifyToken, "no access token: set SHOPIFY_ADMIN_TOKEN or give --token-file").prefixed("gavel collect shopify: ")
         }
         return t
     }

@@ -68,8 +68,8 @@ struct Diff: ParsableCommand {
             let b = try PolicySource.resolve(base, folder: folder)
             do { sources = (b, try PolicySource.resolve(head, folder: "Policies")) } catch { b.cleanUp(); throw error }
         } catch {
-            printError("error: \(error)")
-            throw Exit.usage
+            // A revision that is not one, or git failing: a usage error.
+            throw CommandFailure(Exit.usage, text: (error as? Diagnostic)?.description ?? Diagnostic(.policySource, "\(error)").description)
         }
         defer { sources.base.cleanUp(); sources.head.cleanUp() }
         let baseProgram = try compile(sources.base, role: "base")
@@ -79,9 +79,8 @@ struct Diff: ParsableCommand {
         let day = asOf.day
         let baseDoc = ResultsDocument(run: runs[0], failOn: nil, asOf: day, expiringWithin: 0)
         let headDoc = ResultsDocument(run: runs[1], failOn: nil, asOf: day, expiringWithin: expiring.warnExpiring)
-        do { try reportExceptions(baseDoc, warnings: false, display: sources.base.display) } catch {
-            printError("(in the base policy set \(sources.base.label))")
-            throw error
+        do { try reportExceptions(baseDoc, warnings: false, display: sources.base.display) } catch let f as CommandFailure {
+            throw CommandFailure(f.exit, text: f.text + "\n(in the base policy set \(sources.base.label))")
         }
         try reportExceptions(headDoc, display: sources.head.display)
         let diff = PolicyDiff(
@@ -98,22 +97,19 @@ struct Diff: ParsableCommand {
         try emit(text, to: output)
         for e in runs[1].inputErrors { printError(e.description) }
         if !runs[0].evaluatedSomething && !runs[1].evaluatedSomething {
-            printError("error: nothing was evaluated: no rule of either policy set applied to any asset")
-            throw Exit.input
+            throw CommandFailure.input(.nothingEvaluated, "nothing was evaluated: no rule of either policy set applied to any asset")
         }
         if !runs[1].inputErrors.isEmpty { throw Exit.input }
         let tripped = diff.tripped(gate, atOrAbove: failOn.threshold)
         let n = tripped.verdicts.count + tripped.controls.count + tripped.rules.count
         if n > 0 {
-            printError("gavel diff: \(n) change\(n == 1 ? "" : "s") trip the '\(gate.rawValue)' gate at --fail-on \(failOn)")
-            throw Exit.failing
+            throw CommandFailure(Exit.failing, text: "gavel diff: \(n) change\(n == 1 ? "" : "s") trip the '\(gate.rawValue)' gate at --fail-on \(failOn)")
         }
     }
 
     private func compile(_ source: PolicySource, role: String) throws -> Program {
-        do { return try compileOrExit(source.path, showWarnings: false, display: source.display) } catch {
-            printError("(in the \(role) policy set \(source.label))")
-            throw error
+        do { return try compileOrExit(source.path, showWarnings: false, display: source.display) } catch let f as CommandFailure {
+            throw CommandFailure(f.exit, text: f.text + "\n(in the \(role) policy set \(source.label))")
         }
     }
 }

@@ -83,9 +83,7 @@ struct Eval: ParsableCommand {
         if let baseline {
             switch Baseline.load(baseline) {
             case .success(let b): doc.apply(b)
-            case .failure(let e):
-                printError(e.description)
-                throw Exit.input
+            case .failure(let e): throw e
             }
         }
         if let writeBaseline { try emit(JSONWriter.string(Baseline.document(of: doc), pretty: true) + "\n", to: writeBaseline) }
@@ -101,7 +99,7 @@ struct Eval: ParsableCommand {
             let file = format == .json && output != nil ? output! : store + ".pending-\(getpid()).json"
             try emitStreaming(to: file) { out in try doc.write(jobs: jobs, to: out) }
             defer { if file != output { unlink(file) } }
-            let recorded = try storeOrExit { () throws(HistoryError) in try history.append(file: file, doc: doc) }
+            let recorded = try history.append(file: file, doc: doc)
             jsonWritten = file == output
             printError("recorded run #\(recorded.id) in \(store)")
             if let keepDays { try prune(history, keepDays) }
@@ -125,10 +123,9 @@ struct Eval: ParsableCommand {
         for w in Self.kindTypos(rules: program.enabledRules.flatMap(\.kindNames), snapshots: doc.snapshots.map(\.kind)) { printError(w) }
         if !evaluated {
             let kinds = Set(doc.snapshots.map(\.kind)).sorted()
-            printError(
-                "error: nothing was evaluated: no rule applied to any asset (snapshot kinds present: \(kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))"
-            )
-            throw Exit.input
+            throw CommandFailure.input(
+                .nothingEvaluated,
+                "nothing was evaluated: no rule applied to any asset (snapshot kinds present: \(kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))")
         }
         if !doc.inputErrors.isEmpty { throw Exit.input }
         if let threshold, !doc.failing(atOrAbove: threshold).isEmpty { throw Exit.failing }

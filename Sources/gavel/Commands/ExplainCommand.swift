@@ -22,8 +22,7 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let program = try compileOrExit(policies, showWarnings: false)
         guard let r = program.rule(rule) else {
-            printError("error: no rule '\(rule)' in \(policies)\(Suggest.hint(for: rule, in: program.rules.map(\.id)))")
-            throw Exit.usage
+            throw CommandFailure.usage(.unknownRule, "no rule '\(rule)' in \(policies)\(Suggest.hint(for: rule, in: program.rules.map(\.id)))")
         }
         print(Explain.text(r, program), terminator: "")
     }

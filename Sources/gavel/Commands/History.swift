@@ -16,26 +16,15 @@ struct StoreOption: ParsableArguments {
     }
 }
 
-/// Opens the store (exit 3 with the reason when it cannot be).
+/// Opens the store (a `Diagnostic`, exit 3, when it cannot be).
 func openStoreOrExit(_ path: String, create: Bool = false) throws -> HistoryStore {
-    do { return try HistoryStore(path: path, create: create) } catch {
-        printError("error: \(error)")
-        throw Exit.input
-    }
-}
-
-/// Runs a store operation, turning its failure into exit 3 with the reason.
-func storeOrExit<T>(_ body: () throws(HistoryError) -> T) throws -> T {
-    do { return try body() } catch {
-        printError("error: \(error)")
-        throw Exit.input
-    }
+    try HistoryStore(path: path, create: create)
 }
 
 /// The run recorded before `doc` in the store: the one before it in the chain when `doc` is
 /// stored there, else the last that started before it.
 func previousRun(in store: HistoryStore, before doc: ResultsDocument, bytes: [UInt8]?) throws -> ResultsDocument? {
-    let runs = try storeOrExit { () throws(HistoryError) in try store.runs() }
+    let runs = try store.runs()
     let digest = bytes.map(SHA256.hex)
     let prior: HistoryRun?
     if let i = runs.firstIndex(where: { $0.documentSHA256 == digest }) {
@@ -45,7 +34,7 @@ func previousRun(in store: HistoryStore, before doc: ResultsDocument, bytes: [UI
         prior = runs.last { $0.startedAt < started }
     }
     guard let prior else { return nil }
-    return try storeOrExit { () throws(HistoryError) in try store.document(prior.id) }
+    return try store.document(prior.id)
 }
 
 struct History: ParsableCommand {
@@ -74,13 +63,13 @@ struct HistoryList: ParsableCommand {
 
     func run() throws {
         let store = try openStoreOrExit(options.store)
-        let runs = try storeOrExit { () throws(HistoryError) in try store.runs() }
+        let runs = try store.runs()
         var out = ""
         for r in runs {
             out += "#\(r.id)  \(r.startedAt)  \(r.assets) assets  \(r.pass) pass, \(r.fail) fail, \(r.error) error, \(r.waived) waived  "
             out += "\(r.controlsFailing) controls failing  policy \(r.policyDigest.prefix(12))  chain \(r.entryHash.prefix(12))\n"
         }
-        for p in try storeOrExit({ () throws(HistoryError) in try store.prunes() }) {
+        for p in (try store.prunes()) {
             out += "pruned \(p.runs) run\(p.runs == 1 ? "" : "s") through #\(p.throughRun) on \(p.at) (keeping \(p.keepDays) days)\n"
         }
         out += "\(runs.count) run\(runs.count == 1 ? "" : "s") in \(options.store)\n"
@@ -108,18 +97,18 @@ struct HistoryAdd: ParsableCommand {
     func run() throws {
         let (doc, integrity) = try readResultsOrExit(results)
         guard integrity == .verified else {
-            printError("error: \(results) \(integrity == .changed ? "was edited after Gavel wrote it" : "carries no document_sha256"); not recorded")
-            throw Exit.input
+            let why = integrity == .changed ? "was edited after Gavel wrote it" : "carries no document_sha256"
+            throw CommandFailure.input(.documentChanged, "\(results) \(why); not recorded")
         }
         let store = try openStoreOrExit(options.store, create: true)
-        let run = try storeOrExit { () throws(HistoryError) in try store.append(file: results, doc: doc) }
+        let run = try store.append(file: results, doc: doc)
         printError("recorded run #\(run.id) in \(options.store)")
         if let keepDays { try prune(store, keepDays) }
     }
 }
 
 func prune(_ store: HistoryStore, _ keepDays: Int) throws {
-    let n = try storeOrExit { () throws(HistoryError) in try store.prune(keepDays: keepDays) }
+    let n = try store.prune(keepDays: keepDays)
     if n > 0 { printError("pruned \(n) run\(n == 1 ? "" : "s") older than \(keepDays) days from \(store.path)") }
 }
 
@@ -147,9 +136,9 @@ struct HistoryVerify: ParsableCommand {
 
     func run() throws {
         let store = try openStoreOrExit(options.store)
-        var v = try storeOrExit { () throws(HistoryError) in try HistoryVerifier(store, deep: deep) }
+        var v = try HistoryVerifier(store, deep: deep)
         if let head {
-            let runs = try storeOrExit { () throws(HistoryError) in try store.runs() }
+            let runs = try store.runs()
             if !runs.contains(where: { $0.entryHash.hasPrefix(head.lowercased()) }) {
                 v.problems.append(.init(run: runs.last?.id ?? 0, message: "the chain no longer contains the head \(head.prefix(16))... recorded earlier"))
             }
@@ -182,20 +171,18 @@ struct HistoryDiff: ParsableCommand {
 
     func run() throws {
         let store = try openStoreOrExit(options.store)
-        let runs = try storeOrExit { () throws(HistoryError) in try store.runs() }
+        let runs = try store.runs()
         let ids = runs.map(\.id)
         let b = runB ?? ids.last
         let a = runA ?? ids.dropLast().last
         guard let a, let b else {
-            printError("error: \(options.store) holds \(runs.count) run\(runs.count == 1 ? "" : "s"); history diff needs two")
-            throw Exit.input
+            throw CommandFailure.input(.noSuchRun, "\(options.store) holds \(runs.count) run\(runs.count == 1 ? "" : "s"); history diff needs two")
         }
         for id in [a, b] where !ids.contains(id) {
-            printError("error: no run #\(id) in \(options.store) (runs #\(ids.first ?? 0) to #\(ids.last ?? 0))")
-            throw Exit.input
+            throw CommandFailure.input(.noSuchRun, "no run #\(id) in \(options.store) (runs #\(ids.first ?? 0) to #\(ids.last ?? 0))")
         }
-        let base = try storeOrExit { () throws(HistoryError) in try store.document(a) }
-        let head = try storeOrExit { () throws(HistoryError) in try store.document(b) }
+        let base = try store.document(a)
+        let head = try store.document(b)
         let d = PolicyDiff(
             base: base, head: head, baseLabel: "run #\(a) (\(Timestamp.string(base.startedAt)))",
             headLabel: "run #\(b) (\(Timestamp.string(head.startedAt)))")
@@ -231,15 +218,14 @@ struct HistoryControl: ParsableCommand {
 
     func run() throws {
         let store = try openStoreOrExit(options.store)
-        let known = try storeOrExit { () throws(HistoryError) in try store.knownControls() }
+        let known = try store.knownControls()
         guard known.contains(control) else {
-            printError("error: no run in \(options.store) judged control '\(control)'\(Suggest.hint(for: control, in: known))")
-            throw Exit.usage
+            throw CommandFailure.usage(.unknownControl, "no run in \(options.store) judged control '\(control)'\(Suggest.hint(for: control, in: known))")
         }
         let last = until.flatMap(Day.init) ?? Day(Date())
         let first = since.flatMap(Day.init) ?? last.adding(days: -30)
         guard first <= last else { throw ValidationError("--since \(first) is after --until \(last)") }
-        let t = try storeOrExit { () throws(HistoryError) in try store.timeline(control: control, since: first, until: last) }
+        let t = try store.timeline(control: control, since: first, until: last)
         let r = TimelineReporter()
         switch format {
         case .text: try emit(r.text(t), to: output)
@@ -260,7 +246,7 @@ struct HistoryPrune: ParsableCommand {
 
     func run() throws {
         let store = try openStoreOrExit(options.store)
-        let n = try storeOrExit { () throws(HistoryError) in try store.prune(keepDays: keepDays) }
+        let n = try store.prune(keepDays: keepDays)
         FileHandle.standardOutput.write(Data("pruned \(n) run\(n == 1 ? "" : "s") that started more than \(keepDays) days ago\n".utf8))
     }
 }

@@ -69,9 +69,8 @@ struct Report: ParsableCommand {
         let selected = assets.isEmpty ? nil : assets
         let (doc, integrity) = try readResultsOrExit(results, assets: selected)
         for p in assets where doc.assets(matching: [p]).isEmpty {
-            printError(
-                "error[\(DiagnosticID.unknownAsset)]: no asset of \(results) matches --asset '\(p)' (it has \(doc.selection?.of ?? doc.assets.count) assets)")
-            throw Exit.usage
+            throw CommandFailure.usage(
+                .unknownAsset, "no asset of \(results) matches --asset '\(p)' (it has \(doc.selection?.of ?? doc.assets.count) assets)")
         }
         var before = try previous.map { try readResultsOrExit($0, assets: selected).doc }
         if let store {
@@ -89,29 +88,20 @@ struct Report: ParsableCommand {
         case .markdown: try emit(AuditMarkdownReporter().render(model), to: output)
         }
         if integrity == .changed {
-            printError(
-                "error[\(DiagnosticID.documentChanged)]: \(results) was edited after Gavel wrote it: its content no longer matches its document_sha256 (see gavel verify)"
-            )
-            throw Exit.failing
+            throw CommandFailure(
+                Exit.failing, .documentChanged,
+                "\(results) was edited after Gavel wrote it: its content no longer matches its document_sha256 (see gavel verify)")
         }
     }
 }
 
-/// Reads a results document, checking its bytes against its own digest; exit 3 with the
-/// reason when it is not one.
+/// Reads a results document, checking its bytes against its own digest; a `Diagnostic`
+/// (exit 3) when it cannot be read or is not one.
 func readResultsOrExit(_ path: String, assets: [String]? = nil) throws -> (doc: ResultsDocument, integrity: AuditModel.Integrity) {
     // Read straight into bytes, held once (a fleet's document is hundreds of megabytes).
     let bytes: [UInt8]
-    do { bytes = try FileBytes.contents(path) } catch {
-        printError("error[\(DiagnosticID.unreadable)]: cannot read \(path): \(error)")
-        throw Exit.input
-    }
-    do {
-        let doc = try ResultsDocument.read(bytes: bytes, file: path, assets: assets)
-        guard let recorded = doc.recordedDigest else { return (doc, .unrecorded) }
-        return (doc, ResultsVerifier.contentDigest(bytes) == recorded ? .verified : .changed)
-    } catch {
-        printError(error.description)
-        throw Exit.input
-    }
+    do { bytes = try FileBytes.contents(path) } catch { throw Diagnostic(.unreadable, "cannot read \(path): \(error)") }
+    let doc = try ResultsDocument.read(bytes: bytes, file: path, assets: assets)
+    guard let recorded = doc.recordedDigest else { return (doc, .unrecorded) }
+    return (doc, ResultsVerifier.contentDigest(bytes) == recorded ? .verified : .changed)
 }

@@ -36,8 +36,7 @@ struct Test: ParsableCommand {
     func run() throws {
         let program = try compileOrExit(path, showWarnings: false)
         if program.tests.isEmpty {
-            printError("error[\(DiagnosticID.noTests)]: \(path) has no tests (add 'tests:' to a policy file or a 'gavel: tests/v1' file)")
-            throw Exit.input
+            throw CommandFailure.input(.noTests, "\(path) has no tests (add 'tests:' to a policy file or a 'gavel: tests/v1' file)")
         }
         let report = TestRunner.run(program)
         switch format {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GavelCore
 import GavelEngine
 import GavelResults
 
@@ -21,11 +22,7 @@ struct Verify: ParsableCommand {
     var results: String
 
     func run() throws {
-        let v: ResultsVerifier
-        do { v = try ResultsVerifier(path: results) } catch {
-            printError(error is InputError ? "\(error)" : "error: \(error)")
-            throw Exit.input
-        }
+        let v = try ResultsVerifier(path: results)
         var out = ""
         for c in v.checks {
             let tag = c.status == .ok ? "ok        " : c.status == .unverifiable ? "unchecked " : c.status == .changed ? "CHANGED   " : "MISSING   "

@@ -1,4 +1,5 @@
 import Foundation
+import GavelCore
 import XCTest
 
 @testable import GavelCollectors
@@ -21,13 +22,13 @@ final class SubprocessTests: XCTestCase {
         // The shell ignores SIGTERM and loops itself (no child holding the pipes): only
         // SIGKILL ends it.
         XCTAssertThrowsError(try Subprocess.run("/bin/sh", ["-c", "trap '' TERM; while :; do :; done"], timeout: 0.5)) { e in
-            XCTAssertEqual((e as? CollectorError)?.id, "program-timeout", "\(e)")
+            XCTAssertEqual((e as? Diagnostic)?.id, "program-timeout", "\(e)")
         }
     }
 
     func testOutputPastTheLimitIsRefused() throws {
         XCTAssertThrowsError(try Subprocess.run("/bin/sh", ["-c", "yes gavel"], outputLimit: 1 << 20)) { e in
-            XCTAssertEqual((e as? CollectorError)?.id, "program-output", "\(e)")
+            XCTAssertEqual((e as? Diagnostic)?.id, "program-output", "\(e)")
         }
         let small = try Subprocess.run("/bin/sh", ["-c", "printf 'x%.0s' $(seq 1000)"], outputLimit: 1 << 20)
         XCTAssertEqual(small.stdout.count, 1000, "output under the limit is read whole")
@@ -40,7 +41,7 @@ extension SubprocessTests {
         // the run before sleep would.
         let started = Date()
         XCTAssertThrowsError(try Subprocess.run("/bin/sh", ["-c", "sleep 120; :"], timeout: 0.5)) { e in
-            XCTAssertEqual((e as? CollectorError)?.id, "program-timeout", "\(e)")
+            XCTAssertEqual((e as? Diagnostic)?.id, "program-timeout", "\(e)")
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 60, "the run ended long before sleep would have")
     }

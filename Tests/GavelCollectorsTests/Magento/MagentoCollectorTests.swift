@@ -68,7 +68,7 @@ final class MagentoCollectorTests: XCTestCase {
     func testMissingEnvIsAClearError() {
         var b = SnapshotBuilder(asset: "m", kind: "magento")
         XCTAssertThrowsError(try MagentoCollector(path: NSTemporaryDirectory()).collect(into: &b)) { e in
-            XCTAssertEqual((e as? CollectorError)?.id, "magento-config")
+            XCTAssertEqual((e as? Diagnostic)?.id, "magento-config")
         }
     }
 }

@@ -20,11 +20,11 @@ func readNginx(_ files: [String: String], main: String = "/etc/nginx/nginx.conf"
     return try r.read(main: main)
 }
 
-func nginxError(_ text: String, _ extra: [String: String] = [:]) -> CollectorError? {
+func nginxError(_ text: String, _ extra: [String: String] = [:]) -> Diagnostic? {
     do {
         _ = try readNginx(extra.merging(["/etc/nginx/nginx.conf": text]) { a, _ in a })
         return nil
-    } catch let e as CollectorError { return e } catch { return nil }
+    } catch let e as Diagnostic { return e } catch { return nil }
 }
 
 final class NginxConfigReaderTests: XCTestCase {
@@ -59,29 +59,29 @@ final class NginxConfigReaderTests: XCTestCase {
     func testMissingSemicolonIsAnArgumentCountErrorAtTheDirective() throws {
         let e = try XCTUnwrap(nginxError("http {\n  server_tokens off\n  autoindex on;\n}\n"))
         XCTAssertEqual(e.id, "nginx-directive")
-        XCTAssertEqual(e.location, "/etc/nginx/nginx.conf:2")
+        XCTAssertEqual(e.location?.description, "/etc/nginx/nginx.conf:2")
         XCTAssertTrue(e.message.contains(#"invalid number of arguments in "server_tokens" directive"#), e.message)
     }
 
     func testMissingSemicolonBeforeBrace() throws {
         let e = try XCTUnwrap(nginxError("http {\n  server_tokens off\n}\n"))
         XCTAssertEqual(e.id, "nginx-syntax")
-        XCTAssertEqual(e.location, "/etc/nginx/nginx.conf:3:1")
+        XCTAssertEqual(e.location?.description, "/etc/nginx/nginx.conf:3:1")
         XCTAssertTrue(e.message.contains(#"unexpected "}""#), e.message)
     }
 
     func testUnbalancedBraces() throws {
         let open = try XCTUnwrap(nginxError("http {\n  server {\n    listen 80;\n  }\n"))
         XCTAssertTrue(open.message.contains(#"expecting "}" to close "http" opened at line 1"#), open.message)
-        XCTAssertEqual(open.location?.hasPrefix("/etc/nginx/nginx.conf:5"), true, open.description)
+        XCTAssertEqual(open.location?.description.hasPrefix("/etc/nginx/nginx.conf:5"), true, open.description)
         let extra = try XCTUnwrap(nginxError("events {}\n}\n"))
-        XCTAssertEqual(extra.location, "/etc/nginx/nginx.conf:2:1")
+        XCTAssertEqual(extra.location?.description, "/etc/nginx/nginx.conf:2:1")
         XCTAssertTrue(extra.message.contains(#"unexpected "}""#))
     }
 
     func testUnterminatedQuotePointsAtTheQuote() throws {
         let e = try XCTUnwrap(nginxError("http {\n  add_header X-A \"value;\n}\n"))
-        XCTAssertEqual(e.location, "/etc/nginx/nginx.conf:2:18")
+        XCTAssertEqual(e.location?.description, "/etc/nginx/nginx.conf:2:18")
         XCTAssertTrue(e.message.contains("quoted string"), e.message)
     }
 
@@ -108,20 +108,20 @@ final class NginxConfigReaderTests: XCTestCase {
         XCTAssertEqual(http.map(\.name), ["include", "Z", "a", "include", "s", "b", "include", "x"])
         XCTAssertEqual(http[0].included, ["/etc/nginx/conf.d/Z.conf", "/etc/nginx/conf.d/a.conf", "/etc/nginx/conf.d/b.conf"])
         XCTAssertEqual(http[4].file, "/etc/nginx/snippets/s.conf")
-        XCTAssertEqual(http[5].location, "/etc/nginx/conf.d/b.conf:1")
+        XCTAssertEqual(http[5].location.description, "/etc/nginx/conf.d/b.conf:1")
     }
 
     func testIncludeErrors() throws {
         let missing = try XCTUnwrap(nginxError("http {\n  include sites/missing.conf;\n}\n"))
         XCTAssertEqual(missing.id, "nginx-include")
-        XCTAssertEqual(missing.location, "/etc/nginx/nginx.conf:2")
+        XCTAssertEqual(missing.location?.description, "/etc/nginx/nginx.conf:2")
         XCTAssertTrue(missing.message.contains(#"open() "/etc/nginx/sites/missing.conf" failed"#), missing.message)
         XCTAssertNil(nginxError("http { include none/*.conf; }\n"), "a glob that matches nothing is fine in nginx")
         let loop = try XCTUnwrap(nginxError("include nginx.conf;\n"))
         XCTAssertTrue(loop.message.contains("nested deeper"), loop.message)
         // An included file must balance its own braces.
         let inner = try XCTUnwrap(nginxError("http {\n include a.conf;\n}\n", ["/etc/nginx/a.conf": "server {\n"]))
-        XCTAssertEqual(inner.location?.hasPrefix("/etc/nginx/a.conf:2"), true, inner.description)
+        XCTAssertEqual(inner.location?.description.hasPrefix("/etc/nginx/a.conf:2"), true, inner.description)
     }
 
     func testDumpSectionsParseLikeTheFiles() throws {
@@ -143,8 +143,8 @@ final class NginxConfigReaderTests: XCTestCase {
         var r = NginxConfigReader(prefix: "/etc/nginx", source: dump)
         let tree = try r.read(main: dump.main)
         let server = try XCTUnwrap(tree.first?.block?.last)
-        XCTAssertEqual(server.location, "/etc/nginx/sites/a.conf:1")
-        XCTAssertEqual(server.block?.first?.location, "/etc/nginx/sites/a.conf:2")
+        XCTAssertEqual(server.location.description, "/etc/nginx/sites/a.conf:1")
+        XCTAssertEqual(server.block?.first?.location.description, "/etc/nginx/sites/a.conf:2")
         XCTAssertEqual(String(decoding: try dump.read("/etc/nginx/sites/a.conf"), as: UTF8.self), "server {\n    listen 443 ssl;\n}\n")
         XCTAssertThrowsError(try NginxDump("nginx: [emerg] something\n"))
     }
@@ -169,9 +169,9 @@ extension NginxConfigReaderTests {
                 var b = SnapshotBuilder(asset: "r", kind: "nginx")
                 var model = NginxModel(defaults: NginxDefaults(version: nil))
                 _ = model.build(tree, into: &b)
-            } catch let e as CollectorError {
+            } catch let e as Diagnostic {
                 errors += 1
-                let parts = (e.location ?? "").split(separator: ":")
+                let parts = (e.location?.description ?? "").split(separator: ":")
                 if parts.count >= 2, let line = Int(parts[1]), parts[0] == "/etc/nginx/nginx.conf" {
                     XCTAssertTrue(line >= 1 && line <= lines + 1, "\(e) for \(text.debugDescription)")
                 }
@@ -207,8 +207,8 @@ extension NginxConfigReaderTests {
         XCTAssertEqual(reader.files, ["/etc/nginx/nginx.conf", "/etc/nginx/sites/a.conf"])
         let http = try XCTUnwrap(tree.first { $0.name == "http" })
         XCTAssertEqual(http.block?.map(\.name), ["server_tokens", "include", "server"], "the comment did not cut nginx.conf short")
-        XCTAssertEqual(http.block?.first?.location, "/etc/nginx/nginx.conf:4", "lines count the comment line")
+        XCTAssertEqual(http.block?.first?.location.description, "/etc/nginx/nginx.conf:4", "lines count the comment line")
         let server = try XCTUnwrap(http.block?.last)
-        XCTAssertEqual(server.block?.first?.location, "/etc/nginx/sites/a.conf:3")
+        XCTAssertEqual(server.block?.first?.location.description, "/etc/nginx/sites/a.conf:3")
     }
 }

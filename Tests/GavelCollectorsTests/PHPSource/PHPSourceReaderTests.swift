@@ -51,7 +51,7 @@ final class PHPSourceReaderTests: XCTestCase {
 
     func testSyntaxErrorsHaveFileLineColumn() {
         func error(_ s: String) -> String? {
-            do { _ = try read(s); return nil } catch let e as CollectorError { return "\(e.id) \(e.location ?? "")" } catch { return "\(error)" }
+            do { _ = try read(s); return nil } catch let e as Diagnostic { return "\(e.id) \(e.location?.description ?? "")" } catch { return "\(error)" }
         }
         XCTAssertEqual(error("<?php\ndefine('A', 'unterminated);\n"), "php-source-syntax /site/wp-config.php:2:13")
         XCTAssertEqual(error("<?php\ndefine('A' 1);\n"), "php-source-syntax /site/wp-config.php:2:12")

@@ -85,7 +85,7 @@ final class WordPressFilesTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         var b = SnapshotBuilder(asset: "wp", kind: "wordpress")
         XCTAssertThrowsError(try WordPressCollector(path: root).collect(into: &b)) { e in
-            XCTAssertEqual((e as? CollectorError)?.id, "wordpress-config")
+            XCTAssertEqual((e as? Diagnostic)?.id, "wordpress-config")
         }
     }
 }

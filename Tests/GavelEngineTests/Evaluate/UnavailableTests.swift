@@ -89,7 +89,7 @@ final class UnavailableTests: XCTestCase {
 
     // MARK: The snapshot envelope
 
-    private func load(_ unavailable: String) -> Result<LoadedSnapshot, InputError> {
+    private func load(_ unavailable: String) -> Result<LoadedSnapshot, Diagnostic> {
         let json = #"{"gavel":"snapshot/v1","asset":"s","kind":"shopify","data":{"shop":{"name":"x"}},"unavailable":\#(unavailable)}"#
         return Array(json.utf8).withUnsafeBytes { LoadedSnapshot.parse($0, source: "s.json") }
     }

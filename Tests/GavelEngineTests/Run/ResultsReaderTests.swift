@@ -91,7 +91,7 @@ final class ResultsReaderTests: XCTestCase {
         XCTAssertEqual(ResultsDocument.render(0..<10, jobs: 4) { Array("\($0)".utf8) }, (0..<10).map { Array("\($0)".utf8) })
     }
 
-    private func readError(_ text: String) -> InputError? {
+    private func readError(_ text: String) -> Diagnostic? {
         do { _ = try ResultsDocument.read(bytes: Array(text.utf8), file: "r.json"); return nil } catch { return error }
     }
 
@@ -104,7 +104,7 @@ final class ResultsReaderTests: XCTestCase {
         let firstPass = doc.entries.firstIndex { $0.verdict == .pass }!
         let e1 = readError("{\"gavel\": \"results/v1\",\n  \"run\": [}")
         XCTAssertEqual(e1?.id, "bad-json")
-        XCTAssertEqual(e1?.line, 2)
+        XCTAssertEqual(e1?.location?.knownLine, 2)
         XCTAssertEqual(readError("{\"gavel\": \"baseline/v1\"}")?.id, "bad-results")
         let noVerdict = good.replacingOccurrences(of: "\"verdict\":\"pass\"", with: "\"verdict\":\"maybe\"")
         XCTAssertEqual(readError(noVerdict)?.message, "/results/\(firstPass)/verdict: expected a verdict (pass, fail, error, not_applicable, waived)")
@@ -120,7 +120,7 @@ final class ResultsReaderTests: XCTestCase {
             of: "\"input_errors\": []",
             with: "\"input_errors\":[{\"id\":\"bad-json\",\"file\":\"x.json\",\"line\":3,\"column\":null,\"message\":\"m\"}]")
         let read = try ResultsDocument.read(bytes: Array(fine.utf8), file: "r.json")
-        XCTAssertEqual(read.inputErrors.map { "\($0.line ?? -1) \($0.column ?? -1)" }, ["3 -1"])
+        XCTAssertEqual(read.inputErrors.map { "\($0.location?.knownLine ?? -1) \($0.location?.knownColumn ?? -1)" }, ["3 -1"])
     }
 
     /// The document is read a part at a time, yet invalid JSON anywhere in it is refused
@@ -145,8 +145,8 @@ final class ResultsReaderTests: XCTestCase {
             do { _ = try JSONDocument.parse(text) } catch { whole = error }
             guard let e = readError(text) else { XCTFail("accepted invalid JSON"); continue }
             XCTAssertEqual(e.id, "bad-json")
-            XCTAssertEqual(e.line, whole?.line, "\(e) against jansson's \(String(describing: whole))")
-            XCTAssertEqual(e.column, whole?.column, "\(e) against jansson's \(String(describing: whole))")
+            XCTAssertEqual(e.location?.knownLine, whole?.line, "\(e) against jansson's \(String(describing: whole))")
+            XCTAssertEqual(e.location?.knownColumn, whole?.column, "\(e) against jansson's \(String(describing: whole))")
         }
     }
 }

@@ -7,7 +7,7 @@ import XCTest
 
 /// The envelope's optional members are checked when present, never guessed at.
 final class SnapshotEnvelopeTests: XCTestCase {
-    private func load(_ bytes: [UInt8]) -> Result<LoadedSnapshot, InputError> {
+    private func load(_ bytes: [UInt8]) -> Result<LoadedSnapshot, Diagnostic> {
         bytes.withUnsafeBytes { LoadedSnapshot.parse($0, source: "s.json") }
     }
 
@@ -46,11 +46,11 @@ final class SnapshotEnvelopeTests: XCTestCase {
             guard case .failure(let e) = load(Array(text.utf8)) else { XCTFail("accepted \(text)"); continue }
             XCTAssertEqual(e.id, "bad-snapshot")
             XCTAssertTrue(e.message.contains(message), e.message)
-            XCTAssertEqual([e.line, e.column], [line, column], "\(message): \(e)")
+            XCTAssertEqual([e.location?.knownLine, e.location?.knownColumn], [line, column], "\(message): \(e)")
         }
         let record = Array(#"{"gavel": "snapshot/v1", "asset": "a", "kind": "No.pe", "data": {}}"#.utf8)
         guard case .failure(let e) = record.withUnsafeBytes({ LoadedSnapshot.parse($0, source: "-", line: 7) }) else { return XCTFail("accepted") }
-        XCTAssertEqual([e.line, e.column], [7, 48])
+        XCTAssertEqual([e.location?.knownLine, e.location?.knownColumn], [7, 48])
     }
 
     /// A byte order mark is skipped for parsing, and the digest is still of the file's bytes;
@@ -63,8 +63,8 @@ final class SnapshotEnvelopeTests: XCTestCase {
         XCTAssertNotEqual(snap.info.sha256, SHA256.hex(body))
         guard case .failure(let e) = load([0xEF, 0xBB, 0xBF] + Array("{\"gavel\": }".utf8)) else { return XCTFail("accepted bad JSON") }
         XCTAssertEqual(e.id, "bad-json")
-        XCTAssertEqual(e.line, 1)
-        XCTAssertEqual(e.column, 11)
+        XCTAssertEqual(e.location?.knownLine, 1)
+        XCTAssertEqual(e.location?.knownColumn, 11)
     }
 
     private func provenance(_ text: String) throws -> ProvenanceMap? { try load(Array(text.utf8)).get().provenance }
@@ -105,7 +105,7 @@ final class SnapshotEnvelopeTests: XCTestCase {
             do { _ = try JSONDocument.parse(text) } catch { jansson = error }
             guard case .failure(let e) = load(Array(text.utf8)) else { XCTFail("accepted \(text)"); continue }
             XCTAssertEqual(e.id, "bad-json")
-            XCTAssertEqual([e.line, e.column], [jansson?.line, jansson?.column], text)
+            XCTAssertEqual([e.location?.knownLine, e.location?.knownColumn], [jansson?.line, jansson?.column], text)
             XCTAssertEqual(e.message, "invalid JSON: " + (jansson?.message ?? ""), text)
         }
     }
@@ -136,7 +136,7 @@ final class SnapshotEnvelopeTests: XCTestCase {
             let whole: JSONDocument
             do { whole = try JSONDocument.parse(text) } catch {
                 guard case .failure(let e) = result, e.id == "bad-json" else { XCTFail("loaded what jansson refuses: \(shown)"); continue }
-                XCTAssertEqual([e.line, e.column], [error.line, error.column], shown)
+                XCTAssertEqual([e.location?.knownLine, e.location?.knownColumn], [error.line, error.column], shown)
                 continue
             }
             if case .failure(let e) = result {

@@ -56,7 +56,7 @@ final class SnapshotSourcesTests: XCTestCase {
             return XCTFail("an asset folder without snapshots must not load")
         }
         XCTAssertEqual(e.id, "no-snapshots")
-        XCTAssertEqual(e.file, dir + "/empty")
+        XCTAssertEqual(e.location?.file, dir + "/empty")
     }
 
     func testAFolderThatVanishedBeforeItsTurnIsAnError() {
@@ -67,7 +67,7 @@ final class SnapshotSourcesTests: XCTestCase {
             return XCTFail("a folder that cannot be listed must be reported")
         }
         XCTAssertEqual(e.id, "unreadable")
-        XCTAssertEqual(e.file, dir + "/a")
+        XCTAssertEqual(e.location?.file, dir + "/a")
         XCTAssertTrue(e.message.contains("No such file"), e.message)
     }
 
@@ -80,6 +80,6 @@ final class SnapshotSourcesTests: XCTestCase {
             return XCTFail("a folder that cannot be listed must be reported")
         }
         XCTAssertEqual(e.id, "unreadable")
-        XCTAssertEqual(e.file, dir + "/a/locked")
+        XCTAssertEqual(e.location?.file, dir + "/a/locked")
     }
 }
