@@ -68,6 +68,7 @@ func emitPieces(to output: String?, _ render: (_ emit: (String) throws -> Void) 
 }
 
 extension Severity: ExpressibleByArgument {}
+extension ResultsFormat: ExpressibleByArgument {}
 
 /// Prints lapsing waivers and attestations as warnings, and stops with exit 2 when a waiver
 /// names an asset the run does not have.

@@ -25,6 +25,24 @@ final class FormatGoldenTests: XCTestCase {
         XCTAssertEqual(text, golden, "\(name) differs from its golden file", file: file, line: line)
     }
 
+    /// `gavel eval --format F` goes through ResultsFormat: each format is its golden file.
+    func testResultsFormatsWriteTheGoldenFiles() throws {
+        let doc = sampleDoc()
+        func written(_ f: ResultsFormat) throws -> String {
+            var bytes: [UInt8] = []
+            try f.write(doc, ResultsFormat.Context(jobs: 2)) { bytes += $0 }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        try assertGolden(try written(.junit), "sample-fleet.junit.xml")
+        try assertGolden(try written(.sarif).replacingOccurrences(of: "file://" + FormatGoldenTests.repo + "/", with: ""), "sample-fleet.sarif")
+        try assertGolden(try written(.markdown), "sample-fleet.md")
+        XCTAssertEqual(try written(.text), TextReporter(style: .plain).render(doc))
+        XCTAssertEqual(try written(.github), GitHubReporter().render(doc))
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try written(.json).utf8)) as? [String: Any])
+        XCTAssertEqual(json["gavel"] as? String, "results/v1")
+        XCTAssertTrue(try written(.html).hasPrefix("<!DOCTYPE html>"))
+    }
+
     func testJUnit() throws { try assertGolden(JUnitReporter().render(sampleDoc()), "sample-fleet.junit.xml") }
 
     func testSARIF() throws { try assertGolden(SARIFReporter(root: FormatGoldenTests.repo).render(sampleDoc()), "sample-fleet.sarif") }

@@ -18,8 +18,6 @@ struct Eval: ParsableCommand {
             """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, sarif, github, markdown, html }
-
     @Option(help: "Policy folder (or one policy file).")
     var policies = "Policies"
 
@@ -29,7 +27,7 @@ struct Eval: ParsableCommand {
         help:
             "text, json (the results/v1 document), junit, sarif (SARIF 2.1.0), github (workflow-command annotations), markdown, or html (the auditor's report, as gavel report writes it)."
     )
-    var format: Format = .text
+    var format: ResultsFormat = .text
 
     @OptionGroup var out: ReportOutputOption
     var output: String? { out.output }
@@ -104,20 +102,11 @@ struct Eval: ParsableCommand {
             printError("recorded run #\(recorded.id) in \(store)")
             if let keepDays { try prune(history, keepDays) }
         }
-        switch format {
-        case .json where jsonWritten: break
-        case .json: try emitStreaming(to: output) { out in try doc.write(jobs: jobs, to: out) }
-        case .text:
-            let reporter = TextReporter(style: output == nil ? terminalStyle(1) : .plain)
-            try emitPieces(to: output) { try reporter.render(doc, to: $0) }
-        case .junit: try emitPieces(to: output) { try JUnitReporter().render(doc, to: $0) }
-        case .sarif: try emitStreaming(to: output) { write in try SARIFReporter().render(doc, to: write) }
-        case .github: try emit(GitHubReporter().render(doc), to: output)
-        case .markdown: try emit(MarkdownReporter().render(doc), to: output)
-        case .html:
-            var model = AuditModel(doc, previous: previous)
-            if previous == nil, let store { model.noPreviousRun = "\(store) held no run before this one." }
-            try emitPieces(to: output) { try HTMLReporter().render(model, to: $0) }
+        if !jsonWritten {
+            let context = ResultsFormat.Context(
+                style: output == nil ? terminalStyle(1) : .plain, jobs: jobs, previous: previous,
+                noPreviousRun: previous == nil ? store.map { "\($0) held no run before this one." } : nil)
+            try emitStreaming(to: output) { out in try format.write(doc, context, to: out) }
         }
         for e in doc.inputErrors { printError(e.description) }
         for w in Self.kindTypos(rules: program.enabledRules.flatMap(\.kindNames), snapshots: doc.snapshots.map(\.kind)) { printError(w) }
