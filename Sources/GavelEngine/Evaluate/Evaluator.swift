@@ -3,11 +3,12 @@ import GavelCore
 import GavelJSON
 import GavelResults
 
-/// Evaluates compiled conditions over one asset.
+/// The condition tree over one asset: the mechanics of the two roles that use it,
+/// `EvidenceRecorder` (a rule that did not pass, following its plan) and
+/// `ReferenceEvaluator` (the tree alone, the agreement tests' oracle). Create those, not this.
 ///
-/// Runs in two modes: without evidence (`ev == nil`: short-circuits, allocates nothing but
-/// observed values) for the common passing case, and with evidence for a rule that did not
-/// pass, where every leaf that decided the outcome is recorded.
+/// Runs without evidence (`ev == nil`: short-circuits, allocates nothing but observed
+/// values) or with evidence, where every leaf that decided the outcome is recorded.
 struct Evaluator {
     enum PathPart { case key(String), index(Int) }
 
@@ -26,7 +27,7 @@ struct Evaluator {
     let fast: PlanEvaluator?
 
     /// `plan` must outlive the evaluator (see `PlanEvaluator`).
-    init(asset: AssetView, plan: FlatPlan? = nil) {
+    init(asset: AssetView, plan: FlatPlan?) {
         self.asset = asset
         fast = plan.map { PlanEvaluator(plan: $0, asset: asset) }
     }
@@ -40,6 +41,7 @@ struct Evaluator {
     /// to record it.
     mutating func eval(_ c: Cond, _ n: Int32, _ ev: inout [Record]?) -> Truth {
         let n = fast == nil ? -1 : n
+        assert(n < 0 || Evaluator.sameShape(c, n, fast!.plan), "the condition tree and node \(n) of its plan differ")
         switch c {
         case .leaf(let l): return leaf(l, &ev)
         case .not(let x): return eval(x, n < 0 ? -1 : fast!.plan.nodes[Int(n)].a, &ev).negated
@@ -94,6 +96,23 @@ struct Evaluator {
             start = ends[i]
         }
         return result
+    }
+
+    /// Whether plan node `n` is the flat form of `c`: the same kind of node, with as many
+    /// parts, and for a leaf the very `Leaf` (checked in debug builds as the recorder follows
+    /// the plan: the two are built together, and an index that drifted would record the
+    /// evidence of another condition).
+    static func sameShape(_ c: Cond, _ n: Int32, _ plan: FlatPlan) -> Bool {
+        let node = plan.nodes[Int(n)]
+        switch (c, node.tag) {
+        case (.leaf(let l), .leaf): return plan.leaves[Int(node.a)] === l
+        case (.not, .not): return true
+        case (.all(let xs), .all), (.any(let xs), .any), (.none(let xs), .none): return Int(node.b) == xs.count
+        case (.quantifier(let q), .every): if case .every = q.kind { return true } else { return false }
+        case (.quantifier(let q), .some): if case .some = q.kind { return true } else { return false }
+        case (.quantifier(let q), .count): if case .count = q.kind { return true } else { return false }
+        default: return false
+        }
     }
 
     /// Part `i` of group node `n` of the plan, or -1.

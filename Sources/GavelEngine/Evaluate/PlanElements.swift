@@ -47,19 +47,24 @@ extension PlanEvaluator {
     /// this does not look for.
     func scanElements(_ root: JSONNode, _ q: FlatPlan.Quant, want: Truth) -> ElementScan? {
         let first = Int(q.path.first)
-        var scan = ElementScan()
-        let ok = withUnsafeTemporaryAllocation(of: Pick.self, capacity: max(Int(q.path.count), 1)) { picks in
-            elements(root, first, first + Int(q.path.count), false, picks.baseAddress!, 0, q, want, &scan)
+        var scan = ScanVisitor(evaluator: self, q: q, want: want)
+        let problem = withUnsafeTemporaryAllocation(of: Pick.self, capacity: max(Int(q.path.count), 1)) { picks in
+            walk(root, first, first + Int(q.path.count), false, picks.baseAddress!, 0, &scan)
         }
-        return ok ? scan : nil
+        return problem == .none ? scan.scan : nil
     }
 
-    private func elements(
-        _ node: JSONNode, _ s: Int, _ end: Int, _ seen: Bool, _ picks: UnsafeMutablePointer<Pick>, _ depth: Int,
-        _ q: FlatPlan.Quant, _ want: Truth, _ scan: inout ElementScan
-    ) -> Bool {
-        if s == end {
-            guard let t = element(node, filter: q.filter, check: q.check) else { return true }
+    /// Decides every element and keeps those whose truth is `want`, with their picks.
+    struct ScanVisitor: PlanElementVisitor {
+        let evaluator: PlanEvaluator
+        let q: FlatPlan.Quant
+        let want: Truth
+        var scan = ElementScan()
+
+        static var recordsPicks: Bool { true }
+        var stopped: Bool { false }
+        mutating func visit(_ node: JSONNode, picks: UnsafeMutablePointer<Pick>?, depth: Int) {
+            guard let t = evaluator.element(node, filter: q.filter, check: q.check) else { return }
             switch t {
             case .yes: scan.yes = true
             case .no: scan.no = true
@@ -69,33 +74,8 @@ extension PlanEvaluator {
                 scan.nodes.append(node)
                 scan.picks.append(contentsOf: UnsafeBufferPointer(start: picks, count: depth))
             }
-            return true
         }
-        let step = plan.steps[s]
-        switch step.kind {
-        case .key:
-            guard let child = key(step, node) else { return seen }
-            return elements(child, s + 1, end, seen, picks, depth, q, want, &scan)
-        case .index:
-            guard let child = node.element(Int(step.offset)) else { return seen }
-            return elements(child, s + 1, end, seen, picks, depth, q, want, &scan)
-        case .wildcard:
-            switch node.type {
-            case .array:
-                for i in 0..<node.count {
-                    (picks + depth).initialize(to: .index(i))
-                    _ = elements(node.element(i)!, s + 1, end, true, picks, depth + 1, q, want, &scan)
-                }
-            case .object:
-                node.forEachMemberBytes { key, child in
-                    (picks + depth).initialize(to: .member(key))
-                    _ = elements(child, s + 1, end, true, picks, depth + 1, q, want, &scan)
-                    return true
-                }
-            default:
-                return seen
-            }
-            return true
-        }
+        // Only used on assets without declared gaps.
+        mutating func unreadableElement() {}
     }
 }

@@ -53,7 +53,7 @@ struct PlanEvaluator {
     }
 
     /// Whether the collector declared the absent child `step` of `parent` unavailable.
-    private func isGap(_ parent: JSONNode, _ step: FlatPlan.Step) -> Bool {
+    func isGap(_ parent: JSONNode, _ step: FlatPlan.Step) -> Bool {
         let token =
             step.kind == .key
             ? String(decoding: UnsafeBufferPointer(start: plan.pool.baseAddress! + Int(step.offset), count: Int(step.length)), as: UTF8.self)
@@ -362,19 +362,35 @@ struct PlanEvaluator {
 
     // MARK: Quantifiers
 
-    private struct Tally {
+    struct Tally {
         var decided = false
         var unknown = false
         var n = 0
     }
 
-    private enum Problem { case none, absent, notCollection }
+    /// Decides a quantifier's elements as they are met, until one decides it.
+    struct TallyVisitor: PlanElementVisitor {
+        let evaluator: PlanEvaluator
+        let q: FlatPlan.Quant
+        let decisive: Truth
+        let count: Bool
+        var t = Tally()
+
+        static var recordsPicks: Bool { false }
+        var stopped: Bool { t.decided }
+        mutating func visit(_ el: JSONNode, picks: UnsafeMutablePointer<PlanEvaluator.Pick>?, depth: Int) {
+            evaluator.visit(el, q, decisive, count, &t)
+        }
+        mutating func unreadableElement() { t.unknown = true }
+    }
 
     private func quantifier(_ q: FlatPlan.Quant, decisive: Truth, count: Bool, _ el: JSONNode?) -> Truth {
         guard let root = start(q.path, el) else { return missing(q.missing) }
-        var t = Tally()
+        var tally = TallyVisitor(evaluator: self, q: q, decisive: decisive, count: count)
         let first = Int(q.path.first)
-        switch walk(root, first, first + Int(q.path.count), false, q, decisive, count, &t) {
+        let problem = walk(root, first, first + Int(q.path.count), false, nil, 0, &tally)
+        let t = tally.t
+        switch problem {
         case .absent: return missing(q.missing)
         case .notCollection: return .unknown
         case .none: break
@@ -383,59 +399,8 @@ struct PlanEvaluator {
         return t.decided ? decisive : t.unknown ? .unknown : decisive.negated
     }
 
-    /// Mirrors `Evaluator.walk`: absent or scalar before the first `[*]` is a problem; after
-    /// it, elements lacking the rest of the path are skipped.
-    private func walk(
-        _ node: JSONNode, _ s: Int, _ end: Int, _ seen: Bool, _ q: FlatPlan.Quant, _ decisive: Truth,
-        _ count: Bool, _ t: inout Tally
-    ) -> Problem {
-        if s == end {
-            visit(node, q, decisive, count, &t)
-            return .none
-        }
-        let step = plan.steps[s]
-        switch step.kind {
-        case .key:
-            guard let child = key(step, node) else { return absent(node, step, seen, &t) }
-            return walk(child, s + 1, end, seen, q, decisive, count, &t)
-        case .index:
-            guard let child = node.element(Int(step.offset)) else { return absent(node, step, seen, &t) }
-            return walk(child, s + 1, end, seen, q, decisive, count, &t)
-        case .wildcard:
-            switch node.type {
-            case .array:
-                var i = 0
-                let n = node.count
-                while i < n && !t.decided {
-                    _ = walk(node.element(i)!, s + 1, end, true, q, decisive, count, &t)
-                    i += 1
-                }
-            case .object:
-                var tally = t
-                node.forEachValue { child in
-                    _ = walk(child, s + 1, end, true, q, decisive, count, &tally)
-                    return !tally.decided
-                }
-                t = tally
-            default:
-                return seen ? .none : .notCollection
-            }
-            return .none
-        }
-    }
-
-    /// An absent step: a declared gap before the first `[*]` makes the collection unknown, one
-    /// after it an unknown element (as `Evaluator.walk` does).
-    private func absent(_ parent: JSONNode, _ step: FlatPlan.Step, _ seen: Bool, _ t: inout Tally) -> Problem {
-        if asset.hasGaps && isGap(parent, step) {
-            if !seen { return .notCollection }
-            t.unknown = true
-        }
-        return seen ? .none : .absent
-    }
-
     @inline(__always)
-    private func visit(_ el: JSONNode, _ q: FlatPlan.Quant, _ decisive: Truth, _ count: Bool, _ t: inout Tally) {
+    fileprivate func visit(_ el: JSONNode, _ q: FlatPlan.Quant, _ decisive: Truth, _ count: Bool, _ t: inout Tally) {
         if count {
             if q.filter < 0 { t.n += 1; return }
             let r = eval(q.filter, el)

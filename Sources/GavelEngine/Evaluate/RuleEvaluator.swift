@@ -62,20 +62,18 @@ public enum RuleEvaluator {
         case .notApplicable: return RuleOutcome(verdict: .notApplicable, evidence: [], omitted: 0, message: nil)
         case .pass: return RuleOutcome(verdict: .pass, evidence: [], omitted: 0, message: nil)
         case .whenUnknown:
-            var ev = Evaluator(asset: asset, plan: rule.plan)
-            var records: [Evaluator.Record]? = Evaluator.Record.buffer()
-            _ = ev.eval(rule.when!, rule.plan.entries[0].when, &records)
-            return outcome(.error, records ?? [], ev, rule, asset, prefix: "applicability ('when') could not be decided: ")
+            var recorder = EvidenceRecorder(asset: asset, plan: rule.plan)
+            let (_, records) = recorder.record(rule.when!, node: rule.plan.entries[0].when)
+            return outcome(.error, records, recorder, rule, asset, prefix: "applicability ('when') could not be decided: ")
         case .notPassing:
-            var ev = Evaluator(asset: asset, plan: rule.plan)
-            var records: [Evaluator.Record]? = Evaluator.Record.buffer()
-            let r = ev.eval(rule.check, rule.plan.entries[0].check, &records)
-            return outcome(r == .no ? .fail : .error, records ?? [], ev, rule, asset, prefix: "")
+            var recorder = EvidenceRecorder(asset: asset, plan: rule.plan)
+            let (r, records) = recorder.record(rule.check, node: rule.plan.entries[0].check)
+            return outcome(r == .no ? .fail : .error, records, recorder, rule, asset, prefix: "")
         }
     }
 
     private static func outcome(
-        _ verdict: Verdict, _ records: [Evaluator.Record], _ evaluator: Evaluator, _ rule: Rule, _ asset: AssetView,
+        _ verdict: Verdict, _ records: [Evaluator.Record], _ evaluator: EvidenceRecorder, _ rule: Rule, _ asset: AssetView,
         prefix: String
     ) -> RuleOutcome {
         var kept: [Evidence] = []

@@ -144,20 +144,18 @@ final class FlatPlanAgreementTests: XCTestCase {
             let view = AssetView(name: "a", merged: randomAsset(&r))
             for rule in program.rules {
                 let fast = PlanEvaluator(plan: rule.plan, asset: view).eval(rule.plan.entries[0].check, nil)
-                var tree = Evaluator(asset: view)
-                var none: [Evaluator.Record]? = nil
-                let quick = tree.eval(rule.check, &none)
-                var ev: [Evaluator.Record]? = []
-                let full = tree.eval(rule.check, &ev)
+                var tree = ReferenceEvaluator(asset: view)
+                let quick = tree.eval(rule.check)
+                let (full, ev) = tree.record(rule.check)
                 XCTAssertEqual(fast, quick, "\(rule.id) on \(view.name)")
                 XCTAssertEqual(quick, full, "\(rule.id): evidence mode")
-                // With the plan deciding quantifier elements first, the same truth and the same
-                // records, in the same order.
-                var aided = Evaluator(asset: view, plan: rule.plan)
-                var aidedEv: [Evaluator.Record]? = []
-                XCTAssertEqual(aided.eval(rule.check, rule.plan.entries[0].check, &aidedEv), full, "\(rule.id): evidence mode with the plan")
-                XCTAssertEqual(aidedEv!.map { render(aided.evidence($0)) }, ev!.map { render(tree.evidence($0)) }, "\(rule.id): records")
-                if !(ev!.isEmpty) { recorded += 1 }
+                // The evidence recorder, which follows the plan (deciding quantifier elements on
+                // it first): the same truth and the same records, in the same order.
+                var recorder = EvidenceRecorder(asset: view, plan: rule.plan)
+                let (recordedTruth, records) = recorder.record(rule.check, node: rule.plan.entries[0].check)
+                XCTAssertEqual(recordedTruth, full, "\(rule.id): evidence mode with the plan")
+                XCTAssertEqual(records.map { render(recorder.evidence($0)) }, ev.map { render(tree.evidence($0)) }, "\(rule.id): records")
+                if !ev.isEmpty { recorded += 1 }
                 checked += 1
                 outcomes[fast, default: 0] += 1
             }
@@ -166,6 +164,30 @@ final class FlatPlanAgreementTests: XCTestCase {
         XCTAssertGreaterThan(recorded, 10000, "evaluations that recorded evidence")
         // The generator must reach all three truth values often, or the test proves little.
         for t in [Truth.yes, .no, .unknown] { XCTAssertGreaterThan(outcomes[t] ?? 0, 2000, "\(t)") }
+    }
+
+    /// The recorder follows the plan by node index; debug builds check at each node that the
+    /// tree and the plan agree, so an index that drifted cannot record another condition.
+    func testTheShapeCheckTellsATreeFromAnotherPlan() throws {
+        let out = compile(
+            [
+                "p.yaml": """
+                gavel: policy/v1
+                id: p
+                kind: php
+                rules:
+                  - { id: A, title: a, severity: low, controls: [t:C1], check: { all: [{ path: php.ini.a, equals: "1" }, { path: php.ini.b, exists: true }] } }
+                  - { id: B, title: b, severity: low, controls: [t:C1], check: { any: [{ path: php.ini.a, equals: "1" }, { path: php.ini.b, exists: true }] } }
+                  - { id: C, title: c, severity: low, controls: [t:C1], check: { path: php.ini.a, equals: "1" } }
+                """
+            ], schemaless: true)
+        let rules = try XCTUnwrap(out.program?.rules, "\(out.errors)")
+        for r in rules { XCTAssertTrue(Evaluator.sameShape(r.check, r.plan.entries[0].check, r.plan), r.id) }
+        // Same leaves, another combinator; a leaf that is not the plan's own.
+        XCTAssertFalse(Evaluator.sameShape(rules[0].check, rules[1].plan.entries[0].check, rules[1].plan))
+        XCTAssertFalse(Evaluator.sameShape(rules[2].check, rules[0].plan.entries[0].check, rules[0].plan))
+        let ownLeaf = rules[0].plan.kids[Int(rules[0].plan.nodes[Int(rules[0].plan.entries[0].check)].a)]
+        XCTAssertFalse(Evaluator.sameShape(rules[2].check, ownLeaf, rules[0].plan), "an equal leaf of another rule")
     }
 
     private func render(_ e: Evidence) -> String {
@@ -206,9 +228,8 @@ final class FlatPlanAgreementTests: XCTestCase {
                 ["p.yaml": "gavel: policy/v1\nid: p\nkind: php\nrules:\n  - { id: R, title: r, severity: low, controls: [t:C1], check: \(check) }\n"],
                 schemaless: true)
             let rule = try XCTUnwrap(out.program?.rules.first, "\(check): \(out.errors)")
-            var tree = Evaluator(asset: view)
-            var none: [Evaluator.Record]? = nil
-            XCTAssertEqual(tree.eval(rule.check, &none), want, "tree: \(check)")
+            var tree = ReferenceEvaluator(asset: view)
+            XCTAssertEqual(tree.eval(rule.check), want, "tree: \(check)")
             XCTAssertEqual(PlanEvaluator(plan: rule.plan, asset: view).eval(rule.plan.entries[0].check, nil), want, "flat: \(check)")
         }
     }
@@ -238,10 +259,9 @@ final class FlatPlanAgreementTests: XCTestCase {
                         schemaless: true)
                     let rule = try XCTUnwrap(out.program?.rules.first, "\(check): \(out.errors)")
                     let view = AssetView(name: "a", merged: .object([("php", .object([("ini", .object([("v", .string(text))]))]))]))
-                    var tree = Evaluator(asset: view)
-                    var none: [Evaluator.Record]? = nil
+                    var tree = ReferenceEvaluator(asset: view)
                     XCTAssertEqual(PlanEvaluator(plan: rule.plan, asset: view).eval(rule.plan.entries[0].check, nil), want, "flat: \(text) \(check)")
-                    XCTAssertEqual(tree.eval(rule.check, &none), want, "tree: \(text) \(check)")
+                    XCTAssertEqual(tree.eval(rule.check), want, "tree: \(text) \(check)")
                     checked += 1
                 }
             }
