@@ -10,7 +10,8 @@ import PackageDescription
 //   GavelCore -> GavelSHAExtensions (SHA-256 on the CPU's SHA instructions), swift-system
 //   GavelCollectors -> swift-certificates (X.509)
 //   gavel-fuzz -> GavelEngine, GavelCollectors (their @_spi(Fuzzing) entry points)
-// C types appear only in the wrapper modules GavelYAML, GavelJSON and GavelSQLite.
+// C types appear only in the wrapper modules GavelYAML, GavelJSON, GavelSQLite and GavelCompression.
+//   GavelHistory -> GavelCompression (Zstandard, for the store's pieces)
 // GavelSHAExtensions holds SHA-256 on the CPU's SHA instructions; only that target is
 // compiled with them enabled, and it checks the CPU before they run.
 #if arch(x86_64)
@@ -39,6 +40,7 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(name: "GavelSHAExtensions", swiftSettings: shaExtensionSettings),
         .target(name: "GavelCore", dependencies: [
             "GavelSHAExtensions", .product(name: "SystemPackage", package: "swift-system"),
@@ -55,7 +57,8 @@ let package = Package(
         ]),
         .target(name: "GavelFleet", dependencies: ["GavelCore", "GavelYAML", "GavelJSON", "GavelCollectors"]),
         .target(name: "GavelSQLite", dependencies: ["CSQLite"]),
-        .target(name: "GavelHistory", dependencies: ["GavelCore", "GavelResults", "GavelSQLite"]),
+        .target(name: "GavelCompression", dependencies: ["CZstd"]),
+        .target(name: "GavelHistory", dependencies: ["GavelCore", "GavelResults", "GavelSQLite", "GavelCompression"]),
         .executableTarget(name: "gavel", dependencies: [
             "GavelCore", "GavelResults", "GavelEngine", "GavelReporters", "GavelPolicyReporters", "GavelCollectors", "GavelFleet", "GavelHistory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -75,7 +78,7 @@ let package = Package(
         .testTarget(name: "GavelCollectorsTests", dependencies: ["GavelCollectors", "GavelCore", "GavelJSON"],
                     resources: [.copy("PHP/Corpus"), .copy("PHPSource/PHPSourceCorpus"), .copy("WordPress/Debian")]),
         .testTarget(name: "GavelFleetTests", dependencies: ["GavelFleet", "GavelCollectors", "GavelCore"]),
-        .testTarget(name: "GavelHistoryTests", dependencies: ["GavelHistory", "GavelResults", "GavelEngine", "GavelSQLite", "GavelCore"]),
+        .testTarget(name: "GavelHistoryTests", dependencies: ["GavelHistory", "GavelResults", "GavelEngine", "GavelSQLite", "GavelCore", "GavelCompression"]),
         .testTarget(name: "GavelCLITests", dependencies: []),
         .testTarget(name: "GavelFuzzTests", dependencies: ["GavelEngine", "GavelResults", "GavelCollectors"], resources: [.copy("Corpus")]),
     ]

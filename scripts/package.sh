@@ -46,7 +46,7 @@ Version: $version
 Architecture: $arch
 Maintainer: Gavel <gavel@example.invalid>
 Installed-Size: $size
-Depends: libc6 (>= 2.36), libstdc++6, libgcc-s1, libjansson4, libyaml-0-2, libsqlite3-0, libcurl4
+Depends: libc6 (>= 2.36), libstdc++6, libgcc-s1, libjansson4, libyaml-0-2, libsqlite3-0, libzstd1, libcurl4
 Section: admin
 Priority: optional
 Description: policy-as-code compliance checks for PHP and nginx hosting

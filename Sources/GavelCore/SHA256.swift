@@ -76,8 +76,18 @@ public struct SHA256: Sendable {
     }
 
     /// `finalize()` as 64 lowercase hex digits.
-    public mutating func finalizeHex() -> String {
-        finalize().map { b in
+    public mutating func finalizeHex() -> String { SHA256.hexDigits(finalize()) }
+
+    /// The SHA-256 of `raw`, as 32 bytes.
+    public static func digest(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
+        var s = SHA256()
+        s.update(raw)
+        return s.finalize()
+    }
+
+    /// Bytes (a digest) written as lowercase hex digits.
+    public static func hexDigits(_ bytes: some Collection<UInt8>) -> String {
+        bytes.map { b in
             let x = String(b, radix: 16)
             return b < 16 ? "0" + x : x
         }.joined()

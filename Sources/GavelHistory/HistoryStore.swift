@@ -23,18 +23,26 @@ public struct HistoryRun: Sendable, Equatable {
     public var previousHash: String
     /// SHA-256 over this run's id, times, policy digest, document digest and `previousHash`.
     public var entryHash: String
+    /// The SHA-256 of the list of the document's pieces (format 2); nil for a run recorded
+    /// by a store of format 1, which kept the document whole.
+    public var piecesDigest: String? = nil
 }
 
 /// The history of runs (`--store PATH`): an SQLite file, created on first use, holding each
-/// run's complete results document, a per-control verdict index for timelines, and a hash
-/// chain over the runs (each entry hashes the previous entry's hash) that
-/// `HistoryVerifier` checks. Every write is one `BEGIN IMMEDIATE` transaction in WAL mode:
+/// run's complete results document (in pieces, each kept once: `PieceStore.swift`), a
+/// per-control verdict index for timelines, and a hash chain over the runs (each entry
+/// hashes the previous entry's hash) that `HistoryVerifier` checks. Every write is one `BEGIN IMMEDIATE` transaction in WAL mode:
 /// a process killed at any point leaves the last committed state, and concurrent writers
 /// queue rather than interleave.
 public final class HistoryStore {
     public static let genesis = String(repeating: "0", count: 64)
+    /// The store formats this version reads: 1 kept each document whole, 2 in pieces.
+    static let formats = ["gavel-history/v1", "gavel-history/v2"]
     public let path: String
     let db: Database
+    /// Whether the store has the tables of format 2 (a format-1 store opened only to read
+    /// has not been upgraded).
+    var hasPieces = false
 
     /// Opens the store; `create` makes the file and its tables when missing, otherwise a
     /// missing file is an error.
@@ -49,11 +57,20 @@ public final class HistoryStore {
             try db.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON")
             if create {
                 try db.exec("PRAGMA journal_mode=WAL")
-                try db.writeTransaction { try db.exec(HistoryStore.schema) }
+                try db.writeTransaction {
+                    try db.exec(HistoryStore.schema)
+                    // A store of format 1 keeps its runs as they are; new runs are stored in
+                    // pieces (format 2) from here on.
+                    try db.exec(HistoryStore.pieceSchema)
+                    try db.exec("UPDATE meta SET value = 'gavel-history/v2' WHERE key = 'schema'")
+                }
             }
             // Reading commands never write: a store that lacks the tables is not one.
             let v = try db.prepare("SELECT value FROM meta WHERE key = 'schema'")
-            guard try v.step(), v.text(0) == "gavel-history/v1" else { throw Diagnostic(.notAHistoryStore, "\(path) is not a Gavel history store") }
+            guard try v.step(), let format = v.text(0), HistoryStore.formats.contains(format) else {
+                throw Diagnostic(.notAHistoryStore, "\(path) is not a Gavel history store")
+            }
+            hasPieces = format != "gavel-history/v1"
         } catch let e as Diagnostic {
             throw e
         } catch {
@@ -84,23 +101,30 @@ public final class HistoryStore {
     static let columns =
         "id, started_at, finished_at, recorded_at, policy_digest, assets, evaluations, pass, fail, error, waived, controls_failing, document_sha256, previous_hash, entry_hash"
 
+    /// The columns `row` reads (16 of them), of the runs table as `alias`.
+    func runColumns(_ alias: String = "runs") -> String {
+        let plain = HistoryStore.columns.split(separator: ",").map { "\(alias)." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        return plain + (hasPieces ? ", (SELECT manifest_sha256 FROM run_pieces WHERE run = \(alias).id)" : ", NULL")
+    }
+
     static func row(_ s: Statement) -> HistoryRun {
         HistoryRun(
             id: s.int(0), startedAt: s.text(1) ?? "", finishedAt: s.text(2) ?? "", recordedAt: s.text(3) ?? "", policyDigest: s.text(4) ?? "",
             assets: Int(s.int(5)), evaluations: Int(s.int(6)), pass: Int(s.int(7)), fail: Int(s.int(8)), error: Int(s.int(9)),
             waived: Int(s.int(10)), controlsFailing: Int(s.int(11)), documentSHA256: s.text(12) ?? "", previousHash: s.text(13) ?? "",
-            entryHash: s.text(14) ?? "")
+            entryHash: s.text(14) ?? "", piecesDigest: s.text(15))
     }
 
     /// The chain hash of a run over everything recorded about it (times, policy digest,
-    /// counts, its per-control rows, its document's SHA-256, the previous hash): what the
-    /// next run's `previousHash` must be. Editing any of these shows without reading the
-    /// document again.
+    /// counts, its per-control rows, its document's SHA-256, for format 2 the list of its
+    /// pieces, the previous hash): what the next run's `previousHash` must be. Editing any of
+    /// these shows without reading the document again.
     public static func entryHash(_ r: HistoryRun, controlsDigest: String) -> String {
+        let format = r.piecesDigest == nil ? "gavel-history/v1" : "gavel-history/v2"
         let facts =
-            "gavel-history/v1\n\(r.id)\n\(r.startedAt)\n\(r.finishedAt)\n\(r.recordedAt)\n\(r.policyDigest)\n"
+            "\(format)\n\(r.id)\n\(r.startedAt)\n\(r.finishedAt)\n\(r.recordedAt)\n\(r.policyDigest)\n"
             + "\(r.assets) \(r.evaluations) \(r.pass) \(r.fail) \(r.error) \(r.waived) \(r.controlsFailing)\n"
-            + "\(controlsDigest)\n\(r.documentSHA256)\n\(r.previousHash)\n"
+            + "\(controlsDigest)\n\(r.documentSHA256)\n" + (r.piecesDigest.map { "pieces \($0)\n" } ?? "") + "\(r.previousHash)\n"
         return SHA256.hex(Array(facts.utf8))
     }
 
@@ -131,41 +155,44 @@ public final class HistoryStore {
 
     static func typed(_ error: any Error) -> Diagnostic { error as? Diagnostic ?? Diagnostic(.historyStore, "\(error)") }
 
-    /// The same, from a file (a large document is never held in memory: it is hashed, then
-    /// copied into the store, a megabyte at a time).
+    /// The same, from a file (a large document is never held in memory: it is read, cut into
+    /// pieces and stored a few megabytes at a time).
     public func append(file: String, doc: ResultsDocument, now: Date = Date()) throws(Diagnostic) -> HistoryRun {
-        var h = SHA256()
-        var size = 0
-        do {
-            try HistoryStore.eachPiece(of: file) { piece in
-                h.update(piece)
-                size += piece.count
-            }
-        } catch { throw Diagnostic(.historyStore, "cannot read \(file): \(error)") }
-        let digest = h.finalizeHex()
-        return try insert(digest: digest, body: .file(file, size: size), doc: doc, now: now)
+        try insert(body: .file(file), doc: doc, now: now)
     }
 
-    static func eachPiece(of file: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    static func eachBlock(of file: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard let handle = FileHandle(forReadingAtPath: file) else { throw Diagnostic(.historyStore, "cannot open \(file)") }
         defer { try? handle.close() }
-        while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
+        while let data = try handle.read(upToCount: 4 << 20), !data.isEmpty {
             try data.withUnsafeBytes { try body($0) }
         }
     }
 
     enum Body {
         case memory(UnsafeRawBufferPointer)
-        case file(String, size: Int)
+        case file(String)
     }
 
     func append(raw bytes: UnsafeRawBufferPointer, doc: ResultsDocument, now: Date) throws(Diagnostic) -> HistoryRun {
-        try insert(digest: SHA256.hex(bytes), body: .memory(bytes), doc: doc, now: now)
+        try insert(body: .memory(bytes), doc: doc, now: now)
     }
 
-    func insert(digest: String, body: Body, doc: ResultsDocument, now: Date) throws(Diagnostic) -> HistoryRun {
+    func insert(body: Body, doc: ResultsDocument, now: Date) throws(Diagnostic) -> HistoryRun {
+        guard hasPieces else { return try refuseReadOnly() }
         do {
             return try db.writeTransaction { () throws -> HistoryRun in
+                // The pieces first (those the store lacks), with the document's digest: one read
+                // of the document, which therefore cannot change between hashing and storing.
+                let (manifest, digest) = try storePieces { block in
+                    switch body {
+                    case .memory(let bytes): try block(bytes)
+                    case .file(let file):
+                        do { try HistoryStore.eachBlock(of: file, block) } catch let e as Diagnostic { throw e } catch {
+                            throw Diagnostic(.historyStore, "cannot read \(file): \(error)")
+                        }
+                    }
+                }
                 let dup = try db.prepare("SELECT id FROM runs WHERE document_sha256 = ?").bind([.text(digest)])
                 if try dup.step() { throw Diagnostic(.alreadyRecorded, "this results document is already recorded as run #\(dup.int(0)) in \(path)") }
                 let last = try db.prepare("SELECT id, entry_hash FROM runs ORDER BY id DESC LIMIT 1")
@@ -183,7 +210,7 @@ public final class HistoryStore {
                     id: id, startedAt: started, finishedAt: finished, recordedAt: Timestamp.string(now), policyDigest: doc.policyDigest,
                     assets: doc.assets.count, evaluations: doc.entries.count, pass: doc.count(.pass), fail: doc.count(.fail),
                     error: doc.count(.error), waived: doc.count(.waived), controlsFailing: doc.controls.filter { $0.verdict == .fail }.count,
-                    documentSHA256: digest, previousHash: previous, entryHash: "")
+                    documentSHA256: digest, previousHash: previous, entryHash: "", piecesDigest: manifest.digest)
                 run.entryHash = HistoryStore.entryHash(run, controlsDigest: HistoryStore.controlsDigest(rows))
                 let hash = run.entryHash
                 let insert = try db.prepare("INSERT INTO runs (\(HistoryStore.columns), document) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").bind([
@@ -191,25 +218,10 @@ public final class HistoryStore {
                     .int(Int64(run.evaluations)), .int(Int64(run.pass)), .int(Int64(run.fail)), .int(Int64(run.error)), .int(Int64(run.waived)),
                     .int(Int64(run.controlsFailing)), .text(digest), .text(previous), .text(hash),
                 ])
-                switch body {
-                case .memory(let bytes):
-                    try insert.bindBlobNoCopy(16, bytes)
-                    _ = try insert.step()
-                case .file(let file, let size):
-                    try insert.bindZeroBlob(16, size: size)
-                    _ = try insert.step()
-                    var copied = SHA256()
-                    try db.writeBlob(table: "runs", column: "document", row: id) { write in
-                        try HistoryStore.eachPiece(of: file) { piece in
-                            copied.update(piece)
-                            try write(piece)
-                        }
-                    }
-                    // The file must not have changed between hashing and copying.
-                    guard copied.finalizeHex() == digest else {
-                        throw Diagnostic(.documentChanged, "\(file) changed while it was being recorded")
-                    }
-                }
+                // The document itself is in its pieces; the column stays for format-1 runs.
+                try insert.bindZeroBlob(16, size: 0)
+                _ = try insert.step()
+                try recordManifest(manifest, run: id)
                 if ProcessInfo.processInfo.environment[HistoryStore.stallVariable] != nil {
                     FileHandle.standardError.write(Data("stalled in the write transaction\n".utf8))
                     Thread.sleep(forTimeInterval: 60)
@@ -228,7 +240,7 @@ public final class HistoryStore {
     /// Every run, oldest first (by id: the order they were recorded in).
     public func runs() throws(Diagnostic) -> [HistoryRun] {
         do {
-            let s = try db.prepare("SELECT \(HistoryStore.columns) FROM runs ORDER BY id")
+            let s = try db.prepare("SELECT \(runColumns()) FROM runs ORDER BY id")
             var out: [HistoryRun] = []
             while try s.step() { out.append(HistoryStore.row(s)) }
             return out
@@ -237,20 +249,41 @@ public final class HistoryStore {
 
     /// A run's stored results document, as bytes.
     public func documentBytes(_ id: Int64) throws(Diagnostic) -> [UInt8] {
-        do {
-            let s = try db.prepare("SELECT document FROM runs WHERE id = ?").bind([.int(id)])
-            guard try s.step() else { throw Diagnostic(.noSuchRun, "no run #\(id) in \(path)") }
-            return s.blob(0)
-        } catch let e as Diagnostic { throw e } catch { throw Diagnostic(.historyStore, "cannot read \(path): \(error)") }
+        var out: [UInt8] = []
+        try eachDocumentBlock(id) { out.append(contentsOf: $0) }
+        return out
     }
 
-    /// SHA-256 of a run's stored document, read in pieces.
-    public func documentDigest(_ id: Int64) throws(Diagnostic) -> String {
-        var h = SHA256()
-        do { try db.readBlob(table: "runs", column: "document", row: id) { h.update($0) } } catch {
+    /// A run's stored document handed to `body` a piece at a time, in order, never whole.
+    public func eachDocumentBlock(_ id: Int64, _ body: (UnsafeRawBufferPointer) throws -> Void) throws(Diagnostic) {
+        do {
+            let s = try db.prepare("SELECT id FROM runs WHERE id = ?").bind([.int(id)])
+            guard try s.step() else { throw Diagnostic(.noSuchRun, "no run #\(id) in \(path)") }
+            if hasPieces, let (m, _) = try manifest(id) {
+                try eachPiece(of: m, body)
+            } else {
+                var failure: Error?
+                try db.readBlob(table: "runs", column: "document", row: id) { block in
+                    guard failure == nil else { return }
+                    do { try body(block) } catch { failure = error }
+                }
+                if let failure { throw failure }
+            }
+        } catch let e as Diagnostic { throw e } catch {
             throw Diagnostic(.historyStore, "cannot read run #\(id) in \(path): \(error)")
         }
+    }
+
+    /// SHA-256 of a run's stored document, read a piece at a time.
+    public func documentDigest(_ id: Int64) throws(Diagnostic) -> String {
+        var h = SHA256()
+        try eachDocumentBlock(id) { h.update($0) }
         return h.finalizeHex()
+    }
+
+    /// A store of format 1 opened only to read cannot record (writers upgrade it on opening).
+    func refuseReadOnly() throws(Diagnostic) -> HistoryRun {
+        throw Diagnostic(.historyStore, "\(path) was opened to read; record runs with gavel eval --store or gavel history add")
     }
 
     public func document(_ id: Int64) throws(Diagnostic) -> ResultsDocument {

@@ -40,8 +40,7 @@ extension HistoryStore {
         do {
             let s = try db.prepare(
                 """
-                SELECT \(HistoryStore.columns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
-                       c.verdict, c.assets_failing
+                SELECT \(runColumns("r")), c.verdict, c.assets_failing
                 FROM runs r LEFT JOIN control_verdicts c ON c.run = r.id AND c.control = ?
                 WHERE r.started_at >= ? AND r.started_at < ? ORDER BY r.started_at, r.id
                 """
@@ -50,10 +49,10 @@ extension HistoryStore {
             var days = Set<Int>()
             while try s.step() {
                 let run = HistoryStore.row(s)
-                let failing = s.text(16) ?? ""
+                let failing = s.text(17) ?? ""
                 points.append(
                     .init(
-                        run: run, verdict: s.text(15).flatMap(Verdict.init(rawValue:)),
+                        run: run, verdict: s.text(16).flatMap(Verdict.init(rawValue:)),
                         assetsFailing: failing.isEmpty ? [] : failing.split(separator: ",").map(String.init)))
                 if let d = Day(String(run.startedAt.prefix(10))) { days.insert(d.ordinal) }
             }
@@ -90,6 +89,7 @@ extension HistoryStore {
                 try db.prepare("INSERT INTO prunes (pruned_at, keep_days, through_run, runs, chain_hash) VALUES (?,?,?,?,?)")
                     .run([.text(Timestamp.string(now)), .int(Int64(keepDays)), .int(through), .int(Int64(n)), .text(hash)])
                 try db.prepare("DELETE FROM runs WHERE id <= ?").run([.int(through)])
+                if hasPieces { _ = try collectUnlistedPieces() }
                 return n
             }
         } catch { throw Diagnostic(.historyStore, "cannot prune \(path): \(error)") }

@@ -1,4 +1,5 @@
 import Foundation
+import GavelCompression
 import GavelCore
 import GavelEngine
 import GavelResults
@@ -63,6 +64,12 @@ final class HistoryStoreTests: XCTestCase {
         try db.exec(sql)
     }
 
+    func pieceCount(_ s: HistoryStore) throws -> Int {
+        let q = try Database(path: s.path, create: false).prepare("SELECT COUNT(*) FROM pieces")
+        _ = try q.step()
+        return Int(q.int(0))
+    }
+
     func problems(_ s: HistoryStore, deep: Bool = false) throws -> [String] { try HistoryVerifier(s, deep: deep).problems.map(\.description) }
 
     let factsEdited = "its entry hash does not match its recorded facts (times, counts, control verdicts, policy or document digest edited)"
@@ -118,21 +125,126 @@ final class HistoryStoreTests: XCTestCase {
 
     func testAnEditedDocumentIsCaughtEvenWithItsDigestsRecomputed() throws {
         let s = try store(nights: week)
-        // The verdict in the stored document flipped: its SHA-256 no longer matches.
+        // A verdict flipped inside the stored piece: the piece no longer has its SHA-256.
         let original = try s.documentBytes(3)
-        let edited = String(decoding: original, as: UTF8.self).replacingOccurrences(of: #""verdict":"fail""#, with: #""verdict":"pass""#)
+        let edited = Array(String(decoding: original, as: UTF8.self).replacingOccurrences(of: #""verdict":"fail""#, with: #""verdict":"pass""#).utf8)
+        XCTAssertNotEqual(edited, original)
+        let (manifest, _) = try XCTUnwrap(try s.manifest(3))
+        XCTAssertEqual(manifest.count, 1, "a small document is one piece")
         let db = try Database(path: s.path, create: false)
-        try db.prepare("UPDATE runs SET document = ? WHERE id = 3").run([.blob(Array(edited.utf8))])
-        XCTAssertTrue(try problems(s).contains("run #3: its results document was edited: its SHA-256 no longer matches the recorded one"))
-        // The recorded digest and entry hash rewritten to match: the next run's link breaks.
+        let packed = try edited.withUnsafeBytes { try Zstandard.compress($0) }
+        try db.prepare("UPDATE pieces SET size = ?, data = ? WHERE sha256 = ?").run([.int(Int64(edited.count)), .blob(packed), .blob(Array(manifest.hash(0)))])
+        let afterEdit = try problems(s)
+        XCTAssertTrue(afterEdit.contains { $0.hasPrefix("run #3: piece ") && $0.contains("of its document was edited") }, "\(afterEdit)")
+        XCTAssertThrowsError(try s.documentBytes(3), "an edited piece is never handed on as the document")
+        // The piece stored under its new SHA-256, the run's list of pieces, its digest, the
+        // document's digest and the entry hash all rewritten to match: the next run's link breaks.
+        let hash = edited.withUnsafeBytes { SHA256.digest($0) }
+        try db.prepare("INSERT INTO pieces (sha256, size, data) VALUES (?, ?, ?)").run([.blob(hash), .int(Int64(edited.count)), .blob(packed)])
+        try db.prepare("UPDATE run_pieces SET manifest = ?, manifest_sha256 = ? WHERE run = 3").run([.blob(hash), .text(SHA256.hex(hash))])
         var r = try s.runs()[2]
-        r.documentSHA256 = SHA256.hex(Array(edited.utf8))
-        let hash = HistoryStore.entryHash(r, controlsDigest: HistoryStore.controlsDigest(try s.recordedControlRows(3)))
-        try db.prepare("UPDATE runs SET document_sha256 = ?, entry_hash = ? WHERE id = 3").run([.text(r.documentSHA256), .text(hash)])
+        r.documentSHA256 = SHA256.hex(edited)
+        let entry = HistoryStore.entryHash(r, controlsDigest: HistoryStore.controlsDigest(try s.recordedControlRows(3)))
+        try db.prepare("UPDATE runs SET document_sha256 = ?, entry_hash = ? WHERE id = 3").run([.text(r.documentSHA256), .text(entry)])
         let found = try problems(s)
         XCTAssertTrue(found.contains { $0.hasPrefix("run #4: its link to the previous run does not match") }, "\(found)")
         XCTAssertFalse(found.contains { $0.hasPrefix("run #3") }, "run #3 itself is consistent now: \(found)")
         XCTAssertTrue(try problems(s, deep: true).contains("run #3: its results document does not match its own document_sha256"))
+    }
+
+    /// A list of pieces edited (a piece swapped for another run's) without its digest: caught
+    /// without reading any document.
+    func testAnEditedListOfPiecesIsCaught() throws {
+        let s = try store(nights: week)
+        let (other, _) = try XCTUnwrap(try s.manifest(1))
+        try tamper(s, "UPDATE run_pieces SET manifest = (SELECT manifest FROM run_pieces WHERE run = 1) WHERE run = 3")
+        XCTAssertNotEqual(try s.manifest(3)?.0.hashes, nil)
+        XCTAssertEqual(try s.manifest(3)?.0.hashes, other.hashes)
+        XCTAssertEqual(try problems(s), ["run #3: its list of pieces was edited: it no longer matches its recorded SHA-256"])
+        try tamper(s, "UPDATE run_pieces SET manifest_sha256 = (SELECT manifest_sha256 FROM run_pieces WHERE run = 1) WHERE run = 3")
+        XCTAssertEqual(try problems(s), ["run #3: " + factsEdited], "the list's digest is in the entry hash")
+        try tamper(s, "DELETE FROM run_pieces WHERE run = 2")
+        XCTAssertTrue(try problems(s).contains("run #2: " + factsEdited), "a run stripped of its pieces")
+    }
+
+    /// Nights that share most of a large document share its pieces: the second night stores
+    /// only the pieces around what changed, and every night reads back byte for byte.
+    func testNightsShareTheirUnchangedPieces() throws {
+        let s = try HistoryStore(path: Self.scratch() + "/h.sqlite", create: true)
+        var rng = SplitMix64(seed: 3)
+        // A document of about 1 MB: a header that changes, and 12,000 lines of which a few do.
+        var lines = (0..<12000).map { i in "{\"asset\": \"host-\(i)\", \"evidence\": \"\((0..<40).map { _ in String(rng.int(10)) }.joined())\"}," }
+        let n = night("2026-11-01", x: "1")
+        func document(_ night: Int) -> [UInt8] { Array("{\"night\": \(night),\n\(lines.joined(separator: "\n"))\n}".utf8) }
+        var stored: [[UInt8]] = []
+        for night in 0..<3 {
+            if night > 0 { for k in [17, 6000, 11999] { lines[k] = "{\"asset\": \"host-\(k)\", \"changed\": \(night)}," } }
+            let bytes = document(night)
+            stored.append(bytes)
+            _ = try s.append(bytes: bytes, doc: n.doc, now: Date())
+        }
+        let db = try Database(path: s.path, create: false)
+        let count = try db.prepare("SELECT COUNT(*), SUM(size) FROM pieces")
+        _ = try count.step()
+        let (first, _) = try XCTUnwrap(try s.manifest(1))
+        XCTAssertGreaterThan(first.count, 20, "a large document is many pieces")
+        // Each later night changes 3 lines and the header: at most 4 new pieces each.
+        XCTAssertLessThanOrEqual(Int(count.int(0)), first.count + 2 * 4, "pieces stored once")
+        for id in 1...3 { XCTAssertEqual(try s.documentBytes(Int64(id)), stored[id - 1], "night \(id) byte for byte") }
+        XCTAssertTrue(try HistoryVerifier(s, deep: false).ok)
+    }
+
+    /// A store written by the format that kept each document whole: still read and verified,
+    /// and a writer that opens it records new runs in pieces, the chain going on across.
+    func testAStoreOfTheFirstFormatIsReadAndContinued() throws {
+        let path = Self.scratch() + "/old.sqlite"
+        let old = try Database(path: path, create: true)
+        try old.exec(
+            """
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            INSERT INTO meta (key, value) VALUES ('schema', 'gavel-history/v1');
+            CREATE TABLE runs (
+              id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
+              policy_digest TEXT NOT NULL, assets INTEGER NOT NULL, evaluations INTEGER NOT NULL, pass INTEGER NOT NULL,
+              fail INTEGER NOT NULL, error INTEGER NOT NULL, waived INTEGER NOT NULL, controls_failing INTEGER NOT NULL,
+              document_sha256 TEXT NOT NULL UNIQUE, previous_hash TEXT NOT NULL, entry_hash TEXT NOT NULL,
+              document BLOB NOT NULL);
+            CREATE TABLE control_verdicts (
+              run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, control TEXT NOT NULL, verdict TEXT NOT NULL,
+              assets_failing TEXT NOT NULL, PRIMARY KEY (run, control));
+            CREATE TABLE prunes (
+              id INTEGER PRIMARY KEY, pruned_at TEXT NOT NULL, keep_days INTEGER NOT NULL, through_run INTEGER NOT NULL,
+              runs INTEGER NOT NULL, chain_hash TEXT NOT NULL);
+            """)
+        let first = night("2026-11-01", x: "0")
+        let rows = HistoryStore.controlRows(first.doc)
+        var r = HistoryRun(
+            id: 1, startedAt: Timestamp.string(first.doc.startedAt), finishedAt: Timestamp.string(first.doc.finishedAt),
+            recordedAt: "2026-11-01T02:00:02.000Z", policyDigest: first.doc.policyDigest, assets: 1, evaluations: 1, pass: 0, fail: 1,
+            error: 0, waived: 0, controlsFailing: 1, documentSHA256: SHA256.hex(first.bytes), previousHash: HistoryStore.genesis, entryHash: "")
+        r.entryHash = HistoryStore.entryHash(r, controlsDigest: HistoryStore.controlsDigest(rows))
+        try old.prepare("INSERT INTO runs VALUES (1, ?, ?, ?, ?, 1, 1, 0, 1, 0, 0, 1, ?, ?, ?, ?)").run([
+            .text(r.startedAt), .text(r.finishedAt), .text(r.recordedAt), .text(r.policyDigest), .text(r.documentSHA256),
+            .text(r.previousHash), .text(r.entryHash), .blob(first.bytes),
+        ])
+        for c in rows { try old.prepare("INSERT INTO control_verdicts VALUES (1, ?, ?, ?)").run([.text(c.control), .text(c.verdict), .text(c.assets)]) }
+
+        let reader = try HistoryStore(path: path, create: false)
+        XCTAssertEqual(try reader.runs().map(\.piecesDigest), [nil])
+        XCTAssertTrue(try HistoryVerifier(reader, deep: true).ok)
+        XCTAssertEqual(try reader.documentBytes(1), first.bytes)
+
+        let writer = try HistoryStore(path: path, create: true)
+        let second = night("2026-11-02", x: "1")
+        let run2 = try writer.append(bytes: second.bytes, doc: second.doc)
+        XCTAssertEqual(run2.previousHash, r.entryHash, "the chain goes on across the formats")
+        XCTAssertNotNil(run2.piecesDigest)
+        let v = try HistoryVerifier(writer, deep: true)
+        XCTAssertTrue(v.ok, "\(v.problems)")
+        XCTAssertEqual(try writer.documentBytes(1), first.bytes)
+        XCTAssertEqual(try writer.documentBytes(2), second.bytes)
+        try tamper(writer, "UPDATE runs SET document = x'00' WHERE id = 1")
+        XCTAssertEqual(try problems(writer), ["run #1: its results document was edited: its SHA-256 no longer matches the recorded one"])
     }
 
     func testARemovedRunIsCaught() throws {
@@ -146,8 +258,10 @@ final class HistoryStoreTests: XCTestCase {
     func testPruningRemovesTheOldestRunsAndTheChainStillVerifies() throws {
         let s = try store(nights: week)
         // Runs from 2026-11-04 on are within 3 days of 2026-11-07.
+        XCTAssertEqual(try pieceCount(s), 5, "each night's small document is a piece of its own")
         XCTAssertEqual(try s.prune(keepDays: 3, now: Timestamp.parse("2026-11-07T12:00:00Z")!), 3)
         XCTAssertEqual(try s.runs().map(\.id), [4, 5])
+        XCTAssertEqual(try pieceCount(s), 2, "the pruned runs' pieces went with them")
         XCTAssertTrue(try HistoryVerifier(s).ok)
         XCTAssertEqual(try s.prunes().map(\.runs), [3])
         // The chain goes on from where it was.
