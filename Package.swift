@@ -71,6 +71,7 @@ let package = Package(
         .testTarget(name: "GavelCoreTests", dependencies: ["GavelCore", "GavelSHAExtensions"]),
         .testTarget(name: "GavelYAMLTests", dependencies: ["GavelYAML"]),
         .testTarget(name: "GavelJSONTests", dependencies: ["GavelJSON"]),
+        .testTarget(name: "GavelResultsTests", dependencies: ["GavelResults", "GavelCore"]),
         .testTarget(name: "GavelEngineTests", dependencies: ["GavelEngine", "GavelResults", "GavelPolicyReporters", "GavelJSON", "GavelYAML"],
                     resources: [.copy("Conformance"), .copy("Diagnostics")]),
         .testTarget(name: "GavelReportersTests", dependencies: ["GavelReporters", "GavelPolicyReporters", "GavelResults", "GavelEngine"],

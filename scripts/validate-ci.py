@@ -39,10 +39,18 @@ def steps(kind, path):
     out = []
     if kind == "github-workflow":
         for job, spec in doc["jobs"].items():
-            for i, step in enumerate(spec.get("steps", [])):
-                run = step.get("run", "")
-                if "gavel " in run and "apt-get" not in run:
-                    out.append({"job": job, "step": step.get("name", str(i)), "script": run})
+            # A matrix of one key (the shards of a fleet): each step once per value, with the
+            # step's env resolved for it, in the order the values are listed.
+            matrix = (spec.get("strategy") or {}).get("matrix") or {}
+            values = [(k, v) for k, vs in matrix.items() if isinstance(vs, list) for v in vs][:64] or [(None, None)]
+            for key, value in values:
+                for i, step in enumerate(spec.get("steps", [])):
+                    run = step.get("run", "")
+                    if "gavel " in run and "apt-get" not in run:
+                        # Values the matrix resolves; the rest (${{ github.* }}) the caller sets.
+                        env = {k: str(v).replace("${{ matrix.%s }}" % key, str(value)) for k, v in (step.get("env") or {}).items()}
+                        env = {k: v for k, v in env.items() if "${{" not in v}
+                        out.append({"job": job, "step": step.get("name", str(i)), "script": run, "env": env})
     else:
         def flatten(items):
             for x in items:

@@ -4,7 +4,9 @@ import GavelCore
 /// the reports are all built from a `ResultsDocument`): waivers turn in-force failures
 /// into `waived`, attestations judge manual controls.
 extension ResultsDocument {
-    package mutating func applyWaivers(_ list: [Waiver]) {
+    /// `fleet`: the names of all the fleet's assets when this run evaluated a shard of it (a
+    /// waiver may name an asset another shard evaluates).
+    package mutating func applyWaivers(_ list: [Waiver], fleet: [String]? = nil) {
         waivers = list.map { WaiverState(waiver: $0, status: ExceptionStatus.of(until: $0.expires, on: asOf, window: expiringWithin), applied: 0) }
         guard !list.isEmpty else { return }
         var byRule: [String: [Int]] = [:]
@@ -23,9 +25,10 @@ extension ResultsDocument {
                 entries[i].expiredWaiver = matching.max { list[$0].expires < list[$1].expires }
             }
         }
-        let names = Set(assets)
+        let known = fleet ?? assets
+        let names = Set(known)
         for w in list {
-            for pattern in w.assets where !assets.contains(where: { Waiver.glob(pattern, $0) }) {
+            for pattern in w.assets where !known.contains(where: { Waiver.glob(pattern, $0) }) {
                 policyErrors.append(
                     Diagnostic(
                         .unknownAsset,

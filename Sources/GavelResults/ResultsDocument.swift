@@ -155,6 +155,8 @@ public struct ResultsDocument: Sendable {
     public var coverage: ControlCoverage?
     /// The `document_sha256` a document read back from a file carried.
     public var recordedDigest: String?
+    /// The share of the fleet this run evaluated (`--shard I/N`); nil for the whole fleet.
+    public var shard: Shard?
     /// Set when the document was narrowed to some of its assets for a report
     /// (`selecting(assets:)`): the patterns, and how many assets the run had.
     public var selection: (patterns: [String], of: Int)?

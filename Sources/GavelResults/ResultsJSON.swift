@@ -107,7 +107,7 @@ extension ResultsDocument {
     static func iso(_ d: Date) -> String { Timestamp.string(d) }
 
     var runValue: Value {
-        .object([
+        var members: [(String, Value)] = [
             ("tool", .object([("name", "gavel"), ("version", .string(ResultsDocument.toolVersion))])),
             ("started_at", .string(ResultsDocument.iso(startedAt))),
             ("finished_at", .string(ResultsDocument.iso(finishedAt))),
@@ -129,7 +129,10 @@ extension ResultsDocument {
                         ])
                     })
             ),
-        ])
+        ]
+        // Only a sharded run says so: a whole run's document stays as it always was.
+        if let shard { members.insert(("shard", .string(shard.description)), at: 6) }
+        return .object(members)
     }
 
     var summaryValue: Value {

@@ -69,6 +69,10 @@ extension ResultsDocument {
         failOn = run["fail_on"]?.stringValue.flatMap(Severity.init(rawValue:))
         jobs = try r.count(run, "jobs", "/run", default: 1)
         asOf = try r.day(run, "as_of", "/run")
+        if let text = run["shard"]?.stringValue {
+            guard let s = Shard(text) else { throw r.bad("/run/shard", "a shard written I/N, with 1 <= I <= N") }
+            shard = s
+        }
         expiringWithin = 0
         baselineSource = root["summary"]?["baseline"]?["source"]?.stringValue
         rules = try root.list("rules", r) { v, at throws(Diagnostic) in

@@ -47,20 +47,21 @@ extension CLITests {
         let expected: [String: Int32] = [
             "policy-change/gavel check": 0, "policy-change/gavel test": 0, "policy-change/gavel diff": 1,
             "nightly/gavel eval": 0, "nightly/Gate on high and critical failures": 1,
+            "nightly-shard/gavel eval (one shard)": 0, "nightly-merge/gavel merge": 0, "nightly-merge/Gate on high and critical failures": 1,
             "policy-check-and-test/script": 0, "policy-diff/script": 1, "nightly-eval/script": 1,
         ]
         var seen: Set<String> = []
         for (kind, file) in Self.examples {
             let listed = try validateCI(["steps", kind, CLITests.repo + "/" + file])
-            let steps = try JSONSerialization.jsonObject(with: Data(listed.out.utf8)) as! [[String: String]]
+            let steps = try JSONSerialization.jsonObject(with: Data(listed.out.utf8)) as! [[String: Any]]
             let repo = try policyRepo()
             let summary = repo + "/step-summary.md"
             for step in steps {
-                let key = step["job"]! + "/" + step["step"]!
+                let key = (step["job"] as! String) + "/" + (step["step"] as! String)
                 seen.insert(key)
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: "/bin/bash")
-                p.arguments = ["-e", "-c", step["script"]!]
+                p.arguments = ["-e", "-c", step["script"] as! String]
                 p.currentDirectoryURL = URL(fileURLWithPath: repo)
                 var env = ProcessInfo.processInfo.environment
                 env["PATH"] = gavelBinary.deletingLastPathComponent().path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
@@ -68,6 +69,7 @@ extension CLITests {
                 env["BASE_REF"] = "main"  // from ${{ github.base_ref }}
                 env["GITHUB_STEP_SUMMARY"] = summary
                 env["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"] = "main"
+                for (k, v) in step["env"] as? [String: String] ?? [:] { env[k] = v }
                 p.environment = env
                 p.standardOutput = FileHandle.nullDevice
                 let err = Pipe()
@@ -79,7 +81,10 @@ extension CLITests {
             }
             let made =
                 kind == "github-workflow"
-                ? ["policy-tests.junit.xml", "diff.md", "diff.junit.xml", "results.json", "gavel.sarif", "step-summary.md"]
+                ? [
+                    "policy-tests.junit.xml", "diff.md", "diff.junit.xml", "results.json", "gavel.sarif", "step-summary.md", "shard-1.json", "shard-4.json",
+                    "merged-results.json",
+                ]
                 : ["policy-tests.junit.xml", "diff.md", "diff.junit.xml", "results.json", "results.junit.xml"]
             for f in made { XCTAssertTrue(FileManager.default.fileExists(atPath: repo + "/" + f), "\(file) makes \(f)") }
             let diff = try String(contentsOfFile: repo + "/diff.md", encoding: .utf8)

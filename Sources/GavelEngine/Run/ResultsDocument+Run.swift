@@ -32,7 +32,8 @@ extension ResultsDocument {
             parameters: run.program.parameters, disabled: run.program.disabled, snapshots: run.assets.flatMap(\.snapshots),
             inputErrors: run.inputErrors, failOn: failOn, jobs: run.jobs, rules: run.rules.map(RuleInfo.init), assets: run.assets.map(\.name),
             entries: entries, asOf: asOf ?? Day(run.startedAt), expiringWithin: expiringWithin)
-        applyWaivers(run.program.waivers)
+        shard = run.shard
+        applyWaivers(run.program.waivers, fleet: run.allAssets)
         controls = rollUp(run)
         judgeManualControls(run.program)
         coverage = ControlCoverage(program: run.program, asOf: self.asOf)

@@ -19,6 +19,9 @@ public struct RunResult: Sendable {
     public var finishedAt: Date
     public var bytesParsed: Int
     public var jobs: Int
+    /// The plan's shard, and the names of all the fleet's assets when it has one.
+    public var shard: Shard? = nil
+    public var allAssets: [String]? = nil
 
     public var evaluatedSomething: Bool {
         assets.contains { $0.outcomes.contains { $0.verdict != .notApplicable } }
@@ -58,6 +61,12 @@ public enum Runner {
                 switch units[i].load() {
                 case .failure(let e):
                     box.slots[i] = .failure(e)
+                case .success(let asset) where plan.shard.map({ !$0.contains(asset.name) }) ?? false:
+                    box.slots[i] = .failure(
+                        Diagnostic(
+                            .shardFolder,
+                            "the snapshots in folder \(PathNames.lastComponent(of: PathNames.folder(of: asset.snapshots.first?.source ?? ""))) are of asset \"\(asset.name)\", which belongs to shard \(Shard.of(asset.name, count: plan.shard!.count))/\(plan.shard!.count): with --shard, name each asset's folder after it",
+                            at: SourceLocation(file: asset.snapshots.first?.source ?? asset.name)))
                 case .success(let asset):
                     _ = bytes.increment(by: asset.snapshots.reduce(0) { $0 + $1.bytes })
                     box.slots[i] = .success(
@@ -92,7 +101,7 @@ public enum Runner {
         return programs.indices.map { p in
             RunResult(
                 program: programs[p], rules: programs[p].enabledRules, assets: assets[p].sorted { $0.name < $1.name }, inputErrors: errors,
-                startedAt: started, finishedAt: finished, bytesParsed: bytes.value, jobs: workers)
+                startedAt: started, finishedAt: finished, bytesParsed: bytes.value, jobs: workers, shard: plan.shard, allAssets: plan.allAssets)
         }
     }
 }

@@ -39,6 +39,35 @@ public enum SnapshotUnit: Sendable {
 public struct SnapshotPlan: Sendable {
     public var units: [SnapshotUnit]
     public var errors: [Diagnostic]
+    /// Set by `sharded(_:)`: the share of the fleet kept, and the names of all the fleet's
+    /// assets (a waiver may name an asset another shard evaluates).
+    public var shard: Shard?
+    public var allAssets: [String]?
+
+    public init(units: [SnapshotUnit], errors: [Diagnostic]) {
+        self.units = units
+        self.errors = errors
+    }
+
+    /// The unit's asset name before it is loaded: a folder's name, or the asset of loose
+    /// snapshots.
+    static func name(_ unit: SnapshotUnit) -> String {
+        switch unit {
+        case .folder(let dir): return PathNames.lastComponent(of: dir)
+        case .loaded(let snaps): return snaps.first?.info.asset ?? ""
+        }
+    }
+
+    /// Only the units of `shard`, decided by the asset's name before anything is loaded (a
+    /// folder by its name: a fleet's folders are named after their assets, and `Runner`
+    /// reports one whose snapshots name another asset, which would otherwise be evaluated by
+    /// no shard or by two).
+    public func sharded(_ shard: Shard) -> SnapshotPlan {
+        var out = SnapshotPlan(units: units.filter { shard.contains(SnapshotPlan.name($0)) }, errors: errors)
+        out.shard = shard
+        out.allAssets = units.map(SnapshotPlan.name)
+        return out
+    }
 
     /// Plans the inputs: directories, single files, or `-` for JSON Lines on standard input.
     public static func make(_ inputs: [String], stdin: () -> Data = { FileHandle.standardInput.readDataToEndOfFile() }) -> SnapshotPlan {

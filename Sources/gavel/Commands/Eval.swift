@@ -53,6 +53,12 @@ struct Eval: ParsableCommand {
     @OptionGroup var workers: JobsOption
     var jobs: Int { workers.jobs }
 
+    @Option(
+        help:
+            "Evaluate only shard I of N (I/N, e.g. 2/4): the assets whose name's SHA-256 falls in it, the same on every machine; combine the shards' JSON results with gavel merge."
+    )
+    var shard: String?
+
     func validate() throws {
         try failOn.check()
         var inputs = InputPaths()
@@ -63,6 +69,10 @@ struct Eval: ParsableCommand {
         try inputs.check(writeBaseline, "--write-baseline")
         if let baseline { inputs.files.append(baseline) }
         try inputs.check(output, "--output")
+        if let shard {
+            guard Shard(shard) != nil else { throw ValidationError("--shard must be I/N with 1 <= I <= N (e.g. 2/4), not '\(shard)'") }
+            if store != nil { throw ValidationError("a shard is part of a run: record the merged results (gavel merge, then gavel history add)") }
+        }
         if let keepDays {
             guard store != nil else { throw ValidationError("--keep-days needs --store") }
             guard keepDays >= 1 else { throw ValidationError("--keep-days must be at least 1") }
@@ -71,10 +81,12 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         let program = try compileOrExit(policies, showWarnings: false)
-        let plan = try snapshotPlanOrExit(snapshotInputs.snapshots)
+        var plan = try snapshotPlanOrExit(snapshotInputs.snapshots)
+        if let shard = shard.flatMap(Shard.init) { plan = plan.sharded(shard) }
         let run = Runner.run(program, plan, jobs: jobs)
         let threshold = failOn.threshold
-        let evaluated = run.evaluatedSomething
+        // A shard of a small fleet may hold no asset: its (empty) results still merge.
+        let evaluated = run.evaluatedSomething || (plan.shard != nil && plan.units.isEmpty)
         // The run is handed over: its per-asset outcomes are freed as the entries are made.
         var doc = ResultsDocument(run: consume run, failOn: threshold, asOf: asOf.day, expiringWithin: expiring.warnExpiring)
         try reportExceptions(doc)
