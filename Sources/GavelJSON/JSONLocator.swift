@@ -28,6 +28,24 @@ public enum JSONLocator {
         return JSONScanner.position(of: at, in: bytes)
     }
 
+    /// The value of a top-level member that is a plain string (no escapes), read by scanning
+    /// up to it without parsing the document: nil when absent, not a string, or escaped. For
+    /// grouping JSON Lines by asset before they are parsed.
+    public static func plainString(member key: String, in bytes: UnsafeRawBufferPointer) -> String? {
+        let wanted = Array(key.utf8)
+        var out: String?
+        _ = JSONScanner.forEachTopLevelMember(bytes) { name, value in
+            guard bytes[name].elementsEqual(wanted) else { return true }
+            out = nil
+            if value.count >= 2, bytes[value.lowerBound] == UInt8(ascii: "\""), bytes[value.upperBound - 1] == UInt8(ascii: "\"") {
+                let inner = bytes[(value.lowerBound + 1)..<(value.upperBound - 1)]
+                if !inner.contains(UInt8(ascii: "\\")) { out = String(decoding: inner, as: UTF8.self) }
+            }
+            return false
+        }
+        return out
+    }
+
     /// The position of the first character that is not white space (where the top-level
     /// value starts); nil for text that is all white space.
     public static func start(of bytes: UnsafeRawBufferPointer) -> Position? {

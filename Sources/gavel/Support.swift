@@ -84,7 +84,7 @@ func reportExceptions(_ doc: ResultsDocument, warnings: Bool = true, display: (S
 func snapshotPlanOrExit(_ snapshots: [String]) throws -> SnapshotPlan {
     let inputs = snapshots.isEmpty ? ["Snapshots"] : snapshots
     let plan = SnapshotPlan.make(inputs)
-    if plan.units.isEmpty {
+    if plan.units.isEmpty && !plan.readsStream {
         let reasons = plan.errors.map { $0.description + "\n" }.joined()
         let none = Diagnostic(.nothingEvaluated, "no snapshots to evaluate in \(inputs.joined(separator: ", "))")
         throw CommandFailure(Exit.input, text: reasons + none.description)

@@ -48,39 +48,53 @@ public enum Runner {
         let next = Counter()
         let bytes = Counter()
         let box = SlotBox(slots: slots)
-        let workers = max(1, min(jobs, units.count))
+        // Units of a stream (`--snapshots -`) come after the listed ones, in the order read.
+        let streamed = StreamedResults()
+        let workers = max(1, plan.stream == nil ? min(jobs, units.count) : jobs)
         // Read-ahead of the next units' files, so a fleet not in the page cache does not
         // leave the workers waiting on the disk.
         let prefetcher = Prefetcher(count: units.count, window: 16 * workers) { units[$0].prefetch() }
         prefetcher.start()
+        @Sendable func evaluate(_ unit: SnapshotUnit) -> Result<[AssetResult], Diagnostic> {
+            switch unit.load() {
+            case .failure(let e):
+                return .failure(e)
+            case .success(let asset) where plan.shard.map({ !$0.contains(asset.name) }) ?? false:
+                return .failure(
+                    Diagnostic(
+                        .shardFolder,
+                        "the snapshots in folder \(PathNames.lastComponent(of: PathNames.folder(of: asset.snapshots.first?.source ?? ""))) are of asset \"\(asset.name)\", which belongs to shard \(Shard.of(asset.name, count: plan.shard!.count))/\(plan.shard!.count): with --shard, name each asset's folder after it",
+                        at: SourceLocation(file: asset.snapshots.first?.source ?? asset.name)))
+            case .success(let asset):
+                _ = bytes.increment(by: asset.snapshots.reduce(0) { $0 + $1.bytes })
+                return .success(
+                    programs.map { program in
+                        AssetResult(name: asset.name, snapshots: asset.snapshots, outcomes: RuleEvaluator.evaluate(program, on: asset.view))
+                    })
+            }
+        }
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let i = next.increment(by: 1)
                 if i >= units.count { break }
                 prefetcher.taken(i)
-                switch units[i].load() {
-                case .failure(let e):
-                    box.slots[i] = .failure(e)
-                case .success(let asset) where plan.shard.map({ !$0.contains(asset.name) }) ?? false:
-                    box.slots[i] = .failure(
-                        Diagnostic(
-                            .shardFolder,
-                            "the snapshots in folder \(PathNames.lastComponent(of: PathNames.folder(of: asset.snapshots.first?.source ?? ""))) are of asset \"\(asset.name)\", which belongs to shard \(Shard.of(asset.name, count: plan.shard!.count))/\(plan.shard!.count): with --shard, name each asset's folder after it",
-                            at: SourceLocation(file: asset.snapshots.first?.source ?? asset.name)))
-                case .success(let asset):
-                    _ = bytes.increment(by: asset.snapshots.reduce(0) { $0 + $1.bytes })
-                    box.slots[i] = .success(
-                        programs.map { program in
-                            AssetResult(name: asset.name, snapshots: asset.snapshots, outcomes: RuleEvaluator.evaluate(program, on: asset.view))
-                        })
-                }
+                box.slots[i] = evaluate(units[i])
+            }
+            guard let stream = plan.stream else { return }
+            while let group = stream.nextGroup() {
+                // A shard keeps the assets of its share; the others are read past, unparsed.
+                let name = SnapshotPlan.name(.lines(group))
+                streamed.saw(name)
+                if let shard = plan.shard, !shard.contains(name) { continue }
+                let order = streamed.reserve()
+                streamed.put(order, evaluate(.lines(group)))
             }
         }
         prefetcher.finish()
         var assets: [[AssetResult]] = Array(repeating: [], count: programs.count)
         var errors = plan.errors
         var seen: [String: String] = [:]
-        for slot in slots {
+        for slot in Array(slots) + streamed.inOrder() {
             switch slot {
             case .success(let results)?:
                 let a = results[0]
@@ -101,8 +115,31 @@ public enum Runner {
         return programs.indices.map { p in
             RunResult(
                 program: programs[p], rules: programs[p].enabledRules, assets: assets[p].sorted { $0.name < $1.name }, inputErrors: errors,
-                startedAt: started, finishedAt: finished, bytesParsed: bytes.value, jobs: workers, shard: plan.shard, allAssets: plan.allAssets)
+                startedAt: started, finishedAt: finished, bytesParsed: bytes.value, jobs: workers, shard: plan.shard,
+                allAssets: plan.allAssets.map { $0 + streamed.names })
         }
+    }
+}
+
+/// The results of streamed units, by the order their units were read in.
+private final class StreamedResults: @unchecked Sendable {
+    private var results: [Result<[AssetResult], Diagnostic>?] = []
+    private let lock = NSLock()
+    func reserve() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        results.append(nil)
+        return results.count - 1
+    }
+    func put(_ i: Int, _ r: Result<[AssetResult], Diagnostic>) {
+        lock.lock(); defer { lock.unlock() }
+        results[i] = r
+    }
+    func inOrder() -> [Result<[AssetResult], Diagnostic>?] { results }
+    /// Every asset the stream named, evaluated here or not (a shard's waivers may name them).
+    private(set) var names: [String] = []
+    func saw(_ name: String) {
+        lock.lock(); defer { lock.unlock() }
+        names.append(name)
     }
 }
 

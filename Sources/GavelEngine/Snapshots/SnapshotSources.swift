@@ -1,5 +1,6 @@
 import Foundation
 import GavelCore
+import GavelJSON
 import GavelResults
 
 /// Where snapshots come from, split into units of work that load independently.
@@ -11,10 +12,21 @@ import GavelResults
 public enum SnapshotUnit: Sendable {
     case folder(String)
     case loaded([LoadedSnapshot])
+    /// One asset's JSON Lines from standard input, parsed by the worker that takes them.
+    case lines([JSONLinesReader.Line])
 
     public func load() -> Result<LoadedAsset, Diagnostic> {
         switch self {
         case .loaded(let snaps): return LoadedAsset.merge(snaps)
+        case .lines(let lines):
+            var snaps: [LoadedSnapshot] = []
+            for l in lines {
+                switch l.bytes.withUnsafeBytes({ LoadedSnapshot.parse($0, source: "<stdin>", line: l.number) }) {
+                case .success(let s): snaps.append(s)
+                case .failure(let e): return .failure(e)
+                }
+            }
+            return LoadedAsset.merge(snaps)
         case .folder(let dir):
             let files: [String]
             switch SnapshotUnit.jsonFiles(under: dir) {
@@ -43,6 +55,10 @@ public struct SnapshotPlan: Sendable {
     /// assets (a waiver may name an asset another shard evaluates).
     public var shard: Shard?
     public var allAssets: [String]?
+    /// `-` among the inputs: JSON Lines streamed from standard input while the run goes on
+    /// (after the other inputs' units), an asset at a time.
+    var stream: JSONLinesReader?
+    public var readsStream: Bool { stream != nil }
 
     public init(units: [SnapshotUnit], errors: [Diagnostic]) {
         self.units = units
@@ -55,6 +71,7 @@ public struct SnapshotPlan: Sendable {
         switch unit {
         case .folder(let dir): return PathNames.lastComponent(of: dir)
         case .loaded(let snaps): return snaps.first?.info.asset ?? ""
+        case .lines(let lines): return lines.first.flatMap { l in l.bytes.withUnsafeBytes { JSONLocator.plainString(member: "asset", in: $0) } } ?? ""
         }
     }
 
@@ -64,30 +81,23 @@ public struct SnapshotPlan: Sendable {
     /// no shard or by two).
     public func sharded(_ shard: Shard) -> SnapshotPlan {
         var out = SnapshotPlan(units: units.filter { shard.contains(SnapshotPlan.name($0)) }, errors: errors)
+        out.stream = stream
         out.shard = shard
         out.allAssets = units.map(SnapshotPlan.name)
         return out
     }
 
-    /// Plans the inputs: directories, single files, or `-` for JSON Lines on standard input.
-    public static func make(_ inputs: [String], stdin: () -> Data = { FileHandle.standardInput.readDataToEndOfFile() }) -> SnapshotPlan {
+    /// Plans the inputs: directories, single files, or `-` for JSON Lines on standard input
+    /// (streamed while the run goes on: `stream` reads it, standard input by default).
+    public static func make(_ inputs: [String], stream: @escaping (UnsafeMutableRawBufferPointer) -> Int = JSONLinesReader.readStandardInput) -> SnapshotPlan {
         var units: [SnapshotUnit] = []
         var errors: [Diagnostic] = []
         var loose: [LoadedSnapshot] = []
+        var reader: JSONLinesReader?
         let fm = FileManager.default
         for input in inputs {
             if input == "-" {
-                let data = stdin()
-                var lineNo = 0
-                for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-                    lineNo += 1
-                    if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
-                    let bytes = Array(line)
-                    switch bytes.withUnsafeBytes({ LoadedSnapshot.parse($0, source: "<stdin>", line: lineNo) }) {
-                    case .success(let s): loose.append(s)
-                    case .failure(let e): errors.append(e)
-                    }
-                }
+                reader = JSONLinesReader(read: stream)
                 continue
             }
             var isDir: ObjCBool = false
@@ -124,7 +134,9 @@ public struct SnapshotPlan: Sendable {
         }
         let grouped = Dictionary(grouping: loose, by: \.info.asset)
         for name in grouped.keys.sorted() { units.append(.loaded(grouped[name]!)) }
-        return SnapshotPlan(units: units, errors: errors)
+        var plan = SnapshotPlan(units: units, errors: errors)
+        plan.stream = reader
+        return plan
     }
 }
 
