@@ -10,7 +10,8 @@ import PackageDescription
 //   GavelCore -> GavelSHAExtensions (SHA-256 on the CPU's SHA instructions), swift-system
 //   GavelCollectors -> swift-certificates (X.509)
 //   gavel-fuzz -> GavelEngine, GavelCollectors (their @_spi(Fuzzing) entry points)
-// C types appear only in the wrapper modules GavelYAML, GavelJSON, GavelSQLite and GavelCompression.
+// C types appear only in the wrapper modules GavelYAML, GavelJSON, GavelSQLite, GavelPostgres and GavelCompression.
+//   GavelHistory -> GavelPostgres (libpq, the team store)
 //   GavelHistory -> GavelCompression (Zstandard, for the store's pieces)
 // GavelSHAExtensions holds SHA-256 on the CPU's SHA instructions; only that target is
 // compiled with them enabled, and it checks the CPU before they run.
@@ -41,6 +42,8 @@ let package = Package(
         .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // Headers only: libpq itself is loaded when a PostgreSQL store is used (GavelPostgres).
+        .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
         .target(name: "GavelSHAExtensions", swiftSettings: shaExtensionSettings),
         .target(name: "GavelCore", dependencies: [
             "GavelSHAExtensions", .product(name: "SystemPackage", package: "swift-system"),
@@ -58,7 +61,8 @@ let package = Package(
         .target(name: "GavelFleet", dependencies: ["GavelCore", "GavelYAML", "GavelJSON", "GavelCollectors"]),
         .target(name: "GavelSQLite", dependencies: ["CSQLite"]),
         .target(name: "GavelCompression", dependencies: ["CZstd"]),
-        .target(name: "GavelHistory", dependencies: ["GavelCore", "GavelResults", "GavelSQLite", "GavelCompression"]),
+        .target(name: "GavelPostgres", dependencies: ["CLibPQ"]),
+        .target(name: "GavelHistory", dependencies: ["GavelCore", "GavelResults", "GavelSQLite", "GavelPostgres", "GavelCompression"]),
         .executableTarget(name: "gavel", dependencies: [
             "GavelCore", "GavelResults", "GavelEngine", "GavelReporters", "GavelPolicyReporters", "GavelCollectors", "GavelFleet", "GavelHistory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -47,6 +47,7 @@ Architecture: $arch
 Maintainer: Gavel <gavel@example.invalid>
 Installed-Size: $size
 Depends: libc6 (>= 2.36), libstdc++6, libgcc-s1, libjansson4, libyaml-0-2, libsqlite3-0, libzstd1, libcurl4
+Recommends: libpq5
 Section: admin
 Priority: optional
 Description: policy-as-code compliance checks for PHP and nginx hosting

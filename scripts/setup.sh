@@ -28,6 +28,9 @@ if [ "${1:-}" = "--integration" ]; then
   command -v mariadb >/dev/null || need+=(mariadb-client)
   # redis-server: collect file --format keyvalue is checked against its CONFIG GET.
   [ -x /usr/bin/redis-server ] || need+=(redis-server)
+  # postgresql: the team history store is tested against a server of its own
+  # (scripts/testpg.sh starts one per test in a scratch folder).
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   [ -f /usr/share/wordpress/wp-settings.php ] || need+=(wordpress)
   php -m 2>/dev/null | grep -qi mysqli || need+=(php-mysql)
   [ -x /usr/bin/python3 ] || need+=(python3)
@@ -47,6 +50,7 @@ pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
 pkg-config --exists jansson 2>/dev/null || need+=(libjansson-dev)
 pkg-config --exists sqlite3 2>/dev/null || need+=(libsqlite3-dev)
 pkg-config --exists libzstd 2>/dev/null || need+=(libzstd-dev)
+pkg-config --exists libpq 2>/dev/null || need+=(libpq-dev)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo

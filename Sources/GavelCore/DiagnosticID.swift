@@ -110,6 +110,7 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
     case shopifyToken = "shopify-token"
     case shopifyUnavailable = "shopify-unavailable"
     case shopifyVersion = "shopify-version"
+    case storePassword = "store-password"
     case tooManyKinds = "too-many-kinds"
     case typeMismatch = "type-mismatch"
     case unknownAsset = "unknown-asset"

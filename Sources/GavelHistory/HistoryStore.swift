@@ -1,7 +1,6 @@
 import Foundation
 import GavelCore
 import GavelResults
-import GavelSQLite
 
 /// One recorded run: its results document's facts, and its link in the hash chain.
 public struct HistoryRun: Sendable, Equatable {
@@ -28,47 +27,64 @@ public struct HistoryRun: Sendable, Equatable {
     public var piecesDigest: String? = nil
 }
 
-/// The history of runs (`--store PATH`): an SQLite file, created on first use, holding each
-/// run's complete results document (in pieces, each kept once: `PieceStore.swift`), a
-/// per-control verdict index for timelines, and a hash chain over the runs (each entry
-/// hashes the previous entry's hash) that `HistoryVerifier` checks. Every write is one `BEGIN IMMEDIATE` transaction in WAL mode:
-/// a process killed at any point leaves the last committed state, and concurrent writers
-/// queue rather than interleave.
+/// The history of runs (`--store PATH`, or `--store postgresql://...` for a team's store):
+/// an SQLite file or a PostgreSQL database, created on first use, holding each run's
+/// complete results document (in pieces, each kept once: `PieceStore.swift`), a per-control
+/// verdict index for timelines, and a hash chain over the runs (each entry hashes the
+/// previous entry's hash) that `HistoryVerifier` checks. Every write is one transaction that
+/// holds the store's write lock (`StoreDatabase`): a process killed at any point leaves the
+/// last committed state, and concurrent writers queue rather than interleave.
 public final class HistoryStore {
     public static let genesis = String(repeating: "0", count: 64)
     /// The store formats this version reads: 1 kept each document whole, 2 in pieces.
     static let formats = ["gavel-history/v1", "gavel-history/v2"]
+    /// The file, or the PostgreSQL URL as given (without a password: one is refused).
     public let path: String
-    let db: Database
+    let db: StoreDatabase
     /// Whether the store has the tables of format 2 (a format-1 store opened only to read
     /// has not been upgraded).
     var hasPieces = false
 
-    /// Opens the store; `create` makes the file and its tables when missing, otherwise a
-    /// missing file is an error.
+    /// Whether `store` names a PostgreSQL database rather than an SQLite file.
+    public static func isPostgres(_ store: String) -> Bool {
+        store.hasPrefix("postgresql:") || store.hasPrefix("postgres:")
+    }
+
+    /// Opens the store; `create` makes the file (or the tables in the database) when missing,
+    /// otherwise a missing store is an error.
     public init(path: String, create: Bool) throws(Diagnostic) {
         self.path = path
-        if !create && !FileManager.default.fileExists(atPath: path) {
+        let postgres = HistoryStore.isPostgres(path)
+        if !postgres && !create && !FileManager.default.fileExists(atPath: path) {
             throw Diagnostic(.noHistoryStore, "no history store at \(path) (runs are recorded with gavel eval --store \(path))")
         }
         do {
-            db = try Database(path: path, create: create)
-            db.busyTimeout(milliseconds: 120_000)
-            try db.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON")
+            db = try postgres ? PostgresStoreDatabase(conninfo: try HistoryStore.conninfo(path)) : SQLiteStoreDatabase(path: path, create: create)
+        } catch let e as Diagnostic {
+            throw e
+        } catch {
+            throw Diagnostic(postgres ? .historyStore : .notAHistoryStore, "\(path): \(error)" + (postgres ? "" : " (is it a Gavel history store?)"))
+        }
+        do {
             if create {
-                try db.exec("PRAGMA journal_mode=WAL")
                 try db.writeTransaction {
-                    try db.exec(HistoryStore.schema)
+                    try db.script(db.isPostgres ? HistoryStore.postgresSchema : HistoryStore.schema)
                     // A store of format 1 keeps its runs as they are; new runs are stored in
                     // pieces (format 2) from here on.
-                    try db.exec(HistoryStore.pieceSchema)
-                    try db.exec("UPDATE meta SET value = 'gavel-history/v2' WHERE key = 'schema'")
+                    try db.script(db.isPostgres ? HistoryStore.postgresPieceSchema : HistoryStore.pieceSchema)
+                    try db.script(
+                        db.isPostgres
+                            ? HistoryStore.views.replacingOccurrences(of: "CREATE VIEW IF NOT EXISTS", with: "CREATE OR REPLACE VIEW") : HistoryStore.views)
+                    try db.run("UPDATE meta SET value = 'gavel-history/v2' WHERE key = 'schema'")
                 }
             }
             // Reading commands never write: a store that lacks the tables is not one.
-            let v = try db.prepare("SELECT value FROM meta WHERE key = 'schema'")
-            guard try v.step(), let format = v.text(0), HistoryStore.formats.contains(format) else {
-                throw Diagnostic(.notAHistoryStore, "\(path) is not a Gavel history store")
+            let rows = try HistoryStore.meta(db)
+            guard let format = rows, HistoryStore.formats.contains(format) else {
+                throw Diagnostic(
+                    rows == nil && postgres ? .noHistoryStore : .notAHistoryStore,
+                    rows == nil && postgres
+                        ? "no history store in \(path) (runs are recorded with gavel eval --store \(path))" : "\(path) is not a Gavel history store")
             }
             hasPieces = format != "gavel-history/v1"
         } catch let e as Diagnostic {
@@ -78,11 +94,38 @@ public final class HistoryStore {
         }
     }
 
-    /// The document is the last column: a blob made with `zeroblob(N)` and filled
-    /// piecewise is only never held in memory when it ends the record.
+    /// The store's format, from its `meta` table; nil when a PostgreSQL database has no such
+    /// table yet.
+    static func meta(_ db: StoreDatabase) throws -> String? {
+        if db.isPostgres, try db.run("SELECT to_regclass('meta') IS NOT NULL")[0][0].int == 0 { return nil }
+        return try db.run("SELECT value FROM meta WHERE key = 'schema'").first?.first?.text
+    }
+
+    /// The URL as libpq takes it. A password in it is refused: it would be on the command
+    /// line, in the process list and in shell history (use `PGPASSWORD`, `PGPASSFILE` or
+    /// `~/.pgpass`, which libpq reads).
+    static func conninfo(_ url: String) throws(Diagnostic) -> String {
+        let rest = url.drop { $0 != ":" }.dropFirst()
+        if rest.hasPrefix("//") {
+            let authority = rest.dropFirst(2).prefix { $0 != "/" && $0 != "?" }
+            if let at = authority.lastIndex(of: "@"), authority[..<at].contains(":") {
+                throw Diagnostic(
+                    .storePassword, "the store URL holds a password: give it in PGPASSWORD, PGPASSFILE or ~/.pgpass instead, never on the command line")
+            }
+        }
+        if url.contains("password=") {
+            throw Diagnostic(
+                .storePassword, "the store URL holds a password: give it in PGPASSWORD, PGPASSFILE or ~/.pgpass instead, never on the command line")
+        }
+        // `postgresql:` alone: everything from the PG* environment.
+        return rest.isEmpty ? "" : url
+    }
+
+    /// The SQLite schema (format 1's tables; `pieceSchema` adds format 2's). The document
+    /// column holds format-1 runs' documents whole; format-2 runs leave it empty.
     static let schema = """
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', 'gavel-history/v1');
+        INSERT INTO meta (key, value) VALUES ('schema', 'gavel-history/v1') ON CONFLICT DO NOTHING;
         CREATE TABLE IF NOT EXISTS runs (
           id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
           policy_digest TEXT NOT NULL, assets INTEGER NOT NULL, evaluations INTEGER NOT NULL, pass INTEGER NOT NULL,
@@ -98,6 +141,42 @@ public final class HistoryStore {
           runs INTEGER NOT NULL, chain_hash TEXT NOT NULL);
         """
 
+    /// The same tables in PostgreSQL: `bytea` for blobs, and the order of a run's control rows
+    /// kept in `seq` (SQLite keeps it in its rowid).
+    static let postgresSchema = """
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta (key, value) VALUES ('schema', 'gavel-history/v1') ON CONFLICT DO NOTHING;
+        CREATE TABLE IF NOT EXISTS runs (
+          id BIGINT PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
+          policy_digest TEXT NOT NULL, assets BIGINT NOT NULL, evaluations BIGINT NOT NULL, pass BIGINT NOT NULL,
+          fail BIGINT NOT NULL, error BIGINT NOT NULL, waived BIGINT NOT NULL, controls_failing BIGINT NOT NULL,
+          document_sha256 TEXT NOT NULL UNIQUE, previous_hash TEXT NOT NULL, entry_hash TEXT NOT NULL,
+          document BYTEA NOT NULL);
+        CREATE TABLE IF NOT EXISTS control_verdicts (
+          run BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, control TEXT NOT NULL, verdict TEXT NOT NULL,
+          assets_failing TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (run, control));
+        CREATE INDEX IF NOT EXISTS control_verdicts_by_control ON control_verdicts (control, run);
+        CREATE TABLE IF NOT EXISTS prunes (
+          id BIGSERIAL PRIMARY KEY, pruned_at TEXT NOT NULL, keep_days BIGINT NOT NULL, through_run BIGINT NOT NULL,
+          runs BIGINT NOT NULL, chain_hash TEXT NOT NULL);
+        """
+
+    /// Views for an auditor's BI tool (the same in both databases): one row per control and
+    /// night, and one per run. Their columns are stable; the tables under them may change.
+    static let views = """
+        CREATE VIEW IF NOT EXISTS control_nights AS
+          SELECT c.control AS control, substr(r.started_at, 1, 10) AS night, r.id AS run, r.started_at AS started_at,
+                 c.verdict AS verdict, c.assets_failing AS assets_failing, r.policy_digest AS policy_digest, r.entry_hash AS entry_hash
+          FROM control_verdicts c JOIN runs r ON r.id = c.run;
+        CREATE VIEW IF NOT EXISTS run_summaries AS
+          SELECT id AS run, substr(started_at, 1, 10) AS night, started_at, finished_at, recorded_at, policy_digest, assets,
+                 evaluations, pass, fail, error, waived, controls_failing, document_sha256, entry_hash
+          FROM runs;
+        """
+
+    /// The order of a run's control rows as recorded.
+    var controlOrder: String { db.isPostgres ? "seq" : "rowid" }
+
     static let columns =
         "id, started_at, finished_at, recorded_at, policy_digest, assets, evaluations, pass, fail, error, waived, controls_failing, document_sha256, previous_hash, entry_hash"
 
@@ -107,12 +186,12 @@ public final class HistoryStore {
         return plain + (hasPieces ? ", (SELECT manifest_sha256 FROM run_pieces WHERE run = \(alias).id)" : ", NULL")
     }
 
-    static func row(_ s: Statement) -> HistoryRun {
+    static func row(_ s: [StoreValue]) -> HistoryRun {
         HistoryRun(
-            id: s.int(0), startedAt: s.text(1) ?? "", finishedAt: s.text(2) ?? "", recordedAt: s.text(3) ?? "", policyDigest: s.text(4) ?? "",
-            assets: Int(s.int(5)), evaluations: Int(s.int(6)), pass: Int(s.int(7)), fail: Int(s.int(8)), error: Int(s.int(9)),
-            waived: Int(s.int(10)), controlsFailing: Int(s.int(11)), documentSHA256: s.text(12) ?? "", previousHash: s.text(13) ?? "",
-            entryHash: s.text(14) ?? "", piecesDigest: s.text(15))
+            id: s[0].int, startedAt: s[1].text ?? "", finishedAt: s[2].text ?? "", recordedAt: s[3].text ?? "", policyDigest: s[4].text ?? "",
+            assets: Int(s[5].int), evaluations: Int(s[6].int), pass: Int(s[7].int), fail: Int(s[8].int), error: Int(s[9].int),
+            waived: Int(s[10].int), controlsFailing: Int(s[11].int), documentSHA256: s[12].text ?? "", previousHash: s[13].text ?? "",
+            entryHash: s[14].text ?? "", piecesDigest: s[15].text)
     }
 
     /// The chain hash of a run over everything recorded about it (times, policy digest,
@@ -144,7 +223,7 @@ public final class HistoryStore {
 
     /// Test hook: when set, a writer stops inside its transaction (after the run's row,
     /// before its control rows and the commit) and says so on stderr, so a test can kill it
-    /// there.
+    /// or end its connection there.
     static let stallVariable = "GAVEL_TEST_HISTORY_STALL"
 
     /// Appends a run: `bytes` is its results document, `doc` the same document read. A
@@ -193,13 +272,13 @@ public final class HistoryStore {
                         }
                     }
                 }
-                let dup = try db.prepare("SELECT id FROM runs WHERE document_sha256 = ?").bind([.text(digest)])
-                if try dup.step() { throw Diagnostic(.alreadyRecorded, "this results document is already recorded as run #\(dup.int(0)) in \(path)") }
-                let last = try db.prepare("SELECT id, entry_hash FROM runs ORDER BY id DESC LIMIT 1")
+                if let dup = try db.run("SELECT id FROM runs WHERE document_sha256 = ?", [.text(digest)]).first {
+                    throw Diagnostic(.alreadyRecorded, "this results document is already recorded as run #\(dup[0].int) in \(path)")
+                }
                 var id: Int64 = 1, previous = HistoryStore.genesis
-                if try last.step() {
-                    id = last.int(0) + 1
-                    previous = last.text(1) ?? ""
+                if let last = try db.run("SELECT id, entry_hash FROM runs ORDER BY id DESC LIMIT 1").first {
+                    id = last[0].int + 1
+                    previous = last[1].text ?? ""
                 } else if let base = try chainBase() {
                     id = base.id + 1
                     previous = base.hash
@@ -213,21 +292,22 @@ public final class HistoryStore {
                     documentSHA256: digest, previousHash: previous, entryHash: "", piecesDigest: manifest.digest)
                 run.entryHash = HistoryStore.entryHash(run, controlsDigest: HistoryStore.controlsDigest(rows))
                 let hash = run.entryHash
-                let insert = try db.prepare("INSERT INTO runs (\(HistoryStore.columns), document) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").bind([
-                    .int(id), .text(started), .text(finished), .text(run.recordedAt), .text(run.policyDigest), .int(Int64(run.assets)),
-                    .int(Int64(run.evaluations)), .int(Int64(run.pass)), .int(Int64(run.fail)), .int(Int64(run.error)), .int(Int64(run.waived)),
-                    .int(Int64(run.controlsFailing)), .text(digest), .text(previous), .text(hash),
-                ])
                 // The document itself is in its pieces; the column stays for format-1 runs.
-                try insert.bindZeroBlob(16, size: 0)
-                _ = try insert.step()
+                try db.run(
+                    "INSERT INTO runs (\(HistoryStore.columns), document) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        .int(id), .text(started), .text(finished), .text(run.recordedAt), .text(run.policyDigest), .int(Int64(run.assets)),
+                        .int(Int64(run.evaluations)), .int(Int64(run.pass)), .int(Int64(run.fail)), .int(Int64(run.error)), .int(Int64(run.waived)),
+                        .int(Int64(run.controlsFailing)), .text(digest), .text(previous), .text(hash), .blob([]),
+                    ])
                 try recordManifest(manifest, run: id)
-                if ProcessInfo.processInfo.environment[HistoryStore.stallVariable] != nil {
+                if let stall = ProcessInfo.processInfo.environment[HistoryStore.stallVariable] {
                     FileHandle.standardError.write(Data("stalled in the write transaction\n".utf8))
-                    Thread.sleep(forTimeInterval: 60)
+                    // The value is seconds when it is a number above 1 (a test that ends the
+                    // connection meanwhile); else a minute, for a test that kills the writer.
+                    Thread.sleep(forTimeInterval: Double(stall).flatMap { $0 > 1 ? $0 : nil } ?? 60)
                 }
-                let ins = try db.prepare("INSERT INTO control_verdicts (run, control, verdict, assets_failing) VALUES (?,?,?,?)")
-                for c in rows { try ins.run([.int(id), .text(c.control), .text(c.verdict), .text(c.assets)]) }
+                try insertControlRows(rows, run: id)
                 return run
             }
         } catch let e as Diagnostic {
@@ -240,10 +320,7 @@ public final class HistoryStore {
     /// Every run, oldest first (by id: the order they were recorded in).
     public func runs() throws(Diagnostic) -> [HistoryRun] {
         do {
-            let s = try db.prepare("SELECT \(runColumns()) FROM runs ORDER BY id")
-            var out: [HistoryRun] = []
-            while try s.step() { out.append(HistoryStore.row(s)) }
-            return out
+            return try db.run("SELECT \(runColumns()) FROM runs ORDER BY id").map(HistoryStore.row)
         } catch { throw Diagnostic(.historyStore, "cannot read \(path): \(error)") }
     }
 
@@ -257,17 +334,12 @@ public final class HistoryStore {
     /// A run's stored document handed to `body` a piece at a time, in order, never whole.
     public func eachDocumentBlock(_ id: Int64, _ body: (UnsafeRawBufferPointer) throws -> Void) throws(Diagnostic) {
         do {
-            let s = try db.prepare("SELECT id FROM runs WHERE id = ?").bind([.int(id)])
-            guard try s.step() else { throw Diagnostic(.noSuchRun, "no run #\(id) in \(path)") }
+            guard !(try db.run("SELECT id FROM runs WHERE id = ?", [.int(id)])).isEmpty else { throw Diagnostic(.noSuchRun, "no run #\(id) in \(path)") }
             if hasPieces, let (m, _) = try manifest(id) {
                 try eachPiece(of: m, body)
             } else {
-                var failure: Error?
-                try db.readBlob(table: "runs", column: "document", row: id) { block in
-                    guard failure == nil else { return }
-                    do { try body(block) } catch { failure = error }
-                }
-                if let failure { throw failure }
+                let whole = try db.run("SELECT document FROM runs WHERE id = ?", [.int(id)])[0][0].blob
+                try whole.withUnsafeBytes { try body($0) }
             }
         } catch let e as Diagnostic { throw e } catch {
             throw Diagnostic(.historyStore, "cannot read run #\(id) in \(path): \(error)")
@@ -294,15 +366,28 @@ public final class HistoryStore {
 
     /// Where the chain starts after pruning: the last pruned run's id and entry hash.
     func chainBase() throws -> (id: Int64, hash: String)? {
-        let s = try db.prepare("SELECT through_run, chain_hash FROM prunes ORDER BY id DESC LIMIT 1")
-        return try s.step() ? (s.int(0), s.text(1) ?? "") : nil
+        try db.run("SELECT through_run, chain_hash FROM prunes ORDER BY id DESC LIMIT 1").first.map { ($0[0].int, $0[1].text ?? "") }
     }
 
     /// The control rows recorded for a run (for verification).
     func recordedControlRows(_ id: Int64) throws -> [(control: String, verdict: String, assets: String)] {
-        let s = try db.prepare("SELECT control, verdict, assets_failing FROM control_verdicts WHERE run = ? ORDER BY rowid").bind([.int(id)])
-        var out: [(String, String, String)] = []
-        while try s.step() { out.append((s.text(0) ?? "", s.text(1) ?? "", s.text(2) ?? "")) }
-        return out
+        try db.run("SELECT control, verdict, assets_failing FROM control_verdicts WHERE run = ? ORDER BY \(controlOrder)", [.int(id)]).map {
+            ($0[0].text ?? "", $0[1].text ?? "", $0[2].text ?? "")
+        }
+    }
+
+    /// Records a run's control rows, in order.
+    func insertControlRows(_ rows: [(control: String, verdict: String, assets: String)], run id: Int64) throws {
+        for (i, c) in rows.enumerated() {
+            if db.isPostgres {
+                try db.run(
+                    "INSERT INTO control_verdicts (run, control, verdict, assets_failing, seq) VALUES (?,?,?,?,?)",
+                    [.int(id), .text(c.control), .text(c.verdict), .text(c.assets), .int(Int64(i))])
+            } else {
+                try db.run(
+                    "INSERT INTO control_verdicts (run, control, verdict, assets_failing) VALUES (?,?,?,?)",
+                    [.int(id), .text(c.control), .text(c.verdict), .text(c.assets)])
+            }
+        }
     }
 }

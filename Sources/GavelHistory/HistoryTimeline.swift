@@ -1,6 +1,5 @@
 import Foundation
 import GavelCore
-import GavelSQLite
 
 /// One control over a period (`gavel history control`): its verdict in every run, and the
 /// days in the period on which no run was recorded, so an auditor sees whether the control
@@ -27,10 +26,7 @@ extension HistoryStore {
     /// Every control id (`framework:id`) any stored run judged.
     public func knownControls() throws(Diagnostic) -> [String] {
         do {
-            let s = try db.prepare("SELECT DISTINCT control FROM control_verdicts ORDER BY control")
-            var out: [String] = []
-            while try s.step() { out.append(s.text(0) ?? "") }
-            return out
+            return try db.run("SELECT DISTINCT control FROM control_verdicts ORDER BY control").map { $0[0].text ?? "" }
         } catch { throw Diagnostic(.historyStore, "cannot read \(path): \(error)") }
     }
 
@@ -38,21 +34,20 @@ extension HistoryStore {
     /// inclusive), in the order the runs started.
     public func timeline(control: String, since: Day, until: Day) throws(Diagnostic) -> ControlTimeline {
         do {
-            let s = try db.prepare(
+            let rows = try db.run(
                 """
                 SELECT \(runColumns("r")), c.verdict, c.assets_failing
                 FROM runs r LEFT JOIN control_verdicts c ON c.run = r.id AND c.control = ?
                 WHERE r.started_at >= ? AND r.started_at < ? ORDER BY r.started_at, r.id
-                """
-            ).bind([.text(control), .text(since.description), .text(until.adding(days: 1).description)])
+                """, [.text(control), .text(since.description), .text(until.adding(days: 1).description)])
             var points: [ControlTimeline.Point] = []
             var days = Set<Int>()
-            while try s.step() {
+            for s in rows {
                 let run = HistoryStore.row(s)
-                let failing = s.text(17) ?? ""
+                let failing = s[17].text ?? ""
                 points.append(
                     .init(
-                        run: run, verdict: s.text(16).flatMap(Verdict.init(rawValue:)),
+                        run: run, verdict: s[16].text.flatMap(Verdict.init(rawValue:)),
                         assetsFailing: failing.isEmpty ? [] : failing.split(separator: ",").map(String.init)))
                 if let d = Day(String(run.startedAt.prefix(10))) { days.insert(d.ordinal) }
             }
@@ -71,24 +66,26 @@ extension HistoryStore {
         do {
             return try db.writeTransaction { () throws -> Int in
                 // The prefix of runs (by id) that all started before the cutoff.
-                let firstKept = try db.prepare("SELECT MIN(id) FROM runs WHERE started_at >= ?").bind([.text(cutoff)])
-                _ = try firstKept.step()
+                let firstKept = try db.run("SELECT MIN(id) FROM runs WHERE started_at >= ?", [.text(cutoff)])[0][0]
                 let boundary: Int64
-                if firstKept.isNull(0) {
-                    let maxID = try db.prepare("SELECT MAX(id) FROM runs")
-                    _ = try maxID.step()
-                    if maxID.isNull(0) { return 0 }
-                    boundary = maxID.int(0) + 1
+                if firstKept.isNull {
+                    let maxID = try db.run("SELECT MAX(id) FROM runs")[0][0]
+                    if maxID.isNull { return 0 }
+                    boundary = maxID.int + 1
                 } else {
-                    boundary = firstKept.int(0)
+                    boundary = firstKept.int
                 }
-                let last = try db.prepare("SELECT id, entry_hash, (SELECT COUNT(*) FROM runs WHERE id < ?) FROM runs WHERE id < ? ORDER BY id DESC LIMIT 1")
-                    .bind([.int(boundary), .int(boundary)])
-                guard try last.step() else { return 0 }
-                let (through, hash, n) = (last.int(0), last.text(1) ?? "", Int(last.int(2)))
-                try db.prepare("INSERT INTO prunes (pruned_at, keep_days, through_run, runs, chain_hash) VALUES (?,?,?,?,?)")
-                    .run([.text(Timestamp.string(now)), .int(Int64(keepDays)), .int(through), .int(Int64(n)), .text(hash)])
-                try db.prepare("DELETE FROM runs WHERE id <= ?").run([.int(through)])
+                guard
+                    let last = try db.run(
+                        "SELECT id, entry_hash, (SELECT COUNT(*) FROM runs WHERE id < ?) FROM runs WHERE id < ? ORDER BY id DESC LIMIT 1",
+                        [.int(boundary), .int(boundary)]
+                    ).first
+                else { return 0 }
+                let (through, hash, n) = (last[0].int, last[1].text ?? "", Int(last[2].int))
+                try db.run(
+                    "INSERT INTO prunes (pruned_at, keep_days, through_run, runs, chain_hash) VALUES (?,?,?,?,?)",
+                    [.text(Timestamp.string(now)), .int(Int64(keepDays)), .int(through), .int(Int64(n)), .text(hash)])
+                try db.run("DELETE FROM runs WHERE id <= ?", [.int(through)])
                 if hasPieces { _ = try collectUnlistedPieces() }
                 return n
             }
@@ -98,10 +95,9 @@ extension HistoryStore {
     /// Every pruning, oldest first: when, the retention applied, through which run, how many.
     public func prunes() throws(Diagnostic) -> [(at: String, keepDays: Int, throughRun: Int64, runs: Int, chainHash: String)] {
         do {
-            let s = try db.prepare("SELECT pruned_at, keep_days, through_run, runs, chain_hash FROM prunes ORDER BY id")
-            var out: [(String, Int, Int64, Int, String)] = []
-            while try s.step() { out.append((s.text(0) ?? "", Int(s.int(1)), s.int(2), Int(s.int(3)), s.text(4) ?? "")) }
-            return out
+            return try db.run("SELECT pruned_at, keep_days, through_run, runs, chain_hash FROM prunes ORDER BY id").map {
+                ($0[0].text ?? "", Int($0[1].int), $0[2].int, Int($0[3].int), $0[4].text ?? "")
+            }
         } catch { throw Diagnostic(.historyStore, "cannot read \(path): \(error)") }
     }
 }

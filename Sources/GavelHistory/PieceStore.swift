@@ -1,7 +1,6 @@
 import Foundation
 import GavelCompression
 import GavelCore
-import GavelSQLite
 
 /// How the history stores a results document (format 2): cut into pieces by
 /// `ContentChunker`, each piece kept once, compressed with Zstandard and addressed by the
@@ -23,6 +22,13 @@ extension HistoryStore {
         func hash(_ i: Int) -> ArraySlice<UInt8> { hashes[i * 32..<(i + 1) * 32] }
     }
 
+    static let postgresPieceSchema = """
+        CREATE TABLE IF NOT EXISTS pieces (id BIGSERIAL PRIMARY KEY, sha256 BYTEA NOT NULL UNIQUE, size BIGINT NOT NULL, data BYTEA NOT NULL);
+        CREATE TABLE IF NOT EXISTS run_pieces (
+          run BIGINT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, pieces BIGINT NOT NULL, size BIGINT NOT NULL,
+          manifest_sha256 TEXT NOT NULL, manifest BYTEA NOT NULL);
+        """
+
     static let pieceSchema = """
         CREATE TABLE IF NOT EXISTS pieces (id INTEGER PRIMARY KEY, sha256 BLOB NOT NULL UNIQUE, size INTEGER NOT NULL, data BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS run_pieces (
@@ -36,8 +42,6 @@ extension HistoryStore {
     func storePieces(_ read: (_ block: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws -> (Manifest, String) {
         var manifest = Manifest()
         var whole = SHA256()
-        let exists = try db.prepare("SELECT 1 FROM pieces WHERE sha256 = ?")
-        let insert = try db.prepare("INSERT INTO pieces (sha256, size, data) VALUES (?, ?, ?)")
         // Pieces already met in this document (a fleet's document repeats itself).
         var seen = Set<[UInt8]>()
         func store(_ piece: UnsafeRawBufferPointer) throws {
@@ -45,10 +49,9 @@ extension HistoryStore {
             manifest.hashes += hash
             manifest.size += piece.count
             guard seen.insert(hash).inserted else { return }
-            try exists.bind([.blob(hash)])
-            if try exists.step() { return }
+            if !(try db.run("SELECT 1 FROM pieces WHERE sha256 = ?", [.blob(hash)])).isEmpty { return }
             let packed = try Zstandard.compress(piece)
-            try insert.run([.blob(hash), .int(Int64(piece.count)), .blob(packed)])
+            try db.run("INSERT INTO pieces (sha256, size, data) VALUES (?, ?, ?)", [.blob(hash), .int(Int64(piece.count)), .blob(packed)])
         }
         // Bytes not yet cut: a piece is cut only when `maximum` bytes are at hand (or at the
         // end), so where the blocks happen to end never moves a cut.
@@ -83,29 +86,29 @@ extension HistoryStore {
 
     /// Records which pieces make run `id`'s document.
     func recordManifest(_ manifest: Manifest, run id: Int64) throws {
-        try db.prepare("INSERT INTO run_pieces (run, pieces, size, manifest_sha256, manifest) VALUES (?, ?, ?, ?, ?)")
-            .run([.int(id), .int(Int64(manifest.count)), .int(Int64(manifest.size)), .text(manifest.digest), .blob(manifest.hashes)])
+        try db.run(
+            "INSERT INTO run_pieces (run, pieces, size, manifest_sha256, manifest) VALUES (?, ?, ?, ?, ?)",
+            [.int(id), .int(Int64(manifest.count)), .int(Int64(manifest.size)), .text(manifest.digest), .blob(manifest.hashes)])
     }
 
     /// Run `id`'s manifest, and the digest recorded for it; nil for a run of format 1 (its
     /// document whole in `runs.document`).
     func manifest(_ id: Int64) throws -> (Manifest, recordedDigest: String)? {
-        let s = try db.prepare("SELECT size, manifest_sha256, manifest FROM run_pieces WHERE run = ?").bind([.int(id)])
-        guard try s.step() else { return nil }
-        return (Manifest(hashes: s.blob(2), size: Int(s.int(0))), s.text(1) ?? "")
+        guard let row = try db.run("SELECT size, manifest_sha256, manifest FROM run_pieces WHERE run = ?", [.int(id)]).first else { return nil }
+        return (Manifest(hashes: row[2].blob, size: Int(row[0].int)), row[1].text ?? "")
     }
 
     /// The document a manifest lists, handed to `body` a piece at a time, in order. A piece
     /// that is missing, does not decompress, or whose bytes no longer have its SHA-256 is an
     /// error: nothing edited is ever handed on as the document.
     func eachPiece(of m: Manifest, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let s = try db.prepare("SELECT size, data FROM pieces WHERE sha256 = ?")
         for i in 0..<m.count {
             let hash = Array(m.hash(i))
-            try s.bind([.blob(hash)])
-            guard try s.step() else { throw PieceFailure(hash: hash, why: "is missing") }
-            let size = Int(s.int(0))
-            let bytes = try s.withBlob(1) { packed in try Zstandard.decompress(packed, size: size) }
+            guard let row = try db.run("SELECT size, data FROM pieces WHERE sha256 = ?", [.blob(hash)]).first else {
+                throw PieceFailure(hash: hash, why: "is missing")
+            }
+            let size = Int(row[0].int)
+            let bytes = try row[1].blob.withUnsafeBytes { packed in try Zstandard.decompress(packed, size: size) }
             guard bytes.withUnsafeBytes({ SHA256.digest($0) }) == hash else { throw PieceFailure(hash: hash, why: "was edited") }
             try bytes.withUnsafeBytes { try body($0) }
         }
@@ -117,21 +120,32 @@ extension HistoryStore {
         var description: String { "piece \(SHA256.hexDigits(hash).prefix(16))... \(why)" }
     }
 
+    /// Every row of `sql` (which selects `id` first and ends `WHERE id > ? ORDER BY id
+    /// LIMIT ?`), a page at a time: a year of pieces is gigabytes, never read at once.
+    func eachRow(_ sql: String, page: Int = 256, _ body: ([StoreValue]) throws -> Void) throws {
+        var after: Int64 = -1
+        while true {
+            let rows = try db.run(sql, [.int(after), .int(Int64(page))])
+            for r in rows { try body(r) }
+            guard rows.count == page, let last = rows.last else { return }
+            after = last[0].int
+        }
+    }
+
     /// Reads every piece once and checks those listed (`listed`: each piece, with the first
     /// run that lists it) against their SHA-256; returns the problems, by run.
     func verifyPieces(_ listed: [[UInt8]: Int64]) throws -> [(run: Int64, message: String)] {
         guard hasPieces, !listed.isEmpty else { return [] }
         var problems: [(Int64, String)] = []
         var found = Set<[UInt8]>()
-        let all = try db.prepare("SELECT sha256, size, data FROM pieces")
-        while try all.step() {
-            let hash = all.blob(0)
-            guard let run = listed[hash] else { continue }
+        try eachRow("SELECT id, sha256, size, data FROM pieces WHERE id > ? ORDER BY id LIMIT ?") { row in
+            let hash = row[1].blob
+            guard let run = listed[hash] else { return }
             found.insert(hash)
-            let size = Int(all.int(1))
+            let size = Int(row[2].int)
             let ok: Bool
             do {
-                ok = try all.withBlob(2) { packed in try Zstandard.decompress(packed, size: size) }.withUnsafeBytes { SHA256.digest($0) } == hash
+                ok = try row[3].blob.withUnsafeBytes { try Zstandard.decompress($0, size: size) }.withUnsafeBytes { SHA256.digest($0) } == hash
             } catch { ok = false }
             if !ok { problems.append((run, "piece \(SHA256.hexDigits(hash).prefix(16))... of its document was edited (and any later run that lists it)")) }
         }
@@ -144,18 +158,16 @@ extension HistoryStore {
     /// Removes pieces no remaining run lists (after pruning); returns how many.
     func collectUnlistedPieces() throws -> Int {
         var listed = Set<[UInt8]>()
-        let manifests = try db.prepare("SELECT manifest FROM run_pieces")
-        while try manifests.step() {
-            let m = manifests.blob(0)
+        try eachRow("SELECT run, manifest FROM run_pieces WHERE run > ? ORDER BY run LIMIT ?".replacingOccurrences(of: "ORDER BY run", with: "ORDER BY run")) {
+            row in
+            let m = row[1].blob
             for i in stride(from: 0, to: m.count, by: 32) { listed.insert(Array(m[i..<i + 32])) }
         }
         var unlisted: [Int64] = []
-        let all = try db.prepare("SELECT id, sha256 FROM pieces")
-        while try all.step() {
-            if !listed.contains(all.blob(1)) { unlisted.append(all.int(0)) }
+        try eachRow("SELECT id, sha256 FROM pieces WHERE id > ? ORDER BY id LIMIT ?", page: 4096) { row in
+            if !listed.contains(row[1].blob) { unlisted.append(row[0].int) }
         }
-        let delete = try db.prepare("DELETE FROM pieces WHERE id = ?")
-        for id in unlisted { try delete.run([.int(id)]) }
+        for id in unlisted { try db.run("DELETE FROM pieces WHERE id = ?", [.int(id)]) }
         return unlisted.count
     }
 }

@@ -191,5 +191,20 @@ public final class Statement {
         return try body(UnsafeRawBufferPointer(start: n > 0 ? sqlite3_column_blob(handle, column) : nil, count: n))
     }
 
+    public enum ColumnType: Sendable { case null, integer, blob, text }
+
+    /// How many columns the statement's rows have.
+    public var columnCount: Int32 { sqlite3_column_count(handle) }
+
+    /// The type of a column's value in the current row (a real number reads as text).
+    public func columnType(_ column: Int32) -> ColumnType {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .integer
+        case SQLITE_BLOB: return .blob
+        default: return .text
+        }
+    }
+
     public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 }

@@ -106,7 +106,8 @@ struct Eval: ParsableCommand {
             // The document goes to a file first (the --output of --format json, or a
             // temporary file beside the store) and from there into the store, so a large
             // fleet's document is never held whole in memory.
-            let file = format == .json && output != nil ? output! : store + ".pending-\(getpid()).json"
+            let pending = HistoryStore.isPostgres(store) ? NSTemporaryDirectory() + "gavel-pending-\(getpid())" : store + ".pending-\(getpid())"
+            let file = format == .json && output != nil ? output! : pending + ".json"
             try emitStreaming(to: file) { out in try doc.write(jobs: jobs, to: out) }
             defer { if file != output { unlink(file) } }
             let recorded = try history.append(file: file, doc: doc)

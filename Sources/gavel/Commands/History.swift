@@ -7,7 +7,10 @@ import GavelReporters
 import GavelResults
 
 struct StoreOption: ParsableArguments {
-    @Option(help: "The history store (an SQLite file; gavel eval --store creates it).")
+    @Option(
+        help:
+            "The history store: an SQLite file (gavel eval --store creates it), or a PostgreSQL database, postgresql://USER@HOST[:PORT]/DB (the password from PGPASSWORD, PGPASSFILE or ~/.pgpass; postgresql: alone takes everything from the PG* environment)."
+    )
     var store = "gavel-history.sqlite"
 
     /// A report written over the store (or its write-ahead log) would destroy the history.
@@ -50,7 +53,9 @@ struct History: ParsableCommand {
               gavel history verify --store history.sqlite
               gavel history control soc2:CC6.1 --since 2026-06-01 --store history.sqlite
             """,
-        subcommands: [HistoryList.self, HistoryAdd.self, HistoryVerify.self, HistoryDiff.self, HistoryControl.self, HistoryPrune.self],
+        subcommands: [
+            HistoryList.self, HistoryAdd.self, HistoryVerify.self, HistoryDiff.self, HistoryControl.self, HistoryPrune.self, HistoryMigrate.self,
+        ],
         defaultSubcommand: HistoryList.self
     )
 }
@@ -248,5 +253,31 @@ struct HistoryPrune: ParsableCommand {
         let store = try openStoreOrExit(options.store)
         let n = try store.prune(keepDays: keepDays)
         FileHandle.standardOutput.write(Data("pruned \(n) run\(n == 1 ? "" : "s") that started more than \(keepDays) days ago\n".utf8))
+    }
+}
+
+struct HistoryMigrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Copy a store (an SQLite file) into another, empty one (a team's PostgreSQL), and verify the chain on arrival.",
+        discussion: """
+            Every run keeps its number, times, counts, control verdicts, document and chain \
+            hashes, and every pruning is kept, so the copy's chain ends in the same head hash as \
+            the original's; the command checks that, and exits 3 when the copy does not verify, \
+            the original does not, or the target already holds runs.
+
+            Example:
+              export PGPASSFILE=~/.pgpass
+              gavel history migrate --from history.sqlite --store postgresql://gavel@db.example.com/compliance
+            """)
+    @Option(help: "The store to copy from.") var from: String
+    @OptionGroup var options: StoreOption
+
+    func run() throws {
+        if from == options.store { throw ValidationError("--from and --store name the same store") }
+        let source = try HistoryStore(path: from, create: false)
+        let target = try HistoryStore(path: options.store, create: true)
+        let (n, head) = try target.copy(from: source)
+        print("copied \(n) run\(n == 1 ? "" : "s") from \(from) into \(options.store); the chain verifies, head \(head ?? "none (no runs)")")
     }
 }
