@@ -268,7 +268,7 @@ struct HistoryMigrate: ParsableCommand {
 
             Example:
               export PGPASSFILE=~/.pgpass
-              gavel history migrate --from history.sqlite --store postgresql://gavel@db.example.com/compliance
+              gavel history migrate --from h.sqlite --store postgresql://gavel@db/gavel
             """)
     @Option(help: "The store to copy from.") var from: String
     @OptionGroup var options: StoreOption
