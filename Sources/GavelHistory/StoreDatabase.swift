@@ -56,8 +56,6 @@ final class SQLiteStoreDatabase: StoreDatabase {
                 case .blob(let b): return .blob(b)
                 }
             })
-        // An empty blob is bound as one (SQLite takes a blob without bytes for NULL).
-        for (i, p) in params.enumerated() where p == .blob([]) { try s.bindZeroBlob(Int32(i + 1), size: 0) }
         var rows: [[StoreValue]] = []
         while try s.step() {
             rows.append(

@@ -62,49 +62,6 @@ public final class Database {
             throw error
         }
     }
-
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
-    /// Fills a blob (made with `zeroblob(N)`) in pieces: `body` hands each piece to `write`
-    /// in order; more than the blob's size is an error.
-    public func writeBlob(
-        table: String, column: String, row: Int64,
-        _ body: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
-    ) throws {
-        var blob: OpaquePointer?
-        let rc = sqlite3_blob_open(handle, "main", table, column, row, 1, &blob)
-        guard rc == SQLITE_OK, let blob else { throw error(rc) }
-        defer { sqlite3_blob_close(blob) }
-        var offset: Int32 = 0
-        try body { piece in
-            let w = sqlite3_blob_write(blob, piece.baseAddress, Int32(piece.count), offset)
-            guard w == SQLITE_OK else { throw self.error(w) }
-            offset += Int32(piece.count)
-        }
-    }
-
-    /// Reads a blob in pieces of `chunk` bytes (incremental blob I/O), so a large value is
-    /// never held whole.
-    public func readBlob(
-        table: String, column: String, row: Int64, chunk: Int = 1 << 20,
-        _ body: (UnsafeRawBufferPointer) -> Void
-    ) throws(SQLiteError) {
-        var blob: OpaquePointer?
-        let rc = sqlite3_blob_open(handle, "main", table, column, row, 0, &blob)
-        guard rc == SQLITE_OK, let blob else { throw error(rc) }
-        defer { sqlite3_blob_close(blob) }
-        let size = Int(sqlite3_blob_bytes(blob))
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, min(chunk, size)), alignment: 8)
-        defer { buffer.deallocate() }
-        var offset = 0
-        while offset < size {
-            let n = min(buffer.count, size - offset)
-            let r = sqlite3_blob_read(blob, buffer.baseAddress, Int32(n), Int32(offset))
-            guard r == SQLITE_OK else { throw error(r) }
-            body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            offset += n
-        }
-    }
 }
 
 /// A prepared statement: bind by position (from 1), step, read columns (from 0).
@@ -138,24 +95,14 @@ public final class Statement {
             case .null: rc = sqlite3_bind_null(handle, at)
             case .int(let n): rc = sqlite3_bind_int64(handle, at, n)
             case .text(let s): rc = sqlite3_bind_text(handle, at, s, -1, Statement.transient)
+            // An empty array has no storage, and SQLite takes a blob without bytes for NULL:
+            // an empty blob is bound as one.
+            case .blob(let b) where b.isEmpty: rc = sqlite3_bind_zeroblob(handle, at, 0)
             case .blob(let b): rc = b.withUnsafeBytes { sqlite3_bind_blob64(handle, at, $0.baseAddress, sqlite3_uint64($0.count), Statement.transient) }
             }
             guard rc == SQLITE_OK else { throw db.error(rc) }
         }
         return self
-    }
-
-    /// Binds a blob of `size` zero bytes at `index`, to be filled by `Database.writeBlob`.
-    public func bindZeroBlob(_ index: Int32, size: Int) throws(SQLiteError) {
-        let rc = sqlite3_bind_zeroblob64(handle, index, sqlite3_uint64(size))
-        guard rc == SQLITE_OK else { throw db.error(rc) }
-    }
-
-    /// Binds `raw` at `index` without copying it: the memory must stay valid and unchanged
-    /// until the statement has been stepped (for a large document, one copy fewer).
-    public func bindBlobNoCopy(_ index: Int32, _ raw: UnsafeRawBufferPointer) throws(SQLiteError) {
-        let rc = sqlite3_bind_blob64(handle, index, raw.baseAddress, sqlite3_uint64(raw.count), nil)
-        guard rc == SQLITE_OK else { throw db.error(rc) }
     }
 
     /// Advances to the next row; false when there is none.
@@ -183,12 +130,6 @@ public final class Statement {
         let n = Int(sqlite3_column_bytes(handle, column))
         guard n > 0, let p = sqlite3_column_blob(handle, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: p, count: n))
-    }
-
-    /// A blob column's bytes in place, valid only inside `body` (no copy of a large value).
-    public func withBlob<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        let n = Int(sqlite3_column_bytes(handle, column))
-        return try body(UnsafeRawBufferPointer(start: n > 0 ? sqlite3_column_blob(handle, column) : nil, count: n))
     }
 
     public enum ColumnType: Sendable { case null, integer, blob, text }
