@@ -81,13 +81,13 @@ public enum Runner {
                 box.slots[i] = evaluate(units[i])
             }
             guard let stream = plan.stream else { return }
-            while let group = stream.nextGroup() {
+            while let (asset, lines) = stream.nextGroup() {
                 // A shard keeps the assets of its share; the others are read past, unparsed.
-                let name = SnapshotPlan.name(.lines(group))
+                let name = asset ?? ""
                 streamed.saw(name)
                 if let shard = plan.shard, !shard.contains(name) { continue }
                 let order = streamed.reserve()
-                streamed.put(order, evaluate(.lines(group)))
+                streamed.put(order, evaluate(.lines(asset: asset, lines)))
             }
         }
         prefetcher.finish()

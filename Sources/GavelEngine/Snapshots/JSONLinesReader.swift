@@ -44,9 +44,10 @@ public final class JSONLinesReader: @unchecked Sendable {
         }
     }
 
-    /// The next asset's lines, or nil at the end of the stream. Safe to call from several
-    /// threads: reading is serialised, parsing is the caller's.
-    func nextGroup() -> [Line]? {
+    /// The next asset's lines, with the asset their `"asset"` member names (nil when it could
+    /// not be read without parsing), or nil at the end of the stream. Safe to call from
+    /// several threads: reading is serialised, parsing is the caller's.
+    func nextGroup() -> (asset: String?, lines: [Line])? {
         lock.lock()
         defer { lock.unlock() }
         var group: [Line] = []
@@ -72,7 +73,7 @@ public final class JSONLinesReader: @unchecked Sendable {
                 break
             }
         }
-        return group.isEmpty ? nil : group
+        return group.isEmpty ? nil : (asset, group)
     }
 
     /// The next line that is not blank, without its end of line.

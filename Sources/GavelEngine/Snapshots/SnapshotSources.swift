@@ -1,6 +1,5 @@
 import Foundation
 import GavelCore
-import GavelJSON
 import GavelResults
 
 /// Where snapshots come from, split into units of work that load independently.
@@ -12,13 +11,14 @@ import GavelResults
 public enum SnapshotUnit: Sendable {
     case folder(String)
     case loaded([LoadedSnapshot])
-    /// One asset's JSON Lines from standard input, parsed by the worker that takes them.
-    case lines([JSONLinesReader.Line])
+    /// One asset's JSON Lines from standard input (and the asset they name, as the reader
+    /// found it), parsed by the worker that takes them.
+    case lines(asset: String?, [JSONLinesReader.Line])
 
     public func load() -> Result<LoadedAsset, Diagnostic> {
         switch self {
         case .loaded(let snaps): return LoadedAsset.merge(snaps)
-        case .lines(let lines):
+        case .lines(_, let lines):
             var snaps: [LoadedSnapshot] = []
             for l in lines {
                 switch l.bytes.withUnsafeBytes({ LoadedSnapshot.parse($0, source: "<stdin>", line: l.number) }) {
@@ -71,7 +71,7 @@ public struct SnapshotPlan: Sendable {
         switch unit {
         case .folder(let dir): return PathNames.lastComponent(of: dir)
         case .loaded(let snaps): return snaps.first?.info.asset ?? ""
-        case .lines(let lines): return lines.first.flatMap { l in l.bytes.withUnsafeBytes { JSONLocator.plainString(member: "asset", in: $0) } } ?? ""
+        case .lines(let asset, _): return asset ?? ""
         }
     }
 

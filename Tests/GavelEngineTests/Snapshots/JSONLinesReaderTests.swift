@@ -39,7 +39,7 @@ final class JSONLinesReaderTests: XCTestCase {
             let source = Source(text, block: block)
             let reader = JSONLinesReader(read: source.read)
             var groups: [[Int]] = []
-            while let g = reader.nextGroup() { groups.append(g.map(\.number)) }
+            while let g = reader.nextGroup() { groups.append(g.lines.map(\.number)) }
             // a (lines 1-2), b, a again (reported later as a duplicate), the escaped asset
             // alone, d (no newline at the end).
             XCTAssertEqual(groups, [[1, 2], [5], [6], [7], [8]], "blocks of \(block)")
@@ -51,7 +51,8 @@ final class JSONLinesReaderTests: XCTestCase {
         let source = Source(text, block: 100)
         let reader = JSONLinesReader(read: source.read)
         let first = reader.nextGroup()
-        XCTAssertEqual(first?.count, 2)
+        XCTAssertEqual(first?.lines.count, 2)
+        XCTAssertEqual(first?.asset, "asset-0")
         XCTAssertLessThan(source.at, 600, "read up to the third line only, not the whole stream")
         var n = 1
         while reader.nextGroup() != nil { n += 1 }
