@@ -68,13 +68,11 @@ public final class HistoryStore {
         do {
             if create {
                 try db.writeTransaction {
-                    try db.script(db.isPostgres ? HistoryStore.postgresSchema : HistoryStore.schema)
+                    try db.script(db.schema(HistoryStore.schema))
                     // A store of format 1 keeps its runs as they are; new runs are stored in
                     // pieces (format 2) from here on.
-                    try db.script(db.isPostgres ? HistoryStore.postgresPieceSchema : HistoryStore.pieceSchema)
-                    try db.script(
-                        db.isPostgres
-                            ? HistoryStore.views.replacingOccurrences(of: "CREATE VIEW IF NOT EXISTS", with: "CREATE OR REPLACE VIEW") : HistoryStore.views)
+                    try db.script(db.schema(HistoryStore.pieceSchema))
+                    try db.script(db.schema(HistoryStore.views))
                     try db.run("UPDATE meta SET value = 'gavel-history/v2' WHERE key = 'schema'")
                 }
             }
@@ -106,14 +104,9 @@ public final class HistoryStore {
     /// `~/.pgpass`, which libpq reads).
     static func conninfo(_ url: String) throws(Diagnostic) -> String {
         let rest = url.drop { $0 != ":" }.dropFirst()
-        if rest.hasPrefix("//") {
-            let authority = rest.dropFirst(2).prefix { $0 != "/" && $0 != "?" }
-            if let at = authority.lastIndex(of: "@"), authority[..<at].contains(":") {
-                throw Diagnostic(
-                    .storePassword, "the store URL holds a password: give it in PGPASSWORD, PGPASSFILE or ~/.pgpass instead, never on the command line")
-            }
-        }
-        if url.contains("password=") {
+        let authority = rest.hasPrefix("//") ? rest.dropFirst(2).prefix { $0 != "/" && $0 != "?" } : ""
+        let userPassword = authority.lastIndex(of: "@").map { authority[..<$0].contains(":") } ?? false
+        if userPassword || url.contains("password=") {
             throw Diagnostic(
                 .storePassword, "the store URL holds a password: give it in PGPASSWORD, PGPASSFILE or ~/.pgpass instead, never on the command line")
         }
@@ -121,8 +114,10 @@ public final class HistoryStore {
         return rest.isEmpty ? "" : url
     }
 
-    /// The SQLite schema (format 1's tables; `pieceSchema` adds format 2's). The document
-    /// column holds format-1 runs' documents whole; format-2 runs leave it empty.
+    /// The schema (format 1's tables; `pieceSchema` adds format 2's), as SQLite takes it;
+    /// `StoreDatabase.schema` gives PostgreSQL's from it. The document column holds format-1
+    /// runs' documents whole; format-2 runs leave it empty. `{control order}` is where
+    /// PostgreSQL keeps the order of a run's control rows (SQLite keeps it in its rowid).
     static let schema = """
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         INSERT INTO meta (key, value) VALUES ('schema', 'gavel-history/v1') ON CONFLICT DO NOTHING;
@@ -134,31 +129,11 @@ public final class HistoryStore {
           document BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS control_verdicts (
           run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, control TEXT NOT NULL, verdict TEXT NOT NULL,
-          assets_failing TEXT NOT NULL, PRIMARY KEY (run, control));
+          assets_failing TEXT NOT NULL{control order}, PRIMARY KEY (run, control));
         CREATE INDEX IF NOT EXISTS control_verdicts_by_control ON control_verdicts (control, run);
         CREATE TABLE IF NOT EXISTS prunes (
           id INTEGER PRIMARY KEY, pruned_at TEXT NOT NULL, keep_days INTEGER NOT NULL, through_run INTEGER NOT NULL,
           runs INTEGER NOT NULL, chain_hash TEXT NOT NULL);
-        """
-
-    /// The same tables in PostgreSQL: `bytea` for blobs, and the order of a run's control rows
-    /// kept in `seq` (SQLite keeps it in its rowid).
-    static let postgresSchema = """
-        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        INSERT INTO meta (key, value) VALUES ('schema', 'gavel-history/v1') ON CONFLICT DO NOTHING;
-        CREATE TABLE IF NOT EXISTS runs (
-          id BIGINT PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
-          policy_digest TEXT NOT NULL, assets BIGINT NOT NULL, evaluations BIGINT NOT NULL, pass BIGINT NOT NULL,
-          fail BIGINT NOT NULL, error BIGINT NOT NULL, waived BIGINT NOT NULL, controls_failing BIGINT NOT NULL,
-          document_sha256 TEXT NOT NULL UNIQUE, previous_hash TEXT NOT NULL, entry_hash TEXT NOT NULL,
-          document BYTEA NOT NULL);
-        CREATE TABLE IF NOT EXISTS control_verdicts (
-          run BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, control TEXT NOT NULL, verdict TEXT NOT NULL,
-          assets_failing TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (run, control));
-        CREATE INDEX IF NOT EXISTS control_verdicts_by_control ON control_verdicts (control, run);
-        CREATE TABLE IF NOT EXISTS prunes (
-          id BIGSERIAL PRIMARY KEY, pruned_at TEXT NOT NULL, keep_days BIGINT NOT NULL, through_run BIGINT NOT NULL,
-          runs BIGINT NOT NULL, chain_hash TEXT NOT NULL);
         """
 
     /// Views for an auditor's BI tool (the same in both databases): one row per control and

@@ -22,13 +22,6 @@ extension HistoryStore {
         func hash(_ i: Int) -> ArraySlice<UInt8> { hashes[i * 32..<(i + 1) * 32] }
     }
 
-    static let postgresPieceSchema = """
-        CREATE TABLE IF NOT EXISTS pieces (id BIGSERIAL PRIMARY KEY, sha256 BYTEA NOT NULL UNIQUE, size BIGINT NOT NULL, data BYTEA NOT NULL);
-        CREATE TABLE IF NOT EXISTS run_pieces (
-          run BIGINT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, pieces BIGINT NOT NULL, size BIGINT NOT NULL,
-          manifest_sha256 TEXT NOT NULL, manifest BYTEA NOT NULL);
-        """
-
     static let pieceSchema = """
         CREATE TABLE IF NOT EXISTS pieces (id INTEGER PRIMARY KEY, sha256 BLOB NOT NULL UNIQUE, size INTEGER NOT NULL, data BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS run_pieces (
@@ -158,7 +151,7 @@ extension HistoryStore {
     /// Removes pieces no remaining run lists (after pruning); returns how many.
     func collectUnlistedPieces() throws -> Int {
         var listed = Set<[UInt8]>()
-        try eachRow("SELECT run, manifest FROM run_pieces WHERE run > ? ORDER BY run LIMIT ?".replacingOccurrences(of: "ORDER BY run", with: "ORDER BY run")) {
+        try eachRow("SELECT run, manifest FROM run_pieces WHERE run > ? ORDER BY run LIMIT ?") {
             row in
             let m = row[1].blob
             for i in stride(from: 0, to: m.count, by: 32) { listed.insert(Array(m[i..<i + 32])) }

@@ -24,6 +24,8 @@ protocol StoreDatabase: AnyObject {
     @discardableResult func run(_ sql: String, _ params: [StoreValue]) throws -> [[StoreValue]]
     /// Runs statements without parameters (a schema).
     func script(_ sql: String) throws
+    /// The history's schema (written as SQLite takes it) in this database's words.
+    func schema(_ sqlite: String) -> String
     /// Runs `body` holding the store's write lock, in one transaction: writers queue, and a
     /// writer that dies or throws leaves nothing of its run.
     func writeTransaction<T>(_ body: () throws -> T) throws -> T
@@ -72,6 +74,8 @@ final class SQLiteStoreDatabase: StoreDatabase {
     }
 
     func script(_ sql: String) throws { try db.exec(sql) }
+
+    func schema(_ sqlite: String) -> String { sqlite.replacingOccurrences(of: "{control order}", with: "") }
 
     func writeTransaction<T>(_ body: () throws -> T) throws -> T { try db.writeTransaction(body) }
 }
@@ -129,6 +133,17 @@ final class PostgresStoreDatabase: StoreDatabase {
     }
 
     func script(_ sql: String) throws { try connection.execute(sql) }
+
+    /// 64-bit integers, `bytea` for blobs, a sequence for a key SQLite numbers itself, views
+    /// replaced rather than kept, and the order of a run's control rows in `seq`.
+    func schema(_ sqlite: String) -> String {
+        sqlite.replacingOccurrences(of: "{control order}", with: ", seq INTEGER NOT NULL")
+            .replacingOccurrences(of: "id INTEGER PRIMARY KEY, pruned_at", with: "id BIGSERIAL PRIMARY KEY, pruned_at")
+            .replacingOccurrences(of: "id INTEGER PRIMARY KEY, sha256", with: "id BIGSERIAL PRIMARY KEY, sha256")
+            .replacingOccurrences(of: "INTEGER", with: "BIGINT")
+            .replacingOccurrences(of: "BLOB", with: "BYTEA")
+            .replacingOccurrences(of: "CREATE VIEW IF NOT EXISTS", with: "CREATE OR REPLACE VIEW")
+    }
 
     func writeTransaction<T>(_ body: () throws -> T) throws -> T {
         try connection.execute("BEGIN")
