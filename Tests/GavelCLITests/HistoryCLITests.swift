@@ -185,18 +185,17 @@ extension CLITests {
         XCTAssertEqual(try gavel(["history", "verify", "--store", "h.sqlite"], cwd: dir).code, 0)
     }
 
-    func testAWriterKilledInsideItsTransactionLeavesTheStoreAsItWas() throws {
-        let dir = try weekOfNights()
-        try night("2026-11-06", daysLeft: 87, "n6.json", in: dir)
+    /// `history add FILE --store STORE` started with the test hook that stops it inside its
+    /// write transaction (for `seconds`, or a minute for "1"), returned once it says so.
+    func stalledWriter(_ file: String, store: String, in dir: String, seconds: String = "1", env: [String: String] = [:]) throws -> (Process, Pipe) {
         let p = Process()
         p.executableURL = gavelBinary
-        p.arguments = ["history", "add", "n6.json", "--store", "h.sqlite"]
+        p.arguments = ["history", "add", file, "--store", store]
         p.currentDirectoryURL = URL(fileURLWithPath: dir)
-        p.environment = ProcessInfo.processInfo.environment.merging(["GAVEL_TEST_HISTORY_STALL": "1"]) { $1 }
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }.merging(["GAVEL_TEST_HISTORY_STALL": seconds]) { $1 }
         let err = Pipe()
         p.standardError = err
         try p.run()
-        // Wait until it has written the run's row inside the open transaction, then kill it.
         var said = ""
         while !said.contains("stalled") {
             let chunk = err.fileHandleForReading.availableData
@@ -204,6 +203,14 @@ extension CLITests {
             said += String(decoding: chunk, as: UTF8.self)
         }
         XCTAssertTrue(said.contains("stalled in the write transaction"), said)
+        return (p, err)
+    }
+
+    func testAWriterKilledInsideItsTransactionLeavesTheStoreAsItWas() throws {
+        let dir = try weekOfNights()
+        try night("2026-11-06", daysLeft: 87, "n6.json", in: dir)
+        // Wait until it has written the run's row inside the open transaction, then kill it.
+        let (p, _) = try stalledWriter("n6.json", store: "h.sqlite", in: dir)
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         XCTAssertEqual(p.terminationReason, .uncaughtSignal)

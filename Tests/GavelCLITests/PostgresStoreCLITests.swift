@@ -102,22 +102,7 @@ extension CLITests {
         XCTAssertTrue(v.out.hasPrefix("verified: 4 runs, chain intact"), v.out)
 
         func stalled(_ file: String, seconds: String) throws -> (Process, Pipe) {
-            let p = Process()
-            p.executableURL = gavelBinary
-            p.arguments = ["history", "add", file, "--store", pg.url]
-            p.currentDirectoryURL = URL(fileURLWithPath: dir)
-            p.environment = ProcessInfo.processInfo.environment.merging(pg.env) { $1 }.merging(["GAVEL_TEST_HISTORY_STALL": seconds]) { $1 }
-            let err = Pipe()
-            p.standardError = err
-            try p.run()
-            var said = ""
-            while !said.contains("stalled") {
-                let chunk = err.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                said += String(decoding: chunk, as: UTF8.self)
-            }
-            XCTAssertTrue(said.contains("stalled in the write transaction"), said)
-            return (p, err)
+            try stalledWriter(file, store: pg.url, in: dir, seconds: seconds, env: pg.env)
         }
         // Killed inside its transaction: the server rolls it back; the lock is free again.
         try night("2026-11-10", daysLeft: 70, "k.json", in: dir)
