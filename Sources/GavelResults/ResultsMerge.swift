@@ -114,12 +114,13 @@ extension ResultsDocument {
     /// controls, judged by attestations alone, are the same in every document.
     static func mergedControls(_ docs: [ResultsDocument]) -> [ControlEntry] {
         var out = docs[0].controls
+        let byRef = docs.map { d in Dictionary(d.controls.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a }) }
         for i in out.indices where !out[i].manual {
             let ref = out[i].ref
             var assets: [ControlAsset] = []
             var worst: Severity?
-            for d in docs {
-                guard let c = d.controls.first(where: { $0.ref == ref }) else { continue }
+            for controls in byRef {
+                guard let c = controls[ref] else { continue }
                 assets += c.assets
                 if let w = c.worstFailing { worst = max(worst ?? w, w) }
             }
