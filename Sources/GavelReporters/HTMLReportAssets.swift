@@ -43,11 +43,15 @@ enum HTMLReportAssets {
         details > summary { cursor: pointer; }
         .muted { color: var(--na); }
         footer { margin-top: 36px; border-top: 1px solid var(--line); padding-top: 8px; color: var(--na); font-size: 12px; }
+        nav.site { display: flex; gap: 16px; align-items: baseline; padding: 10px 0; border-bottom: 1px solid var(--line); }
+        nav.site a { font-weight: 600; }
+        #filters input { font: inherit; margin-left: 4px; }
+        .pager { color: var(--na); }
         [hidden] { display: none !important; }
         @page { size: A4; margin: 14mm 12mm; }
         @media print {
           body { font-size: 10pt; max-width: none; padding: 0; }
-          #filters { display: none; }
+          #filters, nav.site, .pager { display: none; }
           section.framework, section#appendix { break-before: page; }
           article.control { break-inside: avoid-page; }
           tr, .card { break-inside: avoid; }
@@ -101,6 +105,55 @@ enum HTMLReportAssets {
           window.addEventListener('afterprint', function () {
             document.querySelectorAll('details').forEach(function (d) { d.open = d.dataset.wasOpen === '1'; });
           });
+          apply();
+        })();
+        """
+
+    /// The script of every page of the report as a folder: the filters present on the page
+    /// (framework, verdict, severity: a choice; asset: a part of the name) hide the rows of
+    /// its `filterable` tables that do not match, and a framework's section when none of its
+    /// rows is left; the choice is kept in the address's `#` part, as in the one-file report.
+    static let folderScript = """
+        (function () {
+          var keys = ['framework', 'verdict', 'severity', 'asset'];
+          function sel(k) { return document.getElementById('f-' + k); }
+          var present = keys.filter(function (k) { return sel(k); });
+          window.addEventListener('beforeprint', function () {
+            document.querySelectorAll('details').forEach(function (d) { d.dataset.wasOpen = d.open ? '1' : ''; d.open = true; });
+          });
+          window.addEventListener('afterprint', function () {
+            document.querySelectorAll('details').forEach(function (d) { d.open = d.dataset.wasOpen === '1'; });
+          });
+          if (!present.length) { return; }
+          function apply() {
+            var v = {}; present.forEach(function (k) { v[k] = sel(k).value; });
+            var name = (v.asset || '').toLowerCase(), shown = 0, total = 0;
+            document.querySelectorAll('table.filterable').forEach(function (t) {
+              var any = false;
+              Array.prototype.forEach.call(t.tBodies[0].rows, function (r) {
+                var d = r.dataset;
+                var ok = (!v.framework || d.framework === v.framework) && (!v.verdict || d.verdict === v.verdict) &&
+                         (!v.severity || (' ' + (d.severity || '') + ' ').indexOf(' ' + v.severity + ' ') >= 0) &&
+                         (!name || (d.asset || '').toLowerCase().indexOf(name) >= 0);
+                r.hidden = !ok;
+                if (!r.classList.contains('detail')) { total++; if (ok) { shown++; any = true; } }
+              });
+              var sec = t.closest('section.framework');
+              if (sec) { sec.hidden = !any; }
+            });
+            var count = document.getElementById('f-count');
+            count.textContent = shown + ' of ' + total + ' ' + count.dataset.noun + ' shown';
+            var h = present.filter(function (k) { return v[k]; }).map(function (k) { return k + '=' + encodeURIComponent(v[k]); }).join('&');
+            if (history.replaceState) { history.replaceState(null, '', h ? '#' + h : location.pathname + location.search); }
+          }
+          location.hash.replace(/^#/, '').split('&').forEach(function (part) {
+            var kv = part.split('='), s = present.indexOf(kv[0]) >= 0 ? sel(kv[0]) : null;
+            if (!s || kv.length !== 2) { return; }
+            var want = decodeURIComponent(kv[1]);
+            if (s.tagName === 'INPUT') { s.value = want; return; }
+            for (var i = 0; i < s.options.length; i++) { if (s.options[i].value === want) { s.value = want; } }
+          });
+          present.forEach(function (k) { sel(k).addEventListener(sel(k).tagName === 'INPUT' ? 'input' : 'change', apply); });
           apply();
         })();
         """

@@ -100,7 +100,12 @@ public struct HTMLReporter: Sendable {
 
     func fmt(_ d: Double) -> String { String(format: "%.2f", d) }
 
-    func summary(_ m: AuditModel) -> String {
+    /// The summary. The report as a folder links each failing control to its page
+    /// (`controlHref`), and keeps its first page small: the first `changesLimit` changes, the
+    /// first `errorsLimit` input errors, each with a link to the rest.
+    func summary(
+        _ m: AuditModel, controlHref: ((ResultsDocument.ControlEntry) -> String)? = nil, changesLimit: Int? = nil, errorsLimit: Int? = nil
+    ) -> String {
         var out = "<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"cards\">\n"
         for f in m.frameworks {
             let rate = f.passRate.map { "\(Int(($0 * 100).rounded(.down)))%" } ?? "n/a"
@@ -116,16 +121,23 @@ public struct HTMLReporter: Sendable {
             out += "<table><thead><tr><th>severity</th><th>controls</th></tr></thead><tbody>\n"
             for g in groups {
                 out += "<tr><td><span class=\"sev \(g.severity?.rawValue ?? "")\">\(g.severity?.rawValue ?? "manual")</span> (\(g.controls.count))</td><td>"
-                out += g.controls.map { "<a href=\"#\(anchor($0.ref))\">\(esc($0.ref.description))</a>" }.joined(separator: ", ") + "</td></tr>\n"
+                out += g.controls.map { "<a href=\"\(esc(controlHref?($0) ?? "#" + anchor($0.ref)))\">\(esc($0.ref.description))</a>" }.joined(separator: ", ")
+                out += "</td></tr>\n"
             }
             out += "</tbody></table>\n"
         }
-        out += changes(m) + coverage(m) + exceptions(m)
-        for e in m.doc.inputErrors { out += "<p class=\"banner bad\">Input error: <span class=\"mono\">\(esc(e.description))</span></p>\n" }
+        out += changes(m, limit: changesLimit, more: changesLimit.map { _ in "changes.html" }) + coverage(m) + exceptions(m)
+        let errors = m.doc.inputErrors
+        for e in errors.prefix(errorsLimit ?? errors.count) { out += inputError(e) }
+        if let errorsLimit, errors.count > errorsLimit {
+            out += "<p><a href=\"inputs.html#input-errors\">All \(errors.count) input errors</a> (the first \(errorsLimit) are above).</p>\n"
+        }
         return out + "</section>\n"
     }
 
-    func changes(_ m: AuditModel) -> String {
+    /// The changes since the previous run; past `limit` rows, a link to `more` (the report as
+    /// a folder, whose first page must stay small) instead of the rest.
+    func changes(_ m: AuditModel, limit: Int? = nil, more: String? = nil) -> String {
         var out = "<h3 id=\"changes\">Changes since the previous run</h3>\n"
         guard let diff = m.changes else {
             return out + "<p class=\"muted\">\(esc(m.noPreviousRun))</p>\n"
@@ -136,18 +148,30 @@ public struct HTMLReporter: Sendable {
             plural(m.changes([.newlyErroring]).count, "new error"), "\(m.changes([.newlyWaived]).count) newly waived",
         ].joined(separator: ", ")
         out += diff.rules.isEmpty ? ".</p>\n" : "; \(plural(diff.rules.count, "rule")) changed in the policy set.</p>\n"
-        let rows = m.changes([.newlyFailing, .newlyErroring, .newlyPassing, .newlyWaived])
+        let all = m.changes([.newlyFailing, .newlyErroring, .newlyPassing, .newlyWaived])
+        let rows = limit.map { Array(all.prefix($0)) } ?? all
         if !rows.isEmpty {
-            out +=
-                "<table id=\"changes-table\"><thead><tr><th>change</th><th>rule</th><th>asset</th><th>was</th><th>now</th><th>controls</th></tr></thead><tbody>\n"
-            for c in rows {
-                let controls = m.rule(c.rule)?.controls.map(\.description).joined(separator: ", ") ?? ""
-                out += "<tr data-change=\"\(c.kind.rawValue)\"><td>\(esc(c.kind.label))</td><td><code>\(esc(c.rule))</code></td><td>\(esc(c.asset))</td>"
-                out += "<td>\(c.base.map(badge) ?? "-")</td><td>\(c.head.map(badge) ?? "-")</td><td>\(esc(controls))</td></tr>\n"
-            }
+            out += HTMLReporter.changesHead
+            for c in rows { out += changeRow(c, m) }
             out += "</tbody></table>\n"
         }
+        if let more, !all.isEmpty {
+            out += "<p><a href=\"\(esc(more))\">All \(all.count) changes</a>\(rows.count < all.count ? " (the first \(rows.count) are above)" : "").</p>\n"
+        }
         return out
+    }
+
+    func inputError(_ e: Diagnostic) -> String { "<p class=\"banner bad\">Input error: <span class=\"mono\">\(esc(e.description))</span></p>\n" }
+
+    static let changesHead =
+        "<table id=\"changes-table\"><thead><tr><th>change</th><th>rule</th><th>asset</th><th>was</th><th>now</th><th>controls</th></tr></thead><tbody>\n"
+
+    func changeRow(_ c: PolicyDiff.VerdictChange, _ m: AuditModel, assetHref: String? = nil) -> String {
+        let controls = m.rule(c.rule)?.controls.map(\.description).joined(separator: ", ") ?? ""
+        let name = assetHref.map { "<a href=\"\(esc($0))\">\(esc(c.asset))</a>" } ?? esc(c.asset)
+        return
+            "<tr data-change=\"\(c.kind.rawValue)\" data-asset=\"\(esc(c.asset))\"><td>\(esc(c.kind.label))</td><td><code>\(esc(c.rule))</code></td><td>\(name)</td>"
+            + "<td>\(c.base.map(badge) ?? "-")</td><td>\(c.head.map(badge) ?? "-")</td><td>\(esc(controls))</td></tr>\n"
     }
 
     func coverage(_ m: AuditModel) -> String {
@@ -212,20 +236,9 @@ public struct HTMLReporter: Sendable {
             "<article class=\"control \(c.verdict.rawValue)\" id=\"\(anchor(c.ref))\" data-framework=\"\(esc(c.ref.framework))\" data-verdict=\"\(c.verdict.rawValue)\">\n"
         out += "<h3>\(badge(c.verdict)) <code>\(esc(c.ref.id))</code> \(esc(c.title))</h3>\n"
         if c.manual { out += "<p class=\"note\">Manual control, judged by attestation: \(esc(c.note ?? ""))</p>\n" }
-        if !c.attestations.isEmpty {
-            out +=
-                "<table class=\"attestations\"><thead><tr><th>control</th><th>statement</th><th>attested by</th><th>date</th><th>expires</th><th>status</th></tr></thead><tbody>\n"
-            for i in c.attestations { out += attestationRow(m.doc.attestations[i]) }
-            out += "</tbody></table>\n"
-        }
+        out += attestationTable(c, m)
         if !c.rules.isEmpty {
-            out += "<ul class=\"rules\">\n"
-            for id in c.rules {
-                guard let r = m.rule(id) else { out += "<li><code>\(esc(id))</code></li>\n"; continue }
-                out += "<li><code>\(esc(r.id))</code> \(esc(r.title)) <span class=\"sev \(r.severity.rawValue)\">\(r.severity.rawValue)</span>"
-                out += " <span class=\"muted mono\">\(esc(r.location.description))</span>" + remediation(r) + "</li>\n"
-            }
-            out += "</ul>\n"
+            out += ruleList(c, m)
             let rows = m.rows(c)
             let judged = rows.filter { $0.verdict != .notApplicable }
             if !judged.isEmpty {
@@ -238,6 +251,26 @@ public struct HTMLReporter: Sendable {
         return out + "</article>\n"
     }
 
+    /// The rules behind a control: title, severity, where each is defined, how to fix it.
+    func ruleList(_ c: ResultsDocument.ControlEntry, _ m: AuditModel) -> String {
+        var out = "<ul class=\"rules\">\n"
+        for id in c.rules {
+            guard let r = m.rule(id) else { out += "<li><code>\(esc(id))</code></li>\n"; continue }
+            out += "<li><code>\(esc(r.id))</code> \(esc(r.title)) <span class=\"sev \(r.severity.rawValue)\">\(r.severity.rawValue)</span>"
+            out += " <span class=\"muted mono\">\(esc(r.location.description))</span>" + remediation(r) + "</li>\n"
+        }
+        return out + "</ul>\n"
+    }
+
+    /// A control's attestations, when it has any.
+    func attestationTable(_ c: ResultsDocument.ControlEntry, _ m: AuditModel) -> String {
+        guard !c.attestations.isEmpty else { return "" }
+        var out =
+            "<table class=\"attestations\"><thead><tr><th>control</th><th>statement</th><th>attested by</th><th>date</th><th>expires</th><th>status</th></tr></thead><tbody>\n"
+        for i in c.attestations { out += attestationRow(m.doc.attestations[i]) }
+        return out + "</tbody></table>\n"
+    }
+
     func remediation(_ r: RuleInfo) -> String {
         let rem = r.remediation
         guard rem.summary != nil || rem.fix != nil || !rem.references.isEmpty else { return "" }
@@ -248,10 +281,13 @@ public struct HTMLReporter: Sendable {
         return out + "</details>"
     }
 
-    func row(_ r: AuditModel.Row, _ m: AuditModel) -> String {
+    /// A rule on an asset, and below it what a failure shows (message, evidence, snapshots,
+    /// waiver). `assetHref` links the asset's name to its own page (the report as a folder).
+    func row(_ r: AuditModel.Row, _ m: AuditModel, assetHref: String? = nil) -> String {
         let sev = r.rule?.severity.rawValue ?? ""
         let attrs = "data-asset=\"\(esc(r.asset))\" data-severity=\"\(sev)\" data-verdict=\"\(r.verdict.rawValue)\""
-        var out = "<tr class=\"row\" \(attrs)><td>\(esc(r.asset))</td><td><code>\(esc(r.ruleID))</code></td><td><span class=\"sev \(sev)\">\(sev)</span></td>"
+        let name = assetHref.map { "<a href=\"\(esc($0))\">\(esc(r.asset))</a>" } ?? esc(r.asset)
+        var out = "<tr class=\"row\" \(attrs)><td>\(name)</td><td><code>\(esc(r.ruleID))</code></td><td><span class=\"sev \(sev)\">\(sev)</span></td>"
         out += "<td>\(badge(r.verdict))</td><td>"
         out += r.snapshots.map { s in
             "collected \(esc(s.collectedAt ?? "(unknown)")) <span class=\"mono\" title=\"SHA-256 \(esc(s.sha256)) of \(esc(s.source))\">\(esc(String(s.sha256.prefix(12))))…</span>"
@@ -285,15 +321,25 @@ public struct HTMLReporter: Sendable {
     /// Every file the run read, with its SHA-256, and how the policy set was tailored.
     func appendix(_ m: AuditModel) -> String {
         let d = m.doc
-        var out = "<section id=\"appendix\">\n<h2>Inputs</h2>\n<h3>Snapshots</h3>\n"
-        out +=
-            "<table id=\"snapshots\"><thead><tr><th>asset</th><th>kind</th><th>file</th><th>collected</th><th>SHA-256</th><th>bytes</th></tr></thead><tbody>\n"
-        for s in d.snapshots {
-            out +=
-                "<tr><td>\(esc(s.asset))</td><td>\(esc(s.kind))</td><td class=\"mono wrap\">\(esc(s.source))</td><td>\(esc(s.collectedAt ?? "(unknown)"))</td>"
-            out += "<td class=\"mono wrap\">\(esc(s.sha256))</td><td>\(s.bytes)</td></tr>\n"
-        }
-        out += "</tbody></table>\n<h3>Policy files</h3>\n<table id=\"policy-files\"><thead><tr><th>file</th><th>SHA-256</th></tr></thead><tbody>\n"
+        var out = "<section id=\"appendix\">\n<h2>Inputs</h2>\n<h3>Snapshots</h3>\n" + HTMLReporter.snapshotsHead
+        for s in d.snapshots { out += snapshotRow(s) }
+        out += "</tbody></table>\n" + policyInputs(m)
+        return out + "</section>\n"
+    }
+
+    static let snapshotsHead =
+        "<table id=\"snapshots\"><thead><tr><th>asset</th><th>kind</th><th>file</th><th>collected</th><th>SHA-256</th><th>bytes</th></tr></thead><tbody>\n"
+
+    func snapshotRow(_ s: SnapshotInfo, assetHref: String? = nil) -> String {
+        let name = assetHref.map { "<a href=\"\(esc($0))\">\(esc(s.asset))</a>" } ?? esc(s.asset)
+        return "<tr data-asset=\"\(esc(s.asset))\"><td>\(name)</td><td>\(esc(s.kind))</td><td class=\"mono wrap\">\(esc(s.source))</td>"
+            + "<td>\(esc(s.collectedAt ?? "(unknown)"))</td><td class=\"mono wrap\">\(esc(s.sha256))</td><td>\(s.bytes)</td></tr>\n"
+    }
+
+    /// The policy files with their SHA-256, the rules tailoring switched off, the parameters.
+    func policyInputs(_ m: AuditModel) -> String {
+        let d = m.doc
+        var out = "<h3>Policy files</h3>\n<table id=\"policy-files\"><thead><tr><th>file</th><th>SHA-256</th></tr></thead><tbody>\n"
         for f in d.policyFiles { out += "<tr><td class=\"mono wrap\">\(esc(f.path))</td><td class=\"mono wrap\">\(esc(f.sha256))</td></tr>\n" }
         out += "</tbody></table>\n"
         if !d.disabled.isEmpty {
@@ -306,7 +352,7 @@ public struct HTMLReporter: Sendable {
             for p in d.parameters { out += "<tr><td><code>\(esc(p.name))</code></td><td><code>\(esc(AuditModel.show(p.value)))</code></td></tr>\n" }
             out += "</tbody></table>\n"
         }
-        return out + "</section>\n"
+        return out
     }
 
     func waiverText(_ e: ResultsDocument.Entry, _ m: AuditModel) -> String? {

@@ -40,6 +40,23 @@ struct InputPaths {
         }
     }
 
+    /// Throws a usage error when the folder `output` (given as `option`, a folder the command
+    /// writes whole) is one of the inputs or holds one: writing it replaces what was there.
+    func checkFolder(_ output: String, _ option: String) throws {
+        let folder = PathNames.folder(of: output)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
+            throw ValidationError("\(option) \(output): the folder \(folder) does not exist")
+        }
+        let target = InputPaths.resolved(output)
+        for f in files + folders.map(\.path) {
+            let input = InputPaths.resolved(f)
+            if input == target || input.hasPrefix(target == "/" ? "/" : target + "/") {
+                throw ValidationError("\(option) \(output) holds \(f), which this command reads; writing the folder would replace it. Choose another folder.")
+            }
+        }
+    }
+
     /// A path that names a folder, or a file in a folder that does not exist, is refused
     /// before any work: a nightly run over a fleet would otherwise evaluate everything and
     /// only then find it cannot write the report.

@@ -128,3 +128,46 @@ extension CLITests {
         XCTAssertFalse(dom.contains("<img src=\"x\""))
     }
 }
+
+/// The report as a folder in Chromium: the index's script filters its controls, a control's
+/// page filters its rows by a part of an asset's name, the pages load nothing but themselves.
+extension CLITests {
+    func testTheReportAsAFolderWorksInChromiumAndStaysInItsFolder() throws {
+        _ = try requireChromium()
+        let dir = try evaluatedCopy()
+        XCTAssertEqual(try gavel(["report", "results.json", "--layout", "folder", "-o", "report"], cwd: dir).code, 0)
+        let controls = try jsonObject(dir + "/results.json")["controls"] as! [[String: Any]]
+
+        var dom = try chromium("file://\(dir)/report/index.html", ["--dump-dom", "--log-net-log=\(dir)/net-index.json"], in: dir)
+        XCTAssertEqual(count("<tr data-framework=", in: dom).all, controls.count)
+        XCTAssertTrue(dom.contains(">\(controls.count) of \(controls.count) controls shown<"), "the script ran")
+        dom = try chromium("file://\(dir)/report/index.html#verdict=pass", ["--dump-dom"], in: dir)
+        let passing = controls.filter { $0["verdict"] as? String == "pass" }.count
+        let rows = count("<tr data-framework=", in: dom)
+        XCTAssertEqual(rows.all - rows.hidden, passing)
+        XCTAssertTrue(dom.contains(">\(passing) of \(controls.count) controls shown<"))
+
+        // CC6.1 on the shipped fleet: results on several assets; filtered to clinic-b's.
+        let page = "file://\(dir)/report/controls/soc2_cc6.1.html"
+        dom = try chromium(page + "#asset=CLINIC-B", ["--dump-dom", "--log-net-log=\(dir)/net-control.json"], in: dir)
+        let shown = count("<tr class=\"row\" data-asset=\"clinic-b.example.com\"", in: dom)
+        let other = count("<tr class=\"row\" data-asset=\"clinic-a.example.com\"", in: dom)
+        XCTAssertGreaterThan(shown.all, 0)
+        XCTAssertEqual(shown.hidden, 0)
+        XCTAssertEqual(other.hidden, other.all, "a part of the name, any case, keeps only that asset's rows")
+        XCTAssertGreaterThan(other.all, 0)
+        XCTAssertTrue(dom.contains(">\(shown.all) of "), "the count is of the rows left")
+
+        _ = try chromium("file://\(dir)/report/assets/clinic-b.example.com.html", ["--dump-dom", "--log-net-log=\(dir)/net-asset.json"], in: dir)
+        for log in ["net-index", "net-control", "net-asset"] {
+            let events = (try jsonObject(dir + "/\(log).json")["events"] as! [[String: Any]])
+            let fromPage = events.compactMap { e -> String? in
+                guard let p = e["params"] as? [String: Any], let url = p["url"] as? String,
+                    (p["network_isolation_key"] as? String)?.hasPrefix("file://") == true
+                else { return nil }
+                return url
+            }
+            XCTAssertEqual(fromPage.filter { !$0.hasPrefix("file://\(dir)/report/") }, [], log)
+        }
+    }
+}

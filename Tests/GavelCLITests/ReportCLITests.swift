@@ -87,7 +87,10 @@ extension CLITests {
         XCTAssertTrue(r.out.contains(": 1 verdict changed."), r.out)
         XCTAssertFalse(r.out.contains("| newly failing |"), "nothing else changed")
         let html = try gavel(["report", "results.json", "--previous", "previous.json"], cwd: dir).out
-        XCTAssertTrue(html.contains("<tr data-change=\"newly_passing\"><td>newly passing</td><td><code>HOST-CERT-001</code></td><td>clinic-b.example.com</td>"))
+        XCTAssertTrue(
+            html.contains(
+                "<tr data-change=\"newly_passing\" data-asset=\"clinic-b.example.com\"><td>newly passing</td><td><code>HOST-CERT-001</code></td><td>clinic-b.example.com</td>"
+            ))
         XCTAssertTrue(html.contains("0 new failures, 1 fixed, 0 new errors"), "the summary counts the changes")
     }
 

@@ -18,6 +18,14 @@ struct Report: ParsableCommand {
             control, asset and rule. With --previous (or --store), the summary lists what \
             changed since that run.
 
+            For a fleet, --layout folder writes the HTML as a folder (-o DIR): index.html with \
+            the summary and every control, a page per control and per asset, lists of the \
+            assets and of the inputs; long tables continue on further pages of a few megabytes, \
+            so each page opens quickly however large the fleet. The folder works offline and \
+            can be moved or zipped whole; manifest.json lists every page with its SHA-256. \
+            DIR may be new, empty, or a folder report written before holding nothing but its \
+            own pages (it is replaced whole); anything else is refused.
+
             With --asset, the report covers only the matching assets (a site's report out of a \
             fleet's run): their results, and each control judged again over them alone; the \
             header says how many of the run's assets it shows.
@@ -32,6 +40,7 @@ struct Report: ParsableCommand {
               gavel report results.json --format csv -o report.csv \\
                   --previous last-night.json
               gavel report results.json --asset 'clinic-b.*' -o clinic-b.html
+              gavel report fleet.json --layout folder -o fleet-report/
             """
     )
 
@@ -43,8 +52,13 @@ struct Report: ParsableCommand {
     @Option(help: "html (default), csv or markdown.")
     var format: Format = .html
 
-    @Option(name: [.short, .customLong("output")], help: "Write the report to this file (atomically) instead of stdout.")
+    enum Layout: String, ExpressibleByArgument, CaseIterable { case file, folder }
+
+    @Option(name: [.short, .customLong("output")], help: "Write the report to this file (atomically) instead of stdout; with --layout folder, the folder.")
     var output: String?
+
+    @Option(help: "HTML as one file (default) or as a folder of pages (for fleets of hundreds of assets and more; needs -o DIR).")
+    var layout: Layout = .file
 
     @Option(help: "A previous run's results document: the summary lists the changes since it.")
     var previous: String?
@@ -61,6 +75,12 @@ struct Report: ParsableCommand {
 
     func validate() throws {
         if previous != nil && store != nil { throw ValidationError("give --previous or --store, not both") }
+        if layout == .folder {
+            guard format == .html else { throw ValidationError("--layout folder is for --format html") }
+            guard let output else { throw ValidationError("--layout folder needs -o DIR, the folder to write") }
+            try InputPaths(files: [results] + [previous, store].compactMap { $0 }).checkFolder(output, "--output")
+            return
+        }
         try InputPaths(files: [results] + [previous, store].compactMap { $0 }).check(output, "--output")
     }
 
@@ -83,7 +103,14 @@ struct Report: ParsableCommand {
         if before == nil, let store { model.noPreviousRun = "\(store) holds no run before this one." }
         // HTML and CSV are streamed a control at a time: a fleet's report is hundreds of megabytes.
         switch format {
-        case .html: try emitPieces(to: output) { try HTMLReporter().render(model, to: $0) }
+        case .html where layout == .folder: try writeFolder(model, to: output!)
+        case .html:
+            if model.doc.assets.count > 1_000 {
+                printError(
+                    "note: a one-file report of \(model.doc.assets.count) assets is hundreds of megabytes, slow to open; --layout folder -o DIR writes pages that open quickly"
+                )
+            }
+            try emitPieces(to: output) { try HTMLReporter().render(model, to: $0) }
         case .csv: try emitPieces(to: output) { try CSVReporter().render(model, to: $0) }
         case .markdown: try emit(AuditMarkdownReporter().render(model), to: output)
         }
@@ -91,6 +118,27 @@ struct Report: ParsableCommand {
             throw CommandFailure(
                 Exit.failing, .documentChanged,
                 "\(results) was edited after Gavel wrote it: its content no longer matches its document_sha256 (see gavel verify)")
+        }
+    }
+}
+
+extension Report {
+    /// Writes the report as a folder, with `manifest.json` listing each page's SHA-256; a
+    /// folder is replaced only when it is empty or holds such a manifest.
+    func writeFolder(_ model: AuditModel, to dir: String) throws {
+        if model.doc.assets.isEmpty { printError("warning: \(results) has no assets; the folder holds the summary only") }
+        do {
+            try AtomicFolder.write(to: dir, replaceable: ReportManifest.isReport) { file in
+                var manifest = ReportManifest(results: model.doc.recordedDigest)
+                try HTMLFolderReporter().render(model) { path, html in
+                    let bytes = Array(html.utf8)
+                    manifest.add(path, bytes)
+                    try file(path, bytes)
+                }
+                try file(ReportManifest.name, Array(manifest.json.utf8))
+            }
+        } catch let e as AtomicFile.WriteError {
+            throw CommandFailure.input(.output, e.description)
         }
     }
 }
