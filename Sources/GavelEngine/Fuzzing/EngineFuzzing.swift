@@ -64,14 +64,28 @@ import GavelResults
         return Compiler.compile(path: dir).program
     }()
 
+    static let reading: ReadSelection? = program.map { ReadSelection([$0]) }
+
     /// A snapshot document: loaded, then evaluated by every rule, results rendered as JSON.
+    /// It is loaded twice, whole and building only what the rules read: the two must agree
+    /// on whether it loads (with the same error) and on every result.
     public static func snapshot(_ bytes: [UInt8]) {
-        guard let program else { return }
-        switch bytes.withUnsafeBytes({ LoadedSnapshot.parse($0, source: "fuzz.json") }) {
-        case .failure(let e): _ = e.description
-        case .success(let snap):
-            let result = Runner.run(program, SnapshotPlan(units: [.loaded([snap])], errors: []), jobs: 1)
-            _ = ResultsDocument(run: result, failOn: .info).json()
+        guard let program, let reading else { return }
+        let whole = bytes.withUnsafeBytes { LoadedSnapshot.parse($0, source: "fuzz.json") }
+        let read = bytes.withUnsafeBytes { LoadedSnapshot.parse($0, source: "fuzz.json", reading: reading) }
+        switch (whole, read) {
+        case (.failure(let a), .failure(let b)):
+            precondition(a.description == b.description, "reading only what the rules read changed the error: \(a) / \(b)")
+        case (.success(let w), .success(let r)):
+            let results = [w, r].map { snap in
+                let run = Runner.run(program, SnapshotPlan(units: [.loaded([snap])], errors: []), jobs: 1)
+                let doc = ResultsDocument(run: run, failOn: .info)
+                _ = doc.json()
+                return doc.entries.map { e in "\(e.rule) \(e.verdict) \(e.message ?? "") \(e.evidence.map { "\($0)" })" } + doc.inputErrors.map(\.description)
+            }
+            precondition(results[0] == results[1], "reading only what the rules read changed the results")
+        default:
+            preconditionFailure("reading only what the rules read changed whether the snapshot loads")
         }
     }
 

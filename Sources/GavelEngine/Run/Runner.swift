@@ -32,13 +32,15 @@ public struct RunResult: Sendable {
 /// unit, loads it, evaluates every enabled rule, keeps the compact outcomes and drops
 /// the parsed documents, so memory is bounded by the units in flight.
 public enum Runner {
-    public static func run(_ program: Program, _ plan: SnapshotPlan, jobs: Int) -> RunResult {
-        run([program], plan, jobs: jobs)[0]
+    public static func run(_ program: Program, _ plan: SnapshotPlan, jobs: Int, readWhole: Bool = false) -> RunResult {
+        run([program], plan, jobs: jobs, readWhole: readWhole)[0]
     }
 
     /// Evaluates several programs over the same snapshots, loading and parsing each snapshot
     /// once (`gavel diff`): result `i` belongs to `programs[i]`.
-    public static func run(_ programs: [Program], _ plan: SnapshotPlan, jobs: Int) -> [RunResult] {
+    /// `readWhole` builds every snapshot whole rather than what the rules read (for tests and
+    /// benchmarks that compare the two).
+    public static func run(_ programs: [Program], _ plan: SnapshotPlan, jobs: Int, readWhole: Bool = false) -> [RunResult] {
         let started = Date()
 
         let units = plan.units
@@ -55,8 +57,10 @@ public enum Runner {
         // leave the workers waiting on the disk.
         let prefetcher = Prefetcher(count: units.count, window: 16 * workers) { units[$0].prefetch() }
         prefetcher.start()
+        // Only what the rules read of each snapshot is built.
+        let reading = readWhole ? nil : ReadSelection(programs)
         @Sendable func evaluate(_ unit: SnapshotUnit) -> Result<[AssetResult], Diagnostic> {
-            switch unit.load() {
+            switch unit.load(reading: reading) {
             case .failure(let e):
                 return .failure(e)
             case .success(let asset) where plan.shard.map({ !$0.contains(asset.name) }) ?? false:

@@ -13,13 +13,17 @@ public struct LoadedSnapshot: @unchecked Sendable {
     let unavailable: [(pointer: String, reason: String)]
 
     /// Parses and validates an envelope. `line` is the line of `source` it starts on (JSON Lines).
-    public static func parse(_ bytes: UnsafeRawBufferPointer, source: String, line: Int = 1) -> Result<LoadedSnapshot, Diagnostic> {
+    /// With `reading`, only what those rules read of `data` is built (the rest is checked
+    /// and skipped); the SHA-256 and any error are still of the whole text.
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, source: String, line: Int = 1, reading: ReadSelection? = nil
+    ) -> Result<LoadedSnapshot, Diagnostic> {
         // A UTF-8 byte order mark (which some Windows editors add) is skipped, as RFC 8259
         // allows; the SHA-256 is still of the file as it is.
         let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
         let doc: JSONDocument
         var plainProvenance: JSONStringMap?
-        switch parseJSON(bom ? UnsafeRawBufferPointer(rebasing: bytes[3...]) : bytes) {
+        switch parseJSON(bom ? UnsafeRawBufferPointer(rebasing: bytes[3...]) : bytes, reading: reading) {
         case .success(let parsed): (doc, plainProvenance) = parsed
         case .failure(let error):
             return .failure(
@@ -95,7 +99,8 @@ public struct LoadedSnapshot: @unchecked Sendable {
     /// the map is a third of a PHP snapshot's text, and a run reads few of its entries. When
     /// that text is invalid, the whole text is parsed again, so that the error and its
     /// position are jansson's own, as if the map had never been taken out.
-    static func parseJSON(_ text: UnsafeRawBufferPointer) -> Result<(JSONDocument, JSONStringMap?), JSONDocument.ParseError> {
+    static func parseJSON(_ text: UnsafeRawBufferPointer, reading: ReadSelection? = nil) -> Result<(JSONDocument, JSONStringMap?), JSONDocument.ParseError> {
+        if let reading, let parsed = parseRead(text, reading) { return .success(parsed) }
         if let range = JSONParts.topLevelMember("provenance", in: text), range.count > 2,
             let map = JSONStringMap(UnsafeRawBufferPointer(rebasing: text[range]))
         {
@@ -109,11 +114,29 @@ public struct LoadedSnapshot: @unchecked Sendable {
         do { return .success((try JSONDocument.parse(text), nil)) } catch { return .failure(error) }
     }
 
-    public static func load(file: String) -> Result<LoadedSnapshot, Diagnostic> {
+    /// The envelope with `data` cut to what `reading` selects for the snapshot's kind and the
+    /// provenance map read by `JSONStringMap`; nil when the text is anything but plainly
+    /// valid, or declares `unavailable` parts (whose pointers are checked against the whole
+    /// `data`), for `parseJSON` to parse it whole.
+    static func parseRead(_ text: UnsafeRawBufferPointer, _ reading: ReadSelection) -> (JSONDocument, JSONStringMap?)? {
+        guard
+            let cut = JSONPruner.cut(
+                text, selection: .everyMember, external: "provenance", deferred: ("data", "kind", { reading.selection(kind: $0) }))
+        else { return nil }
+        var map: JSONStringMap?
+        if let r = cut.external {
+            guard let m = JSONStringMap(UnsafeRawBufferPointer(rebasing: text[r])) else { return nil }
+            map = m
+        }
+        guard let doc = try? JSONDocument.parse(cut.text), doc.rootNode.member("unavailable") == nil else { return nil }
+        return (doc, map)
+    }
+
+    public static func load(file: String, reading: ReadSelection? = nil) -> Result<LoadedSnapshot, Diagnostic> {
         guard let data = FileManager.default.contents(atPath: file) else {
             return .failure(Diagnostic(.unreadable, "cannot read file", at: SourceLocation(file: file)))
         }
-        return data.withUnsafeBytes { parse($0, source: file) }
+        return data.withUnsafeBytes { parse($0, source: file, reading: reading) }
     }
 }
 

@@ -15,13 +15,14 @@ public enum SnapshotUnit: Sendable {
     /// found it), parsed by the worker that takes them.
     case lines(asset: String?, [JSONLinesReader.Line])
 
-    public func load() -> Result<LoadedAsset, Diagnostic> {
+    /// Loads the unit's snapshots; with `reading`, only what those rules read of each is built.
+    public func load(reading: ReadSelection? = nil) -> Result<LoadedAsset, Diagnostic> {
         switch self {
         case .loaded(let snaps): return LoadedAsset.merge(snaps)
         case .lines(_, let lines):
             var snaps: [LoadedSnapshot] = []
             for l in lines {
-                switch l.bytes.withUnsafeBytes({ LoadedSnapshot.parse($0, source: "<stdin>", line: l.number) }) {
+                switch l.bytes.withUnsafeBytes({ LoadedSnapshot.parse($0, source: "<stdin>", line: l.number, reading: reading) }) {
                 case .success(let s): snaps.append(s)
                 case .failure(let e): return .failure(e)
                 }
@@ -35,7 +36,7 @@ public enum SnapshotUnit: Sendable {
             }
             var snaps: [LoadedSnapshot] = []
             for f in files {
-                switch LoadedSnapshot.load(file: f) {
+                switch LoadedSnapshot.load(file: f, reading: reading) {
                 case .success(let s): snaps.append(s)
                 case .failure(let e): return .failure(e)
                 }
