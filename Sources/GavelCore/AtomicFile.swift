@@ -46,19 +46,7 @@ public enum AtomicFile {
             throw WriteError(description: "cannot write \(path): \(reason)")
         }
         do {
-            try body { data in
-                try data.withUnsafeBytes { raw in
-                    var done = 0
-                    while done < raw.count {
-                        let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-                        if n < 0 {
-                            if errno == EINTR { continue }
-                            throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
-                        }
-                        done += n
-                    }
-                }
-            }
+            try body { data in try data.withUnsafeBytes { try writeAll(fd, $0, path) } }
             guard fsync(fd) == 0 else { throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
         } catch {
             close(fd)
@@ -70,6 +58,19 @@ public enum AtomicFile {
             let reason = String(cString: strerror(errno))
             unlink(tmp)
             throw WriteError(description: "cannot write \(path): \(reason)")
+        }
+    }
+
+    /// Writes all of `raw` to `fd` (for `path`, in the error), however many calls it takes.
+    static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer, _ path: String) throws {
+        var done = 0
+        while done < raw.count {
+            let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            done += n
         }
     }
 }

@@ -94,16 +94,6 @@ public enum AtomicFolder {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AtomicFile.WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        try bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw AtomicFile.WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
-                }
-                done += n
-            }
-        }
+        try bytes.withUnsafeBytes { try AtomicFile.writeAll(fd, $0, path) }
     }
 }

@@ -88,6 +88,13 @@ public final class HistoryStore {
         } catch let e as Diagnostic {
             throw e
         } catch {
+            // A PostgreSQL role that may not create tables (PostgreSQL 15 and later give no one
+            // but the owner CREATE on the public schema) is not a store that is not Gavel's.
+            if postgres && create && "\(error)".contains("SQLSTATE 42501") {
+                throw Diagnostic(
+                    .historyStore,
+                    "\(path): \(error) (the role cannot create the store's tables: give a database it owns, or GRANT CREATE ON SCHEMA public to it)")
+            }
             throw Diagnostic(.notAHistoryStore, "\(path): \(error) (is it a Gavel history store?)")
         }
     }

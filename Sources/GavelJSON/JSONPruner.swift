@@ -97,67 +97,44 @@ public struct JSONPruner {
         space()
         try expect(UInt8(ascii: "{"))
         emit(UInt8(ascii: "{"))
-        let base = keys.count
         var first = true
         var later: Range<Int>?
         var keyValue: String?
         let deferredName = deferred.map { Array($0.member.utf8) }
         let keyName = deferred.map { Array($0.key.utf8) }
         depth = 1
-        space()
-        if peek == UInt8(ascii: "}") {
-            i += 1
-        } else {
-            while true {
-                let k = try key()
-                space()
-                try expect(UInt8(ascii: ":"))
-                space()
-                let name = UnsafeRawBufferPointer(start: p + k.start, count: k.count)
-                if let e = externalName, name.elementsEqual(e) {
-                    let start = i
-                    try skipUnchecked()
-                    external = start..<i
-                    emitMember(k, first)
-                    emit(UInt8(ascii: "{"))
-                    emit(UInt8(ascii: "}"))
-                    first = false
-                } else if let d = deferredName, name.elementsEqual(d) {
-                    if let kv = keyValue {
-                        guard let chosen = deferred!.choose(kv) else { throw Doubt() }
-                        emitMember(k, first)
-                        first = false
-                        try value(chosen, kept: true)
-                    } else {
-                        let start = i
-                        try skipUnchecked()
-                        later = start..<i
-                    }
-                } else {
-                    if let kn = keyName, name.elementsEqual(kn), peek == UInt8(ascii: "\"") {
-                        let start = i + 1
-                        // A value written with escapes is left to the whole parse.
-                        guard try !string() else { throw Doubt() }
-                        keyValue = String(decoding: UnsafeBufferPointer(start: p + start, count: i - 1 - start), as: UTF8.self)
-                        emitMember(k, first)
-                        emit(start - 1..<i)
-                    } else {
-                        emitMember(k, first)
-                        try value(selection.member(name, hash: k.hash), kept: true)
-                    }
-                    first = false
+        try members { s, k throws(Doubt) in
+            let name = UnsafeRawBufferPointer(start: s.p + k.start, count: k.count)
+            if let e = s.externalName, name.elementsEqual(e) {
+                let start = s.i
+                try s.skipUnchecked()
+                s.external = start..<s.i
+                s.emitMember(k, first)
+                s.emit(UInt8(ascii: "{"))
+                s.emit(UInt8(ascii: "}"))
+            } else if let d = deferredName, name.elementsEqual(d) {
+                guard let kv = keyValue else {
+                    let start = s.i
+                    try s.skipUnchecked()
+                    later = start..<s.i
+                    return
                 }
-                space()
-                if peek == UInt8(ascii: ",") {
-                    i += 1
-                    space()
-                    continue
-                }
-                try expect(UInt8(ascii: "}"))
-                break
+                guard let chosen = deferred!.choose(kv) else { throw Doubt() }
+                s.emitMember(k, first)
+                try s.value(chosen)
+            } else if let kn = keyName, name.elementsEqual(kn), s.peek == UInt8(ascii: "\"") {
+                let start = s.i + 1
+                // A value written with escapes is left to the whole parse.
+                guard try !s.string() else { throw Doubt() }
+                keyValue = String(decoding: UnsafeBufferPointer(start: s.p + start, count: s.i - 1 - start), as: UTF8.self)
+                s.emitMember(k, first)
+                s.emit(start - 1..<s.i)
+            } else {
+                s.emitMember(k, first)
+                try s.value(selection.member(name, hash: k.hash))
             }
+            first = false
         }
-        try checkKeys(from: base)
         space()
         guard i == n else { throw Doubt() }
         if let later, let deferred {
@@ -166,7 +143,7 @@ public struct JSONPruner {
             let end = n
             i = later.lowerBound
             emitName(deferredName!, first)
-            try value(chosen, kept: true)
+            try value(chosen)
             guard i == later.upperBound else { throw Doubt() }
             i = end
         }
@@ -190,8 +167,8 @@ public struct JSONPruner {
     // MARK: values
 
     /// One value: kept whole (copied, for jansson to check), cut to `selection`, or, when
-    /// `selection` is nil, checked and skipped (`kept` false: nothing is written).
-    private mutating func value(_ selection: JSONSelection?, kept: Bool) throws(Doubt) {
+    /// `selection` is nil, checked and skipped (nothing is written).
+    private mutating func value(_ selection: JSONSelection?) throws(Doubt) {
         guard i < n else { throw Doubt() }
         let b = p[i]
         if let selection {
@@ -224,8 +201,24 @@ public struct JSONPruner {
         depth += 1
         guard depth < JSONPruner.maxDepth else { throw Doubt() }
         if selection != nil { emit(UInt8(ascii: "{")) }
-        let base = keys.count
         var first = true
+        try members { s, k throws(Doubt) in
+            if let selection, let sub = selection.member(UnsafeRawBufferPointer(start: s.p + k.start, count: k.count), hash: k.hash) {
+                s.emitMember(k, first)
+                first = false
+                try s.value(sub)
+            } else {
+                try s.value(nil)
+            }
+        }
+        if selection != nil { emit(UInt8(ascii: "}")) }
+        depth -= 1
+    }
+
+    /// The members of the object whose `{` was just taken, up to its `}`: each one's name
+    /// is read and remembered, and `body` takes its value; then no name may be there twice.
+    private mutating func members(_ body: (inout JSONPruner, Key) throws(Doubt) -> Void) throws(Doubt) {
+        let base = keys.count
         space()
         if peek == UInt8(ascii: "}") {
             i += 1
@@ -235,13 +228,7 @@ public struct JSONPruner {
                 space()
                 try expect(UInt8(ascii: ":"))
                 space()
-                if let selection, let sub = selection.member(UnsafeRawBufferPointer(start: p + k.start, count: k.count), hash: k.hash) {
-                    emitMember(k, first)
-                    first = false
-                    try value(sub, kept: true)
-                } else {
-                    try value(nil, kept: false)
-                }
+                try body(&self, k)
                 space()
                 if peek == UInt8(ascii: ",") {
                     i += 1
@@ -253,8 +240,6 @@ public struct JSONPruner {
             }
         }
         try checkKeys(from: base)
-        if selection != nil { emit(UInt8(ascii: "}")) }
-        depth -= 1
     }
 
     /// An array, each element cut to `each` (written) or checked only (nil).
@@ -271,7 +256,7 @@ public struct JSONPruner {
             while true {
                 if each != nil && !first { emit(UInt8(ascii: ",")) }
                 first = false
-                try value(each, kept: each != nil)
+                try value(each)
                 space()
                 if peek == UInt8(ascii: ",") {
                     i += 1

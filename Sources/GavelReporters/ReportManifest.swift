@@ -17,15 +17,14 @@ public struct ReportManifest: Sendable {
         files.append((path, SHA256.hex(bytes), bytes.count))
     }
 
+    /// The manifest, one file per line: it is the one file of the folder that grows with the
+    /// fleet (about 115 bytes a page, 13 MB for the 110,000 pages of 100,000 assets).
     public var json: String {
-        let entries = files.map { f in
-            Value.object([.init("path", .string(f.path)), .init("sha256", .string(f.sha256)), .init("bytes", .int(Int64(f.bytes)))])
-        }
-        return JSONWriter.string(
-            .object([
-                .init("gavel", .string(ReportManifest.format)), .init("results_sha256", results.map(Value.string) ?? .null),
-                .init("files", .array(entries)),
-            ]), pretty: true) + "\n"
+        var out = "{\"gavel\": \"\(ReportManifest.format)\", \"results_sha256\": \(results.map { JSONWriter.string(.string($0)) } ?? "null"), \"files\": [\n"
+        out += files.map { f in
+            "{\"path\": \(JSONWriter.string(.string(f.path))), \"sha256\": \"\(f.sha256)\", \"bytes\": \(f.bytes)}"
+        }.joined(separator: ",\n")
+        return out + "\n]}\n"
     }
 
     /// Whether `folder` holds a report Gavel wrote and nothing else: its manifest names this
@@ -35,12 +34,12 @@ public struct ReportManifest: Sendable {
         guard let bytes = FileBytes.read(PathNames.join(folder, name)), let text = String(validating: bytes, as: UTF8.self),
             text.replacingOccurrences(of: " ", with: "").prefix(200).contains("\"gavel\":\"\(format)\"")
         else { return false }
-        // The paths are the reporter's own file names (letters, digits, `-_./`): no escapes.
+        // One file a line; the paths are the reporter's own file names (letters, digits,
+        // `-_./`), so they need no unescaping.
         var listed: Set<String> = [name]
-        for line in text.split(separator: "\n") {
-            let t = line.drop { $0 == " " }
-            guard t.hasPrefix("\"path\": \""), let end = t.dropFirst(9).firstIndex(of: "\"") else { continue }
-            listed.insert(String(t.dropFirst(9)[..<end]))
+        for line in text.split(separator: "\n") where line.hasPrefix("{\"path\": \"") {
+            let rest = line.dropFirst(10)
+            if let end = rest.firstIndex(of: "\"") { listed.insert(String(rest[..<end])) }
         }
         return AtomicFolder.files(under: folder).allSatisfy { listed.contains($0) }
     }

@@ -78,6 +78,16 @@ extension CLITests {
         let denied = try gavel(["history", "--store", pg.url], env: ["PGPASSFILE": "/dev/null", "PGPASSWORD": "wrong"])
         XCTAssertEqual(denied.code, 3)
         XCTAssertTrue(denied.err.contains("password authentication failed"), denied.err)
+        // A database where the role may not create tables (its public schema, PostgreSQL 15 on)
+        // says so, rather than that the store is not Gavel's.
+        let noCreate = try gavel(
+            [
+                "eval", "--snapshots", Self.repo + "/Snapshots", "--policies", Self.repo + "/Policies", "--store",
+                pg.url.replacingOccurrences(of: "/history", with: "/postgres"), "--fail-on", "none",
+            ],
+            env: pg.env, cwd: work)
+        XCTAssertEqual(noCreate.code, 3)
+        XCTAssertTrue(noCreate.err.contains("error[history-store]") && noCreate.err.contains("the role cannot create the store's tables"), noCreate.err)
     }
 
     func testPostgresWritersQueueSurviveAKilledWriterAndADroppedConnection() throws {
