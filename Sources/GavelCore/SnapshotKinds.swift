@@ -1,6 +1,6 @@
 import Foundation
 
-/// Snapshot kinds: the six Gavel's collectors make, and any other name of the form
+/// Snapshot kinds: the seven Gavel's collectors make, and any other name of the form
 /// `[a-z][a-z0-9_-]*` a policy, a test or a snapshot uses (`redis`, `postfix`, ...).
 ///
 /// Evaluation works on kind numbers (a rule's kinds are a bit set; an asset's parts an
@@ -11,7 +11,7 @@ import Foundation
 /// and it is still recorded with the asset. At most `capacity` kinds exist in a process
 /// (the rules' bit sets are 64 bits wide).
 public enum SnapshotKinds {
-    public static let builtIn: [String] = ["hosting", "php", "nginx", "wordpress", "magento", "shopify"]
+    public static let builtIn: [String] = ["hosting", "php", "nginx", "wordpress", "magento", "shopify", "mariadb"]
     public static let capacity = 64
 
     private static let lock = NSLock()

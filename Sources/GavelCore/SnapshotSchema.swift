@@ -125,6 +125,7 @@ public enum SnapshotSchemas {
         case "wordpress": return wordpress
         case "magento": return magento
         case "shopify": return shopify
+        case "mariadb": return mariadb
         default: return nil
         }
     }
@@ -443,5 +444,29 @@ public enum SnapshotSchemas {
                     ])))
         ),
         ("graphql_errors", .array(.fields([("message", .string), ("path", .optional(.string)), ("code", .optional(.string))]))),
+    ])
+
+    /// `gavel collect mariadb` (docs/snapshots/mariadb.md).
+    public static let mariadb: SchemaType = .fields([
+        ("server", .fields([("version", .string), ("flavor", .string)])),
+        ("variables", .map(.string)),
+        (
+            "password_policy",
+            .fields([
+                ("max_errors", .optional(.number)), ("default_lifetime_days", .optional(.number)), ("disconnect_on_expired", .optional(.bool)),
+                ("old_hashes", .optional(.bool)),
+            ])
+        ),
+        ("plugins", .optional(.array(.fields([("name", .string), ("status", .string), ("type", .string)])))),
+        (
+            "accounts",
+            .optional(
+                .array(
+                    .fields([
+                        ("user", .string), ("host", .string), ("role", .bool), ("identified_via", strings), ("empty_password", .bool), ("remote", .bool),
+                        ("any_host", .bool), ("host_pattern", .bool), ("require_tls", .bool), ("ssl_type", .string), ("locked", .bool), ("expired", .bool),
+                        ("lifetime_days", .optional(.number)), ("global_privileges", strings), ("all_privileges", .bool), ("grant_option", .bool),
+                    ])))
+        ),
     ])
 }

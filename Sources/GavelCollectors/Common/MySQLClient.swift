@@ -5,11 +5,21 @@ import GavelCore
 /// credentials in a temporary option file (mode 0600, removed afterwards), never on a command
 /// line. Rows come back as fields, unescaped from the client's batch format.
 struct MySQLClient {
+    /// The database to use; empty: none (server-wide queries).
     var database: String
+    /// Empty: the client's default (the operating-system user, for socket authentication).
     var user: String
-    var password: String
+    /// nil: no password (socket authentication).
+    var password: String?
     /// "localhost" (socket), "host:port", "host:/path/to/socket", or an address.
     var host: String
+    /// An option file of the user's own (`--defaults-file`), which then says how to connect
+    /// instead of `user`, `password` and `host`.
+    var defaultsFile: String?
+
+    init(database: String, user: String, password: String?, host: String, defaultsFile: String? = nil) {
+        (self.database, self.user, self.password, self.host, self.defaultsFile) = (database, user, password, host, defaultsFile)
+    }
 
     func query(_ sql: String) throws -> [[String]] {
         let client = ["mariadb", "mysql"].compactMap {
@@ -20,7 +30,9 @@ struct MySQLClient {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: dir) }
         func quote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-        var lines = ["[client]", "user=\(quote(user))", "password=\(quote(password))"]
+        var lines = ["[client]"]
+        if !user.isEmpty { lines.append("user=\(quote(user))") }
+        if let password { lines.append("password=\(quote(password))") }
         let parts = host.split(separator: ":", maxSplits: 1).map(String.init)
         let h = parts.first ?? "localhost"
         lines.append("host=\(quote(h.isEmpty ? "localhost" : h))")
@@ -29,8 +41,10 @@ struct MySQLClient {
         }
         let optionFile = dir + "/client.cnf"
         FileManager.default.createFile(atPath: optionFile, contents: Data((lines.joined(separator: "\n") + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        // `--defaults-file` must come first; it replaces the client's own option files.
+        let options = defaultsFile.map { ["--defaults-file=" + $0] } ?? ["--defaults-extra-file=" + optionFile]
         let r = try Subprocess.run(
-            client, ["--defaults-extra-file=" + optionFile, "--batch", "--skip-column-names", "--database=" + database, "-e", sql], timeout: 60)
+            client, options + ["--batch", "--skip-column-names"] + (database.isEmpty ? [] : ["--database=" + database]) + ["-e", sql], timeout: 60)
         guard r.status == 0 else {
             throw Diagnostic(.dbQuery, "the database query failed: \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines).prefix(300))")
         }

@@ -1,6 +1,6 @@
 import GavelCore
 
-/// Kinds as policies name them. Any name of the form `[a-z][a-z0-9_-]*` is a kind: the six
+/// Kinds as policies name them. Any name of the form `[a-z][a-z0-9_-]*` is a kind: the seven
 /// built-in ones have the collectors' schemas; another has the schema the policy set
 /// declares in `schemas/KIND.schema.json`, or none (its paths are checked for syntax only).
 /// A name that is not a kind name is an error; a kind with no schema whose name is close to

@@ -9,7 +9,7 @@ struct Collect: ParsableCommand {
         discussion: "Collectors only read; they never print secrets. See docs/snapshots/ for each kind's fields.",
         subcommands: [
             CollectHost.self, CollectFleet.self, CollectFile.self, CollectCommand.self, CollectHosting.self, CollectPHP.self, CollectNginx.self,
-            CollectWordPress.self, CollectMagento.self, CollectShopify.self,
+            CollectWordPress.self, CollectMagento.self, CollectShopify.self, CollectMariaDB.self,
         ]
     )
 }
