@@ -21,9 +21,10 @@ struct CollectMariaDB: ParsableCommand {
             socket as the operating-system user (root on Debian authenticates that way).
 
             Example:
-              sudo gavel collect mariadb --asset db1.example.com -o Snapshots/db1.example.com/mariadb.json
-              gavel collect mariadb --asset db1.example.com --host db1.internal:3306 --user gavel \\
-                  --password-file /etc/gavel/db.pass -o Snapshots/db1.example.com/mariadb.json
+              sudo gavel collect mariadb --asset db1.example.com \\
+                  -o Snapshots/db1.example.com/mariadb.json
+              gavel collect mariadb --asset db1.example.com --host db1.internal:3306 \\
+                  --user gavel --password-file /etc/gavel/db.pass -o mariadb.json
             """
     )
 
