@@ -76,8 +76,14 @@ extension CLITests {
         XCTAssertEqual(r.code, 0, r.err)
         let doc = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
         let frameworks = doc["frameworks"] as! [[String: Any]]
-        XCTAssertEqual(frameworks.map { $0["framework"] as! String }, ["hipaa", "iso27001-2022", "soc2"])
-        let soc2 = (frameworks[2]["controls"] as! [[String: Any]])
+        XCTAssertEqual(frameworks.map { $0["framework"] as! String }, ["hipaa", "iso27001-2013", "iso27001-2022", "soc2"])
+        let soc2 = (frameworks[3]["controls"] as! [[String: Any]])
+        // Both editions of ISO/IEC 27001 answer for the same rule: A.8.24 is A.10.1.1 in 2013.
+        func rules(_ framework: Int, _ control: String) -> [String]? {
+            ((frameworks[framework]["controls"] as! [[String: Any]]).first { $0["control"] as? String == control })?["rules"] as? [String]
+        }
+        XCTAssertEqual(rules(1, "A.10.1.1").map(Set.init), rules(2, "A.8.24").map(Set.init))
+        XCTAssertTrue(rules(1, "A.9.4.2")?.contains("HOST-SSH-002") ?? false)
         let cc61 = soc2.first { $0["control"] as? String == "CC6.1" }!
         XCTAssertEqual(cc61["covered_by"] as? String, "automated")
         XCTAssertTrue((cc61["rules"] as! [String]).contains("PHP-SESS-002"))
