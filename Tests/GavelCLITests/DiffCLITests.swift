@@ -64,7 +64,8 @@ extension CLITests {
         XCTAssertEqual((rules[0]["changes"] as! [[String: Any]]).first?["to"] as? String, "high")
         let controls = (doc["controls"] as! [[String: Any]]).map { "\($0["framework"]!):\($0["control"]!)" }
         XCTAssertEqual(
-            Set(controls), ["soc2:CC6.1", "iso27001-2022:A.8.5", "iso27001-2013:A.9.4.2", "hipaa:164.312(a)(2)(iii)"], "the controls PHP-SESS-004 maps to")
+            Set(controls), ["soc2:CC6.1", "iso27001-2022:A.8.5", "iso27001-2013:A.9.4.2", "hipaa:164.312(a)(2)(iii)", "pci-dss-4.0:8.2"],
+            "the controls PHP-SESS-004 maps to")
         XCTAssertEqual(try git(["status", "--porcelain", "--ignored"], in: repo), statusBefore, "the working tree is untouched")
 
         // The base read from git is the very policy set main has: same digest as eval there.
@@ -100,7 +101,7 @@ extension CLITests {
         XCTAssertEqual(r.code, 1)
         let md = try String(contentsOfFile: repo + "/diff.md", encoding: .utf8)
         XCTAssertTrue(
-            md.hasPrefix("**gavel diff** `main:Policies` → `Policies` over 4 assets: 1 newly failing (1 regression), 4 controls changed, 1 rule changed."), md)
+            md.hasPrefix("**gavel diff** `main:Policies` → `Policies` over 4 assets: 1 newly failing (1 regression), 5 controls changed, 1 rule changed."), md)
         let junit = repo + "/diff.junit.xml"
         XCTAssertEqual(try gavel(["diff", "--base", "main", "--format", "junit", "-o", junit], cwd: repo).code, 1)
         let v = try requireValidator("junit", junit)
