@@ -246,21 +246,27 @@ extension CLITests {
         }
     }
 
-    func testConcurrentRunsAllLandInOneChain() throws {
-        let dir = try weekOfNights()
-        let days = ["2026-11-06", "2026-11-07", "2026-11-08", "2026-11-09"]
-        for (i, d) in days.enumerated() { try night(d, daysLeft: 80 - i, "\(d).json", in: dir) }
-        let procs = days.map { d -> Process in
+    /// `gavel history add` of each of `files` into `store`, all started at once; their exit codes.
+    func addAtOnce(_ files: [String], store: String, in dir: String, env: [String: String] = [:]) throws -> [Int32] {
+        let procs = files.map { f -> Process in
             let p = Process()
             p.executableURL = gavelBinary
-            p.arguments = ["history", "add", "\(d).json", "--store", "h.sqlite"]
+            p.arguments = ["history", "add", f, "--store", store]
             p.currentDirectoryURL = URL(fileURLWithPath: dir)
+            p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
             p.standardError = FileHandle.nullDevice
             return p
         }
         for p in procs { try p.run() }
         for p in procs { p.waitUntilExit() }
-        XCTAssertEqual(procs.map(\.terminationStatus), [0, 0, 0, 0])
+        return procs.map(\.terminationStatus)
+    }
+
+    func testConcurrentRunsAllLandInOneChain() throws {
+        let dir = try weekOfNights()
+        let days = ["2026-11-06", "2026-11-07", "2026-11-08", "2026-11-09"]
+        for (i, d) in days.enumerated() { try night(d, daysLeft: 80 - i, "\(d).json", in: dir) }
+        XCTAssertEqual(try addAtOnce(days.map { "\($0).json" }, store: "h.sqlite", in: dir), [0, 0, 0, 0])
         let r = try gavel(["history", "verify", "--store", "h.sqlite"], cwd: dir)
         XCTAssertEqual(r.code, 0, r.out)
         XCTAssertTrue(r.out.hasPrefix("verified: 8 runs, chain intact"), r.out)

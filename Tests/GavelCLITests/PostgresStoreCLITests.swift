@@ -96,18 +96,7 @@ extension CLITests {
         let days = ["2026-11-06", "2026-11-07", "2026-11-08", "2026-11-09"]
         for (i, d) in days.enumerated() { try night(d, daysLeft: 80 - i, "\(d).json", in: dir) }
         // Four writers at once land one after the other in one chain.
-        let procs = days.map { d -> Process in
-            let p = Process()
-            p.executableURL = gavelBinary
-            p.arguments = ["history", "add", "\(d).json", "--store", pg.url]
-            p.currentDirectoryURL = URL(fileURLWithPath: dir)
-            p.environment = ProcessInfo.processInfo.environment.merging(pg.env) { $1 }
-            p.standardError = FileHandle.nullDevice
-            return p
-        }
-        for p in procs { try p.run() }
-        for p in procs { p.waitUntilExit() }
-        XCTAssertEqual(procs.map(\.terminationStatus), [0, 0, 0, 0])
+        XCTAssertEqual(try addAtOnce(days.map { "\($0).json" }, store: pg.url, in: dir, env: pg.env), [0, 0, 0, 0])
         var v = try gavel(["history", "verify", "--store", pg.url], env: pg.env)
         XCTAssertTrue(v.out.hasPrefix("verified: 4 runs, chain intact"), v.out)
 

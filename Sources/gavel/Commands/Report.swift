@@ -20,7 +20,7 @@ struct Report: ParsableCommand {
 
             For a fleet, --layout folder writes the HTML as a folder (-o DIR): index.html with \
             the summary and every control, a page per control and per asset, lists of the \
-            assets and of the inputs; long tables continue on further pages of a few megabytes, \
+            assets and of the inputs; long tables continue on further pages of about a megabyte, \
             so each page opens quickly however large the fleet. The folder works offline and \
             can be moved or zipped whole; manifest.json lists every page with its SHA-256. \
             DIR may be new, empty, or a folder report written before holding nothing but its \
