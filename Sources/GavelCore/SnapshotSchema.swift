@@ -168,9 +168,16 @@ public enum SnapshotSchemas {
         ("access_log", nginxLog), ("access_log_off", .bool), ("error_log", nginxLog),
         ("root", .optional(.string)), ("fastcgi_pass", .optional(.string)),
         ("php_values", .map(.fields([("value", .string), ("admin", .bool), ("file", .string), ("line", .number)]))),
-        ("return", .optional(.fields([("code", .number), ("target", .optional(.string)), ("dynamic", .bool)]))),
+        ("return", nginxReturn),
+        ("proxy_set_header", .optional(nginxProxyHeaders)),
+        ("valid_referers", .optional(strings)),
+        ("rewrites", .optional(nginxRewrites)),
         ("dynamic", strings), ("defaults", strings), ("file", .string), ("line", .number),
     ]
+    static let nginxReturn = SchemaType.optional(.fields([("code", .number), ("target", .optional(.string)), ("dynamic", .bool)]))
+    static let nginxProxyHeaders = SchemaType.map(.fields([("name", .string), ("value", .string), ("file", .string), ("line", .number)]))
+    static let nginxRewrites = SchemaType.array(
+        .fields([("pattern", .string), ("replacement", .string), ("flag", .optional(.string)), ("file", .string), ("line", .number)]))
     public static let nginx: SchemaType = .fields([
         ("source", .string), ("version", .optional(.string)), ("main_file", .string), ("files", strings),
         (
@@ -197,6 +204,7 @@ public enum SnapshotSchemas {
                                 .fields(
                                     nginxSettings + [
                                         ("match", .string), ("modifier", .string), ("path", .string), ("parent", .optional(.number)),
+                                        ("alias", .optional(.string)), ("proxy_pass", .optional(.string)),
                                         (
                                             "ifs",
                                             .optional(
@@ -204,6 +212,8 @@ public enum SnapshotSchemas {
                                                     .fields([
                                                         ("condition", .string), ("file", .string), ("line", .number),
                                                         ("headers", nginxHeaders), ("headers_from", .optional(.string)), ("dynamic", strings),
+                                                        ("proxy_set_header", .optional(nginxProxyHeaders)), ("proxy_pass", .optional(.string)),
+                                                        ("return", nginxReturn), ("rewrites", .optional(nginxRewrites)),
                                                     ])))
                                         ),
                                     ]))
@@ -214,7 +224,7 @@ public enum SnapshotSchemas {
             "maps",
             .array(
                 .fields([
-                    ("source", .string), ("variable", .string), ("entries", .map(.optional(.string))),
+                    ("source", .string), ("variable", .string), ("entries", .map(.optional(.string))), ("patterns", .optional(strings)),
                     ("default", .optional(.string)), ("file", .string), ("line", .number),
                 ]))
         ),
@@ -349,6 +359,21 @@ public enum SnapshotSchemas {
         ),
         ("security_plugins", strings),
         (
+            "audit_log",
+            .optional(
+                .fields([
+                    ("plugins", strings), ("keeps_forever", .bool), ("retention_days", .optional(.number)), ("retention_from", strings),
+                ]))
+        ),
+        (
+            "mu_plugin_hooks",
+            .optional(
+                .array(
+                    .fields([
+                        ("type", .string), ("hook", .string), ("callback", .optional(.string)), ("file", .string), ("line", .number),
+                    ])))
+        ),
+        (
             "files",
             .fields([
                 ("wp_config", wpFile), ("uploads", wpFile), ("php_in_uploads", strings),
@@ -361,7 +386,15 @@ public enum SnapshotSchemas {
                 ("collected", .bool), ("reason", .optional(.string)),
                 ("options", .optional(.map(.any))),
                 ("roles", .optional(.map(.fields([("name", .any), ("capabilities", strings)])))),
-                ("users", .optional(.fields([("total", .number), ("per_role", .map(.number)), ("administrators", strings)]))),
+                (
+                    "users",
+                    .optional(
+                        .fields([
+                            ("total", .number), ("per_role", .map(.number)), ("administrators", strings), ("default_logins", .optional(strings)),
+                            ("application_passwords", .optional(.fields([("users", .number), ("administrators", .number)]))),
+                        ]))
+                ),
+                ("payment_gateways", .optional(.array(.fields([("id", .string), ("enabled", .bool)])))),
             ])
         ),
     ])

@@ -45,6 +45,19 @@ extension CLITests {
         try "<?php\n/**\n * Plugin Name: Gavel Test Plugin\n * Version: 1.2.3\n */\n".write(
             toFile: site + "/wp-content/plugins/gavel-test/gavel-test.php", atomically: true, encoding: .utf8)
 
+        // Plugins are only read for their headers, never run: an audit log, Stream, and a
+        // must-use plugin that turns XML-RPC off.
+        for slug in ["wp-security-audit-log", "stream"] {
+            try FileManager.default.createDirectory(atPath: site + "/wp-content/plugins/\(slug)", withIntermediateDirectories: true)
+            try "<?php\n/**\n * Plugin Name: \(slug)\n * Version: 1.0\n */\n".write(
+                toFile: site + "/wp-content/plugins/\(slug)/\(slug).php", atomically: true, encoding: .utf8)
+        }
+        try FileManager.default.createDirectory(atPath: site + "/wp-content/mu-plugins", withIntermediateDirectories: true)
+        try
+            "<?php\n/**\n * Plugin Name: Hardening\n */\nadd_filter( 'xmlrpc_enabled', '__return_false' );\nif (isset($x)) { $x->add_filter('not_wordpress', 'y'); }\n"
+            .write(
+                toFile: site + "/wp-content/mu-plugins/hardening.php", atomically: true, encoding: .utf8)
+
         let install = """
             $_SERVER['HTTP_HOST'] = 'clinic.example.com';
             define('WP_INSTALLING', true);
@@ -53,8 +66,18 @@ extension CLITests {
             wp_install('Clinic', 'clinic-admin', 'admin@example.invalid', true, '', 'test-only-user-pass');
             update_option('users_can_register', 1);
             update_option('default_role', 'editor');
-            update_option('active_plugins', ['gavel-test/gavel-test.php']);
+            update_option('active_plugins', ['gavel-test/gavel-test.php', 'wp-security-audit-log/wp-security-audit-log.php', 'stream/stream.php']);
             wp_insert_user(['user_login' => 'editor-one', 'user_pass' => 'test-only-editor-pass', 'user_email' => 'editor@example.invalid', 'role' => 'editor']);
+            wp_insert_user(['user_login' => 'Admin', 'user_pass' => 'test-only-admin-pass', 'user_email' => 'old@example.invalid', 'role' => 'subscriber']);
+            update_option('wsal_pruning-date-e', 'yes');
+            update_option('wsal_pruning-date', '6 months');
+            update_option('wp_stream', ['general_records_ttl' => '90', 'general_api_key' => 'test-only-stream-key-\(id)']);
+            update_option('woocommerce_version', '9.1.0');
+            update_option('woocommerce_gateway_order', ['stripe' => 0, 'paypal_pro' => 1]);
+            update_option('woocommerce_paypal_pro_settings', ['enabled' => 'yes', 'api_password' => 'test-only-gateway-pass-\(id)']);
+            update_option('woocommerce_stripe_settings', ['enabled' => 'no', 'secret_key' => 'test-only-stripe-key-\(id)']);
+            $app = WP_Application_Passwords::create_new_application_password(get_user_by('login', 'clinic-admin')->ID, ['name' => 'ci']);
+            if (is_wp_error($app)) { echo $app->get_error_message(); exit(1); }
             echo 'installed';
             """
         let php = try program("/usr/bin/php", ["-r", install])
@@ -70,19 +93,49 @@ extension CLITests {
         XCTAssertEqual(options["users_can_register"] as? String, "1")
         XCTAssertEqual(options["default_role"] as? String, "editor")
         XCTAssertTrue((options["siteurl"] as? String)?.hasPrefix("http://clinic.example.com") ?? false, "\(options["siteurl"] ?? "")")
-        XCTAssertEqual(options["active_plugins"] as? [String], ["gavel-test/gavel-test.php"], "serialized option decoded")
+        XCTAssertEqual(
+            options["active_plugins"] as? [String], ["gavel-test/gavel-test.php", "wp-security-audit-log/wp-security-audit-log.php", "stream/stream.php"],
+            "serialized option decoded")
         let roles = try XCTUnwrap(database["roles"] as? [String: Any])
         XCTAssertTrue(((roles["administrator"] as? [String: Any])?["capabilities"] as? [String])?.contains("manage_options") ?? false)
         let users = try XCTUnwrap(database["users"] as? [String: Any])
-        XCTAssertEqual(users["total"] as? Int, 2)
-        XCTAssertEqual(users["per_role"] as? [String: Int], ["administrator": 1, "editor": 1])
+        XCTAssertEqual(users["total"] as? Int, 3)
+        XCTAssertEqual(users["per_role"] as? [String: Int], ["administrator": 1, "editor": 1, "subscriber": 1])
         XCTAssertEqual(users["administrators"] as? [String], ["clinic-admin"])
+        XCTAssertEqual(users["default_logins"] as? [String], ["Admin"], "an 'admin' login of any role")
+        XCTAssertEqual(users["application_passwords"] as? [String: Int], ["users": 1, "administrators": 1])
+        XCTAssertEqual(options["wp_stream"] as? [String: String], ["general_records_ttl": "90"], "only Stream's retention keys are kept")
+        let gateways = try XCTUnwrap(database["payment_gateways"] as? [[String: Any]])
+        XCTAssertEqual(gateways.map { $0["id"] as? String }, ["stripe", "paypal_pro"])
+        XCTAssertEqual(gateways.map { $0["enabled"] as? Bool }, [false, true])
+        let audit = try XCTUnwrap(data["audit_log"] as? [String: Any])
+        XCTAssertEqual(audit["plugins"] as? [String], ["wp-security-audit-log", "stream"])
+        XCTAssertEqual(audit["retention_days"] as? Int, 180, "6 months (WP Activity Log) is longer than Stream's 90 days")
+        XCTAssertEqual(audit["keeps_forever"] as? Bool, false)
+        let hooks = try XCTUnwrap(data["mu_plugin_hooks"] as? [[String: Any]])
+        XCTAssertEqual(hooks.count, 1, "a method called add_filter on some object is not WordPress's")
+        XCTAssertEqual(hooks.first?["hook"] as? String, "xmlrpc_enabled")
+        XCTAssertEqual(hooks.first?["callback"] as? String, "__return_false")
+        XCTAssertEqual(hooks.first?["line"] as? Int, 5)
+
+        let snapshot = tempDir() + "/wordpress.json"
+        try r.out.write(toFile: snapshot, atomically: true, encoding: .utf8)
+        let verdicts = try verdicts(tempDir(), snapshot)
+        for (rule, verdict) in [
+            ("WP-AUDIT-001", "pass"), ("WP-AUDIT-002", "fail"), ("WP-XMLRPC-001", "pass"), ("WP-APPPASS-001", "fail"), ("WP-ADMINLOGIN-002", "fail"),
+            ("WP-ADMINLOGIN-001", "pass"), ("WP-WC-004", "fail"), ("WP-THROTTLE-001", "fail"), ("WP-ENUM-001", "fail"),
+        ] {
+            XCTAssertEqual(verdicts[rule], verdict, rule)
+        }
         let plugins = try XCTUnwrap(data["plugins"] as? [[String: Any]])
         XCTAssertEqual(plugins.first { $0["slug"] as? String == "gavel-test" }?["active"] as? Bool, true)
         XCTAssertEqual(plugins.first { $0["slug"] as? String == "akismet" }?["active"] as? Bool, false)
         XCTAssertEqual((data["effective"] as? [String: Any])?["FORCE_SSL_ADMIN"] as? Bool, false, "derived from the http siteurl, as WordPress does")
         XCTAssertEqual(data["security_plugins"] as? [String], [])
-        for secret in [password, "test-only-user-pass", "test-only-editor-pass", "test-only-auth-key", "@example.invalid", "$P$", "$wp$2y$", "$2y$"] {
+        for secret in [
+            password, "test-only-user-pass", "test-only-editor-pass", "test-only-auth-key", "@example.invalid", "$P$", "$wp$2y$", "$2y$",
+            "test-only-stream-key", "test-only-gateway-pass", "test-only-stripe-key", "$generic$",
+        ] {
             XCTAssertFalse(r.out.contains(secret), "the snapshot must not contain \(secret)")
         }
         XCTAssertFalse(r.err.contains(password))

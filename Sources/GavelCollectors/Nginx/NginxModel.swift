@@ -178,7 +178,45 @@ struct NginxModel {
         note(ptr + "/fastcgi_pass", pass)
         if pass?.args[0].contains("$") == true { dynamic.append("fastcgi_pass") }
         f.append(("php_values", phpValues(scope, ptr: ptr, dynamic: &dynamic)))
+        f.append(("proxy_set_header", proxyHeaders(scope, ptr: ptr, dynamic: &dynamic)))
+        let referers = scope.single("valid_referers")
+        f.append(("valid_referers", referers.map { .array($0.args.map { .string($0) }) } ?? .null))
+        note(ptr + "/valid_referers", referers)
+        f.append(("rewrites", rewrites(scope.own("rewrite"), ptr: ptr)))
         return f
+    }
+
+    /// `proxy_set_header NAME VALUE`, by lowercased name, as the level nearest the block that
+    /// sets any of them sends them (the same all-or-nothing inheritance as add_header).
+    private mutating func proxyHeaders(_ scope: NginxScope, ptr: String, dynamic: inout [String]) -> Value {
+        var out: [(String, Value)] = []
+        for h in scope.effective("proxy_set_header")?.directives ?? [] where h.args.count == 2 {
+            let key = h.args[0].lowercased()
+            out.removeAll { $0.0 == key }
+            out.append(
+                (
+                    key,
+                    .object([
+                        ("name", .string(h.args[0])), ("value", .string(h.args[1])), ("file", .string(h.file)), ("line", .integer(h.line)),
+                    ])
+                ))
+            note(ptr + "/proxy_set_header/" + SnapshotBuilder.pointerToken(key), h)
+            if h.args[1].contains("$") { dynamic.append("proxy_set_header." + key) }
+        }
+        return .object(out)
+    }
+
+    /// The block's own `rewrite REGEX REPLACEMENT [FLAG]` directives, in order.
+    private mutating func rewrites(_ ds: [NginxDirective], ptr: String) -> Value {
+        .array(
+            ds.enumerated().compactMap { i, d in
+                guard d.args.count >= 2 else { return nil }
+                note(ptr + "/rewrites/\(i)", d)
+                return .object([
+                    ("pattern", .string(d.args[0])), ("replacement", .string(d.args[1])),
+                    ("flag", d.args.count > 2 ? .string(d.args[2]) : .null), ("file", .string(d.file)), ("line", .integer(d.line)),
+                ])
+            })
     }
 
     /// `fastcgi_param PHP_VALUE "a=1\nb=2"` and `PHP_ADMIN_VALUE`: PHP-FPM reads them as ini
@@ -249,11 +287,20 @@ struct NginxModel {
             let p = ptr + "/ifs/\(out.count)"
             note(p, d)
             var dynamic: [String] = []
-            let (headers, from) = responseHeaders(scope.pushing("if", d.block ?? []), ptr: p, dynamic: &dynamic)
+            let inner = scope.pushing("if", d.block ?? [])
+            let (headers, from) = responseHeaders(inner, ptr: p, dynamic: &dynamic)
+            let proxyPass = inner.own("proxy_pass").last
+            note(p + "/proxy_pass", proxyPass)
+            let ret = inner.own("return").first
+            if ret != nil { note(p + "/return", ret) }
             out.append(
                 .object([
                     ("condition", .string(d.args.joined(separator: " "))), ("file", .string(d.file)), ("line", .integer(d.line)),
-                    ("headers", headers), ("headers_from", from), ("dynamic", .array(dynamic.map { .string($0) })),
+                    ("headers", headers), ("headers_from", from),
+                    ("proxy_set_header", proxyHeaders(inner, ptr: p, dynamic: &dynamic)),
+                    ("proxy_pass", proxyPass.flatMap { $0.args.first }.map { .string($0) } ?? .null),
+                    ("return", redirect(ret)), ("rewrites", rewrites(inner.own("rewrite"), ptr: p)),
+                    ("dynamic", .array(dynamic.map { .string($0) })),
                 ]))
         }
         return .array(out)
@@ -278,6 +325,13 @@ struct NginxModel {
                 ("file", .string(d.file)), ("line", .integer(d.line)),
             ]
             fields += common(inner, ptr: ptr, dynamic: &dynamic, usedDefaults: &usedDefaults)
+            // `alias` and `proxy_pass` belong to the location itself; nginx does not inherit them.
+            for name in ["alias", "proxy_pass"] {
+                let own = inner.own(name).last
+                fields.append((name, own.flatMap { $0.args.first }.map { .string($0) } ?? .null))
+                note(ptr + "/" + name, own)
+                if own?.args.first?.contains("$") == true { dynamic.append(name) }
+            }
             let ret = redirect(inner.own("return").first)
             if case .object = ret { note(ptr + "/return", inner.own("return").first) }
             fields.append(("return", ret))
@@ -348,8 +402,12 @@ struct NginxModel {
                 entries.append((e.name, value))
             }
         }
+        // The regular-expression keys (`~re`, `~*re`) without their `~`/`~*`, for rules on how
+        // they are anchored (a key cannot be read through a path).
+        let patterns = entries.map(\.0).filter { $0.hasPrefix("~") }.map { k in k.hasPrefix("~*") ? String(k.dropFirst(2)) : String(k.dropFirst()) }
         return .object([
             ("source", .string(d.args[0])), ("variable", .string(d.args[1])), ("entries", .object(entries)),
+            ("patterns", .array(patterns.map { .string($0) })),
             ("default", def), ("file", .string(d.file)), ("line", .integer(d.line)),
         ])
     }

@@ -80,6 +80,14 @@ public struct WordPressCollector {
                 effective = .object(e)
             }
         }
+        if database["collected"] == .bool(false) {
+            b.unavailable("/audit_log", "database not read: " + (database["reason"]?.stringValue ?? "unknown"))
+        }
+        let activeSlugs = plugins.filter { $0["active"] == .bool(true) }.compactMap { $0["slug"]?.stringValue }
+        let auditLog = WordPressAuditLog.summary(activeSlugs: activeSlugs, options: database["options"] ?? .object([Value.Member]()))
+        let muDir = files.content("mu-plugins")
+        let muFiles = ((try? FileManager.default.contentsOfDirectory(atPath: muDir)) ?? []).filter { $0.hasSuffix(".php") }.sorted()
+        let hooks = WordPressHooks.read(files: muFiles.map { (muDir + "/" + $0, DebianWordPress.machinePath(muDir + "/" + $0, machineRoot: machineRoot)) })
         let securityPlugins = plugins.filter { p in
             Self.securityPluginSlugs.contains(p["slug"]?.stringValue ?? "") && p["active"] != .bool(false)
         }.compactMap { $0["slug"] }
@@ -96,10 +104,14 @@ public struct WordPressCollector {
             ("mu_plugins", .array(files.plugins(dir: "mu-plugins", mustUse: true))),
             ("themes", .array(themes)),
             ("security_plugins", .array(securityPlugins)),
+            ("audit_log", auditLog),
+            ("mu_plugin_hooks", .array(hooks)),
             ("files", files.fileFacts(configFile: config.file)),
             ("database", database),
         ])
         for (p, f, l) in files.prov { b.source(p, f, l) }
+        // What needs the database is left out, not guessed, when it was not read.
+        if database["collected"] == .bool(false), case .object(let members) = data { return .object(members.filter { $0.key != "audit_log" }) }
         return data
     }
 

@@ -70,9 +70,10 @@ final class WordPressFilesTests: XCTestCase {
         XCTAssertEqual(d["files"]?["wp_config"]?["world_readable"], true)
         XCTAssertEqual(d["files"]?["htaccess"]?["present"], true)
         XCTAssertEqual(d["database"]?["collected"], false)
+        XCTAssertNil(d["audit_log"], "which plugins are active is in the database: not guessed")
         let unavailable = b.document(data: d)["unavailable"]
         XCTAssertEqual(
-            unavailable?.objectMembers?.map(\.key), ["/database/options", "/database/roles", "/database/users"],
+            unavailable?.objectMembers?.map(\.key), ["/database/options", "/database/roles", "/database/users", "/audit_log"],
             "rules reading the database give error, not a pass")
         XCTAssertEqual(unavailable?["/database/options"]?.stringValue?.hasPrefix("database not read: "), true)
         XCTAssertEqual(d["security_plugins"], .array(["two-factor"]), "activity unknown without the database: listed")
