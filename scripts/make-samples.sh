@@ -38,7 +38,7 @@ collect pharmacy-c.example.com php --ini /etc/php/8.2/fpm/php.ini
 # serves the fixture store of the collector tests (a fixed port keeps the provenance stable).
 shop=northwind-telehealth.myshopify.com
 python3 Tests/ShopifyTestServer/server.py --store Tests/ShopifyTestServer/store.json --port 48200 \
-  --port-file "$tmp/.port" --token sample-admin-token-not-a-secret=read_users,read_apps &
+  --port-file "$tmp/.port" --token sample-admin-token-not-a-secret=read_users,read_apps,read_shipping,read_privacy_settings &
 server=$!
 for _ in $(seq 100); do [ -s "$tmp/.port" ] && break; sleep 0.05; done
 mkdir -p "$tmp/$shop"

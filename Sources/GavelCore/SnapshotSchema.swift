@@ -420,7 +420,7 @@ public enum SnapshotSchemas {
 
     static let shopifyApp = SchemaType.fields([
         ("id", .string), ("app_id", .optional(.string)), ("title", .optional(.string)),
-        ("handle", .optional(.string)), ("scopes", strings),
+        ("handle", .optional(.string)), ("scopes", strings), ("privacy", .optional(.string)),
     ])
 
     public static let shopify: SchemaType = .fields([
@@ -475,6 +475,23 @@ public enum SnapshotSchemas {
                         ("id", .string), ("title", .optional(.string)), ("scopes", strings),
                         ("created_at", .optional(.string)), ("age_days", .optional(.number)),
                     ])))
+        ),
+        (
+            "carrier_services",
+            .optional(
+                .array(
+                    .fields([
+                        ("id", .string), ("name", .optional(.string)), ("active", .optional(.bool)), ("callback_url", .optional(.string)),
+                        ("scheme", .optional(.string)), ("callback_url_redacted", .bool),
+                    ])))
+        ),
+        (
+            "privacy",
+            .optional(
+                .fields([
+                    ("cookie_banner_enabled", .optional(.bool)), ("cookie_banner_auto_managed", .optional(.bool)),
+                    ("data_sale_opt_out_auto_managed", .optional(.bool)), ("privacy_policy_auto_managed", .optional(.bool)),
+                ]))
         ),
         ("graphql_errors", .array(.fields([("message", .string), ("path", .optional(.string)), ("code", .optional(.string))]))),
     ])

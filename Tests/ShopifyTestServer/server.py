@@ -40,7 +40,9 @@ SCHEMA = {
                   "currentAppInstallation": ("AppInstallation", None),
                   "staffMembers": ("StaffMemberConnection", None),
                   "appInstallations": ("AppInstallationConnection", None),
-                  "webhookSubscriptions": ("WebhookSubscriptionConnection", None)},
+                  "webhookSubscriptions": ("WebhookSubscriptionConnection", None),
+                  "carrierServices": ("DeliveryCarrierServiceConnection", None),
+                  "privacySettings": ("PrivacySettings", "2025-04")},
     "Shop": {"id": ("S", None), "name": ("S", None), "myshopifyDomain": ("S", None), "plan": ("ShopPlan", None),
              "primaryDomain": ("Domain", None), "customerAccountsV2": ("CustomerAccountsV2", None),
              "storefrontAccessTokens": ("StorefrontAccessTokenConnection", None)},
@@ -60,14 +62,22 @@ SCHEMA = {
                             "uri": ("S", "2025-10"), "callbackUrl": ("S", None), "apiVersion": ("ApiVersion", None)},
     "StorefrontAccessToken": {"id": ("S", None), "title": ("S", None), "createdAt": ("S", None),
                               "accessToken": ("S", None), "accessScopes": ("[AccessScope]", None)},
+    "DeliveryCarrierService": {"id": ("S", None), "name": ("S", None), "active": ("S", None), "callbackUrl": ("S", None)},
+    "PrivacySettings": {"banner": ("CookieBanner", None), "dataSaleOptOutPage": ("DataSaleOptOutPage", None),
+                        "privacyPolicy": ("PrivacyPolicy", None)},
+    "CookieBanner": {"enabled": ("S", None), "autoManaged": ("S", None)},
+    "DataSaleOptOutPage": {"autoManaged": ("S", None)},
+    "PrivacyPolicy": {"autoManaged": ("S", None), "url": ("S", None)},
     "PageInfo": {"hasNextPage": ("S", None), "endCursor": ("S", None), "hasPreviousPage": ("S", None),
                  "startCursor": ("S", None)},
 }
-for node in ["StaffMember", "AppInstallation", "WebhookSubscription", "StorefrontAccessToken"]:
+for node in ["StaffMember", "AppInstallation", "WebhookSubscription", "StorefrontAccessToken", "DeliveryCarrierService"]:
     SCHEMA[node + "Connection"] = {"nodes": ("[%s]" % node, None), "pageInfo": ("PageInfo", None)}
 
 # Fields that need a scope: (type, field) -> (scope, needs a Plus/Advanced plan).
-GUARDED = {("QueryRoot", "staffMembers"): ("read_users", True), ("QueryRoot", "appInstallations"): ("read_apps", False)}
+GUARDED = {("QueryRoot", "staffMembers"): ("read_users", True), ("QueryRoot", "appInstallations"): ("read_apps", False),
+           ("QueryRoot", "carrierServices"): ("read_shipping", False),
+           ("QueryRoot", "privacySettings"): ("read_privacy_settings", False)}
 
 
 class GraphQLError(Exception):
@@ -243,9 +253,18 @@ def execute(type_name, obj, sel, ctx, path):
         value = obj.get(f["name"]) if isinstance(obj, dict) else None
         inner = t.strip("[]")
         if inner == "S":
+            if isinstance(value, dict) and "$error" in value:
+                # A field that fails inside a row: null plus an error naming its path, as Shopify does.
+                ctx.errors.append({"message": value["$error"], "locations": [f["loc"]], "path": here})
+                value = None
             out[f["alias"]] = value
         elif inner.endswith("Connection"):
-            out[f["alias"]] = connection(inner, value or [], f, ctx, here)
+            items = value or []
+            if f["name"] == "appInstallations":
+                # Private (custom) apps are only listed when asked for with privacy: PRIVATE.
+                privacy = ctx.arg(f, "privacy", "PUBLIC") or "PUBLIC"
+                items = [x for x in items if x.get("privacy", "PUBLIC") == privacy]
+            out[f["alias"]] = connection(inner, items, f, ctx, here)
         elif t.startswith("["):
             out[f["alias"]] = [execute(inner, v, f["sel"], ctx, here + [i]) for i, v in enumerate(value or [])]
         else:

@@ -147,25 +147,67 @@ public struct ShopifyCollector {
             b.unavailable("/apps/current", Run.reason(r.errors(under: ["currentAppInstallation"]), "currentAppInstallation"))
         }
 
-        // Lists, a page at a time.
+        // Lists, a page at a time. A field that errs inside one row (a null with an error) is
+        // left out of that row and recorded as unavailable, so the rules reading it give
+        // `error` instead of judging the row as if the field were fine.
         switch try run.list("GavelStaff", ShopifyQueries.staff, ["staffMembers"]) {
-        case .nodes(let n): data.append(("staff", .array(n.map(ShopifyRecords.staff)))); b.source("/staff", source + "staffMembers")
+        case .nodes(let n, let rowErrors):
+            data.append(("staff", .array(ShopifyRecords.withoutFailedFields(n.map(ShopifyRecords.staff), rowErrors, part: "/staff", into: &b))))
+            b.source("/staff", source + "staffMembers")
         case .unavailable(let why): b.unavailable("/staff", why)
         }
-        switch try run.list("GavelApps", ShopifyQueries.apps, ["appInstallations"]) {
-        case .nodes(let n): apps.append(("installations", .array(n.map(ShopifyRecords.app)))); b.source("/apps/installations", source + "appInstallations")
-        case .unavailable(let why): b.unavailable("/apps/installations", why)
+        // appInstallations lists public apps unless asked for private (custom) ones: both.
+        var installations: [Value] = []
+        var rowErrors: [ShopifyRecords.RowError] = []
+        var appsUnavailable: String?
+        for privacy in ["PUBLIC", "PRIVATE"] where appsUnavailable == nil {
+            switch try run.list("GavelApps", ShopifyQueries.apps, ["appInstallations"], variables: [("privacy", .string(privacy))]) {
+            case .nodes(let n, let errs):
+                rowErrors += errs.map { ShopifyRecords.RowError(index: $0.index + installations.count, field: $0.field, message: $0.message) }
+                installations += n.map { ShopifyRecords.app($0, privacy: privacy) }
+            case .unavailable(let why): appsUnavailable = why
+            }
         }
+        if let appsUnavailable {
+            b.unavailable("/apps/installations", appsUnavailable)
+        } else {
+            apps.append(("installations", .array(ShopifyRecords.withoutFailedFields(installations, rowErrors, part: "/apps/installations", into: &b))))
+            b.source("/apps/installations", source + "appInstallations")
+        }
+        // Shopify lists only the webhooks and storefront tokens of the app that asks: these are
+        // the collecting app's own (docs/snapshots/shopify.md).
         switch try run.list("GavelWebhooks", ShopifyQueries.webhooks(version), ["webhookSubscriptions"]) {
-        case .nodes(let n): data.append(("webhooks", .array(n.map(ShopifyRecords.webhook)))); b.source("/webhooks", source + "webhookSubscriptions")
+        case .nodes(let n, let errs):
+            data.append(("webhooks", .array(ShopifyRecords.withoutFailedFields(n.map(ShopifyRecords.webhook), errs, part: "/webhooks", into: &b))))
+            b.source("/webhooks", source + "webhookSubscriptions")
         case .unavailable(let why): b.unavailable("/webhooks", why)
         }
         let at = now()
         switch try run.list("GavelStorefrontTokens", ShopifyQueries.storefrontTokens, ["shop", "storefrontAccessTokens"]) {
-        case .nodes(let n):
-            data.append(("storefront_tokens", .array(n.map { ShopifyRecords.storefrontToken($0, now: at) })))
+        case .nodes(let n, let errs):
+            let tokens = n.map { ShopifyRecords.storefrontToken($0, now: at) }
+            data.append(("storefront_tokens", .array(ShopifyRecords.withoutFailedFields(tokens, errs, part: "/storefront_tokens", into: &b))))
             b.source("/storefront_tokens", source + "shop.storefrontAccessTokens")
         case .unavailable(let why): b.unavailable("/storefront_tokens", why)
+        }
+        switch try run.list("GavelCarrierServices", ShopifyQueries.carrierServices, ["carrierServices"]) {
+        case .nodes(let n, let errs):
+            let services = n.map(ShopifyRecords.carrierService)
+            data.append(("carrier_services", .array(ShopifyRecords.withoutFailedFields(services, errs, part: "/carrier_services", into: &b))))
+            b.source("/carrier_services", source + "carrierServices")
+        case .unavailable(let why): b.unavailable("/carrier_services", why)
+        }
+        if version < ShopifyAPIVersion("2025-04")! {
+            b.unavailable("/privacy", "privacySettings needs API version 2025-04 or later (--api-version)")
+        } else {
+            let privacy = try client.run("GavelPrivacy", ShopifyQueries.privacy)
+            run.keep(privacy.errors)
+            if let p = privacy.data?["privacySettings"], p.objectMembers != nil {
+                data.append(("privacy", ShopifyRecords.privacy(p)))
+                b.source("/privacy", source + "privacySettings")
+            } else {
+                b.unavailable("/privacy", Run.reason(privacy.errors(under: ["privacySettings"]), "privacySettings"))
+            }
         }
 
         api.append(("served_version", client.servedVersion.map(Value.string) ?? .null))
@@ -175,7 +217,7 @@ public struct ShopifyCollector {
         return .object(data)
     }
 
-    enum ListResult { case nodes([Value]), unavailable(String) }
+    enum ListResult { case nodes([Value], rowErrors: [ShopifyRecords.RowError]), unavailable(String) }
 
     /// Pagination and error bookkeeping of one collection.
     struct Run {
@@ -194,13 +236,20 @@ public struct ShopifyCollector {
 
         /// Every node of the connection at `path`, following `pageInfo`; a list is either
         /// whole or unavailable, never a silent first page.
-        mutating func list(_ op: String, _ query: String, _ path: [String]) throws -> ListResult {
+        mutating func list(_ op: String, _ query: String, _ path: [String], variables: [(String, Value)] = []) throws -> ListResult {
             var nodes: [Value] = []
+            var rowErrors: [ShopifyRecords.RowError] = []
             var after: Value = .null
             var pages = 0
             while true {
-                let r = try client.run(op, query, variables: .object([("first", .integer(pageSize)), ("after", after)]))
+                let r = try client.run(op, query, variables: .object([("first", .integer(pageSize)), ("after", after)] + variables))
                 keep(r.errors)
+                // Errors inside a node: [...path, "nodes", i, field, ...] -> row nodes.count + i.
+                for e in r.errors where e.path.count > path.count + 2 && Array(e.path.prefix(path.count)) == path && e.path[path.count] == "nodes" {
+                    if let i = Int(e.path[path.count + 1]) {
+                        rowErrors.append(ShopifyRecords.RowError(index: nodes.count + i, field: e.path[path.count + 2], message: e.message))
+                    }
+                }
                 var conn = r.data
                 for p in path { conn = conn?[p] }
                 guard let conn, conn.objectMembers != nil else {
@@ -209,7 +258,7 @@ public struct ShopifyCollector {
                 }
                 nodes += conn["nodes"]?.arrayValue ?? []
                 pages += 1
-                guard conn["pageInfo"]?["hasNextPage"] == .bool(true) else { return .nodes(nodes) }
+                guard conn["pageInfo"]?["hasNextPage"] == .bool(true) else { return .nodes(nodes, rowErrors: rowErrors) }
                 guard let cursor = conn["pageInfo"]?["endCursor"]?.stringValue, pages < 10_000 else {
                     throw Diagnostic(.shopifyResponse, "\(op): hasNextPage without an endCursor")
                 }

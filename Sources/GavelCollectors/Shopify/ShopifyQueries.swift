@@ -52,8 +52,8 @@ enum ShopifyQueries {
         """
 
     static let apps = """
-        query GavelApps($first: Int!, $after: String) {
-          appInstallations(first: $first, after: $after) {
+        query GavelApps($first: Int!, $after: String, $privacy: AppInstallationPrivacy) {
+          appInstallations(first: $first, after: $after, privacy: $privacy) {
             nodes { id app { id title handle } accessScopes { handle } }
             pageInfo { hasNextPage endCursor }
           }
@@ -81,6 +81,27 @@ enum ShopifyQueries {
               nodes { id title createdAt accessScopes { handle } }
               pageInfo { hasNextPage endCursor }
             }
+          }
+        }
+        """
+
+    /// Needs read_shipping. The callback URL's query string is dropped as webhook URLs' are.
+    static let carrierServices = """
+        query GavelCarrierServices($first: Int!, $after: String) {
+          carrierServices(first: $first, after: $after) {
+            nodes { id name active callbackUrl }
+            pageInfo { hasNextPage endCursor }
+          }
+        }
+        """
+
+    /// Needs read_privacy_settings.
+    static let privacy = """
+        query GavelPrivacy {
+          privacySettings {
+            banner { enabled autoManaged }
+            dataSaleOptOutPage { autoManaged }
+            privacyPolicy { autoManaged }
           }
         }
         """

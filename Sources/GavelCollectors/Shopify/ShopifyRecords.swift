@@ -18,14 +18,59 @@ enum ShopifyRecords {
         .array((n?.arrayValue ?? []).compactMap { $0["handle"] })
     }
 
-    static func app(_ n: Value) -> Value {
-        .object([
+    /// `privacy`: PUBLIC (from the App Store) or PRIVATE (custom apps made for the store).
+    static func app(_ n: Value, privacy: String? = nil) -> Value {
+        var fields: [(String, Value)] = [
             ("id", n["id"] ?? .null),
             ("app_id", n["app"]?["id"] ?? .null),
             ("title", n["app"]?["title"] ?? .null),
             ("handle", n["app"]?["handle"] ?? .null),
             ("scopes", scopes(n["accessScopes"])),
+        ]
+        if let privacy { fields.append(("privacy", .string(privacy))) }
+        return .object(fields)
+    }
+
+    static func carrierService(_ n: Value) -> Value {
+        let dest = n["callbackUrl"]?.stringValue.map(destination) ?? (uri: nil, scheme: nil, redacted: false)
+        return .object([
+            ("id", n["id"] ?? .null), ("name", n["name"] ?? .null), ("active", n["active"] ?? .null),
+            ("callback_url", dest.uri.map(Value.string) ?? .null), ("scheme", dest.scheme.map(Value.string) ?? .null),
+            ("callback_url_redacted", .bool(dest.redacted)),
         ])
+    }
+
+    static func privacy(_ p: Value) -> Value {
+        .object([
+            ("cookie_banner_enabled", p["banner"]?["enabled"] ?? .null),
+            ("cookie_banner_auto_managed", p["banner"]?["autoManaged"] ?? .null),
+            ("data_sale_opt_out_auto_managed", p["dataSaleOptOutPage"]?["autoManaged"] ?? .null),
+            ("privacy_policy_auto_managed", p["privacyPolicy"]?["autoManaged"] ?? .null),
+        ])
+    }
+
+    /// A GraphQL error on one field of one row of a list.
+    struct RowError { var index: Int; var field: String; var message: String }
+
+    /// The record fields each GraphQL field becomes.
+    static let recordKeys: [String: [String]] = [
+        "accountType": ["account_type"], "isShopOwner": ["shop_owner"], "accessScopes": ["scopes"], "app": ["app_id", "title", "handle"],
+        "apiVersion": ["api_version", "api_version_supported"], "uri": ["uri", "scheme"], "callbackUrl": ["uri", "scheme", "callback_url"],
+        "createdAt": ["created_at", "age_days"],
+    ]
+
+    /// The records with each failed field removed and recorded as unavailable, with Shopify's
+    /// message: a null that came with an error is not a value.
+    static func withoutFailedFields(_ records: [Value], _ errors: [RowError], part: String, into b: inout SnapshotBuilder) -> [Value] {
+        var out = records
+        for e in errors where out.indices.contains(e.index) {
+            guard case .object(var members) = out[e.index] else { continue }
+            let keys = recordKeys[e.field] ?? [e.field]
+            members.removeAll { keys.contains($0.key) }
+            out[e.index] = .object(members)
+            for k in keys { b.unavailable("\(part)/\(e.index)/\(k)", "Shopify returned an error for \(e.field) of this row: \(e.message)") }
+        }
+        return out
     }
 
     static func webhook(_ n: Value) -> Value {

@@ -18,7 +18,10 @@ final class PCIDSSCatalogTests: XCTestCase {
         var covered: Set<String> = []
         for rule in program.rules {
             let pci = rule.controls.filter { $0.framework == "pci-dss-4.0" }.map(\.id)
-            XCTAssertFalse(pci.isEmpty, "\(rule.id) counts toward no PCI DSS requirement")
+            // Only the privacy rules (cookie consent, data-sale opt-out, SOC 2's P criteria)
+            // concern no cardholder data and so no PCI DSS requirement.
+            let privacyOnly = rule.controls.contains { $0.framework == "soc2" && $0.id.hasPrefix("P") }
+            XCTAssertTrue(!pci.isEmpty || privacyOnly, "\(rule.id) counts toward no PCI DSS requirement")
             for id in pci {
                 XCTAssertFalse(manual.contains(id), "\(rule.id) maps to \(id), which is judged by attestation only")
                 covered.insert(id)
