@@ -17,6 +17,10 @@ chmod 0440 $fleet/clinic-a.example.com/root/etc/sudoers
 chmod 0644 $fleet/clinic-b.example.com/root/etc/shadow $fleet/clinic-b.example.com/root/etc/sudoers
 chmod 0666 $fleet/clinic-b.example.com/root/etc/gshadow
 
+# The hosting samples are read as of one fixed time, so that the certificates' days left (clinic-b's
+# expires four days later) and the package lists' age stay what the README and tests describe.
+as_of=2026-11-22T22:24:14Z
+
 collect() { # asset kind args...
   local asset=$1 kind=$2; shift 2
   mkdir -p "$tmp/$asset"
@@ -25,11 +29,11 @@ collect() { # asset kind args...
 
 collect clinic-a.example.com php --ini /etc/php/8.2/fpm/php.ini --fpm-pool /etc/php/8.2/fpm/pool.d/www.conf --php-version 8.2.26
 collect clinic-a.example.com nginx --config /etc/nginx/nginx.conf --nginx-version 1.22.1
-collect clinic-a.example.com hosting --cert /etc/ssl/certs/clinic-a.example.com.pem
+collect clinic-a.example.com hosting --cert /etc/ssl/certs/clinic-a.example.com.pem --as-of "$as_of"
 
 collect clinic-b.example.com php --ini /etc/php/7.4/fpm/php.ini --fpm-pool /etc/php/7.4/fpm/pool.d/www.conf --php-version 7.4.33
 collect clinic-b.example.com nginx --config /etc/nginx/nginx.conf --nginx-version 1.14.2
-collect clinic-b.example.com hosting --cert /etc/ssl/certs/clinic-b.example.com.pem
+collect clinic-b.example.com hosting --cert /etc/ssl/certs/clinic-b.example.com.pem --as-of "$as_of"
 
 # pharmacy-c: only php.ini was handed over, and nobody said which PHP runs it.
 collect pharmacy-c.example.com php --ini /etc/php/8.2/fpm/php.ini

@@ -45,6 +45,11 @@ if [ "${1:-}" = "--integration" ]; then
   # A proxy on loopback: the Shopify collector is tested through it.
   [ -x /usr/bin/tinyproxy ] || need+=(tinyproxy)
   [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
+  # The hosting collector reads what Debian's auditd, AIDE and fail2ban install (their
+  # services are not started; the tests copy the installed files into a test root).
+  [ -x /sbin/auditd ] || need+=(auditd)
+  [ -d /etc/aide ] || need+=(aide aide-common)
+  [ -x /usr/bin/fail2ban-server ] || need+=(fail2ban)
 fi
 pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
 pkg-config --exists jansson 2>/dev/null || need+=(libjansson-dev)

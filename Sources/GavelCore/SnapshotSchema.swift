@@ -305,15 +305,36 @@ public enum SnapshotSchemas {
             "logging",
             .fields([
                 ("journald", .map(.string)),
+                ("journald_retention_days", .optional(.number)),
                 (
                     "logrotate",
                     .fields([
                         ("installed", .bool), ("period", .string), ("rotate", .optional(.number)),
-                        ("files", .array(.fields([("paths", strings), ("period", .string), ("rotate", .number), ("at", at)]))),
+                        (
+                            "files",
+                            .array(
+                                .fields([
+                                    ("paths", strings), ("period", .string), ("rotate", .number), ("retention_days", .optional(.number)), ("at", at),
+                                ]))
+                        ),
                     ])
                 ),
             ])
         ),
+        (
+            "audit",
+            .optional(
+                .fields([
+                    ("installed", .bool), ("rules_files", strings),
+                    ("watches", .array(.fields([("path", .string), ("permissions", .optional(.string)), ("key", .optional(.string)), ("at", at)]))),
+                    ("watched_paths", strings), ("immutable", .bool),
+                ]))
+        ),
+        (
+            "integrity",
+            .optional(.fields([("aide_installed", .bool), ("database", .string), ("database_initialised", .bool), ("scheduled", .bool)]))
+        ),
+        ("fail2ban", .optional(.fields([("installed", .bool), ("enabled_jails", strings)]))),
         ("root", .string),
         ("skipped", .array(.fields([("part", .string), ("reason", .string)]))),
     ])

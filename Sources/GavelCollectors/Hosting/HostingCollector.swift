@@ -46,8 +46,19 @@ public struct HostingCollector {
         if case .object(let acc) = Accounts.collect(&host, &prov) { data += acc.map { ($0.key, $0.value) } }
         data.append(("files", FileModes.collect(files, host)))
         data.append(("time_sync", Maintenance.timeSync(&host)))
-        data.append(("updates", Maintenance.updates(&host, &prov)))
-        data.append(("logging", .object([("journald", Maintenance.journald(&host, &prov)), ("logrotate", Maintenance.logrotate(&host))])))
+        data.append(("updates", Maintenance.updates(&host, &prov, now: now)))
+        let journald = Maintenance.journald(&host, &prov)
+        data.append(
+            (
+                "logging",
+                .object([
+                    ("journald", journald), ("journald_retention_days", Maintenance.journaldRetentionDays(journald["MaxRetentionSec"]?.stringValue)),
+                    ("logrotate", Maintenance.logrotate(&host)),
+                ])
+            ))
+        data.append(("audit", AuditRules.collect(&host, &prov)))
+        data.append(("integrity", FileIntegrity.collect(&host, &prov)))
+        data.append(("fail2ban", Fail2Ban.collect(&host, &prov)))
         if getuid() != 0 && host.isLiveSystem {
             host.skip("privileges", "not running as root: sudoers, the firewall and other users' processes may be unreadable")
         }

@@ -20,7 +20,7 @@ enum Maintenance {
         return .object(out)
     }
 
-    static func updates(_ host: inout HostFiles, _ prov: inout [(String, String, Int)]) -> Value {
+    static func updates(_ host: inout HostFiles, _ prov: inout [(String, String, Int)], now: Date = Date()) -> Value {
         let status = host.text("/var/lib/dpkg/status", part: "updates") ?? ""
         let unattendedInstalled = status.range(of: "Package: unattended-upgrades\nStatus: install ok installed") != nil
         var periodic: [(String, Value)] = []
@@ -57,7 +57,7 @@ enum Maintenance {
         // When apt could not be asked, the counts are absent (not null, not 0), so a rule
         // reading them reports "missing evidence" instead of judging an unknown.
         if case .int = pending { out += [("pending", pending), ("pending_security", security), ("security_packages", securityPackages)] }
-        out.append(("package_lists_age_days", lists.map { .integer(Int(Date().timeIntervalSince($0) / 86400)) } ?? .null))
+        out.append(("package_lists_age_days", lists.map { .integer(Int(now.timeIntervalSince($0) / 86400)) } ?? .null))
         return .object(out)
     }
 
@@ -82,6 +82,47 @@ enum Maintenance {
         return .object(settings.keys.sorted().map { ($0, .string(settings[$0]!)) })
     }
 
+    /// How many days of rotated logs logrotate keeps: `rotate` files of one period each
+    /// (hourly counts as 1/24 day, monthly as 30 days, yearly as 365), cut by `maxage`;
+    /// null when the period is not one logrotate knows.
+    static func retentionDays(rotate: Int, period: String, maxage: Int?) -> Value {
+        let perDay: [String: Double] = ["hourly": 1.0 / 24, "daily": 1, "weekly": 7, "monthly": 30, "yearly": 365]
+        guard let p = perDay[period] else { return .null }
+        var days = Int((Double(rotate) * p).rounded(.down))
+        if let maxage, maxage >= 0 { days = min(days, maxage) }
+        return .integer(days)
+    }
+
+    /// journald's MaxRetentionSec in whole days; null when unset or 0 (no time limit; the
+    /// journal is then bounded by size only). systemd's units: us, ms, s, min, h, d, w, M
+    /// (month, 30.44 days), y (365.25 days); a bare number is seconds.
+    static func journaldRetentionDays(_ text: String?) -> Value {
+        guard let text, !text.isEmpty else { return .null }
+        let units: [(String, Double)] = [
+            ("usec", 1e-6), ("us", 1e-6), ("msec", 1e-3), ("ms", 1e-3), ("seconds", 1), ("second", 1), ("sec", 1), ("s", 1),
+            ("minutes", 60), ("minute", 60), ("min", 60), ("m", 60), ("hours", 3600), ("hour", 3600), ("hr", 3600), ("h", 3600),
+            ("days", 86_400), ("day", 86_400), ("d", 86_400), ("weeks", 604_800), ("week", 604_800), ("w", 604_800),
+            ("months", 2_629_800), ("month", 2_629_800), ("M", 2_629_800), ("years", 31_557_600), ("year", 31_557_600), ("y", 31_557_600),
+        ]
+        var seconds = 0.0
+        var rest = Substring(text.replacingOccurrences(of: " ", with: ""))
+        while !rest.isEmpty {
+            let digits = rest.prefix { $0.isNumber || $0 == "." }
+            guard let n = Double(digits) else { return .null }
+            rest = rest.dropFirst(digits.count)
+            let word = rest.prefix { $0.isLetter }
+            rest = rest.dropFirst(word.count)
+            if word.isEmpty {
+                seconds += n
+            } else if let u = units.first(where: { $0.0 == word }) {
+                seconds += n * u.1
+            } else {
+                return .null
+            }
+        }
+        return seconds == 0 ? .null : .integer(Int(seconds / 86_400))
+    }
+
     /// logrotate.conf's global rotation and each logrotate.d block's paths, period and count.
     static func logrotate(_ host: inout HostFiles) -> Value {
         func parse(_ text: String, file: String, global: inout [String: String], blocks: inout [Value]) {
@@ -95,10 +136,13 @@ enum Maintenance {
                     if let c = current {
                         var s = global.merging(c.settings) { _, b in b }
                         s.removeValue(forKey: "include")
+                        let period = s["period"] ?? "weekly"
+                        let rotate = s["rotate"].flatMap { Int($0) } ?? 0
                         blocks.append(
                             .object([
-                                ("paths", .array(c.paths.map { .string($0) })), ("period", .string(s["period"] ?? "weekly")),
-                                ("rotate", s["rotate"].flatMap { Int($0) }.map { .integer($0) } ?? .integer(0)),
+                                ("paths", .array(c.paths.map { .string($0) })), ("period", .string(period)),
+                                ("rotate", .integer(rotate)),
+                                ("retention_days", retentionDays(rotate: rotate, period: period, maxage: s["maxage"].flatMap { Int($0) })),
                                 ("at", .string("\(file):\(c.line)")),
                             ]))
                     }

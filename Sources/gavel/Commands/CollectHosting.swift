@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GavelCollectors
 import GavelCore
 
@@ -30,10 +31,24 @@ struct CollectHosting: ParsableCommand {
     @Option(help: "Read files under this directory instead of / (a mounted image); runs no programs.")
     var root: String = "/"
 
+    @Option(
+        name: .customLong("as-of"),
+        help:
+            "With --root: collect as of this RFC 3339 time (certificates' days left, package list age, collected_at), for an archived image or reproducible examples."
+    )
+    var asOf: String?
+
+    func validate() throws {
+        guard let asOf else { return }
+        guard root != "/" else { throw ValidationError("--as-of needs --root: a running machine is read as it is now") }
+        guard Timestamp.parse(asOf) != nil else { throw ValidationError("--as-of \(asOf) is not an RFC 3339 time (2026-11-22T22:24:14Z)") }
+    }
+
     func run() throws {
         try collecting {
-            var b = SnapshotBuilder(asset: out.asset, kind: "hosting")
-            let data = try HostingCollector(certificates: certificates, files: files.isEmpty ? nil : files, root: root).collect(into: &b)
+            let now = asOf.flatMap(Timestamp.parse) ?? Date()
+            var b = SnapshotBuilder(asset: out.asset, kind: "hosting", collectedAt: now)
+            let data = try HostingCollector(certificates: certificates, files: files.isEmpty ? nil : files, root: root, now: now).collect(into: &b)
             try out.write(b, data)
         }
     }
