@@ -435,6 +435,22 @@ public enum SnapshotSchemas {
                 ("collected", .bool), ("reason", .optional(.string)),
                 ("admin_users", .optional(.fields([("total", .number), ("active", .number), ("inactive", .number), ("locked", .number)]))),
                 ("tfa", .optional(.fields([("table", .bool), ("configured_users", .number)]))),
+                (
+                    "access_review",
+                    .optional(
+                        .fields([
+                            (
+                                "admin_accounts",
+                                .array(
+                                    .fields([
+                                        ("username", .string), ("active", .bool), ("days_since_login", .optional(.number)), ("role", .optional(.string)),
+                                        ("all_resources", .bool),
+                                    ]))
+                            ),
+                            ("roles", .array(.fields([("name", .string), ("all_resources", .bool), ("users", .optional(.number))]))),
+                            ("integrations", .array(.fields([("name", .string), ("active", .bool), ("all_resources", .bool)]))),
+                        ]))
+                ),
             ])
         ),
     ])

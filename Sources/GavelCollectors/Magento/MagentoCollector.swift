@@ -131,7 +131,12 @@ public struct MagentoCollector {
         fields.append(("database", database))
         if database["collected"] == .bool(false) {
             let why = "database not read: " + (database["reason"]?.stringValue ?? "unknown")
-            for part in ["admin_users", "tfa"] { b.unavailable("/database/\(part)", why) }
+            for part in ["admin_users", "tfa", "access_review"] { b.unavailable("/database/\(part)", why) }
+        } else if let why = database["access_review"]?["reason"]?.stringValue, case .object(var f) = fields.last?.1 {
+            // The ACL tables could not be read: the review is unavailable with the reason.
+            f.removeAll { $0.key == "access_review" }
+            fields[fields.count - 1].1 = .object(f)
+            b.unavailable("/database/access_review", "the admin ACL tables could not be read: " + why)
         }
         let data: Value = .object(fields)
         return data
@@ -169,9 +174,18 @@ public struct MagentoCollector {
             for r in (try? client.query("SELECT store_id, code, website_id FROM \(prefix)store")) ?? [] where r.count == 3 { ids.stores[r[0]] = (r[1], r[2]) }
             let active = admins.filter { $0.first == "1" }.count
             let locked = admins.filter { $0.count > 1 && $0[1] == "1" }.count
+            // The access review reads the ACL tables; a reader without them (or a Magento
+            // older than 2.4's layout) leaves the part unavailable, never empty.
+            var review: Value
+            do {
+                review = try MagentoAccessReview(client: client, prefix: prefix).collect()
+            } catch {
+                review = .object([("reason", .string((error as? Diagnostic)?.message ?? "\(error)"))])
+            }
             return (
                 .object([
                     ("collected", true),
+                    ("access_review", review),
                     (
                         "admin_users",
                         .object([
