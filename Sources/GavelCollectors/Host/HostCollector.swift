@@ -13,7 +13,9 @@ import GavelCore
 ///   pools' `listen`), read with that PHP version's php.ini; when no pool listens there, the
 ///   snapshot records the parts as `unavailable`, so PHP rules give `error`;
 /// - `wordpress` or `magento`: the application under the site's `root` (or its parent, as
-///   for Magento's `pub/`).
+///   for Magento's `pub/`);
+/// - `mariadb`: the local database server (the same for every site of the host), when a
+///   socket is given; when it cannot be read, a snapshot whose parts are unavailable.
 /// A host without nginx is one asset named after the host, with `hosting` only.
 public struct HostCollector {
     public var root: String
@@ -30,6 +32,8 @@ public struct HostCollector {
     /// Applications nginx does not lead to (kind `wordpress` or `magento`, path on the
     /// machine): each becomes an asset of its own, named as a site called `HOST-FOLDER`.
     public var extraApplications: [(kind: String, path: String)] = []
+    /// The local MariaDB/MySQL server's socket, read as the OS user; nil: not read.
+    public var mariadbSocket: String?
     public var now: Date
 
     public init(root: String = "/", nginxConfig: String = "/etc/nginx/nginx.conf", hostName: String, now: Date = Date()) {
@@ -44,6 +48,12 @@ public struct HostCollector {
         guard root == "/" else { return nil }
         for p in ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx"] where FileManager.default.isExecutableFile(atPath: p) { return p }
         return Subprocess.which("nginx")
+    }
+
+    /// The MariaDB/MySQL socket of the live machine (`root` is /), when one exists.
+    public static func runningMariaDB(root: String) -> String? {
+        guard root == "/" else { return nil }
+        return ["/run/mysqld/mysqld.sock", "/var/run/mysqld/mysqld.sock"].first { FileManager.default.fileExists(atPath: $0) }
     }
 
     public struct Site {
@@ -89,6 +99,26 @@ public struct HostCollector {
                         ("hosting", hostingBuilder.narrowed(to: asset) { $0 }.document(data: hosting)),
                         application(kind, at: real, asset: asset, siteNames: [], &out),
                     ]))
+        }
+        // The database server serves every site of the host.
+        if let mariadbSocket {
+            var mb = SnapshotBuilder(asset: hostName, kind: "mariadb", collectedAt: now)
+            var collector = MariaDBCollector()
+            collector.socket = mariadbSocket
+            let result: (SnapshotBuilder, Value)?
+            do {
+                result = (mb, try collector.collect(into: &mb))
+                out.found.append("mariadb at \(mariadbSocket)")
+            } catch {
+                result = nil
+                out.skipped.append("mariadb at \(mariadbSocket): \(error)")
+            }
+            for i in out.sites.indices {
+                let asset = out.sites[i].asset
+                let doc = result.map { $0.0.narrowed(to: asset) { $0 }.document(data: $0.1) }
+                out.sites[i].snapshots.append(
+                    ("mariadb", doc ?? Self.unreadable(asset, "mariadb", now, "the MariaDB server at \(mariadbSocket) could not be read")))
+            }
         }
         return out
     }

@@ -50,6 +50,14 @@ struct CollectHost: ParsableCommand {
     @Option(help: "A Magento install nginx does not lead to, collected as asset HOST-FOLDER (repeatable).")
     var magento: [String] = []
 
+    @Option(
+        name: .customLong("mariadb-socket"),
+        help: "The local MariaDB/MySQL server's socket, read as the OS user (default, when --root is /: /run/mysqld/mysqld.sock if it exists).")
+    var mariadbSocket: String?
+
+    @Flag(name: .customLong("no-mariadb"), help: "Do not read the local MariaDB/MySQL server.")
+    var noMariaDB = false
+
     func validate() throws {
         var isDir: ObjCBool = false
         if output != "-", FileManager.default.fileExists(atPath: output, isDirectory: &isDir), !isDir.boolValue {
@@ -57,6 +65,10 @@ struct CollectHost: ParsableCommand {
         }
         if case .failure(let e) = AssetNameTemplate.parse(assetName) { throw ValidationError("--asset-name: \(e.message)") }
         if root != "/", nginxBinary != nil { throw ValidationError("--nginx-binary runs nginx on this machine; with --root the files under the root are read") }
+        if root != "/", mariadbSocket != nil {
+            throw ValidationError("--mariadb-socket reads the server running on this machine; with --root only files are read")
+        }
+        if noMariaDB, mariadbSocket != nil { throw ValidationError("--no-mariadb and --mariadb-socket contradict each other") }
     }
 
     func run() throws {
@@ -66,6 +78,7 @@ struct CollectHost: ParsableCommand {
             collector.assetName = try AssetNameTemplate.parse(assetName).get()
             collector.extraApplications = wordpress.map { ("wordpress", $0) } + magento.map { ("magento", $0) }
             collector.nginxBinary = noNginxBinary ? nil : (nginxBinary ?? HostCollector.installedNginx(root: root))
+            collector.mariadbSocket = noMariaDB ? nil : (mariadbSocket ?? HostCollector.runningMariaDB(root: root))
             let outcome = try collector.collect()
             if output == "-" {
                 // JSON Lines, one snapshot per line: what `eval --snapshots -` and `collect fleet` read.
