@@ -391,9 +391,11 @@ public enum SnapshotSchemas {
             .optional(
                 .array(
                     .fields([
-                        ("type", .string), ("hook", .string), ("callback", .optional(.string)), ("file", .string), ("line", .number),
+                        ("type", .string), ("hook", .string), ("callback", .optional(.string)), ("returns", .optional(.number)), ("file", .string),
+                        ("line", .number),
                     ])))
         ),
+        ("session", .optional(.fields([("login_lifetime_seconds", .optional(.number)), ("from", .string)]))),
         (
             "files",
             .fields([

@@ -53,10 +53,17 @@ extension CLITests {
                 toFile: site + "/wp-content/plugins/\(slug)/\(slug).php", atomically: true, encoding: .utf8)
         }
         try FileManager.default.createDirectory(atPath: site + "/wp-content/mu-plugins", withIntermediateDirectories: true)
-        try
-            "<?php\n/**\n * Plugin Name: Hardening\n */\nadd_filter( 'xmlrpc_enabled', '__return_false' );\nif (isset($x)) { $x->add_filter('not_wordpress', 'y'); }\n"
-            .write(
-                toFile: site + "/wp-content/mu-plugins/hardening.php", atomically: true, encoding: .utf8)
+        let muPlugin = """
+            <?php
+            /**
+             * Plugin Name: Hardening
+             */
+            add_filter( 'xmlrpc_enabled', '__return_false' );
+            if (isset($x)) { $x->add_filter('not_wordpress', 'y'); }
+            add_filter('auth_cookie_expiration', function ($ttl, $user, $remember) { return 8 * HOUR_IN_SECONDS; }, 10, 3);
+
+            """
+        try muPlugin.write(toFile: site + "/wp-content/mu-plugins/hardening.php", atomically: true, encoding: .utf8)
 
         let install = """
             $_SERVER['HTTP_HOST'] = 'clinic.example.com';
@@ -113,7 +120,8 @@ extension CLITests {
         XCTAssertEqual(audit["retention_days"] as? Int, 180, "6 months (WP Activity Log) is longer than Stream's 90 days")
         XCTAssertEqual(audit["keeps_forever"] as? Bool, false)
         let hooks = try XCTUnwrap(data["mu_plugin_hooks"] as? [[String: Any]])
-        XCTAssertEqual(hooks.count, 1, "a method called add_filter on some object is not WordPress's")
+        XCTAssertEqual(hooks.count, 2, "a method called add_filter on some object is not WordPress's")
+        XCTAssertEqual((data["session"] as? [String: Any])?["login_lifetime_seconds"] as? Int, 28_800, "8 * HOUR_IN_SECONDS")
         XCTAssertEqual(hooks.first?["hook"] as? String, "xmlrpc_enabled")
         XCTAssertEqual(hooks.first?["callback"] as? String, "__return_false")
         XCTAssertEqual(hooks.first?["line"] as? Int, 5)
@@ -123,7 +131,7 @@ extension CLITests {
         let verdicts = try verdicts(tempDir(), snapshot)
         for (rule, verdict) in [
             ("WP-AUDIT-001", "pass"), ("WP-AUDIT-002", "fail"), ("WP-XMLRPC-001", "pass"), ("WP-APPPASS-001", "fail"), ("WP-ADMINLOGIN-002", "fail"),
-            ("WP-ADMINLOGIN-001", "pass"), ("WP-WC-004", "fail"), ("WP-THROTTLE-001", "fail"), ("WP-ENUM-001", "fail"),
+            ("WP-ADMINLOGIN-001", "pass"), ("WP-SESSION-001", "pass"), ("WP-WC-004", "fail"), ("WP-THROTTLE-001", "fail"), ("WP-ENUM-001", "fail"),
         ] {
             XCTAssertEqual(verdicts[rule], verdict, rule)
         }

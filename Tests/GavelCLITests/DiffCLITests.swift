@@ -88,7 +88,7 @@ extension CLITests {
         XCTAssertTrue(none.out.contains("\"fail_on\":\"none\"") || none.out.contains("\"fail_on\": \"none\""), none.out)
         let same = try gavel(["diff", "--base", "shorter-sessions", "--gate", "changes"], cwd: repo)
         XCTAssertEqual(same.code, 0, same.out + same.err)
-        XCTAssertTrue(same.out.contains("no verdict, control or rule changes (632 rule and asset pairs compared)"), same.out)
+        XCTAssertTrue(same.out.contains("no verdict, control or rule changes (636 rule and asset pairs compared)"), same.out)
         let text = try gavel(["diff", "--base", "main"], cwd: repo)
         XCTAssertEqual(text.code, 1)
         XCTAssertTrue(text.out.contains("PHP-SESS-004  pharmacy-c.example.com  pass -> fail REGRESSION"), text.out)

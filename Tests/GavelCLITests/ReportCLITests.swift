@@ -55,7 +55,7 @@ extension CLITests {
         let dir = try evaluatedCopy()
         let r = try gavel(["report", "results.json", "--format", "markdown", "--asset", "clinic-b.*"], cwd: dir)
         XCTAssertEqual(r.code, 0, r.err)
-        XCTAssertTrue(r.out.contains("; 1 of 4 assets (--asset 'clinic-b.*'), 158 rules, 158 evaluations;"), r.out)
+        XCTAssertTrue(r.out.contains("; 1 of 4 assets (--asset 'clinic-b.*'), 159 rules, 159 evaluations;"), r.out)
         var differs = 0
         for c in try jsonObject(dir + "/results.json")["controls"] as! [[String: Any]] where c["manual"] as? Bool == false {
             let onB = (c["assets"] as! [[String: Any]]).first { $0["asset"] as? String == "clinic-b.example.com" }!["verdict"] as! String

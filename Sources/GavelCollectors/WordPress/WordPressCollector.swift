@@ -106,6 +106,7 @@ public struct WordPressCollector {
             ("security_plugins", .array(securityPlugins)),
             ("audit_log", auditLog),
             ("mu_plugin_hooks", .array(hooks)),
+            ("session", WordPressHooks.session(hooks)),
             ("files", files.fileFacts(configFile: config.file)),
             ("database", database),
         ])
