@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "GavelJSON", dependencies: ["CJansson", "GavelCore"]),
         .target(name: "GavelResults", dependencies: ["GavelCore", "GavelJSON"]),
         .target(name: "GavelEngine", dependencies: ["GavelCore", "GavelYAML", "GavelJSON", "GavelResults"]),
-        .target(name: "GavelReporters", dependencies: ["GavelCore", "GavelResults", "GavelHistory"]),
+        .target(name: "GavelReporters", dependencies: ["GavelCore", "GavelJSON", "GavelResults", "GavelHistory"]),
         // Reports about a policy set rather than a run (explain, test): these need the compiler.
         .target(name: "GavelPolicyReporters", dependencies: ["GavelCore", "GavelResults", "GavelEngine", "GavelReporters"]),
         .target(name: "GavelCollectors", dependencies: [
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "GavelResultsTests", dependencies: ["GavelResults", "GavelCore"]),
         .testTarget(name: "GavelEngineTests", dependencies: ["GavelEngine", "GavelResults", "GavelPolicyReporters", "GavelJSON", "GavelYAML"],
                     resources: [.copy("Conformance"), .copy("Diagnostics")]),
-        .testTarget(name: "GavelReportersTests", dependencies: ["GavelReporters", "GavelPolicyReporters", "GavelResults", "GavelEngine"],
+        .testTarget(name: "GavelReportersTests", dependencies: ["GavelReporters", "GavelPolicyReporters", "GavelResults", "GavelEngine", "GavelHistory"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "GavelCollectorsTests", dependencies: ["GavelCollectors", "GavelCore", "GavelJSON"],
                     resources: [.copy("PHP/Corpus"), .copy("PHPSource/PHPSourceCorpus"), .copy("WordPress/Debian")]),

@@ -48,6 +48,7 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
     case emptyOperand = "empty-operand"
     case encoding = "encoding"
     case fpmPool = "fpm-pool"
+    case historyOutOfOrder = "history-out-of-order"
     case historyStore = "history-store"
     case hostingRoot = "hosting-root"
     case ioError = "io-error"

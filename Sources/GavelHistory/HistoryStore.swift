@@ -25,6 +25,29 @@ public struct HistoryRun: Sendable, Equatable {
     /// The SHA-256 of the list of the document's pieces (format 2); nil for a run recorded
     /// by a store of format 1, which kept the document whole.
     public var piecesDigest: String? = nil
+
+    public init(
+        id: Int64, startedAt: String, finishedAt: String, recordedAt: String, policyDigest: String, assets: Int, evaluations: Int, pass: Int,
+        fail: Int, error: Int, waived: Int, controlsFailing: Int, documentSHA256: String, previousHash: String, entryHash: String,
+        piecesDigest: String? = nil
+    ) {
+        self.id = id
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.recordedAt = recordedAt
+        self.policyDigest = policyDigest
+        self.assets = assets
+        self.evaluations = evaluations
+        self.pass = pass
+        self.fail = fail
+        self.error = error
+        self.waived = waived
+        self.controlsFailing = controlsFailing
+        self.documentSHA256 = documentSHA256
+        self.previousHash = previousHash
+        self.entryHash = entryHash
+        self.piecesDigest = piecesDigest
+    }
 }
 
 /// The history of runs (`--store PATH`, or `--store postgresql://...` for a team's store):
@@ -217,9 +240,11 @@ public final class HistoryStore {
     static func typed(_ error: any Error) -> Diagnostic { error as? Diagnostic ?? Diagnostic(.historyStore, "\(error)") }
 
     /// The same, from a file (a large document is never held in memory: it is read, cut into
-    /// pieces and stored a few megabytes at a time).
-    public func append(file: String, doc: ResultsDocument, now: Date = Date()) throws(Diagnostic) -> HistoryRun {
-        try insert(body: .file(file), doc: doc, now: now)
+    /// pieces and stored a few megabytes at a time). `inTimeOrder` refuses a document that
+    /// started before the newest recorded run (archived nights are imported oldest first, so
+    /// the chain's order is the order of the nights).
+    public func append(file: String, doc: ResultsDocument, now: Date = Date(), inTimeOrder: Bool = false) throws(Diagnostic) -> HistoryRun {
+        try insert(body: .file(file), doc: doc, now: now, inTimeOrder: inTimeOrder)
     }
 
     static func eachBlock(of file: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -239,10 +264,18 @@ public final class HistoryStore {
         try insert(body: .memory(bytes), doc: doc, now: now)
     }
 
-    func insert(body: Body, doc: ResultsDocument, now: Date) throws(Diagnostic) -> HistoryRun {
+    func insert(body: Body, doc: ResultsDocument, now: Date, inTimeOrder: Bool = false) throws(Diagnostic) -> HistoryRun {
         guard hasPieces else { return try refuseReadOnly() }
         do {
             return try db.writeTransaction { () throws -> HistoryRun in
+                if inTimeOrder, let last = try db.run("SELECT id, started_at FROM runs ORDER BY id DESC LIMIT 1").first,
+                    let lastStart = last[1].text, Timestamp.string(doc.startedAt) < lastStart
+                {
+                    throw Diagnostic(
+                        .historyOutOfOrder,
+                        "this run started at \(Timestamp.string(doc.startedAt)), before run #\(last[0].int) (\(lastStart)): record archived results oldest first"
+                    )
+                }
                 // The pieces first (those the store lacks), with the document's digest: one read
                 // of the document, which therefore cannot change between hashing and storing.
                 let (manifest, digest) = try storePieces { block in

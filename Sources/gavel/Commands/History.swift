@@ -17,6 +17,11 @@ struct StoreOption: ParsableArguments {
     func check(_ output: String?) throws {
         try InputPaths(files: [store, store + "-wal", store + "-shm", store + "-journal"]).check(output, "--output")
     }
+
+    /// The same for a folder written whole (an evidence pack): it may not hold the store.
+    func checkFolder(_ output: String) throws {
+        try InputPaths(files: [store, store + "-wal", store + "-shm", store + "-journal"]).checkFolder(output, "--output")
+    }
 }
 
 /// Opens the store (a `Diagnostic`, exit 3, when it cannot be).
@@ -86,8 +91,10 @@ struct HistoryAdd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Record a results document (from gavel eval --format json) as the next run.",
         discussion: """
-            A document that no longer matches its own SHA-256, or that is already recorded, is \
-            refused (exit 3).
+            A document that no longer matches its own SHA-256, that is already recorded, or that \
+            started before the newest recorded run, is refused (exit 3). The run keeps the \
+            document's own start and finish times, so archived nights are imported oldest first \
+            and keep their real dates; recorded_at is when they were added.
 
             Example:
               gavel eval --format json -o results.json --fail-on none
@@ -106,7 +113,7 @@ struct HistoryAdd: ParsableCommand {
             throw CommandFailure.input(.documentChanged, "\(results) \(why); not recorded")
         }
         let store = try openStoreOrExit(options.store, create: true)
-        let run = try store.append(file: results, doc: doc)
+        let run = try store.append(file: results, doc: doc, inTimeOrder: true)
         printError("recorded run #\(run.id) in \(options.store)")
         if let keepDays { try prune(store, keepDays) }
     }
