@@ -62,9 +62,10 @@ let package = Package(
         .target(name: "GavelSQLite", dependencies: ["CSQLite"]),
         .target(name: "GavelCompression", dependencies: ["CZstd"]),
         .target(name: "GavelPostgres", dependencies: ["CLibPQ"]),
+        .target(name: "GavelFix", dependencies: ["GavelCore", "GavelJSON", "GavelResults", "GavelEngine", "GavelCollectors"]),
         .target(name: "GavelHistory", dependencies: ["GavelCore", "GavelResults", "GavelSQLite", "GavelPostgres", "GavelCompression"]),
         .executableTarget(name: "gavel", dependencies: [
-            "GavelCore", "GavelResults", "GavelEngine", "GavelReporters", "GavelPolicyReporters", "GavelCollectors", "GavelFleet", "GavelHistory",
+            "GavelCore", "GavelResults", "GavelEngine", "GavelReporters", "GavelPolicyReporters", "GavelCollectors", "GavelFleet", "GavelHistory", "GavelFix",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The fuzz targets (scripts/fuzz.sh builds them with libFuzzer and AddressSanitizer).
@@ -83,6 +84,7 @@ let package = Package(
         .testTarget(name: "GavelCollectorsTests", dependencies: ["GavelCollectors", "GavelCore", "GavelJSON"],
                     resources: [.copy("PHP/Corpus"), .copy("PHPSource/PHPSourceCorpus"), .copy("WordPress/Debian")]),
         .testTarget(name: "GavelFleetTests", dependencies: ["GavelFleet", "GavelCollectors", "GavelCore"]),
+        .testTarget(name: "GavelFixTests", dependencies: ["GavelFix"]),
         .testTarget(name: "GavelHistoryTests", dependencies: ["GavelHistory", "GavelResults", "GavelEngine", "GavelSQLite", "GavelCore", "GavelCompression"]),
         .testTarget(name: "GavelCLITests", dependencies: []),
         .testTarget(name: "GavelFuzzTests", dependencies: ["GavelEngine", "GavelResults", "GavelCollectors"], resources: [.copy("Corpus")]),

@@ -11,6 +11,7 @@ public enum DiagnosticID: String, CaseIterable, Sendable, CustomStringConvertibl
     case badControlRef = "bad-control-ref"
     case badDataset = "bad-dataset"
     case badDate = "bad-date"
+    case badFix = "bad-fix"
     case badId = "bad-id"
     case badJson = "bad-json"
     case badMessage = "bad-message"

@@ -54,6 +54,9 @@ public struct EvidencePack {
         func document(_ id: Int64) throws(Diagnostic) -> ResultsDocument {
             if let d = documents[id] { return d }
             let d = try store.document(id)
+            // A few parsed documents at a time: a fleet's document is large, and the spans
+            // of most controls start on the same few nights.
+            if documents.count >= 8 { documents.removeAll() }
             documents[id] = d
             return d
         }

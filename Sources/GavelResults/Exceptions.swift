@@ -14,7 +14,7 @@ public struct Waiver: Sendable {
     public func covers(asset: String) -> Bool { assets.contains { Waiver.glob($0, asset) } }
 
     /// `*`-only glob match.
-    static func glob(_ pattern: String, _ s: String) -> Bool {
+    package static func glob(_ pattern: String, _ s: String) -> Bool {
         let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
         if parts.count == 1 { return pattern == s }
         guard s.hasPrefix(parts[0]), s.dropFirst(parts[0].count).hasSuffix(parts.last!),

@@ -13,7 +13,8 @@ struct Gavel: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Eval.self, Merge.self, Check.self, Test.self, Diff.self, Coverage.self, Report.self, Verify.self, History.self, Evidence.self, ExplainCommand.self,
+            Eval.self, Merge.self, Check.self, Test.self, Diff.self, Coverage.self, Report.self, Verify.self, History.self, Evidence.self, Fix.self,
+            ExplainCommand.self,
             Collect.self,
             SchemaCommand.self,
         ]

@@ -29,8 +29,8 @@ enum SecretPresence {
 
 /// Paths on the machine, read under another root directory (`--root`: a mounted image or a
 /// copy of /etc). The snapshot keeps the machine's own paths.
-enum RootPath {
-    static func join(_ root: String, _ path: String) -> String {
+package enum RootPath {
+    package static func join(_ root: String, _ path: String) -> String {
         root == "/" || root.isEmpty ? path : (root.hasSuffix("/") ? String(root.dropLast()) : root) + path
     }
 

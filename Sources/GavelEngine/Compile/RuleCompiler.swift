@@ -74,7 +74,7 @@ extension CompileSession {
 
     private func compileRule(_ node: YAMLNode, _ header: PolicyHeader) -> Rule? {
         guard let m = MapReader(node, "a rule", diags) else { return nil }
-        m.allowOnly(["id", "title", "description", "severity", "controls", "kind", "when", "check", "message", "remediation"])
+        m.allowOnly(["id", "title", "description", "severity", "controls", "kind", "when", "check", "message", "remediation", "fix"])
         guard let (id, idAt) = m.string("id", required: true) else { return nil }
         if !isIdentifier(id, extra: "._-") {
             diags.error(.badId, "rule id '\(id)' must be letters, digits, '.', '_' or '-'", at: idAt)
@@ -114,14 +114,58 @@ extension CompileSession {
                     at: idAt, level: .warning))
         }
         guard let check, diags.errorCount == before else { return nil }
-        let kinds = (declared ?? tracker.used.sorted()).compactMap { SnapshotKinds.known.firstIndex(of: $0) }
+        let kindNames = declared ?? tracker.used.sorted()
+        var fix: [MachineFix] = []
+        if let node = m["fix"] {
+            // One action, or a list of them (a rule that needs two directives set).
+            let items = node.sequence ?? [node]
+            if items.isEmpty { diags.error(.badFix, "a fix needs at least one action", at: m.keyLocation("fix")) }
+            fix = items.compactMap { compileFix($0, kinds: kindNames) }
+        }
+        guard diags.errorCount == before else { return nil }
+        let kinds = kindNames.compactMap { SnapshotKinds.known.firstIndex(of: $0) }
         if kinds.isEmpty {
             diags.error(.unknownKind, "rule '\(id)' reads no snapshot kind; give it 'kind:' or use absolute paths such as php.ini.x", at: idAt)
             return nil
         }
         return Rule(
             id: id, title: title, severity: severity, controls: controls, kinds: kinds, when: when, check: check,
-            message: message, remediation: remediation, policyID: header.id, location: idAt, disabledReason: disabled[id])
+            message: message, remediation: remediation, policyID: header.id, location: idAt, disabledReason: disabled[id], fix: fix)
+    }
+
+    /// `fix: { ini: { key: expose_php, value: "Off" } }`: one action, checked like a check.
+    func compileFix(_ node: YAMLNode, kinds: [String]) -> MachineFix? {
+        guard let m = MapReader(node, "a fix", diags) else { return nil }
+        let given = m.keys.map { ($0, m.keyLocation($0)) }
+        guard given.count == 1, let action = given.first, MachineFix.actions.contains(action.0) else {
+            let at = given.first?.1 ?? m.keyLocation("")
+            let name = given.first?.0 ?? ""
+            diags.error(
+                .badFix, given.count == 1 ? "unknown fix action '\(name)'\(Suggest.hint(for: name, in: MachineFix.actions))" : "a fix has exactly one action",
+                at: at, notes: [Diagnostic.Note("fix actions: " + MachineFix.actions.joined(separator: ", ") + " (docs/LANGUAGE.md#machine-fixes)")])
+            return nil
+        }
+        guard let a = MapReader(m[action.0]!, "the \(action.0) fix", diags) else { return nil }
+        a.allowOnly(["key", "value"])
+        guard let (key, keyAt) = a.string("key", required: true), let (value, _) = a.string("value", required: true) else { return nil }
+        guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }) else {
+            diags.error(.badFix, "the ini fix sets '\(key)': a directive name is letters, digits, '.' and '_'", at: keyAt)
+            return nil
+        }
+        // Characters php.ini gives a meaning to inside a value (quotes, escapes, ${...},
+        // comments, line breaks) would make the patch say something else than the policy.
+        if let bad = value.first(where: { "\"\\$;\n\r".contains($0) }) {
+            diags.error(
+                .badFix, "the ini fix for '\(key)' has \(bad == "\n" ? "a line break" : "'\(bad)'") in its value, which php.ini would not read as written",
+                at: keyAt)
+            return nil
+        }
+        let fix = MachineFix.ini(key: key, value: value)
+        if !kinds.contains(fix.kind) {
+            diags.error(.badFix, "an \(action.0) fix edits the files of a '\(fix.kind)' snapshot, which this rule does not read", at: action.1)
+            return nil
+        }
+        return fix
     }
 
     func compileControlRefs(_ items: [YAMLNode]) -> [ControlRef] {

@@ -16,13 +16,18 @@ public final class Rule: Sendable {
     public let policyID: String
     public let location: SourceLocation
     public let disabledReason: String?
+    /// The machine fix `gavel fix` writes as a patch (its actions, in order); empty when the
+    /// rule declares none.
+    public let fix: [MachineFix]
     /// `when` and `check` flattened for the pass path.
     let plan: FlatPlan
 
     init(
         id: String, title: String, severity: Severity, controls: [ControlRef], kinds: [Int], when: Cond?, check: Cond,
-        message: MessageTemplate?, remediation: Remediation, policyID: String, location: SourceLocation, disabledReason: String?
+        message: MessageTemplate?, remediation: Remediation, policyID: String, location: SourceLocation, disabledReason: String?,
+        fix: [MachineFix] = []
     ) {
+        self.fix = fix
         self.id = id
         self.title = title
         self.severity = severity

@@ -91,10 +91,11 @@ struct HistoryAdd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Record a results document (from gavel eval --format json) as the next run.",
         discussion: """
-            A document that no longer matches its own SHA-256, that is already recorded, or that \
-            started before the newest recorded run, is refused (exit 3). The run keeps the \
-            document's own start and finish times, so archived nights are imported oldest first \
-            and keep their real dates; recorded_at is when they were added.
+            A document that no longer matches its own SHA-256, or that is already recorded, is \
+            refused (exit 3). The run keeps the document's own start and finish times \
+            (recorded_at is when it was added), so archived nights keep their real dates; with \
+            --in-time-order a document that started before the newest recorded run is refused \
+            too, so that an import of archived nights goes oldest first.
 
             Example:
               gavel eval --format json -o results.json --fail-on none
@@ -103,6 +104,10 @@ struct HistoryAdd: ParsableCommand {
     @Argument(help: "A results document.") var results: String
     @OptionGroup var options: StoreOption
     @Option(name: .customLong("keep-days"), help: "Then prune runs that started more than this many days ago.") var keepDays: Int?
+    @Flag(
+        name: .customLong("in-time-order"),
+        help: "Refuse a document that started before the newest recorded run (importing archived nights, oldest first).")
+    var inTimeOrder = false
 
     func validate() throws { if let keepDays, keepDays < 1 { throw ValidationError("--keep-days must be at least 1") } }
 
@@ -113,7 +118,7 @@ struct HistoryAdd: ParsableCommand {
             throw CommandFailure.input(.documentChanged, "\(results) \(why); not recorded")
         }
         let store = try openStoreOrExit(options.store, create: true)
-        let run = try store.append(file: results, doc: doc, inTimeOrder: true)
+        let run = try store.append(file: results, doc: doc, inTimeOrder: inTimeOrder)
         printError("recorded run #\(run.id) in \(options.store)")
         if let keepDays { try prune(store, keepDays) }
     }
