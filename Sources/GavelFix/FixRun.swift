@@ -55,8 +55,9 @@ public struct FixRun {
                 if actions.isEmpty { out.notFixable.append((id, "the rule declares no machine fix")) }
                 fixes += actions.map { (id, $0) }
             }
-            guard !fixes.isEmpty else { return out }
-            try fixPHP(asset, fixes, before: doc, into: &out)
+            let php = fixes.filter { $0.fix.kind == "php" }, sshd = fixes.filter { $0.fix.kind == "hosting" }
+            if !php.isEmpty { try fixPHP(asset, php, before: doc, into: &out) }
+            if !sshd.isEmpty { try fixSSHD(asset, sshd, before: doc, into: &out) }
             return out
         }
     }
@@ -155,55 +156,82 @@ public struct FixRun {
             version: data["version"]?.stringValue, root: scratch)
         let again: Value
         do { again = try collector.collect(into: &builder) } catch { return withhold("the patched files cannot be collected again: \(error)") }
-        let snaps = scratch + "/.snapshots/" + asset
-        try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: PathNames.join(snapshots, asset))) ?? []
-        where name.hasSuffix(".json") && name != "php.json" {
-            try FileManager.default.copyItem(atPath: PathNames.join(PathNames.join(snapshots, asset), name), toPath: PathNames.join(snaps, name))
-        }
-        try (JSONWriter.string(builder.document(data: again), pretty: true) + "\n").write(toFile: snaps + "/php.json", atomically: false, encoding: .utf8)
-        let after = ResultsDocument(run: Runner.run(program, SnapshotPlan.make([scratch + "/.snapshots"]), jobs: 1), failOn: nil)
+        let after = try evaluateAgain(asset, replacing: ["php": builder.document(data: again)], scratch: scratch)
+        if let why = Self.judge(ids, asset: asset, before: before, after: after) { return withhold(why) }
+        // The diff, with no secret in it: a context line that names a secret directive makes
+        // the hunks context-free; a changed line that does is withheld.
+        guard let (patch, files) = try Self.patch(originals, texts) else { return withhold("the change touches a line that holds a secret") }
+        out.patch += patch
+        out.files += files
+        out.fixed += ids
+    }
+
+    /// Why the re-evaluation refuses a patch: a fixed rule that does not pass, or another
+    /// verdict of the asset that got worse; nil when it holds.
+    static func judge(_ ids: [String], asset: String, before: ResultsDocument, after: ResultsDocument) -> String? {
         var was: [String: Verdict] = [:]
         for e in before.entries where e.asset == asset { was[e.rule] = e.verdict }
         var now: [String: Verdict] = [:]
         for e in after.entries where e.asset == asset { now[e.rule] = e.verdict }
         let notFixed = ids.filter { now[$0] != .pass }
         if !notFixed.isEmpty {
-            return withhold(
-                "after the patch, \(notFixed.map { "\($0) is \(now[$0]?.rawValue ?? "not evaluated")" }.joined(separator: ", ")): the patch does not fix what it claims"
-            )
+            let what = notFixed.map { "\($0) is \(now[$0]?.rawValue ?? "not evaluated")" }.joined(separator: ", ")
+            return "after the patch, \(what): the patch does not fix what it claims"
         }
-        let worse = was.keys.sorted().filter { rule in Self.rank(now[rule]) > Self.rank(was[rule]) }
+        let worse = was.keys.sorted().filter { rule in rank(now[rule]) > rank(was[rule]) }
         if !worse.isEmpty {
-            return withhold(
-                "the patch makes other verdicts worse: "
-                    + worse.map { "\($0) \(was[$0]!.rawValue) -> \(now[$0]?.rawValue ?? "not evaluated")" }.joined(separator: ", "))
+            return "the patch makes other verdicts worse: "
+                + worse.map { "\($0) \(was[$0]!.rawValue) -> \(now[$0]?.rawValue ?? "not evaluated")" }.joined(separator: ", ")
         }
-        // The diff, with no secret in it: a context line that names a secret directive makes
-        // the hunks context-free; a changed line that does is withheld.
+        return nil
+    }
+
+    /// Evaluates the asset again with `replaced` (kind -> snapshot document) in place of its
+    /// snapshots of those kinds, from a scratch snapshot folder.
+    func evaluateAgain(_ asset: String, replacing replaced: [String: Value], scratch: String) throws -> ResultsDocument {
+        let snaps = scratch + "/.snapshots/" + asset
+        try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
+        let source = PathNames.join(snapshots, asset)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: source)) ?? [] where name.hasSuffix(".json") {
+            if replaced[String(name.dropLast(5))] == nil {
+                try FileManager.default.copyItem(atPath: PathNames.join(source, name), toPath: PathNames.join(snaps, name))
+            }
+        }
+        for (kind, doc) in replaced {
+            try (JSONWriter.string(doc, pretty: true) + "\n").write(toFile: PathNames.join(snaps, kind + ".json"), atomically: false, encoding: .utf8)
+        }
+        return ResultsDocument(run: Runner.run(program, SnapshotPlan.make([scratch + "/.snapshots"]), jobs: 1), failOn: nil)
+    }
+
+    /// The unified diff of the edited files with no secret in it: a context line that names a
+    /// secret (`name = value` or `Keyword value`) makes that file's hunks context-free; nil
+    /// when a changed line holds one.
+    static func patch(_ originals: [String: String], _ texts: [String: String]) throws -> (patch: String, files: [String])? {
         var patch = ""
+        var files: [String] = []
         for file in texts.keys.sorted() {
             guard let old = originals[file], let new = texts[file], old != new else { continue }
             var diff = try UnifiedDiff.of(path: file, old: old, new: new)
             let lines = diff.split(separator: "\n", omittingEmptySubsequences: false)
             func secret(_ line: Substring) -> Bool {
-                let body = line.dropFirst()
-                guard let eq = body.firstIndex(of: "=") else { return false }
-                let name = body[..<eq].trimmingCharacters(in: .whitespaces)
-                let value = body[body.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-                return SecretClassifier.reason(name: name, value: value) != nil
+                let body = line.dropFirst().trimmingCharacters(in: .whitespaces)
+                let parts =
+                    body.split(separator: "=", maxSplits: 1).count == 2
+                    ? body.split(separator: "=", maxSplits: 1) : body.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
+                guard parts.count == 2 else { return false }
+                // A count or a duration (`MaxAuthTries 4`) is a setting, whatever its name says.
+                if parts[1].trimmingCharacters(in: .whitespaces).allSatisfy(\.isNumber) { return false }
+                return SecretClassifier.reason(
+                    name: parts[0].trimmingCharacters(in: .whitespaces), value: parts[1].trimmingCharacters(in: .whitespaces)) != nil
             }
             if lines.contains(where: { ($0.hasPrefix("-") || $0.hasPrefix("+")) && !$0.hasPrefix("---") && !$0.hasPrefix("+++") && secret($0) }) {
-                return withhold("the change touches a line of \(file) that holds a secret")
+                return nil
             }
-            if lines.contains(where: { $0.hasPrefix(" ") && secret($0) }) {
-                diff = try UnifiedDiff.withoutContext(path: file, old: old, new: new)
-            }
+            if lines.contains(where: { $0.hasPrefix(" ") && secret($0) }) { diff = try UnifiedDiff.withoutContext(path: file, old: old, new: new) }
             patch += diff
-            out.files.append(file)
+            files.append(file)
         }
-        out.patch = patch
-        out.fixed = ids
+        return (patch, files)
     }
 
     /// How bad a verdict is, for "no other verdict gets worse".

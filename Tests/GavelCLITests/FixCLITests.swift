@@ -30,8 +30,10 @@ extension CLITests {
         XCTAssertEqual(r.code, 1, "failing rules without a machine fix remain: \(r.err)")
         let fixed = [
             "PHP-ERR-001", "PHP-EXPOSE-001", "PHP-SESS-001", "PHP-SESS-002", "PHP-SESS-003", "PHP-SESS-004", "PHP-SESS-006", "PHP-URL-002",
+            "HOST-SSH-001", "HOST-SSH-002", "HOST-SSH-004", "HOST-SSH-005", "HOST-SSH-006",
         ]
-        for rule in fixed { XCTAssertTrue(r.out.contains("  fixed     \(rule)  (clinic-b.example.com.patch"), "\(rule): \(r.out)") }
+        for rule in fixed { XCTAssertTrue(r.out.contains("  fixed     \(rule)\n"), "\(rule): \(r.out)") }
+        XCTAssertTrue(r.out.contains("  patch     clinic-b.example.com.patch: /etc/php/7.4/fpm/php.ini, /etc/ssh/sshd_config\n"), r.out)
         XCTAssertTrue(r.out.contains("  no fix    PHP-FPM-001  the rule declares no machine fix"), r.out)
         XCTAssertEqual(try String(contentsOfFile: ini, encoding: .utf8), before, "the files under --root are never touched")
         let patch = try String(contentsOfFile: dir + "/fixes/clinic-b.example.com.patch", encoding: .utf8)
@@ -52,12 +54,23 @@ extension CLITests {
                 "/etc/php/7.4/fpm/pool.d/www.conf", "--php-version", "7.4.33", "-o", "snaps/clinic-b.example.com/php.json",
             ], cwd: dir)
         XCTAssertEqual(c.code, 0, c.err)
+        XCTAssertTrue(try String(contentsOfFile: dir + "/root/etc/ssh/sshd_config", encoding: .utf8).hasPrefix("ClientAliveInterval 300\n"))
+        if FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") {
+            let t = try program("/usr/sbin/sshd", ["-t", "-f", dir + "/root/etc/ssh/sshd_config"])
+            XCTAssertEqual(t.code, 0, "sshd accepts the patched file: \(t.err)")
+        }
+        let h = try gavel(
+            [
+                "collect", "hosting", "--asset", "clinic-b.example.com", "--root", "root", "--as-of", "2026-11-22T22:24:14Z", "--cert",
+                "/etc/ssl/certs/clinic-b.example.com.pem", "-o", "snaps/clinic-b.example.com/hosting.json",
+            ], cwd: dir)
+        XCTAssertEqual(h.code, 0, h.err)
         let after = try verdicts(dir, dir + "/snaps")
         for rule in fixed { XCTAssertEqual(after[rule], "pass", rule) }
         XCTAssertEqual(after["PHP-FPM-001"], "fail", "what has no fix still fails")
 
         // Run again on the fixed copy: nothing left to fix in PHP.
-        let again = try gavel(["fix", "--snapshots", "snaps", "--root", "root", "--rule", "PHP-EXPOSE-001", "-o", "fixes"], cwd: dir)
+        let again = try gavel(["fix", "--snapshots", "snaps", "--root", "root", "--rule", "PHP-EXPOSE-001", "--rule", "HOST-SSH-001", "-o", "fixes"], cwd: dir)
         XCTAssertEqual(again.code, 0, again.out + again.err)
         XCTAssertTrue(again.out.contains("gavel fix: 0 fixed in 0 patches, 0 withheld, 0 failing without a machine fix"), again.out)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/fixes/clinic-b.example.com.patch"), "the folder is replaced whole")

@@ -5,7 +5,7 @@ import GavelCore
 /// `keyword=value`, **the first value obtained wins**, `Include` globs (relative to
 /// /etc/ssh) read in place, `Match` blocks recorded with their settings but not merged, and
 /// OpenSSH's defaults for the keys policies ask about when the files leave them unset.
-struct SSHDConfig {
+package struct SSHDConfig {
     /// Keywords that collect every value instead of keeping the first.
     static let multi: Set<String> = [
         "port", "listenaddress", "hostkey", "acceptenv", "allowusers", "denyusers",
@@ -147,5 +147,15 @@ struct SSHDConfig {
             ("source", "sshd_config"), ("settings", .object(settings)), ("origin", .object(origin)),
             ("matches", .array(c.matches)), ("files", .array(c.files.map { .string($0) })),
         ])
+    }
+}
+
+extension SSHDConfig {
+    /// The `sshd` part of a hosting snapshot, read from the files under `root` (a copy or an
+    /// image: no program is run), for `gavel fix` to collect a patched configuration again.
+    package static func part(root: String) -> Value {
+        var host = HostFiles(root: root)
+        var prov: [(String, String, Int)] = []
+        return collect(&host, &prov)
     }
 }

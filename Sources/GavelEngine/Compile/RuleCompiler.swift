@@ -148,6 +148,19 @@ extension CompileSession {
         guard let a = MapReader(m[action.0]!, "the \(action.0) fix", diags) else { return nil }
         a.allowOnly(["key", "value"])
         guard let (key, keyAt) = a.string("key", required: true), let (value, _) = a.string("value", required: true) else { return nil }
+        if action.0 == "sshd" {
+            guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber }), !value.isEmpty, !value.contains(where: { "#\n\r\"".contains($0) }) else {
+                diags.error(
+                    .badFix, "the sshd fix sets '\(key)' to '\(value)': a keyword is letters and digits, the value one line without '#' or quotes", at: keyAt)
+                return nil
+            }
+            let fix = MachineFix.sshd(key: key, value: value)
+            if !kinds.contains(fix.kind) {
+                diags.error(.badFix, "an sshd fix edits the files of a 'hosting' snapshot, which this rule does not read", at: action.1)
+                return nil
+            }
+            return fix
+        }
         guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }) else {
             diags.error(.badFix, "the ini fix sets '\(key)': a directive name is letters, digits, '.' and '_'", at: keyAt)
             return nil

@@ -13,7 +13,7 @@ struct Fix: ParsableCommand {
             become one unified diff against the files the evidence names, read under --root. A \
             patch is written only when, applied to a copy of the files, the asset collected and \
             evaluated again passes the fixed rules, no other verdict gets worse, and the owning \
-            program accepts the files (php -n -c). The live files are never touched: apply a patch \
+            program accepts the files (php -n -c, sshd -t). The live files are never touched: apply a patch \
             with `cd ROOT && patch -p0 < DIR/ASSET.patch`, or in your configuration management. \
             Exit 0 when every fix was written, 1 when some were withheld or failing rules have none.
 
@@ -51,7 +51,8 @@ struct Fix: ParsableCommand {
         for o in outcomes {
             if !o.patch.isEmpty { files.append(("\(o.asset).patch", Array(o.patch.utf8))) }
             summary += "\(o.asset)\n"
-            for r in o.fixed { summary += "  fixed     \(r)  (\(o.asset).patch: \(o.files.joined(separator: ", ")))\n" }
+            if !o.patch.isEmpty { summary += "  patch     \(o.asset).patch: \(o.files.joined(separator: ", "))\n" }
+            for r in o.fixed { summary += "  fixed     \(r)\n" }
             for w in o.withheld { summary += "  withheld  \(w.rule)  \(w.reason)\n" }
             for n in o.notFixable { summary += "  no fix    \(n.rule)  \(n.reason)\n" }
         }
