@@ -53,15 +53,7 @@ extension FixRun {
         var files = [main]
         let dropins = "/etc/ssh/sshd_config.d"
         for name in (try? FileManager.default.contentsOfDirectory(atPath: RootPath.join(root, dropins))) ?? [] { files.append(dropins + "/" + name) }
-        for file in Set(files + Array(texts.keys)) {
-            let target = RootPath.join(scratch, file)
-            try FileManager.default.createDirectory(atPath: PathNames.folder(of: target), withIntermediateDirectories: true)
-            if let t = texts[file] {
-                try t.write(toFile: target, atomically: false, encoding: .utf8)
-            } else if let b = FileManager.default.contents(atPath: RootPath.join(root, file)) {
-                try b.write(to: URL(fileURLWithPath: target))
-            }
-        }
+        try copy(files, patched: texts, into: scratch)
         // sshd itself must accept them: a copy whose Include lines point into the scratch root
         // (sshd_config names its drop-ins by absolute path).
         if let sshd = ["/usr/sbin/sshd"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {

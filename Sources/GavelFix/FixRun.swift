@@ -127,15 +127,7 @@ public struct FixRun {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: RootPath.join(root, dir))) ?? []
             needed += names.filter { $0.hasSuffix(".ini") }.map { PathNames.join(dir, $0) }
         }
-        for file in Set(needed + Array(texts.keys)) {
-            let target = RootPath.join(scratch, file)
-            try FileManager.default.createDirectory(atPath: PathNames.folder(of: target), withIntermediateDirectories: true)
-            if let t = texts[file] {
-                try t.write(toFile: target, atomically: false, encoding: .utf8)
-            } else if let b = FileManager.default.contents(atPath: RootPath.join(root, file)) {
-                try b.write(to: URL(fileURLWithPath: target))
-            }
-        }
+        try copy(needed, patched: texts, into: scratch)
         for dir in scanDirs { try FileManager.default.createDirectory(atPath: RootPath.join(scratch, dir), withIntermediateDirectories: true) }
         // PHP itself must accept each patched php.ini (a pool file is PHP-FPM's, proven by
         // the re-collection above).
@@ -164,6 +156,20 @@ public struct FixRun {
         out.patch += patch
         out.files += files
         out.fixed += ids
+    }
+
+    /// The machine's `files` (read under `root`) in a scratch root, the patched ones as `patched`
+    /// says, at the same paths.
+    func copy(_ files: [String], patched: [String: String], into scratch: String) throws {
+        for file in Set(files + Array(patched.keys)) {
+            let target = RootPath.join(scratch, file)
+            try FileManager.default.createDirectory(atPath: PathNames.folder(of: target), withIntermediateDirectories: true)
+            if let t = patched[file] {
+                try t.write(toFile: target, atomically: false, encoding: .utf8)
+            } else if let b = FileManager.default.contents(atPath: RootPath.join(root, file)) {
+                try b.write(to: URL(fileURLWithPath: target))
+            }
+        }
     }
 
     /// Why the re-evaluation refuses a patch: a fixed rule that does not pass, or another

@@ -11,6 +11,18 @@ extension CLITests {
         try ProgramRunner.run(URL(fileURLWithPath: exe), args)
     }
 
+    /// nginx on `dir/nginx.conf`, in the foreground and without pipes, so the test owns the
+    /// process and nothing hangs; the caller terminates it.
+    func runNginx(_ dir: String) throws -> Process {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: Self.nginx)
+        server.arguments = ["-e", dir + "/error.log", "-c", dir + "/nginx.conf", "-g", "daemon off;"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        return server
+    }
+
     func nginxOrSkip() throws {
         if FileManager.default.isExecutableFile(atPath: Self.nginx) && FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") { return }
         if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("nginx and openssl must be installed in CI (.ci/run installs them)") }
@@ -122,12 +134,7 @@ extension CLITests {
         // The running nginx sends what the model says: the location with its own add_header
         // loses HSTS; the plain-HTTP server redirects to https.
         // In the foreground and without pipes, so the test owns the process and nothing hangs.
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: Self.nginx)
-        server.arguments = ["-e", dir + "/error.log", "-c", dir + "/nginx.conf", "-g", "daemon off;"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let server = try runNginx(dir)
         defer { server.terminate(); server.waitUntilExit() }
         func headers(_ url: String) throws -> String {
             var last = Run(code: 1, out: "", err: "")

@@ -93,12 +93,7 @@ extension CLITests {
             if !fixed {
                 // What NGX-ALIAS-001 is about, on the running nginx: `/files../secret.txt`
                 // is served from the alias's parent.
-                let server = Process()
-                server.executableURL = URL(fileURLWithPath: Self.nginx)
-                server.arguments = ["-e", dir + "/error.log", "-c", dir + "/nginx.conf", "-g", "daemon off;"]
-                server.standardOutput = FileHandle.nullDevice
-                server.standardError = FileHandle.nullDevice
-                try server.run()
+                let server = try runNginx(dir)
                 defer { server.terminate(); server.waitUntilExit() }
                 var body = ""
                 for _ in 0..<50 {
