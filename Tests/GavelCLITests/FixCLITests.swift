@@ -30,7 +30,7 @@ extension CLITests {
         XCTAssertEqual(r.code, 1, "failing rules without a machine fix remain: \(r.err)")
         let fixed = [
             "PHP-ERR-001", "PHP-EXPOSE-001", "PHP-SESS-001", "PHP-SESS-002", "PHP-SESS-003", "PHP-SESS-004", "PHP-SESS-006", "PHP-URL-002",
-            "HOST-SSH-001", "HOST-SSH-002", "HOST-SSH-004", "HOST-SSH-005", "HOST-SSH-006",
+            "HOST-SSH-001", "HOST-SSH-002", "HOST-SSH-004", "HOST-SSH-005", "HOST-SSH-006", "PHP-UPLOAD-001",
         ]
         for rule in fixed { XCTAssertTrue(r.out.contains("  fixed     \(rule)\n"), "\(rule): \(r.out)") }
         XCTAssertTrue(r.out.contains("  patch     clinic-b.example.com.patch: /etc/php/7.4/fpm/php.ini, /etc/ssh/sshd_config\n"), r.out)
