@@ -94,9 +94,13 @@ public enum EvidencePeriod {
                 for a in judged[j].assets where !assets.contains(a) { assets.append(a) }
                 j += 1
             }
-            // Remediated on the first later night that passed or did not apply (a night of
-            // another exception kind does not end the problem).
-            let fixed = judged[j...].first { $0.verdict == "pass" || $0.verdict == "not_applicable" || $0.verdict == "waived" }
+            // A failure or error is remediated on the first later night the control passed (or
+            // did not apply); a missed or unjudged night on the first later night it was judged.
+            let fixed = judged[j...].first { n in
+                kind == "missing" || kind == "not_evaluated"
+                    ? n.verdict != "missing" && n.verdict != "not_evaluated"
+                    : n.verdict == "pass" || n.verdict == "not_applicable" || n.verdict == "waived"
+            }
             spans.append(
                 ExceptionSpan(
                     control: control, kind: kind, first: judged[i].day, last: judged[j - 1].day, nights: j - i, assets: assets.sorted(),

@@ -129,7 +129,8 @@ final class EvidencePackTests: XCTestCase {
         XCTAssertEqual(
             spans(b, "t:M"),
             [
-                "missing 2026-05-15..2026-05-15 1 -> 2026-05-16 1", "fail 2026-07-01..2026-10-01 93 -> open -", "missing 2026-10-02..2026-10-02 1 -> open -",
+                "missing 2026-05-15..2026-05-15 1 -> 2026-05-16 1", "fail 2026-07-01..2026-10-01 93 -> open -",
+                "missing 2026-10-02..2026-10-02 1 -> 2026-10-03 1",
                 "fail 2026-10-03..2027-02-04 125 -> open -",
             ],
             "the attestation was in force through 06-30")
