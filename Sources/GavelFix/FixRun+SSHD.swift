@@ -10,13 +10,11 @@ extension FixRun {
     /// snapshot's provenance points, proven by `sshd -t` on the patched files and by reading
     /// them again into the snapshot's `sshd` part and evaluating every rule again.
     func fixSSHD(_ asset: String, _ fixes: [(rule: String, fix: MachineFix)], before: ResultsDocument, into out: inout Outcome) throws {
-        var ids: [String] = []
-        for f in fixes where !ids.contains(f.rule) { ids.append(f.rule) }
+        let ids = Self.ruleIDs(fixes)
         func withhold(_ why: String) { out.withheld += ids.map { ($0, why) } }
-        let snapshotFile = PathNames.join(PathNames.join(snapshots, asset), "hosting.json")
-        guard let bytes = FileManager.default.contents(atPath: snapshotFile), let snap = try? JSONDocument.parse([UInt8](bytes)).toValue(),
-            case .object(var data)? = snap["data"]
-        else { return withhold("no hosting snapshot at \(snapshotFile)") }
+        guard let snap = snapshot(asset, "hosting"), case .object(var data)? = snap["data"] else {
+            return withhold("no readable hosting snapshot of \(asset) in \(snapshots)")
+        }
         let main = "/etc/ssh/sshd_config"
         var texts: [String: String] = [:]
         var originals: [String: String] = [:]

@@ -64,13 +64,9 @@ public struct FixRun {
 
     /// The php fixes of one asset: edits, proof, diff.
     func fixPHP(_ asset: String, _ fixes: [(rule: String, fix: MachineFix)], before: ResultsDocument, into out: inout Outcome) throws {
-        var ids: [String] = []
-        for f in fixes where !ids.contains(f.rule) { ids.append(f.rule) }
+        let ids = Self.ruleIDs(fixes)
         func withhold(_ why: String) { out.withheld += ids.map { ($0, why) } }
-        let snapshotFile = PathNames.join(PathNames.join(snapshots, asset), "php.json")
-        guard let bytes = FileManager.default.contents(atPath: snapshotFile), let snap = try? JSONDocument.parse([UInt8](bytes)).toValue(),
-            let data = snap["data"]
-        else { return withhold("no php snapshot at \(snapshotFile)") }
+        guard let snap = snapshot(asset, "php"), let data = snap["data"] else { return withhold("no readable php snapshot of \(asset) in \(snapshots)") }
         guard data["source"]?.stringValue == "ini", let main = data["ini_files"]?.arrayValue?.first?.stringValue else {
             return withhold("the php snapshot was not read from php.ini files (collect php --ini), so there is no file to patch")
         }
@@ -156,6 +152,20 @@ public struct FixRun {
         out.patch += patch
         out.files += files
         out.fixed += ids
+    }
+
+    /// The rules of `fixes`, each once, in order.
+    static func ruleIDs(_ fixes: [(rule: String, fix: MachineFix)]) -> [String] {
+        var ids: [String] = []
+        for f in fixes where !ids.contains(f.rule) { ids.append(f.rule) }
+        return ids
+    }
+
+    /// The asset's snapshot of `kind` (the folder layout `DIR/<asset>/<kind>.json`), read whole.
+    func snapshot(_ asset: String, _ kind: String) -> Value? {
+        let file = PathNames.join(PathNames.join(snapshots, asset), kind + ".json")
+        guard let bytes = FileManager.default.contents(atPath: file) else { return nil }
+        return try? JSONDocument.parse([UInt8](bytes)).toValue()
     }
 
     /// The machine's `files` (read under `root`) in a scratch root, the patched ones as `patched`
