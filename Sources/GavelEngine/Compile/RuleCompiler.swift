@@ -120,7 +120,7 @@ extension CompileSession {
             // One action, or a list of them (a rule that needs two directives set).
             let items = node.sequence ?? [node]
             if items.isEmpty { diags.error(.badFix, "a fix needs at least one action", at: m.keyLocation("fix")) }
-            fix = items.compactMap { compileFix($0, kinds: kindNames) }
+            fix = items.compactMap { compileFix($0, kinds: kindNames, scope: scope) }
         }
         guard diags.errorCount == before else { return nil }
         let kinds = kindNames.compactMap { SnapshotKinds.known.firstIndex(of: $0) }
@@ -133,8 +133,9 @@ extension CompileSession {
             message: message, remediation: remediation, policyID: header.id, location: idAt, disabledReason: disabled[id], fix: fix)
     }
 
-    /// `fix: { ini: { key: expose_php, value: "Off" } }`: one action, checked like a check.
-    func compileFix(_ node: YAMLNode, kinds: [String]) -> MachineFix? {
+    /// `fix: { ini: { key: expose_php, value: "Off" } }`: one action, checked like a check. A
+    /// value may be `{param: NAME}`, so a tailored parameter and the fix agree.
+    func compileFix(_ node: YAMLNode, kinds: [String], scope: CondScope) -> MachineFix? {
         guard let m = MapReader(node, "a fix", diags) else { return nil }
         let given = m.keys.map { ($0, m.keyLocation($0)) }
         guard given.count == 1, let action = given.first, MachineFix.actions.contains(action.0) else {
@@ -146,36 +147,21 @@ extension CompileSession {
             return nil
         }
         guard let a = MapReader(m[action.0]!, "the \(action.0) fix", diags) else { return nil }
-        a.allowOnly(["key", "value"])
-        guard let (key, keyAt) = a.string("key", required: true), let (value, _) = a.string("value", required: true) else { return nil }
-        if action.0 == "sshd" {
-            guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber }), !value.isEmpty, !value.contains(where: { "#\n\r\"".contains($0) }) else {
-                diags.error(
-                    .badFix, "the sshd fix sets '\(key)' to '\(value)': a keyword is letters and digits, the value one line without '#' or quotes", at: keyAt)
-                return nil
-            }
-            let fix = MachineFix.sshd(key: key, value: value)
-            if !kinds.contains(fix.kind) {
-                diags.error(.badFix, "an sshd fix edits the files of a 'hosting' snapshot, which this rule does not read", at: action.1)
-                return nil
-            }
-            return fix
+        let fields = FixFields(action: action.0)
+        a.allowOnly(fields.allowed)
+        guard let (key, keyAt) = a.string(fields.name, required: true) else { return nil }
+        var value: Value = .null
+        if fields.hasValue {
+            guard let node = a.require("value"), let (v, _) = resolveOperand(node, scope) else { return nil }
+            value = v
         }
-        guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }) else {
-            diags.error(.badFix, "the ini fix sets '\(key)': a directive name is letters, digits, '.' and '_'", at: keyAt)
-            return nil
-        }
-        // Characters php.ini gives a meaning to inside a value (quotes, escapes, ${...},
-        // comments, line breaks) would make the patch say something else than the policy.
-        if let bad = value.first(where: { "\"\\$;\n\r".contains($0) }) {
-            diags.error(
-                .badFix, "the ini fix for '\(key)' has \(bad == "\n" ? "a line break" : "'\(bad)'") in its value, which php.ini would not read as written",
-                at: keyAt)
-            return nil
-        }
-        let fix = MachineFix.ini(key: key, value: value)
+        let text = FixFields.text(value, action: action.0)
+        guard let fix = fields.validate(key: key, value: value, text: text, always: a.bool("always") ?? true, at: keyAt, diags) else { return nil }
         if !kinds.contains(fix.kind) {
-            diags.error(.badFix, "an \(action.0) fix edits the files of a '\(fix.kind)' snapshot, which this rule does not read", at: action.1)
+            diags.error(
+                .badFix,
+                "\(["wp_define", "magento_config"].contains(action.0) ? "a" : "an") \(action.0) fix edits the files of a '\(fix.kind)' snapshot, which this rule does not read",
+                at: action.1)
             return nil
         }
         return fix

@@ -2,7 +2,7 @@ import GavelCore
 
 /// A rule's machine fix (`fix:` in the policy language): what to change in the configuration
 /// file the failing evidence came from, as data, so `gavel fix` can write it as a patch and
-/// prove it before anyone applies it. One action per rule.
+/// prove it before anyone applies it. A rule's fix is one action or a list of them.
 public enum MachineFix: Sendable, Equatable {
     /// Set a PHP directive (`key = value`) where the effective value came from: the php.ini
     /// or conf.d line, or the FPM pool's `php_value`/`php_admin_value` line the snapshot's
@@ -12,15 +12,50 @@ public enum MachineFix: Sendable, Equatable {
     /// provenance names (sshd takes the first value it reads), or at the top of
     /// /etc/ssh/sshd_config when nothing sets it.
     case sshd(key: String, value: String)
+    /// Set an nginx directive (`directive value;`) in every block the failing evidence names:
+    /// on the line that sets it for that block (provenance: the block's own line, or the
+    /// enclosing server's or http's it inherits), else added at the top of the block.
+    case nginx(directive: String, value: String)
+    /// Send a response header (`add_header Name "value" [always];`) from every block the
+    /// failing evidence names, minding add_header's inheritance: the line that sends it with
+    /// another value is replaced; a block whose headers come from an enclosing block gets it
+    /// there (so the block keeps the others it inherits); a block with its own add_header
+    /// lines gets it beside them.
+    case nginxHeader(name: String, value: String, always: Bool)
+    /// Remove the line that sets an nginx directive for the blocks the failing evidence names
+    /// (`access_log off;`), so the block inherits again.
+    case nginxRemove(directive: String)
+    /// Define a PHP constant in wp-config.php (`define( 'NAME', value );`): the define that
+    /// sets it is replaced, else one is added before wp-settings.php is loaded.
+    case wpDefine(name: String, value: Value)
+    /// Lock a Magento configuration path (`admin/security/session_lifetime`) at the default
+    /// scope in app/etc/env.php (`'system' => ['default' => [...]]`, what
+    /// `bin/magento config:set --lock-env` writes): env.php overrides the database and
+    /// config.php, and the admin shows the setting as locked.
+    case magentoConfig(path: String, value: Value)
 
     /// The action names, for `gavel check`'s messages.
-    public static let actions = ["ini", "sshd"]
+    public static let actions = ["ini", "sshd", "nginx", "nginx_header", "nginx_remove", "wp_define", "magento_config"]
 
     /// The snapshot kind the action edits the files of.
     public var kind: String {
         switch self {
         case .ini: return "php"
         case .sshd: return "hosting"
+        case .nginx, .nginxHeader, .nginxRemove: return "nginx"
+        case .wpDefine: return "wordpress"
+        case .magentoConfig: return "magento"
+        }
+    }
+
+    /// The PHP literal of a constant's value: `true`, `false`, an integer, or a single-quoted
+    /// string.
+    public static func phpLiteral(_ v: Value) -> String {
+        switch v {
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .string(let s): return "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        default: return "null"
         }
     }
 }
