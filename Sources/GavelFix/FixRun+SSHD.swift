@@ -58,8 +58,8 @@ extension FixRun {
             let check = scratch + "/.sshd-check"
             try FileManager.default.createDirectory(atPath: check, withIntermediateDirectories: true)
             let mainText = (try? String(contentsOfFile: RootPath.join(scratch, main), encoding: .utf8)) ?? ""
-            let rewritten = mainText.components(separatedBy: "\n").map { l -> String in
-                let t = l.trimmingCharacters(in: .whitespaces)
+            let rewritten = TextLines(mainText).lines.map { l -> String in
+                let t = l.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard t.lowercased().hasPrefix("include") else { return l }
                 return t.split(separator: " ", omittingEmptySubsequences: true).enumerated().map { i, w in
                     i > 0 && w.hasPrefix("/") ? scratch + w : String(w)
@@ -77,7 +77,10 @@ extension FixRun {
         guard case .object(var doc) = snap, let d = doc.firstIndex(where: { $0.key == "data" }) else { return withhold("unreadable hosting snapshot") }
         doc[d].value = .object(data)
         let after = try evaluateAgain(asset, replacing: ["hosting": .object(doc)], scratch: scratch)
-        if let why = Self.judge(ids, asset: asset, before: before, after: after) { return withhold(why) }
+        if let refusal = Self.judge(ids, asset: asset, before: before, after: after) {
+            out.alone = refusal.alone
+            return withhold(refusal.reason)
+        }
         guard let (patch, changed) = try Self.patch(originals, texts) else { return withhold("the change touches a line that holds a secret") }
         out.patch += patch
         out.files += changed

@@ -21,6 +21,8 @@ public struct FixRun {
     public var assetPatterns: [String] = []
     /// The PHP binary that must accept a patched php.ini; nil skips that check (said in the summary).
     public var php: String? = ["/usr/bin/php"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    /// The nginx binary that must accept a patched configuration (`nginx -t`); nil skips that check.
+    public var nginx: String? = ["/usr/sbin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     public init(program: Program, snapshots: String) {
         self.program = program
@@ -35,6 +37,8 @@ public struct FixRun {
         public var withheld: [(rule: String, reason: String)] = []
         public var notFixable: [(rule: String, reason: String)] = []
         public var files: [String] = []
+        /// The rules a refused patch did not fix while nothing else got worse.
+        var alone: [String] = []
     }
 
     public func run() throws -> [Outcome] {
@@ -56,9 +60,39 @@ public struct FixRun {
                 fixes += actions.map { (id, $0) }
             }
             let php = fixes.filter { $0.fix.kind == "php" }, sshd = fixes.filter { $0.fix.kind == "hosting" }
-            if !php.isEmpty { try fixPHP(asset, php, before: doc, into: &out) }
-            if !sshd.isEmpty { try fixSSHD(asset, sshd, before: doc, into: &out) }
+            let nginx = fixes.filter { $0.fix.kind == "nginx" }, wordpress = fixes.filter { $0.fix.kind == "wordpress" }
+            let magento = fixes.filter { $0.fix.kind == "magento" }
+            try attempt(asset, php, into: &out) { try fixPHP(asset, $0, before: doc, into: &$1) }
+            try attempt(asset, sshd, into: &out) { try fixSSHD(asset, $0, before: doc, into: &$1) }
+            try attempt(asset, nginx, into: &out) { try fixNginx(asset, $0, before: doc, into: &$1) }
+            try attempt(asset, wordpress, into: &out) { try fixWordPress(asset, $0, before: doc, into: &$1) }
+            try attempt(asset, magento, into: &out) { try fixMagento(asset, $0, before: doc, into: &$1) }
             return out
+        }
+    }
+
+    /// One kind's fixes of an asset, proven together; when the proof shows some rules still
+    /// failing and nothing worse, those are withheld and the rest tried again without them (a
+    /// setting the environment overrides should not hold back the others).
+    func attempt(
+        _ asset: String, _ fixes: [(rule: String, fix: MachineFix)], into out: inout Outcome,
+        _ body: ([(rule: String, fix: MachineFix)], inout Outcome) throws -> Void
+    ) throws {
+        var remaining = fixes
+        while !remaining.isEmpty {
+            var trial = Outcome(asset: asset)
+            try body(remaining, &trial)
+            let ids = Set(remaining.map(\.rule))
+            guard !trial.alone.isEmpty, trial.alone.count < ids.count else {
+                out.patch += trial.patch
+                out.files += trial.files
+                out.fixed += trial.fixed
+                out.withheld += trial.withheld
+                return
+            }
+            let alone = Set(trial.alone)
+            out.withheld += trial.withheld.filter { alone.contains($0.rule) }
+            remaining = remaining.filter { !alone.contains($0.rule) }
         }
     }
 
@@ -145,7 +179,10 @@ public struct FixRun {
         let again: Value
         do { again = try collector.collect(into: &builder) } catch { return withhold("the patched files cannot be collected again: \(error)") }
         let after = try evaluateAgain(asset, replacing: ["php": builder.document(data: again)], scratch: scratch)
-        if let why = Self.judge(ids, asset: asset, before: before, after: after) { return withhold(why) }
+        if let refusal = Self.judge(ids, asset: asset, before: before, after: after) {
+            out.alone = refusal.alone
+            return withhold(refusal.reason)
+        }
         // The diff, with no secret in it: a context line that names a secret directive makes
         // the hunks context-free; a changed line that does is withheld.
         guard let (patch, files) = try Self.patch(originals, texts) else { return withhold("the change touches a line that holds a secret") }
@@ -183,21 +220,29 @@ public struct FixRun {
     }
 
     /// Why the re-evaluation refuses a patch: a fixed rule that does not pass, or another
-    /// verdict of the asset that got worse; nil when it holds.
-    static func judge(_ ids: [String], asset: String, before: ResultsDocument, after: ResultsDocument) -> String? {
+    /// verdict of the asset that got worse; nil when it holds. `alone` names the rules that
+    /// did not pass when nothing else got worse: the others may still be proven without them.
+    struct Refusal {
+        var reason: String
+        var alone: [String]
+    }
+
+    static func judge(_ ids: [String], asset: String, before: ResultsDocument, after: ResultsDocument) -> Refusal? {
         var was: [String: Verdict] = [:]
         for e in before.entries where e.asset == asset { was[e.rule] = e.verdict }
         var now: [String: Verdict] = [:]
         for e in after.entries where e.asset == asset { now[e.rule] = e.verdict }
+        let worse = was.keys.sorted().filter { rule in rank(now[rule]) > rank(was[rule]) }
+        if !worse.isEmpty {
+            return Refusal(
+                reason: "the patch makes other verdicts worse: "
+                    + worse.map { "\($0) \(was[$0]!.rawValue) -> \(now[$0]?.rawValue ?? "not evaluated")" }.joined(separator: ", "),
+                alone: [])
+        }
         let notFixed = ids.filter { now[$0] != .pass }
         if !notFixed.isEmpty {
             let what = notFixed.map { "\($0) is \(now[$0]?.rawValue ?? "not evaluated")" }.joined(separator: ", ")
-            return "after the patch, \(what): the patch does not fix what it claims"
-        }
-        let worse = was.keys.sorted().filter { rule in rank(now[rule]) > rank(was[rule]) }
-        if !worse.isEmpty {
-            return "the patch makes other verdicts worse: "
-                + worse.map { "\($0) \(was[$0]!.rawValue) -> \(now[$0]?.rawValue ?? "not evaluated")" }.joined(separator: ", ")
+            return Refusal(reason: "after the patch, \(what): the patch does not fix what it claims", alone: notFixed)
         }
         return nil
     }
@@ -228,17 +273,36 @@ public struct FixRun {
         for file in texts.keys.sorted() {
             guard let old = originals[file], let new = texts[file], old != new else { continue }
             var diff = try UnifiedDiff.of(path: file, old: old, new: new)
-            let lines = diff.split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = TextLines(diff).lines.map { Substring($0.utf8.last == 0x0D ? String(decoding: $0.utf8.dropLast(), as: UTF8.self) : $0) }
             func secret(_ line: Substring) -> Bool {
                 let body = line.dropFirst().trimmingCharacters(in: .whitespaces)
-                let parts =
-                    body.split(separator: "=", maxSplits: 1).count == 2
-                    ? body.split(separator: "=", maxSplits: 1) : body.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
-                guard parts.count == 2 else { return false }
-                // A count or a duration (`MaxAuthTries 4`) is a setting, whatever its name says.
-                if parts[1].trimmingCharacters(in: .whitespaces).allSatisfy(\.isNumber) { return false }
-                return SecretClassifier.reason(
-                    name: parts[0].trimmingCharacters(in: .whitespaces), value: parts[1].trimmingCharacters(in: .whitespaces)) != nil
+                // wp-config.php: `define( 'DB_PASSWORD', '...' );` names its secret in quotes.
+                if let d = body.range(of: "define"), let open = body[d.upperBound...].firstIndex(of: "(") {
+                    let args = body[body.index(after: open)...].split(separator: ",", maxSplits: 1)
+                    if args.count == 2 {
+                        let name = args[0].trimmingCharacters(in: CharacterSet(charactersIn: " \t'\""))
+                        var value = args[1].trimmingCharacters(in: .whitespaces)
+                        if let close = value.range(of: ")", options: .backwards) { value = String(value[..<close.lowerBound]) }
+                        value = value.trimmingCharacters(in: CharacterSet(charactersIn: " \t'\""))
+                        if SecretClassifier.reason(name: name, value: value) != nil { return true }
+                    }
+                }
+                // The ways a configuration line names a value: `name = value` (php.ini),
+                // `Keyword value` (sshd, an nginx directive), `directive Name value` (nginx's
+                // headers and fastcgi parameters).
+                let words = body.split(maxSplits: 2, whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+                var candidates: [(String, String)] = []
+                let eq = body.split(separator: "=", maxSplits: 1).map(String.init)
+                if eq.count == 2 { candidates.append((eq[0], eq[1])) }
+                if words.count >= 2 { candidates.append((words[0], words.dropFirst().joined(separator: " "))) }
+                if words.count == 3 { candidates.append((words[1], words[2])) }
+                let unquote = CharacterSet(charactersIn: " \t;\"'")
+                return candidates.contains { name, value in
+                    let v = value.trimmingCharacters(in: unquote)
+                    // A count or a duration (`MaxAuthTries 4`) is a setting, whatever its name says.
+                    if !v.isEmpty, v.allSatisfy(\.isNumber) { return false }
+                    return SecretClassifier.reason(name: name.trimmingCharacters(in: unquote), value: v) != nil
+                }
             }
             if lines.contains(where: { ($0.hasPrefix("-") || $0.hasPrefix("+")) && !$0.hasPrefix("---") && !$0.hasPrefix("+++") && secret($0) }) {
                 return nil

@@ -10,9 +10,8 @@ public enum IniEdit {
     /// Whether `line` (1-based) of `text` sets `key`, as php.ini or an FPM pool writes it: a
     /// file edited since the snapshot was taken has its lines elsewhere.
     public static func lineSets(_ text: String, key: String, line: Int) -> Bool {
-        let lines = text.components(separatedBy: "\n")
-        guard line >= 1, line <= lines.count else { return false }
-        let t = lines[line - 1].trimmingCharacters(in: .whitespaces)
+        guard let l = TextLines(text).line(line) else { return false }
+        let t = l.trimmingCharacters(in: .whitespaces)
         if t.hasPrefix("php_"), let open = t.firstIndex(of: "["), let close = t.firstIndex(of: "]"), open < close {
             return t[t.index(after: open)..<close].trimmingCharacters(in: .whitespaces) == key
         }
@@ -21,32 +20,31 @@ public enum IniEdit {
     }
 
     public static func set(_ text: String, key: String, value: String, line: Int?) -> String {
-        var lines = text.components(separatedBy: "\n")
+        var lines = TextLines(text)
         let quoted = quote(value)
-        if let line, line >= 1, line <= lines.count {
-            let old = lines[line - 1]
+        if let line, let old = lines.line(line) {
             let trimmed = old.trimmingCharacters(in: .whitespaces)
             let indent = String(old.prefix { $0 == " " || $0 == "\t" })
             if let bracket = trimmed.firstIndex(of: "["), trimmed.hasPrefix("php_"), trimmed[..<bracket].allSatisfy({ $0.isLetter || $0 == "_" }) {
                 // php_value[...], php_admin_value[...], php_flag[...], php_admin_flag[...]
-                lines[line - 1] = indent + String(trimmed[..<bracket]) + "[\(key)] = \(quoted)"
+                lines.set(line, indent + String(trimmed[..<bracket]) + "[\(key)] = \(quoted)")
             } else {
-                lines[line - 1] = indent + "\(key) = \(quoted)"
+                lines.set(line, indent + "\(key) = \(quoted)")
             }
-            return lines.joined(separator: "\n")
+            return lines.text
         }
-        let at = lines.firstIndex { l in
+        let at = lines.lines.firstIndex { l in
             let t = l.trimmingCharacters(in: .whitespaces).uppercased()
             return t.hasPrefix("[PATH=") || t.hasPrefix("[HOST=")
         }
         let added = "\(key) = \(quoted)"
         if let at {
-            lines.insert(contentsOf: [added, ""], at: at)
-            return lines.joined(separator: "\n")
+            lines.insert([added, ""], at: at)
+            return lines.text
         }
         var out = text
-        if !out.isEmpty && !out.hasSuffix("\n") { out += "\n" }
-        return out + added + "\n"
+        if !out.isEmpty && out.utf8.last != 0x0A { out += lines.carriageReturn + "\n" }
+        return out + added + lines.carriageReturn + "\n"
     }
 
     /// A value as php.ini needs it: words and numbers bare, anything else double-quoted.

@@ -31,15 +31,32 @@ extension CLITests {
         let fixed = [
             "PHP-ERR-001", "PHP-EXPOSE-001", "PHP-SESS-001", "PHP-SESS-002", "PHP-SESS-003", "PHP-SESS-004", "PHP-SESS-006", "PHP-URL-002",
             "HOST-SSH-001", "HOST-SSH-002", "HOST-SSH-004", "HOST-SSH-005", "HOST-SSH-006", "PHP-UPLOAD-001",
+            "NGX-AUTOINDEX-001", "NGX-BODY-001", "NGX-HDR-001", "NGX-HDR-003", "NGX-HSTS-001", "NGX-HTTPS-001", "NGX-LOG-001", "NGX-TLS-001",
+            "NGX-TLS-003", "NGX-TLS-004", "NGX-TOKENS-001", "NGX-XFO-001",
         ]
         for rule in fixed { XCTAssertTrue(r.out.contains("  fixed     \(rule)\n"), "\(rule): \(r.out)") }
-        XCTAssertTrue(r.out.contains("  patch     clinic-b.example.com.patch: /etc/php/7.4/fpm/php.ini, /etc/ssh/sshd_config\n"), r.out)
+        XCTAssertTrue(
+            r.out.contains(
+                "  patch     clinic-b.example.com.patch: /etc/php/7.4/fpm/php.ini, /etc/ssh/sshd_config, /etc/nginx/nginx.conf, /etc/nginx/sites-enabled/clinic-b.conf\n"
+            ), r.out)
         XCTAssertTrue(r.out.contains("  no fix    PHP-FPM-001  the rule declares no machine fix"), r.out)
         XCTAssertEqual(try String(contentsOfFile: ini, encoding: .utf8), before, "the files under --root are never touched")
         let patch = try String(contentsOfFile: dir + "/fixes/clinic-b.example.com.patch", encoding: .utf8)
         XCTAssertTrue(patch.hasPrefix("--- etc/php/7.4/fpm/php.ini\n+++ etc/php/7.4/fpm/php.ini\n"), patch)
         XCTAssertTrue(patch.contains("-expose_php = On\n+expose_php = Off\n"), patch)
         XCTAssertTrue(patch.contains("+session.cookie_samesite = Lax\n"), "a directive nothing set is added: \(patch)")
+        // nginx: the http block's line is changed where provenance points; the portal location,
+        // which has its own add_header, gets the headers it lost beside it; the server, whose
+        // locations inherit its headers, gets the missing one; `access_log off` goes.
+        XCTAssertTrue(patch.contains("-    ssl_protocols TLSv1 TLSv1.1 TLSv1.2;\n") && patch.contains("+    ssl_protocols TLSv1.2 TLSv1.3;\n"), patch)
+        XCTAssertTrue(patch.contains("+    client_max_body_size 100m;\n"), "the policy's max_body parameter: \(patch)")
+        XCTAssertTrue(
+            patch.contains(
+                "     location /patient-portal/ {\n+        add_header Strict-Transport-Security \"max-age=63072000; includeSubDomains\" always;\n"
+                    + "+        add_header X-Frame-Options SAMEORIGIN always;\n+        add_header X-Content-Type-Options nosniff always;\n"), patch)
+        XCTAssertTrue(patch.contains(" server {\n+    add_header X-Frame-Options SAMEORIGIN always;\n"), patch)
+        XCTAssertTrue(patch.contains("-    access_log off;\n"), patch)
+        XCTAssertFalse(patch.contains("+        add_header X-Frame-Options SAMEORIGIN always;\n     }"), "not in locations that inherit the server's")
         XCTAssertFalse(patch.contains(secret), "no secret in a patch, not even as context")
         XCTAssertFalse(r.out.contains(secret))
 
@@ -65,6 +82,16 @@ extension CLITests {
                 "/etc/ssl/certs/clinic-b.example.com.pem", "-o", "snaps/clinic-b.example.com/hosting.json",
             ], cwd: dir)
         XCTAssertEqual(h.code, 0, h.err)
+        let n = try gavel(
+            [
+                "collect", "nginx", "--asset", "clinic-b.example.com", "--root", "root", "--config", "/etc/nginx/nginx.conf", "--nginx-version", "1.14.2", "-o",
+                "snaps/clinic-b.example.com/nginx.json",
+            ], cwd: dir)
+        XCTAssertEqual(n.code, 0, n.err)
+        if FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") {
+            let t = try nginxTest(dir + "/root/etc/nginx")
+            XCTAssertEqual(t.code, 0, "nginx accepts the patched configuration: \(t.err)")
+        }
         let after = try verdicts(dir, dir + "/snaps")
         for rule in fixed { XCTAssertEqual(after[rule], "pass", rule) }
         XCTAssertEqual(after["PHP-FPM-001"], "fail", "what has no fix still fails")
@@ -74,6 +101,25 @@ extension CLITests {
         XCTAssertEqual(again.code, 0, again.out + again.err)
         XCTAssertTrue(again.out.contains("gavel fix: 0 fixed in 0 patches, 0 withheld, 0 failing without a machine fix"), again.out)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/fixes/clinic-b.example.com.patch"), "the folder is replaced whole")
+    }
+
+    /// `nginx -t` on a copy of an nginx folder whose certificates are a throwaway pair (the
+    /// example host ships no key) and whose logs go to the copy.
+    func nginxTest(_ folder: String) throws -> Run {
+        let copy = tempDir()
+        XCTAssertEqual(try program("/bin/cp", ["-r", folder, copy + "/nginx"]).code, 0)
+        XCTAssertEqual(
+            try program(
+                "/usr/bin/openssl",
+                ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test", "-keyout", copy + "/k.pem", "-out", copy + "/c.pem"]
+            ).code, 0)
+        for file in (FileManager.default.enumerator(atPath: copy + "/nginx")?.allObjects as? [String] ?? []) where file.hasSuffix(".conf") {
+            var t = try String(contentsOfFile: copy + "/nginx/" + file, encoding: .utf8)
+            t = t.replacingOccurrences(of: #"ssl_certificate_key\s+[^;]+;"#, with: "ssl_certificate_key \(copy)/k.pem;", options: .regularExpression)
+            t = t.replacingOccurrences(of: #"ssl_certificate\s+[^;]+;"#, with: "ssl_certificate \(copy)/c.pem;", options: .regularExpression)
+            try t.write(toFile: copy + "/nginx/" + file, atomically: true, encoding: .utf8)
+        }
+        return try program("/usr/sbin/nginx", ["-t", "-e", copy + "/error.log", "-g", "error_log \(copy)/error.log;", "-c", copy + "/nginx/nginx.conf"])
     }
 
     func testAFixThatDoesNotFixOrThatPHPRejectsIsWithheld() throws {
@@ -147,5 +193,178 @@ extension CLITests {
                 || r.err.contains("p.yaml:9:12: error[bad-fix]: unknown fix action 'inii'; did you mean 'ini'?"), r.out + r.err)
         XCTAssertTrue((r.out + r.err).contains("error[bad-fix]: an ini fix edits the files of a 'php' snapshot, which this rule does not read"), r.out + r.err)
         XCTAssertTrue((r.out + r.err).contains("error[bad-fix]: the ini fix for 'x' has ';' in its value"), r.out + r.err)
+    }
+}
+
+extension CLITests {
+    func testAnNginxFixThatNginxRejectsOrThatMeetsAChangedFileIsWithheld() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") else {
+            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("nginx is installed in CI") }
+            throw XCTSkip("nginx is not installed")
+        }
+        let dir = try fixWorkspace()
+        // A value nginx does not know: the re-evaluation would not even be reached.
+        let tls = dir + "/Policies/nginx/tls.yaml"
+        let policy = try String(contentsOfFile: tls, encoding: .utf8)
+        try policy.replacingOccurrences(of: #"value: "TLSv1.2 TLSv1.3""#, with: #"value: "TLSv1.2 TLSv9""#).write(
+            toFile: tls, atomically: true, encoding: .utf8)
+        let rejected = try gavel(["fix", "--snapshots", "snaps", "--root", "root", "--rule", "NGX-TLS-001", "-o", "f1"], cwd: dir)
+        XCTAssertEqual(rejected.code, 1)
+        XCTAssertTrue(rejected.out.contains("  withheld  NGX-TLS-001  nginx -t rejects the patched configuration: "), rejected.out)
+        XCTAssertTrue(rejected.out.contains("TLSv9"), rejected.out)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/f1/clinic-b.example.com.patch"))
+        try policy.write(toFile: tls, atomically: true, encoding: .utf8)
+
+        // The site file edited since the snapshot: the autoindex line moved.
+        let site = dir + "/root/etc/nginx/sites-enabled/clinic-b.conf"
+        let original = try String(contentsOfFile: site, encoding: .utf8)
+        try ("# moved\n" + original).write(toFile: site, atomically: true, encoding: .utf8)
+        let stale = try gavel(["fix", "--snapshots", "snaps", "--root", "root", "--rule", "NGX-AUTOINDEX-001", "-o", "f2"], cwd: dir)
+        XCTAssertTrue(
+            stale.out.contains(
+                "  withheld  NGX-AUTOINDEX-001  /etc/nginx/sites-enabled/clinic-b.conf changed since the snapshot (line 16 no longer sets autoindex)"),
+            stale.out)
+
+        // A credential beside the changed line: the patch carries no context rather than the
+        // credential (a test-only value, not a real token).
+        let token = "test-only-\(UUID().uuidString.prefix(8))"
+        try original.replacingOccurrences(
+            of: "        autoindex on;\n", with: "        autoindex on;\n        proxy_set_header Authorization \"Bearer \(token)\";\n"
+        )
+        .write(toFile: site, atomically: true, encoding: .utf8)
+        let collect = [
+            "collect", "nginx", "--asset", "clinic-b.example.com", "--root", "root", "--config", "/etc/nginx/nginx.conf", "--nginx-version", "1.14.2", "-o",
+            "snaps/clinic-b.example.com/nginx.json",
+        ]
+        XCTAssertEqual(try gavel(collect, cwd: dir).code, 0)
+        let secret = try gavel(["fix", "--snapshots", "snaps", "--root", "root", "--rule", "NGX-AUTOINDEX-001", "-o", "f3"], cwd: dir)
+        XCTAssertEqual(secret.code, 0, secret.out + secret.err)
+        let patch = try String(contentsOfFile: dir + "/f3/clinic-b.example.com.patch", encoding: .utf8)
+        XCTAssertFalse(patch.contains(token), patch)
+        XCTAssertEqual(
+            patch,
+            "--- etc/nginx/sites-enabled/clinic-b.conf\n+++ etc/nginx/sites-enabled/clinic-b.conf\n@@ -16 +16 @@\n-        autoindex on;\n+        autoindex off;\n"
+        )
+        XCTAssertEqual(try sh("patch -p0 < ../f3/clinic-b.example.com.patch", in: dir + "/root").isEmpty, false)
+        XCTAssertTrue(try String(contentsOfFile: site, encoding: .utf8).contains("        autoindex off;\n        proxy_set_header Authorization"))
+    }
+
+    /// WordPress's own wp-config-sample.php (CRLF line ends and all), badly configured: the
+    /// defines are replaced where they are and added before "stop editing", PHP parses the
+    /// result, the site collected again passes, and DB_PASSWORD never reaches the patch.
+    func testWordPressDefinesArePatchedAndProvenWithPHP() throws {
+        let sample = "/usr/share/wordpress/wp-config-sample.php"
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/php"), FileManager.default.fileExists(atPath: sample) else {
+            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("php and Debian's wordpress are installed in CI") }
+            throw XCTSkip("php or wordpress is not installed")
+        }
+        let dir = tempDir()
+        let site = dir + "/root/var/www/shop"
+        try FileManager.default.createDirectory(atPath: site + "/wp-includes", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/snaps/shop", withIntermediateDirectories: true)
+        let password = "test-only-pw-\(UUID().uuidString.prefix(8))"
+        var config = try String(contentsOfFile: sample, encoding: .utf8)
+        XCTAssertTrue(config.contains("\r\n"), "the sample's CRLF line ends are part of the test")
+        config = config.replacingOccurrences(
+            of: "define( 'WP_DEBUG', false );", with: "define( 'WP_DEBUG', true );\r\ndefine( 'DB_USER_PASSWORD_HINT', '\(password)' );")
+        config = config.replacingOccurrences(of: "'password_here'", with: "'\(password)'")
+        try config.write(toFile: site + "/wp-config.php", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try program("/bin/cp", ["/usr/share/wordpress/wp-includes/version.php", site + "/wp-includes/"]).code, 0)
+        let collect = ["collect", "wordpress", "--asset", "shop", "--path", site, "--no-database", "-o", dir + "/snaps/shop/wordpress.json"]
+        XCTAssertEqual(try gavel(collect, cwd: dir).code, 0)
+        let r = try gavel(["fix", "--policies", CLITests.repo + "/Policies", "--snapshots", "snaps", "--root", "root", "-o", "fixes"], cwd: dir)
+        for rule in ["WP-DEBUG-001", "WP-EDIT-001", "WP-UNFILTERED-002"] { XCTAssertTrue(r.out.contains("  fixed     \(rule)\n"), "\(rule): \(r.out)") }
+        let patch = try String(contentsOfFile: dir + "/fixes/shop.patch", encoding: .utf8)
+        XCTAssertTrue(patch.hasPrefix("--- var/www/shop/wp-config.php\n"), patch)
+        XCTAssertTrue(patch.contains("-define( 'WP_DEBUG', true );\r\n") && patch.contains("+define( 'WP_DEBUG', false );\r\n"), patch)
+        XCTAssertTrue(patch.contains("+define( 'DISALLOW_FILE_EDIT', true );\r\n"), patch)
+        XCTAssertFalse(patch.contains(password), "no secret, not even as context: \(patch)")
+        XCTAssertFalse(r.out.contains(password))
+
+        XCTAssertEqual(try sh("patch -p0 < ../fixes/shop.patch", in: dir + "/root").isEmpty, false)
+        let lint = try program("/usr/bin/php", ["-n", "-l", site + "/wp-config.php"])
+        XCTAssertEqual(lint.code, 0, lint.out + lint.err)
+        XCTAssertEqual(try gavel(collect, cwd: dir).code, 0)
+        let after = try verdicts(dir, dir + "/snaps")
+        for rule in ["WP-DEBUG-001", "WP-EDIT-001", "WP-UNFILTERED-002"] { XCTAssertEqual(after[rule], "pass", rule) }
+    }
+}
+
+extension CLITests {
+    /// Magento: settings locked in app/etc/env.php (Magento's own generated layout), in the
+    /// section that exists or as the nested arrays that do not; a setting the environment
+    /// overrides cannot be fixed in env.php and is withheld alone; secrets stay out.
+    func testMagentoSettingsAreLockedInEnvPHPAndProven() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/php") else {
+            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("php is installed in CI") }
+            throw XCTSkip("php is not installed")
+        }
+        let dir = tempDir()
+        let site = dir + "/root/var/www/pharmacy"
+        try FileManager.default.createDirectory(atPath: site + "/app/etc", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/snaps/pharmacy", withIntermediateDirectories: true)
+        let key = "test-only-crypt-\(UUID().uuidString.prefix(8))"
+        let env = """
+            <?php
+            return [
+                'backend' => [
+                    'frontName' => 'admin_q7x'
+                ],
+                'crypt' => [
+                    'key' => '\(key)'
+                ],
+                'MAGE_MODE' => 'production',
+                'system' => [
+                    'default' => [
+                        'admin' => [
+                            'security' => [
+                                'session_lifetime' => '86400'
+                            ]
+                        ]
+                    ]
+                ]
+            ];
+
+            """
+        try env.write(toFile: site + "/app/etc/env.php", atomically: true, encoding: .utf8)
+        try "<?php\nreturn ['modules' => ['Magento_TwoFactorAuth' => 1]];\n".write(toFile: site + "/app/etc/config.php", atomically: true, encoding: .utf8)
+        try """
+        scope\tscope_id\tpath\tvalue
+        default\t0\tadmin/security/lockout_failures\t0
+        default\t0\tdev/debug/template_hints_storefront\t1
+
+        """.write(toFile: dir + "/core_config_data.tsv", atomically: true, encoding: .utf8)
+        try "CONFIG__DEFAULT__WEB__COOKIE__COOKIE_HTTPONLY=0\n".write(toFile: dir + "/fpm.env", atomically: true, encoding: .utf8)
+        let collect = [
+            "collect", "magento", "--asset", "pharmacy", "--path", site, "--config-export", "core_config_data.tsv", "--env-file", "fpm.env", "-o",
+            "snaps/pharmacy/magento.json",
+        ]
+        XCTAssertEqual(try gavel(collect, cwd: dir).code, 0)
+        let before = try verdicts(dir, dir + "/snaps")
+        for rule in ["M2-SESSION-001", "M2-LOCKOUT-001", "M2-HINTS-001", "M2-COOKIE-001"] { XCTAssertEqual(before[rule], "fail", rule) }
+
+        let r = try gavel(["fix", "--policies", CLITests.repo + "/Policies", "--snapshots", "snaps", "--root", "root", "-o", "fixes"], cwd: dir)
+        XCTAssertEqual(r.code, 1)
+        for rule in ["M2-SESSION-001", "M2-LOCKOUT-001", "M2-HINTS-001"] { XCTAssertTrue(r.out.contains("  fixed     \(rule)\n"), "\(rule): \(r.out)") }
+        XCTAssertTrue(
+            r.out.contains("  withheld  M2-COOKIE-001  after the patch, M2-COOKIE-001 is fail: the patch does not fix what it claims"),
+            "the environment variable wins over env.php: \(r.out)")
+        let patch = try String(contentsOfFile: dir + "/fixes/pharmacy.patch", encoding: .utf8)
+        XCTAssertTrue(patch.hasPrefix("--- var/www/pharmacy/app/etc/env.php\n"), patch)
+        XCTAssertTrue(patch.contains("-                    'session_lifetime' => '86400'\n+                    'session_lifetime' => '900',\n"), patch)
+        XCTAssertTrue(patch.contains("+                    'lockout_failures' => '6'\n"), "beside it, in the security group that exists: \(patch)")
+        XCTAssertTrue(
+            patch.contains(
+                "+            ],\n+            'dev' => [\n+                'debug' => [\n+                    'template_hints_storefront' => '0'\n"),
+            "a group that does not exist is added whole: \(patch)")
+        XCTAssertFalse(patch.contains(key), patch)
+
+        XCTAssertEqual(try sh("patch -p0 < ../fixes/pharmacy.patch", in: dir + "/root").isEmpty, false)
+        let lint = try program("/usr/bin/php", ["-n", "-l", site + "/app/etc/env.php"])
+        XCTAssertEqual(lint.code, 0, lint.out + lint.err)
+        XCTAssertEqual(try gavel(collect, cwd: dir).code, 0)
+        let after = try verdicts(dir, dir + "/snaps")
+        for rule in ["M2-SESSION-001", "M2-LOCKOUT-001", "M2-HINTS-001"] { XCTAssertEqual(after[rule], "pass", rule) }
+        XCTAssertEqual(after["M2-COOKIE-001"], "fail")
     }
 }

@@ -46,3 +46,12 @@ final class IniEditTests: XCTestCase {
         XCTAssertTrue(bare.contains("-expose_php = On\n+expose_php = Off\n"), bare)
     }
 }
+
+extension IniEditTests {
+    func testCRLFLinesAreCountedAsPHPCountsThem() {
+        let crlf = "[PHP]\r\nexpose_php = On\r\n"
+        XCTAssertTrue(IniEdit.lineSets(crlf, key: "expose_php", line: 2))
+        XCTAssertEqual(IniEdit.set(crlf, key: "expose_php", value: "Off", line: 2), "[PHP]\r\nexpose_php = Off\r\n")
+        XCTAssertEqual(IniEdit.set(crlf, key: "log_errors", value: "On", line: nil), "[PHP]\r\nexpose_php = On\r\nlog_errors = On\r\n")
+    }
+}

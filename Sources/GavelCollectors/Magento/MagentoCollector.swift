@@ -40,26 +40,6 @@ public struct MagentoCollector {
         if let config_ { b.source("/modules", config_.file, config_.returnLine) }
         b.source("/env", env.file, env.returnLine)
 
-        // The `system` sections of both files: default scope by path, websites/stores by code.
-        func systemEntries(_ reader: PHPSourceReader?) -> [(String, String, Value)] {
-            guard let reader, case .array(let scopeItems)? = at(reader.returned, "system") else { return [] }
-            var out: [(String, String, Value)] = []
-            for (scopeKey, scopeValue) in scopeItems {
-                guard case .string(let scope) = scopeKey else { continue }
-                var groups: [(String, PHPValue)] = [(scope, scopeValue)]
-                if scope != "default", case .array(let codes) = scopeValue {
-                    groups = codes.compactMap { k, v in
-                        if case .string(let code) = k { return ("\(scope)/\(code)", v) }; return nil
-                    }
-                }
-                for (scopeName, v) in groups {
-                    var flat: [(String, PHPValue)] = []
-                    Self.flatten(v, prefix: "", into: &flat)
-                    out += flat.map { (scopeName, $0.0, $0.1.json) }
-                }
-            }
-            return out
-        }
         var environment: [String: String] = [:]
         if let environmentFile {
             guard let text = try? String(contentsOfFile: environmentFile, encoding: .utf8) else {
@@ -109,7 +89,7 @@ public struct MagentoCollector {
         }
         for (id, code) in storeRows.websites { config.stores.websites[id] = code }
         for (id, s) in storeRows.stores { config.stores.stores[id] = (s.code, storeRows.websites[s.website] ?? s.website) }
-        config.build(database: rows, configPHP: systemEntries(config_), envPHP: systemEntries(env), environment: environment)
+        config.build(database: rows, configPHP: Self.systemEntries(config_), envPHP: Self.systemEntries(env), environment: environment)
         let system = config.value
 
         let mode: Value = at(env.returned, "MAGE_MODE")?.json ?? .string("default")
@@ -201,6 +181,29 @@ public struct MagentoCollector {
         }
     }
 
+    /// The `system` section of env.php or config.php: default scope by path, websites/stores by code.
+    static func systemEntries(_ reader: PHPSourceReader?) -> [(String, String, Value)] {
+        guard case .array(let top)? = reader?.returned, case .array(let scopeItems)? = top.first(where: { $0.key == .string("system") })?.value else {
+            return []
+        }
+        var out: [(String, String, Value)] = []
+        for (scopeKey, scopeValue) in scopeItems {
+            guard case .string(let scope) = scopeKey else { continue }
+            var groups: [(String, PHPValue)] = [(scope, scopeValue)]
+            if scope != "default", case .array(let codes) = scopeValue {
+                groups = codes.compactMap { k, v in
+                    if case .string(let code) = k { return ("\(scope)/\(code)", v) }; return nil
+                }
+            }
+            for (scopeName, v) in groups {
+                var flat: [(String, PHPValue)] = []
+                Self.flatten(v, prefix: "", into: &flat)
+                out += flat.map { (scopeName, $0.0, $0.1.json) }
+            }
+        }
+        return out
+    }
+
     private func read(_ rel: String, required: Bool) throws -> PHPSourceReader? {
         let file = path + "/" + rel
         guard let bytes = FileManager.default.contents(atPath: file) else {
@@ -268,5 +271,51 @@ public struct MagentoCollector {
             }
         }
         return .null
+    }
+}
+
+extension MagentoCollector {
+    /// A snapshot's `system` part again, with env.php and config.php read anew from the
+    /// Magento root `path` and the layers the snapshot recorded but files do not hold (the
+    /// database's rows, the environment's `CONFIG__...` variables, module defaults) taken from
+    /// the snapshot as they were: for `gavel fix` to prove a patched env.php without the
+    /// database. Entries only the old snapshot has (a secret path's presence) are kept.
+    package static func systemAgain(path: String, snapshot old: Value) throws -> Value {
+        let collector = MagentoCollector(path: path)
+        let env = try collector.read("app/etc/env.php", required: true)
+        let configPHP = try collector.read("app/etc/config.php", required: false)
+        var rows: [[String]] = []
+        var environment: [String: String] = [:]
+        for scope in old.objectMembers ?? [] {
+            let parts = scope.key.split(separator: "/", maxSplits: 1).map(String.init)
+            for entry in scope.value.objectMembers ?? [] {
+                let value: String
+                switch entry.value["value"] {
+                case .string(let s)?: value = s
+                case .null?: value = "NULL"
+                case let v?: value = v.display
+                case nil: continue
+                }
+                switch entry.value["source"]?.stringValue {
+                case "database"?: rows.append([parts[0], parts.count > 1 ? parts[1] : "0", entry.key, value])
+                case "environment"?:
+                    let name = (parts + entry.key.split(separator: "/").map(String.init)).map { $0.uppercased() }.joined(separator: "__")
+                    environment["CONFIG__" + name] = value
+                default: continue
+                }
+            }
+        }
+        var config = MagentoConfig()
+        config.build(database: rows, configPHP: systemEntries(configPHP), envPHP: systemEntries(env), environment: environment)
+        guard case .object(var scopes) = config.value else { return config.value }
+        for scope in old.objectMembers ?? [] {
+            guard let i = scopes.firstIndex(where: { $0.key == scope.key }), case .object(var paths) = scopes[i].value else {
+                scopes.append(scope)
+                continue
+            }
+            for entry in scope.value.objectMembers ?? [] where !paths.contains(where: { $0.key == entry.key }) { paths.append(entry) }
+            scopes[i].value = .object(paths)
+        }
+        return .object(scopes)
     }
 }

@@ -145,3 +145,14 @@ public struct WordPressCollector {
         }
     }
 }
+
+extension WordPressCollector {
+    /// The wp-config.php side of a snapshot read again (`constants` and `effective`, without
+    /// the database's adjustments), for `gavel fix` to prove a patched wp-config.php. Never
+    /// runs the file; secrets are summarised as in a snapshot.
+    package static func configPart(path: String) throws -> (constants: Value, effective: Value) {
+        var files = WordPressFiles(root: path)
+        let config = try files.config()
+        return (config.constants, config.effective)
+    }
+}

@@ -13,7 +13,7 @@ struct Fix: ParsableCommand {
             become one unified diff against the files the evidence names, read under --root. A \
             patch is written only when, applied to a copy of the files, the asset collected and \
             evaluated again passes the fixed rules, no other verdict gets worse, and the owning \
-            program accepts the files (php -n -c, sshd -t). The live files are never touched: apply a patch \
+            program accepts the files (php -n -c, php -l, sshd -t, nginx -t). The live files are never touched: apply a patch \
             with `cd ROOT && patch -p0 < DIR/ASSET.patch`, or in your configuration management. \
             Exit 0 when every fix was written, 1 when some were withheld or failing rules have none.
 

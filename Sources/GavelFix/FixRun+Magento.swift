@@ -1,0 +1,70 @@
+import Foundation
+import GavelCollectors
+import GavelCore
+import GavelEngine
+import GavelJSON
+import GavelResults
+
+extension FixRun {
+    /// The Magento fixes of one asset: configuration paths locked in app/etc/env.php's
+    /// `system.default`, proven by `php -l` on the patched file and by reading env.php and
+    /// config.php again into the snapshot's `system` (over the database layer the snapshot
+    /// recorded) and evaluating every rule again.
+    func fixMagento(_ asset: String, _ fixes: [(rule: String, fix: MachineFix)], before: ResultsDocument, into out: inout Outcome) throws {
+        let ids = Self.ruleIDs(fixes)
+        func withhold(_ why: String) { out.withheld += ids.map { ($0, why) } }
+        guard let snap = snapshot(asset, "magento"), case .object(var data)? = snap["data"] else {
+            return withhold("no readable magento snapshot of \(asset) in \(snapshots)")
+        }
+        let image = URL(fileURLWithPath: root).standardizedFileURL.path
+        guard var site = snap["data"]?["path"]?.stringValue else { return withhold("the magento snapshot names no Magento root") }
+        if image != "/" && site.hasPrefix(image + "/") { site = String(site.dropFirst(image.count)) }
+        let file = PathNames.join(site, "app/etc/env.php")
+        guard let original = try? String(contentsOfFile: RootPath.join(root, file), encoding: .utf8) else {
+            return withhold("cannot read \(file) under \(root)")
+        }
+        var text = original
+        for (_, fix) in fixes {
+            guard case .magentoConfig(let path, let value) = fix else { continue }
+            let keys = ["system", "default"] + path.split(separator: "/").map(String.init)
+            do {
+                guard let t = try MagentoEnvEdit.set(text, path: keys, literal: MachineFix.phpLiteral(value)) else {
+                    return withhold("\(file) holds a value where \(keys.joined(separator: "/")) needs an array, or an array where it needs a value")
+                }
+                text = t
+            } catch {
+                return withhold("\(file) does not return an array Gavel can edit: \(error)")
+            }
+        }
+
+        // Prove: PHP must parse it, and the configuration read again must fix it.
+        let scratch = NSTemporaryDirectory() + "gavel-fix-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try copy([PathNames.join(site, "app/etc/config.php")], patched: [file: text], into: scratch)
+        if let php {
+            let r = try Subprocess.run(php, ["-n", "-l", RootPath.join(scratch, file)], timeout: 30)
+            if r.status != 0 {
+                let why = (r.stdout + r.stderr).split(separator: "\n").first { $0.contains("error") }.map(String.init) ?? r.stderr
+                return withhold("php -l rejects the patched \(file): \(why.replacingOccurrences(of: scratch, with: ""))")
+            }
+        }
+        let system: Value
+        do {
+            system = try MagentoCollector.systemAgain(path: RootPath.join(scratch, site), snapshot: snap["data"]?["system"] ?? .object([Value.Member]()))
+        } catch {
+            return withhold("the patched \(file) cannot be read again: \(error)")
+        }
+        if let i = data.firstIndex(where: { $0.key == "system" }) { data[i].value = system }
+        guard case .object(var doc) = snap, let d = doc.firstIndex(where: { $0.key == "data" }) else { return withhold("unreadable magento snapshot") }
+        doc[d].value = .object(data)
+        let after = try evaluateAgain(asset, replacing: ["magento": .object(doc)], scratch: scratch)
+        if let refusal = Self.judge(ids, asset: asset, before: before, after: after) {
+            out.alone = refusal.alone
+            return withhold(refusal.reason)
+        }
+        guard let (patch, changed) = try Self.patch([file: original], [file: text]) else { return withhold("the change touches a line that holds a secret") }
+        out.patch += patch
+        out.files += changed
+        out.fixed += ids
+    }
+}
