@@ -13,7 +13,7 @@ extension FixRun {
     func fixMagento(_ asset: String, _ fixes: [(rule: String, fix: MachineFix)], before: ResultsDocument, into out: inout Outcome) throws {
         let ids = Self.ruleIDs(fixes)
         func withhold(_ why: String) { out.withheld += ids.map { ($0, why) } }
-        guard let snap = snapshot(asset, "magento"), case .object(var data)? = snap["data"] else {
+        guard let snap = snapshot(asset, "magento"), case .object? = snap["data"] else {
             return withhold("no readable magento snapshot of \(asset) in \(snapshots)")
         }
         let image = URL(fileURLWithPath: root).standardizedFileURL.path
@@ -41,30 +41,16 @@ extension FixRun {
         let scratch = NSTemporaryDirectory() + "gavel-fix-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try copy([PathNames.join(site, "app/etc/config.php")], patched: [file: text], into: scratch)
-        if let php {
-            let r = try Subprocess.run(php, ["-n", "-l", RootPath.join(scratch, file)], timeout: 30)
-            if r.status != 0 {
-                let why = (r.stdout + r.stderr).split(separator: "\n").first { $0.contains("error") }.map(String.init) ?? r.stderr
-                return withhold("php -l rejects the patched \(file): \(why.replacingOccurrences(of: scratch, with: ""))")
-            }
-        }
+        if let why = try phpLintRejection(file, scratch: scratch) { return withhold(why) }
         let system: Value
         do {
             system = try MagentoCollector.systemAgain(path: RootPath.join(scratch, site), snapshot: snap["data"]?["system"] ?? .object([Value.Member]()))
         } catch {
             return withhold("the patched \(file) cannot be read again: \(error)")
         }
-        if let i = data.firstIndex(where: { $0.key == "system" }) { data[i].value = system }
-        guard case .object(var doc) = snap, let d = doc.firstIndex(where: { $0.key == "data" }) else { return withhold("unreadable magento snapshot") }
-        doc[d].value = .object(data)
-        let after = try evaluateAgain(asset, replacing: ["magento": .object(doc)], scratch: scratch)
-        if let refusal = Self.judge(ids, asset: asset, before: before, after: after) {
-            out.alone = refusal.alone
-            return withhold(refusal.reason)
+        guard let again = Self.withData(snap, { data in if let i = data.firstIndex(where: { $0.key == "system" }) { data[i].value = system } }) else {
+            return withhold("unreadable magento snapshot")
         }
-        guard let (patch, changed) = try Self.patch([file: original], [file: text]) else { return withhold("the change touches a line that holds a secret") }
-        out.patch += patch
-        out.files += changed
-        out.fixed += ids
+        try conclude(ids, asset, replacing: ["magento": again], scratch: scratch, before: before, originals: [file: original], texts: [file: text], into: &out)
     }
 }

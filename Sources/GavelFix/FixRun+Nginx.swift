@@ -202,14 +202,7 @@ extension FixRun {
         do {
             again = try NginxCollector(config: main, version: data["version"]?.stringValue, root: scratch).collect(into: &builder)
         } catch { return withhold("the patched files cannot be collected again: \(error)") }
-        let after = try evaluateAgain(asset, replacing: ["nginx": builder.document(data: again)], scratch: scratch)
-        if let refusal = Self.judge(ids, asset: asset, before: before, after: after) {
-            out.alone = refusal.alone
-            return withhold(refusal.reason)
-        }
-        guard let (patch, changed) = try Self.patch(originals, texts) else { return withhold("the change touches a line that holds a secret") }
-        out.patch += patch
-        out.files += changed
-        out.fixed += ids
+        try conclude(
+            ids, asset, replacing: ["nginx": builder.document(data: again)], scratch: scratch, before: before, originals: originals, texts: texts, into: &out)
     }
 }

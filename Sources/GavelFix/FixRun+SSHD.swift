@@ -12,7 +12,7 @@ extension FixRun {
     func fixSSHD(_ asset: String, _ fixes: [(rule: String, fix: MachineFix)], before: ResultsDocument, into out: inout Outcome) throws {
         let ids = Self.ruleIDs(fixes)
         func withhold(_ why: String) { out.withheld += ids.map { ($0, why) } }
-        guard let snap = snapshot(asset, "hosting"), case .object(var data)? = snap["data"] else {
+        guard let snap = snapshot(asset, "hosting"), case .object(let data)? = snap["data"] else {
             return withhold("no readable hosting snapshot of \(asset) in \(snapshots)")
         }
         let main = "/etc/ssh/sshd_config"
@@ -73,17 +73,7 @@ extension FixRun {
         }
         // Read again into the snapshot's sshd part, and evaluate.
         guard let i = data.firstIndex(where: { $0.key == "sshd" }) else { return withhold("the hosting snapshot has no sshd part") }
-        data[i].value = SSHDConfig.part(root: scratch)
-        guard case .object(var doc) = snap, let d = doc.firstIndex(where: { $0.key == "data" }) else { return withhold("unreadable hosting snapshot") }
-        doc[d].value = .object(data)
-        let after = try evaluateAgain(asset, replacing: ["hosting": .object(doc)], scratch: scratch)
-        if let refusal = Self.judge(ids, asset: asset, before: before, after: after) {
-            out.alone = refusal.alone
-            return withhold(refusal.reason)
-        }
-        guard let (patch, changed) = try Self.patch(originals, texts) else { return withhold("the change touches a line that holds a secret") }
-        out.patch += patch
-        out.files += changed
-        out.fixed += ids
+        guard let again = Self.withData(snap, { $0[i].value = SSHDConfig.part(root: scratch) }) else { return withhold("unreadable hosting snapshot") }
+        try conclude(ids, asset, replacing: ["hosting": again], scratch: scratch, before: before, originals: originals, texts: texts, into: &out)
     }
 }

@@ -12,7 +12,7 @@ extension FixRun {
     func fixWordPress(_ asset: String, _ fixes: [(rule: String, fix: MachineFix)], before: ResultsDocument, into out: inout Outcome) throws {
         let ids = Self.ruleIDs(fixes)
         func withhold(_ why: String) { out.withheld += ids.map { ($0, why) } }
-        guard let snap = snapshot(asset, "wordpress"), case .object(var data)? = snap["data"] else {
+        guard let snap = snapshot(asset, "wordpress"), case .object(let data)? = snap["data"] else {
             return withhold("no readable wordpress snapshot of \(asset) in \(snapshots)")
         }
         // A site collected from a mounted image (`collect host --root`, or `--path` into the
@@ -59,13 +59,7 @@ extension FixRun {
         let scratch = NSTemporaryDirectory() + "gavel-fix-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try copy([], patched: [file: text], into: scratch)
-        if let php {
-            let r = try Subprocess.run(php, ["-n", "-l", RootPath.join(scratch, file)], timeout: 30)
-            if r.status != 0 {
-                let why = (r.stdout + r.stderr).split(separator: "\n").first { $0.contains("error") }.map(String.init) ?? r.stderr
-                return withhold("php -l rejects the patched \(file): \(why.replacingOccurrences(of: scratch, with: ""))")
-            }
-        }
+        if let why = try phpLintRejection(file, scratch: scratch) { return withhold(why) }
         let part: (constants: Value, effective: Value)
         do { part = try WordPressCollector.configPart(path: RootPath.join(scratch, site)) } catch {
             return withhold("the patched \(file) cannot be read again: \(error)")
@@ -79,19 +73,13 @@ extension FixRun {
             e[i].value = was
             effective = .object(e)
         }
-        for (key, value) in [("constants", part.constants), ("effective", effective)] {
-            if let i = data.firstIndex(where: { $0.key == key }) { data[i].value = value }
+        let again = Self.withData(snap) { data in
+            for (key, value) in [("constants", part.constants), ("effective", effective)] {
+                if let i = data.firstIndex(where: { $0.key == key }) { data[i].value = value }
+            }
         }
-        guard case .object(var doc) = snap, let d = doc.firstIndex(where: { $0.key == "data" }) else { return withhold("unreadable wordpress snapshot") }
-        doc[d].value = .object(data)
-        let after = try evaluateAgain(asset, replacing: ["wordpress": .object(doc)], scratch: scratch)
-        if let refusal = Self.judge(ids, asset: asset, before: before, after: after) {
-            out.alone = refusal.alone
-            return withhold(refusal.reason)
-        }
-        guard let (patch, changed) = try Self.patch([file: original], [file: text]) else { return withhold("the change touches a line that holds a secret") }
-        out.patch += patch
-        out.files += changed
-        out.fixed += ids
+        guard let again else { return withhold("unreadable wordpress snapshot") }
+        try conclude(
+            ids, asset, replacing: ["wordpress": again], scratch: scratch, before: before, originals: [file: original], texts: [file: text], into: &out)
     }
 }

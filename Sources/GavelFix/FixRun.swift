@@ -178,17 +178,46 @@ public struct FixRun {
             version: data["version"]?.stringValue, root: scratch)
         let again: Value
         do { again = try collector.collect(into: &builder) } catch { return withhold("the patched files cannot be collected again: \(error)") }
-        let after = try evaluateAgain(asset, replacing: ["php": builder.document(data: again)], scratch: scratch)
+        try conclude(
+            ids, asset, replacing: ["php": builder.document(data: again)], scratch: scratch, before: before, originals: originals, texts: texts, into: &out)
+    }
+
+    /// The end of every kind's fix: the asset evaluated again with the `replaced` snapshots
+    /// must hold (`judge`), then the diff, with no secret in it (a context line that names a
+    /// secret makes the hunks context-free; a changed line that does is withheld), goes into
+    /// `out`.
+    func conclude(
+        _ ids: [String], _ asset: String, replacing replaced: [String: Value], scratch: String, before: ResultsDocument,
+        originals: [String: String], texts: [String: String], into out: inout Outcome
+    ) throws {
+        func withhold(_ why: String) { out.withheld += ids.map { ($0, why) } }
+        let after = try evaluateAgain(asset, replacing: replaced, scratch: scratch)
         if let refusal = Self.judge(ids, asset: asset, before: before, after: after) {
             out.alone = refusal.alone
             return withhold(refusal.reason)
         }
-        // The diff, with no secret in it: a context line that names a secret directive makes
-        // the hunks context-free; a changed line that does is withheld.
         guard let (patch, files) = try Self.patch(originals, texts) else { return withhold("the change touches a line that holds a secret") }
         out.patch += patch
         out.files += files
         out.fixed += ids
+    }
+
+    /// Why `php -n -l` rejects the PHP source `file` of the scratch root, or nil (also when no
+    /// PHP binary is there to ask).
+    func phpLintRejection(_ file: String, scratch: String) throws -> String? {
+        guard let php else { return nil }
+        let r = try Subprocess.run(php, ["-n", "-l", RootPath.join(scratch, file)], timeout: 30)
+        if r.status == 0 { return nil }
+        let why = (r.stdout + r.stderr).split(separator: "\n").first { $0.contains("error") }.map(String.init) ?? r.stderr
+        return "php -l rejects the patched \(file): \(why.replacingOccurrences(of: scratch, with: ""))"
+    }
+
+    /// A snapshot document with its `data` object's members changed by `edit`.
+    static func withData(_ snap: Value, _ edit: (inout [Value.Member]) -> Void) -> Value? {
+        guard case .object(var doc) = snap, let d = doc.firstIndex(where: { $0.key == "data" }), case .object(var data) = doc[d].value else { return nil }
+        edit(&data)
+        doc[d].value = .object(data)
+        return .object(doc)
     }
 
     /// The rules of `fixes`, each once, in order.
