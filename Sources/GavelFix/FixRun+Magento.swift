@@ -20,7 +20,7 @@ extension FixRun {
         guard var site = snap["data"]?["path"]?.stringValue else { return withhold("the magento snapshot names no Magento root") }
         if image != "/" && site.hasPrefix(image + "/") { site = String(site.dropFirst(image.count)) }
         let file = PathNames.join(site, "app/etc/env.php")
-        guard let original = try? String(contentsOfFile: RootPath.join(root, file), encoding: .utf8) else {
+        guard let original = machineText(file) else {
             return withhold("cannot read \(file) under \(root)")
         }
         var text = original

@@ -128,7 +128,7 @@ extension FixRun {
                     case block.level?: target = block
                     case "location"?: target = NginxBlock(server: block.server, location: block.location)
                     case "http"?:
-                        guard let t = try? String(contentsOfFile: RootPath.join(root, main), encoding: .utf8), let line = NginxEdit.httpBlock(t) else {
+                        guard let t = machineText(main), let line = NginxEdit.httpBlock(t) else {
                             return withhold("the headers of \(block.pointer) come from the http block, which \(main) does not show")
                         }
                         add(main, .insert(block: line, statement: statement))
@@ -148,7 +148,7 @@ extension FixRun {
         var texts: [String: String] = [:]
         var originals: [String: String] = [:]
         for (file, changes) in plan {
-            guard let original = try? String(contentsOfFile: RootPath.join(root, file), encoding: .utf8) else {
+            guard let original = machineText(file) else {
                 return withhold("cannot read \(file) under \(root)")
             }
             var t = original

@@ -20,7 +20,7 @@ extension FixRun {
         var originals: [String: String] = [:]
         func text(_ file: String) -> String? {
             if let t = texts[file] { return t }
-            guard let t = try? String(contentsOfFile: RootPath.join(root, file), encoding: .utf8) else { return nil }
+            guard let t = machineText(file) else { return nil }
             texts[file] = t
             originals[file] = t
             return t

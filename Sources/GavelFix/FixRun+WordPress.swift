@@ -26,7 +26,7 @@ extension FixRun {
             return withhold(
                 "the constants are set in Debian's per-site \(perSite) as well as \(file); edit it by hand (gavel fix edits a site's own wp-config.php)")
         }
-        guard let original = try? String(contentsOfFile: RootPath.join(root, file), encoding: .utf8) else {
+        guard let original = machineText(file) else {
             return withhold("cannot read \(file) under \(root)")
         }
         var text = original

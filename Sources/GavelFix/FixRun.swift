@@ -112,7 +112,7 @@ public struct FixRun {
         var texts: [String: String] = [:]
         func text(_ file: String) throws -> String {
             if let t = texts[file] { return t }
-            guard let t = try? String(contentsOfFile: RootPath.join(root, file), encoding: .utf8) else {
+            guard let t = machineText(file) else {
                 throw Diagnostic(.hostingRoot, "cannot read \(file) under \(root)")
             }
             texts[file] = t
@@ -196,11 +196,28 @@ public struct FixRun {
             out.alone = refusal.alone
             return withhold(refusal.reason)
         }
-        guard let (patch, files) = try Self.patch(originals, texts) else { return withhold("the change touches a line that holds a secret") }
+        // The diff names the files themselves: `patch` refuses to write through a symbolic
+        // link (Debian's sites-enabled/default is one).
+        var resolved: [String: String] = [:]
+        for file in texts.keys { resolved[file] = target(of: file) }
+        guard
+            let (patch, files) = try Self.patch(
+                Dictionary(originals.map { (resolved[$0.key] ?? $0.key, $0.value) }, uniquingKeysWith: { a, _ in a }),
+                Dictionary(texts.map { (resolved[$0.key]!, $0.value) }, uniquingKeysWith: { a, _ in a }))
+        else { return withhold("the change touches a line that holds a secret") }
         out.patch += patch
         out.files += files
         out.fixed += ids
     }
+
+    /// The text of the machine's `file` under the root, through its symbolic links as the
+    /// machine would follow them (an image's absolute link stays inside the image).
+    func machineText(_ file: String) -> String? {
+        try? String(contentsOfFile: RootPath.join(root, file), encoding: .utf8)
+    }
+
+    /// The file a machine path names once symbolic links are followed under the root.
+    func target(of file: String) -> String { RootPath.resolve(root, file) }
 
     /// Why `php -n -l` rejects the PHP source `file` of the scratch root, or nil (also when no
     /// PHP binary is there to ask).
@@ -238,12 +255,12 @@ public struct FixRun {
     /// says, at the same paths.
     func copy(_ files: [String], patched: [String: String], into scratch: String) throws {
         for file in Set(files + Array(patched.keys)) {
-            let target = RootPath.join(scratch, file)
-            try FileManager.default.createDirectory(atPath: PathNames.folder(of: target), withIntermediateDirectories: true)
+            let copied = RootPath.join(scratch, file)
+            try FileManager.default.createDirectory(atPath: PathNames.folder(of: copied), withIntermediateDirectories: true)
             if let t = patched[file] {
-                try t.write(toFile: target, atomically: false, encoding: .utf8)
+                try t.write(toFile: copied, atomically: false, encoding: .utf8)
             } else if let b = FileManager.default.contents(atPath: RootPath.join(root, file)) {
-                try b.write(to: URL(fileURLWithPath: target))
+                try b.write(to: URL(fileURLWithPath: copied))
             }
         }
     }

@@ -26,6 +26,7 @@ extension CLITests {
         let secret = "test-only-mysqli-pw-\(UUID().uuidString.prefix(6))"
         try (try String(contentsOfFile: ini, encoding: .utf8) + "mysqli.default_pw = \(secret)\n").write(toFile: ini, atomically: true, encoding: .utf8)
         let before = try String(contentsOfFile: ini, encoding: .utf8)
+        let was = try verdicts(dir, dir + "/snaps")
         let r = try gavel(["fix", "--snapshots", "snaps", "--root", "root", "-o", "fixes"], cwd: dir)
         XCTAssertEqual(r.code, 1, "failing rules without a machine fix remain: \(r.err)")
         let fixed = [
@@ -95,6 +96,11 @@ extension CLITests {
         let after = try verdicts(dir, dir + "/snaps")
         for rule in fixed { XCTAssertEqual(after[rule], "pass", rule) }
         XCTAssertEqual(after["PHP-FPM-001"], "fail", "what has no fix still fails")
+        let rank = ["pass": 0, "not_applicable": 0, "fail": 1, "error": 2]
+        for (rule, verdict) in was {
+            XCTAssertLessThanOrEqual(rank[after[rule] ?? "error"]!, rank[verdict]!, "\(rule) got worse: \(verdict) -> \(after[rule] ?? "none")")
+        }
+        XCTAssertEqual(Set(after.keys), Set(was.keys), "the same rules judged the asset")
 
         // Run again on the fixed copy: nothing left to fix in PHP.
         let again = try gavel(["fix", "--snapshots", "snaps", "--root", "root", "--rule", "PHP-EXPOSE-001", "--rule", "HOST-SSH-001", "-o", "fixes"], cwd: dir)
@@ -247,6 +253,21 @@ extension CLITests {
         )
         XCTAssertEqual(try sh("patch -p0 < ../f3/clinic-b.example.com.patch", in: dir + "/root").isEmpty, false)
         XCTAssertTrue(try String(contentsOfFile: site, encoding: .utf8).contains("        autoindex off;\n        proxy_set_header Authorization"))
+
+        // Debian's layout: sites-enabled holds an absolute link into sites-available. Read
+        // under --root, the link is followed inside the copy; the patch names the file itself
+        // (patch refuses to write through a link).
+        let available = dir + "/root/etc/nginx/sites-available"
+        try FileManager.default.createDirectory(atPath: available, withIntermediateDirectories: true)
+        try original.write(toFile: available + "/clinic-b.conf", atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: site)
+        try FileManager.default.createSymbolicLink(atPath: site, withDestinationPath: "/etc/nginx/sites-available/clinic-b.conf")
+        XCTAssertEqual(try gavel(collect, cwd: dir).code, 0)
+        let linked = try gavel(["fix", "--snapshots", "snaps", "--root", "root", "--rule", "NGX-AUTOINDEX-001", "-o", "f4"], cwd: dir)
+        XCTAssertTrue(linked.out.contains("  patch     clinic-b.example.com.patch: /etc/nginx/sites-available/clinic-b.conf\n"), linked.out)
+        XCTAssertEqual(try sh("patch -p0 < ../f4/clinic-b.example.com.patch", in: dir + "/root").isEmpty, false)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: site), "/etc/nginx/sites-available/clinic-b.conf")
+        XCTAssertTrue(try String(contentsOfFile: available + "/clinic-b.conf", encoding: .utf8).contains("        autoindex off;\n"))
     }
 
     /// WordPress's own wp-config-sample.php (CRLF line ends and all), badly configured: the

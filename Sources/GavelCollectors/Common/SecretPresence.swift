@@ -26,16 +26,3 @@ enum SecretPresence {
         }
     }
 }
-
-/// Paths on the machine, read under another root directory (`--root`: a mounted image or a
-/// copy of /etc). The snapshot keeps the machine's own paths.
-package enum RootPath {
-    package static func join(_ root: String, _ path: String) -> String {
-        root == "/" || root.isEmpty ? path : (root.hasSuffix("/") ? String(root.dropLast()) : root) + path
-    }
-
-    /// A machine path as an error names it: with `--root`, also the file actually read.
-    static func shown(_ root: String, _ path: String) -> String {
-        root == "/" || root.isEmpty ? path : "\(path) (read as \(join(root, path)), under --root \(root))"
-    }
-}

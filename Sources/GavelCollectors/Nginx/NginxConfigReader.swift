@@ -200,8 +200,10 @@ struct NginxDiskFiles: NginxFileSource {
         }
         // glob(3) keeps every name that exists as a link or entry (lstat), dangling links and
         // folders included; nginx then fails to read them, and so does the reader.
+        // (Under --root, the folder is resolved inside the image; the name itself is not.)
         return candidates.filter {
-            var st = stat(); return lstat(real($0), &st) == 0
+            var st = stat()
+            return lstat(RootPath.join(root, PathNames.folder(of: $0)) + "/" + PathNames.lastComponent(of: $0), &st) == 0
         }.sorted(by: NginxGlob.byteOrder)
     }
 }
