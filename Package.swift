@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "GavelCollectorsTests", dependencies: ["GavelCollectors", "GavelCore", "GavelJSON"],
                     resources: [.copy("PHP/Corpus"), .copy("PHPSource/PHPSourceCorpus"), .copy("WordPress/Debian")]),
         .testTarget(name: "GavelFleetTests", dependencies: ["GavelFleet", "GavelCollectors", "GavelCore"]),
-        .testTarget(name: "GavelFixTests", dependencies: ["GavelFix"]),
+        .testTarget(name: "GavelFixTests", dependencies: ["GavelFix", "GavelEngine", "GavelCore"]),
         .testTarget(name: "GavelHistoryTests", dependencies: ["GavelHistory", "GavelResults", "GavelEngine", "GavelSQLite", "GavelCore", "GavelCompression"]),
         .testTarget(name: "GavelCLITests", dependencies: []),
         .testTarget(name: "GavelFuzzTests", dependencies: ["GavelEngine", "GavelResults", "GavelCollectors"], resources: [.copy("Corpus")]),

@@ -41,7 +41,7 @@ extension FixRun {
         let scratch = NSTemporaryDirectory() + "gavel-fix-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try copy([PathNames.join(site, "app/etc/config.php")], patched: [file: text], into: scratch)
-        if let why = try phpLintRejection(file, scratch: scratch) { return withhold(why) }
+        if let why = try phpLintRejection(file, scratch: scratch, notes: &out.notes) { return withhold(why) }
         let system: Value
         do {
             system = try MagentoCollector.systemAgain(path: RootPath.join(scratch, site), snapshot: snap["data"]?["system"] ?? .object([Value.Member]()))

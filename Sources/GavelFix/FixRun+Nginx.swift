@@ -192,6 +192,7 @@ extension FixRun {
         let scratch = NSTemporaryDirectory() + "gavel-fix-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try copy(files, patched: texts, into: scratch)
+        if nginx == nil { out.notes.append("nginx -t was not run on the patched configuration: /usr/sbin/nginx is not installed") }
         if let nginx {
             if let why = try NginxCheck(nginx: nginx, scratch: scratch, main: main, files: files).rejection() {
                 return withhold("nginx -t rejects the patched configuration: \(why)")

@@ -54,7 +54,9 @@ extension FixRun {
         try copy(files, patched: texts, into: scratch)
         // sshd itself must accept them: a copy whose Include lines point into the scratch root
         // (sshd_config names its drop-ins by absolute path).
-        if let sshd = ["/usr/sbin/sshd"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
+        let sshd = ["/usr/sbin/sshd"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        if sshd == nil { out.notes.append("sshd -t was not run on the patched sshd_config: /usr/sbin/sshd is not installed") }
+        if let sshd {
             let check = scratch + "/.sshd-check"
             try FileManager.default.createDirectory(atPath: check, withIntermediateDirectories: true)
             let mainText = (try? String(contentsOfFile: RootPath.join(scratch, main), encoding: .utf8)) ?? ""

@@ -59,7 +59,7 @@ extension FixRun {
         let scratch = NSTemporaryDirectory() + "gavel-fix-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try copy([], patched: [file: text], into: scratch)
-        if let why = try phpLintRejection(file, scratch: scratch) { return withhold(why) }
+        if let why = try phpLintRejection(file, scratch: scratch, notes: &out.notes) { return withhold(why) }
         let part: (constants: Value, effective: Value)
         do { part = try WordPressCollector.configPart(path: RootPath.join(scratch, site)) } catch {
             return withhold("the patched \(file) cannot be read again: \(error)")

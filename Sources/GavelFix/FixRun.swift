@@ -37,12 +37,21 @@ public struct FixRun {
         public var withheld: [(rule: String, reason: String)] = []
         public var notFixable: [(rule: String, reason: String)] = []
         public var files: [String] = []
+        /// Checks that could not be made (the program is not installed); the re-evaluation
+        /// still was.
+        public var notes: [String] = []
         /// The rules a refused patch did not fix while nothing else got worse.
         var alone: [String] = []
     }
 
-    public func run() throws -> [Outcome] {
+    /// Snapshots that could not be read (their assets are not fixed); set by `run()`.
+    public private(set) var inputErrors: [Diagnostic] = []
+
+    public mutating func run() throws -> [Outcome] {
         let doc = ResultsDocument(run: Runner.run(program, SnapshotPlan.make([snapshots]), jobs: 2), failOn: nil)
+        inputErrors = doc.inputErrors
+        // A folder that is not there, or holds nothing readable, is an error: never "nothing to fix".
+        if doc.entries.isEmpty, let first = doc.inputErrors.first { throw first }
         guard !doc.entries.isEmpty else { throw Diagnostic(.nothingEvaluated, "no snapshot in \(snapshots) was evaluated") }
         let byID = Dictionary(program.rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var failing: [String: [String]] = [:]
@@ -88,6 +97,7 @@ public struct FixRun {
                 out.files += trial.files
                 out.fixed += trial.fixed
                 out.withheld += trial.withheld
+                out.notes += trial.notes
                 return
             }
             let alone = Set(trial.alone)
@@ -161,6 +171,7 @@ public struct FixRun {
         for dir in scanDirs { try FileManager.default.createDirectory(atPath: RootPath.join(scratch, dir), withIntermediateDirectories: true) }
         // PHP itself must accept each patched php.ini (a pool file is PHP-FPM's, proven by
         // the re-collection above).
+        if php == nil { out.notes.append("php -n -c was not run on the patched php.ini: /usr/bin/php is not installed") }
         if let php {
             for file in texts.keys.sorted() where file != pool {
                 let r = try Subprocess.run(php, ["-n", "-c", RootPath.join(scratch, file), "-r", "echo 'ok';"], timeout: 30)
@@ -221,8 +232,11 @@ public struct FixRun {
 
     /// Why `php -n -l` rejects the PHP source `file` of the scratch root, or nil (also when no
     /// PHP binary is there to ask).
-    func phpLintRejection(_ file: String, scratch: String) throws -> String? {
-        guard let php else { return nil }
+    func phpLintRejection(_ file: String, scratch: String, notes: inout [String]) throws -> String? {
+        guard let php else {
+            notes.append("php -l was not run on the patched \(file): /usr/bin/php is not installed")
+            return nil
+        }
         let r = try Subprocess.run(php, ["-n", "-l", RootPath.join(scratch, file)], timeout: 30)
         if r.status == 0 { return nil }
         let why = (r.stdout + r.stderr).split(separator: "\n").first { $0.contains("error") }.map(String.init) ?? r.stderr

@@ -389,3 +389,18 @@ extension CLITests {
         XCTAssertEqual(after["M2-COOKIE-001"], "fail")
     }
 }
+
+extension CLITests {
+    func testAnUnreadableSnapshotIsAnInputErrorWhileTheOtherAssetsAreStillFixed() throws {
+        let dir = try fixWorkspace()
+        try FileManager.default.createDirectory(atPath: dir + "/snaps/broken.example.com", withIntermediateDirectories: true)
+        try "{\"gavel\": \"snapshot/v1\",".write(toFile: dir + "/snaps/broken.example.com/php.json", atomically: true, encoding: .utf8)
+        let r = try gavel(["fix", "--snapshots", "snaps", "--root", "root", "--rule", "PHP-EXPOSE-001", "-o", "fixes"], cwd: dir)
+        XCTAssertEqual(r.code, 3, r.out + r.err)
+        XCTAssertTrue(r.err.contains("snaps/broken.example.com/php.json:1:24: error[bad-json]"), r.err)
+        XCTAssertTrue(r.out.contains("  fixed     PHP-EXPOSE-001\n"), r.out)
+        let missing = try gavel(["fix", "--snapshots", "nowhere", "-o", "f2"], cwd: dir)
+        XCTAssertEqual(missing.code, 3)
+        XCTAssertTrue(missing.err.contains("nowhere: error[unreadable]"), missing.err)
+    }
+}

@@ -15,7 +15,8 @@ struct Fix: ParsableCommand {
             evaluated again passes the fixed rules, no other verdict gets worse, and the owning \
             program accepts the files (php -n -c, php -l, sshd -t, nginx -t). The live files are never touched: apply a patch \
             with `cd ROOT && patch -p0 < DIR/ASSET.patch`, or in your configuration management. \
-            Exit 0 when every fix was written, 1 when some were withheld or failing rules have none.
+            Exit 0 when every fix was written, 1 when some were withheld or failing rules have none, \
+            3 when a snapshot could not be read (the other assets are still fixed).
 
             Example:
               gavel fix --snapshots Snapshots --root /mnt/web-1 -o fixes
@@ -46,6 +47,7 @@ struct Fix: ParsableCommand {
         run.rules = rules
         run.assetPatterns = assets
         let outcomes = try run.run()
+        for e in run.inputErrors { printError(e.description) }
         var summary = ""
         var files: [(String, [UInt8])] = []
         for o in outcomes {
@@ -55,6 +57,7 @@ struct Fix: ParsableCommand {
             for r in o.fixed { summary += "  fixed     \(r)\n" }
             for w in o.withheld { summary += "  withheld  \(w.rule)  \(w.reason)\n" }
             for n in o.notFixable { summary += "  no fix    \(n.rule)  \(n.reason)\n" }
+            for n in o.notes { summary += "  note      \(n)\n" }
         }
         let fixed = outcomes.reduce(0) { $0 + $1.fixed.count }
         let withheld = outcomes.reduce(0) { $0 + $1.withheld.count }
@@ -65,6 +68,8 @@ struct Fix: ParsableCommand {
         files.append(("summary.txt", Array(summary.utf8)))
         try AtomicFolder.write(to: output, replaceable: { Fix.isFixFolder($0) }) { write in for f in files { try write(f.0, f.1) } }
         FileHandle.standardOutput.write(Data(summary.utf8))
+        // An unreadable snapshot is an asset nobody looked at: an input error, as in eval.
+        if !run.inputErrors.isEmpty { throw Exit.input }
         if withheld > 0 || none > 0 { throw Exit.failing }
     }
 

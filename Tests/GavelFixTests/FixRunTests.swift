@@ -1,0 +1,41 @@
+import Foundation
+import GavelCore
+import GavelEngine
+import XCTest
+
+@testable import GavelFix
+
+/// FixRun without the owning programs: the patch still has to pass re-evaluation, and the
+/// outcome says which program's check was not made instead of implying it was.
+final class FixRunTests: XCTestCase {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    func testAProgramThatIsNotInstalledIsNamedNotImplied() throws {
+        let program = try XCTUnwrap(Compiler.compile(path: Self.repo + "/Policies").program)
+        var run = FixRun(program: program, snapshots: Self.repo + "/Snapshots")
+        run.root = Self.repo + "/examples/fleet/clinic-b.example.com/root"
+        run.assetPatterns = ["clinic-b.example.com"]
+        run.rules = ["PHP-EXPOSE-001", "NGX-TOKENS-001"]
+        run.php = nil
+        run.nginx = nil
+        let outcomes = try run.run()
+        XCTAssertEqual(outcomes.map(\.asset), ["clinic-b.example.com"])
+        let o = try XCTUnwrap(outcomes.first)
+        XCTAssertEqual(o.fixed.sorted(), ["NGX-TOKENS-001", "PHP-EXPOSE-001"], "re-evaluation alone still proves them: \(o.withheld)")
+        XCTAssertEqual(
+            o.notes,
+            [
+                "php -n -c was not run on the patched php.ini: /usr/bin/php is not installed",
+                "nginx -t was not run on the patched configuration: /usr/sbin/nginx is not installed",
+            ])
+        XCTAssertTrue(o.patch.contains("+expose_php = Off\n") && o.patch.contains("+    server_tokens off;\n"), o.patch)
+    }
+
+    func testAMissingSnapshotFolderIsAnErrorNotNothingToFix() throws {
+        let program = try XCTUnwrap(Compiler.compile(path: Self.repo + "/Policies").program)
+        var run = FixRun(program: program, snapshots: "/nonexistent-\(UUID().uuidString)")
+        XCTAssertThrowsError(try run.run()) { error in
+            XCTAssertEqual((error as? Diagnostic)?.code, .unreadable, "\(error)")
+        }
+    }
+}
