@@ -33,9 +33,50 @@ public struct EvidencePack {
 
     public static let format = "evidence-pack/v1"
 
+    /// One file of the pack. A sampled results document stays in the store until it is
+    /// written (`contents(_:)`), so a pack of 25 nights of a large fleet is never held whole.
+    public struct PackFile: Sendable {
+        public enum Content: Sendable {
+            case bytes([UInt8])
+            case storedDocument(run: Int64)
+        }
+        public var path: String
+        public var content: Content
+        public var sha256: String
+        public var size: Int
+
+        init(_ path: String, _ bytes: [UInt8]) {
+            self.path = path
+            content = .bytes(bytes)
+            sha256 = SHA256.hex(bytes)
+            size = bytes.count
+        }
+
+        init(_ path: String, run: Int64, sha256: String, size: Int) {
+            self.path = path
+            content = .storedDocument(run: run)
+            self.sha256 = sha256
+            self.size = size
+        }
+    }
+
+    /// The bytes of one file of the pack; a sampled document is read from the store now, and
+    /// must still be the document its run recorded.
+    public func contents(_ file: PackFile) throws(Diagnostic) -> [UInt8] {
+        switch file.content {
+        case .bytes(let b): return b
+        case .storedDocument(let run):
+            let bytes = try store.documentBytes(run)
+            guard SHA256.hex(bytes) == file.sha256 else {
+                throw Diagnostic(.historyStore, "the stored document of run #\(run) changed while the pack was written: run gavel history verify")
+            }
+            return bytes
+        }
+    }
+
     /// What the pack holds, for the command's summary line and the tests.
     public struct Built {
-        public var files: [(path: String, bytes: [UInt8])]
+        public var files: [PackFile]
         public var controls: [ControlEffectiveness]
         public var nights: [EvidenceNight]
         public var sample: [EvidenceNight]
@@ -54,14 +95,14 @@ public struct EvidencePack {
         func document(_ id: Int64) throws(Diagnostic) -> ResultsDocument {
             if let d = documents[id] { return d }
             let d = try store.document(id)
-            // A few parsed documents at a time: a fleet's document is large, and the spans
-            // of most controls start on the same few nights.
-            if documents.count >= 8 { documents.removeAll() }
+            // Two parsed documents at a time besides the first and last night's: a fleet's
+            // document is large, and the spans of most controls start on the same few nights.
+            if documents.count >= 2 { documents.removeAll() }
             documents[id] = d
             return d
         }
-        let lastDoc = try document(last.id)
-        let firstDoc = try document(first.id)
+        let lastDoc = try store.document(last.id)
+        let firstDoc = first.id == last.id ? lastDoc : try store.document(first.id)
         let known = lastDoc.controls.map(\.ref.description)
         var selected = known
         if let framework { selected = selected.filter { $0.hasPrefix(framework + ":") } }
@@ -100,49 +141,57 @@ public struct EvidencePack {
         effectiveness.sort { $0.control < $1.control }
 
         let sample = try pick(nights)
+        // Each sampled document checked against its run a block at a time, never held.
+        var sizes: [Int64: Int] = [:]
         for n in sample {
             guard let run = n.run else { continue }
-            let bytes = try store.documentBytes(run.id)
-            guard SHA256.hex(bytes) == run.documentSHA256 else {
+            var hash = SHA256()
+            var size = 0
+            try store.eachDocumentBlock(run.id) { block in
+                hash.update(block)
+                size += block.count
+            }
+            guard hash.finalizeHex() == run.documentSHA256 else {
                 throw Diagnostic(.historyStore, "the stored document of run #\(run.id) no longer matches its SHA-256: run gavel history verify")
             }
+            sizes[run.id] = size
         }
         let chainStart = sample.compactMap { $0.run?.id }.min() ?? last.id
         let chain = try store.chain(from: chainStart, to: last.id)
 
-        var files: [(String, [UInt8])] = []
+        var files: [PackFile] = []
         let titles = Dictionary(lastDoc.controls.map { ($0.ref.description, $0) }, uniquingKeysWith: { a, _ in a })
-        files.append(("summary.csv", Array(summaryCSV(effectiveness, titles).utf8)))
-        files.append(("exceptions.csv", Array(exceptionsCSV(effectiveness, spanRules, spanWaivers).utf8)))
-        files.append(("population.csv", Array(populationCSV(nights).utf8)))
-        for e in effectiveness { files.append(("controls/\(Self.fileName(e.control)).csv", Array(controlCSV(e).utf8))) }
+        files.append(PackFile("summary.csv", Array(summaryCSV(effectiveness, titles).utf8)))
+        files.append(PackFile("exceptions.csv", Array(exceptionsCSV(effectiveness, spanRules, spanWaivers).utf8)))
+        files.append(PackFile("population.csv", Array(populationCSV(nights).utf8)))
+        for e in effectiveness { files.append(PackFile("controls/\(Self.fileName(e.control)).csv", Array(controlCSV(e).utf8))) }
         let waivers = Self.waivers([firstDoc, lastDoc])
-        files.append(("waivers.csv", Array(waiversCSV(waivers).utf8)))
+        files.append(PackFile("waivers.csv", Array(waiversCSV(waivers).utf8)))
         let attestations = Self.attestations([firstDoc, lastDoc], selected: selected)
-        files.append(("attestations.csv", Array(attestationsCSV(attestations, effectiveness, titles).utf8)))
+        files.append(PackFile("attestations.csv", Array(attestationsCSV(attestations, effectiveness, titles).utf8)))
         // Catalog controls with no rule that are not manual either (from the coverage the last
         // run recorded).
         let gaps = (lastDoc.coverage?.frameworks ?? []).flatMap(\.controls).filter { g in
             g.kind == .neither && (framework.map { g.ref.framework == $0 } ?? true) && (controls.isEmpty || controls.contains(g.ref.description))
         }.map { (ref: $0.ref.description, title: $0.title) }
-        files.append(("gaps.csv", Array(gapsCSV(gaps).utf8)))
+        files.append(PackFile("gaps.csv", Array(gapsCSV(gaps).utf8)))
         var selection = CSV.line(["day", "run", "started_at", "document_sha256", "file"])
         for n in sample {
             guard let run = n.run else { continue }
             let name = "sample/\(n.day)-run\(run.id).json"
-            files.append((name, try store.documentBytes(run.id)))
+            files.append(PackFile(name, run: run.id, sha256: run.documentSHA256, size: sizes[run.id] ?? 0))
             selection += CSV.line([n.day.description, String(run.id), run.startedAt, run.documentSHA256, name])
         }
-        files.append(("sample/selection.csv", Array(selection.utf8)))
-        files.append(("chain.json", Array(Self.chainJSON(chain).utf8)))
+        files.append(PackFile("sample/selection.csv", Array(selection.utf8)))
+        files.append(PackFile("chain.json", Array(Self.chainJSON(chain).utf8)))
         let html = EvidenceHTML(
             pack: self, effectiveness: effectiveness, titles: titles, nights: nights, sample: sample, spanRules: spanRules, waivers: waivers,
             attestations: attestations, gaps: gaps, head: last.entryHash, chainStart: chainStart
         ).render()
-        files.append(("index.html", Array(html.utf8)))
-        files.sort { $0.0 < $1.0 }
-        files.append((ReportManifest.name, Array(Self.manifest(files, head: last.entryHash).utf8)))
-        return Built(files: files.map { (path: $0.0, bytes: $0.1) }, controls: effectiveness, nights: nights, sample: sample, headHash: last.entryHash)
+        files.append(PackFile("index.html", Array(html.utf8)))
+        files.sort { $0.path < $1.path }
+        files.append(PackFile(ReportManifest.name, Array(Self.manifest(files, head: last.entryHash).utf8)))
+        return Built(files: files, controls: effectiveness, nights: nights, sample: sample, headHash: last.entryHash)
     }
 
     func pick(_ nights: [EvidenceNight]) throws(Diagnostic) -> [EvidenceNight] {
@@ -296,10 +345,10 @@ public struct EvidencePack {
         return out + "\n]}\n"
     }
 
-    static func manifest(_ files: [(String, [UInt8])], head: String) -> String {
+    static func manifest(_ files: [PackFile], head: String) -> String {
         var out = "{\"gavel\": \"\(format)\", \"head\": \"\(head)\", \"files\": [\n"
         out += files.map { f in
-            "{\"path\": \(JSONWriter.string(.string(f.0))), \"sha256\": \"\(SHA256.hex(f.1))\", \"bytes\": \(f.1.count)}"
+            "{\"path\": \(JSONWriter.string(.string(f.path))), \"sha256\": \"\(f.sha256)\", \"bytes\": \(f.size)}"
         }.joined(separator: ",\n")
         return out + "\n]}\n"
     }

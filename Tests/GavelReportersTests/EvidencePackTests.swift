@@ -102,6 +102,11 @@ final class EvidencePackTests: XCTestCase {
         return try p.build()
     }
 
+    /// A file's bytes as the command writes them (a sampled document read from the store now).
+    func bytes(_ f: EvidencePack.PackFile) throws -> [UInt8] {
+        try EvidencePack(store: Self.store.0, since: Self.first, until: Self.last).contents(f)
+    }
+
     func spans(_ b: EvidencePack.Built, _ control: String) -> [String] {
         (b.controls.first { $0.control == control }?.exceptions ?? []).map { s in
             "\(s.kind) \(s.first)..\(s.last) \(s.nights) -> \(s.remediatedOn?.description ?? "open") \(s.daysToRemediate.map(String.init) ?? "-")"
@@ -139,7 +144,7 @@ final class EvidencePackTests: XCTestCase {
         XCTAssertEqual([c1.expected, c1.evaluated, c1.count("pass"), c1.count("fail"), c1.count("missing")], [400, 398, 378, 20, 2])
         XCTAssertFalse(c1.operatedEffectively)
 
-        let files = Dictionary(uniqueKeysWithValues: b.files.map { ($0.path, String(decoding: $0.bytes, as: UTF8.self)) })
+        let files = Dictionary(uniqueKeysWithValues: try b.files.map { ($0.path, String(decoding: try bytes($0), as: UTF8.self)) })
         let exceptions = try XCTUnwrap(files["exceptions.csv"])
         XCTAssertTrue(exceptions.contains("t:C1,fail,2026-04-01,2026-04-20,20,a,R,R on a expired 2026-03-31,2026-04-21,20\r\n"), exceptions)
         XCTAssertTrue(try XCTUnwrap(files["waivers.csv"]).contains("R,a,migration,ciso@example.invalid,2026-03-31,2026-04-01\r\n"))
@@ -158,7 +163,13 @@ final class EvidencePackTests: XCTestCase {
     func testTheSampleIsReproducibleAndThePackIsTheSameBytes() throws {
         let a = try pack(), b = try pack()
         XCTAssertEqual(a.files.map(\.path), b.files.map(\.path))
-        XCTAssertEqual(a.files.map(\.bytes), b.files.map(\.bytes), "same store, period and seed: same bytes")
+        XCTAssertEqual(try a.files.map(bytes), try b.files.map(bytes), "same store, period and seed: same bytes")
+        XCTAssertEqual(a.files.map(\.sha256), try a.files.map { SHA256.hex(try bytes($0)) }, "the manifest's digests are the written bytes'")
+        XCTAssertEqual(a.files.map(\.size), try a.files.map { try bytes($0).count })
+        XCTAssertEqual(
+            a.files.filter {
+                if case .storedDocument = $0.content { return true }; return false
+            }.count, 25, "sampled documents stay in the store")
         XCTAssertEqual(a.sample.count, 25)
         XCTAssertTrue(a.sample.allSatisfy { $0.run != nil })
         XCTAssertEqual(a.sample.map(\.day), a.sample.map(\.day).sorted())
@@ -172,14 +183,14 @@ final class EvidencePackTests: XCTestCase {
         // The stored document of each sampled night, byte for byte, with its run's SHA-256.
         for n in a.sample {
             let file = try XCTUnwrap(a.files.first { $0.path == "sample/\(n.day)-run\(n.run!.id).json" })
-            XCTAssertEqual(SHA256.hex(file.bytes), n.run!.documentSHA256)
+            XCTAssertEqual(SHA256.hex(try bytes(file)), n.run!.documentSHA256)
         }
     }
 
     func testVerificationNamesWhatWasEdited() throws {
         let built = try pack()
         let dir = Self.scratch() + "/pack"
-        try AtomicFolder.write(to: dir, replaceable: { _ in false }) { w in for f in built.files { try w(f.path, f.bytes) } }
+        try AtomicFolder.write(to: dir, replaceable: { _ in false }) { w in for f in built.files { try w(f.path, try bytes(f)) } }
         XCTAssertEqual(EvidenceVerifier.verify(dir), [])
         XCTAssertEqual(EvidenceVerifier.verify(dir, head: String(built.headHash.prefix(12))), [])
         XCTAssertEqual(EvidenceVerifier.verify(dir, head: "0123456789ab").count, 1)
@@ -197,7 +208,7 @@ final class EvidencePackTests: XCTestCase {
 
         // A chain entry's recorded fact edited: its hash no longer recomputes.
         let dir2 = Self.scratch() + "/pack2"
-        try AtomicFolder.write(to: dir2, replaceable: { _ in false }) { w in for f in built.files { try w(f.path, f.bytes) } }
+        try AtomicFolder.write(to: dir2, replaceable: { _ in false }) { w in for f in built.files { try w(f.path, try bytes(f)) } }
         let chain = try String(contentsOfFile: dir2 + "/chain.json", encoding: .utf8)
         let edited = chain.replacingOccurrences(of: "\"recorded_at\":\"2026", with: "\"recorded_at\":\"2025")
         XCTAssertNotEqual(edited, chain)

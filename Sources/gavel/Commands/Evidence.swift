@@ -93,7 +93,7 @@ struct EvidencePackCommand: ParsableCommand {
             throw error
         }
         try AtomicFolder.write(to: output, replaceable: { EvidenceVerifier.isPack($0) }) { write in
-            for f in built.files { try write(f.path, f.bytes) }
+            for f in built.files { try write(f.path, try pack.contents(f)) }
         }
         let exceptions = built.controls.reduce(0) { $0 + $1.exceptions.count }
         let effective = built.controls.filter(\.operatedEffectively).count
