@@ -38,7 +38,7 @@ extension FixRun {
         }
 
         // Prove: PHP must parse it, and the configuration read again must fix it.
-        let scratch = NSTemporaryDirectory() + "gavel-fix-\(UUID().uuidString)"
+        let scratch = try Self.scratchRoot()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try copy([PathNames.join(site, "app/etc/config.php")], patched: [file: text], into: scratch)
         if let why = try phpLintRejection(file, scratch: scratch, notes: &out.notes) { return withhold(why) }

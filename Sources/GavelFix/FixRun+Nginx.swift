@@ -189,7 +189,7 @@ extension FixRun {
 
         // Prove: the patched files in a scratch root; nginx must accept them, and the asset
         // collected and evaluated again must show the fix.
-        let scratch = NSTemporaryDirectory() + "gavel-fix-\(UUID().uuidString)"
+        let scratch = try Self.scratchRoot()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try copy(files, patched: texts, into: scratch)
         if nginx == nil { out.notes.append("nginx -t was not run on the patched configuration: /usr/sbin/nginx is not installed") }

@@ -46,7 +46,7 @@ extension FixRun {
         }
 
         // The patched files in a scratch root, with every drop-in sshd reads.
-        let scratch = NSTemporaryDirectory() + "gavel-fix-\(UUID().uuidString)"
+        let scratch = try Self.scratchRoot()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         var files = [main]
         let dropins = "/etc/ssh/sshd_config.d"

@@ -56,7 +56,7 @@ extension FixRun {
         }
 
         // Prove: PHP must parse the patched file, and the constants read again must fix it.
-        let scratch = NSTemporaryDirectory() + "gavel-fix-\(UUID().uuidString)"
+        let scratch = try Self.scratchRoot()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try copy([], patched: [file: text], into: scratch)
         if let why = try phpLintRejection(file, scratch: scratch, notes: &out.notes) { return withhold(why) }

@@ -159,7 +159,7 @@ public struct FixRun {
         } catch { return withhold("\(error)") }
 
         // Prove: the files, patched, in a scratch root; collected and evaluated again.
-        let scratch = NSTemporaryDirectory() + "gavel-fix-\(UUID().uuidString)"
+        let scratch = try Self.scratchRoot()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let scanDirs = (data["scan_dirs"]?.arrayValue ?? []).compactMap(\.stringValue)
         var needed = (data["ini_files"]?.arrayValue ?? []).compactMap(\.stringValue) + (pool.map { [$0] } ?? [])
@@ -263,6 +263,14 @@ public struct FixRun {
         let file = PathNames.join(PathNames.join(snapshots, asset), kind + ".json")
         guard let bytes = FileManager.default.contents(atPath: file) else { return nil }
         return try? JSONDocument.parse([UInt8](bytes)).toValue()
+    }
+
+    /// A new scratch root only its owner can enter: the copies in it are configuration files
+    /// that may hold credentials (wp-config.php's DB_PASSWORD, an nginx upstream's header).
+    static func scratchRoot() throws -> String {
+        let dir = NSTemporaryDirectory() + "gavel-fix-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        return dir
     }
 
     /// The machine's `files` (read under `root`) in a scratch root, the patched ones as `patched`

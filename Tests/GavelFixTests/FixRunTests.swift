@@ -38,4 +38,11 @@ final class FixRunTests: XCTestCase {
             XCTAssertEqual((error as? Diagnostic)?.code, .unreadable, "\(error)")
         }
     }
+
+    func testTheScratchRootIsTheOwnersAlone() throws {
+        let dir = try FixRun.scratchRoot()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: dir)[.posixPermissions] as? Int)
+        XCTAssertEqual(mode & 0o777, 0o700, "copies of configuration files with credentials are not for other users")
+    }
 }
