@@ -48,7 +48,19 @@ public struct FixRun {
     public private(set) var inputErrors: [Diagnostic] = []
 
     public mutating func run() throws -> [Outcome] {
-        let doc = ResultsDocument(run: Runner.run(program, SnapshotPlan.make([snapshots]), jobs: 2), failOn: nil)
+        // Only the assets asked for are evaluated (a fleet's folder holds thousands).
+        var plan = SnapshotPlan.make([snapshots])
+        if !assetPatterns.isEmpty {
+            plan.units = plan.units.filter { unit in
+                guard case .folder(let dir) = unit else { return true }
+                return assetPatterns.contains { Waiver.glob($0, PathNames.lastComponent(of: dir)) }
+            }
+        }
+        if !assetPatterns.isEmpty, plan.units.isEmpty, plan.errors.isEmpty {
+            throw Diagnostic(
+                .nothingEvaluated, "no asset folder in \(snapshots) matches --asset \(assetPatterns.joined(separator: ", --asset "))")
+        }
+        let doc = ResultsDocument(run: Runner.run(program, plan, jobs: 2), failOn: nil)
         inputErrors = doc.inputErrors
         // A folder that is not there, or holds nothing readable, is an error: never "nothing to fix".
         if doc.entries.isEmpty, let first = doc.inputErrors.first { throw first }

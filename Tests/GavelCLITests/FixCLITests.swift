@@ -402,5 +402,8 @@ extension CLITests {
         let missing = try gavel(["fix", "--snapshots", "nowhere", "-o", "f2"], cwd: dir)
         XCTAssertEqual(missing.code, 3)
         XCTAssertTrue(missing.err.contains("nowhere: error[unreadable]"), missing.err)
+        let typo = try gavel(["fix", "--snapshots", "snaps", "--asset", "clinic-c*", "-o", "f3"], cwd: dir)
+        XCTAssertEqual(typo.code, 3)
+        XCTAssertTrue(typo.err.contains("error[nothing-evaluated]: no asset folder in snaps matches --asset clinic-c*"), typo.err)
     }
 }
