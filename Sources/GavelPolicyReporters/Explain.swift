@@ -22,6 +22,10 @@ public enum Explain {
         if let fix = rule.remediation.fix {
             out += "  fix:\n" + fix.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(separator: "\n") + "\n"
         }
+        if !rule.fix.isEmpty {
+            out += "  machine fix (gavel fix writes it as a proven patch):\n"
+            for f in rule.fix { out += "    - \(f.summary)\n" }
+        }
         for r in rule.remediation.references { out += "  see: \(r)\n" }
         return out
     }

@@ -209,6 +209,10 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.code, 0)
         XCTAssertTrue(r.out.contains("every element of nginx.servers[*]"), r.out)
         XCTAssertTrue(r.out.contains("hipaa:164.312(e)(2)(ii): Encryption"), r.out)
+        XCTAssertTrue(
+            r.out.contains(
+                "  machine fix (gavel fix writes it as a proven patch):\n    - set ssl_protocols TLSv1.2 TLSv1.3; for each failing nginx block, on the line that sets it, else at the top of the block\n"
+            ), r.out)
         let typo = try gavel(["explain", "NGX-TLS-01"])
         XCTAssertEqual(typo.code, 2)
         XCTAssertTrue(typo.err.contains("did you mean 'NGX-TLS-001'?") || typo.err.contains("did you mean 'NGX-TLS-002'?"), typo.err)

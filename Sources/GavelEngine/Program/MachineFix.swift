@@ -48,6 +48,21 @@ public enum MachineFix: Sendable, Equatable {
         }
     }
 
+    /// The action in words, for `gavel explain`.
+    public var summary: String {
+        switch self {
+        case .ini(let k, let v): return "set \(k) = \(v) where its value comes from (php.ini, conf.d or the FPM pool), else in php.ini"
+        case .sshd(let k, let v): return "set \(k) \(v) on the sshd_config line that sets it, else first in /etc/ssh/sshd_config"
+        case .nginx(let d, let v): return "set \(d) \(v); for each failing nginx block, on the line that sets it, else at the top of the block"
+        case .nginxHeader(let n, let v, let always):
+            let value = v.contains(where: { " \t;".contains($0) }) ? "\"\(v)\"" : v
+            return "send add_header \(n) \(value)\(always ? " always" : ""); from each failing nginx block, added where its headers come from"
+        case .nginxRemove(let d): return "remove the \(d) line that applies to each failing nginx block"
+        case .wpDefine(let n, let v): return "define( '\(n)', \(Self.phpLiteral(v)) ); in wp-config.php"
+        case .magentoConfig(let p, let v): return "lock \(p) = \(Self.phpLiteral(v)) at the default scope in app/etc/env.php"
+        }
+    }
+
     /// The PHP literal of a constant's value: `true`, `false`, an integer, or a single-quoted
     /// string.
     public static func phpLiteral(_ v: Value) -> String {
