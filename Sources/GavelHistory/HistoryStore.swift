@@ -374,9 +374,7 @@ public final class HistoryStore {
     }
 
     public func document(_ id: Int64) throws(Diagnostic) -> ResultsDocument {
-        do { return try ResultsDocument.read(bytes: try documentBytes(id), file: "\(path)#\(id)") } catch let e as Diagnostic {
-            throw e
-        } catch { throw Diagnostic(.historyStore, "\(error)") }
+        try ResultsDocument.read(bytes: try documentBytes(id), file: "\(path)#\(id)")
     }
 
     /// Where the chain starts after pruning: the last pruned run's id and entry hash.

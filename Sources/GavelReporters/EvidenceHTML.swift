@@ -79,7 +79,7 @@ struct EvidenceHTML {
         }
 
         let lapsed = waivers.filter { $0.expires >= pack.since && $0.expires < pack.until }
-        out += "<h2>Waivers</h2>\n<p>\(waivers.count) waivers in the period's first and last runs; \(lapsed.count) lapsed during the period "
+        out += "<h2>Waivers</h2>\n<p>\(waivers.count) waivers carried by the period's runs; \(lapsed.count) lapsed during the period "
         out += "(<a href=\"waivers.csv\">waivers.csv</a>).</p>\n"
         if !lapsed.isEmpty {
             out += "<ul>\n"

@@ -87,22 +87,20 @@ public struct EvidencePack {
         guard since <= until else { throw Diagnostic(.badDate, "the period \(since)..\(until) ends before it starts") }
         let runs = try store.runs(since: since, until: until)
         let nights = EvidencePeriod.nights(since: since, until: until, schedule: schedule, runs: runs)
-        guard let last = nights.compactMap(\.run).max(by: { $0.id < $1.id }), let first = nights.compactMap(\.run).min(by: { $0.id < $1.id })
-        else {
+        guard let last = nights.compactMap(\.run).max(by: { $0.id < $1.id }) else {
             throw Diagnostic(.noSuchRun, "no run in \(store.path) started in \(since)..\(until): there is no evidence of that period")
         }
         var documents: [Int64: ResultsDocument] = [:]
         func document(_ id: Int64) throws(Diagnostic) -> ResultsDocument {
             if let d = documents[id] { return d }
             let d = try store.document(id)
-            // Two parsed documents at a time besides the first and last night's: a fleet's
+            // Two parsed documents at a time besides the last night's: a fleet's
             // document is large, and the spans of most controls start on the same few nights.
             if documents.count >= 2 { documents.removeAll() }
             documents[id] = d
             return d
         }
         let lastDoc = try store.document(last.id)
-        let firstDoc = first.id == last.id ? lastDoc : try store.document(first.id)
         let known = lastDoc.controls.map(\.ref.description)
         var selected = known
         if let framework { selected = selected.filter { $0.hasPrefix(framework + ":") } }
@@ -165,9 +163,18 @@ public struct EvidencePack {
         files.append(PackFile("exceptions.csv", Array(exceptionsCSV(effectiveness, spanRules, spanWaivers).utf8)))
         files.append(PackFile("population.csv", Array(populationCSV(nights).utf8)))
         for e in effectiveness { files.append(PackFile("controls/\(Self.fileName(e.control)).csv", Array(controlCSV(e).utf8))) }
-        let waivers = Self.waivers([firstDoc, lastDoc])
+        // Every waiver and attestation any run of the period carried (a waiver added in March
+        // and removed in May is listed), read from each document's end, never its results.
+        var governance: [(waivers: [Waiver], attestations: [Attestation])] = []
+        for run in runs {
+            guard let tail = try store.documentTail(run.id, from: ResultsGovernance.marker) else {
+                throw Diagnostic(.historyStore, "the stored document of run #\(run.id) has no waivers member: run gavel history verify")
+            }
+            governance.append(try ResultsGovernance.read(tail: tail, file: "\(store.path)#\(run.id)"))
+        }
+        let waivers = Self.waivers(governance.flatMap(\.waivers))
         files.append(PackFile("waivers.csv", Array(waiversCSV(waivers).utf8)))
-        let attestations = Self.attestations([firstDoc, lastDoc], selected: selected)
+        let attestations = Self.attestations(governance.flatMap(\.attestations), selected: selected)
         files.append(PackFile("attestations.csv", Array(attestationsCSV(attestations, effectiveness, titles).utf8)))
         // Catalog controls with no rule that are not manual either (from the coverage the last
         // run recorded).
@@ -271,16 +278,14 @@ public struct EvidencePack {
         return out
     }
 
-    /// Waivers of the period's first and last runs; one that expired inside the period stopped
+    /// Waivers any run of the period carried; one that expired inside the period stopped
     /// counting the day after it expired.
     struct WaiverRow { var rule: String; var assets: [String]; var reason: String; var approvedBy: String; var expires: Day }
 
-    static func waivers(_ docs: [ResultsDocument]) -> [WaiverRow] {
+    static func waivers(_ all: [Waiver]) -> [WaiverRow] {
         var out: [WaiverRow] = []
-        for d in docs {
-            for w in d.waivers.map(\.waiver) where !out.contains(where: { $0.rule == w.rule && $0.assets == w.assets && $0.expires == w.expires }) {
-                out.append(WaiverRow(rule: w.rule, assets: w.assets, reason: w.reason, approvedBy: w.approvedBy, expires: w.expires))
-            }
+        for w in all where !out.contains(where: { $0.rule == w.rule && $0.assets == w.assets && $0.expires == w.expires }) {
+            out.append(WaiverRow(rule: w.rule, assets: w.assets, reason: w.reason, approvedBy: w.approvedBy, expires: w.expires))
         }
         return out.sorted { ($0.rule, $0.expires.ordinal) < ($1.rule, $1.expires.ordinal) }
     }
@@ -296,13 +301,11 @@ public struct EvidencePack {
 
     struct AttestationRow { var control: String; var statement: String; var attestedBy: String; var date: Day; var expires: Day? }
 
-    static func attestations(_ docs: [ResultsDocument], selected: [String]) -> [AttestationRow] {
+    static func attestations(_ all: [Attestation], selected: [String]) -> [AttestationRow] {
         var out: [AttestationRow] = []
-        for d in docs {
-            for a in d.attestations.map(\.attestation) where selected.contains(a.control.description) {
-                if out.contains(where: { $0.control == a.control.description && $0.date == a.date && $0.attestedBy == a.attestedBy }) { continue }
-                out.append(AttestationRow(control: a.control.description, statement: a.statement, attestedBy: a.attestedBy, date: a.date, expires: a.expires))
-            }
+        for a in all where selected.contains(a.control.description) {
+            if out.contains(where: { $0.control == a.control.description && $0.date == a.date && $0.attestedBy == a.attestedBy }) { continue }
+            out.append(AttestationRow(control: a.control.description, statement: a.statement, attestedBy: a.attestedBy, date: a.date, expires: a.expires))
         }
         return out.sorted { ($0.control, $0.date.ordinal) < ($1.control, $1.date.ordinal) }
     }

@@ -24,7 +24,12 @@ final class EvidencePackTests: XCTestCase {
     }
 
     /// R (php.ini.x) -> t:C1, S (php.ini.y) -> t:C2; t:M is manual, t:G has no rule.
-    static let program: Program = {
+    static let program = makeProgram(juneWaiver: false)
+    /// The same with a second waiver (for S), carried only by the runs of 06-01..06-10: the
+    /// pack lists it although neither the first nor the last run has it.
+    static let juneProgram = makeProgram(juneWaiver: true)
+
+    static func makeProgram(juneWaiver: Bool) -> Program {
         let dir = scratch() + "/p"
         write(
             dir + "/p.yaml",
@@ -50,7 +55,8 @@ final class EvidencePackTests: XCTestCase {
             """)
         write(
             dir + "/waivers.yaml",
-            "gavel: waivers/v1\nwaivers:\n  - { rule: R, assets: [a], reason: migration, approved_by: ciso@example.invalid, expires: 2026-03-31 }\n")
+            "gavel: waivers/v1\nwaivers:\n  - { rule: R, assets: [a], reason: migration, approved_by: ciso@example.invalid, expires: 2026-03-31 }\n"
+                + (juneWaiver ? "  - { rule: S, assets: [a], reason: june freeze, approved_by: cto@example.invalid, expires: 2026-06-30 }\n" : ""))
         write(
             dir + "/attestations.yaml",
             """
@@ -60,7 +66,7 @@ final class EvidencePackTests: XCTestCase {
             """)
         let out = Compiler.compile(path: dir)
         return out.program!
-    }()
+    }
 
     static let first = Day("2026-01-01")!
     static let last = first.adding(days: 399)
@@ -85,7 +91,8 @@ final class EvidencePackTests: XCTestCase {
             let snaps = scratch()
             let y = v.y.map { #", "y": "\#($0)""# } ?? ""
             write(snaps + "/a/php.json", #"{"gavel": "snapshot/v1", "asset": "a", "kind": "php", "data": {"ini": {"x": "\#(v.x)"\#(y)}}}"#)
-            var doc = ResultsDocument(run: Runner.run(program, SnapshotPlan.make([snaps]), jobs: 1), failOn: .info, asOf: d)
+            let june = d.description >= "2026-06-01" && d.description <= "2026-06-10"
+            var doc = ResultsDocument(run: Runner.run(june ? juneProgram : program, SnapshotPlan.make([snaps]), jobs: 1), failOn: .info, asOf: d)
             doc.startedAt = Timestamp.parse(d.description + "T02:00:00Z")!
             doc.finishedAt = doc.startedAt.addingTimeInterval(2)
             let bytes = Array(doc.json().utf8)
@@ -148,6 +155,9 @@ final class EvidencePackTests: XCTestCase {
         let exceptions = try XCTUnwrap(files["exceptions.csv"])
         XCTAssertTrue(exceptions.contains("t:C1,fail,2026-04-01,2026-04-20,20,a,R,R on a expired 2026-03-31,2026-04-21,20\r\n"), exceptions)
         XCTAssertTrue(try XCTUnwrap(files["waivers.csv"]).contains("R,a,migration,ciso@example.invalid,2026-03-31,2026-04-01\r\n"))
+        XCTAssertTrue(
+            try XCTUnwrap(files["waivers.csv"]).contains("S,a,june freeze,cto@example.invalid,2026-06-30,2026-07-01\r\n"),
+            "a waiver only the June runs carried is listed too")
         XCTAssertTrue(try XCTUnwrap(files["gaps.csv"]).contains("t:G,Gap\r\n"))
         XCTAssertTrue(try XCTUnwrap(files["attestations.csv"]).contains("t:M,reviewed,ciso@example.invalid,2026-01-01,2026-06-30,218\r\n"))
         let population = try XCTUnwrap(files["population.csv"])
