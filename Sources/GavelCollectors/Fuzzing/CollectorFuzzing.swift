@@ -14,7 +14,7 @@ import GavelCore
 
     static func file(_ name: String, _ bytes: [UInt8]) -> String {
         let path = scratch + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 
@@ -73,9 +73,21 @@ import GavelCore
         for (k, v) in settings { _ = SSHDConfig.value(k, v) }
     }
 
-    /// PHP source (wp-config.php, env.php), read without running it.
+    /// PHP source (wp-config.php, env.php), read without running it, and the layout of the
+    /// array it returns as `gavel fix` finds it to edit env.php.
     public static func phpSource(_ bytes: [UInt8]) {
         _ = try? PHPSourceReader.read(bytes, file: "fuzz.php")
+        if let layout = try? PHPArrayLayout.returned(in: bytes) {
+            // Every range it reports must lie inside the file, in order.
+            func check(_ a: PHPArrayLayout) {
+                precondition(a.open <= a.close && a.close < bytes.count)
+                for e in a.elements {
+                    precondition(e.start <= e.valueStart && e.valueStart <= e.valueEnd && e.valueEnd <= a.close)
+                    if let sub = e.array { check(sub) }
+                }
+            }
+            check(layout)
+        }
     }
 
     /// PHP `serialize()` text, as stored in WordPress options.

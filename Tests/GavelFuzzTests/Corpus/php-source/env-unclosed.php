@@ -1,0 +1,2 @@
+<?php
+return ['system' => ['default' => array('a' => 1,
