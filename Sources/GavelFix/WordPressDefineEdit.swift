@@ -48,6 +48,18 @@ public enum WordPressDefineEdit {
         return statement(l, name: name) != nil
     }
 
+    /// The text with `define( 'NAME', literal );` lines added at the end of a file that is a
+    /// list of defines (Debian's /etc/wordpress/config-HOST.php), before a closing `?>`.
+    public static func append(_ text: String, _ defines: [(name: String, literal: String)]) -> String {
+        var lines = TextLines(text)
+        var at = lines.count
+        // The file's last line is empty when it ends with a line break.
+        while at > 0, (lines.line(at) ?? "").trimmingCharacters(in: .whitespaces).isEmpty { at -= 1 }
+        if at > 0, (lines.line(at) ?? "").trimmingCharacters(in: .whitespaces) == "?>" { at -= 1 }
+        lines.insert(defines.map { "define( '\($0.name)', \($0.literal) );" }, at: at)
+        return lines.text
+    }
+
     /// The text with the define on `line` replaced by `define( 'NAME', literal );`; nil when
     /// `line` no longer defines it.
     public static func set(_ text: String, name: String, literal: String, line: Int) -> String? {

@@ -407,3 +407,59 @@ extension CLITests {
         XCTAssertTrue(typo.err.contains("error[nothing-evaluated]: no asset folder in snaps matches --asset clinic-c*"), typo.err)
     }
 }
+
+extension CLITests {
+    /// Debian's packaged WordPress: the master /usr/share/wordpress/wp-config.php requires the
+    /// site's /etc/wordpress/config-HOST.php first. The define is replaced in the site's file
+    /// and a new one is appended there, PHP parses it, and the site read again passes.
+    func testDebianWordPressSiteFilesArePatched() throws {
+        let master = "/usr/share/wordpress/wp-config.php"
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/php"), FileManager.default.fileExists(atPath: master),
+            FileManager.default.isWritableFile(atPath: "/etc/wordpress")
+        else {
+            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("php and Debian's wordpress are installed in CI, as root") }
+            throw XCTSkip("php or Debian's wordpress is not installed, or /etc/wordpress is not writable")
+        }
+        let dir = tempDir()
+        let name = "fix-\(UUID().uuidString.prefix(8).lowercased()).example.invalid"
+        let siteFile = "/etc/wordpress/config-\(name).php"
+        let password = "test-only-pw-\(UUID().uuidString.prefix(6))"
+        try """
+        <?php
+        define('DB_NAME', 'wordpress');
+        define('DB_USER', 'wordpress');
+        define('DB_PASSWORD', '\(password)');
+        define('DB_HOST', 'localhost');
+        define('WP_DEBUG', true);
+        define('WP_CONTENT_DIR', '/var/lib/wordpress/wp-content');
+        ?>
+
+        """.write(toFile: siteFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: siteFile) }
+        try FileManager.default.createDirectory(atPath: dir + "/snaps/" + name, withIntermediateDirectories: true)
+        let collect = [
+            "collect", "wordpress", "--asset", name, "--path", "/usr/share/wordpress", "--site-name", name, "--no-database", "-o",
+            "snaps/\(name)/wordpress.json",
+        ]
+        XCTAssertEqual(try gavel(collect, cwd: dir).code, 0)
+        let before = try String(contentsOfFile: siteFile, encoding: .utf8)
+        let r = try gavel(
+            ["fix", "--policies", CLITests.repo + "/Policies", "--snapshots", "snaps", "--rule", "WP-DEBUG-001", "--rule", "WP-EDIT-001", "-o", "fixes"],
+            cwd: dir)
+        XCTAssertEqual(r.code, 0, r.out + r.err)
+        XCTAssertTrue(r.out.contains("  patch     \(name).patch: \(siteFile)\n"), r.out)
+        XCTAssertEqual(try String(contentsOfFile: siteFile, encoding: .utf8), before, "proven on a copy, never the live file")
+        let patch = try String(contentsOfFile: dir + "/fixes/\(name).patch", encoding: .utf8)
+        XCTAssertTrue(patch.contains("-define('WP_DEBUG', true);\n+define( 'WP_DEBUG', false );\n"), patch)
+        XCTAssertTrue(patch.contains("+define( 'DISALLOW_FILE_EDIT', true );\n"), patch)
+        XCTAssertFalse(patch.contains(password), patch)
+        XCTAssertEqual(try sh("patch -p0 < \(dir)/fixes/\(name).patch", in: "/").isEmpty, false)
+        XCTAssertEqual(try program("/usr/bin/php", ["-n", "-l", siteFile]).code, 0)
+        XCTAssertTrue(
+            try String(contentsOfFile: siteFile, encoding: .utf8).hasSuffix("define( 'DISALLOW_FILE_EDIT', true );\n?>\n"), "appended before the closing tag")
+        XCTAssertEqual(try gavel(collect, cwd: dir).code, 0)
+        let after = try verdicts(dir, dir + "/snaps")
+        XCTAssertEqual(after["WP-DEBUG-001"], "pass")
+        XCTAssertEqual(after["WP-EDIT-001"], "pass")
+    }
+}

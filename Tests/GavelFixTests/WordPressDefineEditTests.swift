@@ -48,4 +48,10 @@ final class WordPressDefineEditTests: XCTestCase {
             WordPressDefineEdit.add(crlf, [("A", "true")]),
             "<?php\r\ndefine( 'WP_DEBUG', true );\r\ndefine( 'A', true );\r\n\r\n/* That's all, stop editing! */\r\n")
     }
+
+    func testAppendsToAListOfDefinesBeforeTheClosingTag() {
+        XCTAssertEqual(
+            WordPressDefineEdit.append("<?php\ndefine('A', 1);\n?>\n", [("B", "true")]), "<?php\ndefine('A', 1);\ndefine( 'B', true );\n?>\n")
+        XCTAssertEqual(WordPressDefineEdit.append("<?php\ndefine('A', 1);\n\n", [("B", "true")]), "<?php\ndefine('A', 1);\ndefine( 'B', true );\n\n")
+    }
 }

@@ -150,8 +150,12 @@ extension WordPressCollector {
     /// The wp-config.php side of a snapshot read again (`constants` and `effective`, without
     /// the database's adjustments), for `gavel fix` to prove a patched wp-config.php. Never
     /// runs the file; secrets are summarised as in a snapshot.
-    package static func configPart(path: String) throws -> (constants: Value, effective: Value) {
+    /// With Debian's packaged WordPress, `siteNames` pick the site's /etc/wordpress file
+    /// under `machineRoot`, as in a collection.
+    package static func configPart(path: String, siteNames: [String] = [], machineRoot: String = "/") throws -> (constants: Value, effective: Value) {
         var files = WordPressFiles(root: path)
+        files.siteNames = siteNames
+        files.machineRoot = machineRoot
         let config = try files.config()
         return (config.constants, config.effective)
     }
