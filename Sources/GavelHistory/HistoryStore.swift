@@ -377,6 +377,12 @@ public final class HistoryStore {
         try ResultsDocument.read(bytes: try documentBytes(id), file: "\(path)#\(id)")
     }
 
+    /// A run's document with only the results and control rows of `assets` built (patterns,
+    /// as `--asset` takes them; empty: none, for its controls, waivers and coverage alone).
+    public func document(_ id: Int64, assets: [String]) throws(Diagnostic) -> ResultsDocument {
+        try ResultsDocument.read(bytes: try documentBytes(id), file: "\(path)#\(id)", assets: assets)
+    }
+
     /// Where the chain starts after pruning: the last pruned run's id and entry hash.
     func chainBase() throws -> (id: Int64, hash: String)? {
         try db.run("SELECT through_run, chain_hash FROM prunes ORDER BY id DESC LIMIT 1").first.map { ($0[0].int, $0[1].text ?? "") }

@@ -91,16 +91,21 @@ public struct EvidencePack {
             throw Diagnostic(.noSuchRun, "no run in \(store.path) started in \(since)..\(until): there is no evidence of that period")
         }
         var documents: [Int64: ResultsDocument] = [:]
+        // A span's first night is read for the span's assets only (a fleet's night holds
+        // thousands); the runs and assets are known once the spans are.
+        var spanAssets: [Int64: [String]?] = [:]
         func document(_ id: Int64) throws(Diagnostic) -> ResultsDocument {
             if let d = documents[id] { return d }
-            let d = try store.document(id)
+            let d: ResultsDocument
+            if case .some(.some(let assets)) = spanAssets[id] { d = try store.document(id, assets: assets) } else { d = try store.document(id) }
             // Two parsed documents at a time besides the last night's: a fleet's
             // document is large, and the spans of most controls start on the same few nights.
             if documents.count >= 2 { documents.removeAll() }
             documents[id] = d
             return d
         }
-        let lastDoc = try store.document(last.id)
+        // The last night for its controls, coverage and titles: no asset's rows.
+        let lastDoc = try store.document(last.id, assets: [])
         let known = lastDoc.controls.map(\.ref.description)
         var selected = known
         if let framework { selected = selected.filter { $0.hasPrefix(framework + ":") } }
@@ -115,6 +120,19 @@ public struct EvidencePack {
 
         let rows = try store.controlVerdicts(runs: nights.compactMap { $0.run?.id })
         var effectiveness = selected.map { EvidencePeriod.effectiveness(control: $0, nights: nights, rows: rows) }
+        for e in effectiveness {
+            for s in e.exceptions where s.kind == "fail" || s.kind == "error" {
+                guard let run = s.firstRun else { continue }
+                // Every asset of a run's spans; a span without assets, or a name a pattern
+                // would read otherwise, reads the whole night.
+                let plain = !s.assets.isEmpty && s.assets.allSatisfy { !$0.contains(where: { "*?[]\\".contains($0) }) }
+                switch spanAssets[run] {
+                case .none: spanAssets[run] = plain ? s.assets : .some(nil)
+                case .some(.some(let known)): spanAssets[run] = plain ? Array(Set(known + s.assets)).sorted() : .some(nil)
+                case .some(.none): break
+                }
+            }
+        }
         // The rules behind each failing span, from the document of its first night.
         var spanRules: [String: [String]] = [:]
         var spanWaivers: [String: [String]] = [:]
