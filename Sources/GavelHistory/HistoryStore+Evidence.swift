@@ -31,15 +31,24 @@ extension HistoryStore {
     /// The per-control rows of `runs`: run -> control -> (verdict, failing or erring assets).
     public func controlVerdicts(runs ids: [Int64]) throws(Diagnostic) -> [Int64: [String: (verdict: String, assets: [String])]] {
         var out: [Int64: [String: (verdict: String, assets: [String])]] = [:]
+        // A year of a fleet's nights names the same assets millions of times: each name is
+        // kept once and shared, and the rows come a few runs at a time.
+        var names: [String: String] = [:]
+        func shared(_ s: Substring) -> String {
+            let name = String(s)
+            if let known = names[name] { return known }
+            names[name] = name
+            return name
+        }
         do {
             var start = 0
             while start < ids.count {
-                let batch = Array(ids[start..<min(ids.count, start + 500)])
+                let batch = Array(ids[start..<min(ids.count, start + 25)])
                 start += batch.count
                 let marks = batch.map { _ in "?" }.joined(separator: ",")
                 for r in try db.run("SELECT run, control, verdict, assets_failing FROM control_verdicts WHERE run IN (\(marks))", batch.map { .int($0) }) {
                     let assets = r[3].text ?? ""
-                    out[r[0].int, default: [:]][r[1].text ?? ""] = (r[2].text ?? "", assets.isEmpty ? [] : assets.split(separator: ",").map(String.init))
+                    out[r[0].int, default: [:]][r[1].text ?? ""] = (r[2].text ?? "", assets.isEmpty ? [] : assets.split(separator: ",").map(shared))
                 }
             }
         } catch { throw Diagnostic(.historyStore, "cannot read \(path): \(error)") }
