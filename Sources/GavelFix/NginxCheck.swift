@@ -33,7 +33,12 @@ struct NginxCheck {
             try rewrite(text, pair: pair, check: check).write(toFile: target, atomically: false, encoding: .utf8)
         }
         try FileManager.default.createDirectory(atPath: check + "/.logs", withIntermediateDirectories: true)
-        let r = try Subprocess.run(nginx, ["-t", "-q", "-e", check + "/.logs/startup.log", "-c", RootPath.join(check, main)], timeout: 60)
+        var r = try Subprocess.run(nginx, ["-t", "-q", "-e", check + "/.logs/startup.log", "-c", RootPath.join(check, main)], timeout: 60)
+        // nginx before 1.19.5 (Debian 11's 1.18) has no -e: its start-up log stays where it
+        // was built to be, which -t only opens.
+        if r.status != 0, r.stderr.contains("invalid option") {
+            r = try Subprocess.run(nginx, ["-t", "-q", "-c", RootPath.join(check, main)], timeout: 60)
+        }
         if r.status == 0 { return nil }
         let emerg = r.stderr.split(separator: "\n").filter { $0.contains("[emerg]") || $0.contains("[crit]") }
         return (emerg.isEmpty ? r.stderr : emerg.joined(separator: "; ")).replacingOccurrences(of: check, with: "")

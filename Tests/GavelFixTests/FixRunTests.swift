@@ -45,4 +45,28 @@ final class FixRunTests: XCTestCase {
         let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: dir)[.posixPermissions] as? Int)
         XCTAssertEqual(mode & 0o777, 0o700, "copies of configuration files with credentials are not for other users")
     }
+
+    /// nginx before 1.19.5 has no -e: the check runs without it rather than withholding
+    /// every nginx fix as "rejected".
+    func testAnNginxWithoutTheStartupLogOptionStillChecks() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") else { throw XCTSkip("nginx is not installed") }
+        let old = NSTemporaryDirectory() + "gavel-old-nginx-\(UUID().uuidString)"
+        try """
+        #!/bin/sh
+        for a in "$@"; do [ "$a" = "-e" ] && { echo 'nginx: invalid option: "e"' >&2; exit 1; }; done
+        exec /usr/sbin/nginx "$@"
+
+        """.write(toFile: old, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: old) }
+        XCTAssertEqual(chmod(old, 0o755), 0)
+        let program = try XCTUnwrap(Compiler.compile(path: Self.repo + "/Policies").program)
+        var run = FixRun(program: program, snapshots: Self.repo + "/Snapshots")
+        run.root = Self.repo + "/examples/fleet/clinic-b.example.com/root"
+        run.assetPatterns = ["clinic-b.example.com"]
+        run.rules = ["NGX-TOKENS-001"]
+        run.nginx = old
+        let o = try XCTUnwrap(try run.run().first)
+        XCTAssertEqual(o.fixed, ["NGX-TOKENS-001"], "\(o.withheld)")
+        XCTAssertEqual(o.notes, [])
+    }
 }
