@@ -16,9 +16,7 @@ extension FixRun {
         guard let snap = snapshot(asset, "magento"), case .object? = snap["data"] else {
             return withhold("no readable magento snapshot of \(asset) in \(snapshots)")
         }
-        let image = URL(fileURLWithPath: root).standardizedFileURL.path
-        guard var site = snap["data"]?["path"]?.stringValue else { return withhold("the magento snapshot names no Magento root") }
-        if image != "/" && site.hasPrefix(image + "/") { site = String(site.dropFirst(image.count)) }
+        guard let site = snap["data"]?["path"]?.stringValue.map(onMachine) else { return withhold("the magento snapshot names no Magento root") }
         let file = PathNames.join(site, "app/etc/env.php")
         guard let original = machineText(file) else {
             return withhold("cannot read \(file) under \(root)")

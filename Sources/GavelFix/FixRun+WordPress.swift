@@ -16,10 +16,6 @@ extension FixRun {
         guard let snap = snapshot(asset, "wordpress"), case .object(let data)? = snap["data"] else {
             return withhold("no readable wordpress snapshot of \(asset) in \(snapshots)")
         }
-        // A site collected from a mounted image (`collect host --root`, or `--path` into the
-        // image) names its files with the image's prefix: the machine's path is the rest.
-        let image = URL(fileURLWithPath: root).standardizedFileURL.path
-        func onMachine(_ p: String) -> String { image != "/" && p.hasPrefix(image + "/") ? String(p.dropFirst(image.count)) : p }
         guard let file = data.first(where: { $0.key == "config_file" })?.value.stringValue.map(onMachine),
             let site = data.first(where: { $0.key == "path" })?.value.stringValue.map(onMachine)
         else { return withhold("the wordpress snapshot names no wp-config.php") }

@@ -239,6 +239,15 @@ public struct FixRun {
         try? String(contentsOfFile: RootPath.join(root, file), encoding: .utf8)
     }
 
+    /// A path as the machine names it: a site collected from a mounted image (`collect host
+    /// --root`, or `--path` into the image) names its files with the image's prefix, and the
+    /// machine's path is the rest.
+    func onMachine(_ path: String) -> String {
+        // The root made absolute with `.` and `..` resolved, as the collector wrote it.
+        let image = URL(fileURLWithPath: root).standardizedFileURL.path
+        return image != "/" && path.hasPrefix(image + "/") ? String(path.dropFirst(image.count)) : path
+    }
+
     /// The file a machine path names once symbolic links are followed under the root.
     func target(of file: String) -> String { RootPath.resolve(root, file) }
 
