@@ -163,14 +163,12 @@ extension FixRun {
                     switch c {
                     case .replace(_, let directive, let header, let statement):
                         guard let n = NginxEdit.replace(t, line: line, directive: directive, header: header, with: statement) else {
-                            return withhold(
-                                "\(file) changed since the snapshot (line \(line) no longer sets \(header.map { "add_header " + $0 } ?? directive)): collect the asset again"
-                            )
+                            return withhold(Self.unedited(t, file: file, line: line, what: header.map { "add_header " + $0 } ?? directive))
                         }
                         t = n
                     case .remove(_, let directive):
                         guard let n = NginxEdit.remove(t, line: line, directive: directive) else {
-                            return withhold("\(file) changed since the snapshot (line \(line) no longer sets \(directive)): collect the asset again")
+                            return withhold(Self.unedited(t, file: file, line: line, what: directive))
                         }
                         t = n
                     case .insert: continue
@@ -205,5 +203,16 @@ extension FixRun {
         } catch { return withhold("the patched files cannot be collected again: \(error)") }
         try conclude(
             ids, asset, replacing: ["nginx": builder.document(data: again)], scratch: scratch, before: before, originals: originals, texts: texts, into: &out)
+    }
+
+    /// Why line `line` of `file` could not be edited: a directive that goes on over several
+    /// lines (gavel fix edits one line), or a file changed since the snapshot.
+    static func unedited(_ text: String, file: String, line: Int, what: String) -> String {
+        let l = (TextLines(text).line(line) ?? "").trimmingCharacters(in: .whitespaces)
+        let word = what.split(separator: " ").first.map(String.init) ?? what
+        if l == word || l.hasPrefix(word + " ") || l.hasPrefix(word + "\t"), !l.contains(";") {
+            return "\(file) line \(line) begins \(word), which goes on over several lines; gavel fix edits one line, so edit it by hand"
+        }
+        return "\(file) changed since the snapshot (line \(line) no longer sets \(what)): collect the asset again"
     }
 }

@@ -69,4 +69,15 @@ final class FixRunTests: XCTestCase {
         XCTAssertEqual(o.fixed, ["NGX-TOKENS-001"], "\(o.withheld)")
         XCTAssertEqual(o.notes, [])
     }
+
+    func testADirectiveOverSeveralLinesIsSaidSoNotCalledAChangedFile() {
+        let text = "http {\n    ssl_ciphers\n        ECDHE-RSA-AES128-GCM-SHA256:ALL;\n    add_header X-A \"a\n b\";\n}\n"
+        XCTAssertEqual(
+            FixRun.unedited(text, file: "/etc/nginx/nginx.conf", line: 2, what: "ssl_ciphers"),
+            "/etc/nginx/nginx.conf line 2 begins ssl_ciphers, which goes on over several lines; gavel fix edits one line, so edit it by hand")
+        XCTAssertTrue(FixRun.unedited(text, file: "f", line: 4, what: "add_header X-A").contains("begins add_header, which goes on"))
+        XCTAssertEqual(
+            FixRun.unedited(text, file: "f", line: 1, what: "ssl_ciphers"),
+            "f changed since the snapshot (line 1 no longer sets ssl_ciphers): collect the asset again")
+    }
 }
