@@ -78,4 +78,18 @@ final class MachineFixTests: XCTestCase {
             XCTAssertTrue(out.errors.allSatisfy { $0.location != nil }, "located: \(messages)")
         }
     }
+
+    /// The language reference's table of actions is the declared list, no more, no less.
+    func testTheLanguageReferenceDocumentsEveryActionAndOnlyThose() throws {
+        let docs =
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path + "/docs/LANGUAGE.md"
+        let text = try String(contentsOfFile: docs, encoding: .utf8)
+        let section = try XCTUnwrap(text.components(separatedBy: "## Machine fixes").dropFirst().first?.components(separatedBy: "\n## ").first)
+        let documented = section.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("| `"), let colon = line.firstIndex(of: ":") else { return nil }
+            return String(line[line.index(line.startIndex, offsetBy: 3)..<colon])
+        }
+        XCTAssertEqual(documented, MachineFix.actions)
+    }
 }
