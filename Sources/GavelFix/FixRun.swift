@@ -21,6 +21,7 @@ public struct FixRun {
     public var assetPatterns: [String] = []
     /// The PHP binary that must accept a patched php.ini; nil skips that check (said in the summary).
     public var php: String? = ["/usr/bin/php"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    let patched = PatchedFiles()
     /// The nginx binary that must accept a patched configuration (`nginx -t`); nil skips that check.
     public var nginx: String? = ["/usr/sbin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
@@ -231,12 +232,26 @@ public struct FixRun {
         out.patch += patch
         out.files += files
         out.fixed += ids
+        if patch.isEmpty {
+            out.notes.append("\(ids.joined(separator: ", ")): the patches of the assets before this one already fix them; nothing more to change")
+        }
+        // Later assets of the run see the files as this patch leaves them.
+        for (file, text) in texts { patched.texts[resolved[file]!] = text }
+    }
+
+    /// The files the run's earlier assets' proven patches changed, as they leave them (by the
+    /// file itself, links followed). The sites of one host share php.ini and nginx.conf: a
+    /// later asset's patch is made on top of the earlier ones, so the patches apply one after
+    /// the other in the summary's order and no hunk is written twice.
+    final class PatchedFiles: @unchecked Sendable {
+        var texts: [String: String] = [:]
     }
 
     /// The text of the machine's `file` under the root, through its symbolic links as the
     /// machine would follow them (an image's absolute link stays inside the image).
     func machineText(_ file: String) -> String? {
-        try? String(contentsOfFile: RootPath.join(root, file), encoding: .utf8)
+        if let t = patched.texts[target(of: file)] { return t }
+        return try? String(contentsOfFile: RootPath.join(root, file), encoding: .utf8)
     }
 
     /// A path as the machine names it: a site collected from a mounted image (`collect host
@@ -300,7 +315,7 @@ public struct FixRun {
         for file in Set(files + Array(patched.keys)) {
             let copied = RootPath.join(scratch, file)
             try FileManager.default.createDirectory(atPath: PathNames.folder(of: copied), withIntermediateDirectories: true)
-            if let t = patched[file] {
+            if let t = patched[file] ?? self.patched.texts[target(of: file)] {
                 try t.write(toFile: copied, atomically: false, encoding: .utf8)
             } else if let b = FileManager.default.contents(atPath: RootPath.join(root, file)) {
                 try b.write(to: URL(fileURLWithPath: copied))

@@ -463,3 +463,30 @@ extension CLITests {
         XCTAssertEqual(after["WP-EDIT-001"], "pass")
     }
 }
+
+extension CLITests {
+    /// Two sites of one host share php.ini and nginx.conf: the second asset's patch is made on
+    /// top of the first's, so the two apply one after the other and no hunk is written twice.
+    func testAssetsOfOneHostGetPatchesThatApplyInTurn() throws {
+        let dir = try fixWorkspace()
+        // A second site on the same machine, with the same configuration.
+        let twin = dir + "/snaps/clinic-b-shop.example.com"
+        try FileManager.default.createDirectory(atPath: twin, withIntermediateDirectories: true)
+        for kind in ["php", "nginx", "hosting"] {
+            let text = try String(contentsOfFile: dir + "/snaps/clinic-b.example.com/\(kind).json", encoding: .utf8)
+            try text.replacingOccurrences(of: "\"asset\": \"clinic-b.example.com\"", with: "\"asset\": \"clinic-b-shop.example.com\"")
+                .write(toFile: twin + "/\(kind).json", atomically: true, encoding: .utf8)
+        }
+        let r = try gavel(["fix", "--snapshots", "snaps", "--root", "root", "--rule", "PHP-EXPOSE-001", "--rule", "NGX-TLS-001", "-o", "fixes"], cwd: dir)
+        XCTAssertEqual(r.code, 0, r.out + r.err)
+        XCTAssertTrue(
+            r.out.contains("clinic-b-shop.example.com\n  patch     clinic-b-shop.example.com.patch"), "the first in order carries the hunks: \(r.out)")
+        XCTAssertTrue(
+            r.out.contains(
+                "clinic-b.example.com\n  fixed     PHP-EXPOSE-001\n  fixed     NGX-TLS-001\n  note      PHP-EXPOSE-001: the patches of the assets before this one already fix them"
+            ), r.out)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/fixes/clinic-b.example.com.patch"), "no hunk twice")
+        XCTAssertEqual(try sh("patch -p0 < ../fixes/clinic-b-shop.example.com.patch", in: dir + "/root").isEmpty, false)
+        XCTAssertTrue(try String(contentsOfFile: dir + "/root/etc/php/7.4/fpm/php.ini", encoding: .utf8).contains("expose_php = Off\n"))
+    }
+}
