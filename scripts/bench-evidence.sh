@@ -28,24 +28,7 @@ STORE="$WORK/history.sqlite"
 t_start=$(date +%s)
 for night in $(seq 1 "$NIGHTS"); do
   day=$(date -u -d "2026-01-01 + $((night - 1)) days" +%F)
-  python3 - "$WORK/fleet" "$night" "$day" <<'PY'
-import os, random, re, sys
-fleet, night, day = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-assets = sorted(os.listdir(fleet))
-rng = random.Random(night)
-changed = set(rng.sample(assets, max(1, len(assets) // 50))) if night > 1 else set()
-stamp = day + "T01:00:00Z"
-for a in assets:
-    for kind in ("php", "nginx", "hosting"):
-        p = os.path.join(fleet, a, kind + ".json")
-        if not os.path.exists(p):
-            continue
-        b = open(p, "rb").read()
-        b = re.sub(rb'"collected_at":"[^"]*"', b'"collected_at":"' + stamp.encode() + b'"', b, count=1)
-        if kind == "php" and a in changed:
-            b = b.replace(b'"display_errors":"Off"', b'"display_errors":"@@"').replace(b'"display_errors":"On"', b'"display_errors":"Off"').replace(b'"display_errors":"@@"', b'"display_errors":"On"')
-        open(p, "wb").write(b)
-PY
+  python3 scripts/bench-night.py "$WORK/fleet" "$night" "${day}T01:00:00Z"
   "$GAVEL" eval --snapshots "$WORK/fleet" --format json -o "$WORK/night.json" --fail-on none 2>/dev/null || true
   python3 - "$WORK/night.json" "$day" <<'PY'
 import hashlib, re, sys

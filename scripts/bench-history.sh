@@ -28,25 +28,8 @@ cp -r "$FLEET" "$WORK/fleet"
 STORE="$WORK/history.sqlite"
 echo "night append_s store_MB eval_s"
 for night in $(seq 1 "$NIGHTS"); do
-  python3 - "$WORK/fleet" "$night" <<'PY'
-import os, random, re, sys
-fleet, night = sys.argv[1], int(sys.argv[2])
-assets = sorted(os.listdir(fleet))
-rng = random.Random(night)
-changed = set(rng.sample(assets, max(1, len(assets) // 50))) if night > 1 else set()
-import datetime
-stamp = (datetime.date(2027, 1, 1) + datetime.timedelta(days=night)).isoformat() + "T02:00:00Z"
-for a in assets:
-    for kind in ("php", "nginx", "hosting"):
-        p = os.path.join(fleet, a, kind + ".json")
-        if not os.path.exists(p):
-            continue
-        b = open(p, "rb").read()
-        b = re.sub(rb'"collected_at":"[^"]*"', b'"collected_at":"' + stamp.encode() + b'"', b, count=1)
-        if kind == "php" and a in changed:
-            b = b.replace(b'"display_errors":"Off"', b'"display_errors":"@@"').replace(b'"display_errors":"On"', b'"display_errors":"Off"').replace(b'"display_errors":"@@"', b'"display_errors":"On"')
-        open(p, "wb").write(b)
-PY
+  stamp=$(date -u -d "2027-01-01 + $night days" +%F)T02:00:00Z
+  python3 scripts/bench-night.py "$WORK/fleet" "$night" "$stamp"
   t0=$(date +%s.%N)
   "$GAVEL" eval --snapshots "$WORK/fleet" --format json -o "$WORK/night.json" --fail-on none 2>/dev/null || true
   t1=$(date +%s.%N)
